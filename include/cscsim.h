@@ -1,0 +1,20 @@
+/*
+ * cscsim.h: the one header users include. cscsim simulates the Windows
+ * Offline Files cache (client-side caching, "CSC"): a tree of items keyed by
+ * UNC path with pin sources, dirty state, access lists, and the Pin and Unpin
+ * methods with Windows' progress protocol, codes and texts. Each concept has
+ * its own header under cscsim/.
+ */
+#ifndef CSCSIM_H
+#define CSCSIM_H
+
+#include "cscsim/version.h"
+#include "cscsim/error.h"
+#include "cscsim/cache.h"
+#include "cscsim/item.h"
+#include "cscsim/path.h"
+#include "cscsim/pin.h"
+#include "cscsim/space.h"
+#include "cscsim/sync.h"
+
+#endif

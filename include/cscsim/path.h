@@ -1,0 +1,36 @@
+/*
+ * cscsim/path.h: UNC path normalisation as the cache applies it (contract
+ * C1): separators, the \\?\UNC\ prefix, ".", "..", trailing periods and
+ * spaces, validity, and the case-folded key under which paths compare
+ * (Unicode simple case folding, C1.3). Exposed so a client can see exactly
+ * which item a spelling names.
+ */
+#ifndef CSCSIM_PATH_H
+#define CSCSIM_PATH_H
+
+#include <stddef.h>
+
+#include "cscsim/error.h"
+#include "cscsim/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Normalises `path` (NUL-terminated UTF-8). On success writes the normalised,
+ * case-preserved path into `display` and its case-folded form into `key`
+ * (either may be NULL), each NUL-terminated and truncated to its size, and
+ * returns S_OK; *display_len / *key_len (may be NULL) receive the full
+ * lengths without NUL. Returns 0x8007007B for an invalid path (C1.4),
+ * E_POINTER for a NULL path, E_OUTOFMEMORY.
+ */
+CSC_API csc_hresult csc_path_normalize(const char *path, char *display, size_t display_size,
+                                       size_t *display_len, char *key, size_t key_size,
+                                       size_t *key_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * cscsim/sync.h: Synchronize and DeleteItems as the local model of the
+ * simulation (contract C5.8; windows-reference §2, §3). Both report progress
+ * through the same csc_progress_t as Pin and Unpin.
+ */
+#ifndef CSCSIM_SYNC_H
+#define CSCSIM_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cscsim/cache.h"
+#include "cscsim/error.h"
+#include "cscsim/export.h"
+#include "cscsim/pin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* OfflineFilesSyncControlFlag* bits accepted by csc_synchronize. */
+#define CSC_SYNC_FLAGS_VALID 0xF0033FFFu
+
+/*
+ * Synchronize (C5.8): for each path, the item and everything below it become
+ * clean. An invalid or uncached path fails for that path (0x8007007B,
+ * 0x80070002); no access check; return value as C4.7. E_INVALIDARG for no
+ * path, a NULL path or unknown flag bits.
+ */
+CSC_API csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t count,
+                                    uint32_t flags, const csc_progress_t *progress,
+                                    csc_cancel_t *cancel);
+
+/* OfflineFilesDeleteFlag* values. */
+#define CSC_DELETE_NO_AUTO_CACHED 0x00000001u
+#define CSC_DELETE_NO_PINNED 0x00000002u
+#define CSC_DELETE_DEL_MODIFIED 0x00000004u
+#define CSC_DELETE_ADMIN 0x80000000u
+
+/*
+ * DeleteItems: deletes from the local cache only, containers with their
+ * contents. By default dirty items are kept (DelModified deletes them),
+ * pinned and automatically cached items are deleted (NoPinned,
+ * NoAutoCached keep them); a directory that could not be emptied stays.
+ * Returns S_OK, 0x800704C7 when cancelled, or 0x800700EA
+ * (ERROR_MORE_DATA) when any item failed; per-item results arrive through
+ * progress. Admin needs an administrator caller.
+ */
+CSC_API csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_t count,
+                                     uint32_t flags, const csc_progress_t *progress,
+                                     csc_cancel_t *cancel);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * src/index.c: the path index, a uthash table from an item's case-folded path
+ * to the item. This is the only file that uses uthash's macros: every
+ * allocation goes through the cache's allocator and out-of-memory is
+ * non-fatal (HASH_NONFATAL_OOM), so a failed add leaves the table as it was
+ * and the caller reports E_OUTOFMEMORY (C8.1).
+ */
+#include <string.h>
+
+#include "alloc.h"
+
+/* The allocator the uthash macros use: a local variable of each wrapper. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) csc__malloc(index_alloc_, (sz))
+#define uthash_free(ptr, sz) csc__free(index_alloc_, (ptr), (sz))
+#define uthash_nonfatal_oom(obj) (index_oom_ = 1)
+
+#include "tree.h"
+
+struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len)
+{
+    struct csc_item *head = idx->head;
+    struct csc_item *found = NULL;
+    HASH_FIND(hh, head, key, (unsigned)key_len, found);
+    return found;
+}
+
+bool csc__index_add(csc__index_t *idx, struct csc_item *item)
+{
+    const csc_allocator_t *index_alloc_ = idx->alloc;
+    int index_oom_ = 0;
+    HASH_ADD_KEYPTR(hh, idx->head, item->key, (unsigned)item->key_len, item);
+    (void)index_alloc_;
+    return index_oom_ == 0;
+}
+
+void csc__index_remove(csc__index_t *idx, struct csc_item *item)
+{
+    const csc_allocator_t *index_alloc_ = idx->alloc;
+    HASH_DELETE(hh, idx->head, item);
+    (void)index_alloc_;
+}
+
+size_t csc__index_count(const csc__index_t *idx)
+{
+    return HASH_COUNT(idx->head);
+}
+
+void csc__index_clear(csc__index_t *idx)
+{
+    const csc_allocator_t *index_alloc_ = idx->alloc;
+    HASH_CLEAR(hh, idx->head);
+    (void)index_alloc_;
+}

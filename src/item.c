@@ -1,0 +1,227 @@
+/*
+ * src/item.c: the public face of items: caching and finding them, reading
+ * their state (type, path, pin sources and their WMI values, partly pinned,
+ * dirty, open, size, evictable: C3, C5.1, C5.2) and the simple state changes
+ * (modify, synchronize, open, close, touch). Creation itself lives in
+ * tree.c, access lists in access.c.
+ */
+#include <string.h>
+
+#include "tree.h"
+
+csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
+                           csc_item_t **out)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    return csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+}
+
+csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    return csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+}
+
+csc_hresult csc_cache_find(const csc_cache_t *cache, const char *path, csc_item_t **out)
+{
+    if (out == NULL)
+        return CSC_E_POINTER;
+    *out = NULL;
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    return csc__tree_find(cache, path, out);
+}
+
+csc_item_t *csc_cache_first_server(const csc_cache_t *cache)
+{
+    return cache != NULL ? cache->root->first_child : NULL;
+}
+
+csc_item_t *csc_item_parent(const csc_item_t *item)
+{
+    if (item == NULL || item->parent == NULL || item->parent->type == CSC__ITEM_ROOT)
+        return NULL;
+    return item->parent;
+}
+
+csc_item_t *csc_item_first_child(const csc_item_t *item)
+{
+    return item != NULL ? item->first_child : NULL;
+}
+
+csc_item_t *csc_item_next_sibling(const csc_item_t *item)
+{
+    return item != NULL ? item->next_sibling : NULL;
+}
+
+csc_item_type_t csc_item_type(const csc_item_t *item)
+{
+    return (csc_item_type_t)item->type;
+}
+
+const char *csc_item_name(const csc_item_t *item)
+{
+    return item != NULL ? item->name : NULL;
+}
+
+size_t csc_item_path(const csc_item_t *item, char *buf, size_t size)
+{
+    if (item == NULL)
+        return 0;
+    size_t len = csc__item_path_len(item);
+    if (buf == NULL || size == 0)
+        return len;
+    /* Fill from the end: each component is preceded by one '\'. */
+    size_t pos = len;
+    for (const csc_item_t *it = item; it->type != CSC__ITEM_ROOT; it = it->parent) {
+        pos -= it->name_len;
+        for (size_t i = 0; i < it->name_len; i++)
+            if (pos + i < size - 1)
+                buf[pos + i] = it->name[i];
+        pos--;
+        if (pos < size - 1)
+            buf[pos] = '\\';
+    }
+    if (size > 1)
+        buf[0] = '\\';
+    buf[len < size ? len : size - 1] = '\0';
+    return len;
+}
+
+uint32_t csc_item_pins(const csc_item_t *item)
+{
+    return item != NULL ? item->pins : 0;
+}
+
+uint32_t csc_item_inherit(const csc_item_t *item)
+{
+    return item != NULL ? item->inherit : 0;
+}
+
+csc_pin_wmi_t csc_item_pin_wmi(const csc_item_t *item, uint32_t source)
+{
+    if (item == NULL || (item->pins & source) == 0)
+        return CSC_PIN_WMI_NOT_PINNED;
+    return (item->inherit & source) != 0 ? CSC_PIN_WMI_PINNED_INHERIT : CSC_PIN_WMI_PINNED;
+}
+
+bool csc_item_is_pinned(const csc_item_t *item)
+{
+    return item != NULL && item->pins != 0;
+}
+
+bool csc_item_is_partly_pinned(const csc_item_t *item)
+{
+    return item != NULL && csc__is_container(item) && item->pins == 0 && item->pinned_below > 0;
+}
+
+bool csc_item_is_dirty(const csc_item_t *item)
+{
+    return item != NULL && item->dirty;
+}
+
+uint64_t csc_item_dirty_bytes(const csc_item_t *item)
+{
+    return item != NULL ? item->dirty_bytes : 0;
+}
+
+bool csc_item_is_open(const csc_item_t *item)
+{
+    return item != NULL && item->open_count > 0;
+}
+
+uint32_t csc_item_open_count(const csc_item_t *item)
+{
+    return item != NULL ? item->open_count : 0;
+}
+
+uint32_t csc_item_sharing_violations(const csc_item_t *item)
+{
+    return item != NULL ? item->sharing_violations : 0;
+}
+
+uint64_t csc_item_size(const csc_item_t *item)
+{
+    return item != NULL ? item->size : 0;
+}
+
+uint64_t csc_item_last_use(const csc_item_t *item)
+{
+    return item != NULL ? item->last_use : 0;
+}
+
+bool csc_item_is_evictable(const csc_item_t *item)
+{
+    return item != NULL && item->pins == 0 && !item->dirty && item->open_count == 0 &&
+           item->first_child == NULL;
+}
+
+csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    if (item->type != CSC_ITEM_FILE)
+        return CSC_E_INVALIDARG;
+    item->dirty = 1;
+    item->dirty_bytes = bytes > UINT64_MAX - item->dirty_bytes ? UINT64_MAX
+                                                               : item->dirty_bytes + bytes;
+    return CSC_S_OK;
+}
+
+csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    /* Pre-order over the subtree, stopping at `item` again. */
+    csc_item_t *it = item;
+    for (;;) {
+        it->dirty = 0;
+        it->dirty_bytes = 0;
+        if (it->first_child != NULL) {
+            it = it->first_child;
+            continue;
+        }
+        while (it != item && it->next_sibling == NULL)
+            it = it->parent;
+        if (it == item)
+            break;
+        it = it->next_sibling;
+    }
+    return CSC_S_OK;
+}
+
+csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    if (item->type != CSC_ITEM_FILE || item->open_count == UINT32_MAX)
+        return CSC_E_INVALIDARG;
+    item->open_count++;
+    item->last_use = cache->clock; /* C5.4 */
+    return CSC_S_OK;
+}
+
+csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    if (item->type != CSC_ITEM_FILE)
+        return CSC_E_INVALIDARG;
+    if (item->open_count > 0)
+        item->open_count--;
+    return CSC_S_OK;
+}
+
+csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    item->last_use = cache->clock;
+    return CSC_S_OK;
+}

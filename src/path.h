@@ -1,0 +1,60 @@
+/*
+ * src/path.h (internal): the UNC path normaliser of contract C1 and the
+ * case folding of C1.3. Owned by path.c and casefold.c. Nothing here
+ * allocates: callers pass buffers sized by the CSC__PATH_*_CAP macros.
+ */
+#ifndef CSC_SRC_PATH_H
+#define CSC_SRC_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cscsim/error.h"
+
+/* Room a caller must give for an input of `in_len` bytes (NUL included). */
+#define CSC__PATH_DISPLAY_CAP(in_len) ((in_len) + 3u)
+#define CSC__PATH_KEY_CAP(in_len) (2u * (in_len) + 8u)
+
+/* Limits of C1.4, in UTF-16 code units. */
+#define CSC__PATH_MAX_UNITS 32767u
+#define CSC__NAME_MAX_UNITS 255u
+
+/*
+ * Normalises `in` (`in_len` bytes of UTF-8, no NUL needed) per C1.2-C1.4.
+ * On success returns S_OK and writes:
+ *   display: the normalised path, "\\server[\share[\name...]]", the case as
+ *            written, NUL-terminated; *display_len its length;
+ *   key:     the same path case-folded (C1.3), NUL-terminated; *key_len.
+ *            Folding never changes a '\\', so the i-th separator of key and
+ *            display delimit the same component;
+ *   *ncomp:  the number of components (1 server, 2 share, 3+ below).
+ * Returns CSC_E_INVALID_NAME (0x8007007B) for an invalid path; the outputs are
+ * then unspecified. `display` needs CSC__PATH_DISPLAY_CAP(in_len) bytes and
+ * `key` CSC__PATH_KEY_CAP(in_len).
+ */
+csc_hresult csc__path_normalize(const char *in, size_t in_len, char *display,
+                                size_t *display_len, char *key, size_t *key_len,
+                                uint32_t *ncomp);
+
+/*
+ * Unicode simple case folding (CaseFolding.txt statuses C and S) of one code
+ * point; a code point without a folding is returned unchanged.
+ */
+uint32_t csc__casefold(uint32_t cp);
+
+/*
+ * Case-folds `in` (`in_len` bytes of UTF-8) into `out`, which needs
+ * CSC__PATH_KEY_CAP(in_len) bytes; NUL-terminates it and stores the length
+ * in *out_len. Returns false for invalid UTF-8 (overlong forms, surrogates,
+ * values above U+10FFFF, truncated sequences).
+ */
+bool csc__fold_utf8(const char *in, size_t in_len, char *out, size_t *out_len);
+
+/*
+ * Decodes one UTF-8 code point from s[0..len). Returns its length in bytes
+ * (1-4) and stores it in *cp, or 0 for an invalid sequence.
+ */
+size_t csc__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * src/space.c: disk space (C5.5) and eviction (C5.3-C5.7). The used and
+ * unpinned-used figures are kept incrementally by tree.c; this file owns the
+ * limits, the policy, the eviction callback and eviction passes.
+ */
+#include "tree.h"
+
+csc_hresult csc_cache_get_disk_space(const csc_cache_t *cache, csc_disk_space_t *out)
+{
+    if (cache == NULL || out == NULL)
+        return CSC_E_POINTER;
+    out->volume_total = CSC_SPACE_UNLIMITED;
+    out->limit = cache->limit;
+    out->used = cache->used;
+    out->unpinned_limit = cache->unpinned_limit;
+    out->unpinned_used = cache->unpinned_used;
+    return CSC_S_OK;
+}
+
+csc_hresult csc_cache_set_disk_space_limits(csc_cache_t *cache, uint64_t limit,
+                                            uint64_t unpinned_limit)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (!cache->admin) /* C5.5 */
+        return CSC_E_ACCESSDENIED;
+    cache->limit = limit;
+    cache->unpinned_limit = unpinned_limit;
+    return CSC_S_OK;
+}
+
+csc_hresult csc_cache_set_policy(csc_cache_t *cache, csc_evict_policy_t policy)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (policy != CSC_EVICT_MANUAL && policy != CSC_EVICT_AUTOMATIC && policy != CSC_EVICT_EAGER)
+        return CSC_E_INVALIDARG;
+    cache->policy = (int)policy;
+    return CSC_S_OK;
+}
+
+csc_evict_policy_t csc_cache_policy(const csc_cache_t *cache)
+{
+    return cache != NULL ? (csc_evict_policy_t)cache->policy : CSC_EVICT_MANUAL;
+}
+
+csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb, void *user_data)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    cache->evict_cb = cb;
+    cache->evict_user_data = user_data;
+    return CSC_S_OK;
+}
+
+csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64_t *freed,
+                            size_t *count)
+{
+    (void)all;
+    (void)bytes;
+    if (freed != NULL)
+        *freed = 0;
+    if (count != NULL)
+        *count = 0;
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    return CSC_E_NOTIMPL; /* not implemented yet: the eviction issue */
+}

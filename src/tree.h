@@ -1,0 +1,136 @@
+/*
+ * src/tree.h (internal): the cache's data structures. A csc_cache owns a tree
+ * of csc_item nodes under an unnamed root (servers are the root's children),
+ * and an index from each item's case-folded path (its key) to the item.
+ * tree.c owns creating items (caching, C2.2-C2.4), ordered child lists
+ * (C2.3) and the pin-state bookkeeping every change goes through (C3.5
+ * counters, disk-space counters); index.c owns the hash; check.c verifies it
+ * all.
+ */
+#ifndef CSC_SRC_TREE_H
+#define CSC_SRC_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uthash.h> /* for UT_hash_handle only; the macros are used in index.c */
+
+#include "cscsim/cache.h"
+#include "cscsim/item.h"
+#include "cscsim/space.h"
+
+/* The root's type: not a Windows type, never visible through the API. */
+#define CSC__ITEM_ROOT 4u
+
+typedef struct csc__acl_user {
+    const char *name; /* as given */
+    const char *key;  /* case-folded */
+    size_t key_len;
+} csc__acl_user_t;
+
+/* An access list (C9.1): one allocation, the strings after the array. */
+typedef struct csc__acl {
+    size_t count;
+    size_t alloc_size;
+    csc__acl_user_t users[];
+} csc__acl_t;
+
+struct csc_item {
+    UT_hash_handle hh; /* index entry, keyed by key[0..key_len) */
+    struct csc_item *parent;
+    struct csc_item *first_child, *last_child;
+    struct csc_item *next_sibling, *prev_sibling;
+    const char *name;   /* display name of the last component */
+    csc__acl_t *acl;    /* own access list (C9.1) or NULL */
+    uint64_t size;
+    uint64_t dirty_bytes;
+    uint64_t last_use;
+    uint32_t pinned_below; /* pinned items strictly below (C3.5) */
+    uint32_t open_count;
+    uint32_t sharing_violations;
+    uint32_t key_len;   /* bytes of key, without NUL */
+    uint32_t name_off;  /* offset of the last component in key */
+    uint32_t alloc_size;
+    uint16_t name_len;  /* bytes of name */
+    uint16_t pins;      /* CSC_PIN_SOURCE_* bits (C3.1) */
+    uint16_t inherit;   /* inherit bits, same values (C3.2) */
+    uint8_t type;       /* csc_item_type_t or CSC__ITEM_ROOT */
+    uint8_t dirty;
+    char key[];         /* folded path, NUL, then the display name when it
+                         * differs from the folded one, NUL */
+};
+
+typedef struct csc__index {
+    struct csc_item *head;
+    const csc_allocator_t *alloc;
+} csc__index_t;
+
+struct csc_cache {
+    csc_allocator_t alloc;
+    csc__index_t index;
+    struct csc_item *root;
+    size_t item_count;
+    size_t acl_count;      /* items with an access list */
+    uint64_t clock;
+    char *caller;          /* display name */
+    char *caller_key;      /* folded name */
+    size_t caller_len, caller_key_len; /* caller_key_len: allocated bytes - 1 */
+    size_t caller_folded_len;
+    bool admin;
+    /* disk space, kept incrementally (C5.5) */
+    uint64_t used;
+    uint64_t unpinned_used;
+    uint64_t limit;          /* CSC_SPACE_UNLIMITED until set */
+    uint64_t unpinned_limit;
+    int policy;              /* csc_evict_policy_t */
+    csc_evict_cb evict_cb;
+    void *evict_user_data;
+};
+
+/* index.c: never scans; find before add. */
+struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len);
+/* Adds an item whose key is not in the index. false when out of memory; the
+ * index is then unchanged. */
+bool csc__index_add(csc__index_t *idx, struct csc_item *item);
+void csc__index_remove(csc__index_t *idx, struct csc_item *item);
+size_t csc__index_count(const csc__index_t *idx);
+/* Removes every entry without freeing items; frees the table. */
+void csc__index_clear(csc__index_t *idx);
+
+/* tree.c */
+csc_hresult csc__tree_new_root(csc_cache_t *cache);
+void csc__tree_free_all(csc_cache_t *cache);
+
+/*
+ * Caches an item of `type` (FILE or DIRECTORY; a DIRECTORY path of one or two
+ * components becomes a server or share) at `path` with its missing
+ * ancestors (C2.2-C2.4, C3.3 inherit on arrival). On failure nothing changed.
+ */
+csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_t type,
+                            bool has_size, uint64_t size, struct csc_item **out);
+
+/*
+ * Normalises `path` and finds its item. Returns S_OK, 0x8007007B or
+ * 0x80070002, or E_OUTOFMEMORY for a long path whose buffers cannot be had.
+ */
+csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct csc_item **out);
+
+/* Sets the item's pin sources and inherit bits, keeping every counter that
+ * depends on them (pinned_below of ancestors, unpinned_used). */
+void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins,
+                        uint16_t inherit);
+
+/* Display path length (bytes, without NUL) of an item. */
+size_t csc__item_path_len(const struct csc_item *item);
+
+static inline bool csc__is_container(const struct csc_item *item)
+{
+    return item->type != CSC_ITEM_FILE;
+}
+
+/* access.c: whether the current caller may access the item (C9.1). */
+bool csc__access_allowed(const csc_cache_t *cache, const struct csc_item *item);
+void csc__acl_free(csc_cache_t *cache, csc__acl_t *acl);
+
+#endif

@@ -16,5 +16,6 @@
 #include "cscsim/pin.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
+#include "cscsim/async.h"
 
 #endif

@@ -39,6 +39,8 @@ csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     csc__acl_t *acl = NULL;
     if (users != NULL) {
         /* Size: the array, then each name and its folded form. */

@@ -37,6 +37,7 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
     if (cache == NULL)
         return CSC_E_OUTOFMEMORY;
     memset(cache, 0, sizeof *cache);
+    atomic_init(&cache->busy, false);
     cache->alloc = alloc;
     cache->index.alloc = &cache->alloc;
     cache->limit = CSC_SPACE_UNLIMITED;
@@ -54,10 +55,8 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
     return CSC_S_OK;
 }
 
-void csc_cache_free(csc_cache_t *cache)
+void csc__cache_destroy(csc_cache_t *cache)
 {
-    if (cache == NULL)
-        return;
     csc__tree_free_all(cache);
     csc__free(&cache->alloc, cache->caller, cache->caller_len + 1);
     csc__free(&cache->alloc, cache->caller_key, cache->caller_key_len + 1);
@@ -65,10 +64,27 @@ void csc_cache_free(csc_cache_t *cache)
     csc__free(&alloc, cache, sizeof *cache);
 }
 
+csc_hresult csc_cache_close(csc_cache_t *cache)
+{
+    if (cache == NULL)
+        return CSC_S_OK;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
+    csc__cache_destroy(cache);
+    return CSC_S_OK;
+}
+
+bool csc_cache_busy(const csc_cache_t *cache)
+{
+    return cache != NULL && csc__cache_busy(cache);
+}
+
 csc_hresult csc_cache_set_caller(csc_cache_t *cache, const char *user, bool admin)
 {
     if (cache == NULL || user == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     size_t len = strlen(user);
     if (len == 0)
         return CSC_E_INVALIDARG;
@@ -115,6 +131,8 @@ csc_hresult csc_cache_advance_clock(csc_cache_t *cache, uint64_t ticks)
 {
     if (cache == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     if (ticks > UINT64_MAX - cache->clock)
         return CSC_E_INVALIDARG;
     cache->clock += ticks;

@@ -107,6 +107,8 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
         why[0] = '\0';
     if (cache == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
 
     size_t count = 0;
     uint64_t used = 0, unpinned_used = 0;

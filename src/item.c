@@ -16,6 +16,8 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
         *out = NULL;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     return csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
 }
 
@@ -25,6 +27,8 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
         *out = NULL;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     return csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
 }
 
@@ -35,6 +39,8 @@ csc_hresult csc_cache_find(const csc_cache_t *cache, const char *path, csc_item_
     *out = NULL;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     return csc__tree_find(cache, path, out);
 }
 
@@ -166,6 +172,8 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     if (item->type != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
     item->dirty = 1;
@@ -178,6 +186,8 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     /* Pre-order over the subtree, stopping at `item` again. */
     csc_item_t *it = item;
     for (;;) {
@@ -200,6 +210,8 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     if (item->type != CSC_ITEM_FILE || item->open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
     item->open_count++;
@@ -211,6 +223,8 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     if (item->type != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
     if (item->open_count > 0)
@@ -222,6 +236,8 @@ csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     item->last_use = cache->clock;
     return CSC_S_OK;
 }

@@ -14,20 +14,20 @@
 
 #include "alloc.h"
 #include "tree.h"
+#include "walk.h"
 
 #include "cscsim/pin.h"
 #include "cscsim/sync.h"
 
-typedef enum walk_op { OP_UNPIN, OP_PIN, OP_SYNC } walk_op_t;
-
 typedef struct walk {
     csc_cache_t *cache;
     const csc_progress_t *progress; /* NULL: no events, no paths built */
-    csc_cancel_t *cancel;
+    csc_cancel_t *cancel, *cancel2;
+    bool ignore_answers; /* AsyncProgress: answers are ignored (C6.4) */
     uint32_t flags;
     uint16_t sources;
     bool deep;
-    walk_op_t op;
+    csc__walk_op_t op;
     bool cancelled;
     bool out_of_memory;
     char *path; /* display path of the current item when progress != NULL */
@@ -80,7 +80,7 @@ static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
 static csc_hresult apply(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
-    if (w->op == OP_SYNC) { /* C5.8: no access check; the item becomes clean */
+    if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
         item->dirty = 0;
         item->dirty_bytes = 0;
         return CSC_S_OK;
@@ -93,11 +93,11 @@ static csc_hresult apply(walk_t *w, struct csc_item *item)
         item->sharing_violations++;
     }
     if (item->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
-        if (w->op == OP_PIN)
+        if (w->op == CSC__OP_PIN)
             item->last_use = cache->clock;
         return CSC_S_OK;
     }
-    if (w->op == OP_PIN) {
+    if (w->op == CSC__OP_PIN) {
         uint16_t inherit = item->inherit;
         if (w->deep && csc__is_container(item)) /* C3.3; shallow sets none (C3.4) */
             inherit |= w->sources;
@@ -121,14 +121,14 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
     const csc_progress_t *pr = w->progress;
     for (;;) {
         /* Step 1: cancellation requested? */
-        if (csc_cancel_requested(w->cancel)) {
+        if (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2)) {
             w->cancelled = true;
             return false;
         }
         if (pr != NULL && pr->query_abort != NULL) {
             bool abort = false;
             pr->query_abort(pr->user_data, &abort);
-            if (abort) {
+            if (abort && !w->ignore_answers) {
                 w->cancelled = true;
                 return false;
             }
@@ -136,7 +136,7 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
         /* Step 2: ItemBegin; RETRY counts as CONTINUE here. */
         if (pr != NULL && pr->item_begin != NULL) {
             csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path, path_len};
-            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT) {
+            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !w->ignore_answers) {
                 w->cancelled = true;
                 return false;
             }
@@ -148,6 +148,8 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
         if (pr != NULL && pr->item_result != NULL) {
             csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
             csc_op_response_t r = pr->item_result(pr->user_data, &ev);
+            if (w->ignore_answers)
+                r = CSC_OP_CONTINUE;
             if (r == CSC_OP_ABORT) {
                 w->cancelled = true;
                 return false;
@@ -175,7 +177,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         return;
 
     if (!w->deep) {
-        if (w->op == OP_PIN) /* C3.4: the container alone */
+        if (w->op == CSC__OP_PIN) /* C3.4: the container alone */
             return;
         /* C4.4: the immediate children that are files. */
         size_t base = w->path_len;
@@ -220,29 +222,33 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     }
 }
 
-static csc_hresult run(csc_cache_t *cache, const char *const *paths, size_t count,
-                       uint32_t flags, bool deep, const csc_progress_t *progress,
-                       csc_cancel_t *cancel, walk_op_t op)
+csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
+                              csc__walk_op_t op)
 {
-    if (cache == NULL)
-        return CSC_E_POINTER;
     /* C4.1: the whole call is validated before any event. */
     if (count == 0 || paths == NULL)
         return CSC_E_INVALIDARG;
     for (size_t i = 0; i < count; i++)
         if (paths[i] == NULL)
             return CSC_E_INVALIDARG;
-    if (op == OP_SYNC) {
-        if ((flags & ~CSC_SYNC_FLAGS_VALID) != 0)
-            return CSC_E_INVALIDARG;
-    } else if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0) {
+    if (op == CSC__OP_SYNC)
+        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
+    if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0)
         return CSC_E_INVALIDARG;
-    }
+    return CSC_S_OK;
+}
 
+csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t count,
+                          uint32_t flags, bool deep, const csc_progress_t *progress,
+                          csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers,
+                          csc__walk_op_t op)
+{
     walk_t w = {0};
     w.cache = cache;
     w.progress = progress;
     w.cancel = cancel;
+    w.cancel2 = cancel2;
+    w.ignore_answers = ignore_answers;
     w.flags = flags;
     w.sources = (uint16_t)(flags & CSC_PIN_FLAGS_SOURCES);
     w.deep = deep;
@@ -269,7 +275,7 @@ static csc_hresult run(csc_cache_t *cache, const char *const *paths, size_t coun
         csc_event_t ev = {CSC_EVENT_BEGIN, CSC_S_OK, "", 0};
         bool abort = false;
         progress->begin(progress->user_data, &ev, &abort);
-        if (abort)
+        if (abort && !ignore_answers)
             w.cancelled = true;
     }
 
@@ -300,17 +306,35 @@ static csc_hresult run(csc_cache_t *cache, const char *const *paths, size_t coun
     return single_result ? last : CSC_S_OK;
 }
 
+/* The synchronous entry points: E_POINTER, then busy (C6.6), then C4.1. */
+static csc_hresult run_sync(csc_cache_t *cache, const char *const *paths, size_t count,
+                            uint32_t flags, bool deep, const csc_progress_t *progress,
+                            csc_cancel_t *cancel, csc__walk_op_t op)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
+    csc_hresult hr = csc__walk_validate(paths, count, flags, op);
+    if (hr != CSC_S_OK)
+        return hr;
+    /* Without a loop, AsyncProgress events are delivered as the walk goes,
+     * and their answers are ignored (C6.4). */
+    return csc__walk_run(cache, paths, count, flags, deep, progress, cancel, NULL,
+                         (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0, op);
+}
+
 csc_hresult csc_unpin(csc_cache_t *cache, const char *const *paths, size_t count,
                       uint32_t flags, bool deep, const csc_progress_t *progress,
                       csc_cancel_t *cancel)
 {
-    return run(cache, paths, count, flags, deep, progress, cancel, OP_UNPIN);
+    return run_sync(cache, paths, count, flags, deep, progress, cancel, CSC__OP_UNPIN);
 }
 
 csc_hresult csc_pin(csc_cache_t *cache, const char *const *paths, size_t count, uint32_t flags,
                     bool deep, const csc_progress_t *progress, csc_cancel_t *cancel)
 {
-    return run(cache, paths, count, flags, deep, progress, cancel, OP_PIN);
+    return run_sync(cache, paths, count, flags, deep, progress, cancel, CSC__OP_PIN);
 }
 
 csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t count,
@@ -319,6 +343,6 @@ csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t
     /* C5.8: the item and everything below it: a deep walk. Background is a
      * sync flag too, but the local model opens nothing, so it never backs
      * off. */
-    return run(cache, paths, count, flags & ~CSC_PIN_FLAG_BACKGROUND, true, progress, cancel,
-               OP_SYNC);
+    return run_sync(cache, paths, count, flags & ~CSC_PIN_FLAG_BACKGROUND, true, progress,
+                    cancel, CSC__OP_SYNC);
 }

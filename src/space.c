@@ -22,6 +22,8 @@ csc_hresult csc_cache_set_disk_space_limits(csc_cache_t *cache, uint64_t limit,
 {
     if (cache == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     if (!cache->admin) /* C5.5 */
         return CSC_E_ACCESSDENIED;
     cache->limit = limit;
@@ -33,6 +35,8 @@ csc_hresult csc_cache_set_policy(csc_cache_t *cache, csc_evict_policy_t policy)
 {
     if (cache == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
     if (policy != CSC_EVICT_MANUAL && policy != CSC_EVICT_AUTOMATIC && policy != CSC_EVICT_EAGER)
         return CSC_E_INVALIDARG;
     cache->policy = (int)policy;

@@ -10,6 +10,7 @@
 #ifndef CSC_SRC_TREE_H
 #define CSC_SRC_TREE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,7 +87,20 @@ struct csc_cache {
     int policy;              /* csc_evict_policy_t */
     csc_evict_cb evict_cb;
     void *evict_user_data;
+    /* C6.6: an asynchronous operation runs (async.c); set and cleared on
+     * the loop thread, read by any call. */
+    atomic_bool busy;
+    struct csc__op_state *running;
+    bool free_pending; /* csc_cache_free was called while busy */
 };
+
+static inline bool csc__cache_busy(const csc_cache_t *cache)
+{
+    return atomic_load_explicit(&((csc_cache_t *)cache)->busy, memory_order_acquire);
+}
+
+/* Frees the cache's memory (cache.c); the cache must not be busy. */
+void csc__cache_destroy(csc_cache_t *cache);
 
 /* index.c: never scans; find before add. */
 struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len);

@@ -1,0 +1,94 @@
+/*
+ * cscsim/async.h: asynchronous Pin and Unpin on an embedder's libuv loop
+ * (contract C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
+ * by the caller, carrying a `data` pointer, valid until its completion
+ * callback has run. The walk runs off the loop thread (libuv's thread pool);
+ * progress callbacks and the completion callback run on the loop thread.
+ *
+ * Progress: with AsyncProgress (0x400) events are queued in batches and
+ * delivered in order, End last; the sink's answers are ignored (C6.4) and
+ * cancellation goes through csc_op_cancel or a cancel token. The queue is
+ * bounded: when the loop falls behind, the walk waits. Without
+ * AsyncProgress each event is handed to the loop thread and the walk waits
+ * for the answer, so CONTINUE, RETRY and ABORT take effect at once (C6.3).
+ *
+ * While an operation runs, every other call on the same cache that can
+ * fail returns HRESULT_FROM_WIN32(ERROR_BUSY) (C6.6), and item getters must
+ * not be called. csc_cache_free on a busy cache cancels the operation and
+ * frees the cache once it has completed; csc_cache_close refuses instead.
+ */
+#ifndef CSCSIM_ASYNC_H
+#define CSCSIM_ASYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "cscsim/cache.h"
+#include "cscsim/error.h"
+#include "cscsim/export.h"
+#include "cscsim/pin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct csc_op csc_op_t;
+
+/* Completion: `result` is what csc_pin / csc_unpin would have returned
+ * (C4.7). Runs on the loop thread after End was delivered. */
+typedef void (*csc_op_cb)(csc_op_t *op, csc_hresult result);
+
+struct csc_op {
+    void *data;                 /* the caller's; never touched */
+    /* private */
+    struct csc__op_state *priv_;
+    size_t priv_peak_;
+};
+
+/*
+ * Starts an asynchronous Unpin (C6.5). Returns S_OK when started: `done` is
+ * then called exactly once, on `loop`'s thread. Otherwise nothing starts, no
+ * event is sent and `done` is never called: E_POINTER (NULL op, loop, cache
+ * or done), E_INVALIDARG (C4.1), 0x800700AA when an operation already runs
+ * on the cache (C6.6), E_OUTOFMEMORY. `paths` are copied; `progress` is
+ * copied; `progress->user_data` and `cancel` must stay valid until `done`.
+ * Must be called on the loop's thread.
+ */
+CSC_API csc_hresult csc_unpin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                    const char *const *paths, size_t count, uint32_t flags,
+                                    bool deep, const csc_progress_t *progress,
+                                    csc_cancel_t *cancel, csc_op_cb done);
+
+/* Starts an asynchronous Pin, likewise. */
+CSC_API csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                  const char *const *paths, size_t count, uint32_t flags,
+                                  bool deep, const csc_progress_t *progress,
+                                  csc_cancel_t *cancel, csc_op_cb done);
+
+/*
+ * Requests cancellation of a running operation; safe from any thread while
+ * the operation runs. The walk stops before its next item (C4.5 step 1).
+ */
+CSC_API void csc_op_cancel(csc_op_t *op);
+
+/* Whether an asynchronous operation is running on the cache. */
+CSC_API bool csc_cache_busy(const csc_cache_t *cache);
+
+/*
+ * Frees the cache unless an operation runs on it: then returns 0x800700AA
+ * and changes nothing. NULL is allowed (S_OK).
+ */
+CSC_API csc_hresult csc_cache_close(csc_cache_t *cache);
+
+/* Peak bytes held by the progress queue of an operation so far (batches
+ * allocated at once), for measurements. */
+CSC_API size_t csc_op_queue_peak_bytes(const csc_op_t *op);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * src/walk.h (internal): the Pin / Unpin / Synchronize walk of pin.c, for
+ * the synchronous entry points and for async.c, which runs it on libuv's
+ * thread pool.
+ */
+#ifndef CSC_SRC_WALK_H
+#define CSC_SRC_WALK_H
+
+#include "cscsim/pin.h"
+#include "cscsim/sync.h"
+
+typedef enum csc__walk_op { CSC__OP_UNPIN, CSC__OP_PIN, CSC__OP_SYNC } csc__walk_op_t;
+
+/* C4.1 validation: S_OK or E_INVALIDARG. */
+csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
+                              csc__walk_op_t op);
+
+/*
+ * Runs a validated call: Begin, the items of each path, End; returns the
+ * value of C4.7. Both cancel tokens may be NULL. With ignore_answers the
+ * sink's answers (abort flags, ABORT, RETRY) are ignored (C6.4).
+ */
+csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t count,
+                          uint32_t flags, bool deep, const csc_progress_t *progress,
+                          csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers,
+                          csc__walk_op_t op);
+
+#endif

@@ -326,6 +326,8 @@ static void after_work_cb(uv_work_t *req, int status)
     atomic_store_explicit(&cache->busy, false, memory_order_release);
     if (cache->free_pending)
         csc__cache_destroy(cache);
+    else
+        csc__policy_after(cache); /* C5.5: after the method call */
     csc_hresult result = st->result;
     csc_op_cb done = st->done;
     uv_close((uv_handle_t *)&st->wake, close_cb);

@@ -97,6 +97,47 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
         return violation(c, it, "clean with dirty bytes");
     if (it->type == CSC_ITEM_FILE && it->first_child != NULL)
         return violation(c, it, "a file has children");
+    /* The eviction index holds exactly the evictable items (C5.2). */
+    bool evictable = !it->protect && it->pins == 0 &&
+                     (it->type == CSC_ITEM_FILE ? !it->dirty && it->open_count == 0
+                                                : it->first_child == NULL);
+    if (evictable != (it->heap_pos != 0))
+        return violation(c, it, "eviction index disagrees with the evictable predicate");
+    if (it->heap_pos != 0) {
+        const csc__heap_t *h = it->type == CSC_ITEM_FILE ? &cache->evictable_files
+                                                         : &cache->evictable_dirs;
+        if (it->heap_pos > h->count || h->slots[it->heap_pos - 1] != it)
+            return violation(c, it, "eviction heap slot does not hold the item");
+    }
+    return true;
+}
+
+/* Heap order (C5.4): a parent slot never goes after its children. */
+static bool heap_ordered(const csc__heap_t *h)
+{
+    for (size_t i = 1; i < h->count; i++) {
+        const struct csc_item *p = h->slots[(i - 1) / 2], *ch = h->slots[i];
+        if (p->type == CSC_ITEM_FILE && p->last_use != ch->last_use) {
+            if (p->last_use > ch->last_use)
+                return false;
+            continue;
+        }
+        /* equal last use (or containers): walk order, separator lowest */
+        size_t n = p->key_len < ch->key_len ? p->key_len : ch->key_len;
+        int cmp = 0;
+        for (size_t k = 0; k < n && cmp == 0; k++) {
+            unsigned a = (unsigned char)p->key[k], b = (unsigned char)ch->key[k];
+            if (a != b) {
+                a = a == '\\' ? 0u : a + 1u;
+                b = b == '\\' ? 0u : b + 1u;
+                cmp = a < b ? -1 : 1;
+            }
+        }
+        if (cmp == 0)
+            cmp = p->key_len < ch->key_len ? -1 : (p->key_len > ch->key_len ? 1 : 0);
+        if (cmp > 0)
+            return false;
+    }
     return true;
 }
 
@@ -112,7 +153,8 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
 
     size_t count = 0;
     uint64_t used = 0, unpinned_used = 0;
-    size_t acls = 0;
+    size_t acls = 0, files = 0, dirs = 0, in_heaps = 0;
+    uint64_t evictable_bytes = 0;
     const struct csc_item *root = cache->root;
     if (root->parent != NULL || root->pins != 0 || root->type != CSC__ITEM_ROOT)
         violation(&c, root, "bad root");
@@ -143,6 +185,15 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
                 break;
             if (it->acl != NULL)
                 acls++;
+            if (it->heap_pos != 0) {
+                in_heaps++;
+                if (it->type == CSC_ITEM_FILE)
+                    evictable_bytes += it->size;
+            }
+            if (it->type == CSC_ITEM_FILE)
+                files++;
+            else
+                dirs++;
             if (it->type == CSC_ITEM_FILE) {
                 used += it->size;
                 if (it->pins == 0)
@@ -167,5 +218,14 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
         violation(&c, root, "acl count %zu, recount %zu", cache->acl_count, acls);
     if (!c.failed && (used != cache->used || unpinned_used != cache->unpinned_used))
         violation(&c, root, "disk space counters differ from a recount");
+    if (!c.failed && (files != cache->file_count || dirs != cache->container_count))
+        violation(&c, root, "file or container count differs from a recount");
+    if (!c.failed && (in_heaps != cache->evictable_files.count + cache->evictable_dirs.count ||
+                      evictable_bytes != cache->evictable_bytes))
+        violation(&c, root, "eviction index size or evictable bytes differ from a recount");
+    if (!c.failed && !heap_ordered(&cache->evictable_files))
+        violation(&c, root, "evictable files out of heap order");
+    if (!c.failed && !heap_ordered(&cache->evictable_dirs))
+        violation(&c, root, "evictable containers out of heap order");
     return c.failed ? CSC_E_UNEXPECTED : CSC_S_OK;
 }

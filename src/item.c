@@ -18,7 +18,10 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
         return CSC_E_POINTER;
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
-    return csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    if (hr == CSC_S_OK)
+        csc__policy_after(cache); /* C5.5: after a command that cached an item */
+    return hr;
 }
 
 csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out)
@@ -29,7 +32,10 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
         return CSC_E_POINTER;
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
-    return csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+    if (hr == CSC_S_OK)
+        csc__policy_after(cache); /* C5.5 */
+    return hr;
 }
 
 csc_hresult csc_cache_find(const csc_cache_t *cache, const char *path, csc_item_t **out)
@@ -179,6 +185,7 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
     item->dirty = 1;
     item->dirty_bytes = bytes > UINT64_MAX - item->dirty_bytes ? UINT64_MAX
                                                                : item->dirty_bytes + bytes;
+    csc__evict_update(cache, item);
     return CSC_S_OK;
 }
 
@@ -193,6 +200,7 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
     for (;;) {
         it->dirty = 0;
         it->dirty_bytes = 0;
+        csc__evict_update(cache, it);
         if (it->first_child != NULL) {
             it = it->first_child;
             continue;
@@ -216,6 +224,7 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
         return CSC_E_INVALIDARG;
     item->open_count++;
     item->last_use = cache->clock; /* C5.4 */
+    csc__evict_update(cache, item);
     return CSC_S_OK;
 }
 
@@ -229,6 +238,7 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
         return CSC_E_INVALIDARG;
     if (item->open_count > 0)
         item->open_count--;
+    csc__evict_update(cache, item);
     return CSC_S_OK;
 }
 
@@ -239,5 +249,6 @@ csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
     item->last_use = cache->clock;
+    csc__evict_update(cache, item);
     return CSC_S_OK;
 }

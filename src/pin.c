@@ -83,6 +83,7 @@ static csc_hresult apply(walk_t *w, struct csc_item *item)
     if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
         item->dirty = 0;
         item->dirty_bytes = 0;
+        csc__evict_update(cache, item);
         return CSC_S_OK;
     }
     if (!csc__access_allowed(cache, item)) /* step 3, C9.1 */
@@ -103,6 +104,7 @@ static csc_hresult apply(walk_t *w, struct csc_item *item)
             inherit |= w->sources;
         csc__tree_set_pins(cache, item, item->pins | w->sources, inherit);
         item->last_use = cache->clock; /* C5.4 */
+        csc__evict_update(cache, item);
     } else {
         csc__tree_set_pins(cache, item, item->pins & (uint16_t)~w->sources,
                            item->inherit & (uint16_t)~w->sources);
@@ -316,12 +318,13 @@ static csc_hresult run_sync(csc_cache_t *cache, const char *const *paths, size_t
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
     csc_hresult hr = csc__walk_validate(paths, count, flags, op);
-    if (hr != CSC_S_OK)
-        return hr;
     /* Without a loop, AsyncProgress events are delivered as the walk goes,
      * and their answers are ignored (C6.4). */
-    return csc__walk_run(cache, paths, count, flags, deep, progress, cancel, NULL,
-                         (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0, op);
+    if (hr == CSC_S_OK)
+        hr = csc__walk_run(cache, paths, count, flags, deep, progress, cancel, NULL,
+                           (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0, op);
+    csc__policy_after(cache); /* C5.5: after each method call, even a rejected one */
+    return hr;
 }
 
 csc_hresult csc_unpin(csc_cache_t *cache, const char *const *paths, size_t count,

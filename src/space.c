@@ -56,17 +56,3 @@ csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb, vo
     cache->evict_user_data = user_data;
     return CSC_S_OK;
 }
-
-csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64_t *freed,
-                            size_t *count)
-{
-    (void)all;
-    (void)bytes;
-    if (freed != NULL)
-        *freed = 0;
-    if (count != NULL)
-        *count = 0;
-    if (cache == NULL)
-        return CSC_E_POINTER;
-    return CSC_E_NOTIMPL; /* not implemented yet: the eviction issue */
-}

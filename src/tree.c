@@ -118,6 +118,7 @@ void csc__tree_free_all(csc_cache_t *cache)
     }
     cache->root = NULL;
     cache->item_count = 0;
+    csc__evict_free(cache);
 }
 
 /* Compares two items' last components in C2.3 order (folded bytes). */
@@ -156,6 +157,7 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
     item->inherit = inherit;
     if (was == now)
         return;
+    csc__evict_update(cache, item);
     if (item->type == CSC_ITEM_FILE) {
         if (now)
             cache->unpinned_used -= item->size;
@@ -182,19 +184,62 @@ static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_ty
 /* Sets the size of an existing file, keeping the disk-space counters. */
 static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size)
 {
-    cache->used = cache->used - item->size + size;
+    uint64_t old = item->size;
+    cache->used = cache->used - old + size;
     if (item->pins == 0)
-        cache->unpinned_used = cache->unpinned_used - item->size + size;
+        cache->unpinned_used = cache->unpinned_used - old + size;
     item->size = size;
+    csc__evict_size_changed(cache, item, old);
+}
+
+void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
+{
+    struct csc_item *parent = item->parent;
+    csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
+    item->protect = 1; /* no longer evictable: leaves its heap */
+    csc__evict_update(cache, item);
+    if (item->prev_sibling != NULL)
+        item->prev_sibling->next_sibling = item->next_sibling;
+    else
+        parent->first_child = item->next_sibling;
+    if (item->next_sibling != NULL)
+        item->next_sibling->prev_sibling = item->prev_sibling;
+    else
+        parent->last_child = item->prev_sibling;
+    csc__index_remove(&cache->index, item);
+    cache->item_count--;
+    if (item->type == CSC_ITEM_FILE) {
+        cache->used -= item->size;
+        cache->unpinned_used -= item->size;
+        cache->file_count--;
+    } else {
+        cache->container_count--;
+    }
+    free_item(cache, item);
+    csc__evict_update(cache, parent); /* it may have become evictable */
+}
+
+/* Frees a prepared chain that was never linked (see prepare_chain). */
+static void undo_chain(csc_cache_t *cache, struct csc_item *top, struct csc_item *indexed_end)
+{
+    for (struct csc_item *u = top; u != indexed_end && u != NULL; u = u->first_child)
+        csc__index_remove(&cache->index, u);
+    while (top != NULL) {
+        struct csc_item *next = top->first_child;
+        free_item(cache, top);
+        top = next;
+    }
 }
 
 /*
- * Creates the items of depths first_depth..ncomp below `anc` (all missing),
- * all allocations first. On failure frees what it made and changes nothing.
+ * Prepares the items of depths first_depth..ncomp below `anc` (all
+ * missing): every allocation (items, index entries, eviction index room),
+ * nothing linked. The new items are chained through parent / first_child.
+ * On failure nothing changed. *top receives the chain.
  */
-static csc_hresult create_chain(csc_cache_t *cache, struct csc_item *anc, uint32_t first_depth,
-                                const path_bufs_t *pb, csc_item_type_t leaf, uint64_t size,
-                                struct csc_item **out)
+static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint32_t first_depth,
+                                 const path_bufs_t *pb, csc_item_type_t leaf,
+                                 struct csc_item **top_out)
 {
     struct csc_item *top = NULL, *prev = anc, *made;
     size_t kpos = anc->key_len, dpos = 0;
@@ -238,7 +283,16 @@ static csc_hresult create_chain(csc_cache_t *cache, struct csc_item *anc, uint32
         dpos = dend;
     }
 
-    /* 2. Index them; undo on failure. */
+    /* 2. Room in the eviction index and its path buffer. */
+    uint32_t made_count = hr == CSC_S_OK ? pb->ncomp - first_depth + 1 : 0;
+    if (hr == CSC_S_OK) {
+        size_t files = leaf == CSC_ITEM_FILE ? 1 : 0;
+        size_t path_bound = (anc == cache->root ? 0 : csc__item_path_len(anc)) + pb->display_len;
+        if (!csc__evict_reserve(cache, files, made_count - files, path_bound))
+            hr = CSC_E_OUTOFMEMORY;
+    }
+
+    /* 3. Index them; undo on failure. */
     struct csc_item *it = top;
     if (hr == CSC_S_OK) {
         for (; it != NULL; it = it->first_child) {
@@ -249,23 +303,28 @@ static csc_hresult create_chain(csc_cache_t *cache, struct csc_item *anc, uint32
         }
     }
     if (hr != CSC_S_OK) {
-        for (struct csc_item *u = top; u != it && u != NULL; u = u->first_child)
-            csc__index_remove(&cache->index, u);
-        while (top != NULL) {
-            struct csc_item *next = top->first_child;
-            free_item(cache, top);
-            top = next;
-        }
+        undo_chain(cache, top, it);
         return hr;
     }
+    *top_out = top;
+    return CSC_S_OK;
+}
 
-    /* 3. Link them into the tree and settle state; nothing can fail now. */
+/* Links a prepared chain into the tree and settles its state (C2.2, C3.3);
+ * never fails. Returns the deepest new item. */
+static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, uint64_t size)
+{
+    struct csc_item *it;
     struct csc_item *leaf_item = NULL;
     for (it = top; it != NULL;) {
         struct csc_item *next = it->first_child;
         it->first_child = NULL;
         link_child(it->parent, it);
         cache->item_count++;
+        if (it->type == CSC_ITEM_FILE)
+            cache->file_count++;
+        else
+            cache->container_count++;
         uint16_t inh = it->parent->type == CSC__ITEM_ROOT ? 0 : it->parent->inherit;
         if (it->type == CSC_ITEM_FILE) {
             it->size = size;
@@ -277,8 +336,11 @@ static csc_hresult create_chain(csc_cache_t *cache, struct csc_item *anc, uint32
         leaf_item = it;
         it = next;
     }
-    *out = leaf_item;
-    return CSC_S_OK;
+    /* Eviction index: the old ancestor gained a child; new items file in. */
+    csc__evict_update(cache, top->parent);
+    for (it = leaf_item; it != top->parent; it = it->parent)
+        csc__evict_update(cache, it);
+    return leaf_item;
 }
 
 csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_t type,
@@ -303,9 +365,17 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
             item = NULL;
             goto done;
         }
+        if (want == CSC_ITEM_FILE && has_size && size > item->size) {
+            hr = csc__space_make_room(cache, size - item->size, item, item->parent); /* C5.7 */
+            if (hr != CSC_S_OK) {
+                item = NULL;
+                goto done;
+            }
+        }
         if (want == CSC_ITEM_FILE && has_size)
             set_file_size(cache, item, size);
         item->last_use = cache->clock; /* C2.4, C5.4: caching again touches */
+        csc__evict_update(cache, item);
         goto done;
     }
 
@@ -330,7 +400,15 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
         hr = CSC_E_DIRECTORY;
         goto done;
     }
-    hr = create_chain(cache, anc, depth + 1, &pb, want, has_size ? size : 0, &item);
+    struct csc_item *top = NULL;
+    hr = prepare_chain(cache, anc, depth + 1, &pb, want, &top);
+    if (hr == CSC_S_OK && want == CSC_ITEM_FILE && has_size && size > 0) {
+        hr = csc__space_make_room(cache, size, NULL, anc); /* C5.7 */
+        if (hr != CSC_S_OK)
+            undo_chain(cache, top, NULL);
+    }
+    if (hr == CSC_S_OK)
+        item = commit_chain(cache, top, has_size ? size : 0);
 
 done:
     release(&cache->alloc, &pb);

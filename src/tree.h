@@ -58,9 +58,16 @@ struct csc_item {
     uint16_t inherit;   /* inherit bits, same values (C3.2) */
     uint8_t type;       /* csc_item_type_t or CSC__ITEM_ROOT */
     uint8_t dirty;
+    uint8_t protect;    /* kept out of an eviction pass (C5.7) */
+    uint32_t heap_pos;  /* 1-based slot in an eviction heap, 0: none */
     char key[];         /* folded path, NUL, then the display name when it
                          * differs from the folded one, NUL */
 };
+
+typedef struct csc__heap {
+    struct csc_item **slots;
+    size_t count, cap;
+} csc__heap_t;
 
 typedef struct csc__index {
     struct csc_item *head;
@@ -85,6 +92,13 @@ struct csc_cache {
     uint64_t limit;          /* CSC_SPACE_UNLIMITED until set */
     uint64_t unpinned_limit;
     int policy;              /* csc_evict_policy_t */
+    /* Eviction index (evict.c): evictable files by (last use, walk order),
+     * evictable containers by walk order; capacities cover every item. */
+    csc__heap_t evictable_files, evictable_dirs;
+    uint64_t evictable_bytes;
+    size_t file_count, container_count;
+    char *scratch;           /* a display path for the eviction callback */
+    size_t scratch_cap;
     csc_evict_cb evict_cb;
     void *evict_user_data;
     /* C6.6: an asynchronous operation runs (async.c); set and cleared on
@@ -142,6 +156,26 @@ static inline bool csc__is_container(const struct csc_item *item)
 {
     return item->type != CSC_ITEM_FILE;
 }
+
+/* evict.c: the eviction index and passes (C5.2-C5.7). */
+/* Makes the heaps and the scratch buffer big enough for `files` more files,
+ * `dirs` more containers and a path of `path_len` bytes. false: no memory,
+ * nothing changed. */
+bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t path_len);
+/* Re-files an item in the eviction index after any change of the state
+ * the evictable predicate or the LRU order reads. Never allocates. */
+void csc__evict_update(csc_cache_t *cache, struct csc_item *item);
+/* A file's size changed from old_size (evictable bytes follow). */
+void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size);
+void csc__evict_free(csc_cache_t *cache);
+/* Removes a childless item from the cache (eviction, DeleteItems). */
+void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item);
+/* C5.7: makes room for `added` bytes under the total limit, never evicting
+ * `file` (may be NULL) nor `anc` and its ancestors. S_OK or DISK_FULL. */
+csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_item *file,
+                                 struct csc_item *anc);
+/* C5.5: the pass the policy asks for after a command or method call. */
+void csc__policy_after(csc_cache_t *cache);
 
 /* access.c: whether the current caller may access the item (C9.1). */
 bool csc__access_allowed(const csc_cache_t *cache, const struct csc_item *item);

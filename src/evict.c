@@ -1,0 +1,300 @@
+/*
+ * src/evict.c: eviction (C5.2-C5.7). It owns the eviction index, two binary
+ * heaps: evictable files ordered by last use then walk order (C5.4), and
+ * evictable containers in walk order; every change of pins, dirty state,
+ * open count, children or last use re-files the item through
+ * csc__evict_update, so the next victim is found in O(log n) and never by a
+ * scan. The heaps' capacities are reserved when items are created, and the
+ * path handed to the eviction callback is built in a buffer reserved the same
+ * way, so a pass never allocates and cannot fail halfway. It also owns the
+ * passes themselves: evict all, evict until N bytes are freed, the automatic
+ * and eager policies (C5.5) and making room under the total limit (C5.7).
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "tree.h"
+
+/* ---- ordering --------------------------------------------------------- */
+
+/* Walk order (C2.3 pre-order) of two keys: component by component, which
+ * is byte order with the separator below every other byte. */
+static int walk_order(const struct csc_item *a, const struct csc_item *b)
+{
+    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned ca = (unsigned char)a->key[i], cb = (unsigned char)b->key[i];
+        if (ca == cb)
+            continue;
+        ca = ca == '\\' ? 0u : ca + 1u;
+        cb = cb == '\\' ? 0u : cb + 1u;
+        return ca < cb ? -1 : 1;
+    }
+    return a->key_len < b->key_len ? -1 : (a->key_len > b->key_len ? 1 : 0);
+}
+
+/* Whether a goes before b in its heap. */
+static bool before(const struct csc_item *a, const struct csc_item *b)
+{
+    if (a->type == CSC_ITEM_FILE && a->last_use != b->last_use)
+        return a->last_use < b->last_use;
+    return walk_order(a, b) < 0;
+}
+
+/* ---- the heaps -------------------------------------------------------- */
+
+static void heap_set(csc__heap_t *h, size_t i, struct csc_item *item)
+{
+    h->slots[i] = item;
+    item->heap_pos = (uint32_t)(i + 1);
+}
+
+static void sift_up(csc__heap_t *h, size_t i)
+{
+    struct csc_item *item = h->slots[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!before(item, h->slots[parent]))
+            break;
+        heap_set(h, i, h->slots[parent]);
+        i = parent;
+    }
+    heap_set(h, i, item);
+}
+
+static void sift_down(csc__heap_t *h, size_t i)
+{
+    struct csc_item *item = h->slots[i];
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, best = i;
+        struct csc_item *best_item = item;
+        if (l < h->count && before(h->slots[l], best_item)) {
+            best = l;
+            best_item = h->slots[l];
+        }
+        if (r < h->count && before(h->slots[r], best_item)) {
+            best = r;
+            best_item = h->slots[r];
+        }
+        if (best == i)
+            break;
+        heap_set(h, i, best_item);
+        i = best;
+    }
+    heap_set(h, i, item);
+}
+
+static void heap_push(csc__heap_t *h, struct csc_item *item)
+{
+    /* Capacity was reserved when the item was created. */
+    h->slots[h->count] = item;
+    h->count++;
+    sift_up(h, h->count - 1);
+}
+
+static void heap_remove(csc__heap_t *h, struct csc_item *item)
+{
+    size_t i = item->heap_pos - 1;
+    item->heap_pos = 0;
+    h->count--;
+    if (i == h->count)
+        return;
+    struct csc_item *moved = h->slots[h->count];
+    heap_set(h, i, moved);
+    sift_up(h, i);
+    sift_down(h, moved->heap_pos - 1u);
+}
+
+static void heap_fix(csc__heap_t *h, struct csc_item *item)
+{
+    sift_up(h, item->heap_pos - 1);
+    sift_down(h, item->heap_pos - 1);
+}
+
+static bool heap_grow(const csc_allocator_t *a, csc__heap_t *h, size_t need)
+{
+    if (need <= h->cap)
+        return true;
+    size_t cap = h->cap < 16 ? 16 : h->cap;
+    while (cap < need)
+        cap *= 2;
+    struct csc_item **slots = csc__malloc(a, cap * sizeof *slots);
+    if (slots == NULL)
+        return false;
+    if (h->count > 0)
+        memcpy(slots, h->slots, h->count * sizeof *slots);
+    csc__free(a, h->slots, h->cap * sizeof *slots);
+    h->slots = slots;
+    h->cap = cap;
+    return true;
+}
+
+bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t path_len)
+{
+    if (!heap_grow(&cache->alloc, &cache->evictable_files, cache->file_count + files) ||
+        !heap_grow(&cache->alloc, &cache->evictable_dirs, cache->container_count + dirs))
+        return false;
+    if (path_len + 1 > cache->scratch_cap) {
+        size_t cap = cache->scratch_cap < 256 ? 256 : cache->scratch_cap;
+        while (cap < path_len + 1)
+            cap *= 2;
+        char *s = csc__malloc(&cache->alloc, cap);
+        if (s == NULL)
+            return false;
+        csc__free(&cache->alloc, cache->scratch, cache->scratch_cap);
+        cache->scratch = s;
+        cache->scratch_cap = cap;
+    }
+    return true;
+}
+
+void csc__evict_free(csc_cache_t *cache)
+{
+    csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
+    for (int i = 0; i < 2; i++) {
+        csc__free(&cache->alloc, hs[i]->slots, hs[i]->cap * sizeof *hs[i]->slots);
+        hs[i]->slots = NULL;
+        hs[i]->count = hs[i]->cap = 0;
+    }
+    csc__free(&cache->alloc, cache->scratch, cache->scratch_cap);
+    cache->scratch = NULL;
+    cache->scratch_cap = 0;
+}
+
+/* ---- the index -------------------------------------------------------- */
+
+/* C5.2, with the transient protection of C5.7. */
+static bool evictable(const struct csc_item *item)
+{
+    if (item->type == CSC__ITEM_ROOT || item->protect || item->pins != 0)
+        return false;
+    if (item->type == CSC_ITEM_FILE)
+        return !item->dirty && item->open_count == 0;
+    return item->first_child == NULL;
+}
+
+void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
+{
+    if (item->type == CSC__ITEM_ROOT)
+        return;
+    bool file = item->type == CSC_ITEM_FILE;
+    csc__heap_t *h = file ? &cache->evictable_files : &cache->evictable_dirs;
+    bool want = evictable(item);
+    if (item->heap_pos != 0 && !want) {
+        heap_remove(h, item);
+        if (file)
+            cache->evictable_bytes -= item->size;
+    } else if (item->heap_pos == 0 && want) {
+        heap_push(h, item);
+        if (file)
+            cache->evictable_bytes += item->size;
+    } else if (item->heap_pos != 0) {
+        heap_fix(h, item);
+    }
+}
+
+void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size)
+{
+    if (item->heap_pos != 0)
+        cache->evictable_bytes = cache->evictable_bytes - old_size + item->size;
+}
+
+/* ---- passes ----------------------------------------------------------- */
+
+/* Reports and removes one evictable item (C5.6). */
+static void evict_one(csc_cache_t *cache, struct csc_item *item)
+{
+    if (cache->evict_cb != NULL) {
+        csc_item_path(item, cache->scratch, cache->scratch_cap);
+        cache->evict_cb(cache->evict_user_data, cache->scratch,
+                        item->type == CSC_ITEM_FILE ? item->size : 0);
+    }
+    csc__tree_remove_leaf(cache, item);
+}
+
+typedef enum pass_mode { PASS_ALL, PASS_BYTES, PASS_UNPINNED_LIMIT } pass_mode_t;
+
+/*
+ * One pass (C5.4): containers that are or become evictable go at once;
+ * files go least recently used first until the mode's goal is met.
+ */
+static void pass(csc_cache_t *cache, pass_mode_t mode, uint64_t bytes, uint64_t *freed_out,
+                 size_t *count_out)
+{
+    uint64_t freed = 0;
+    size_t count = 0;
+    for (;;) {
+        while (cache->evictable_dirs.count > 0) {
+            evict_one(cache, cache->evictable_dirs.slots[0]);
+            count++;
+        }
+        if (cache->evictable_files.count == 0)
+            break;
+        if (mode == PASS_BYTES && freed >= bytes)
+            break;
+        if (mode == PASS_UNPINNED_LIMIT && cache->unpinned_used <= cache->unpinned_limit)
+            break;
+        struct csc_item *victim = cache->evictable_files.slots[0];
+        freed += victim->size;
+        evict_one(cache, victim);
+        count++;
+    }
+    if (freed_out != NULL)
+        *freed_out = freed;
+    if (count_out != NULL)
+        *count_out = count;
+}
+
+csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64_t *freed,
+                            size_t *count)
+{
+    if (freed != NULL)
+        *freed = 0;
+    if (count != NULL)
+        *count = 0;
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (csc__cache_busy(cache))
+        return CSC_E_BUSY;
+    pass(cache, all ? PASS_ALL : PASS_BYTES, bytes, freed, count);
+    return CSC_S_OK;
+}
+
+void csc__policy_after(csc_cache_t *cache)
+{
+    if (cache->policy == CSC_EVICT_EAGER)
+        pass(cache, PASS_ALL, 0, NULL, NULL);
+    else if (cache->policy == CSC_EVICT_AUTOMATIC && cache->unpinned_used > cache->unpinned_limit)
+        pass(cache, PASS_UNPINNED_LIMIT, 0, NULL, NULL);
+}
+
+static void set_protect(csc_cache_t *cache, struct csc_item *file, struct csc_item *anc, bool on)
+{
+    if (file != NULL) {
+        file->protect = on;
+        csc__evict_update(cache, file);
+    }
+    for (struct csc_item *p = anc; p != NULL && p->type != CSC__ITEM_ROOT; p = p->parent) {
+        p->protect = on;
+        csc__evict_update(cache, p);
+    }
+}
+
+csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_item *file,
+                                 struct csc_item *anc)
+{
+    if (added == 0 || cache->limit == CSC_SPACE_UNLIMITED ||
+        (cache->used <= cache->limit && added <= cache->limit - cache->used))
+        return CSC_S_OK;
+    if (cache->policy == CSC_EVICT_MANUAL || added > cache->limit)
+        return CSC_E_DISK_FULL;
+    uint64_t need = cache->used - cache->limit + added; /* used + added - limit */
+    set_protect(cache, file, anc, true);
+    csc_hresult hr = CSC_E_DISK_FULL;
+    if (cache->evictable_bytes >= need) {
+        pass(cache, PASS_BYTES, need, NULL, NULL);
+        hr = CSC_S_OK;
+    }
+    set_protect(cache, file, anc, false);
+    return hr;
+}

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include <cscsim.h>
+#include <cscsim/async.h>
 
 typedef struct app {
     csc_op_t op;

@@ -3,7 +3,9 @@
  * Offline Files cache (client-side caching, "CSC"): a tree of items keyed by
  * UNC path with pin sources, dirty state, access lists, and the Pin and Unpin
  * methods with Windows' progress protocol, codes and texts. Each concept has
- * its own header under cscsim/.
+ * its own header under cscsim/. Asynchronous operations on libuv are in
+ * <cscsim/async.h>, included separately: it needs <uv.h>, which needs POSIX
+ * (compile with -D_POSIX_C_SOURCE=200809L or gnu11).
  */
 #ifndef CSCSIM_H
 #define CSCSIM_H
@@ -16,6 +18,5 @@
 #include "cscsim/pin.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
-#include "cscsim/async.h"
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * src/walk.h (internal): the Pin / Unpin / Synchronize walk of pin.c, for
+ * src/walk.h (internal): the Pin / Unpin / Synchronize / DeleteItems walk of
+ * walk.c, for
  * the synchronous entry points and for async.c, which runs it on libuv's
  * thread pool.
  */
@@ -9,7 +10,12 @@
 #include "cscsim/pin.h"
 #include "cscsim/sync.h"
 
-typedef enum csc__walk_op { CSC__OP_UNPIN, CSC__OP_PIN, CSC__OP_SYNC } csc__walk_op_t;
+typedef enum csc__walk_op {
+    CSC__OP_UNPIN,
+    CSC__OP_PIN,
+    CSC__OP_SYNC,
+    CSC__OP_DELETE
+} csc__walk_op_t;
 
 /* C4.1 validation: S_OK or E_INVALIDARG. */
 csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,

@@ -37,15 +37,21 @@ CSC_API csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths
 #define CSC_DELETE_NO_PINNED 0x00000002u
 #define CSC_DELETE_DEL_MODIFIED 0x00000004u
 #define CSC_DELETE_ADMIN 0x80000000u
+#define CSC_DELETE_FLAGS_VALID 0x80000007u
 
 /*
  * DeleteItems: deletes from the local cache only, containers with their
- * contents. By default dirty items are kept (DelModified deletes them),
- * pinned and automatically cached items are deleted (NoPinned,
- * NoAutoCached keep them); a directory that could not be emptied stays.
- * Returns S_OK, 0x800704C7 when cancelled, or 0x800700EA
- * (ERROR_MORE_DATA) when any item failed; per-item results arrive through
- * progress. Admin needs an administrator caller.
+ * contents, walking each path's subtree post-order (a container after its
+ * contents). By default dirty files are kept (DelModified deletes them),
+ * pinned and automatically cached (unpinned) items are deleted (NoPinned,
+ * NoAutoCached keep them); a kept item reports S_FALSE. An open file fails
+ * with 0x80070020, an item the caller may not access with E_ACCESSDENIED
+ * (unless Admin), a directory that could not be emptied stays with
+ * 0x80070091 (ERROR_DIR_NOT_EMPTY); a path invalid or not cached fails as
+ * in C4.3. Returns S_OK, 0x800704C7 when cancelled, or 0x800700EA
+ * (ERROR_MORE_DATA) when any item failed; E_INVALIDARG (no event) for no
+ * path, a NULL path or unknown flags; E_ACCESSDENIED (no event) for Admin
+ * without an administrator caller.
  */
 CSC_API csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_t count,
                                      uint32_t flags, const csc_progress_t *progress,

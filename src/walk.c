@@ -1,5 +1,6 @@
 /*
- * src/pin.c: Pin and Unpin, the walk at the heart of the simulator. It
+ * src/walk.c: Pin and Unpin, the walk at the heart of the simulator, and
+ * the same walk for Synchronize (C5.8) and DeleteItems. It
  * validates the whole call before any event (C4.1); sends Begin, then for
  * each path in the order given (C4.3) the items of that path (C4.4 for
  * Unpin, C3.3/C3.4 for Pin) in pre-order (C2.3), each through the steps of
@@ -8,7 +9,9 @@
  * value of C4.7. Nothing done is ever rolled back (C4.6). The walk follows
  * parent and sibling links and never allocates per item: the display path of
  * the current item is kept in one growing buffer, built only when a progress
- * sink is there to read it.
+ * sink is there to read it. DeleteItems walks post-order (a container after
+ * its contents, so it can tell whether it was emptied) and returns
+ * ERROR_MORE_DATA when any item failed.
  */
 #include <string.h>
 
@@ -30,6 +33,7 @@ typedef struct walk {
     csc__walk_op_t op;
     bool cancelled;
     bool out_of_memory;
+    bool any_failed;
     char *path; /* display path of the current item when progress != NULL */
     size_t path_len, path_cap;
 } walk_t;
@@ -76,10 +80,40 @@ static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
     return true;
 }
 
+/*
+ * DeleteItems for one item (windows-reference §2, §3): access unless Admin;
+ * an open file is not deleted (sharing violation); a file kept by the flags
+ * (dirty without DelModified, pinned with NoPinned, automatically cached
+ * with NoAutoCached) reports S_FALSE and stays; a container that still has
+ * contents stays with ERROR_DIR_NOT_EMPTY. Deleting never allocates.
+ */
+static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
+{
+    csc_cache_t *cache = w->cache;
+    if (!(w->flags & CSC_DELETE_ADMIN) && !csc__access_allowed(cache, item))
+        return CSC_E_ACCESSDENIED;
+    if (item->type == CSC_ITEM_FILE) {
+        if (item->open_count > 0)
+            return CSC_E_SHARING_VIOLATION;
+        if (item->dirty && !(w->flags & CSC_DELETE_DEL_MODIFIED))
+            return CSC_S_FALSE;
+    }
+    if (item->pins != 0 && (w->flags & CSC_DELETE_NO_PINNED))
+        return CSC_S_FALSE;
+    if (item->type == CSC_ITEM_FILE && item->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
+        return CSC_S_FALSE;
+    if (item->first_child != NULL)
+        return CSC_HRESULT_FROM_WIN32(145u); /* ERROR_DIR_NOT_EMPTY */
+    csc__tree_remove_leaf(cache, item);
+    return CSC_S_OK;
+}
+
 /* C4.5 steps 3-5 for one cached item. */
 static csc_hresult apply(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
+    if (w->op == CSC__OP_DELETE)
+        return apply_delete(w, item);
     if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
         item->dirty = 0;
         item->dirty_bytes = 0;
@@ -146,6 +180,8 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
         /* Steps 3-5. */
         csc_hresult hr = item != NULL ? apply(w, item) : failed_hr;
         *result = hr;
+        if (CSC_FAILED(hr))
+            w->any_failed = true;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
             csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
@@ -156,7 +192,8 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
                 w->cancelled = true;
                 return false;
             }
-            if (r == CSC_OP_RETRY)
+            /* A deleted item has nothing left to retry: RETRY continues. */
+            if (r == CSC_OP_RETRY && !(w->op == CSC__OP_DELETE && item != NULL && hr == CSC_S_OK))
                 continue;
         }
         return true;
@@ -164,8 +201,43 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
 }
 
 /* The items of one cached path: C4.4 (Unpin), C3.3 and C3.4 (Pin). */
+/* DeleteItems: the subtree post-order; each item's path is rebuilt since
+ * items disappear under the walk. */
+static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
+{
+    struct csc_item *node = top;
+    while (node->first_child != NULL)
+        node = node->first_child;
+    for (;;) {
+        struct csc_item *next = NULL;
+        if (node != top) {
+            next = node->next_sibling;
+            if (next != NULL)
+                while (next->first_child != NULL)
+                    next = next->first_child;
+            else
+                next = node->parent;
+        }
+        w->path_len = csc__item_path_len(node);
+        if (w->progress != NULL) {
+            if (!reserve_path(w, w->path_len))
+                return;
+            csc_item_path(node, w->path, w->path_cap);
+        }
+        csc_hresult ignored;
+        bool is_top = node == top;
+        if (!process(w, node, w->path, w->path_len, 0, is_top ? result : &ignored) || is_top)
+            return;
+        node = next;
+    }
+}
+
 static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
 {
+    if (w->op == CSC__OP_DELETE) {
+        walk_delete(w, top, result);
+        return;
+    }
     /* Without a sink only the length is tracked, to keep the code one path. */
     w->path_len = csc__item_path_len(top);
     if (w->progress != NULL) {
@@ -235,6 +307,8 @@ csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t 
             return CSC_E_INVALIDARG;
     if (op == CSC__OP_SYNC)
         return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
+    if (op == CSC__OP_DELETE)
+        return (flags & ~CSC_DELETE_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
     if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0)
         return CSC_E_INVALIDARG;
     return CSC_S_OK;
@@ -305,6 +379,8 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t c
 
     if (end != CSC_S_OK)
         return end;
+    if (op == CSC__OP_DELETE) /* "ERROR_MORE_DATA if errors occurred" */
+        return w.any_failed ? CSC_E_MORE_DATA : CSC_S_OK;
     return single_result ? last : CSC_S_OK;
 }
 
@@ -348,4 +424,17 @@ csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t
      * off. */
     return run_sync(cache, paths, count, flags & ~CSC_PIN_FLAG_BACKGROUND, true, progress,
                     cancel, CSC__OP_SYNC);
+}
+
+csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_t count,
+                             uint32_t flags, const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (!csc__cache_busy(cache) && (flags & CSC_DELETE_ADMIN) && !cache->admin &&
+        csc__walk_validate(paths, count, flags, CSC__OP_DELETE) == CSC_S_OK) {
+        csc__policy_after(cache);
+        return CSC_E_ACCESSDENIED; /* "fails for non-admins", before any event */
+    }
+    return run_sync(cache, paths, count, flags, false, progress, cancel, CSC__OP_DELETE);
 }

@@ -10,6 +10,8 @@
  */
 #include "support.h"
 
+#include <cscsim/async.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

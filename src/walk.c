@@ -45,7 +45,8 @@ static bool stopped(const walk_t *w)
     return w->cancelled || w->out_of_memory;
 }
 
-/* Makes room for `len` bytes and a NUL in the path buffer. */
+/* Makes room for `len` bytes and a NUL in the path buffer, keeping its
+ * current content (w->path_len bytes and the NUL). */
 static bool reserve_path(walk_t *w, size_t len)
 {
     if (len + 1 <= w->path_cap)
@@ -218,12 +219,13 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
             else
                 next = node->parent;
         }
-        w->path_len = csc__item_path_len(node);
+        size_t len = csc__item_path_len(node);
         if (w->progress != NULL) {
-            if (!reserve_path(w, w->path_len))
+            if (!reserve_path(w, len))
                 return;
             csc_item_path(node, w->path, w->path_cap);
         }
+        w->path_len = len;
         csc_hresult ignored;
         bool is_top = node == top;
         if (!process(w, node, w->path, w->path_len, 0, is_top ? result : &ignored) || is_top)
@@ -239,12 +241,13 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         return;
     }
     /* Without a sink only the length is tracked, to keep the code one path. */
-    w->path_len = csc__item_path_len(top);
+    size_t len = csc__item_path_len(top);
     if (w->progress != NULL) {
-        if (!reserve_path(w, w->path_len))
+        if (!reserve_path(w, len))
             return;
         csc_item_path(top, w->path, w->path_cap);
     }
+    w->path_len = len;
     if (!process(w, top, w->path, w->path_len, CSC_S_OK, result))
         return;
     if (!csc__is_container(top))

@@ -74,7 +74,7 @@ csc_item_t *csc_item_next_sibling(const csc_item_t *item)
 
 csc_item_type_t csc_item_type(const csc_item_t *item)
 {
-    return (csc_item_type_t)item->type;
+    return item != NULL ? (csc_item_type_t)item->type : CSC_ITEM_NONE;
 }
 
 const char *csc_item_name(const csc_item_t *item)

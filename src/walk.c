@@ -346,8 +346,11 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t c
     csc_hresult hr;
     if (count == 1) {
         hr = csc__tree_find(cache, paths[0], &item);
-        single_result = hr != CSC_E_OUTOFMEMORY &&
-                        (CSC_FAILED(hr) || item->type == CSC_ITEM_FILE);
+        if (hr == CSC_E_OUTOFMEMORY) { /* C8.1: nothing happened yet, no event */
+            csc__free(&cache->alloc, w.path, w.path_cap);
+            return hr;
+        }
+        single_result = CSC_FAILED(hr) || item->type == CSC_ITEM_FILE;
     }
 
     if (progress != NULL && progress->begin != NULL) {

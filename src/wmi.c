@@ -2,7 +2,9 @@
  * src/wmi.c: the entry points shaped like Win32_OfflineFilesCache.Pin and
  * .Unpin for emulators and WMI providers: the method's parameters as they
  * arrive, progress as WMI strings (C6.2), and the method's uint32 return
- * value (C4.8).
+ * value (C4.8). The message buffer is sized before the call for the longest
+ * message it can produce (the longest cached path, the longest path given),
+ * so no message is ever lost for lack of memory mid-call.
  */
 #include <string.h>
 
@@ -11,42 +13,27 @@
 
 #include "cscsim/pin.h"
 
+/* Room for "R:0xXXXXXXXX:" and the longest message text of the walk's
+ * results, with margin. */
+#define WMI_HEAD_AND_TEXT 1024u
+
 typedef struct wmi_sink {
-    csc_cache_t *cache;
     csc_wmi_progress_cb cb;
     void *user_data;
-    char stack[512];
-    bool failed; /* a message could not be formatted for lack of memory */
+    char *buf;
+    size_t size;
 } wmi_sink_t;
 
 static void deliver(wmi_sink_t *s, const csc_event_t *ev)
 {
-    size_t n = csc_event_format_wmi(ev, s->stack, sizeof s->stack);
-    if (n < sizeof s->stack) {
-        s->cb(s->user_data, s->stack);
-        return;
-    }
-    char *buf = csc__malloc(&s->cache->alloc, n + 1);
-    if (buf == NULL) {
-        s->failed = true;
-        return;
-    }
-    csc_event_format_wmi(ev, buf, n + 1);
-    s->cb(s->user_data, buf);
-    csc__free(&s->cache->alloc, buf, n + 1);
+    csc_event_format_wmi(ev, s->buf, s->size);
+    s->cb(s->user_data, s->buf);
 }
 
 static void on_begin(void *ud, const csc_event_t *ev, bool *abort)
 {
     (void)abort;
     deliver(ud, ev);
-}
-
-static void on_query_abort(void *ud, bool *abort)
-{
-    /* A message lost for lack of memory stops the call (End: E_OUTOFMEMORY
-     * cannot be told apart here, so it is reported as cancelled). */
-    *abort = ((wmi_sink_t *)ud)->failed;
 }
 
 static csc_op_response_t on_item(void *ud, const csc_event_t *ev)
@@ -68,11 +55,20 @@ static uint32_t call(method_fn fn, csc_cache_t *cache, const char *const *paths,
 {
     if (cache == NULL)
         return csc_hresult_to_wmi(CSC_E_POINTER);
-    if (cb == NULL)
+    if (cb == NULL || paths == NULL || csc__cache_busy(cache))
         return csc_hresult_to_wmi(fn(cache, paths, count, flags, deep, NULL, NULL));
-    wmi_sink_t sink = {.cache = cache, .cb = cb, .user_data = user_data};
-    csc_progress_t progress = {&sink, on_begin, on_query_abort, on_item, on_item, on_end};
-    return csc_hresult_to_wmi(fn(cache, paths, count, flags, deep, &progress, NULL));
+    size_t longest = cache->scratch_cap; /* bounds every cached display path */
+    for (size_t i = 0; i < count; i++)
+        if (paths[i] != NULL && strlen(paths[i]) > longest)
+            longest = strlen(paths[i]);
+    wmi_sink_t sink = {cb, user_data, NULL, WMI_HEAD_AND_TEXT + longest + 1};
+    sink.buf = csc__malloc(&cache->alloc, sink.size);
+    if (sink.buf == NULL) /* C8.1: nothing happened, no event */
+        return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
+    csc_progress_t progress = {&sink, on_begin, NULL, on_item, on_item, on_end};
+    csc_hresult hr = fn(cache, paths, count, flags, deep, &progress, NULL);
+    csc__free(&cache->alloc, sink.buf, sink.size);
+    return csc_hresult_to_wmi(hr);
 }
 
 uint32_t csc_wmi_unpin(csc_cache_t *cache, const char *const *paths, size_t count,

@@ -28,6 +28,7 @@ typedef struct csc_item csc_item_t;
 
 /* Item types and their Windows values (C2.1). */
 typedef enum csc_item_type {
+    CSC_ITEM_NONE = -1, /* csc_item_type(NULL) */
     CSC_ITEM_FILE = 0,
     CSC_ITEM_DIRECTORY = 1,
     CSC_ITEM_SHARE = 2,

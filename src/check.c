@@ -103,7 +103,11 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
                                                 : it->first_child == NULL);
     if (evictable != (it->heap_pos != 0))
         return violation(c, it, "eviction index disagrees with the evictable predicate");
-    if (it->heap_pos != 0) {
+    if (it->heap_pos & CSC__PENDING) {
+        size_t i = it->heap_pos & ~CSC__PENDING;
+        if (i >= cache->pending.count || cache->pending.slots[i] != it)
+            return violation(c, it, "pending slot does not hold the item");
+    } else if (it->heap_pos != 0) {
         const csc__heap_t *h = it->type == CSC_ITEM_FILE ? &cache->evictable_files
                                                          : &cache->evictable_dirs;
         if (it->heap_pos > h->count || h->slots[it->heap_pos - 1] != it)
@@ -220,7 +224,8 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
         violation(&c, root, "disk space counters differ from a recount");
     if (!c.failed && (files != cache->file_count || dirs != cache->container_count))
         violation(&c, root, "file or container count differs from a recount");
-    if (!c.failed && (in_heaps != cache->evictable_files.count + cache->evictable_dirs.count ||
+    if (!c.failed && (in_heaps != cache->evictable_files.count + cache->evictable_dirs.count +
+                                      cache->pending.count ||
                       evictable_bytes != cache->evictable_bytes))
         violation(&c, root, "eviction index size or evictable bytes differ from a recount");
     if (!c.failed && !heap_ordered(&cache->evictable_files))

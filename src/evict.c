@@ -4,7 +4,9 @@
  * evictable containers in walk order; every change of pins, dirty state,
  * open count, children or last use re-files the item through
  * csc__evict_update, so the next victim is found in O(log n) and never by a
- * scan. The heaps' capacities are reserved when items are created, and the
+ * scan. An item that becomes evictable first goes on a pending list (O(1),
+ * so a deep unpin of a million files does not pay a heap insertion each);
+ * a pass files the pending items into their heaps before it chooses. The heaps' capacities are reserved when items are created, and the
  * path handed to the eviction callback is built in a buffer reserved the same
  * way, so a pass never allocates and cannot fail halfway. It also owns the
  * passes themselves: evict all, evict until N bytes are freed, the automatic
@@ -150,8 +152,8 @@ bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t pa
 
 void csc__evict_free(csc_cache_t *cache)
 {
-    csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
-    for (int i = 0; i < 2; i++) {
+    csc__heap_t *hs[3] = {&cache->evictable_files, &cache->evictable_dirs, &cache->pending};
+    for (int i = 0; i < 3; i++) {
         csc__free(&cache->alloc, hs[i]->slots, hs[i]->cap * sizeof *hs[i]->slots);
         hs[i]->slots = NULL;
         hs[i]->count = hs[i]->cap = 0;
@@ -173,23 +175,95 @@ static bool evictable(const struct csc_item *item)
     return item->first_child == NULL;
 }
 
+static csc__heap_t *heap_of(csc_cache_t *cache, const struct csc_item *item)
+{
+    return item->type == CSC_ITEM_FILE ? &cache->evictable_files : &cache->evictable_dirs;
+}
+
+/* The pending list: an unordered array, swap-removal. */
+static bool pending_push(csc_cache_t *cache, struct csc_item *item)
+{
+    csc__heap_t *p = &cache->pending;
+    if (p->count == p->cap) {
+        size_t cap = p->cap < 64 ? 64 : p->cap * 2;
+        struct csc_item **slots = csc__malloc(&cache->alloc, cap * sizeof *slots);
+        if (slots == NULL)
+            return false; /* the caller files it into its heap instead */
+        if (p->count > 0)
+            memcpy(slots, p->slots, p->count * sizeof *slots);
+        csc__free(&cache->alloc, p->slots, p->cap * sizeof *slots);
+        p->slots = slots;
+        p->cap = cap;
+    }
+    p->slots[p->count] = item;
+    item->heap_pos = CSC__PENDING | (uint32_t)p->count;
+    p->count++;
+    return true;
+}
+
+static void pending_remove(csc_cache_t *cache, struct csc_item *item)
+{
+    csc__heap_t *p = &cache->pending;
+    size_t i = item->heap_pos & ~CSC__PENDING;
+    item->heap_pos = 0;
+    p->count--;
+    if (i != p->count) {
+        p->slots[i] = p->slots[p->count];
+        p->slots[i]->heap_pos = CSC__PENDING | (uint32_t)i;
+    }
+}
+
+/* Files every pending item into its heap: pushes when few, else appends
+ * and rebuilds the heap bottom-up (O(n)). */
+static void flush_pending(csc_cache_t *cache)
+{
+    csc__heap_t *p = &cache->pending;
+    if (p->count == 0)
+        return;
+    csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
+    size_t added[2] = {0, 0};
+    for (size_t i = 0; i < p->count; i++)
+        added[p->slots[i]->type == CSC_ITEM_FILE ? 0 : 1]++;
+    bool rebuild[2];
+    for (int h = 0; h < 2; h++)
+        rebuild[h] = added[h] > hs[h]->count / 4u;
+    for (size_t i = 0; i < p->count; i++) {
+        struct csc_item *item = p->slots[i];
+        int h = item->type == CSC_ITEM_FILE ? 0 : 1;
+        if (rebuild[h])
+            heap_set(hs[h], hs[h]->count++, item);
+        else
+            heap_push(hs[h], item);
+    }
+    p->count = 0;
+    for (int h = 0; h < 2; h++)
+        if (rebuild[h] && hs[h]->count > 1)
+            for (size_t i = hs[h]->count / 2; i-- > 0;)
+                sift_down(hs[h], i);
+}
+
 void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
 {
     if (item->type == CSC__ITEM_ROOT)
         return;
     bool file = item->type == CSC_ITEM_FILE;
-    csc__heap_t *h = file ? &cache->evictable_files : &cache->evictable_dirs;
     bool want = evictable(item);
-    if (item->heap_pos != 0 && !want) {
-        heap_remove(h, item);
-        if (file)
-            cache->evictable_bytes -= item->size;
-    } else if (item->heap_pos == 0 && want) {
-        heap_push(h, item);
+    if (item->heap_pos == 0) {
+        if (!want)
+            return;
+        if (!pending_push(cache, item))
+            heap_push(heap_of(cache, item), item);
         if (file)
             cache->evictable_bytes += item->size;
-    } else if (item->heap_pos != 0) {
-        heap_fix(h, item);
+    } else if (!want) {
+        if (item->heap_pos & CSC__PENDING)
+            pending_remove(cache, item);
+        else
+            heap_remove(heap_of(cache, item), item);
+        if (file)
+            cache->evictable_bytes -= item->size;
+    } else if (!(item->heap_pos & CSC__PENDING)) {
+        heap_fix(heap_of(cache, item), item); /* its last use may have moved */
     }
 }
 
@@ -224,6 +298,7 @@ static void pass(csc_cache_t *cache, pass_mode_t mode, uint64_t bytes, uint64_t 
     uint64_t freed = 0;
     size_t count = 0;
     for (;;) {
+        flush_pending(cache);
         while (cache->evictable_dirs.count > 0) {
             evict_one(cache, cache->evictable_dirs.slots[0]);
             count++;
@@ -239,6 +314,7 @@ static void pass(csc_cache_t *cache, pass_mode_t mode, uint64_t bytes, uint64_t 
         evict_one(cache, victim);
         count++;
     }
+    flush_pending(cache);
     if (freed_out != NULL)
         *freed_out = freed;
     if (count_out != NULL)

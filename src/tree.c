@@ -195,6 +195,8 @@ static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t si
 void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
 {
     struct csc_item *parent = item->parent;
+    if (cache->last_parent == item)
+        cache->last_parent = NULL;
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
     item->protect = 1; /* no longer evictable: leaves its heap */
     csc__evict_update(cache, item);
@@ -358,7 +360,27 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
     csc_item_type_t want = type == CSC_ITEM_FILE ? CSC_ITEM_FILE
                                                  : type_at_depth(pb.ncomp, pb.ncomp, type);
 
-    item = csc__index_find(&cache->index, pb.key, pb.key_len);
+    /* Fast path for a directory filled in order: when the item would be a
+     * child of the last parent that sorts after its last child, it is not
+     * cached (children are ordered, C2.3) and its parent is known. */
+    bool known_missing = false;
+    struct csc_item *lp = cache->last_parent;
+    if (lp != NULL && lp->key_len < pb.key_len && pb.key[lp->key_len] == '\\' &&
+        memcmp(pb.key, lp->key, lp->key_len) == 0 &&
+        memchr(pb.key + lp->key_len + 1, '\\', pb.key_len - lp->key_len - 1) == NULL) {
+        const struct csc_item *last = lp->last_child;
+        size_t nlen = pb.key_len - lp->key_len - 1;
+        const char *name = pb.key + lp->key_len + 1;
+        if (last == NULL) {
+            known_missing = true;
+        } else {
+            size_t llen = last->key_len - last->name_off;
+            int c = memcmp(name, last->key + last->name_off, nlen < llen ? nlen : llen);
+            known_missing = c > 0 || (c == 0 && nlen > llen);
+        }
+    }
+
+    item = known_missing ? NULL : csc__index_find(&cache->index, pb.key, pb.key_len);
     if (item != NULL) {
         if (item->type != want) {
             hr = CSC_E_ALREADY_EXISTS;
@@ -379,11 +401,17 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
         goto done;
     }
 
-    /* Find the deepest cached ancestor, scanning prefixes from the end. */
+    /* Find the deepest cached ancestor: most often where the last item
+     * went (a directory filled file by file), else scanning prefixes from
+     * the end. */
     struct csc_item *anc = cache->root;
     uint32_t depth = pb.ncomp;
     size_t end = pb.key_len;
-    while (depth > 1) {
+    if (known_missing) {
+        anc = cache->last_parent;
+        depth = pb.ncomp - 1;
+    }
+    while (anc == cache->root && depth > 1) {
         while (end > 2 && pb.key[end - 1] != '\\')
             end--;
         end--; /* at the separator */
@@ -407,8 +435,10 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
         if (hr != CSC_S_OK)
             undo_chain(cache, top, NULL);
     }
-    if (hr == CSC_S_OK)
+    if (hr == CSC_S_OK) {
         item = commit_chain(cache, top, has_size ? size : 0);
+        cache->last_parent = item->parent;
+    }
 
 done:
     release(&cache->alloc, &pb);

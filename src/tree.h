@@ -59,7 +59,8 @@ struct csc_item {
     uint8_t type;       /* csc_item_type_t or CSC__ITEM_ROOT */
     uint8_t dirty;
     uint8_t protect;    /* kept out of an eviction pass (C5.7) */
-    uint32_t heap_pos;  /* 1-based slot in an eviction heap, 0: none */
+    uint32_t heap_pos;  /* 1-based slot in an eviction heap, or
+                         * CSC__PENDING | slot in the pending list; 0: none */
     char key[];         /* folded path, NUL, then the display name when it
                          * differs from the folded one, NUL */
 };
@@ -68,6 +69,8 @@ typedef struct csc__heap {
     struct csc_item **slots;
     size_t count, cap;
 } csc__heap_t;
+
+#define CSC__PENDING 0x80000000u
 
 typedef struct csc__index {
     struct csc_item *head;
@@ -95,6 +98,9 @@ struct csc_cache {
     /* Eviction index (evict.c): evictable files by (last use, walk order),
      * evictable containers by walk order; capacities cover every item. */
     csc__heap_t evictable_files, evictable_dirs;
+    /* Items that became evictable since the last pass, not yet in a heap:
+     * filing them costs O(1); a pass files them first (evict.c). */
+    csc__heap_t pending;
     uint64_t evictable_bytes;
     size_t file_count, container_count;
     char *scratch;           /* a display path for the eviction callback */
@@ -105,6 +111,7 @@ struct csc_cache {
      * the loop thread, read by any call. */
     atomic_bool busy;
     struct csc__op_state *running;
+    struct csc_item *last_parent; /* where the last cached item went (tree.c) */
     bool free_pending; /* csc_cache_free was called while busy */
 };
 

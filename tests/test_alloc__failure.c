@@ -433,7 +433,10 @@ static size_t run_op(fixture_t *fx, const op_t *op)
 
         assert_cache_ok(fx->cache);
         char *after = dump_cache(fx->cache);
-        if (!failed) {
+        /* A refused allocation the library can do without (the eviction
+         * index's pending list falls back to its heap) is absorbed: the call
+         * then succeeds exactly as a clean run. */
+        if (!failed || hr == op->expect) {
             /* Success: the same result, state and events as the clean run. */
             assert_int_equal(hr, op->expect);
             assert_same_dump("after the retries, state differs from a clean run", op, k, clean,

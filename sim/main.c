@@ -1,12 +1,325 @@
 /*
- * sim/main.c: the cscsim program (stub until the scenario runner lands).
+ * sim/main.c: the cscsim program. It owns the command line: the commands
+ * `run` and `shell`, their options, `--help` (for the program and for each
+ * command) and `--version` (the linked library's csc_version()), and exit
+ * statuses (2 for a usage error, an unreadable file or a syntax error, 1
+ * for a failed check, 0 otherwise). For `run` it reads each scenario file
+ * whole (`-` is standard input), parses every line before running any, reports
+ * every syntax error of a file as `FILE:LINE: error: ...` and then runs none of
+ * it, runs each good file on a fresh cache, prints the final count of checks,
+ * and with `--dot` writes the final cache of its one file as Graphviz.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <cscsim.h>
 
-int main(void)
+#include "dot.h"
+#include "runner.h"
+#include "scenario.h"
+#include "shell.h"
+
+#define EXIT_CHECK_FAILED 1
+#define EXIT_USAGE 2
+
+static const char main_help[] =
+    "Usage: cscsim COMMAND [OPTION]... [ARG]...\n"
+    "       cscsim --help | --version\n"
+    "\n"
+    "A simulator of the Windows Offline Files cache (client-side caching): it\n"
+    "runs scenarios that set up a cache, call Pin and Unpin, and check what\n"
+    "happened.\n"
+    "\n"
+    "Commands:\n"
+    "  run [--dot OUT.dot] FILE...  run scenario files ('-' reads standard input)\n"
+    "  shell                        run scenario commands one at a time\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     show this help and exit\n"
+    "      --version  print the version of the library and exit\n"
+    "\n"
+    "'cscsim COMMAND --help' describes a command.\n";
+
+static const char run_help[] =
+    "Usage: cscsim run [--dot OUT.dot] FILE...\n"
+    "\n"
+    "Runs each scenario FILE ('-' reads standard input) on a fresh cache. A file\n"
+    "is parsed whole first: a syntax error is reported on standard error as\n"
+    "FILE:LINE: error: ... and nothing of that file runs.\n"
+    "\n"
+    "The transcript on standard output shows each command that prints as\n"
+    "'> COMMAND', then the events of pin, unpin and sync in WMI form, then the\n"
+    "result as '= 0xHRESULT NAME (WMI)'. Setup commands print only when they\n"
+    "failed or evicted something; show prints a picture of the cache; a failed\n"
+    "check prints FILE:LINE: FAIL: expected ..., got .... The last line is\n"
+    "'N passed, M failed', counting the checks of all files.\n"
+    "\n"
+    "Options:\n"
+    "      --dot OUT.dot  also write the final cache as a Graphviz graph (one FILE)\n"
+    "  -h, --help         show this help and exit\n"
+    "\n"
+    "Exit status: 0 when every check passed, 1 when a check failed, 2 when a\n"
+    "file could not be read or had a syntax error, or for a usage error.\n";
+
+static const char shell_help[] =
+    "Usage: cscsim shell\n"
+    "\n"
+    "Reads scenario commands from standard input and runs each at once on one\n"
+    "cache. A syntax error is reported on standard error and the shell goes on.\n"
+    "The prompt 'cscsim> ' is shown when standard input is a terminal. 'help'\n"
+    "lists the commands; 'quit' or the end of input ends the session, which\n"
+    "prints 'N passed, M failed'.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help and exit\n"
+    "\n"
+    "Exit status: 0, 1 when a check failed, 2 when a line had a syntax error.\n";
+
+static int usage_error(const char *fmt, ...)
 {
-    printf("cscsim %s\n", csc_version());
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cscsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'cscsim --help'.\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* Colour only on a terminal, and never when NO_COLOR is set. */
+static bool want_color(void)
+{
+    return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+}
+
+/* Reads a whole file (NULL name: standard input). NULL with errno set on
+ * failure. */
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = path == NULL ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        if (n == cap) {
+            char *b = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+            if (b == NULL) {
+                free(buf);
+                buf = NULL;
+                errno = ENOMEM;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                int e = errno != 0 ? errno : EIO;
+                free(buf);
+                buf = NULL;
+                errno = e;
+            }
+            break;
+        }
+    }
+    if (path != NULL) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+    }
+    *len = n;
+    return buf;
+}
+
+/* The commands of one file. */
+typedef struct script {
+    sim_command_t *cmds;
+    size_t count, cap;
+} script_t;
+
+static void script_free(script_t *s)
+{
+    for (size_t i = 0; i < s->count; i++)
+        sim_command_free(&s->cmds[i]);
+    free(s->cmds);
+}
+
+/* Parses every line; false after reporting each syntax error. */
+static bool parse_file(const char *name, const char *text, size_t len, script_t *s)
+{
+    bool ok = true;
+    unsigned line_no = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - text) : len;
+        line_no++;
+        if (s->count == s->cap) {
+            size_t cap = s->cap == 0 ? 64 : s->cap * 2;
+            sim_command_t *c = realloc(s->cmds, cap * sizeof *c);
+            if (c == NULL) {
+                fputs("cscsim: out of memory\n", stderr);
+                exit(EXIT_USAGE);
+            }
+            s->cmds = c;
+            s->cap = cap;
+        }
+        char err[512];
+        int got = sim_parse_line(text + pos, end - pos, line_no, &s->cmds[s->count], err,
+                                 sizeof err);
+        if (got < 0) {
+            fprintf(stderr, "%s:%u: error: %s\n", name, line_no, err);
+            ok = false;
+        } else if (got > 0) {
+            s->count++;
+        }
+        pos = end + 1;
+    }
+    return ok;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *dot = NULL;
+    int first = argc;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            first = i + 1;
+            break;
+        }
+        if (is_help(a)) {
+            fputs(run_help, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--dot") == 0 || strncmp(a, "--dot=", 6) == 0) {
+            if (dot != NULL)
+                return usage_error("run: --dot given twice");
+            if (a[5] == '=') {
+                dot = a + 6;
+            } else if (i + 1 < argc) {
+                dot = argv[++i];
+            } else {
+                return usage_error("run: --dot needs a file name");
+            }
+            if (*dot == '\0')
+                return usage_error("run: --dot needs a file name");
+            continue;
+        }
+        if (a[0] == '-' && a[1] != '\0')
+            return usage_error("run: unknown option '%s'", a);
+        first = i;
+        break;
+    }
+    int nfiles = argc - first;
+    if (nfiles == 0)
+        return usage_error("run: no scenario file given");
+    if (dot != NULL && nfiles != 1)
+        return usage_error("run: --dot takes exactly one scenario file");
+    /* Options after the first file are not options (a file may be named so). */
+
+    int status = 0;
+    unsigned passed = 0, failed = 0;
+    bool color = want_color();
+    for (int i = first; i < argc; i++) {
+        bool is_stdin = strcmp(argv[i], "-") == 0;
+        const char *name = is_stdin ? "<stdin>" : argv[i];
+        size_t len;
+        char *text = read_all(is_stdin ? NULL : argv[i], &len);
+        if (text == NULL) {
+            fflush(stdout);
+            fprintf(stderr, "cscsim: cannot read %s: %s\n", name, strerror(errno));
+            status = EXIT_USAGE;
+            continue;
+        }
+        script_t s = {0};
+        fflush(stdout);
+        bool ok = parse_file(name, text, len, &s);
+        free(text);
+        if (!ok) {
+            status = EXIT_USAGE;
+            script_free(&s);
+            continue;
+        }
+        sim_runner_options_t ro = {name, stdout, color, true};
+        sim_runner_t *r = sim_runner_new(&ro);
+        if (r == NULL) {
+            fputs("cscsim: out of memory\n", stderr);
+            script_free(&s);
+            return EXIT_USAGE;
+        }
+        for (size_t k = 0; k < s.count; k++)
+            sim_runner_exec(r, &s.cmds[k]);
+        passed += sim_runner_passed(r);
+        failed += sim_runner_failed(r);
+        if (dot != NULL) {
+            FILE *f = fopen(dot, "w");
+            bool written = f != NULL && sim_dot_write(f, sim_runner_cache(r));
+            if (f != NULL && fclose(f) != 0)
+                written = false;
+            if (!written) {
+                fflush(stdout);
+                fprintf(stderr, "cscsim: cannot write %s: %s\n", dot, strerror(errno));
+                status = EXIT_USAGE;
+            }
+        }
+        sim_runner_free(r);
+        script_free(&s);
+    }
+    printf("%u passed, %u failed\n", passed, failed);
+    if (status == 0 && failed > 0)
+        status = EXIT_CHECK_FAILED;
+    return status;
+}
+
+static int cmd_shell(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(shell_help, stdout);
+            return 0;
+        }
+        return usage_error("shell: unexpected argument '%s'", argv[i]);
+    }
+    sim_shell_options_t so = {stdin, stdout, isatty(STDIN_FILENO) != 0, want_color()};
+    return sim_shell(&so);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("no command given");
+    const char *cmd = argv[1];
+    if (is_help(cmd) || strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(argv[2], "run") == 0)
+            fputs(run_help, stdout);
+        else if (argc > 2 && strcmp(argv[2], "shell") == 0)
+            fputs(shell_help, stdout);
+        else
+            fputs(main_help, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("cscsim %s\n", csc_version());
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "shell") == 0)
+        return cmd_shell(argc - 2, argv + 2);
+    if (cmd[0] == '-')
+        return usage_error("unknown option '%s'", cmd);
+    return usage_error("unknown command '%s'", cmd);
 }

@@ -156,9 +156,9 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
         return CSC_E_BUSY;
 
     size_t count = 0;
-    uint64_t used = 0, unpinned_used = 0;
+    csc__bytes_t used = {0, 0}, unpinned_used = {0, 0};
     size_t acls = 0, files = 0, dirs = 0, in_heaps = 0;
-    uint64_t evictable_bytes = 0;
+    csc__bytes_t evictable_bytes = {0, 0};
     const struct csc_item *root = cache->root;
     if (root->parent != NULL || root->pins != 0 || root->type != CSC__ITEM_ROOT)
         violation(&c, root, "bad root");
@@ -192,16 +192,16 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
             if (it->heap_pos != 0) {
                 in_heaps++;
                 if (it->type == CSC_ITEM_FILE)
-                    evictable_bytes += it->size;
+                    csc__bytes_add(&evictable_bytes, it->size);
             }
             if (it->type == CSC_ITEM_FILE)
                 files++;
             else
                 dirs++;
             if (it->type == CSC_ITEM_FILE) {
-                used += it->size;
+                csc__bytes_add(&used, it->size);
                 if (it->pins == 0)
-                    unpinned_used += it->size;
+                    csc__bytes_add(&unpinned_used, it->size);
             }
         }
         /* Next in pre-order. */
@@ -220,13 +220,14 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
                   csc__index_count(&cache->index), count);
     if (!c.failed && acls != cache->acl_count)
         violation(&c, root, "acl count %zu, recount %zu", cache->acl_count, acls);
-    if (!c.failed && (used != cache->used || unpinned_used != cache->unpinned_used))
+    if (!c.failed && (!csc__bytes_eq(used, cache->used) ||
+                      !csc__bytes_eq(unpinned_used, cache->unpinned_used)))
         violation(&c, root, "disk space counters differ from a recount");
     if (!c.failed && (files != cache->file_count || dirs != cache->container_count))
         violation(&c, root, "file or container count differs from a recount");
     if (!c.failed && (in_heaps != cache->evictable_files.count + cache->evictable_dirs.count +
                                       cache->pending.count ||
-                      evictable_bytes != cache->evictable_bytes))
+                      !csc__bytes_eq(evictable_bytes, cache->evictable_bytes)))
         violation(&c, root, "eviction index size or evictable bytes differ from a recount");
     if (!c.failed && !heap_ordered(&cache->evictable_files))
         violation(&c, root, "evictable files out of heap order");

@@ -254,14 +254,14 @@ void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
         if (!pending_push(cache, item))
             heap_push(heap_of(cache, item), item);
         if (file)
-            cache->evictable_bytes += item->size;
+            csc__bytes_add(&cache->evictable_bytes, item->size);
     } else if (!want) {
         if (item->heap_pos & CSC__PENDING)
             pending_remove(cache, item);
         else
             heap_remove(heap_of(cache, item), item);
         if (file)
-            cache->evictable_bytes -= item->size;
+            csc__bytes_sub(&cache->evictable_bytes, item->size);
     } else if (!(item->heap_pos & CSC__PENDING)) {
         heap_fix(heap_of(cache, item), item); /* its last use may have moved */
     }
@@ -269,8 +269,10 @@ void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
 
 void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size)
 {
-    if (item->heap_pos != 0)
-        cache->evictable_bytes = cache->evictable_bytes - old_size + item->size;
+    if (item->heap_pos != 0) {
+        csc__bytes_sub(&cache->evictable_bytes, old_size);
+        csc__bytes_add(&cache->evictable_bytes, item->size);
+    }
 }
 
 /* ---- passes ----------------------------------------------------------- */
@@ -292,31 +294,32 @@ typedef enum pass_mode { PASS_ALL, PASS_BYTES, PASS_UNPINNED_LIMIT } pass_mode_t
  * One pass (C5.4): containers that are or become evictable go at once;
  * files go least recently used first until the mode's goal is met.
  */
-static void pass(csc_cache_t *cache, pass_mode_t mode, uint64_t bytes, uint64_t *freed_out,
+static void pass(csc_cache_t *cache, pass_mode_t mode, csc__bytes_t bytes, uint64_t *freed_out,
                  size_t *count_out)
 {
-    uint64_t freed = 0;
+    csc__bytes_t freed = {0, 0};
     size_t count = 0;
     for (;;) {
-        flush_pending(cache);
-        while (cache->evictable_dirs.count > 0) {
+        flush_pending(cache); /* what the last eviction made evictable */
+        if (cache->evictable_dirs.count > 0) {
             evict_one(cache, cache->evictable_dirs.slots[0]);
             count++;
+            continue;
         }
         if (cache->evictable_files.count == 0)
             break;
-        if (mode == PASS_BYTES && freed >= bytes)
+        if (mode == PASS_BYTES && csc__bytes_ge(freed, bytes))
             break;
-        if (mode == PASS_UNPINNED_LIMIT && cache->unpinned_used <= cache->unpinned_limit)
+        if (mode == PASS_UNPINNED_LIMIT &&
+            !csc__bytes_exceeds(cache->unpinned_used, cache->unpinned_limit))
             break;
         struct csc_item *victim = cache->evictable_files.slots[0];
-        freed += victim->size;
+        csc__bytes_add(&freed, victim->size);
         evict_one(cache, victim);
         count++;
     }
-    flush_pending(cache);
     if (freed_out != NULL)
-        *freed_out = freed;
+        *freed_out = csc__bytes_saturated(freed);
     if (count_out != NULL)
         *count_out = count;
 }
@@ -332,16 +335,19 @@ csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64
         return CSC_E_POINTER;
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
-    pass(cache, all ? PASS_ALL : PASS_BYTES, bytes, freed, count);
+    csc__bytes_t goal = {bytes, 0};
+    pass(cache, all ? PASS_ALL : PASS_BYTES, goal, freed, count);
     return CSC_S_OK;
 }
 
 void csc__policy_after(csc_cache_t *cache)
 {
+    csc__bytes_t none = {0, 0};
     if (cache->policy == CSC_EVICT_EAGER)
-        pass(cache, PASS_ALL, 0, NULL, NULL);
-    else if (cache->policy == CSC_EVICT_AUTOMATIC && cache->unpinned_used > cache->unpinned_limit)
-        pass(cache, PASS_UNPINNED_LIMIT, 0, NULL, NULL);
+        pass(cache, PASS_ALL, none, NULL, NULL);
+    else if (cache->policy == CSC_EVICT_AUTOMATIC &&
+             csc__bytes_exceeds(cache->unpinned_used, cache->unpinned_limit))
+        pass(cache, PASS_UNPINNED_LIMIT, none, NULL, NULL);
 }
 
 static void set_protect(csc_cache_t *cache, struct csc_item *file, struct csc_item *anc, bool on)
@@ -359,15 +365,16 @@ static void set_protect(csc_cache_t *cache, struct csc_item *file, struct csc_it
 csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_item *file,
                                  struct csc_item *anc)
 {
-    if (added == 0 || cache->limit == CSC_SPACE_UNLIMITED ||
-        (cache->used <= cache->limit && added <= cache->limit - cache->used))
+    csc__bytes_t after = csc__bytes_plus(cache->used, added);
+    if (added == 0 || !csc__bytes_exceeds(after, cache->limit))
         return CSC_S_OK;
     if (cache->policy == CSC_EVICT_MANUAL || added > cache->limit)
         return CSC_E_DISK_FULL;
-    uint64_t need = cache->used - cache->limit + added; /* used + added - limit */
+    csc__bytes_t limit = {cache->limit, 0};
+    csc__bytes_t need = csc__bytes_minus(after, limit); /* used + added - limit */
     set_protect(cache, file, anc, true);
     csc_hresult hr = CSC_E_DISK_FULL;
-    if (cache->evictable_bytes >= need) {
+    if (csc__bytes_ge(cache->evictable_bytes, need)) {
         pass(cache, PASS_BYTES, need, NULL, NULL);
         hr = CSC_S_OK;
     }

@@ -9,6 +9,20 @@
 
 #include "tree.h"
 
+/*
+ * C5.5: the policy acts after a command that cached an item. Under `eager`
+ * (or `automatic` over the unpinned limit) that pass may evict the item just
+ * cached; *out then becomes NULL rather than a dangling pointer.
+ */
+static void policy_after_caching(csc_cache_t *cache, csc_item_t **out)
+{
+    cache->watch = out != NULL ? *out : NULL;
+    csc__policy_after(cache);
+    if (out != NULL)
+        *out = cache->watch;
+    cache->watch = NULL;
+}
+
 csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
                            csc_item_t **out)
 {
@@ -20,7 +34,7 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
         return CSC_E_BUSY;
     csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
     if (hr == CSC_S_OK)
-        csc__policy_after(cache); /* C5.5: after a command that cached an item */
+        policy_after_caching(cache, out);
     return hr;
 }
 
@@ -34,7 +48,7 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
         return CSC_E_BUSY;
     csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
     if (hr == CSC_S_OK)
-        csc__policy_after(cache); /* C5.5 */
+        policy_after_caching(cache, out);
     return hr;
 }
 

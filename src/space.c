@@ -11,9 +11,9 @@ csc_hresult csc_cache_get_disk_space(const csc_cache_t *cache, csc_disk_space_t 
         return CSC_E_POINTER;
     out->volume_total = CSC_SPACE_UNLIMITED;
     out->limit = cache->limit;
-    out->used = cache->used;
+    out->used = csc__bytes_saturated(cache->used);
     out->unpinned_limit = cache->unpinned_limit;
-    out->unpinned_used = cache->unpinned_used;
+    out->unpinned_used = csc__bytes_saturated(cache->unpinned_used);
     return CSC_S_OK;
 }
 

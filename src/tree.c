@@ -160,9 +160,9 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
     csc__evict_update(cache, item);
     if (item->type == CSC_ITEM_FILE) {
         if (now)
-            cache->unpinned_used -= item->size;
+            csc__bytes_sub(&cache->unpinned_used, item->size);
         else
-            cache->unpinned_used += item->size;
+            csc__bytes_add(&cache->unpinned_used, item->size);
     }
     for (struct csc_item *p = item->parent; p != NULL; p = p->parent) {
         if (now)
@@ -185,9 +185,12 @@ static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_ty
 static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size)
 {
     uint64_t old = item->size;
-    cache->used = cache->used - old + size;
-    if (item->pins == 0)
-        cache->unpinned_used = cache->unpinned_used - old + size;
+    csc__bytes_sub(&cache->used, old);
+    csc__bytes_add(&cache->used, size);
+    if (item->pins == 0) {
+        csc__bytes_sub(&cache->unpinned_used, old);
+        csc__bytes_add(&cache->unpinned_used, size);
+    }
     item->size = size;
     csc__evict_size_changed(cache, item, old);
 }
@@ -197,6 +200,8 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     struct csc_item *parent = item->parent;
     if (cache->last_parent == item)
         cache->last_parent = NULL;
+    if (cache->watch == item)
+        cache->watch = NULL;
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
     item->protect = 1; /* no longer evictable: leaves its heap */
     csc__evict_update(cache, item);
@@ -211,8 +216,8 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     csc__index_remove(&cache->index, item);
     cache->item_count--;
     if (item->type == CSC_ITEM_FILE) {
-        cache->used -= item->size;
-        cache->unpinned_used -= item->size;
+        csc__bytes_sub(&cache->used, item->size);
+        csc__bytes_sub(&cache->unpinned_used, item->size);
         cache->file_count--;
     } else {
         cache->container_count--;
@@ -330,8 +335,8 @@ static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, u
         uint16_t inh = it->parent->type == CSC__ITEM_ROOT ? 0 : it->parent->inherit;
         if (it->type == CSC_ITEM_FILE) {
             it->size = size;
-            cache->used += size;
-            cache->unpinned_used += size; /* set_pins moves it when pinned */
+            csc__bytes_add(&cache->used, size);
+            csc__bytes_add(&cache->unpinned_used, size); /* set_pins moves it when pinned */
         }
         if (it->type != CSC_ITEM_SERVER && inh != 0) /* C3.3 */
             csc__tree_set_pins(cache, it, inh, csc__is_container(it) ? inh : 0);

@@ -17,6 +17,7 @@
 
 #include <uthash.h> /* for UT_hash_handle only; the macros are used in index.c */
 
+#include "bytes.h"
 #include "cscsim/cache.h"
 #include "cscsim/item.h"
 #include "cscsim/space.h"
@@ -90,8 +91,8 @@ struct csc_cache {
     size_t caller_folded_len;
     bool admin;
     /* disk space, kept incrementally (C5.5) */
-    uint64_t used;
-    uint64_t unpinned_used;
+    csc__bytes_t used;          /* exact sums (bytes.h) */
+    csc__bytes_t unpinned_used;
     uint64_t limit;          /* CSC_SPACE_UNLIMITED until set */
     uint64_t unpinned_limit;
     int policy;              /* csc_evict_policy_t */
@@ -101,12 +102,15 @@ struct csc_cache {
     /* Items that became evictable since the last pass, not yet in a heap:
      * filing them costs O(1); a pass files them first (evict.c). */
     csc__heap_t pending;
-    uint64_t evictable_bytes;
+    csc__bytes_t evictable_bytes;
     size_t file_count, container_count;
     char *scratch;           /* a display path for the eviction callback */
     size_t scratch_cap;
     csc_evict_cb evict_cb;
     void *evict_user_data;
+    /* The item a csc_cache_file/dir call is about to hand out: the policy's
+     * pass after it (C5.5) may evict it, and remove_leaf clears this. */
+    struct csc_item *watch;
     /* C6.6: an asynchronous operation runs (async.c); set and cleared on
      * the loop thread, read by any call. */
     atomic_bool busy;

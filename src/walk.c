@@ -181,14 +181,14 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
         /* Steps 3-5. */
         csc_hresult hr = item != NULL ? apply(w, item) : failed_hr;
         *result = hr;
-        if (CSC_FAILED(hr))
-            w->any_failed = true;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
             csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
             csc_op_response_t r = pr->item_result(pr->user_data, &ev);
             if (w->ignore_answers)
                 r = CSC_OP_CONTINUE;
+            if (CSC_FAILED(hr) && r != CSC_OP_RETRY)
+                w->any_failed = true; /* the item's last result */
             if (r == CSC_OP_ABORT) {
                 w->cancelled = true;
                 return false;
@@ -196,6 +196,8 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
             /* A deleted item has nothing left to retry: RETRY continues. */
             if (r == CSC_OP_RETRY && !(w->op == CSC__OP_DELETE && item != NULL && hr == CSC_S_OK))
                 continue;
+        } else if (CSC_FAILED(hr)) {
+            w->any_failed = true;
         }
         return true;
     }

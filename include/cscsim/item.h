@@ -57,7 +57,10 @@ typedef enum csc_pin_wmi {
  * one keeps its size. Caching an existing file again succeeds and touches it.
  * Errors: 0x8007007B invalid path or fewer than three components,
  * 0x8007010B a path below a file, 0x800700B7 an existing item of another
- * type, E_OUTOFMEMORY. On error nothing changes. `out` may be NULL.
+ * type, E_OUTOFMEMORY. On error nothing changes. `out` may be NULL; on
+ * success *out is the item, or NULL when the eviction policy's pass that
+ * follows the call (C5.5: `eager`, or `automatic` over the unpinned limit)
+ * has already evicted it.
  */
 CSC_API csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size,
                                    uint64_t size, csc_item_t **out);

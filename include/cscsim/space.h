@@ -23,7 +23,9 @@ extern "C" {
 /* "Unlimited", as the API reports it (C5.5). */
 #define CSC_SPACE_UNLIMITED UINT64_MAX
 
-/* GetDiskSpaceInformation's figures, in bytes. */
+/* GetDiskSpaceInformation's figures, in bytes. The library keeps the used
+ * sums exactly (wider than 64 bits: file sizes go up to 2^64 - 1); a sum that
+ * does not fit in a uint64_t is reported as 2^64 - 1. */
 typedef struct csc_disk_space {
     uint64_t volume_total; /* the simulated volume: CSC_SPACE_UNLIMITED */
     uint64_t limit;
@@ -64,7 +66,8 @@ CSC_API csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_c
  * order; containers that are or become evictable go at once. With `all`
  * true, until nothing is evictable; else until at least `bytes` bytes are
  * freed or nothing is evictable. *freed (may be NULL) receives the bytes
- * freed and *count (may be NULL) the items evicted.
+ * freed (2^64 - 1 when more than that) and *count (may be NULL) the items
+ * evicted.
  */
 CSC_API csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes,
                                     uint64_t *freed, size_t *count);

@@ -1,0 +1,710 @@
+/*
+ * sim/runner.c: executes the commands of a scenario against one cache
+ * through the public API and writes the transcript. It owns: the mapping of
+ * each command to library calls (finding the item first for the commands
+ * that take a cached path); the progress sink of pin, unpin and sync (each
+ * event printed in WMI form, the answers of abort-at and retry-at); the
+ * asynchronous delivery with AsyncProgress (C6.4): the call runs on the
+ * runner's own libuv loop until End has been delivered, abort-at sets the
+ * cancel token and retry-at only closes the item's handles; the
+ * "last result" and "last events" that checks read (scenario-language.md,
+ * "Results": every command but as, policy, tick, show and expect leaves a
+ * result; only pin and unpin leave events); the checks of `expect` and their
+ * FAIL lines; evictions reported by the cache, printed under the command
+ * that caused them; and the transcript's shape: for each command that
+ * prints, an echo line, its events and evictions indented, then its result
+ * `= 0x%08X NAME (WMI)`. A command's output is collected first and written
+ * only when the command prints (setup commands print only when they failed
+ * or evicted something).
+ */
+#include "runner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cscsim/async.h>
+
+#include "show.h"
+
+/* The event list of the last pin or unpin. */
+typedef struct event_list {
+    char **items;
+    size_t count, cap;
+} event_list_t;
+
+struct sim_runner {
+    csc_cache_t *cache;
+    sim_runner_options_t opts;
+    unsigned passed, failed;
+    bool has_result;
+    csc_hresult result;
+    bool has_events;
+    event_list_t events;
+    /* The loop of calls with AsyncProgress, made on first use. */
+    uv_loop_t *loop;
+    /* The output of the command being executed, and its evictions. */
+    FILE *pending;
+    char *pending_buf;
+    size_t pending_len;
+    size_t evictions;
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void oom(void)
+{
+    fputs("cscsim: out of memory\n", stderr);
+    exit(2);
+}
+
+static void events_clear(event_list_t *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->items[i]);
+    l->count = 0;
+}
+
+static void events_add(event_list_t *l, const char *s)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap == 0 ? 16 : l->cap * 2;
+        char **items = realloc(l->items, cap * sizeof *items);
+        if (items == NULL)
+            oom();
+        l->items = items;
+        l->cap = cap;
+    }
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (copy == NULL)
+        oom();
+    memcpy(copy, s, n);
+    l->items[l->count++] = copy;
+}
+
+/* The name of an HRESULT for the transcript; "?" when it has none. */
+static const char *hr_name(csc_hresult hr)
+{
+    const char *name = csc_hresult_name(hr);
+    return name != NULL ? name : "?";
+}
+
+/* A WMI return value with its name: "87 (ERROR_INVALID_PARAMETER)". */
+static void put_wmi_code(FILE *f, uint32_t v)
+{
+    const char *name = v <= 0xFFFFu ? csc_win32_name(v) : csc_hresult_name((csc_hresult)v);
+    fprintf(f, "%u", (unsigned)v);
+    if (name != NULL)
+        fprintf(f, " (%s)", name);
+}
+
+/* An HRESULT with its name: "0x80070057 (E_INVALIDARG)". */
+static void put_hresult(FILE *f, csc_hresult hr)
+{
+    const char *name = csc_hresult_name(hr);
+    fprintf(f, "0x%08X", (unsigned)(uint32_t)hr);
+    if (name != NULL)
+        fprintf(f, " (%s)", name);
+}
+
+/* ---- the output of one command ------------------------------------------- */
+
+static void pending_begin(sim_runner_t *r)
+{
+    r->pending_buf = NULL;
+    r->pending_len = 0;
+    r->evictions = 0;
+    r->pending = open_memstream(&r->pending_buf, &r->pending_len);
+    if (r->pending == NULL)
+        oom();
+}
+
+/* Ends the command's output; writes it to the transcript when `print`. */
+static void pending_end(sim_runner_t *r, bool print)
+{
+    fclose(r->pending);
+    r->pending = NULL;
+    if (print)
+        fwrite(r->pending_buf, 1, r->pending_len, r->opts.out);
+    free(r->pending_buf);
+    r->pending_buf = NULL;
+}
+
+static void echo(sim_runner_t *r, const sim_command_t *cmd)
+{
+    if (r->opts.echo)
+        fprintf(r->pending, "> %s\n", cmd->echo);
+}
+
+/* The result line: = 0x80070002 ERROR_FILE_NOT_FOUND (2) */
+static void put_result(FILE *f, csc_hresult hr)
+{
+    fprintf(f, "= 0x%08X %s (%u)%s\n", (unsigned)(uint32_t)hr, hr_name(hr),
+            (unsigned)csc_hresult_to_wmi(hr),
+            hr == CSC_E_NOTIMPL ? " not implemented yet" : "");
+}
+
+static void set_result(sim_runner_t *r, csc_hresult hr)
+{
+    r->has_result = true;
+    r->result = hr;
+}
+
+/* Evictions arrive here from the cache, during any command. */
+static void on_evict(void *user_data, const char *path, uint64_t size)
+{
+    sim_runner_t *r = user_data;
+    if (r->pending == NULL)
+        return;
+    fprintf(r->pending, "  evicted %s (%llu bytes)\n", path, (unsigned long long)size);
+    r->evictions++;
+}
+
+/* ---- the progress sink ----------------------------------------------------- */
+
+typedef struct call {
+    sim_runner_t *r;
+    event_list_t *events; /* where the events go (NULL: printed only) */
+    bool abort_at_set, retry_at_set;
+    uint32_t abort_at, retry_at;
+    uint32_t item_begins, item_results;
+    bool retried;
+    /* With AsyncProgress: answers are ignored, abort-at sets the token. */
+    csc_cancel_t *cancel;
+    bool done;
+    csc_hresult result;
+} call_t;
+
+static void record(call_t *c, const csc_event_t *ev)
+{
+    char buf[512];
+    size_t n = csc_event_format_wmi(ev, buf, sizeof buf);
+    char *s = buf;
+    if (n >= sizeof buf) {
+        s = malloc(n + 1);
+        if (s == NULL)
+            oom();
+        csc_event_format_wmi(ev, s, n + 1);
+    }
+    fprintf(c->r->pending, "  %s\n", s);
+    if (c->events != NULL)
+        events_add(c->events, s);
+    if (s != buf)
+        free(s);
+}
+
+static void on_begin(void *user_data, const csc_event_t *ev, bool *abort)
+{
+    call_t *c = user_data;
+    record(c, ev);
+    if (c->abort_at_set && c->abort_at == 0 && c->cancel == NULL)
+        *abort = true;
+}
+
+static csc_op_response_t on_item_begin(void *user_data, const csc_event_t *ev)
+{
+    call_t *c = user_data;
+    record(c, ev);
+    c->item_begins++;
+    if (c->abort_at_set && c->abort_at == c->item_begins) {
+        if (c->cancel == NULL)
+            return CSC_OP_ABORT;
+        csc_cancel_request(c->cancel); /* AsyncProgress: answers are ignored */
+    }
+    return CSC_OP_CONTINUE;
+}
+
+/* The simulated application closes every handle to the item at `ev`'s path. */
+static void close_all_handles(sim_runner_t *r, const csc_event_t *ev)
+{
+    char *path = malloc(ev->path_len + 1);
+    if (path == NULL)
+        oom();
+    memcpy(path, ev->path, ev->path_len);
+    path[ev->path_len] = '\0';
+    csc_item_t *item;
+    if (csc_cache_find(r->cache, path, &item) == CSC_S_OK) {
+        while (csc_item_open_count(item) > 0)
+            if (csc_item_close(r->cache, item) != CSC_S_OK)
+                break;
+    }
+    free(path);
+}
+
+static csc_op_response_t on_item_result(void *user_data, const csc_event_t *ev)
+{
+    call_t *c = user_data;
+    record(c, ev);
+    c->item_results++;
+    if (c->retry_at_set && !c->retried && c->retry_at == c->item_results) {
+        c->retried = true;
+        close_all_handles(c->r, ev);
+        if (c->cancel == NULL) /* AsyncProgress: the handles only (C6.4) */
+            return CSC_OP_RETRY;
+    }
+    return CSC_OP_CONTINUE;
+}
+
+static void on_end(void *user_data, const csc_event_t *ev)
+{
+    record(user_data, ev);
+}
+
+/* ---- commands ---------------------------------------------------------------- */
+
+static void on_done(csc_op_t *op, csc_hresult result)
+{
+    call_t *c = op->data;
+    c->done = true;
+    c->result = result;
+}
+
+/*
+ * A call with AsyncProgress (scenario-language.md, "Calling methods"): on the
+ * runner's loop, which runs until End has been delivered and the call has
+ * completed. abort-at=0 sets the cancel token before the call starts.
+ */
+static csc_hresult call_async(sim_runner_t *r, const sim_command_t *cmd, uint32_t flags,
+                              bool deep, call_t *c, const csc_progress_t *pr)
+{
+    if (r->loop == NULL) {
+        r->loop = malloc(sizeof *r->loop);
+        if (r->loop == NULL || uv_loop_init(r->loop) != 0) {
+            free(r->loop);
+            r->loop = NULL;
+            return CSC_E_OUTOFMEMORY;
+        }
+    }
+    if (csc_cancel_new(&c->cancel) != CSC_S_OK)
+        return CSC_E_OUTOFMEMORY;
+    if (c->abort_at_set && c->abort_at == 0)
+        csc_cancel_request(c->cancel);
+    csc_op_t op = {0};
+    op.data = c;
+    const char *const *paths = (const char *const *)cmd->args;
+    csc_hresult hr =
+        cmd->kind == SIM_CMD_PIN
+            ? csc_pin_async(&op, r->loop, r->cache, paths, cmd->nargs, flags, deep, pr,
+                            c->cancel, on_done)
+            : csc_unpin_async(&op, r->loop, r->cache, paths, cmd->nargs, flags, deep, pr,
+                              c->cancel, on_done);
+    if (hr == CSC_S_OK) {
+        while (!c->done)
+            uv_run(r->loop, UV_RUN_ONCE);
+        hr = c->result;
+    }
+    csc_cancel_free(c->cancel);
+    c->cancel = NULL;
+    return hr;
+}
+
+/* pin and unpin: always printed; leave a result and the events. */
+static void run_pin(sim_runner_t *r, const sim_command_t *cmd)
+{
+    const sim_opt_value_t *o = cmd->opt;
+    uint32_t flags = o[SIM_OPT_FLAGS].set ? (uint32_t)o[SIM_OPT_FLAGS].num
+                                          : CSC_PIN_FLAG_FOR_USER;
+    bool deep = o[SIM_OPT_DEEP].set && o[SIM_OPT_DEEP].num != 0;
+    events_clear(&r->events);
+    r->has_events = true;
+    echo(r, cmd);
+    call_t c = {0};
+    c.r = r;
+    c.events = &r->events;
+    c.abort_at_set = o[SIM_OPT_ABORT_AT].set;
+    c.abort_at = (uint32_t)o[SIM_OPT_ABORT_AT].num;
+    c.retry_at_set = o[SIM_OPT_RETRY_AT].set;
+    c.retry_at = (uint32_t)o[SIM_OPT_RETRY_AT].num;
+    csc_progress_t pr = {&c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_hresult hr;
+    if (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) {
+        hr = call_async(r, cmd, flags, deep, &c, &pr);
+    } else {
+        const char *const *paths = (const char *const *)cmd->args;
+        hr = cmd->kind == SIM_CMD_PIN
+                 ? csc_pin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL)
+                 : csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
+    }
+    set_result(r, hr);
+    put_result(r->pending, hr);
+}
+
+/* sync: printed with its events like a method call; its events do not
+ * replace those of the last pin or unpin (scenario-language.md, Results). */
+static void run_sync(sim_runner_t *r, const sim_command_t *cmd)
+{
+    echo(r, cmd);
+    call_t c = {0};
+    c.r = r;
+    csc_progress_t pr = {&c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_hresult hr =
+        csc_synchronize(r->cache, (const char *const *)cmd->args, cmd->nargs, 0, &pr, NULL);
+    set_result(r, hr);
+    put_result(r->pending, hr);
+}
+
+/* The setup commands; returns the result. *leaves is false for the
+ * commands that leave no last result. */
+static csc_hresult run_setup(sim_runner_t *r, const sim_command_t *cmd, bool *leaves)
+{
+    const sim_opt_value_t *o = cmd->opt;
+    csc_cache_t *cache = r->cache;
+    csc_item_t *item = NULL;
+    csc_hresult hr;
+    *leaves = true;
+    switch (cmd->kind) {
+    case SIM_CMD_FILE:
+        return csc_cache_file(cache, cmd->args[0], o[SIM_OPT_SIZE].set, o[SIM_OPT_SIZE].num,
+                              NULL);
+    case SIM_CMD_DIR:
+        return csc_cache_dir(cache, cmd->args[0], NULL);
+    case SIM_CMD_AS:
+        *leaves = false;
+        return csc_cache_set_caller(cache, cmd->args[0], o[SIM_OPT_ADMIN].set);
+    case SIM_CMD_POLICY:
+        *leaves = false;
+        return csc_cache_set_policy(cache, cmd->policy);
+    case SIM_CMD_TICK:
+        *leaves = false;
+        return csc_cache_advance_clock(cache, cmd->ticks);
+    case SIM_CMD_LIMITS: {
+        csc_disk_space_t ds;
+        hr = csc_cache_get_disk_space(cache, &ds);
+        if (hr != CSC_S_OK)
+            return hr;
+        return csc_cache_set_disk_space_limits(
+            cache, o[SIM_OPT_TOTAL].set ? o[SIM_OPT_TOTAL].num : ds.limit,
+            o[SIM_OPT_UNPINNED].set ? o[SIM_OPT_UNPINNED].num : ds.unpinned_limit);
+    }
+    case SIM_CMD_EVICT:
+        return csc_cache_evict(cache, !o[SIM_OPT_BYTES].set, o[SIM_OPT_BYTES].num, NULL, NULL);
+    default:
+        break;
+    }
+    /* The commands on a cached item. */
+    hr = csc_cache_find(cache, cmd->args[0], &item);
+    if (hr != CSC_S_OK)
+        return hr;
+    switch (cmd->kind) {
+    case SIM_CMD_ACCESS:
+        return csc_item_set_access(cache, item, (const char *const *)cmd->args + 1,
+                                   cmd->nargs - 1);
+    case SIM_CMD_MODIFY:
+        return csc_item_modify(cache, item, o[SIM_OPT_BYTES].set ? o[SIM_OPT_BYTES].num : 1);
+    case SIM_CMD_OPEN:
+        return csc_item_open(cache, item);
+    case SIM_CMD_CLOSE:
+        return csc_item_close(cache, item);
+    case SIM_CMD_TOUCH:
+        return csc_item_touch(cache, item);
+    default:
+        return CSC_E_UNEXPECTED; /* not reached: every kind is handled */
+    }
+}
+
+static void run_show(sim_runner_t *r, const sim_command_t *cmd)
+{
+    echo(r, cmd);
+    csc_item_t *item = NULL;
+    if (cmd->nargs > 0) {
+        csc_hresult hr = csc_cache_find(r->cache, cmd->args[0], &item);
+        if (hr != CSC_S_OK) {
+            put_result(r->pending, hr);
+            return;
+        }
+    }
+    sim_show(r->pending, r->cache, item, r->opts.color);
+}
+
+/* ---- checks ------------------------------------------------------------------ */
+
+static void put_yes_no(FILE *f, uint64_t v)
+{
+    fputs(v ? "yes" : "no", f);
+}
+
+static void put_key_value(FILE *f, sim_key_t key, uint64_t v)
+{
+    fprintf(f, "%s=", sim_key_name(key));
+    switch (key) {
+    case SIM_KEY_TYPE:
+        fputs(sim_type_name((csc_item_type_t)v), f);
+        break;
+    case SIM_KEY_PINS:
+    case SIM_KEY_INHERIT:
+        sim_put_sources(f, (uint32_t)v);
+        break;
+    case SIM_KEY_USED:
+    case SIM_KEY_UNPINNED_USED:
+    case SIM_KEY_LIMIT:
+    case SIM_KEY_UNPINNED_LIMIT:
+        if (v == CSC_SPACE_UNLIMITED && (key == SIM_KEY_LIMIT || key == SIM_KEY_UNPINNED_LIMIT))
+            fputs("unlimited", f);
+        else
+            fprintf(f, "%llu", (unsigned long long)v);
+        break;
+    default:
+        put_yes_no(f, v);
+        break;
+    }
+}
+
+static uint64_t item_value(const csc_item_t *item, sim_key_t key)
+{
+    switch (key) {
+    case SIM_KEY_CACHED: return 1;
+    case SIM_KEY_TYPE: return (uint64_t)csc_item_type(item);
+    case SIM_KEY_PINS: return csc_item_pins(item);
+    case SIM_KEY_INHERIT: return csc_item_inherit(item);
+    case SIM_KEY_PINNED: return csc_item_is_pinned(item);
+    case SIM_KEY_PARTLY_PINNED: return csc_item_is_partly_pinned(item);
+    case SIM_KEY_DIRTY: return csc_item_is_dirty(item);
+    case SIM_KEY_EVICTABLE: return csc_item_is_evictable(item);
+    case SIM_KEY_OPEN: return csc_item_is_open(item);
+    default: return 0;
+    }
+}
+
+static uint64_t space_value(const csc_disk_space_t *ds, sim_key_t key)
+{
+    switch (key) {
+    case SIM_KEY_USED: return ds->used;
+    case SIM_KEY_UNPINNED_USED: return ds->unpinned_used;
+    case SIM_KEY_LIMIT: return ds->limit;
+    case SIM_KEY_UNPINNED_LIMIT: return ds->unpinned_limit;
+    default: return 0;
+    }
+}
+
+/* Compares the keys of an item or space check; writes the failing ones. */
+static bool check_keys(const sim_expect_t *e, const csc_item_t *item,
+                       const csc_disk_space_t *ds, FILE *exp, FILE *got)
+{
+    bool pass = true;
+    const char *sep = "";
+    for (size_t i = 0; i < e->key_count; i++) {
+        const sim_check_key_t *k = &e->keys[i];
+        uint64_t actual;
+        if (e->kind == SIM_EXPECT_SPACE) {
+            actual = space_value(ds, k->key);
+        } else if (item == NULL) {
+            /* Not cached or invalid: only cached=no passes. */
+            if (k->key == SIM_KEY_CACHED && k->value == 0)
+                continue;
+            if (pass)
+                fputs("cached=no", got);
+            pass = false;
+            fputs(sep, exp);
+            put_key_value(exp, k->key, k->value);
+            sep = ", ";
+            continue;
+        } else {
+            actual = item_value(item, k->key);
+        }
+        if (actual == k->value)
+            continue;
+        pass = false;
+        fputs(sep, exp);
+        fputs(sep, got);
+        put_key_value(exp, k->key, k->value);
+        put_key_value(got, k->key, actual);
+        sep = ", ";
+    }
+    return pass;
+}
+
+static bool check_result(const sim_runner_t *r, const sim_expect_t *e, FILE *exp, FILE *got)
+{
+    bool wmi = e->kind == SIM_EXPECT_RETURN;
+    fputs(wmi ? "return=" : "hresult=", exp);
+    if (wmi)
+        put_wmi_code(exp, (uint32_t)e->number);
+    else
+        put_hresult(exp, (csc_hresult)(uint32_t)e->number);
+    if (!r->has_result) {
+        fputs("no result (no command has left one yet)", got);
+        return false;
+    }
+    uint32_t actual = wmi ? csc_hresult_to_wmi(r->result) : (uint32_t)r->result;
+    if (actual == e->number)
+        return true;
+    fputs(wmi ? "return=" : "hresult=", got);
+    if (wmi)
+        put_wmi_code(got, actual);
+    else
+        put_hresult(got, r->result);
+    return false;
+}
+
+static bool check_events(const sim_runner_t *r, const sim_expect_t *e, FILE *exp, FILE *got)
+{
+    const event_list_t *l = &r->events;
+    switch (e->kind) {
+    case SIM_EXPECT_EVENTS:
+        fprintf(exp, "events=%llu", (unsigned long long)e->number);
+        break;
+    case SIM_EXPECT_EVENT_AT:
+        fprintf(exp, "event#%llu=\"%s\"", (unsigned long long)e->number, e->message);
+        break;
+    default:
+        fprintf(exp, "event=\"%s\"", e->message);
+        break;
+    }
+    if (!r->has_events) {
+        fputs("no events (no pin or unpin yet)", got);
+        return false;
+    }
+    switch (e->kind) {
+    case SIM_EXPECT_EVENTS:
+        if (l->count == e->number)
+            return true;
+        fprintf(got, "events=%zu", l->count);
+        return false;
+    case SIM_EXPECT_EVENT_AT:
+        if (e->number > l->count) {
+            fprintf(got, "no event#%llu (%zu events)", (unsigned long long)e->number, l->count);
+            return false;
+        }
+        if (strcmp(l->items[e->number - 1], e->message) == 0)
+            return true;
+        fprintf(got, "\"%s\"", l->items[e->number - 1]);
+        return false;
+    default:
+        for (size_t i = 0; i < l->count; i++)
+            if (strcmp(l->items[i], e->message) == 0)
+                return true;
+        fprintf(got, "no such event among %zu events", l->count);
+        return false;
+    }
+}
+
+static void run_expect(sim_runner_t *r, const sim_command_t *cmd)
+{
+    const sim_expect_t *e = &cmd->expect;
+    char *exp_buf = NULL, *got_buf = NULL;
+    size_t exp_len = 0, got_len = 0;
+    FILE *exp = open_memstream(&exp_buf, &exp_len);
+    FILE *got = open_memstream(&got_buf, &got_len);
+    if (exp == NULL || got == NULL)
+        oom();
+    bool pass;
+    switch (e->kind) {
+    case SIM_EXPECT_ITEM: {
+        csc_item_t *item = NULL;
+        if (csc_cache_find(r->cache, cmd->args[0], &item) != CSC_S_OK)
+            item = NULL;
+        pass = check_keys(e, item, NULL, exp, got);
+        break;
+    }
+    case SIM_EXPECT_SPACE: {
+        csc_disk_space_t ds;
+        csc_hresult hr = csc_cache_get_disk_space(r->cache, &ds);
+        if (hr != CSC_S_OK) {
+            fputs("the disk space", exp);
+            fprintf(got, "0x%08X from csc_cache_get_disk_space", (unsigned)(uint32_t)hr);
+            pass = false;
+        } else {
+            pass = check_keys(e, NULL, &ds, exp, got);
+        }
+        break;
+    }
+    case SIM_EXPECT_RETURN:
+    case SIM_EXPECT_HRESULT:
+        pass = check_result(r, e, exp, got);
+        break;
+    default:
+        pass = check_events(r, e, exp, got);
+        break;
+    }
+    fclose(exp);
+    fclose(got);
+    if (pass) {
+        r->passed++;
+    } else {
+        r->failed++;
+        echo(r, cmd);
+        fprintf(r->pending, "%s:%u: FAIL: expected %s, got %s\n", r->opts.file, cmd->line,
+                exp_buf, got_buf);
+    }
+    free(exp_buf);
+    free(got_buf);
+}
+
+/* ---- the runner ----------------------------------------------------------- */
+
+sim_runner_t *sim_runner_new(const sim_runner_options_t *opts)
+{
+    sim_runner_t *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->opts = *opts;
+    if (csc_cache_new(&r->cache, NULL) != CSC_S_OK) {
+        free(r);
+        return NULL;
+    }
+    csc_cache_set_evict_callback(r->cache, on_evict, r);
+    return r;
+}
+
+void sim_runner_exec(sim_runner_t *r, const sim_command_t *cmd)
+{
+    pending_begin(r);
+    bool print = true;
+    switch (cmd->kind) {
+    case SIM_CMD_PIN:
+    case SIM_CMD_UNPIN:
+        run_pin(r, cmd);
+        break;
+    case SIM_CMD_SYNC:
+        run_sync(r, cmd);
+        break;
+    case SIM_CMD_SHOW:
+        run_show(r, cmd);
+        break;
+    case SIM_CMD_EXPECT:
+        run_expect(r, cmd);
+        break;
+    default: {
+        /* Collected in full; printed only when it failed or evicted. */
+        echo(r, cmd);
+        bool leaves;
+        csc_hresult hr = run_setup(r, cmd, &leaves);
+        if (leaves)
+            set_result(r, hr);
+        print = CSC_FAILED(hr) || r->evictions > 0;
+        put_result(r->pending, hr);
+        break;
+    }
+    }
+    pending_end(r, print);
+}
+
+unsigned sim_runner_passed(const sim_runner_t *r)
+{
+    return r->passed;
+}
+
+unsigned sim_runner_failed(const sim_runner_t *r)
+{
+    return r->failed;
+}
+
+const csc_cache_t *sim_runner_cache(const sim_runner_t *r)
+{
+    return r->cache;
+}
+
+void sim_runner_free(sim_runner_t *r)
+{
+    if (r == NULL)
+        return;
+    events_clear(&r->events);
+    free(r->events.items);
+    csc_cache_free(r->cache);
+    if (r->loop != NULL) {
+        uv_run(r->loop, UV_RUN_DEFAULT); /* lets closed handles finish */
+        uv_loop_close(r->loop);
+        free(r->loop);
+    }
+    free(r);
+}

@@ -1,0 +1,750 @@
+/*
+ * sim/scenario.c: turns the tokens of a line into a command (sim/scenario.h).
+ * It owns the command table (each command's name, the positional arguments
+ * it takes, its options and keywords with the kind of value each takes), the
+ * value syntax (numbers in decimal or 0x hex with their 32- and 64-bit
+ * limits, size suffixes K/M/G, flag terms joined by `|`, true/false, yes/no,
+ * types, pin-source sets, `unlimited`, error-code names) and the forms of
+ * `expect` with their keys. Every syntax error of the language is found here:
+ * an unknown command or option, a malformed value, a repeated option, a
+ * missing or extra argument. Keywords compare case-insensitively. A quoted
+ * token is never a keyword or an option: it is an argument as written.
+ */
+#include "scenario.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexer.h"
+
+/* ---- value kinds ------------------------------------------------------- */
+
+typedef enum val_kind {
+    VAL_SIZE,     /* a 64-bit size, K/M/G allowed */
+    VAL_LIMIT,    /* a size or `unlimited` */
+    VAL_FLAGS,    /* pin control flags: terms joined by | */
+    VAL_BOOL,     /* true | false */
+    VAL_COUNT,    /* a 32-bit number */
+    VAL_POSITIVE, /* a 32-bit number >= 1 */
+    VAL_YESNO,    /* yes | no */
+    VAL_TYPE,     /* file | directory | share | server */
+    VAL_SOURCES   /* none | a comma-separated set of pin sources */
+} val_kind_t;
+
+static const char *const val_desc[] = {
+    [VAL_SIZE] = "a size (a number, optionally ending in K, M or G)",
+    [VAL_LIMIT] = "a size or 'unlimited'",
+    [VAL_FLAGS] = "pin control flags (names or numbers joined by '|')",
+    [VAL_BOOL] = "'true' or 'false'",
+    [VAL_COUNT] = "a number",
+    [VAL_POSITIVE] = "a number of at least 1",
+    [VAL_YESNO] = "'yes' or 'no'",
+    [VAL_TYPE] = "'file', 'directory', 'share' or 'server'",
+    [VAL_SOURCES] = ("'none' or a comma-separated set of 'user', 'policy', 'computer', "
+                     "'redirect'"),
+};
+
+/* ---- the command table ------------------------------------------------- */
+
+typedef enum arg_kind {
+    ARGS_NONE,          /* no positional argument */
+    ARGS_PATH,          /* exactly one path */
+    ARGS_PATH_OPTIONAL, /* at most one path */
+    ARGS_PATHS,         /* one path or more */
+    ARGS_PATH_USERS,    /* a path, then one user or more */
+    ARGS_USER,          /* a user name (a keyword may follow) */
+    ARGS_WORD,          /* exactly one word */
+    ARGS_NUMBER_OPTIONAL, /* at most one number */
+    ARGS_EXPECT         /* the forms of expect */
+} arg_kind_t;
+
+typedef struct opt_spec {
+    const char *name;
+    sim_opt_t slot;
+    val_kind_t kind;
+} opt_spec_t;
+
+/* A keyword argument: sets its slot to 1 (as `deep` means deep=true). */
+typedef struct keyword_spec {
+    const char *word;
+    sim_opt_t slot;
+} keyword_spec_t;
+
+#define MAX_OPTS 4
+#define MAX_KEYWORDS 1
+
+typedef struct cmd_spec {
+    const char *name;
+    sim_cmd_kind_t kind;
+    arg_kind_t args;
+    opt_spec_t opts[MAX_OPTS];
+    keyword_spec_t keywords[MAX_KEYWORDS];
+} cmd_spec_t;
+
+#define METHOD_OPTS                                                                  \
+    {                                                                                \
+        {"flags", SIM_OPT_FLAGS, VAL_FLAGS}, {"deep", SIM_OPT_DEEP, VAL_BOOL},       \
+            {"abort-at", SIM_OPT_ABORT_AT, VAL_COUNT},                               \
+            {"retry-at", SIM_OPT_RETRY_AT, VAL_POSITIVE},                            \
+    }
+
+static const cmd_spec_t commands[] = {
+    {"file", SIM_CMD_FILE, ARGS_PATH, {{"size", SIM_OPT_SIZE, VAL_SIZE}}, {{0}}},
+    {"dir", SIM_CMD_DIR, ARGS_PATH, {{0}}, {{0}}},
+    {"as", SIM_CMD_AS, ARGS_USER, {{0}}, {{"admin", SIM_OPT_ADMIN}}},
+    {"access", SIM_CMD_ACCESS, ARGS_PATH_USERS, {{0}}, {{0}}},
+    {"modify", SIM_CMD_MODIFY, ARGS_PATH, {{"bytes", SIM_OPT_BYTES, VAL_SIZE}}, {{0}}},
+    {"sync", SIM_CMD_SYNC, ARGS_PATHS, {{0}}, {{0}}},
+    {"open", SIM_CMD_OPEN, ARGS_PATH, {{0}}, {{0}}},
+    {"close", SIM_CMD_CLOSE, ARGS_PATH, {{0}}, {{0}}},
+    {"limits",
+     SIM_CMD_LIMITS,
+     ARGS_NONE,
+     {{"total", SIM_OPT_TOTAL, VAL_LIMIT}, {"unpinned", SIM_OPT_UNPINNED, VAL_LIMIT}},
+     {{0}}},
+    {"policy", SIM_CMD_POLICY, ARGS_WORD, {{0}}, {{0}}},
+    {"tick", SIM_CMD_TICK, ARGS_NUMBER_OPTIONAL, {{0}}, {{0}}},
+    {"touch", SIM_CMD_TOUCH, ARGS_PATH, {{0}}, {{0}}},
+    {"evict",
+     SIM_CMD_EVICT,
+     ARGS_NONE,
+     {{"bytes", SIM_OPT_BYTES, VAL_SIZE}},
+     {{"all", SIM_OPT_ALL}}},
+    {"pin", SIM_CMD_PIN, ARGS_PATHS, METHOD_OPTS, {{"deep", SIM_OPT_DEEP}}},
+    {"unpin", SIM_CMD_UNPIN, ARGS_PATHS, METHOD_OPTS, {{"deep", SIM_OPT_DEEP}}},
+    {"show", SIM_CMD_SHOW, ARGS_PATH_OPTIONAL, {{0}}, {{0}}},
+    {"expect", SIM_CMD_EXPECT, ARGS_EXPECT, {{0}}, {{0}}},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* The keys of `expect PATH` and `expect space`. */
+typedef struct key_spec {
+    const char *name;
+    sim_key_t key;
+    val_kind_t kind;
+} key_spec_t;
+
+static const key_spec_t item_keys[] = {
+    {"cached", SIM_KEY_CACHED, VAL_YESNO},
+    {"type", SIM_KEY_TYPE, VAL_TYPE},
+    {"pins", SIM_KEY_PINS, VAL_SOURCES},
+    {"inherit", SIM_KEY_INHERIT, VAL_SOURCES},
+    {"pinned", SIM_KEY_PINNED, VAL_YESNO},
+    {"partly-pinned", SIM_KEY_PARTLY_PINNED, VAL_YESNO},
+    {"dirty", SIM_KEY_DIRTY, VAL_YESNO},
+    {"evictable", SIM_KEY_EVICTABLE, VAL_YESNO},
+    {"open", SIM_KEY_OPEN, VAL_YESNO},
+};
+
+static const key_spec_t space_keys[] = {
+    {"used", SIM_KEY_USED, VAL_SIZE},
+    {"unpinned-used", SIM_KEY_UNPINNED_USED, VAL_SIZE},
+    {"limit", SIM_KEY_LIMIT, VAL_LIMIT},
+    {"unpinned-limit", SIM_KEY_UNPINNED_LIMIT, VAL_LIMIT},
+};
+
+#define ITEM_KEY_COUNT (sizeof item_keys / sizeof item_keys[0])
+#define SPACE_KEY_COUNT (sizeof space_keys / sizeof space_keys[0])
+
+/* The pin control flags by name (C4.1, windows-reference §2). */
+static const struct {
+    const char *name;
+    uint32_t value;
+} flag_names[] = {
+    {"Fill", CSC_PIN_FLAG_FILL},
+    {"PinLinkTargets", CSC_PIN_FLAG_PIN_LINK_TARGETS},
+    {"ForUser", CSC_PIN_FLAG_FOR_USER},
+    {"ForUser_Policy", CSC_PIN_FLAG_FOR_USER_POLICY},
+    {"ForAll", CSC_PIN_FLAG_FOR_ALL},
+    {"ForRedir", CSC_PIN_FLAG_FOR_REDIR},
+    {"LowPriority", CSC_PIN_FLAG_LOW_PRIORITY},
+    {"AsyncProgress", CSC_PIN_FLAG_ASYNC_PROGRESS},
+    {"Interactive", CSC_PIN_FLAG_INTERACTIVE},
+    {"Console", CSC_PIN_FLAG_CONSOLE},
+    {"Background", CSC_PIN_FLAG_BACKGROUND},
+};
+
+#define FLAG_PREFIX "OfflineFilesPinControlFlag"
+
+const uint32_t sim_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
+                                 CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
+static const char *const source_names[4] = {"user", "policy", "computer", "redirect"};
+static const char *const type_names[4] = {"file", "directory", "share", "server"};
+
+const char *sim_source_name(uint32_t source)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (sim_sources[i] == source)
+            return source_names[i];
+    return "?";
+}
+
+void sim_put_sources(FILE *out, uint32_t set)
+{
+    if (set == 0) {
+        fputs("none", out);
+        return;
+    }
+    const char *sep = "";
+    for (size_t i = 0; i < 4; i++) {
+        if (set & sim_sources[i]) {
+            fprintf(out, "%s%s", sep, source_names[i]);
+            sep = ",";
+        }
+    }
+}
+
+const char *sim_type_name(csc_item_type_t type)
+{
+    return (unsigned)type < 4 ? type_names[type] : "?";
+}
+
+const char *sim_key_name(sim_key_t key)
+{
+    for (size_t i = 0; i < ITEM_KEY_COUNT; i++)
+        if (item_keys[i].key == key)
+            return item_keys[i].name;
+    for (size_t i = 0; i < SPACE_KEY_COUNT; i++)
+        if (space_keys[i].key == key)
+            return space_keys[i].name;
+    return "?";
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* ASCII case-insensitive equality of a[0..n) and the NUL-terminated b. */
+static bool eq_n(const char *a, size_t n, const char *b)
+{
+    size_t i = 0;
+    for (; i < n && b[i] != '\0'; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+            return false;
+    return i == n && b[i] == '\0';
+}
+
+static bool eq(const char *a, const char *b)
+{
+    return eq_n(a, strlen(a), b);
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)lower((unsigned char)c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/*
+ * Parses s[0..n): decimal, or hexadecimal after 0x; with `suffix`, an
+ * optional K, M or G (powers of 1024). False when malformed or above max.
+ */
+static bool parse_number(const char *s, size_t n, uint64_t max, bool suffix, uint64_t *out)
+{
+    unsigned shift = 0;
+    if (suffix && n > 0) {
+        switch (s[n - 1]) {
+        case 'K': case 'k': shift = 10; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'G': case 'g': shift = 30; break;
+        default: break;
+        }
+        if (shift != 0)
+            n--;
+    }
+    unsigned base = 10;
+    size_t i = 0;
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        i = 2;
+    }
+    if (i == n)
+        return false;
+    uint64_t v = 0;
+    for (; i < n; i++) {
+        int d = base == 16 ? hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+        if (d < 0)
+            return false;
+        if (v > (UINT64_MAX - (uint64_t)d) / base)
+            return false;
+        v = v * base + (uint64_t)d;
+    }
+    if (shift != 0) {
+        if (v > (UINT64_MAX >> shift))
+            return false;
+        v <<= shift;
+    }
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_flag_term(const char *s, size_t n, uint64_t *out)
+{
+    if (n > 0 && s[0] >= '0' && s[0] <= '9')
+        return parse_number(s, n, UINT32_MAX, false, out);
+    size_t plen = strlen(FLAG_PREFIX);
+    if (n > plen && eq_n(s, plen, FLAG_PREFIX)) {
+        s += plen;
+        n -= plen;
+    }
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
+        if (eq_n(s, n, flag_names[i].name)) {
+            *out = flag_names[i].value;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool parse_sources(const char *s, uint64_t *out)
+{
+    if (eq(s, "none")) {
+        *out = 0;
+        return true;
+    }
+    uint64_t set = 0;
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        size_t n = comma != NULL ? (size_t)(comma - s) : strlen(s);
+        size_t i = 0;
+        while (i < 4 && !eq_n(s, n, source_names[i]))
+            i++;
+        if (i == 4)
+            return false;
+        set |= sim_sources[i];
+        if (comma == NULL)
+            break;
+        s = comma + 1;
+    }
+    *out = set;
+    return true;
+}
+
+/* Converts a value of the given kind; false when malformed. */
+static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
+{
+    switch (kind) {
+    case VAL_SIZE:
+        return parse_number(s, strlen(s), UINT64_MAX, true, out);
+    case VAL_LIMIT:
+        if (eq(s, "unlimited")) {
+            *out = CSC_SPACE_UNLIMITED;
+            return true;
+        }
+        return parse_number(s, strlen(s), UINT64_MAX, true, out);
+    case VAL_FLAGS: {
+        uint64_t flags = 0;
+        for (;;) {
+            const char *bar = strchr(s, '|');
+            size_t n = bar != NULL ? (size_t)(bar - s) : strlen(s);
+            uint64_t term;
+            if (!parse_flag_term(s, n, &term))
+                return false;
+            flags |= term;
+            if (bar == NULL)
+                break;
+            s = bar + 1;
+        }
+        *out = flags;
+        return true;
+    }
+    case VAL_BOOL:
+    case VAL_YESNO: {
+        const char *yes = kind == VAL_BOOL ? "true" : "yes";
+        const char *no = kind == VAL_BOOL ? "false" : "no";
+        if (eq(s, yes) || eq(s, no)) {
+            *out = eq(s, yes);
+            return true;
+        }
+        return false;
+    }
+    case VAL_COUNT:
+    case VAL_POSITIVE:
+        if (!parse_number(s, strlen(s), UINT32_MAX, false, out))
+            return false;
+        return kind == VAL_COUNT || *out >= 1;
+    case VAL_TYPE:
+        for (uint64_t i = 0; i < 4; i++) {
+            if (eq(s, type_names[i])) {
+                *out = i;
+                return true;
+            }
+        }
+        return false;
+    case VAL_SOURCES:
+        return parse_sources(s, out);
+    }
+    return false;
+}
+
+/*
+ * A result code (`expect return=` / `hresult=`): a number taken as it is,
+ * or a name standing for its code in the form checked.
+ */
+static bool parse_code(const char *s, bool hresult_form, uint64_t *out)
+{
+    if (s[0] >= '0' && s[0] <= '9')
+        return parse_number(s, strlen(s), UINT32_MAX, false, out);
+    uint32_t value;
+    bool is_hresult;
+    if (!csc_error_from_name(s, &value, &is_hresult))
+        return false;
+    if (hresult_form)
+        *out = is_hresult ? value : (uint32_t)CSC_HRESULT_FROM_WIN32(value);
+    else
+        *out = is_hresult ? csc_hresult_to_wmi((csc_hresult)value) : value;
+    return true;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+typedef struct parser {
+    char *err;
+    size_t err_size;
+} parser_t;
+
+static bool syntax(parser_t *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err, p->err_size, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool malformed(parser_t *p, const sim_token_t *t, val_kind_t kind)
+{
+    return syntax(p, "malformed value in '%s': expected %s", t->text, val_desc[kind]);
+}
+
+static char *dup_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+static bool add_arg(parser_t *p, sim_command_t *cmd, const char *text)
+{
+    char **args = realloc(cmd->args, (cmd->nargs + 1) * sizeof *args);
+    if (args == NULL)
+        return syntax(p, "out of memory");
+    cmd->args = args;
+    args[cmd->nargs] = dup_string(text);
+    if (args[cmd->nargs] == NULL)
+        return syntax(p, "out of memory");
+    cmd->nargs++;
+    return true;
+}
+
+static const key_spec_t *find_key(const key_spec_t *keys, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (eq(name, keys[i].name))
+            return &keys[i];
+    return NULL;
+}
+
+/* Whether `name` is `event#` followed by something (K is checked later). */
+static bool is_event_at(const char *name)
+{
+    return eq_n(name, 6, "event#") && name[6] != '\0';
+}
+
+static bool is_result_key(const char *name)
+{
+    return eq(name, "return") || eq(name, "hresult") || eq(name, "events") ||
+           eq(name, "event") || is_event_at(name);
+}
+
+/* expect return=CODE | hresult=CODE | events=N | event="M" | event#K="M" */
+static bool parse_expect_result(parser_t *p, const sim_token_t *t, sim_expect_t *e)
+{
+    const char *name = t->name;
+    if (eq(name, "return") || eq(name, "hresult")) {
+        bool hr = eq(name, "hresult");
+        e->kind = hr ? SIM_EXPECT_HRESULT : SIM_EXPECT_RETURN;
+        if (!parse_code(t->value, hr, &e->number))
+            return syntax(p,
+                          "malformed value in '%s': expected a code (a number, or a name such "
+                          "as ERROR_SUCCESS or E_INVALIDARG)",
+                          t->text);
+        return true;
+    }
+    if (eq(name, "events")) {
+        e->kind = SIM_EXPECT_EVENTS;
+        return parse_value(VAL_COUNT, t->value, &e->number) || malformed(p, t, VAL_COUNT);
+    }
+    if (eq(name, "event")) {
+        e->kind = SIM_EXPECT_EVENT_ANY;
+    } else {
+        e->kind = SIM_EXPECT_EVENT_AT;
+        const char *k = name + 6;
+        if (!parse_number(k, strlen(k), UINT32_MAX, false, &e->number) || e->number == 0)
+            return syntax(p, "malformed option name '%s=': K in event#K is a number of at "
+                             "least 1", name);
+    }
+    e->message = dup_string(t->value);
+    return e->message != NULL || syntax(p, "out of memory");
+}
+
+static bool parse_expect(parser_t *p, const sim_line_t *line, sim_command_t *cmd)
+{
+    sim_expect_t *e = &cmd->expect;
+    const sim_token_t *positional = NULL;
+    size_t options = 0;
+    for (size_t i = 1; i < line->count; i++) {
+        const sim_token_t *t = &line->tokens[i];
+        if (t->is_option) {
+            options++;
+        } else if (positional == NULL) {
+            positional = t;
+        } else {
+            return syntax(p, "unexpected argument '%s' (expect takes one path, or 'space')",
+                          t->text);
+        }
+    }
+    if (options == 0)
+        return syntax(p, positional == NULL ? "expect needs a check (KEY=VALUE)"
+                                            : "expect needs at least one KEY=VALUE");
+
+    if (positional == NULL) {
+        /* The result and event forms: exactly one key per line. */
+        const sim_token_t *t = NULL;
+        for (size_t i = 1; i < line->count; i++)
+            if (line->tokens[i].is_option && t == NULL)
+                t = &line->tokens[i];
+        if (!is_result_key(t->name)) {
+            if (find_key(item_keys, ITEM_KEY_COUNT, t->name) != NULL)
+                return syntax(p, "'%s=' needs a path: expect PATH %s", t->name, t->text);
+            if (find_key(space_keys, SPACE_KEY_COUNT, t->name) != NULL)
+                return syntax(p, "'%s=' needs 'space': expect space %s", t->name, t->text);
+            return syntax(p, "unknown option '%s=' for 'expect'", t->name);
+        }
+        if (options > 1)
+            return syntax(p, "'%s=' takes a line of its own: one result or event check per "
+                             "expect", t->name);
+        return parse_expect_result(p, t, e);
+    }
+
+    bool space = !positional->quoted && eq(positional->text, "space");
+    const key_spec_t *keys = space ? space_keys : item_keys;
+    size_t nkeys = space ? SPACE_KEY_COUNT : ITEM_KEY_COUNT;
+    e->kind = space ? SIM_EXPECT_SPACE : SIM_EXPECT_ITEM;
+    uint32_t seen = 0;
+    for (size_t i = 1; i < line->count; i++) {
+        const sim_token_t *t = &line->tokens[i];
+        if (!t->is_option)
+            continue;
+        const key_spec_t *k = find_key(keys, nkeys, t->name);
+        if (k == NULL) {
+            if (is_result_key(t->name))
+                return syntax(p, "'%s=' takes a line of its own, without a path", t->name);
+            return syntax(p, "unknown key '%s=' for 'expect %s'", t->name,
+                          space ? "space" : "PATH");
+        }
+        if (seen & (1u << k->key))
+            return syntax(p, "repeated key '%s='", t->name);
+        seen |= 1u << k->key;
+        if (e->key_count == SIM_MAX_CHECK_KEYS)
+            return syntax(p, "too many keys");
+        sim_check_key_t *ck = &e->keys[e->key_count++];
+        ck->key = k->key;
+        if (!parse_value(k->kind, t->value, &ck->value))
+            return malformed(p, t, k->kind);
+    }
+    return space || add_arg(p, cmd, positional->text);
+}
+
+static const cmd_spec_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (eq(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+/* Sets an option slot, refusing a repeat. */
+static bool set_slot(parser_t *p, sim_command_t *cmd, sim_opt_t slot, uint64_t v,
+                     const char *what)
+{
+    if (cmd->opt[slot].set)
+        return syntax(p, "repeated option '%s'", what);
+    cmd->opt[slot].set = true;
+    cmd->opt[slot].num = v;
+    return true;
+}
+
+/* Checks the number of positional arguments against the table. */
+static bool check_args(parser_t *p, const cmd_spec_t *spec, const sim_command_t *cmd)
+{
+    size_t n = cmd->nargs;
+    switch (spec->args) {
+    case ARGS_NONE:
+        if (n > 0)
+            return syntax(p, "unexpected argument '%s' for '%s'", cmd->args[0], spec->name);
+        return true;
+    case ARGS_PATH:
+    case ARGS_PATHS:
+    case ARGS_PATH_OPTIONAL:
+        if (n == 0 && spec->args != ARGS_PATH_OPTIONAL)
+            return syntax(p, "'%s' needs %s", spec->name,
+                          spec->args == ARGS_PATH ? "a path" : "at least one path");
+        if (n > 1 && spec->args != ARGS_PATHS)
+            return syntax(p, "unexpected argument '%s' for '%s' (it takes one path)",
+                          cmd->args[1], spec->name);
+        return true;
+    case ARGS_PATH_USERS:
+        if (n < 2)
+            return syntax(p, "'%s' needs a path and at least one user", spec->name);
+        return true;
+    case ARGS_USER:
+        if (n == 0)
+            return syntax(p, "'%s' needs a user name", spec->name);
+        if (n > 1)
+            return syntax(p, "unexpected argument '%s' for '%s' (expected 'admin')",
+                          cmd->args[1], spec->name);
+        return true;
+    case ARGS_WORD:
+        if (n != 1)
+            return syntax(p, n == 0 ? "'%s' needs an argument" : "'%s' takes one argument",
+                          spec->name);
+        return true;
+    case ARGS_NUMBER_OPTIONAL:
+        if (n > 1)
+            return syntax(p, "'%s' takes at most one number", spec->name);
+        return true;
+    case ARGS_EXPECT:
+        return true;
+    }
+    return true;
+}
+
+/* What the table cannot say: the values of policy and tick, and evict's
+ * either-or. */
+static bool finish(parser_t *p, sim_command_t *cmd)
+{
+    switch (cmd->kind) {
+    case SIM_CMD_POLICY: {
+        static const char *const names[] = {"manual", "automatic", "eager"};
+        static const csc_evict_policy_t values[] = {CSC_EVICT_MANUAL, CSC_EVICT_AUTOMATIC,
+                                                    CSC_EVICT_EAGER};
+        for (size_t i = 0; i < 3; i++) {
+            if (eq(cmd->args[0], names[i])) {
+                cmd->policy = values[i];
+                return true;
+            }
+        }
+        return syntax(p, "unknown policy '%s': expected 'manual', 'automatic' or 'eager'",
+                      cmd->args[0]);
+    }
+    case SIM_CMD_TICK:
+        cmd->ticks = 1;
+        if (cmd->nargs == 1 &&
+            !parse_number(cmd->args[0], strlen(cmd->args[0]), UINT64_MAX, false, &cmd->ticks))
+            return syntax(p, "malformed number '%s' for 'tick'", cmd->args[0]);
+        return true;
+    case SIM_CMD_EVICT:
+        if (cmd->opt[SIM_OPT_ALL].set && cmd->opt[SIM_OPT_BYTES].set)
+            return syntax(p, "'evict' takes 'all' or 'bytes=N', not both");
+        return true;
+    default:
+        return true;
+    }
+}
+
+static bool parse_command(parser_t *p, const sim_line_t *line, sim_command_t *cmd)
+{
+    const sim_token_t *first = &line->tokens[0];
+    const cmd_spec_t *spec = first->quoted || first->is_option ? NULL : find_command(first->text);
+    if (spec == NULL)
+        return syntax(p, "unknown command '%s'", first->text);
+    cmd->kind = spec->kind;
+    cmd->name = spec->name;
+    if (spec->args == ARGS_EXPECT)
+        return parse_expect(p, line, cmd);
+
+    for (size_t i = 1; i < line->count; i++) {
+        const sim_token_t *t = &line->tokens[i];
+        if (t->is_option) {
+            const opt_spec_t *o = NULL;
+            for (size_t k = 0; k < MAX_OPTS && spec->opts[k].name != NULL; k++)
+                if (eq(t->name, spec->opts[k].name))
+                    o = &spec->opts[k];
+            if (o == NULL)
+                return syntax(p, "unknown option '%s=' for '%s'", t->name, spec->name);
+            uint64_t v;
+            if (!parse_value(o->kind, t->value, &v))
+                return malformed(p, t, o->kind);
+            char what[64];
+            snprintf(what, sizeof what, "%s=", o->name);
+            if (!set_slot(p, cmd, o->slot, v, what))
+                return false;
+            continue;
+        }
+        /* A keyword (unquoted); `as` takes its user first, whatever it is. */
+        const keyword_spec_t *kw = NULL;
+        if (!t->quoted && !(spec->args == ARGS_USER && cmd->nargs == 0))
+            for (size_t k = 0; k < MAX_KEYWORDS && spec->keywords[k].word != NULL; k++)
+                if (eq(t->text, spec->keywords[k].word))
+                    kw = &spec->keywords[k];
+        if (kw != NULL) {
+            if (!set_slot(p, cmd, kw->slot, 1, kw->word))
+                return false;
+            continue;
+        }
+        if (!add_arg(p, cmd, t->text))
+            return false;
+    }
+    return check_args(p, spec, cmd) && finish(p, cmd);
+}
+
+int sim_parse_line(const char *text, size_t len, unsigned line_no, sim_command_t *cmd,
+                   char *err, size_t err_size)
+{
+    memset(cmd, 0, sizeof *cmd);
+    cmd->line = line_no;
+    sim_line_t line;
+    if (!sim_lex_line(text, len, &line, err, err_size))
+        return -1;
+    if (line.count == 0) {
+        sim_line_free(&line);
+        return 0;
+    }
+    parser_t p = {err, err_size};
+    bool ok = parse_command(&p, &line, cmd);
+    if (ok) {
+        cmd->echo = line.echo;
+        line.echo = NULL;
+    }
+    sim_line_free(&line);
+    if (!ok) {
+        sim_command_free(cmd);
+        return -1;
+    }
+    return 1;
+}
+
+void sim_command_free(sim_command_t *cmd)
+{
+    for (size_t i = 0; i < cmd->nargs; i++)
+        free(cmd->args[i]);
+    free(cmd->args);
+    free(cmd->echo);
+    free(cmd->expect.message);
+    memset(cmd, 0, sizeof *cmd);
+}

@@ -1,0 +1,1200 @@
+/*
+ * tests/model/model.c: the reference model (see model.h). Written from
+ * contract.md and the decisions of the public headers and the README, and
+ * nothing else: one flat array of items, linear scans, no recursion, no
+ * incremental counters. Every derived property (pinned, partly pinned,
+ * evictable, access, disk space) is recomputed from the items each time it
+ * is asked for. Out of memory aborts the process (it is a test helper).
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct model {
+    model_item_t *items;
+    size_t count, cap;
+    uint64_t clock;
+    char *user;
+    bool admin;
+    model_evict_cb evict_cb;
+    void *evict_ud;
+    uint64_t limit, unpinned_limit; /* C5.5, UINT64_MAX: unlimited */
+    csc_evict_policy_t policy;
+};
+
+/* Sums of sizes, exact: two 64-bit halves (sizes are 64-bit, so their sum
+ * over a cache can pass 2^64 - 1). */
+typedef struct wide {
+    uint64_t hi, lo;
+} wide_t;
+
+static wide_t wide_add(wide_t a, uint64_t v)
+{
+    a.lo += v;
+    if (a.lo < v)
+        a.hi++;
+    return a;
+}
+
+/* a - b for a >= b. */
+static wide_t wide_sub(wide_t a, wide_t b)
+{
+    wide_t r = {a.hi - b.hi - (a.lo < b.lo ? 1 : 0), a.lo - b.lo};
+    return r;
+}
+
+/* Whether a > limit; a limit of 2^64 - 1 is "unlimited" (C5.5): never. */
+static bool wide_exceeds(wide_t a, uint64_t limit)
+{
+    return limit != CSC_SPACE_UNLIMITED && (a.hi != 0 || a.lo > limit);
+}
+
+static void policy_pass(model_t *m);
+static bool make_room(model_t *m, char *const *keys, size_t depth, uint64_t needed);
+
+enum method { METHOD_PIN, METHOD_UNPIN, METHOD_SYNC };
+
+/* ---- memory ------------------------------------------------------------ */
+
+static void *xmalloc(size_t n)
+{
+    void *p = calloc(1, n == 0 ? 1 : n);
+    if (p == NULL) {
+        fputs("model: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *d = xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* ---- UTF-8 and case folding (C1.3, C1.4) -------------------------------- */
+
+/* Decodes the code point at s[*i]; false for invalid UTF-8 (overlong forms,
+ * surrogates, beyond U+10FFFF, truncated sequences). */
+static bool utf8_next(const unsigned char *s, size_t *i, uint32_t *cp)
+{
+    unsigned c = s[*i];
+    size_t need;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        (*i)++;
+        return true;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        need = 1, v = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2, v = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3, v = c & 0x07, min = 0x10000;
+    } else {
+        return false;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        unsigned cc = s[*i + k];
+        if ((cc & 0xC0) != 0x80)
+            return false; /* also stops at the NUL */
+        v = (v << 6) | (cc & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return false;
+    *cp = v;
+    *i += need + 1;
+    return true;
+}
+
+static bool utf8_valid(const char *s)
+{
+    size_t i = 0;
+    uint32_t cp;
+    while (s[i] != '\0')
+        if (!utf8_next((const unsigned char *)s, &i, &cp))
+            return false;
+    return true;
+}
+
+/* Number of UTF-16 units of a valid UTF-8 string. */
+static size_t utf16_units(const char *s)
+{
+    size_t i = 0, n = 0;
+    uint32_t cp;
+    while (s[i] != '\0') {
+        utf8_next((const unsigned char *)s, &i, &cp);
+        n += cp >= 0x10000 ? 2 : 1;
+    }
+    return n;
+}
+
+static size_t utf8_put(char *out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/*
+ * Unicode simple case folding (CaseFolding.txt statuses C and S), for the
+ * blocks the differential test uses; every entry checked against
+ * CaseFolding.txt by hand. Anything else folds to itself.
+ */
+static uint32_t model_fold_cp(uint32_t c)
+{
+    static const uint32_t single[][2] = {
+        {0x00B5, 0x03BC}, /* MICRO SIGN -> GREEK SMALL MU (C) */
+        {0x017F, 0x0073}, /* LATIN SMALL LONG S -> s (C) */
+        {0x03C2, 0x03C3}, /* GREEK SMALL FINAL SIGMA -> sigma (C) */
+        {0x1E9E, 0x00DF}, /* LATIN CAPITAL SHARP S -> sharp s (S; F is "ss") */
+        {0x212A, 0x006B}, /* KELVIN SIGN -> k (C) */
+        {0x2126, 0x03C9}, /* OHM SIGN -> omega (C) */
+    };
+    if (c >= 'A' && c <= 'Z')
+        return c + 0x20;
+    if (c >= 0x00C0 && c <= 0x00DE && c != 0x00D7) /* Latin-1 capitals */
+        return c + 0x20;
+    if (c >= 0x0391 && c <= 0x03AB && c != 0x03A2) /* Greek capitals */
+        return c + 0x20;
+    if (c >= 0x0410 && c <= 0x042F) /* Cyrillic capitals */
+        return c + 0x20;
+    if (c >= 0x0400 && c <= 0x040F) /* Cyrillic capitals with marks */
+        return c + 0x50;
+    for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
+        if (single[k][0] == c)
+            return single[k][1];
+    return c; /* ß, İ (only F and T foldings), digits, lower case */
+}
+
+/* Folds a string (assumed valid UTF-8; invalid bytes are copied). */
+char *model_fold(const char *s)
+{
+    size_t len = strlen(s);
+    char *out = xmalloc(4 * len + 1);
+    size_t i = 0, o = 0;
+    while (s[i] != '\0') {
+        uint32_t cp;
+        size_t start = i;
+        if (!utf8_next((const unsigned char *)s, &i, &cp)) {
+            out[o++] = s[start];
+            i = start + 1;
+            continue;
+        }
+        o += utf8_put(out + o, model_fold_cp(cp));
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static bool names_equal_folded(const char *a, const char *b)
+{
+    char *fa = model_fold(a), *fb = model_fold(b);
+    bool eq = strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return eq;
+}
+
+/* ---- paths (C1.2, C1.4) ------------------------------------------------ */
+
+void model_free_names(char **names, size_t count)
+{
+    if (names == NULL)
+        return;
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+static bool has_invalid_char(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        if (*p < 0x20 || strchr("<>:\"|?*", *p) != NULL)
+            return true;
+    return false;
+}
+
+static bool periods_only(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++)
+        if (*s != '.')
+            return false;
+    return true;
+}
+
+static bool starts_with_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix != '\0'; s++, prefix++) {
+        char a = *s, b = *prefix;
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b + 32);
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
+csc_hresult model_normalize(const char *path, char ***out_names, size_t *out_count)
+{
+    *out_names = NULL;
+    *out_count = 0;
+    if (path == NULL || path[0] == '\0' || !utf8_valid(path))
+        return CSC_E_INVALID_NAME;
+
+    /* 1. '/' stands for '\'. */
+    char *s = xstrdup(path);
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '/')
+            s[i] = '\\';
+
+    /* 2. The prefixes; what follows the leading \\ is `rest`. */
+    const char *rest;
+    if (strncmp(s, "\\\\?\\", 4) == 0) {
+        if (!starts_with_nocase(s + 4, "UNC\\")) {
+            free(s);
+            return CSC_E_INVALID_NAME; /* \\?\C:\..., not UNC */
+        }
+        rest = s + 8;
+    } else if (strncmp(s, "\\\\.\\", 4) == 0) {
+        free(s);
+        return CSC_E_INVALID_NAME; /* a device path */
+    } else if (strncmp(s, "\\\\", 2) == 0) {
+        rest = s + 2;
+    } else {
+        free(s);
+        return CSC_E_INVALID_NAME; /* not UNC */
+    }
+    bool ends_with_separator = len > 0 && s[len - 1] == '\\';
+
+    /* 3. Split; empty components are dropped. */
+    char **comps = xmalloc((strlen(rest) + 1) * sizeof *comps);
+    size_t n = 0;
+    const char *p = rest;
+    while (*p != '\0') {
+        const char *q = strchr(p, '\\');
+        size_t clen = q != NULL ? (size_t)(q - p) : strlen(p);
+        if (clen > 0)
+            comps[n++] = xstrndup(p, clen);
+        p += clen;
+        if (*p == '\\')
+            p++;
+    }
+    free(s);
+
+    /* 4. Invalid characters, in every component as written. */
+    for (size_t i = 0; i < n; i++) {
+        if (has_invalid_char(comps[i])) {
+            model_free_names(comps, n);
+            return CSC_E_INVALID_NAME;
+        }
+    }
+
+    /* 5. "." and "..": a stack of the components kept so far. */
+    char **kept = xmalloc((n + 1) * sizeof *kept);
+    size_t k = 0;
+    bool bad = false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(comps[i], ".") == 0) {
+            free(comps[i]);
+        } else if (strcmp(comps[i], "..") == 0) {
+            free(comps[i]);
+            if (k <= 2) /* it would remove the share or the server */
+                bad = true;
+            else
+                free(kept[--k]);
+        } else {
+            kept[k++] = comps[i];
+        }
+    }
+    free(comps);
+    if (bad) {
+        model_free_names(kept, k);
+        return CSC_E_INVALID_NAME;
+    }
+
+    /* 6. Trailing periods and spaces. */
+    for (size_t i = 0; i < k; i++) {
+        size_t cl = strlen(kept[i]);
+        if (!periods_only(kept[i]) && cl > 0 && kept[i][cl - 1] == '.')
+            kept[i][cl - 1] = '\0';
+    }
+    if (!ends_with_separator && k > 0) {
+        char *last = kept[k - 1];
+        size_t cl = strlen(last);
+        while (cl > 0 && (last[cl - 1] == '.' || last[cl - 1] == ' '))
+            last[--cl] = '\0';
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (kept[i][0] == '\0')
+            free(kept[i]);
+        else
+            kept[m++] = kept[i];
+    }
+
+    /* 7. Server and share; C1.4 lengths. */
+    bool ok = m >= 1;
+    for (size_t i = 0; ok && i < m && i < 2; i++)
+        if (strcmp(kept[i], ".") == 0 || strcmp(kept[i], "..") == 0)
+            ok = false;
+    size_t total = 2;
+    for (size_t i = 0; ok && i < m; i++) {
+        size_t units = utf16_units(kept[i]);
+        if (units > 255)
+            ok = false;
+        total += units + (i > 0 ? 1 : 0);
+    }
+    if (total > 32767)
+        ok = false;
+    if (!ok) {
+        model_free_names(kept, m);
+        return CSC_E_INVALID_NAME;
+    }
+    *out_names = kept;
+    *out_count = m;
+    return CSC_S_OK;
+}
+
+/* ---- the flat item array ----------------------------------------------- */
+
+model_t *model_new(void)
+{
+    model_t *m = xmalloc(sizeof *m);
+    memset(m, 0, sizeof *m);
+    m->user = xstrdup("user");
+    m->limit = m->unpinned_limit = CSC_SPACE_UNLIMITED;
+    m->policy = CSC_EVICT_MANUAL;
+    return m;
+}
+
+static void free_users(char **users, size_t count)
+{
+    model_free_names(users, count);
+}
+
+static void item_free(model_item_t *it)
+{
+    model_free_names(it->names, it->depth);
+    model_free_names(it->keys, it->depth);
+    free_users(it->users, it->user_count);
+}
+
+void model_free(model_t *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->count; i++)
+        item_free(&m->items[i]);
+    free(m->items);
+    free(m->user);
+    free(m);
+}
+
+void model_set_evict_callback(model_t *m, model_evict_cb cb, void *user_data)
+{
+    m->evict_cb = cb;
+    m->evict_ud = user_data;
+}
+
+size_t model_count(const model_t *m)
+{
+    return m->count;
+}
+
+const model_item_t *model_item(const model_t *m, size_t index)
+{
+    return &m->items[index];
+}
+
+uint64_t model_clock(const model_t *m)
+{
+    return m->clock;
+}
+
+/* The clock never wraps: an advance past 2^64 - 1 fails with E_INVALIDARG
+ * and changes nothing (the library's choice; the contract is silent). */
+csc_hresult model_advance_clock(model_t *m, uint64_t ticks)
+{
+    if (ticks > UINT64_MAX - m->clock)
+        return CSC_E_INVALIDARG;
+    m->clock += ticks;
+    return CSC_S_OK;
+}
+
+/* The item whose first `depth` folded components are `keys`, or SIZE_MAX. */
+static size_t find_keys(const model_t *m, char *const *keys, size_t depth)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        const model_item_t *it = &m->items[i];
+        if (it->depth != depth)
+            continue;
+        bool same = true;
+        for (size_t c = 0; same && c < depth; c++)
+            same = strcmp(it->keys[c], keys[c]) == 0;
+        if (same)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* The ancestor of item `i` at `depth` (itself when depth == its depth). */
+static size_t ancestor(const model_t *m, size_t i, size_t depth)
+{
+    return find_keys(m, m->items[i].keys, depth);
+}
+
+/* Whether item d is a proper descendant of item a. */
+static bool is_descendant(const model_t *m, size_t a, size_t d)
+{
+    const model_item_t *A = &m->items[a], *D = &m->items[d];
+    if (D->depth <= A->depth)
+        return false;
+    for (size_t c = 0; c < A->depth; c++)
+        if (strcmp(A->keys[c], D->keys[c]) != 0)
+            return false;
+    return true;
+}
+
+/* C2.3: component by component, by folded bytes; an ancestor goes first. */
+static int walk_cmp(const model_t *m, size_t a, size_t b)
+{
+    const model_item_t *A = &m->items[a], *B = &m->items[b];
+    size_t n = A->depth < B->depth ? A->depth : B->depth;
+    for (size_t c = 0; c < n; c++) {
+        int r = strcmp(A->keys[c], B->keys[c]);
+        if (r != 0)
+            return r;
+    }
+    return A->depth < B->depth ? -1 : A->depth > B->depth ? 1 : 0;
+}
+
+/* Sorts idx[0..n) into walk order (insertion sort). */
+static void sort_walk(const model_t *m, size_t *idx, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t v = idx[i], j = i;
+        while (j > 0 && walk_cmp(m, idx[j - 1], v) > 0) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+}
+
+size_t model_walk(const model_t *m, size_t *order)
+{
+    for (size_t i = 0; i < m->count; i++)
+        order[i] = i;
+    sort_walk(m, order, m->count);
+    return m->count;
+}
+
+/* Each component as its own item first spelled it (C1.3): the names of
+ * the ancestors, then the item's own. */
+char *model_item_path(const model_t *m, size_t index)
+{
+    const model_item_t *it = &m->items[index];
+    size_t len = 2;
+    for (size_t c = 0; c < it->depth; c++)
+        len += strlen(m->items[ancestor(m, index, c + 1)].names[c]) + 1;
+    char *s = xmalloc(len + 1);
+    strcpy(s, "\\\\");
+    for (size_t c = 0; c < it->depth; c++) {
+        const model_item_t *a = &m->items[ancestor(m, index, c + 1)];
+        if (c > 0)
+            strcat(s, "\\");
+        strcat(s, a->names[c]);
+    }
+    return s;
+}
+
+/* Looks a path up: S_OK and *index, 0x8007007B, or 0x80070002. */
+static csc_hresult lookup(const model_t *m, const char *path, size_t *index)
+{
+    char **names;
+    size_t n;
+    csc_hresult hr = model_normalize(path, &names, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    char **keys = xmalloc(n * sizeof *keys);
+    for (size_t c = 0; c < n; c++)
+        keys[c] = model_fold(names[c]);
+    *index = find_keys(m, keys, n);
+    model_free_names(keys, n);
+    model_free_names(names, n);
+    return *index == SIZE_MAX ? CSC_E_FILE_NOT_FOUND : CSC_S_OK;
+}
+
+size_t model_lookup(const model_t *m, const char *path)
+{
+    size_t i;
+    return lookup(m, path, &i) == CSC_S_OK ? i : SIZE_MAX;
+}
+
+static bool is_container(const model_item_t *it)
+{
+    return it->type != CSC_ITEM_FILE;
+}
+
+bool model_item_pinned(const model_t *m, size_t index)
+{
+    return m->items[index].pins != 0;
+}
+
+/* C3.5 */
+bool model_item_partly_pinned(const model_t *m, size_t index)
+{
+    if (!is_container(&m->items[index]) || m->items[index].pins != 0)
+        return false;
+    for (size_t i = 0; i < m->count; i++)
+        if (m->items[i].pins != 0 && is_descendant(m, index, i))
+            return true;
+    return false;
+}
+
+static bool has_child(const model_t *m, size_t index)
+{
+    for (size_t i = 0; i < m->count; i++)
+        if (m->items[i].depth == m->items[index].depth + 1 && is_descendant(m, index, i))
+            return true;
+    return false;
+}
+
+/* C5.2 */
+bool model_item_evictable(const model_t *m, size_t index)
+{
+    const model_item_t *it = &m->items[index];
+    return it->pins == 0 && !it->dirty && it->open_count == 0 && !has_child(m, index);
+}
+
+/* C9.1: the nearest access list on the way up decides; none: everyone. */
+bool model_caller_has_access(const model_t *m, size_t index)
+{
+    for (size_t d = m->items[index].depth; d >= 1; d--) {
+        const model_item_t *a = &m->items[ancestor(m, index, d)];
+        if (!a->has_access)
+            continue;
+        for (size_t u = 0; u < a->user_count; u++)
+            if (names_equal_folded(a->users[u], m->user))
+                return true;
+        return false;
+    }
+    return true;
+}
+
+/* C5.5: exact sums of the sizes of cached files, and of unpinned ones. */
+static void space_exact(const model_t *m, wide_t *used, wide_t *unpinned)
+{
+    wide_t zero = {0, 0};
+    *used = *unpinned = zero;
+    for (size_t i = 0; i < m->count; i++) {
+        if (m->items[i].type != CSC_ITEM_FILE)
+            continue;
+        *used = wide_add(*used, m->items[i].size);
+        if (m->items[i].pins == 0)
+            *unpinned = wide_add(*unpinned, m->items[i].size);
+    }
+}
+
+/* The figures as the API reports them: past 2^64 - 1, 2^64 - 1 (the
+ * contract is silent; a wrapped figure would not be "the sizes of all
+ * cached files"). */
+void model_space(const model_t *m, uint64_t *used, uint64_t *unpinned_used)
+{
+    wide_t u, p;
+    space_exact(m, &u, &p);
+    *used = u.hi != 0 ? UINT64_MAX : u.lo;
+    *unpinned_used = p.hi != 0 ? UINT64_MAX : p.lo;
+}
+
+/* ---- caching (C2.2-C2.4, C3.3) ----------------------------------------- */
+
+/* Appends an item made of the first `depth` components; C3.3 arrival. */
+static void add_item(model_t *m, char *const *names, size_t depth, csc_item_type_t type)
+{
+    if (m->count == m->cap) {
+        m->cap = m->cap == 0 ? 16 : 2 * m->cap;
+        model_item_t *grown = xmalloc(m->cap * sizeof *grown);
+        if (m->count > 0)
+            memcpy(grown, m->items, m->count * sizeof *grown);
+        free(m->items);
+        m->items = grown;
+    }
+    model_item_t it;
+    memset(&it, 0, sizeof it);
+    it.depth = depth;
+    it.type = type;
+    it.names = xmalloc(depth * sizeof *it.names);
+    it.keys = xmalloc(depth * sizeof *it.keys);
+    for (size_t c = 0; c < depth; c++) {
+        it.names[c] = xstrdup(names[c]);
+        it.keys[c] = model_fold(names[c]);
+    }
+    it.last_use = m->clock;
+    if (depth >= 2) {
+        size_t parent = find_keys(m, it.keys, depth - 1);
+        uint32_t inh = m->items[parent].inherit;
+        it.pins |= inh;
+        if (type != CSC_ITEM_FILE)
+            it.inherit |= inh;
+    }
+    m->items[m->count++] = it;
+}
+
+static csc_hresult cache_item(model_t *m, const char *path, bool file, bool has_size,
+                              uint64_t size)
+{
+    char **names;
+    size_t n;
+    csc_hresult hr = model_normalize(path, &names, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (file && n < 3) {
+        model_free_names(names, n);
+        return CSC_E_INVALID_NAME;
+    }
+    csc_item_type_t type = file ? CSC_ITEM_FILE
+                           : n == 1 ? CSC_ITEM_SERVER
+                           : n == 2 ? CSC_ITEM_SHARE
+                                    : CSC_ITEM_DIRECTORY;
+    char **keys = xmalloc(n * sizeof *keys);
+    for (size_t c = 0; c < n; c++)
+        keys[c] = model_fold(names[c]);
+
+    hr = CSC_S_OK;
+    for (size_t d = 1; d < n && hr == CSC_S_OK; d++) {
+        size_t a = find_keys(m, keys, d);
+        if (a != SIZE_MAX && m->items[a].type == CSC_ITEM_FILE)
+            hr = CSC_E_DIRECTORY;
+    }
+    size_t existing = find_keys(m, keys, n);
+    if (hr == CSC_S_OK && existing != SIZE_MAX && m->items[existing].type != type)
+        hr = CSC_E_ALREADY_EXISTS;
+    /* C5.7: bytes added past the total limit. */
+    if (hr == CSC_S_OK && file) {
+        uint64_t old = existing != SIZE_MAX ? m->items[existing].size : 0;
+        uint64_t now = has_size ? size : old;
+        if (now > old && !make_room(m, keys, n, now - old))
+            hr = CSC_E_DISK_FULL;
+        existing = find_keys(m, keys, n); /* make_room may have moved items */
+    }
+    if (hr == CSC_S_OK && existing != SIZE_MAX) {
+        if (file && has_size)
+            m->items[existing].size = size;
+        m->items[existing].last_use = m->clock;
+    } else if (hr == CSC_S_OK) {
+        for (size_t d = 1; d <= n; d++) {
+            if (find_keys(m, keys, d) != SIZE_MAX)
+                continue;
+            csc_item_type_t t = d == n ? type
+                                : d == 1 ? CSC_ITEM_SERVER
+                                : d == 2 ? CSC_ITEM_SHARE
+                                         : CSC_ITEM_DIRECTORY;
+            add_item(m, names, d, t);
+            if (d == n && file && has_size)
+                m->items[m->count - 1].size = size;
+        }
+    }
+    model_free_names(keys, n);
+    model_free_names(names, n);
+    if (hr == CSC_S_OK)
+        policy_pass(m); /* C5.5: after each command that cached an item */
+    return hr;
+}
+
+csc_hresult model_cache_file(model_t *m, const char *path, bool has_size, uint64_t size)
+{
+    return cache_item(m, path, true, has_size, size);
+}
+
+csc_hresult model_cache_dir(model_t *m, const char *path)
+{
+    return cache_item(m, path, false, false, 0);
+}
+
+/* ---- caller, access, item commands ------------------------------------- */
+
+csc_hresult model_set_caller(model_t *m, const char *user, bool admin)
+{
+    if (user == NULL || user[0] == '\0' || !utf8_valid(user))
+        return CSC_E_INVALIDARG;
+    free(m->user);
+    m->user = xstrdup(user);
+    m->admin = admin;
+    return CSC_S_OK;
+}
+
+csc_hresult model_set_access(model_t *m, const char *path, const char *const *users,
+                             size_t count)
+{
+    size_t i;
+    csc_hresult hr = lookup(m, path, &i);
+    if (hr != CSC_S_OK)
+        return hr;
+    for (size_t u = 0; users != NULL && u < count; u++)
+        if (users[u] == NULL || users[u][0] == '\0' || !utf8_valid(users[u]))
+            return CSC_E_INVALIDARG;
+    model_item_t *it = &m->items[i];
+    free_users(it->users, it->user_count);
+    it->users = NULL;
+    it->user_count = 0;
+    it->has_access = users != NULL;
+    if (users != NULL) {
+        it->users = xmalloc(count * sizeof *it->users);
+        for (size_t u = 0; u < count; u++)
+            it->users[u] = xstrdup(users[u]);
+        it->user_count = count;
+    }
+    return CSC_S_OK;
+}
+
+/* Finds a file for modify, open and close: E_INVALIDARG on a container. */
+static csc_hresult find_file(model_t *m, const char *path, model_item_t **out)
+{
+    size_t i;
+    csc_hresult hr = lookup(m, path, &i);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (m->items[i].type != CSC_ITEM_FILE)
+        return CSC_E_INVALIDARG;
+    *out = &m->items[i];
+    return CSC_S_OK;
+}
+
+csc_hresult model_modify(model_t *m, const char *path, uint64_t bytes)
+{
+    model_item_t *it;
+    csc_hresult hr = find_file(m, path, &it);
+    if (hr != CSC_S_OK)
+        return hr;
+    it->dirty = true;
+    /* Saturates at 2^64 - 1 (the library's choice; the contract is silent). */
+    it->dirty_bytes = bytes > UINT64_MAX - it->dirty_bytes ? UINT64_MAX : it->dirty_bytes + bytes;
+    return CSC_S_OK;
+}
+
+csc_hresult model_open(model_t *m, const char *path)
+{
+    model_item_t *it;
+    csc_hresult hr = find_file(m, path, &it);
+    if (hr != CSC_S_OK)
+        return hr;
+    it->open_count++;
+    it->last_use = m->clock;
+    return CSC_S_OK;
+}
+
+csc_hresult model_close(model_t *m, const char *path)
+{
+    model_item_t *it;
+    csc_hresult hr = find_file(m, path, &it);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (it->open_count > 0)
+        it->open_count--;
+    return CSC_S_OK;
+}
+
+void model_close_all(model_t *m, const char *path)
+{
+    size_t i;
+    if (lookup(m, path, &i) == CSC_S_OK)
+        m->items[i].open_count = 0;
+}
+
+csc_hresult model_touch(model_t *m, const char *path)
+{
+    size_t i;
+    csc_hresult hr = lookup(m, path, &i);
+    if (hr != CSC_S_OK)
+        return hr;
+    m->items[i].last_use = m->clock;
+    return CSC_S_OK;
+}
+
+/* ---- Pin, Unpin, Synchronize (C4, C7, C5.8) ---------------------------- */
+
+static char *wmi_event(int reason, csc_hresult hr, const char *path)
+{
+    const char *text = csc_hresult_message(hr);
+    if (text == NULL)
+        text = "";
+    int n = snprintf(NULL, 0, "%d:0x%08X:%s:%s", reason, (unsigned)(uint32_t)hr, text, path);
+    char *s = xmalloc((size_t)n + 1);
+    snprintf(s, (size_t)n + 1, "%d:0x%08X:%s:%s", reason, (unsigned)(uint32_t)hr, text, path);
+    return s;
+}
+
+/* The items of a cached path, in walk order (C4.4, C7.1, C5.8). */
+static size_t items_of(const model_t *m, enum method method, size_t target, bool deep,
+                       size_t *out)
+{
+    size_t n = 0;
+    out[n++] = target;
+    bool whole = deep || method == METHOD_SYNC;
+    for (size_t i = 0; i < m->count; i++) {
+        if (i == target || !is_descendant(m, target, i))
+            continue;
+        if (whole)
+            out[n++] = i;
+        else if (method == METHOD_UNPIN && m->items[i].type == CSC_ITEM_FILE &&
+                 m->items[i].depth == m->items[target].depth + 1)
+            out[n++] = i;
+    }
+    sort_walk(m, out, n);
+    return n;
+}
+
+/* Steps 3-5 of C4.5 for one cached item. */
+static csc_hresult process(model_t *m, enum method method, size_t i, uint32_t flags, bool deep)
+{
+    model_item_t *it = &m->items[i];
+    if (method == METHOD_SYNC) {
+        it->dirty = false;
+        it->dirty_bytes = 0;
+        return CSC_S_OK;
+    }
+    if (!model_caller_has_access(m, i))
+        return CSC_E_ACCESSDENIED;
+    if (it->open_count > 0) {
+        if (flags & CSC_PIN_FLAG_BACKGROUND)
+            return CSC_E_SHARING_VIOLATION;
+        it->sharing_violations++;
+    }
+    uint32_t sources = flags & CSC_PIN_FLAGS_SOURCES;
+    if (method == METHOD_UNPIN) {
+        if (it->type != CSC_ITEM_SERVER) {
+            it->pins &= ~sources;
+            it->inherit &= ~sources;
+        }
+    } else {
+        if (it->type != CSC_ITEM_SERVER) {
+            it->pins |= sources;
+            if (deep && it->type != CSC_ITEM_FILE)
+                it->inherit |= sources;
+        }
+        it->last_use = m->clock;
+    }
+    return CSC_S_OK;
+}
+
+static csc_hresult walk_method(model_t *m, enum method method, const char *const *paths,
+                               size_t count, uint32_t flags, bool deep,
+                               const model_sink_t *sink);
+
+/* C5.5: the policy acts after each method call, even a rejected one. */
+static csc_hresult run_method(model_t *m, enum method method, const char *const *paths,
+                              size_t count, uint32_t flags, bool deep, const model_sink_t *sink)
+{
+    csc_hresult hr = walk_method(m, method, paths, count, flags, deep, sink);
+    policy_pass(m);
+    return hr;
+}
+
+static csc_hresult walk_method(model_t *m, enum method method, const char *const *paths,
+                               size_t count, uint32_t flags, bool deep,
+                               const model_sink_t *sink)
+{
+    /* C4.1 */
+    if (paths == NULL || count == 0)
+        return CSC_E_INVALIDARG;
+    for (size_t p = 0; p < count; p++)
+        if (paths[p] == NULL)
+            return CSC_E_INVALIDARG;
+    if (method == METHOD_SYNC) {
+        if (flags & ~CSC_SYNC_FLAGS_VALID)
+            return CSC_E_INVALIDARG;
+    } else if ((flags & ~CSC_PIN_FLAGS_VALID) || !(flags & CSC_PIN_FLAGS_SOURCES)) {
+        return CSC_E_INVALIDARG;
+    }
+    /* Answers take effect unless AsyncProgress (C6.3, C6.4). */
+    bool answers = method == METHOD_SYNC || !(flags & CSC_PIN_FLAG_ASYNC_PROGRESS);
+
+    /* C4.7: a single path that names a file, or is invalid or not cached. */
+    bool single = false;
+    if (count == 1) {
+        size_t i;
+        csc_hresult hr = lookup(m, paths[0], &i);
+        single = hr != CSC_S_OK || m->items[i].type == CSC_ITEM_FILE;
+    }
+
+    bool cancel_requested = false, cancelled = false;
+    csc_hresult last = CSC_S_OK;
+    char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
+    if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev) && answers)
+        cancel_requested = true;
+    free(ev);
+
+    size_t *list = xmalloc((m->count + 1) * sizeof *list);
+    for (size_t p = 0; p < count && !cancelled; p++) {
+        size_t target, n;
+        csc_hresult fixed = lookup(m, paths[p], &target);
+        if (fixed == CSC_S_OK) {
+            n = items_of(m, method, target, deep, list);
+        } else {
+            n = 1; /* C4.3: one item with the path as given */
+            list[0] = SIZE_MAX;
+        }
+        for (size_t k = 0; k < n && !cancelled; k++) {
+            size_t i = list[k];
+            char *path = i == SIZE_MAX ? xstrdup(paths[p]) : model_item_path(m, i);
+            for (;;) {
+                if (cancel_requested) { /* step 1 */
+                    cancelled = true;
+                    break;
+                }
+                ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path); /* step 2 */
+                int r = CSC_OP_CONTINUE;
+                if (sink != NULL && sink->item_begin != NULL)
+                    r = sink->item_begin(sink->user_data, ev);
+                free(ev);
+                if (answers && r == CSC_OP_ABORT) {
+                    cancelled = true;
+                    break;
+                }
+                csc_hresult result = i == SIZE_MAX ? fixed : process(m, method, i, flags, deep);
+                last = result;
+                ev = wmi_event(CSC_EVENT_ITEM_RESULT, result, path); /* step 6 */
+                r = CSC_OP_CONTINUE;
+                if (sink != NULL && sink->item_result != NULL)
+                    r = sink->item_result(sink->user_data, ev, path);
+                free(ev);
+                if (answers && r == CSC_OP_ABORT) {
+                    cancelled = true;
+                    break;
+                }
+                if (!(answers && r == CSC_OP_RETRY))
+                    break;
+            }
+            free(path);
+        }
+    }
+    free(list);
+
+    ev = wmi_event(CSC_EVENT_END, cancelled ? CSC_E_CANCELLED : CSC_S_OK, "");
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->user_data, ev);
+    free(ev);
+    if (cancelled)
+        return CSC_E_CANCELLED;
+    return single ? last : CSC_S_OK;
+}
+
+csc_hresult model_pin(model_t *m, const char *const *paths, size_t count, uint32_t flags,
+                      bool deep, const model_sink_t *sink)
+{
+    return run_method(m, METHOD_PIN, paths, count, flags, deep, sink);
+}
+
+csc_hresult model_unpin(model_t *m, const char *const *paths, size_t count, uint32_t flags,
+                        bool deep, const model_sink_t *sink)
+{
+    return run_method(m, METHOD_UNPIN, paths, count, flags, deep, sink);
+}
+
+csc_hresult model_synchronize(model_t *m, const char *const *paths, size_t count,
+                              uint32_t flags, const model_sink_t *sink)
+{
+    return run_method(m, METHOD_SYNC, paths, count, flags, true, sink);
+}
+
+/* ---- eviction (C5.4-C5.7) ---------------------------------------------- */
+
+static void evict_one(model_t *m, size_t i, uint64_t *freed, size_t *count)
+{
+    model_item_t *it = &m->items[i];
+    uint64_t size = it->type == CSC_ITEM_FILE ? it->size : 0;
+    if (m->evict_cb != NULL) {
+        char *path = model_item_path(m, i);
+        m->evict_cb(m->evict_ud, path, size);
+        free(path);
+    }
+    /* Freed bytes saturate at 2^64 - 1, as the used figures do (C5.5):
+     * "freed >= N" stays exact for every uint64_t N. */
+    *freed = size > UINT64_MAX - *freed ? UINT64_MAX : *freed + size;
+    (*count)++;
+    item_free(it);
+    memmove(&m->items[i], &m->items[i + 1], (m->count - i - 1) * sizeof *m->items);
+    m->count--;
+}
+
+/* Whether item i is `keys` (of `depth` components) or one of its ancestors:
+ * what a C5.7 pass must keep. */
+static bool kept(const model_t *m, size_t i, char *const *keys, size_t depth)
+{
+    if (keys == NULL || m->items[i].depth > depth)
+        return false;
+    for (size_t c = 0; c < m->items[i].depth; c++)
+        if (strcmp(m->items[i].keys[c], keys[c]) != 0)
+            return false;
+    return true;
+}
+
+/* How a pass stops. */
+enum stop { STOP_NEVER, STOP_FREED, STOP_UNPINNED_LIMIT, STOP_FITS };
+
+static bool pass_done(const model_t *m, enum stop stop, uint64_t arg, uint64_t freed)
+{
+    wide_t used, unpinned;
+    space_exact(m, &used, &unpinned);
+    switch (stop) {
+    case STOP_FREED: return freed >= arg;
+    case STOP_UNPINNED_LIMIT: return !wide_exceeds(unpinned, m->unpinned_limit);
+    case STOP_FITS: return !wide_exceeds(wide_add(used, arg), m->limit);
+    default: return false;
+    }
+}
+
+/* Every container that is evictable goes, the first in walk order first,
+ * until none is (a container emptied by an eviction follows at once). */
+static void evict_containers(model_t *m, char *const *keys, size_t depth, uint64_t *freed,
+                             size_t *count)
+{
+    size_t *order = xmalloc((m->count + 1) * sizeof *order);
+    for (;;) {
+        size_t n = model_walk(m, order), victim = SIZE_MAX;
+        for (size_t k = 0; k < n && victim == SIZE_MAX; k++)
+            if (is_container(&m->items[order[k]]) && model_item_evictable(m, order[k]) &&
+                !kept(m, order[k], keys, depth))
+                victim = order[k];
+        if (victim == SIZE_MAX)
+            break;
+        evict_one(m, victim, freed, count);
+    }
+    free(order);
+}
+
+/* A pass (C5.4): evictable containers at once; then files, least recently
+ * used first, ties in walk order, until `stop` says so or nothing is left.
+ * Items in `keys` (C5.7) are never evicted. */
+static void pass(model_t *m, enum stop stop, uint64_t arg, char *const *keys, size_t depth,
+                 uint64_t *freed, size_t *count)
+{
+    evict_containers(m, keys, depth, freed, count);
+    size_t *order = xmalloc((m->count + 1) * sizeof *order);
+    for (;;) {
+        if (pass_done(m, stop, arg, *freed))
+            break;
+        size_t n = model_walk(m, order), victim = SIZE_MAX;
+        for (size_t k = 0; k < n; k++) {
+            size_t i = order[k];
+            if (m->items[i].type != CSC_ITEM_FILE || !model_item_evictable(m, i) ||
+                kept(m, i, keys, depth))
+                continue;
+            if (victim == SIZE_MAX || m->items[i].last_use < m->items[victim].last_use)
+                victim = i;
+        }
+        if (victim == SIZE_MAX)
+            break;
+        evict_one(m, victim, freed, count);
+        evict_containers(m, keys, depth, freed, count);
+    }
+    free(order);
+}
+
+csc_hresult model_evict(model_t *m, bool all, uint64_t bytes, uint64_t *freed, size_t *count)
+{
+    uint64_t f = 0;
+    size_t c = 0;
+    pass(m, all ? STOP_NEVER : STOP_FREED, bytes, NULL, 0, &f, &c);
+    if (freed != NULL)
+        *freed = f;
+    if (count != NULL)
+        *count = c;
+    return CSC_S_OK;
+}
+
+/* C5.5: what automatic and eager do after a command. */
+static void policy_pass(model_t *m)
+{
+    uint64_t f = 0;
+    wide_t used, unpinned;
+    size_t c = 0;
+    if (m->policy == CSC_EVICT_EAGER) {
+        pass(m, STOP_NEVER, 0, NULL, 0, &f, &c);
+    } else if (m->policy == CSC_EVICT_AUTOMATIC) {
+        space_exact(m, &used, &unpinned);
+        if (wide_exceeds(unpinned, m->unpinned_limit))
+            pass(m, STOP_UNPINNED_LIMIT, 0, NULL, 0, &f, &c);
+    }
+}
+
+/*
+ * C5.7: `needed` more bytes for the file `keys`. True when they fit, after
+ * evicting other files (automatic, eager) when evicting every other
+ * evictable file would make room; false (nothing evicted) otherwise.
+ */
+static bool make_room(model_t *m, char *const *keys, size_t depth, uint64_t needed)
+{
+    wide_t used, unpinned, could = {0, 0};
+    space_exact(m, &used, &unpinned);
+    if (!wide_exceeds(wide_add(used, needed), m->limit))
+        return true;
+    if (m->policy == CSC_EVICT_MANUAL)
+        return false;
+    for (size_t i = 0; i < m->count; i++)
+        if (m->items[i].type == CSC_ITEM_FILE && model_item_evictable(m, i) &&
+            !kept(m, i, keys, depth))
+            could = wide_add(could, m->items[i].size);
+    if (wide_exceeds(wide_add(wide_sub(used, could), needed), m->limit))
+        return false;
+    uint64_t f = 0;
+    size_t c = 0;
+    pass(m, STOP_FITS, needed, keys, depth, &f, &c);
+    return true;
+}
+
+csc_hresult model_set_limits(model_t *m, uint64_t total, uint64_t unpinned)
+{
+    if (!m->admin)
+        return CSC_E_ACCESSDENIED;
+    m->limit = total;
+    m->unpinned_limit = unpinned;
+    return CSC_S_OK;
+}
+
+void model_limits(const model_t *m, uint64_t *total, uint64_t *unpinned)
+{
+    *total = m->limit;
+    *unpinned = m->unpinned_limit;
+}
+
+void model_set_policy(model_t *m, csc_evict_policy_t policy)
+{
+    m->policy = policy;
+}

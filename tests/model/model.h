@@ -1,0 +1,121 @@
+/*
+ * tests/model/model.h: the reference model of the cache, a deliberately
+ * simple and obviously correct implementation of contract.md (C1-C5.6,
+ * C5.8, C7, C9) for the differential test. It shares no code with src/: it
+ * uses only the public header's constants, csc_hresult_message (Windows'
+ * texts) and csc_hresult_to_wmi. Items live in one flat array; every lookup
+ * is a linear scan; the walk order (C2.3) is obtained by sorting item paths
+ * component by component. Eviction (C5.4), disk-space limits and the three
+ * policies (C5.5) and the disk-full rule (C5.7) are modelled too.
+ *
+ * Its own path normaliser (C1.2-C1.4) and case folding (C1.3) are complete
+ * for the alphabet the differential test generates: ASCII, and a small
+ * table of Latin-1, Greek, Cyrillic and letterlike characters whose simple
+ * case folding is hard-coded (see model_fold_cp in model.c). Any other code
+ * point folds to itself.
+ */
+#ifndef CSC_TEST_MODEL_H
+#define CSC_TEST_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cscsim.h>
+
+typedef struct model model_t;
+
+/* One cached item. `names` are the display components (server first), as
+ * first cached; `keys` their case-folded forms. */
+typedef struct model_item {
+    size_t depth;          /* number of components: 1 server, 2 share, ... */
+    char **names;
+    char **keys;
+    csc_item_type_t type;
+    uint32_t pins;         /* CSC_PIN_SOURCE_* bits; 0 for a server */
+    uint32_t inherit;      /* containers only */
+    bool dirty;
+    uint64_t dirty_bytes;
+    uint32_t open_count;
+    uint32_t sharing_violations;
+    uint64_t size;
+    uint64_t last_use;
+    bool has_access;       /* an access list of its own */
+    char **users;
+    size_t user_count;
+} model_item_t;
+
+/* A progress sink: the model hands each event over as its WMI string
+ * (C6.2). Answers are csc_op_response_t values. item_result also gets the
+ * event's path (what a sink that closes handles needs). */
+typedef struct model_sink {
+    void *user_data;
+    bool (*begin)(void *user_data, const char *wmi); /* true: abort */
+    int (*item_begin)(void *user_data, const char *wmi);
+    int (*item_result)(void *user_data, const char *wmi, const char *path);
+    void (*end)(void *user_data, const char *wmi);
+} model_sink_t;
+
+typedef void (*model_evict_cb)(void *user_data, const char *path, uint64_t size);
+
+model_t *model_new(void);
+void model_free(model_t *m);
+void model_set_evict_callback(model_t *m, model_evict_cb cb, void *user_data);
+
+/* The normaliser (C1.2-C1.4): on success *out_names receives a malloc'd
+ * array of *out_count malloc'd components. Returns S_OK or 0x8007007B. */
+csc_hresult model_normalize(const char *path, char ***out_names, size_t *out_count);
+void model_free_names(char **names, size_t count);
+/* The simple case folding of a UTF-8 string (malloc'd). */
+char *model_fold(const char *s);
+
+/* Setup commands, as the scenario runner maps them to the library. */
+csc_hresult model_cache_file(model_t *m, const char *path, bool has_size, uint64_t size);
+csc_hresult model_cache_dir(model_t *m, const char *path);
+csc_hresult model_set_caller(model_t *m, const char *user, bool admin);
+csc_hresult model_advance_clock(model_t *m, uint64_t ticks);
+uint64_t model_clock(const model_t *m);
+/* These find the item first: 0x8007007B invalid, 0x80070002 not cached. */
+csc_hresult model_set_access(model_t *m, const char *path, const char *const *users,
+                             size_t count);
+csc_hresult model_modify(model_t *m, const char *path, uint64_t bytes);
+csc_hresult model_open(model_t *m, const char *path);
+csc_hresult model_close(model_t *m, const char *path);
+/* Closes every handle to the item at `path`, if it is cached. */
+void model_close_all(model_t *m, const char *path);
+csc_hresult model_touch(model_t *m, const char *path);
+
+/* The methods (C4, C7, C5.8). `sink` may be NULL. */
+csc_hresult model_pin(model_t *m, const char *const *paths, size_t count, uint32_t flags,
+                      bool deep, const model_sink_t *sink);
+csc_hresult model_unpin(model_t *m, const char *const *paths, size_t count, uint32_t flags,
+                        bool deep, const model_sink_t *sink);
+csc_hresult model_synchronize(model_t *m, const char *const *paths, size_t count,
+                              uint32_t flags, const model_sink_t *sink);
+
+/* An eviction pass (C5.4). */
+csc_hresult model_evict(model_t *m, bool all, uint64_t bytes, uint64_t *freed, size_t *count);
+
+/* C5.5: limits need an administrator (E_ACCESSDENIED); neither they nor the
+ * policy start a pass. */
+csc_hresult model_set_limits(model_t *m, uint64_t total, uint64_t unpinned);
+void model_limits(const model_t *m, uint64_t *total, uint64_t *unpinned);
+void model_set_policy(model_t *m, csc_evict_policy_t policy);
+
+/* Reading the state. model_walk fills `order` (room for model_count items)
+ * with the item indexes in walk order (C2.3) and returns their number. */
+size_t model_count(const model_t *m);
+size_t model_walk(const model_t *m, size_t *order);
+const model_item_t *model_item(const model_t *m, size_t index);
+/* The display path, malloc'd. */
+char *model_item_path(const model_t *m, size_t index);
+bool model_item_pinned(const model_t *m, size_t index);
+bool model_item_partly_pinned(const model_t *m, size_t index);
+bool model_item_evictable(const model_t *m, size_t index);
+bool model_caller_has_access(const model_t *m, size_t index);
+/* Index of the item a path names, or SIZE_MAX. */
+size_t model_lookup(const model_t *m, const char *path);
+/* Disk space (C5.5), saturated at 2^64 - 1. */
+void model_space(const model_t *m, uint64_t *used, uint64_t *unpinned_used);
+
+#endif

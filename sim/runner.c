@@ -173,6 +173,9 @@ typedef struct call {
     csc_cancel_t *cancel;
     bool done;
     csc_hresult result;
+    /* With AsyncProgress the cache is busy until the call completes (C6.6),
+     * so retry-at's handles are closed then: the path is kept here. */
+    char *retry_path;
 } call_t;
 
 static void record(call_t *c, const csc_event_t *ev)
@@ -214,21 +217,26 @@ static csc_op_response_t on_item_begin(void *user_data, const csc_event_t *ev)
     return CSC_OP_CONTINUE;
 }
 
-/* The simulated application closes every handle to the item at `ev`'s path. */
-static void close_all_handles(sim_runner_t *r, const csc_event_t *ev)
+/* The path of `ev`, as a new string. */
+static char *event_path(const csc_event_t *ev)
 {
     char *path = malloc(ev->path_len + 1);
     if (path == NULL)
         oom();
     memcpy(path, ev->path, ev->path_len);
     path[ev->path_len] = '\0';
+    return path;
+}
+
+/* The simulated application closes every handle to the item at `path`. */
+static void close_all_handles(sim_runner_t *r, const char *path)
+{
     csc_item_t *item;
     if (csc_cache_find(r->cache, path, &item) == CSC_S_OK) {
         while (csc_item_open_count(item) > 0)
             if (csc_item_close(r->cache, item) != CSC_S_OK)
                 break;
     }
-    free(path);
 }
 
 static csc_op_response_t on_item_result(void *user_data, const csc_event_t *ev)
@@ -238,9 +246,13 @@ static csc_op_response_t on_item_result(void *user_data, const csc_event_t *ev)
     c->item_results++;
     if (c->retry_at_set && !c->retried && c->retry_at == c->item_results) {
         c->retried = true;
-        close_all_handles(c->r, ev);
-        if (c->cancel == NULL) /* AsyncProgress: the handles only (C6.4) */
+        char *path = event_path(ev);
+        if (c->cancel == NULL) { /* synchronous: close now, and retry */
+            close_all_handles(c->r, path);
+            free(path);
             return CSC_OP_RETRY;
+        }
+        c->retry_path = path; /* AsyncProgress: the handles only (C6.4), once done */
     }
     return CSC_OP_CONTINUE;
 }
@@ -292,6 +304,11 @@ static csc_hresult call_async(sim_runner_t *r, const sim_command_t *cmd, uint32_
         while (!c->done)
             uv_run(r->loop, UV_RUN_ONCE);
         hr = c->result;
+    }
+    if (c->retry_path != NULL) {
+        close_all_handles(r, c->retry_path);
+        free(c->retry_path);
+        c->retry_path = NULL;
     }
     csc_cancel_free(c->cancel);
     c->cancel = NULL;

@@ -438,6 +438,12 @@ static char *dup_string(const char *s)
     return d;
 }
 
+/* "A token that begins with \\ or / is always a path" (lexical rules). */
+static bool is_path_token(const char *text)
+{
+    return text[0] == '\\' || text[0] == '/';
+}
+
 static bool add_arg(parser_t *p, sim_command_t *cmd, const char *text)
 {
     char **args = realloc(cmd->args, (cmd->nargs + 1) * sizeof *args);
@@ -498,6 +504,9 @@ static bool parse_expect_result(parser_t *p, const sim_token_t *t, sim_expect_t 
             return syntax(p, "malformed option name '%s=': K in event#K is a number of at "
                              "least 1", name);
     }
+    if (t->value[0] == '\0') /* no event has an empty WMI form */
+        return syntax(p, "malformed value in '%s': expected the WMI form of an event",
+                      t->text);
     e->message = dup_string(t->value);
     return e->message != NULL || syntax(p, "out of memory");
 }
@@ -611,10 +620,15 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const sim_command_t 
     case ARGS_PATH_USERS:
         if (n < 2)
             return syntax(p, "'%s' needs a path and at least one user", spec->name);
+        for (size_t k = 1; k < n; k++)
+            if (is_path_token(cmd->args[k]))
+                return syntax(p, "'%s' is a path, not a user name", cmd->args[k]);
         return true;
     case ARGS_USER:
         if (n == 0)
             return syntax(p, "'%s' needs a user name", spec->name);
+        if (is_path_token(cmd->args[0]))
+            return syntax(p, "'%s' is a path, not a user name", cmd->args[0]);
         if (n > 1)
             return syntax(p, "unexpected argument '%s' for '%s' (expected 'admin')",
                           cmd->args[1], spec->name);

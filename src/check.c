@@ -110,8 +110,11 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
     } else if (it->heap_pos != 0) {
         const csc__heap_t *h = it->type == CSC_ITEM_FILE ? &cache->evictable_files
                                                          : &cache->evictable_dirs;
-        if (it->heap_pos > h->count || h->slots[it->heap_pos - 1] != it)
+        if (it->heap_pos > h->count || h->slots[it->heap_pos - 1].item != it)
             return violation(c, it, "eviction heap slot does not hold the item");
+        if (h->slots[it->heap_pos - 1].last_use !=
+            (it->type == CSC_ITEM_FILE ? it->last_use : 0))
+            return violation(c, it, "eviction heap slot has a stale last use");
     }
     return true;
 }
@@ -120,7 +123,7 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
 static bool heap_ordered(const csc__heap_t *h)
 {
     for (size_t i = 1; i < h->count; i++) {
-        const struct csc_item *p = h->slots[(i - 1) / 2], *ch = h->slots[i];
+        const struct csc_item *p = h->slots[(i - 1) / 2].item, *ch = h->slots[i].item;
         if (p->type == CSC_ITEM_FILE && p->last_use != ch->last_use) {
             if (p->last_use > ch->last_use)
                 return false;

@@ -35,61 +35,68 @@ static int walk_order(const struct csc_item *a, const struct csc_item *b)
     return a->key_len < b->key_len ? -1 : (a->key_len > b->key_len ? 1 : 0);
 }
 
-/* Whether a goes before b in its heap. */
-static bool before(const struct csc_item *a, const struct csc_item *b)
+/* Whether slot a goes before slot b in its heap: last use first (always 0
+ * for containers), then walk order, which reads the items themselves. */
+static bool before(const csc__heap_slot_t *a, const csc__heap_slot_t *b)
 {
-    if (a->type == CSC_ITEM_FILE && a->last_use != b->last_use)
+    if (a->last_use != b->last_use)
         return a->last_use < b->last_use;
-    return walk_order(a, b) < 0;
+    return walk_order(a->item, b->item) < 0;
 }
 
 /* ---- the heaps -------------------------------------------------------- */
 
-static void heap_set(csc__heap_t *h, size_t i, struct csc_item *item)
+static void heap_set(csc__heap_t *h, size_t i, csc__heap_slot_t slot)
 {
-    h->slots[i] = item;
-    item->heap_pos = (uint32_t)(i + 1);
+    h->slots[i] = slot;
+    slot.item->heap_pos = (uint32_t)(i + 1);
 }
 
 static void sift_up(csc__heap_t *h, size_t i)
 {
-    struct csc_item *item = h->slots[i];
+    csc__heap_slot_t slot = h->slots[i];
     while (i > 0) {
         size_t parent = (i - 1) / 2;
-        if (!before(item, h->slots[parent]))
+        if (!before(&slot, &h->slots[parent]))
             break;
         heap_set(h, i, h->slots[parent]);
         i = parent;
     }
-    heap_set(h, i, item);
+    heap_set(h, i, slot);
 }
 
 static void sift_down(csc__heap_t *h, size_t i)
 {
-    struct csc_item *item = h->slots[i];
+    csc__heap_slot_t slot = h->slots[i];
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, best = i;
-        struct csc_item *best_item = item;
-        if (l < h->count && before(h->slots[l], best_item)) {
+        const csc__heap_slot_t *best_slot = &slot;
+        if (l < h->count && before(&h->slots[l], best_slot)) {
             best = l;
-            best_item = h->slots[l];
+            best_slot = &h->slots[l];
         }
-        if (r < h->count && before(h->slots[r], best_item)) {
+        if (r < h->count && before(&h->slots[r], best_slot)) {
             best = r;
-            best_item = h->slots[r];
+            best_slot = &h->slots[r];
         }
         if (best == i)
             break;
-        heap_set(h, i, best_item);
+        heap_set(h, i, *best_slot);
         i = best;
     }
-    heap_set(h, i, item);
+    heap_set(h, i, slot);
+}
+
+static csc__heap_slot_t slot_of(struct csc_item *item)
+{
+    csc__heap_slot_t slot = {item->type == CSC_ITEM_FILE ? item->last_use : 0, item};
+    return slot;
 }
 
 static void heap_push(csc__heap_t *h, struct csc_item *item)
 {
     /* Capacity was reserved when the item was created. */
-    h->slots[h->count] = item;
+    h->slots[h->count] = slot_of(item);
     h->count++;
     sift_up(h, h->count - 1);
 }
@@ -101,14 +108,17 @@ static void heap_remove(csc__heap_t *h, struct csc_item *item)
     h->count--;
     if (i == h->count)
         return;
-    struct csc_item *moved = h->slots[h->count];
-    heap_set(h, i, moved);
+    struct csc_item *moved = h->slots[h->count].item;
+    heap_set(h, i, h->slots[h->count]);
     sift_up(h, i);
     sift_down(h, moved->heap_pos - 1u);
 }
 
+/* The item's last use may have changed: its slot takes the new value and
+ * moves to its place. */
 static void heap_fix(csc__heap_t *h, struct csc_item *item)
 {
+    h->slots[item->heap_pos - 1] = slot_of(item);
     sift_up(h, item->heap_pos - 1);
     sift_down(h, item->heap_pos - 1);
 }
@@ -120,7 +130,7 @@ static bool heap_grow(const csc_allocator_t *a, csc__heap_t *h, size_t need)
     size_t cap = h->cap < 16 ? 16 : h->cap;
     while (cap < need)
         cap *= 2;
-    struct csc_item **slots = csc__malloc(a, cap * sizeof *slots);
+    csc__heap_slot_t *slots = csc__malloc(a, cap * sizeof *slots);
     if (slots == NULL)
         return false;
     if (h->count > 0)
@@ -152,12 +162,16 @@ bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t pa
 
 void csc__evict_free(csc_cache_t *cache)
 {
-    csc__heap_t *hs[3] = {&cache->evictable_files, &cache->evictable_dirs, &cache->pending};
-    for (int i = 0; i < 3; i++) {
+    csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
+    for (int i = 0; i < 2; i++) {
         csc__free(&cache->alloc, hs[i]->slots, hs[i]->cap * sizeof *hs[i]->slots);
         hs[i]->slots = NULL;
         hs[i]->count = hs[i]->cap = 0;
     }
+    csc__list_t *p = &cache->pending;
+    csc__free(&cache->alloc, p->slots, p->cap * sizeof *p->slots);
+    p->slots = NULL;
+    p->count = p->cap = 0;
     csc__free(&cache->alloc, cache->scratch, cache->scratch_cap);
     cache->scratch = NULL;
     cache->scratch_cap = 0;
@@ -183,7 +197,7 @@ static csc__heap_t *heap_of(csc_cache_t *cache, const struct csc_item *item)
 /* The pending list: an unordered array, swap-removal. */
 static bool pending_push(csc_cache_t *cache, struct csc_item *item)
 {
-    csc__heap_t *p = &cache->pending;
+    csc__list_t *p = &cache->pending;
     if (p->count == p->cap) {
         size_t cap = p->cap < 64 ? 64 : p->cap * 2;
         struct csc_item **slots = csc__malloc(&cache->alloc, cap * sizeof *slots);
@@ -203,7 +217,7 @@ static bool pending_push(csc_cache_t *cache, struct csc_item *item)
 
 static void pending_remove(csc_cache_t *cache, struct csc_item *item)
 {
-    csc__heap_t *p = &cache->pending;
+    csc__list_t *p = &cache->pending;
     size_t i = item->heap_pos & ~CSC__PENDING;
     item->heap_pos = 0;
     p->count--;
@@ -217,7 +231,7 @@ static void pending_remove(csc_cache_t *cache, struct csc_item *item)
  * and rebuilds the heap bottom-up (O(n)). */
 static void flush_pending(csc_cache_t *cache)
 {
-    csc__heap_t *p = &cache->pending;
+    csc__list_t *p = &cache->pending;
     if (p->count == 0)
         return;
     csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
@@ -231,7 +245,7 @@ static void flush_pending(csc_cache_t *cache)
         struct csc_item *item = p->slots[i];
         int h = item->type == CSC_ITEM_FILE ? 0 : 1;
         if (rebuild[h])
-            heap_set(hs[h], hs[h]->count++, item);
+            heap_set(hs[h], hs[h]->count++, slot_of(item));
         else
             heap_push(hs[h], item);
     }
@@ -302,7 +316,7 @@ static void pass(csc_cache_t *cache, pass_mode_t mode, csc__bytes_t bytes, uint6
     for (;;) {
         flush_pending(cache); /* what the last eviction made evictable */
         if (cache->evictable_dirs.count > 0) {
-            evict_one(cache, cache->evictable_dirs.slots[0]);
+            evict_one(cache, cache->evictable_dirs.slots[0].item);
             count++;
             continue;
         }
@@ -313,7 +327,7 @@ static void pass(csc_cache_t *cache, pass_mode_t mode, csc__bytes_t bytes, uint6
         if (mode == PASS_UNPINNED_LIMIT &&
             !csc__bytes_exceeds(cache->unpinned_used, cache->unpinned_limit))
             break;
-        struct csc_item *victim = cache->evictable_files.slots[0];
+        struct csc_item *victim = cache->evictable_files.slots[0].item;
         csc__bytes_add(&freed, victim->size);
         evict_one(cache, victim);
         count++;

@@ -66,10 +66,23 @@ struct csc_item {
                          * differs from the folded one, NUL */
 };
 
+/* A heap slot carries its item's last use (0 for containers), so ordering
+ * the heap reads the slots only and reaches an item just on a tie. */
+typedef struct csc__heap_slot {
+    uint64_t last_use;
+    struct csc_item *item;
+} csc__heap_slot_t;
+
 typedef struct csc__heap {
-    struct csc_item **slots;
+    csc__heap_slot_t *slots;
     size_t count, cap;
 } csc__heap_t;
+
+/* An unordered list of items (the pending list of evict.c). */
+typedef struct csc__list {
+    struct csc_item **slots;
+    size_t count, cap;
+} csc__list_t;
 
 #define CSC__PENDING 0x80000000u
 
@@ -101,7 +114,7 @@ struct csc_cache {
     csc__heap_t evictable_files, evictable_dirs;
     /* Items that became evictable since the last pass, not yet in a heap:
      * filing them costs O(1); a pass files them first (evict.c). */
-    csc__heap_t pending;
+    csc__list_t pending;
     csc__bytes_t evictable_bytes;
     size_t file_count, container_count;
     char *scratch;           /* a display path for the eviction callback */

@@ -222,6 +222,11 @@ def case_dot():
 # Lines that are syntax errors, with a part of the expected message.
 SYNTAX_ERRORS = [
     ("frob", "unknown command 'frob'"),
+    # "A token that begins with \ or / is always a path": never a user name.
+    ("as \\\\weird admin", "is a path, not a user name"),
+    ("access \\\\s\\h\\before.txt bob /x", "is a path, not a user name"),
+    # No event has an empty WMI form: a malformed value.
+    ("expect event=", "malformed value in 'event='"),
     ('"pin" \\\\a\\b', "unknown command"),
     ("pin", "'pin' needs at least one path"),
     ("file", "'file' needs a path"),
@@ -319,6 +324,8 @@ def case_syntax_errors():
 # Lines that are valid, each file with the number of checks that must pass.
 VALID = [
     ("# only a comment\n\n   \t  \n  # indented comment\n", 0),
+    # A UTF-8 byte order mark (as Windows editors write it) is skipped.
+    ("\ufefffile \\\\s\\h\\a.txt\nexpect \\\\s\\h\\a.txt cached=yes\n", 1),
     ("file \\\\s\\h\\a.txt\r\nexpect \\\\s\\h\\a.txt cached=yes\r\n", 1),
     ("FILE \\\\s\\h\\a.txt SIZE=1k\n"
      "PIN \\\\s\\h\\a.txt FLAGS=offlinefilespincontrolflagforall DEEP=TRUE\n"

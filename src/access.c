@@ -49,8 +49,8 @@ csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char
             if (users[i] == NULL)
                 return CSC_E_INVALIDARG;
             size_t len = strlen(users[i]);
-            if (len == 0)
-                return CSC_E_INVALIDARG;
+            if (len == 0 || !csc__utf8_valid(users[i], len))
+                return CSC_E_INVALIDARG; /* before any allocation */
             size += len + 1 + CSC__PATH_KEY_CAP(len);
         }
         acl = csc__malloc(&cache->alloc, size);

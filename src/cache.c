@@ -86,8 +86,8 @@ csc_hresult csc_cache_set_caller(csc_cache_t *cache, const char *user, bool admi
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
     size_t len = strlen(user);
-    if (len == 0)
-        return CSC_E_INVALIDARG;
+    if (len == 0 || !csc__utf8_valid(user, len))
+        return CSC_E_INVALIDARG; /* before any allocation */
     char *name = csc__strndup(&cache->alloc, user, len);
     char *key = csc__malloc(&cache->alloc, CSC__PATH_KEY_CAP(len));
     size_t key_len = 0;

@@ -149,3 +149,17 @@ bool csc__fold_utf8(const char *in, size_t in_len, char *out, size_t *out_len)
     *out_len = o;
     return true;
 }
+
+bool csc__utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = u[i] < 0x80u ? 1 : csc__utf8_decode(u + i, len - i, &cp);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}

@@ -57,4 +57,8 @@ bool csc__fold_utf8(const char *in, size_t in_len, char *out, size_t *out_len);
  */
 size_t csc__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
+/* Whether s[0..len) is valid UTF-8 (as csc__fold_utf8 judges it), so that a
+ * caller can refuse a bad name before it allocates anything. */
+bool csc__utf8_valid(const char *s, size_t len);
+
 #endif

@@ -9,6 +9,8 @@ csc_hresult csc_cache_get_disk_space(const csc_cache_t *cache, csc_disk_space_t 
 {
     if (cache == NULL || out == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache)) /* C6.6: the running walk owns the counters */
+        return CSC_E_BUSY;
     out->volume_total = CSC_SPACE_UNLIMITED;
     out->limit = cache->limit;
     out->used = csc__bytes_saturated(cache->used);
@@ -52,6 +54,8 @@ csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb, vo
 {
     if (cache == NULL)
         return CSC_E_POINTER;
+    if (csc__cache_busy(cache)) /* C6.6 */
+        return CSC_E_BUSY;
     cache->evict_cb = cb;
     cache->evict_user_data = user_data;
     return CSC_S_OK;

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "tree.h"
+#include "walk.h"
 
 #include "cscsim/pin.h"
 
@@ -50,12 +51,17 @@ static void on_end(void *ud, const csc_event_t *ev)
 typedef csc_hresult (*method_fn)(csc_cache_t *, const char *const *, size_t, uint32_t, bool,
                                  const csc_progress_t *, csc_cancel_t *);
 
-static uint32_t call(method_fn fn, csc_cache_t *cache, const char *const *paths, size_t count,
-                     uint32_t flags, bool deep, csc_wmi_progress_cb cb, void *user_data)
+static uint32_t call(method_fn fn, csc__walk_op_t op, csc_cache_t *cache,
+                     const char *const *paths, size_t count, uint32_t flags, bool deep,
+                     csc_wmi_progress_cb cb, void *user_data)
 {
     if (cache == NULL)
         return csc_hresult_to_wmi(CSC_E_POINTER);
-    if (cb == NULL || paths == NULL || csc__cache_busy(cache))
+    /* A call that is busy (C6.6) or malformed (C4.1: before anything else,
+     * whatever the memory) is refused by the method itself, with no event
+     * and the policy's pass (C5.5). */
+    if (cb == NULL || csc__cache_busy(cache) ||
+        csc__walk_validate(paths, count, flags, op) != CSC_S_OK)
         return csc_hresult_to_wmi(fn(cache, paths, count, flags, deep, NULL, NULL));
     size_t longest = cache->scratch_cap; /* bounds every cached display path */
     for (size_t i = 0; i < count; i++)
@@ -63,8 +69,10 @@ static uint32_t call(method_fn fn, csc_cache_t *cache, const char *const *paths,
             longest = strlen(paths[i]);
     wmi_sink_t sink = {cb, user_data, NULL, WMI_HEAD_AND_TEXT + longest + 1};
     sink.buf = csc__malloc(&cache->alloc, sink.size);
-    if (sink.buf == NULL) /* C8.1: nothing happened, no event */
+    if (sink.buf == NULL) { /* C8.1: nothing happened, no event */
+        csc__policy_after(cache); /* C5.5: after each method call, even a rejected one */
         return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
+    }
     csc_progress_t progress = {&sink, on_begin, NULL, on_item, on_item, on_end};
     csc_hresult hr = fn(cache, paths, count, flags, deep, &progress, NULL);
     csc__free(&cache->alloc, sink.buf, sink.size);
@@ -75,11 +83,12 @@ uint32_t csc_wmi_unpin(csc_cache_t *cache, const char *const *paths, size_t coun
                        uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
                        void *user_data)
 {
-    return call(csc_unpin, cache, paths, count, flags, deep, on_progress, user_data);
+    return call(csc_unpin, CSC__OP_UNPIN, cache, paths, count, flags, deep, on_progress,
+                user_data);
 }
 
 uint32_t csc_wmi_pin(csc_cache_t *cache, const char *const *paths, size_t count, uint32_t flags,
                      bool deep, csc_wmi_progress_cb on_progress, void *user_data)
 {
-    return call(csc_pin, cache, paths, count, flags, deep, on_progress, user_data);
+    return call(csc_pin, CSC__OP_PIN, cache, paths, count, flags, deep, on_progress, user_data);
 }

@@ -15,33 +15,10 @@
  * recounted after each call (assert_cache_ok).
  */
 #include "support.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_BAD "The filename, directory name, or volume label syntax is incorrect."
-#define T_DENIED "Access is denied."
-#define T_SHARING "The process cannot access the file because it is being used by another process."
-#define T_NOTEMPTY "The directory is not empty."
-#define T_FALSE "Incorrect function."
-#define T_CANCEL "The operation was canceled by the user."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define EV_END_CANCEL "1:0x800704C7:" T_CANCEL ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_KEPT(p) "3:0x00000001:" T_FALSE ":" p
-#define R_NOTEMPTY(p) "3:0x80070091:" T_NOTEMPTY ":" p
-#define R_SHARING(p) "3:0x80070020:" T_SHARING ":" p
-#define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_BAD(p) "3:0x8007007B:" T_BAD ":" p
-#define OK(p) IB(p), R_OK(p)
-#define KEPT(p) IB(p), R_KEPT(p)
-#define NOTEMPTY(p) IB(p), R_NOTEMPTY(p)
-#define DENIED(p) IB(p), R_DENIED(p)
 
 #define SRV "\\\\s"
 #define SH SRV "\\sh"
@@ -69,14 +46,6 @@ static csc_cache_t *tree_cache(void)
     return cache;
 }
 
-static bool cached(csc_cache_t *cache, const char *path)
-{
-    csc_item_t *item = NULL;
-    csc_hresult hr = csc_cache_find(cache, path, &item);
-    assert_true(hr == CSC_S_OK || hr == CSC_E_FILE_NOT_FOUND);
-    return hr == CSC_S_OK;
-}
-
 static csc_hresult del(csc_cache_t *cache, const char *path, uint32_t flags,
                        csc_test_recorder_t *rec)
 {
@@ -84,32 +53,6 @@ static csc_hresult del(csc_cache_t *cache, const char *path, uint32_t flags,
     csc_hresult hr = csc_delete_items(cache, (const char *[]){path}, 1, flags, &rec->sink, NULL);
     assert_cache_ok(cache);
     return hr;
-}
-
-static void pin1(csc_cache_t *cache, const char *path, bool deep)
-{
-    assert_int_equal(csc_pin(cache, (const char *[]){path}, 1, USER, deep, NULL, NULL),
-                     CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
-static void set_access(csc_cache_t *cache, const char *path, const char *const *users, size_t n)
-{
-    assert_int_equal(csc_item_set_access(cache, csc_test_find(cache, path), users, n), CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
-#define assert_space(cache, u, uu) check_space((cache), (u), (uu), __LINE__)
-static void check_space(csc_cache_t *cache, uint64_t used, uint64_t unpinned_used, int line)
-{
-    csc_disk_space_t ds;
-    assert_int_equal(csc_cache_get_disk_space(cache, &ds), CSC_S_OK);
-    if (ds.used != used || ds.unpinned_used != unpinned_used) {
-        print_error("line %d: used %llu (want %llu), unpinned used %llu (want %llu)\n", line,
-                    (unsigned long long)ds.used, (unsigned long long)used,
-                    (unsigned long long)ds.unpinned_used, (unsigned long long)unpinned_used);
-        fail();
-    }
 }
 
 /* ---- containers with their contents, post-order ------------------------- */
@@ -124,26 +67,26 @@ static void test_delete_container_post_order(void **state)
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     assert_int_equal(del(cache, "//S/SH/D/", 0, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), OK(D "\\B.txt"), OK(D "\\sub\\c.txt"),
-                  OK(D "\\sub\\deep\\e.txt"), OK(D "\\sub\\deep"), OK(D "\\sub"), OK(D),
-                  EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\B.txt"),
+                  ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub\\deep\\e.txt"),
+                  ITEM_OK(D "\\sub\\deep"), ITEM_OK(D "\\sub"), ITEM_OK(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    assert_false(cached(cache, D));
-    assert_false(cached(cache, D "\\a.txt"));
-    assert_false(cached(cache, D "\\sub\\deep\\e.txt"));
-    assert_true(cached(cache, SH "\\other.txt"));
-    assert_space(cache, 5, 5);
+    assert_false(csc_test_cached(cache, D));
+    assert_false(csc_test_cached(cache, D "\\a.txt"));
+    assert_false(csc_test_cached(cache, D "\\sub\\deep\\e.txt"));
+    assert_true(csc_test_cached(cache, SH "\\other.txt"));
+    assert_used(cache, 5, 5);
 
     /* A file: its parent stays, empty. */
     assert_int_equal(del(cache, SH "\\other.txt", 0, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(SH "\\other.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\other.txt"), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 2);
-    assert_true(cached(cache, SH));
-    assert_space(cache, 0, 0);
+    assert_true(csc_test_cached(cache, SH));
+    assert_used(cache, 0, 0);
 
     /* The server: the share, then the server. */
     assert_int_equal(del(cache, "\\\\S", 0, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(SH), OK(SRV), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SRV), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 0);
     assert_null(csc_cache_first_server(cache));
     csc_test_recorder_clear(&rec);
@@ -160,9 +103,9 @@ static void test_delete_server_without_sink(void **state)
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    assert_false(cached(cache, SRV));
-    assert_true(cached(cache, "\\\\t\\x\\y"));
-    assert_space(cache, 9, 9);
+    assert_false(csc_test_cached(cache, SRV));
+    assert_true(csc_test_cached(cache, "\\\\t\\x\\y"));
+    assert_used(cache, 9, 9);
     csc_cache_free(cache);
 }
 
@@ -184,29 +127,30 @@ static void test_delete_dirty_kept_unless_del_modified(void **state)
     assert_string_equal(csc_hresult_message(E_DIR_NOT_EMPTY), T_NOTEMPTY);
 
     assert_int_equal(del(cache, D, 0, &rec), CSC_E_MORE_DATA);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), OK(D "\\B.txt"), KEPT(D "\\sub\\c.txt"),
-                  OK(D "\\sub\\deep\\e.txt"), OK(D "\\sub\\deep"), NOTEMPTY(D "\\sub"),
-                  NOTEMPTY(D), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\B.txt"),
+                  ITEM_KEPT(D "\\sub\\c.txt"), ITEM_OK(D "\\sub\\deep\\e.txt"),
+                  ITEM_OK(D "\\sub\\deep"), ITEM_NOTEMPTY(D "\\sub"), ITEM_NOTEMPTY(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 6);
     assert_ptr_equal(csc_test_find(cache, D "\\sub\\c.txt"), c);
     assert_true(csc_item_is_dirty(c));
     assert_int_equal(csc_item_dirty_bytes(c), 3);
-    assert_space(cache, 8, 8);
+    assert_used(cache, 8, 8);
 
     /* The dirty file alone: kept, S_FALSE is no failure, so S_OK
      * (sync.h: 0x800700EA only "when any item failed"). */
     assert_int_equal(del(cache, D "\\sub\\c.txt", 0, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, KEPT(D "\\sub\\c.txt"), EV_END_OK);
-    assert_true(cached(cache, D "\\sub\\c.txt"));
+    assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\sub\\c.txt"), EV_END_OK);
+    assert_true(csc_test_cached(cache, D "\\sub\\c.txt"));
 
     /* Flags that do not concern it keep it too. */
     assert_int_equal(del(cache, D "\\sub\\c.txt", CSC_DELETE_NO_PINNED, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, KEPT(D "\\sub\\c.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\sub\\c.txt"), EV_END_OK);
 
     assert_int_equal(del(cache, D, CSC_DELETE_DEL_MODIFIED, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\sub\\c.txt"), OK(D "\\sub"), OK(D), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub"), ITEM_OK(D),
+                  EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    assert_space(cache, 5, 5);
+    assert_used(cache, 5, 5);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -222,23 +166,23 @@ static void test_delete_no_pinned(void **state)
     csc_cache_t *cache = tree_cache();
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    pin1(cache, D "\\a.txt", false);
-    pin1(cache, D "\\sub", false);
-    assert_space(cache, 15, 14);
+    csc_test_pin1_ok(cache, D "\\a.txt", USER, false);
+    csc_test_pin1_ok(cache, D "\\sub", USER, false);
+    assert_used(cache, 15, 14);
 
     assert_int_equal(del(cache, D, CSC_DELETE_NO_PINNED, &rec), CSC_E_MORE_DATA);
-    assert_events(&rec, EV_BEGIN, KEPT(D "\\a.txt"), OK(D "\\B.txt"), OK(D "\\sub\\c.txt"),
-                  OK(D "\\sub\\deep\\e.txt"), OK(D "\\sub\\deep"), KEPT(D "\\sub"), NOTEMPTY(D),
-                  EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\a.txt"), ITEM_OK(D "\\B.txt"),
+                  ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub\\deep\\e.txt"),
+                  ITEM_OK(D "\\sub\\deep"), ITEM_KEPT(D "\\sub"), ITEM_NOTEMPTY(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 6);
-    assert_true(cached(cache, D "\\sub"));
-    assert_space(cache, 6, 5);
+    assert_true(csc_test_cached(cache, D "\\sub"));
+    assert_used(cache, 6, 5);
 
     /* Without the flag, pinned items are deleted. */
     assert_int_equal(del(cache, D, 0, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), OK(D "\\sub"), OK(D), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\sub"), ITEM_OK(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    assert_space(cache, 5, 5);
+    assert_used(cache, 5, 5);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -251,27 +195,27 @@ static void test_delete_no_auto_cached(void **state)
     csc_cache_t *cache = tree_cache();
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    pin1(cache, D, false);
-    pin1(cache, D "\\a.txt", false);
-    pin1(cache, D "\\sub", true);
-    assert_space(cache, 15, 7);
+    csc_test_pin1_ok(cache, D, USER, false);
+    csc_test_pin1_ok(cache, D "\\a.txt", USER, false);
+    csc_test_pin1_ok(cache, D "\\sub", USER, true);
+    assert_used(cache, 15, 7);
 
     assert_int_equal(del(cache, D, CSC_DELETE_NO_AUTO_CACHED, &rec), CSC_E_MORE_DATA);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), KEPT(D "\\B.txt"), OK(D "\\sub\\c.txt"),
-                  OK(D "\\sub\\deep\\e.txt"), OK(D "\\sub\\deep"), OK(D "\\sub"), NOTEMPTY(D),
-                  EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), ITEM_KEPT(D "\\B.txt"),
+                  ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub\\deep\\e.txt"),
+                  ITEM_OK(D "\\sub\\deep"), ITEM_OK(D "\\sub"), ITEM_NOTEMPTY(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 5);
-    assert_true(cached(cache, D "\\B.txt"));
-    assert_space(cache, 7, 7);
+    assert_true(csc_test_cached(cache, D "\\B.txt"));
+    assert_used(cache, 7, 7);
 
     /* Both keeping flags: the unpinned file is kept, S_OK. */
     assert_int_equal(
         del(cache, D "\\B.txt", CSC_DELETE_NO_AUTO_CACHED | CSC_DELETE_NO_PINNED, &rec),
         CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, KEPT(D "\\B.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\B.txt"), EV_END_OK);
     /* NoPinned alone does not keep it. */
     assert_int_equal(del(cache, D "\\B.txt", CSC_DELETE_NO_PINNED, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\B.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\B.txt"), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 4);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
@@ -297,9 +241,9 @@ static void test_delete_open_file(void **state)
     assert_cache_ok(cache);
 
     assert_int_equal(del(cache, D, CSC_DELETE_DEL_MODIFIED, &rec), CSC_E_MORE_DATA);
-    assert_events(&rec, EV_BEGIN, IB(D "\\a.txt"), R_SHARING(D "\\a.txt"), OK(D "\\B.txt"),
-                  OK(D "\\sub\\c.txt"), OK(D "\\sub\\deep\\e.txt"), OK(D "\\sub\\deep"),
-                  OK(D "\\sub"), NOTEMPTY(D), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, IB(D "\\a.txt"), R_SHARING(D "\\a.txt"), ITEM_OK(D "\\B.txt"),
+                  ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub\\deep\\e.txt"),
+                  ITEM_OK(D "\\sub\\deep"), ITEM_OK(D "\\sub"), ITEM_NOTEMPTY(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 5);
     assert_ptr_equal(csc_test_find(cache, D "\\a.txt"), a);
     assert_true(csc_item_is_open(a));
@@ -316,9 +260,9 @@ static void test_delete_open_file(void **state)
     csc_hresult hr = csc_delete_items(cache, (const char *[]){D "\\a.txt"}, 1, 0, &rec.sink,
                                       NULL);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, IB(D "\\a.txt"), R_SHARING(D "\\a.txt"), OK(D "\\a.txt"),
+    assert_events(&rec, EV_BEGIN, IB(D "\\a.txt"), R_SHARING(D "\\a.txt"), ITEM_OK(D "\\a.txt"),
                   EV_END_OK);
-    assert_false(cached(cache, D "\\a.txt"));
+    assert_false(csc_test_cached(cache, D "\\a.txt"));
     /* The return value after a failure that a retry cured is not asserted:
      * see the report (sync.h says 0x800700EA "when any item failed"; C4.7's
      * "last result after any retries" would say S_OK). */
@@ -340,17 +284,18 @@ static void test_delete_access(void **state)
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     csc_test_file(cache, D "\\secret.txt", 6);
-    set_access(cache, D "\\secret.txt", (const char *[]){"alice"}, 1);
-    set_access(cache, D "\\sub", (const char *[]){"alice"}, 1);
-    set_access(cache, D "\\sub\\c.txt", (const char *[]){"USER"}, 1);
-    set_access(cache, D "\\sub\\deep", (const char *[]){"bob", "user"}, 2);
+    csc_test_set_access(cache, D "\\secret.txt", (const char *[]){"alice"}, 1);
+    csc_test_set_access(cache, D "\\sub", (const char *[]){"alice"}, 1);
+    csc_test_set_access(cache, D "\\sub\\c.txt", (const char *[]){"USER"}, 1);
+    csc_test_set_access(cache, D "\\sub\\deep", (const char *[]){"bob", "user"}, 2);
 
     assert_int_equal(del(cache, D, 0, &rec), CSC_E_MORE_DATA);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), OK(D "\\B.txt"), DENIED(D "\\secret.txt"),
-                  OK(D "\\sub\\c.txt"), OK(D "\\sub\\deep\\e.txt"), OK(D "\\sub\\deep"),
-                  DENIED(D "\\sub"), NOTEMPTY(D), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\B.txt"),
+                  ITEM_DENIED(D "\\secret.txt"), ITEM_OK(D "\\sub\\c.txt"),
+                  ITEM_OK(D "\\sub\\deep\\e.txt"), ITEM_OK(D "\\sub\\deep"), ITEM_DENIED(D "\\sub"),
+                  ITEM_NOTEMPTY(D), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 6);
-    assert_space(cache, 11, 11);
+    assert_used(cache, 11, 11);
 
     /* Admin flag, caller not an administrator: E_ACCESSDENIED, no event. */
     assert_int_equal(del(cache, D, CSC_DELETE_ADMIN, &rec), CSC_E_ACCESSDENIED);
@@ -364,14 +309,15 @@ static void test_delete_access(void **state)
                                       0, &rec.sink, NULL),
                      CSC_E_MORE_DATA);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, DENIED(D "\\secret.txt"), DENIED(D "\\sub"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_DENIED(D "\\secret.txt"), ITEM_DENIED(D "\\sub"), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 6);
 
     /* With the flag: the lists are ignored. */
     assert_int_equal(del(cache, D, CSC_DELETE_ADMIN, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\secret.txt"), OK(D "\\sub"), OK(D), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\secret.txt"), ITEM_OK(D "\\sub"), ITEM_OK(D),
+                  EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    assert_space(cache, 5, 5);
+    assert_used(cache, 5, 5);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -394,7 +340,7 @@ static void test_delete_invalid_and_missing_paths(void **state)
                      CSC_E_MORE_DATA);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, IB("C:\\x"), R_BAD("C:\\x"), IB("//s/sh/Nope"),
-                  R_NF("//s/sh/Nope"), OK(SH "\\other.txt"), EV_END_OK);
+                  R_NF("//s/sh/Nope"), ITEM_OK(SH "\\other.txt"), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 9);
 
     assert_int_equal(del(cache, SH "\\nope", 0, &rec), CSC_E_MORE_DATA);
@@ -408,8 +354,8 @@ static void test_delete_invalid_and_missing_paths(void **state)
                                       0, &rec.sink, NULL),
                      CSC_E_MORE_DATA);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, OK(D "\\sub\\c.txt"), OK(D "\\sub\\deep\\e.txt"),
-                  OK(D "\\sub\\deep"), OK(D "\\sub"), IB(D "\\sub\\c.txt"),
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub\\deep\\e.txt"),
+                  ITEM_OK(D "\\sub\\deep"), ITEM_OK(D "\\sub"), IB(D "\\sub\\c.txt"),
                   R_NF(D "\\sub\\c.txt"), EV_END_OK);
     assert_int_equal(csc_cache_item_count(cache), 5);
     csc_test_recorder_clear(&rec);
@@ -444,9 +390,9 @@ static void test_delete_validation(void **state)
     assert_int_equal(csc_cache_set_caller(cache, "root", true), CSC_S_OK);
     assert_int_equal(del(cache, SH "\\other.txt", CSC_DELETE_FLAGS_VALID, &rec), CSC_S_OK);
     /* NoAutoCached keeps the unpinned file. */
-    assert_events(&rec, EV_BEGIN, KEPT(SH "\\other.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_KEPT(SH "\\other.txt"), EV_END_OK);
     assert_int_equal(del(cache, SH "\\other.txt", 0x80000006u, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(SH "\\other.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\other.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -466,12 +412,12 @@ static void test_delete_cancellation(void **state)
     assert_int_equal(
         csc_delete_items(cache, (const char *[]){D}, 1, 0, &rec.sink, NULL), CSC_E_CANCELLED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), OK(D "\\B.txt"), IB(D "\\sub\\c.txt"),
-                  EV_END_CANCEL);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\B.txt"), IB(D "\\sub\\c.txt"),
+                  EV_END_CANCELLED);
     assert_int_equal(csc_cache_item_count(cache), 8);
-    assert_false(cached(cache, D "\\a.txt"));
-    assert_true(cached(cache, D "\\sub\\c.txt"));
-    assert_space(cache, 12, 12);
+    assert_false(csc_test_cached(cache, D "\\a.txt"));
+    assert_true(csc_test_cached(cache, D "\\sub\\c.txt"));
+    assert_used(cache, 12, 12);
 
     csc_cancel_t *cancel = NULL;
     assert_int_equal(csc_cancel_new(&cancel), CSC_S_OK);
@@ -480,7 +426,7 @@ static void test_delete_cancellation(void **state)
     assert_int_equal(csc_delete_items(cache, (const char *[]){D}, 1, 0, &rec.sink, cancel),
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, EV_END_CANCEL);
+    assert_events(&rec, EV_BEGIN, EV_END_CANCELLED);
     assert_int_equal(csc_cache_item_count(cache), 8);
     csc_cancel_free(cancel);
 
@@ -489,7 +435,7 @@ static void test_delete_cancellation(void **state)
     assert_int_equal(csc_delete_items(cache, (const char *[]){D}, 1, 0, &rec.sink, NULL),
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, EV_END_CANCEL);
+    assert_events(&rec, EV_BEGIN, EV_END_CANCELLED);
     assert_int_equal(csc_cache_item_count(cache), 8);
 
     csc_test_recorder_clear(&rec);
@@ -497,9 +443,9 @@ static void test_delete_cancellation(void **state)
     assert_int_equal(csc_delete_items(cache, (const char *[]){D}, 1, 0, &rec.sink, NULL),
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, OK(D "\\sub\\c.txt"), EV_END_CANCEL);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\sub\\c.txt"), EV_END_CANCELLED);
     assert_int_equal(csc_cache_item_count(cache), 7);
-    assert_space(cache, 9, 9);
+    assert_used(cache, 9, 9);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }

@@ -17,77 +17,22 @@
 #include "support.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define SRV "\\\\s"
 #define SH SRV "\\sh"
 #define USER CSC_PIN_FLAG_FOR_USER
 #define ALL CSC_PIN_FLAG_FOR_ALL
-#define UNL CSC_SPACE_UNLIMITED
 
-/* ---- the eviction recorder -------------------------------------------- */
+/* The eviction log of the current test, for diagnostics in evict(). */
+static csc_test_evict_log_t *current_log;
 
-#define LOG_MAX 64
-typedef struct evict_log {
-    size_t n;
-    char entries[LOG_MAX][200];
-} evict_log_t;
-
-/* C5.6: each eviction is reported with its display path and size. */
-static void on_evict(void *ud, const char *path, uint64_t size)
+static csc_cache_t *new_cache(csc_test_evict_log_t *log)
 {
-    evict_log_t *log = ud;
-    assert_true(log->n < LOG_MAX);
-    snprintf(log->entries[log->n++], sizeof log->entries[0], "%s=%llu", path,
-             (unsigned long long)size);
-}
-
-/* Asserts the evictions since the last check were exactly `expected`
- * ("path=size", NULL-terminated), then forgets them. */
-#define assert_evicted(log, ...) \
-    check_evicted((log), __FILE__, __LINE__, (const char *[]){__VA_ARGS__, NULL})
-#define assert_none_evicted(log) check_evicted((log), __FILE__, __LINE__, (const char *[]){NULL})
-static void check_evicted(evict_log_t *log, const char *file, int line,
-                          const char *const *expected)
-{
-    size_t n = 0;
-    while (expected[n] != NULL)
-        n++;
-    bool ok = n == log->n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = strcmp(expected[i], log->entries[i]) == 0;
-    if (!ok) {
-        print_error("%s:%d: evictions differ\n", file, line);
-        for (size_t i = 0; i < n || i < log->n; i++)
-            print_error("  #%zu expected: %s\n  #%zu got:      %s\n", i + 1,
-                        i < n ? expected[i] : "(none)", i + 1,
-                        i < log->n ? log->entries[i] : "(none)");
-        fail();
-    }
-    log->n = 0;
-}
-
-/* The log of the current test, for diagnostics in evict(). */
-static evict_log_t *current_log;
-
-static csc_cache_t *new_cache(evict_log_t *log)
-{
-    memset(log, 0, sizeof *log);
     current_log = log;
-    csc_cache_t *cache = csc_test_cache_new();
-    assert_int_equal(csc_cache_set_evict_callback(cache, on_evict, log), CSC_S_OK);
-    assert_cache_ok(cache);
-    return cache;
+    return csc_test_evict_cache_new(log);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static void advance_to(csc_cache_t *cache, uint64_t t)
-{
-    assert_true(t >= csc_cache_clock(cache));
-    assert_int_equal(csc_cache_advance_clock(cache, t - csc_cache_clock(cache)), CSC_S_OK);
-    assert_int_equal(csc_cache_clock(cache), t);
-}
 
 static void evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64_t want_freed,
                   size_t want_count)
@@ -114,20 +59,6 @@ static void gone(csc_cache_t *cache, const char *path)
     assert_null(item);
 }
 
-static void pin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    assert_int_equal(csc_pin(cache, (const char *[]){path}, 1, flags, deep, NULL, NULL),
-                     CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
-static void unpin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    assert_int_equal(csc_unpin(cache, (const char *[]){path}, 1, flags, deep, NULL, NULL),
-                     CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
 static void resize(csc_cache_t *cache, const char *path, uint64_t size)
 {
     csc_item_t *item = NULL;
@@ -135,24 +66,6 @@ static void resize(csc_cache_t *cache, const char *path, uint64_t size)
     assert_cache_ok(cache);
     assert_non_null(item);
     assert_int_equal(csc_item_size(item), size);
-}
-
-/* C5.5 figures; limits stay unlimited in this file (reported as 2^64-1). */
-#define assert_space(cache, u, uu) check_space((cache), (u), (uu), __LINE__)
-static void check_space(csc_cache_t *cache, uint64_t used, uint64_t unpinned_used, int line)
-{
-    csc_disk_space_t ds;
-    memset(&ds, 0x5A, sizeof ds);
-    assert_int_equal(csc_cache_get_disk_space(cache, &ds), CSC_S_OK);
-    if (ds.used != used || ds.unpinned_used != unpinned_used) {
-        print_error("line %d: used %llu (want %llu), unpinned used %llu (want %llu)\n", line,
-                    (unsigned long long)ds.used, (unsigned long long)used,
-                    (unsigned long long)ds.unpinned_used, (unsigned long long)unpinned_used);
-        fail();
-    }
-    assert_true(ds.volume_total == UNL);
-    assert_true(ds.limit == UNL);
-    assert_true(ds.unpinned_limit == UNL);
 }
 
 /* ---- C5.4 LRU order --------------------------------------------------- */
@@ -163,16 +76,16 @@ static void check_space(csc_cache_t *cache, uint64_t used, uint64_t unpinned_use
 static void test_c5_4_lru_order_by_clock(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_item_t *a = csc_test_file(cache, SH "\\d1\\a", 10); /* t=0 */
-    advance_to(cache, 5);
+    csc_test_advance_to(cache, 5);
     csc_item_t *b = csc_test_file(cache, SH "\\b", 20);
-    advance_to(cache, 10);
+    csc_test_advance_to(cache, 10);
     csc_item_t *c = csc_test_file(cache, SH "\\d2\\c", 30);
-    advance_to(cache, 15);
+    csc_test_advance_to(cache, 15);
     csc_item_t *e = csc_test_file(cache, SH "\\e", 40);
-    advance_to(cache, 20);
+    csc_test_advance_to(cache, 20);
     assert_int_equal(csc_item_touch(cache, a), CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_item_last_use(a), 20);
@@ -180,7 +93,7 @@ static void test_c5_4_lru_order_by_clock(void **state)
     assert_int_equal(csc_item_last_use(c), 10);
     assert_int_equal(csc_item_last_use(e), 15);
     assert_int_equal(csc_cache_item_count(cache), 8);
-    assert_space(cache, 100, 100);
+    assert_used_unlimited(cache, 100, 100);
     assert_none_evicted(&log);
 
     evict(cache, true, 0, 100, 8);
@@ -188,7 +101,7 @@ static void test_c5_4_lru_order_by_clock(void **state)
                    SH "\\d1=0", SH "=0", SRV "=0");
     assert_int_equal(csc_cache_item_count(cache), 0);
     assert_null(csc_cache_first_server(cache));
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
     gone(cache, SH "\\d1\\a");
     gone(cache, SH "\\d1");
     gone(cache, SH);
@@ -202,37 +115,37 @@ static void test_c5_4_lru_order_by_clock(void **state)
 static void test_c5_4_what_touches(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_item_t *f[7] = {NULL};
     char path[64];
     for (int i = 1; i <= 5; i++) {
-        advance_to(cache, (uint64_t)i);
+        csc_test_advance_to(cache, (uint64_t)i);
         snprintf(path, sizeof path, SH "\\f%d", i);
         f[i] = csc_test_file(cache, path, (uint64_t)i);
     }
-    advance_to(cache, 6);
+    csc_test_advance_to(cache, 6);
     f[6] = csc_test_file(cache, SH "\\d\\f6", 6);
 
     /* t=10: open touches, close does not. */
-    advance_to(cache, 10);
+    csc_test_advance_to(cache, 10);
     assert_int_equal(csc_item_open(cache, f[1]), CSC_S_OK);
     assert_cache_ok(cache);
-    advance_to(cache, 12);
+    csc_test_advance_to(cache, 12);
     assert_int_equal(csc_item_close(cache, f[1]), CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_item_last_use(f[1]), 10);
 
     /* t=20: a successful pin touches, unpin does not. */
-    advance_to(cache, 20);
-    pin1(cache, SH "\\f2", USER, false);
+    csc_test_advance_to(cache, 20);
+    csc_test_pin1_ok(cache, SH "\\f2", USER, false);
     assert_int_equal(csc_item_last_use(f[2]), 20);
-    advance_to(cache, 22);
-    unpin1(cache, SH "\\f2", USER, false);
+    csc_test_advance_to(cache, 22);
+    csc_test_unpin1_ok(cache, SH "\\f2", USER, false);
     assert_int_equal(csc_item_last_use(f[2]), 20);
 
     /* t=30: caching again (no size) touches and keeps the size (C2.4). */
-    advance_to(cache, 30);
+    csc_test_advance_to(cache, 30);
     csc_item_t *again = NULL;
     assert_int_equal(csc_cache_file(cache, SH "\\F3", false, 0, &again), CSC_S_OK);
     assert_cache_ok(cache);
@@ -241,7 +154,7 @@ static void test_c5_4_what_touches(void **state)
     assert_int_equal(csc_item_last_use(f[3]), 30);
 
     /* t=40: modify, sync, find, open-count-free close: no touch. */
-    advance_to(cache, 40);
+    csc_test_advance_to(cache, 40);
     assert_int_equal(csc_item_modify(cache, f[4], 9), CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\f4"}, 1, 0, NULL, NULL),
@@ -254,7 +167,7 @@ static void test_c5_4_what_touches(void **state)
 
     /* t=50: a pin the caller may not make (C9.1, empty access list) does not
      * touch: only a successful pin does. */
-    advance_to(cache, 50);
+    csc_test_advance_to(cache, 50);
     assert_int_equal(csc_item_set_access(cache, f[5], (const char *[]){"x"}, 0), CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_pin(cache, (const char *[]){SH "\\f5"}, 1, USER, false, NULL, NULL),
@@ -264,11 +177,11 @@ static void test_c5_4_what_touches(void **state)
     assert_int_equal(csc_item_last_use(f[5]), 5);
 
     /* t=60: a deep pin of the directory touches the file below it. */
-    advance_to(cache, 60);
-    pin1(cache, SH "\\d", USER, true);
+    csc_test_advance_to(cache, 60);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
     assert_int_equal(csc_item_last_use(f[6]), 60);
-    unpin1(cache, SH "\\d", USER, true);
-    advance_to(cache, 70);
+    csc_test_unpin1_ok(cache, SH "\\d", USER, true);
+    csc_test_advance_to(cache, 70);
     assert_none_evicted(&log);
 
     evict(cache, true, 0, 21, 9);
@@ -286,7 +199,7 @@ static void test_c5_4_what_touches(void **state)
 static void test_c5_4_ties_in_walk_order(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_test_file(cache, "\\\\t\\sh\\g", 7);
     csc_test_file(cache, SH "\\Zed", 4);
@@ -312,7 +225,7 @@ static void test_c5_4_ties_in_walk_order(void **state)
     assert_evicted(&log, SH "\\Zed=4", SH "=0", SRV "=0", "\\\\t\\sh\\g=7", "\\\\t\\sh=0",
                    "\\\\t=0");
     assert_int_equal(csc_cache_item_count(cache), 0);
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
     csc_cache_free(cache);
 }
 
@@ -321,13 +234,13 @@ static void test_c5_4_ties_in_walk_order(void **state)
 static void test_c5_4_ties_evict_all_and_touch(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_test_file(cache, SH "\\b!x", 1);
     csc_test_file(cache, SH "\\b\\a", 2);
     csc_item_t *z = csc_test_file(cache, SH "\\a\\z", 3);
     csc_test_file(cache, SH "\\_x", 5);
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     assert_int_equal(csc_item_touch(cache, z), CSC_S_OK);
     assert_cache_ok(cache);
     evict(cache, true, 0, 11, 8);
@@ -345,26 +258,26 @@ static void test_c5_4_ties_evict_all_and_touch(void **state)
 static void test_c5_4_evict_bytes(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_test_file(cache, SH "\\d1\\f1", 10); /* t=0 */
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     csc_test_file(cache, SH "\\f2", 20);
-    advance_to(cache, 2);
+    csc_test_advance_to(cache, 2);
     csc_test_file(cache, SH "\\f3", 30);
-    advance_to(cache, 3);
+    csc_test_advance_to(cache, 3);
     csc_test_file(cache, SH "\\f4", 40);
     csc_test_dir(cache, SH "\\empty");
     csc_test_dir(cache, SH "\\e1\\e2");
     csc_test_dir(cache, "\\\\u\\v");
     assert_int_equal(csc_cache_item_count(cache), 12);
-    assert_space(cache, 100, 100);
+    assert_used_unlimited(cache, 100, 100);
 
     /* N=0: containers only. */
     evict(cache, false, 0, 0, 5);
     assert_evicted(&log, SH "\\e1\\e2=0", SH "\\e1=0", SH "\\empty=0", "\\\\u\\v=0", "\\\\u=0");
     assert_int_equal(csc_cache_item_count(cache), 7);
-    assert_space(cache, 100, 100);
+    assert_used_unlimited(cache, 100, 100);
     gone(cache, SH "\\e1");
     gone(cache, "\\\\u");
 
@@ -375,17 +288,17 @@ static void test_c5_4_evict_bytes(void **state)
     /* N=25: f1 (10) is not enough, f2 (20) makes 30. */
     evict(cache, false, 25, 30, 3);
     assert_evicted(&log, SH "\\d1\\f1=10", SH "\\d1=0", SH "\\f2=20");
-    assert_space(cache, 70, 70);
+    assert_used_unlimited(cache, 70, 70);
 
     /* N=30: exactly 30 is enough. */
     evict(cache, false, 30, 30, 1);
     assert_evicted(&log, SH "\\f3=30");
-    assert_space(cache, 40, 40);
+    assert_used_unlimited(cache, 40, 40);
 
     /* N larger than everything: all that is evictable, then stop. */
     evict(cache, false, 1000, 40, 3);
     assert_evicted(&log, SH "\\f4=40", SH "=0", SRV "=0");
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
     assert_int_equal(csc_cache_item_count(cache), 0);
 
     evict(cache, false, 5, 0, 0);
@@ -405,18 +318,18 @@ static void test_c5_4_evict_bytes(void **state)
 static void test_c5_4_evict_all_vs_bytes_with_protected(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_test_file(cache, SH "\\a", 1);
     csc_test_file(cache, SH "\\p", 100);
     csc_test_file(cache, SH "\\z", 2);
-    pin1(cache, SH "\\p", USER, false);
+    csc_test_pin1_ok(cache, SH "\\p", USER, false);
     evict(cache, false, 50, 3, 2);
     assert_evicted(&log, SH "\\a=1", SH "\\z=2");
     evict(cache, true, 0, 0, 0);
     assert_none_evicted(&log);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    assert_space(cache, 100, 0);
+    assert_used_unlimited(cache, 100, 0);
     csc_cache_free(cache);
 }
 
@@ -425,21 +338,21 @@ static void test_c5_4_evict_all_vs_bytes_with_protected(void **state)
 static void test_c5_3_pinned_dirty_open_never_evicted(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_item_t *pf = csc_test_file(cache, SH "\\p\\pf", 100);
     csc_item_t *mf = csc_test_file(cache, SH "\\m\\mf", 200);
     csc_item_t *of = csc_test_file(cache, SH "\\o\\of", 300);
     csc_item_t *pe = csc_test_dir(cache, SH "\\pe");
     csc_test_file(cache, SH "\\e\\ef", 1);
-    pin1(cache, SH "\\p\\pf", USER | ALL, false);
-    pin1(cache, SH "\\pe", USER, false);
+    csc_test_pin1_ok(cache, SH "\\p\\pf", USER | ALL, false);
+    csc_test_pin1_ok(cache, SH "\\pe", USER, false);
     assert_int_equal(csc_item_modify(cache, mf, 5), CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_item_open(cache, of), CSC_S_OK);
     assert_int_equal(csc_item_open(cache, of), CSC_S_OK);
     assert_cache_ok(cache);
-    assert_space(cache, 601, 501);
+    assert_used_unlimited(cache, 601, 501);
     assert_false(csc_item_is_evictable(pf));
     assert_false(csc_item_is_evictable(mf));
     assert_false(csc_item_is_evictable(of));
@@ -452,15 +365,15 @@ static void test_c5_3_pinned_dirty_open_never_evicted(void **state)
     assert_int_equal(csc_cache_item_count(cache), 9);
 
     /* Unpinning one of two sources leaves it pinned. */
-    unpin1(cache, SH "\\p\\pf", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\p\\pf", USER, false);
     evict(cache, true, 0, 0, 0);
     assert_none_evicted(&log);
-    unpin1(cache, SH "\\p\\pf", ALL, false);
+    csc_test_unpin1_ok(cache, SH "\\p\\pf", ALL, false);
     assert_true(csc_item_is_evictable(pf));
-    assert_space(cache, 600, 600);
+    assert_used_unlimited(cache, 600, 600);
     evict(cache, true, 0, 100, 2);
     assert_evicted(&log, SH "\\p\\pf=100", SH "\\p=0");
-    assert_space(cache, 500, 500);
+    assert_used_unlimited(cache, 500, 500);
 
     /* Modified again: still dirty; synchronized: evictable (C5.8). */
     assert_int_equal(csc_item_modify(cache, mf, 1), CSC_S_OK);
@@ -487,10 +400,10 @@ static void test_c5_3_pinned_dirty_open_never_evicted(void **state)
     evict(cache, true, 0, 0, 0);
     assert_none_evicted(&log);
     assert_int_equal(csc_cache_item_count(cache), 3);
-    unpin1(cache, SH "\\pe", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\pe", USER, false);
     evict(cache, true, 0, 0, 3);
     assert_evicted(&log, SH "\\pe=0", SH "=0", SRV "=0");
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
     csc_cache_free(cache);
 }
 
@@ -499,19 +412,19 @@ static void test_c5_3_pinned_dirty_open_never_evicted(void **state)
 static void test_c5_2_all_conditions_must_clear(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_test_dir(cache, SH "\\d");
-    pin1(cache, SH "\\d", USER, true);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
     csc_item_t *f = csc_test_file(cache, SH "\\d\\f", 8); /* arrives pinned */
     assert_true(csc_item_is_pinned(f));
     assert_int_equal(csc_item_modify(cache, f, 3), CSC_S_OK);
     assert_int_equal(csc_item_open(cache, f), CSC_S_OK);
     assert_cache_ok(cache);
-    assert_space(cache, 8, 0);
+    assert_used_unlimited(cache, 8, 0);
 
-    unpin1(cache, SH, USER, true);
-    assert_space(cache, 8, 8);
+    csc_test_unpin1_ok(cache, SH, USER, true);
+    assert_used_unlimited(cache, 8, 8);
     evict(cache, true, 0, 0, 0);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\d\\f"}, 1, 0, NULL, NULL),
                      CSC_S_OK);
@@ -530,11 +443,11 @@ static void test_c5_2_all_conditions_must_clear(void **state)
 static void test_c5_6_evicted_items_gone(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     csc_test_file(cache, SH "\\Foo.txt", 4);
     csc_test_file(cache, SH "\\keep\\k", 1);
-    pin1(cache, SH "\\keep\\k", USER, false);
+    csc_test_pin1_ok(cache, SH "\\keep\\k", USER, false);
     assert_int_equal(csc_cache_item_count(cache), 5);
     evict(cache, true, 0, 4, 1);
     assert_evicted(&log, SH "\\Foo.txt=4");
@@ -558,7 +471,7 @@ static void test_c5_6_evicted_items_gone(void **state)
 
     /* Cached again, it is a new item: the new spelling (C1.3), clean, unpinned,
      * the size given and the current clock. */
-    advance_to(cache, 9);
+    csc_test_advance_to(cache, 9);
     csc_item_t *again = csc_test_file(cache, SH "\\FOO.TXT", 2);
     char buf[64];
     csc_item_path(again, buf, sizeof buf);
@@ -567,7 +480,7 @@ static void test_c5_6_evicted_items_gone(void **state)
     assert_false(csc_item_is_pinned(again));
     assert_int_equal(csc_item_size(again), 2);
     assert_int_equal(csc_cache_item_count(cache), 5);
-    assert_space(cache, 3, 2);
+    assert_used_unlimited(cache, 3, 2);
     csc_cache_free(cache);
 }
 
@@ -576,82 +489,82 @@ static void test_c5_6_evicted_items_gone(void **state)
 static void test_c5_5_disk_space_figures(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
 
     csc_test_file(cache, SH "\\a", 100);
-    assert_space(cache, 100, 100);
+    assert_used_unlimited(cache, 100, 100);
     csc_test_file(cache, SH "\\d\\b", 50);
-    assert_space(cache, 150, 150);
+    assert_used_unlimited(cache, 150, 150);
     resize(cache, SH "\\a", 300); /* grow */
-    assert_space(cache, 350, 350);
+    assert_used_unlimited(cache, 350, 350);
     resize(cache, SH "\\a", 20); /* shrink */
-    assert_space(cache, 70, 70);
+    assert_used_unlimited(cache, 70, 70);
     assert_int_equal(csc_cache_file(cache, SH "\\a", false, 0, NULL), CSC_S_OK); /* no size */
     assert_cache_ok(cache);
-    assert_space(cache, 70, 70);
+    assert_used_unlimited(cache, 70, 70);
     csc_item_t *z = NULL;
     assert_int_equal(csc_cache_file(cache, SH "\\z", false, 0, &z), CSC_S_OK); /* new, no size */
     assert_cache_ok(cache);
     assert_int_equal(csc_item_size(z), 0);
-    assert_space(cache, 70, 70);
+    assert_used_unlimited(cache, 70, 70);
     csc_test_dir(cache, SH "\\emptydir"); /* containers have no bytes */
-    assert_space(cache, 70, 70);
+    assert_used_unlimited(cache, 70, 70);
 
-    pin1(cache, SH "\\a", USER, false);
-    assert_space(cache, 70, 50);
+    csc_test_pin1_ok(cache, SH "\\a", USER, false);
+    assert_used_unlimited(cache, 70, 50);
     resize(cache, SH "\\a", 40); /* grow pinned */
-    assert_space(cache, 90, 50);
+    assert_used_unlimited(cache, 90, 50);
     resize(cache, SH "\\a", 10); /* shrink pinned */
-    assert_space(cache, 60, 50);
-    pin1(cache, SH "\\d", USER, true);
-    assert_space(cache, 60, 0);
+    assert_used_unlimited(cache, 60, 50);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    assert_used_unlimited(cache, 60, 0);
     csc_test_file(cache, SH "\\d\\c", 8); /* arrives pinned (C3.3) */
-    assert_space(cache, 68, 0);
-    pin1(cache, SH "\\d", USER, false); /* pinned again: no change */
-    assert_space(cache, 68, 0);
+    assert_used_unlimited(cache, 68, 0);
+    csc_test_pin1_ok(cache, SH "\\d", USER, false); /* pinned again: no change */
+    assert_used_unlimited(cache, 68, 0);
 
     csc_item_t *b = csc_test_find(cache, SH "\\d\\b");
     assert_int_equal(csc_item_modify(cache, b, 7), CSC_S_OK); /* modify: no change */
     assert_cache_ok(cache);
-    assert_space(cache, 68, 0);
+    assert_used_unlimited(cache, 68, 0);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\d"}, 1, 0, NULL, NULL),
                      CSC_S_OK); /* sync: no change */
     assert_cache_ok(cache);
-    assert_space(cache, 68, 0);
+    assert_used_unlimited(cache, 68, 0);
 
-    unpin1(cache, SH "\\d", USER, true);
-    assert_space(cache, 68, 58);
-    pin1(cache, SH "\\a", ALL, false);
-    unpin1(cache, SH "\\a", USER, false); /* still pinned ForAll */
-    assert_space(cache, 68, 58);
-    unpin1(cache, SH "\\a", ALL, false);
-    assert_space(cache, 68, 68);
+    csc_test_unpin1_ok(cache, SH "\\d", USER, true);
+    assert_used_unlimited(cache, 68, 58);
+    csc_test_pin1_ok(cache, SH "\\a", ALL, false);
+    csc_test_unpin1_ok(cache, SH "\\a", USER, false); /* still pinned ForAll */
+    assert_used_unlimited(cache, 68, 58);
+    csc_test_unpin1_ok(cache, SH "\\a", ALL, false);
+    assert_used_unlimited(cache, 68, 68);
 
     /* evict bytes=1: the empty directory goes first (containers that are
      * evictable go at once), then one file; all at clock 0, so walk order:
      * \a first. */
     evict(cache, false, 1, 10, 2);
     assert_evicted(&log, SH "\\emptydir=0", SH "\\a=10");
-    assert_space(cache, 58, 58);
+    assert_used_unlimited(cache, 58, 58);
 
     /* delete a pinned file and an unpinned file. */
-    pin1(cache, SH "\\d\\c", USER, false);
-    assert_space(cache, 58, 50);
+    csc_test_pin1_ok(cache, SH "\\d\\c", USER, false);
+    assert_used_unlimited(cache, 58, 50);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH "\\d\\c"}, 1, 0, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_space(cache, 50, 50);
+    assert_used_unlimited(cache, 50, 50);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH "\\d"}, 1, 0, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
     gone(cache, SH "\\d\\b");
 
     evict(cache, true, 0, 0, 3);
     assert_evicted(&log, SH "\\z=0", SH "=0", SRV "=0");
-    assert_space(cache, 0, 0);
+    assert_used_unlimited(cache, 0, 0);
     assert_none_evicted(&log);
     csc_cache_free(cache);
 }
@@ -661,7 +574,7 @@ static void test_c5_5_disk_space_figures(void **state)
 static void test_c5_6_no_callback(void **state)
 {
     (void)state;
-    evict_log_t log;
+    csc_test_evict_log_t log;
     csc_cache_t *cache = new_cache(&log);
     assert_int_equal(csc_cache_set_evict_callback(cache, NULL, NULL), CSC_S_OK);
     csc_test_file(cache, SH "\\a", 3);

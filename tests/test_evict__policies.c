@@ -16,89 +16,13 @@
 #include "support.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define SRV "\\\\s"
 #define SH SRV "\\sh"
 #define USER CSC_PIN_FLAG_FOR_USER
 #define UNL CSC_SPACE_UNLIMITED
 
-/* ---- the eviction recorder -------------------------------------------- */
-
-#define LOG_MAX 64
-typedef struct evict_log {
-    size_t n;
-    char entries[LOG_MAX][200];
-} evict_log_t;
-
-static void on_evict(void *ud, const char *path, uint64_t size)
-{
-    evict_log_t *log = ud;
-    assert_true(log->n < LOG_MAX);
-    snprintf(log->entries[log->n++], sizeof log->entries[0], "%s=%llu", path,
-             (unsigned long long)size);
-}
-
-#define assert_evicted(log, ...) \
-    check_evicted((log), __FILE__, __LINE__, (const char *[]){__VA_ARGS__, NULL})
-#define assert_none_evicted(log) check_evicted((log), __FILE__, __LINE__, (const char *[]){NULL})
-static void check_evicted(evict_log_t *log, const char *file, int line,
-                          const char *const *expected)
-{
-    size_t n = 0;
-    while (expected[n] != NULL)
-        n++;
-    bool ok = n == log->n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = strcmp(expected[i], log->entries[i]) == 0;
-    if (!ok) {
-        print_error("%s:%d: evictions differ\n", file, line);
-        for (size_t i = 0; i < n || i < log->n; i++)
-            print_error("  #%zu expected: %s\n  #%zu got:      %s\n", i + 1,
-                        i < n ? expected[i] : "(none)", i + 1,
-                        i < log->n ? log->entries[i] : "(none)");
-        fail();
-    }
-    log->n = 0;
-}
-
-static csc_cache_t *new_cache(evict_log_t *log)
-{
-    memset(log, 0, sizeof *log);
-    csc_cache_t *cache = csc_test_cache_new();
-    assert_int_equal(csc_cache_set_evict_callback(cache, on_evict, log), CSC_S_OK);
-    assert_cache_ok(cache);
-    return cache;
-}
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static void advance_to(csc_cache_t *cache, uint64_t t)
-{
-    assert_true(t >= csc_cache_clock(cache));
-    assert_int_equal(csc_cache_advance_clock(cache, t - csc_cache_clock(cache)), CSC_S_OK);
-}
-
-static void set_policy(csc_cache_t *cache, csc_evict_policy_t p)
-{
-    assert_int_equal(csc_cache_set_policy(cache, p), CSC_S_OK);
-    assert_cache_ok(cache);
-    assert_int_equal(csc_cache_policy(cache), p);
-}
-
-/* Sets the limits as an administrator, then restores the previous caller
- * (the previous caller's name and admin flag). */
-static void set_limits(csc_cache_t *cache, uint64_t limit, uint64_t unpinned_limit)
-{
-    bool was_admin = false;
-    const char *who = csc_cache_caller(cache, &was_admin);
-    char name[64];
-    snprintf(name, sizeof name, "%s", who);
-    assert_int_equal(csc_cache_set_caller(cache, "admin", true), CSC_S_OK);
-    assert_int_equal(csc_cache_set_disk_space_limits(cache, limit, unpinned_limit), CSC_S_OK);
-    assert_int_equal(csc_cache_set_caller(cache, name, was_admin), CSC_S_OK);
-    assert_cache_ok(cache);
-}
 
 /* Caches a file (size given) and expects success; `out` is not asked for,
  * since under eager or automatic the item may be gone when the call returns. */
@@ -108,50 +32,9 @@ static void cache_file(csc_cache_t *cache, const char *path, uint64_t size)
     assert_cache_ok(cache);
 }
 
-static bool cached(csc_cache_t *cache, const char *path)
-{
-    csc_item_t *item = NULL;
-    csc_hresult hr = csc_cache_find(cache, path, &item);
-    assert_true(hr == CSC_S_OK || hr == CSC_E_FILE_NOT_FOUND);
-    return hr == CSC_S_OK;
-}
-
 static uint64_t size_of(csc_cache_t *cache, const char *path)
 {
     return csc_item_size(csc_test_find(cache, path));
-}
-
-static void pin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    assert_int_equal(csc_pin(cache, (const char *[]){path}, 1, flags, deep, NULL, NULL),
-                     CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
-static void unpin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    assert_int_equal(csc_unpin(cache, (const char *[]){path}, 1, flags, deep, NULL, NULL),
-                     CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
-#define assert_space(cache, l, u, ul, uu) check_space((cache), (l), (u), (ul), (uu), __LINE__)
-static void check_space(csc_cache_t *cache, uint64_t limit, uint64_t used, uint64_t ulimit,
-                        uint64_t uused, int line)
-{
-    csc_disk_space_t ds;
-    memset(&ds, 0x5A, sizeof ds);
-    assert_int_equal(csc_cache_get_disk_space(cache, &ds), CSC_S_OK);
-    if (ds.limit != limit || ds.used != used || ds.unpinned_limit != ulimit ||
-        ds.unpinned_used != uused || ds.volume_total != UNL) {
-        print_error("line %d: limit %llu/%llu used %llu/%llu unpinned limit %llu/%llu "
-                    "unpinned used %llu/%llu (got/want)\n",
-                    line, (unsigned long long)ds.limit, (unsigned long long)limit,
-                    (unsigned long long)ds.used, (unsigned long long)used,
-                    (unsigned long long)ds.unpinned_limit, (unsigned long long)ulimit,
-                    (unsigned long long)ds.unpinned_used, (unsigned long long)uused);
-        fail();
-    }
 }
 
 /* ---- C5.5 limits -------------------------------------------------------- */
@@ -161,8 +44,8 @@ static void check_space(csc_cache_t *cache, uint64_t limit, uint64_t used, uint6
 static void test_c5_5_limits_need_admin(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     assert_space(cache, UNL, 0, UNL, 0);
     assert_true(CSC_SPACE_UNLIMITED == UINT64_MAX);
 
@@ -198,17 +81,17 @@ static void test_c5_5_limits_need_admin(void **state)
 static void test_c5_5_manual_never_on_its_own(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     assert_int_equal(csc_cache_policy(cache), CSC_EVICT_MANUAL);
-    set_limits(cache, UNL, 10);
+    csc_test_set_limits(cache, UNL, 10);
     cache_file(cache, SH "\\a", 40);
     cache_file(cache, SH "\\b", 40);
     cache_file(cache, SH "\\d\\c", 20);
     assert_int_equal(csc_cache_dir(cache, SH "\\empty", NULL), CSC_S_OK);
     assert_cache_ok(cache);
-    pin1(cache, SH "\\a", USER, false);
-    unpin1(cache, SH "\\a", USER, false);
+    csc_test_pin1_ok(cache, SH "\\a", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\a", USER, false);
     assert_int_equal(csc_unpin(cache, (const char *[]){SH}, 1, 0, true, NULL, NULL),
                      CSC_E_INVALIDARG);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH}, 1, 0, NULL, NULL), CSC_S_OK);
@@ -233,21 +116,21 @@ static void test_c5_5_manual_never_on_its_own(void **state)
 static void test_c5_5_setting_starts_no_pass(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     cache_file(cache, SH "\\f1", 30);
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     cache_file(cache, SH "\\f2", 30);
-    advance_to(cache, 2);
+    csc_test_advance_to(cache, 2);
     cache_file(cache, SH "\\f3", 30);
     csc_test_dir(cache, SH "\\empty");
-    set_limits(cache, UNL, 40);
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
-    set_limits(cache, UNL, 35);
-    set_policy(cache, CSC_EVICT_EAGER);
-    set_limits(cache, 10, 35); /* a total limit below used: no pass either */
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
-    set_limits(cache, UNL, 35);
+    csc_test_set_limits(cache, UNL, 40);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_set_limits(cache, UNL, 35);
+    csc_test_set_policy(cache, CSC_EVICT_EAGER);
+    csc_test_set_limits(cache, 10, 35); /* a total limit below used: no pass either */
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_set_limits(cache, UNL, 35);
     assert_none_evicted(&log);
     assert_int_equal(csc_cache_item_count(cache), 6);
     assert_space(cache, UNL, 90, 35, 90);
@@ -259,7 +142,7 @@ static void test_c5_5_setting_starts_no_pass(void **state)
      * at once, then f1, f2 (90 -> 60 -> 30). */
     assert_evicted(&log, SH "\\empty=0", SH "\\f1=30", SH "\\f2=30");
     assert_space(cache, UNL, 30, 35, 30);
-    assert_true(cached(cache, SH "\\f3"));
+    assert_true(csc_test_cached(cache, SH "\\f3"));
     csc_cache_free(cache);
 }
 
@@ -272,25 +155,25 @@ static void test_c5_5_setting_starts_no_pass(void **state)
 static void test_c5_5_automatic_after_caching(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
-    set_limits(cache, UNL, 50);
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
+    csc_test_set_limits(cache, UNL, 50);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     cache_file(cache, SH "\\a", 20); /* t=0 */
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     cache_file(cache, SH "\\b", 20);
     assert_none_evicted(&log);
-    advance_to(cache, 2);
+    csc_test_advance_to(cache, 2);
     cache_file(cache, SH "\\c", 20); /* 60 > 50 */
     assert_evicted(&log, SH "\\a=20");
     assert_space(cache, UNL, 40, 50, 40);
-    advance_to(cache, 3);
+    csc_test_advance_to(cache, 3);
     cache_file(cache, SH "\\n\\d", 5); /* 45 */
     assert_none_evicted(&log);
 
     /* Caching again with a larger size: b (touched at 4) 20 -> 40, 65 > 50:
      * c (t=2) goes, 45. */
-    advance_to(cache, 4);
+    csc_test_advance_to(cache, 4);
     cache_file(cache, SH "\\b", 40);
     assert_evicted(&log, SH "\\c=20");
     assert_space(cache, UNL, 45, 50, 45);
@@ -299,10 +182,10 @@ static void test_c5_5_automatic_after_caching(void **state)
     assert_int_equal(csc_cache_dir(cache, SH "\\emptydir", NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_none_evicted(&log);
-    assert_true(cached(cache, SH "\\emptydir"));
+    assert_true(csc_test_cached(cache, SH "\\emptydir"));
 
     /* 55 > 50: the empty directory at once, then d (t=3) and its directory. */
-    advance_to(cache, 5);
+    csc_test_advance_to(cache, 5);
     cache_file(cache, SH "\\e", 10);
     assert_evicted(&log, SH "\\emptydir=0", SH "\\n\\d=5", SH "\\n=0");
     assert_space(cache, UNL, 50, 50, 50);
@@ -316,8 +199,8 @@ static void test_c5_5_automatic_after_caching(void **state)
      * no longer over the limit (then zero stays). */
     cache_file(cache, SH "\\f", 100);
     assert_evicted(&log, SH "\\b=40", SH "\\e=10", SH "\\f=100");
-    assert_false(cached(cache, SH "\\f"));
-    assert_true(cached(cache, SH "\\zero"));
+    assert_false(csc_test_cached(cache, SH "\\f"));
+    assert_true(csc_test_cached(cache, SH "\\zero"));
     assert_int_equal(csc_cache_item_count(cache), 3);
     assert_space(cache, UNL, 0, 50, 0);
     csc_cache_free(cache);
@@ -330,16 +213,16 @@ static void test_c5_5_automatic_after_caching(void **state)
 static void test_c5_5_automatic_after_each_method(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     char path[64];
     for (int i = 1; i <= 9; i++) {
-        advance_to(cache, (uint64_t)i);
+        csc_test_advance_to(cache, (uint64_t)i);
         snprintf(path, sizeof path, SH "\\f%d", i);
         cache_file(cache, path, 10);
     }
     cache_file(cache, SH "\\pinned", 1000);
-    pin1(cache, SH "\\pinned", USER, false);
+    csc_test_pin1_ok(cache, SH "\\pinned", USER, false);
     cache_file(cache, SH "\\dirty", 7);
     assert_int_equal(csc_item_modify(cache, csc_test_find(cache, SH "\\dirty"), 1), CSC_S_OK);
     cache_file(cache, SH "\\open", 3);
@@ -347,11 +230,11 @@ static void test_c5_5_automatic_after_each_method(void **state)
     assert_cache_ok(cache);
     /* dirty and open were cached at t=9, before any f's touch order matters:
      * they would be the LRU ties with f9 if they were evictable. */
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     assert_space(cache, UNL, 1100, UNL, 100);
 
     /* Pin, failing (not cached, C7.2). */
-    set_limits(cache, UNL, 95);
+    csc_test_set_limits(cache, UNL, 95);
     assert_none_evicted(&log);
     assert_int_equal(csc_pin(cache, (const char *[]){SH "\\nope"}, 1, USER, false, NULL, NULL),
                      CSC_E_FILE_NOT_FOUND);
@@ -359,17 +242,17 @@ static void test_c5_5_automatic_after_each_method(void **state)
     assert_evicted(&log, SH "\\f1=10");
 
     /* Pin, succeeding on a pinned file (no unpinned bytes change). */
-    set_limits(cache, UNL, 85);
-    pin1(cache, SH "\\pinned", USER, false);
+    csc_test_set_limits(cache, UNL, 85);
+    csc_test_pin1_ok(cache, SH "\\pinned", USER, false);
     assert_evicted(&log, SH "\\f2=10");
 
     /* Unpin, succeeding on an unpinned file. */
-    set_limits(cache, UNL, 75);
-    unpin1(cache, SH "\\f9", USER, false);
+    csc_test_set_limits(cache, UNL, 75);
+    csc_test_unpin1_ok(cache, SH "\\f9", USER, false);
     assert_evicted(&log, SH "\\f3=10");
 
     /* Unpin, rejected: unknown flag bit (C4.1). */
-    set_limits(cache, UNL, 65);
+    csc_test_set_limits(cache, UNL, 65);
     assert_int_equal(
         csc_unpin(cache, (const char *[]){SH "\\f9"}, 1, USER | 0x2u, false, NULL, NULL),
         CSC_E_INVALIDARG);
@@ -377,37 +260,37 @@ static void test_c5_5_automatic_after_each_method(void **state)
     assert_evicted(&log, SH "\\f4=10");
 
     /* Pin, rejected: no path. */
-    set_limits(cache, UNL, 55);
+    csc_test_set_limits(cache, UNL, 55);
     assert_int_equal(csc_pin(cache, (const char *[]){SH}, 0, USER, false, NULL, NULL),
                      CSC_E_INVALIDARG);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\f5=10");
 
     /* Synchronize of a clean file. */
-    set_limits(cache, UNL, 45);
+    csc_test_set_limits(cache, UNL, 45);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\f9"}, 1, 0, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\f6=10");
 
     /* Synchronize, rejected: unknown flag bit. */
-    set_limits(cache, UNL, 35);
+    csc_test_set_limits(cache, UNL, 35);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH}, 1, 0x4000u, NULL, NULL),
                      CSC_E_INVALIDARG);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\f7=10");
 
     /* DeleteItems, rejected: unknown flag bit. */
-    set_limits(cache, UNL, 25);
+    csc_test_set_limits(cache, UNL, 25);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH "\\f9"}, 1, 0x8u, NULL, NULL),
                      CSC_E_INVALIDARG);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\f8=10");
-    assert_true(cached(cache, SH "\\f9"));
+    assert_true(csc_test_cached(cache, SH "\\f9"));
 
     /* DeleteItems, rejected: Admin without an administrator caller. The
      * file left over limit is f9; dirty and open stay. */
-    set_limits(cache, UNL, 9);
+    csc_test_set_limits(cache, UNL, 9);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH "\\f9"}, 1, CSC_DELETE_ADMIN,
                                       NULL, NULL),
                      CSC_E_ACCESSDENIED);
@@ -418,7 +301,7 @@ static void test_c5_5_automatic_after_each_method(void **state)
     /* Nothing evictable is left: a successful DeleteItems (the dirty file,
      * DelModified) leaves unpinned used over the limit; the pass ends with
      * nothing to evict. */
-    set_limits(cache, UNL, 0);
+    csc_test_set_limits(cache, UNL, 0);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH "\\dirty"}, 1,
                                       CSC_DELETE_DEL_MODIFIED, NULL, NULL),
                      CSC_S_OK);
@@ -430,7 +313,7 @@ static void test_c5_5_automatic_after_each_method(void **state)
      * (whether closing alone starts a pass is not asked here). */
     assert_int_equal(csc_item_close(cache, csc_test_find(cache, SH "\\open")), CSC_S_OK);
     assert_cache_ok(cache);
-    pin1(cache, SH "\\pinned", USER, false);
+    csc_test_pin1_ok(cache, SH "\\pinned", USER, false);
     assert_evicted(&log, SH "\\open=3");
     assert_space(cache, UNL, 1000, 0, 0);
     assert_int_equal(csc_cache_item_count(cache), 3);
@@ -447,21 +330,21 @@ static void test_c5_5_automatic_after_each_method(void **state)
 static void test_c5_5_eager(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     csc_test_dir(cache, SH "\\keep");
-    pin1(cache, SH "\\keep", USER, true);
+    csc_test_pin1_ok(cache, SH "\\keep", USER, true);
     cache_file(cache, SH "\\old", 5); /* t=0, manual: stays */
-    set_policy(cache, CSC_EVICT_EAGER);
+    csc_test_set_policy(cache, CSC_EVICT_EAGER);
     assert_none_evicted(&log);
-    assert_true(cached(cache, SH "\\old"));
+    assert_true(csc_test_cached(cache, SH "\\old"));
 
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     assert_int_equal(csc_cache_file(cache, SH "\\new\\f", true, 10, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\old=5", SH "\\new\\f=10", SH "\\new=0");
-    assert_false(cached(cache, SH "\\new\\f"));
-    assert_false(cached(cache, SH "\\new"));
+    assert_false(csc_test_cached(cache, SH "\\new\\f"));
+    assert_false(csc_test_cached(cache, SH "\\new"));
     assert_int_equal(csc_cache_item_count(cache), 3);
 
     /* Pinned on arrival below the deep-pinned directory: stays. */
@@ -469,7 +352,7 @@ static void test_c5_5_eager(void **state)
     assert_int_equal(csc_cache_dir(cache, SH "\\keep\\sub", NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_none_evicted(&log);
-    assert_true(cached(cache, SH "\\keep\\g"));
+    assert_true(csc_test_cached(cache, SH "\\keep\\g"));
 
     /* A directory cached unpinned: gone at once. */
     assert_int_equal(csc_cache_dir(cache, SH "\\emptyd", NULL), CSC_S_OK);
@@ -477,14 +360,14 @@ static void test_c5_5_eager(void **state)
     assert_evicted(&log, SH "\\emptyd=0");
 
     /* Unpin: the unpinned file goes right after. */
-    unpin1(cache, SH "\\keep\\g", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\keep\\g", USER, false);
     assert_evicted(&log, SH "\\keep\\g=7");
 
     /* Dirty: unpin leaves it; Synchronize makes it evictable, and it goes. */
     cache_file(cache, SH "\\keep\\h", 4);
     assert_int_equal(csc_item_modify(cache, csc_test_find(cache, SH "\\keep\\h"), 2), CSC_S_OK);
     assert_cache_ok(cache);
-    unpin1(cache, SH "\\keep\\h", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\keep\\h", USER, false);
     assert_none_evicted(&log);
     assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\keep\\h"}, 1, 0, NULL, NULL),
                      CSC_S_OK);
@@ -495,15 +378,15 @@ static void test_c5_5_eager(void **state)
     cache_file(cache, SH "\\keep\\o", 1);
     assert_int_equal(csc_item_open(cache, csc_test_find(cache, SH "\\keep\\o")), CSC_S_OK);
     assert_cache_ok(cache);
-    unpin1(cache, SH "\\keep\\o", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\keep\\o", USER, false);
     assert_none_evicted(&log);
-    assert_true(cached(cache, SH "\\keep\\o"));
+    assert_true(csc_test_cached(cache, SH "\\keep\\o"));
 
     /* Made evictable under manual, then eager again: no pass until a call;
      * a rejected DeleteItems (unknown flags) is such a call. */
-    set_policy(cache, CSC_EVICT_MANUAL);
-    unpin1(cache, SH "\\keep\\sub", USER, false);
-    set_policy(cache, CSC_EVICT_EAGER);
+    csc_test_set_policy(cache, CSC_EVICT_MANUAL);
+    csc_test_unpin1_ok(cache, SH "\\keep\\sub", USER, false);
+    csc_test_set_policy(cache, CSC_EVICT_EAGER);
     assert_none_evicted(&log);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH}, 1, 0x10u, NULL, NULL),
                      CSC_E_INVALIDARG);
@@ -511,9 +394,9 @@ static void test_c5_5_eager(void **state)
     assert_evicted(&log, SH "\\keep\\sub=0");
 
     /* A failing Pin is a method call too. */
-    set_policy(cache, CSC_EVICT_MANUAL);
+    csc_test_set_policy(cache, CSC_EVICT_MANUAL);
     cache_file(cache, SH "\\x", 3);
-    set_policy(cache, CSC_EVICT_EAGER);
+    csc_test_set_policy(cache, CSC_EVICT_EAGER);
     assert_none_evicted(&log);
     assert_int_equal(csc_pin(cache, (const char *[]){SH "\\nope"}, 1, USER, true, NULL, NULL),
                      CSC_E_FILE_NOT_FOUND);
@@ -523,7 +406,7 @@ static void test_c5_5_eager(void **state)
     /* Closing and unpinning the rest: everything goes, up to the server. */
     assert_int_equal(csc_item_close(cache, csc_test_find(cache, SH "\\keep\\o")), CSC_S_OK);
     assert_cache_ok(cache);
-    unpin1(cache, SH "\\keep", USER, true);
+    csc_test_unpin1_ok(cache, SH "\\keep", USER, true);
     assert_evicted(&log, SH "\\keep\\o=1", SH "\\keep=0", SH "=0", SRV "=0");
     assert_int_equal(csc_cache_item_count(cache), 0);
     assert_space(cache, UNL, 0, UNL, 0);
@@ -536,11 +419,11 @@ static void test_c5_5_eager(void **state)
 static void test_c5_5_eager_out_pointer(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     csc_test_dir(cache, SH "\\keep");
-    pin1(cache, SH "\\keep", USER, true);
-    set_policy(cache, CSC_EVICT_EAGER);
+    csc_test_pin1_ok(cache, SH "\\keep", USER, true);
+    csc_test_set_policy(cache, CSC_EVICT_EAGER);
 
     csc_item_t *out = (csc_item_t *)&log; /* any non-NULL value */
     assert_int_equal(csc_cache_file(cache, SH "\\gone", true, 3, &out), CSC_S_OK);
@@ -571,13 +454,13 @@ static void test_c5_5_eager_out_pointer(void **state)
 static void test_c5_5_counters_past_2_64(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     const uint64_t max = UINT64_MAX;
     cache_file(cache, SH "\\a", 1000);
     cache_file(cache, SH "\\huge", max);
     assert_space(cache, UNL, max, UNL, max); /* 2^64 + 999: saturated */
-    pin1(cache, SH "\\a", USER, false);
+    csc_test_pin1_ok(cache, SH "\\a", USER, false);
     assert_space(cache, UNL, max, UNL, max);
     uint64_t freed = 0;
     size_t count = 0;
@@ -589,15 +472,15 @@ static void test_c5_5_counters_past_2_64(void **state)
     assert_space(cache, UNL, 1000, UNL, 0); /* exact again, not wrapped */
 
     /* A limit just below 2^64 - 1: 1000 used + (limit) added exceeds it. */
-    set_limits(cache, max - 1, UNL);
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_set_limits(cache, max - 1, UNL);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     assert_int_equal(csc_cache_file(cache, SH "\\b", true, max - 1, NULL), CSC_E_DISK_FULL);
     assert_cache_ok(cache);
     assert_none_evicted(&log);
-    assert_false(cached(cache, SH "\\b"));
+    assert_false(csc_test_cached(cache, SH "\\b"));
     assert_space(cache, max - 1, 1000, UNL, 0);
     /* Unpinned, a can go: room is made and the file fits exactly. */
-    unpin1(cache, SH "\\a", USER, false);
+    csc_test_unpin1_ok(cache, SH "\\a", USER, false);
     cache_file(cache, SH "\\b", max - 1);
     assert_evicted(&log, SH "\\a=1000");
     assert_space(cache, max - 1, max - 1, UNL, max - 1);
@@ -612,26 +495,26 @@ static void test_c5_5_counters_past_2_64(void **state)
 static void test_c5_7_automatic_makes_room(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
-    set_limits(cache, 100, UNL);
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
+    csc_test_set_limits(cache, 100, UNL);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     cache_file(cache, SH "\\a", 30); /* t=0 */
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     cache_file(cache, SH "\\b", 30);
-    advance_to(cache, 2);
+    csc_test_advance_to(cache, 2);
     cache_file(cache, SH "\\c", 30);
     assert_none_evicted(&log);
     assert_space(cache, 100, 90, UNL, 90);
 
-    advance_to(cache, 3);
+    csc_test_advance_to(cache, 3);
     cache_file(cache, SH "\\d", 30); /* 120 > 100: 20 to free */
     assert_evicted(&log, SH "\\a=30");
     assert_int_equal(size_of(cache, SH "\\d"), 30);
     assert_space(cache, 100, 90, UNL, 90);
 
     /* b is the LRU file (t=1) but it is the one growing: c goes. */
-    advance_to(cache, 4);
+    csc_test_advance_to(cache, 4);
     cache_file(cache, SH "\\b", 60);
     assert_evicted(&log, SH "\\c=30");
     assert_int_equal(size_of(cache, SH "\\b"), 60);
@@ -652,31 +535,31 @@ static void test_c5_7_automatic_makes_room(void **state)
 static void test_c5_7_never_the_ancestors(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
-    set_limits(cache, 100, UNL);
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
+    csc_test_set_limits(cache, 100, UNL);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     csc_test_dir(cache, SH "\\e1\\e2");
     csc_test_dir(cache, SH "\\zz");
     cache_file(cache, SH "\\x", 50); /* t=0 */
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     cache_file(cache, SH "\\y", 50);
     assert_none_evicted(&log);
 
-    advance_to(cache, 2);
+    csc_test_advance_to(cache, 2);
     cache_file(cache, SH "\\e1\\e2\\e3\\n", 40);
     assert_evicted(&log, SH "\\zz=0", SH "\\x=50");
-    assert_true(cached(cache, SH "\\e1\\e2"));
-    assert_true(cached(cache, SH "\\e1\\e2\\e3\\n"));
-    assert_true(cached(cache, SH "\\y"));
+    assert_true(csc_test_cached(cache, SH "\\e1\\e2"));
+    assert_true(csc_test_cached(cache, SH "\\e1\\e2\\e3\\n"));
+    assert_true(csc_test_cached(cache, SH "\\y"));
     assert_space(cache, 100, 90, UNL, 90);
 
     /* Directly in the empty directory, in another server. */
     csc_test_dir(cache, "\\\\t\\sh\\empty");
-    advance_to(cache, 3);
+    csc_test_advance_to(cache, 3);
     cache_file(cache, "\\\\t\\sh\\empty\\m", 20); /* 110: y (t=1) goes */
     assert_evicted(&log, SH "\\y=50");
-    assert_true(cached(cache, "\\\\t\\sh\\empty\\m"));
+    assert_true(csc_test_cached(cache, "\\\\t\\sh\\empty\\m"));
     assert_space(cache, 100, 60, UNL, 60);
     csc_cache_free(cache);
 }
@@ -688,21 +571,21 @@ static void test_c5_7_never_the_ancestors(void **state)
 static void test_c5_7_cannot_make_room(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
-    set_limits(cache, 100, UNL);
-    set_policy(cache, CSC_EVICT_AUTOMATIC);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
+    csc_test_set_limits(cache, 100, UNL);
+    csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     csc_test_dir(cache, SH "\\pin");
-    pin1(cache, SH "\\pin", USER, true);
+    csc_test_pin1_ok(cache, SH "\\pin", USER, true);
     cache_file(cache, SH "\\pin\\p", 60); /* pinned on arrival */
     cache_file(cache, SH "\\a", 20);      /* t=0 */
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     cache_file(cache, SH "\\b", 10);
     csc_test_dir(cache, SH "\\empty");
     assert_none_evicted(&log);
     assert_int_equal(csc_cache_item_count(cache), 7);
     assert_space(cache, 100, 90, UNL, 30);
-    advance_to(cache, 5);
+    csc_test_advance_to(cache, 5);
 
     /* 90 + 41: 31 to free, 30 evictable. */
     csc_item_t *out = (csc_item_t *)&out;
@@ -710,7 +593,7 @@ static void test_c5_7_cannot_make_room(void **state)
     assert_null(out);
     assert_cache_ok(cache);
     assert_none_evicted(&log);
-    assert_false(cached(cache, SH "\\new"));
+    assert_false(csc_test_cached(cache, SH "\\new"));
     assert_int_equal(csc_cache_item_count(cache), 7);
     assert_space(cache, 100, 90, UNL, 30);
 
@@ -741,15 +624,15 @@ static void test_c5_7_cannot_make_room(void **state)
 static void test_c5_7_manual_fails(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
-    set_limits(cache, 100, UNL);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
+    csc_test_set_limits(cache, 100, UNL);
     cache_file(cache, SH "\\a", 50);
     cache_file(cache, SH "\\b", 40);
     assert_int_equal(csc_cache_file(cache, SH "\\d\\c", true, 20, NULL), CSC_E_DISK_FULL);
     assert_cache_ok(cache);
     assert_none_evicted(&log);
-    assert_false(cached(cache, SH "\\d"));
+    assert_false(csc_test_cached(cache, SH "\\d"));
     assert_int_equal(csc_cache_item_count(cache), 4);
     assert_space(cache, 100, 90, UNL, 90);
     assert_int_equal(csc_cache_file(cache, SH "\\a", true, 61, NULL), CSC_E_DISK_FULL);
@@ -772,11 +655,11 @@ static void test_c5_7_manual_fails(void **state)
 static void test_c5_7_no_bytes_never_fails(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     cache_file(cache, SH "\\a", 50);
     cache_file(cache, SH "\\b", 40);
-    set_limits(cache, 10, UNL); /* below used: no pass, nothing fails yet */
+    csc_test_set_limits(cache, 10, UNL); /* below used: no pass, nothing fails yet */
     assert_space(cache, 10, 90, UNL, 90);
 
     for (int round = 0; round < 2; round++) {
@@ -796,13 +679,13 @@ static void test_c5_7_no_bytes_never_fails(void **state)
         assert_int_equal(csc_cache_dir(cache, p, NULL), CSC_S_OK);
         assert_cache_ok(cache);
         assert_none_evicted(&log);
-        set_policy(cache, CSC_EVICT_AUTOMATIC);
+        csc_test_set_policy(cache, CSC_EVICT_AUTOMATIC);
     }
     assert_space(cache, 10, 70, UNL, 70);
     assert_int_equal(csc_cache_item_count(cache), 12);
 
     /* One byte more, under manual: fails. */
-    set_policy(cache, CSC_EVICT_MANUAL);
+    csc_test_set_policy(cache, CSC_EVICT_MANUAL);
     assert_int_equal(csc_cache_file(cache, SH "\\a", true, 51, NULL), CSC_E_DISK_FULL);
     assert_int_equal(csc_cache_file(cache, SH "\\one", true, 1, NULL), CSC_E_DISK_FULL);
     assert_cache_ok(cache);
@@ -818,23 +701,23 @@ static void test_c5_7_no_bytes_never_fails(void **state)
 static void test_c5_7_eager(void **state)
 {
     (void)state;
-    evict_log_t log;
-    csc_cache_t *cache = new_cache(&log);
+    csc_test_evict_log_t log;
+    csc_cache_t *cache = csc_test_evict_cache_new(&log);
     csc_test_dir(cache, SH "\\keep");
-    pin1(cache, SH "\\keep", USER, true);
+    csc_test_pin1_ok(cache, SH "\\keep", USER, true);
     cache_file(cache, SH "\\keep\\p", 30);
     cache_file(cache, SH "\\a", 30); /* t=0 */
-    advance_to(cache, 1);
+    csc_test_advance_to(cache, 1);
     cache_file(cache, SH "\\b", 30);
-    set_limits(cache, 100, UNL);
-    set_policy(cache, CSC_EVICT_EAGER);
+    csc_test_set_limits(cache, 100, UNL);
+    csc_test_set_policy(cache, CSC_EVICT_EAGER);
     assert_none_evicted(&log);
     assert_space(cache, 100, 90, UNL, 60);
 
-    advance_to(cache, 2);
+    csc_test_advance_to(cache, 2);
     cache_file(cache, SH "\\keep\\n", 20);
     assert_evicted(&log, SH "\\a=30", SH "\\b=30");
-    assert_true(cached(cache, SH "\\keep\\n"));
+    assert_true(csc_test_cached(cache, SH "\\keep\\n"));
     assert_space(cache, 100, 50, UNL, 0);
 
     size_t before = csc_cache_item_count(cache);

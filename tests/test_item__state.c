@@ -16,23 +16,6 @@
 static const uint32_t all_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
                                         CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
 
-/* Pin or unpin one path without progress. */
-static csc_hresult pin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    const char *paths[] = {path};
-    csc_hresult hr = csc_pin(cache, paths, 1, flags, deep, NULL, NULL);
-    assert_cache_ok(cache);
-    return hr;
-}
-
-static csc_hresult unpin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    const char *paths[] = {path};
-    csc_hresult hr = csc_unpin(cache, paths, 1, flags, deep, NULL, NULL);
-    assert_cache_ok(cache);
-    return hr;
-}
-
 /* Asserts the WMI value of each of the four sources. */
 static void assert_wmi(const csc_item_t *item, csc_pin_wmi_t user, csc_pin_wmi_t policy,
                        csc_pin_wmi_t computer, csc_pin_wmi_t redirect)
@@ -100,17 +83,17 @@ static void test_each_pin_source_through_its_flag(void **state)
         assert_pin_state(f, 0, 0);
         assert_wmi(f, 0, 0, 0, 0);
 
-        assert_int_equal(pin1(cache, "\\\\srv\\share\\f.txt", s, false), CSC_S_OK);
+        assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\f.txt", s, false, NULL), CSC_S_OK);
         assert_pin_state(f, s, 0);
         assert_int_equal(csc_item_pin_wmi(f, s), CSC_PIN_WMI_PINNED);
 
-        assert_int_equal(pin1(cache, "\\\\srv\\share\\d", s, true), CSC_S_OK);
+        assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\d", s, true, NULL), CSC_S_OK);
         assert_pin_state(d, s, s);
         assert_int_equal(csc_item_pin_wmi(d, s), CSC_PIN_WMI_PINNED_INHERIT);
         assert_pin_state(g, s, 0);
         assert_int_equal(csc_item_pin_wmi(g, s), CSC_PIN_WMI_PINNED);
 
-        assert_int_equal(pin1(cache, "\\\\srv\\other", s, false), CSC_S_OK);
+        assert_int_equal(csc_test_pin1(cache, "\\\\srv\\other", s, false, NULL), CSC_S_OK);
         assert_pin_state(other, s, 0);
         /* The share itself was never pinned. */
         assert_pin_state(share, 0, 0);
@@ -127,8 +110,8 @@ static void test_several_sources_side_by_side(void **state)
     csc_item_t *d = csc_test_dir(cache, "\\\\srv\\share\\d");
     csc_item_t *f = csc_test_file(cache, "\\\\srv\\share\\d\\f", 1);
 
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\d",
-                          CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_FOR_REDIR, true),
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\d",
+                                   CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_FOR_REDIR, true, NULL),
                      CSC_S_OK);
     assert_pin_state(d, 0x120, 0x120);
     assert_wmi(d, 2, 0, 0, 2);
@@ -136,18 +119,21 @@ static void test_several_sources_side_by_side(void **state)
     assert_wmi(f, 1, 0, 0, 1);
 
     /* A shallow pin of another source adds it without its inherit bit. */
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_ALL, false), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_ALL, false, NULL),
+                     CSC_S_OK);
     assert_pin_state(d, 0x1A0, 0x120);
     assert_wmi(d, 2, 0, 1, 2);
     assert_pin_state(f, 0x120, 0);
 
     /* Unpinning ForUser clears its pin and inherit bit only. */
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true, NULL),
+                     CSC_S_OK);
     assert_pin_state(d, 0x180, 0x100);
     assert_wmi(d, 0, 0, 1, 2);
     assert_pin_state(f, 0x100, 0);
 
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\d\\f", CSC_PIN_SOURCES_ALL, false), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\d\\f", CSC_PIN_SOURCES_ALL, false, NULL),
+                     CSC_S_OK);
     assert_pin_state(f, 0x1E0, 0);
     assert_wmi(f, 1, 1, 1, 1);
     csc_cache_free(cache);
@@ -165,12 +151,12 @@ static void test_server_carries_no_pin_state(void **state)
     csc_item_t *share = csc_item_parent(f);
     csc_item_t *server = csc_item_parent(share);
 
-    assert_int_equal(pin1(cache, "\\\\srv", CSC_PIN_SOURCES_ALL, false), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv", CSC_PIN_SOURCES_ALL, false, NULL), CSC_S_OK);
     assert_pin_state(server, 0, 0);
     assert_false(csc_item_is_partly_pinned(server));
     assert_pin_state(share, 0, 0);
 
-    assert_int_equal(pin1(cache, "\\\\srv", CSC_PIN_SOURCES_ALL, true), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv", CSC_PIN_SOURCES_ALL, true, NULL), CSC_S_OK);
     assert_pin_state(server, 0, 0);
     assert_wmi(server, 0, 0, 0, 0);
     assert_false(csc_item_is_pinned(server));
@@ -192,7 +178,8 @@ static void test_pin_state_is_machine_wide(void **state)
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *f = csc_test_file(cache, "\\\\srv\\share\\f", 1);
     assert_int_equal(csc_cache_set_caller(cache, "alice", false), CSC_S_OK);
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\f", CSC_PIN_FLAG_FOR_USER, false), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\f", CSC_PIN_FLAG_FOR_USER, false, NULL),
+                     CSC_S_OK);
     assert_int_equal(csc_cache_set_caller(cache, "bob", true), CSC_S_OK);
     assert_true(csc_item_is_pinned(f));
     assert_int_equal(csc_item_pin_wmi(f, CSC_PIN_SOURCE_USER), CSC_PIN_WMI_PINNED);
@@ -226,8 +213,9 @@ static void test_partly_pinned_follows_pins_and_unpins(void **state)
     }
 
     /* Pin f: every ancestor up to the server is partly pinned. */
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\a\\b\\f", CSC_PIN_FLAG_FOR_USER, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_pin1(cache, "\\\\srv\\share\\a\\b\\f", CSC_PIN_FLAG_FOR_USER, false, NULL),
+        CSC_S_OK);
     assert_true(csc_item_is_pinned(f));
     assert_false(csc_item_is_partly_pinned(f)); /* a file never is */
     assert_true(csc_item_is_partly_pinned(b));
@@ -240,18 +228,21 @@ static void test_partly_pinned_follows_pins_and_unpins(void **state)
     assert_false(csc_item_is_partly_pinned(csc_item_parent(other)));
 
     /* Pin a itself (shallow): a is pinned, so not partly pinned; b still is. */
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\a", CSC_PIN_FLAG_FOR_ALL, false), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\a", CSC_PIN_FLAG_FOR_ALL, false, NULL),
+                     CSC_S_OK);
     assert_true(csc_item_is_pinned(a));
     assert_false(csc_item_is_partly_pinned(a));
     assert_true(csc_item_is_partly_pinned(b));
     assert_true(csc_item_is_partly_pinned(share));
 
     /* Pin g too; then unpin f: share and server stay partly pinned (a, g). */
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\c\\g", CSC_PIN_FLAG_FOR_REDIR, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_pin1(cache, "\\\\srv\\share\\c\\g", CSC_PIN_FLAG_FOR_REDIR, false, NULL),
+        CSC_S_OK);
     assert_true(csc_item_is_partly_pinned(c));
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\a\\b\\f", CSC_PIN_FLAG_FOR_USER, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_unpin1(cache, "\\\\srv\\share\\a\\b\\f", CSC_PIN_FLAG_FOR_USER, false, NULL),
+        CSC_S_OK);
     assert_false(csc_item_is_pinned(f));
     assert_false(csc_item_is_partly_pinned(b));
     assert_false(csc_item_is_partly_pinned(a)); /* pinned itself */
@@ -259,32 +250,37 @@ static void test_partly_pinned_follows_pins_and_unpins(void **state)
     assert_true(csc_item_is_partly_pinned(server));
 
     /* Unpin a: only g is left pinned. */
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\a", CSC_PIN_FLAG_FOR_ALL, false), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, "\\\\srv\\share\\a", CSC_PIN_FLAG_FOR_ALL, false, NULL),
+                     CSC_S_OK);
     assert_false(csc_item_is_pinned(a));
     assert_false(csc_item_is_partly_pinned(a));
     assert_true(csc_item_is_partly_pinned(share));
 
     /* Unpinning with the wrong source changes nothing. */
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\c\\g", CSC_PIN_FLAG_FOR_USER, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_unpin1(cache, "\\\\srv\\share\\c\\g", CSC_PIN_FLAG_FOR_USER, false, NULL),
+        CSC_S_OK);
     assert_true(csc_item_is_pinned(g));
     assert_true(csc_item_is_partly_pinned(server));
 
     /* Unpin g: nothing is pinned or partly pinned any more. */
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\c\\g", CSC_PIN_FLAG_FOR_REDIR, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_unpin1(cache, "\\\\srv\\share\\c\\g", CSC_PIN_FLAG_FOR_REDIR, false, NULL),
+        CSC_S_OK);
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         assert_false(csc_item_is_pinned(items[i]));
         assert_false(csc_item_is_partly_pinned(items[i]));
     }
 
     /* A pinned share: its server is partly pinned, the share is not. */
-    assert_int_equal(pin1(cache, "\\\\srv\\share", CSC_PIN_FLAG_FOR_USER, false), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share", CSC_PIN_FLAG_FOR_USER, false, NULL),
+                     CSC_S_OK);
     assert_false(csc_item_is_partly_pinned(share));
     assert_true(csc_item_is_partly_pinned(server));
     /* A pinned empty container is pinned, not partly pinned. */
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\empty", CSC_PIN_FLAG_FOR_USER, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_pin1(cache, "\\\\srv\\share\\empty", CSC_PIN_FLAG_FOR_USER, false, NULL),
+        CSC_S_OK);
     assert_true(csc_item_is_pinned(empty));
     assert_false(csc_item_is_partly_pinned(empty));
     csc_cache_free(cache);
@@ -298,7 +294,8 @@ static void test_partly_pinned_after_inherited_arrival(void **state)
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *d = csc_test_dir(cache, "\\\\srv\\share\\d");
     csc_item_t *share = csc_item_parent(d);
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true, NULL),
+                     CSC_S_OK);
     assert_true(csc_item_is_partly_pinned(share));
     csc_item_t *f = csc_test_file(cache, "\\\\srv\\share\\d\\x\\f", 1);
     csc_item_t *x = csc_item_parent(f);
@@ -307,7 +304,8 @@ static void test_partly_pinned_after_inherited_arrival(void **state)
     assert_false(csc_item_is_partly_pinned(x));
     assert_false(csc_item_is_partly_pinned(d));
     /* Unpin d alone: d is now partly pinned through x and f. */
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, false), CSC_S_OK);
+    assert_int_equal(
+        csc_test_unpin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, false, NULL), CSC_S_OK);
     assert_false(csc_item_is_pinned(d));
     assert_true(csc_item_is_partly_pinned(d));
     assert_true(csc_item_is_partly_pinned(share));
@@ -490,12 +488,14 @@ static void test_pin_touches_unpin_does_not(void **state)
     csc_item_t *f = csc_test_file(cache, "\\\\srv\\share\\d\\f", 1);
     csc_item_t *d = csc_item_parent(f);
     assert_int_equal(csc_cache_advance_clock(cache, 11), CSC_S_OK);
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true, NULL),
+                     CSC_S_OK);
     assert_int_equal(csc_item_last_use(d), 11);
     assert_int_equal(csc_item_last_use(f), 11);
     assert_int_equal(csc_item_last_use(csc_item_parent(d)), 0); /* not pinned */
     assert_int_equal(csc_cache_advance_clock(cache, 1), CSC_S_OK);
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, "\\\\srv\\share\\d", CSC_PIN_FLAG_FOR_USER, true, NULL),
+                     CSC_S_OK);
     assert_int_equal(csc_item_last_use(d), 11);
     assert_int_equal(csc_item_last_use(f), 11);
     assert_int_equal(csc_item_mark_synchronized(cache, d), CSC_S_OK);
@@ -520,8 +520,9 @@ static void test_evictable_file_every_combination(void **state)
         csc_item_t *f = csc_test_file(cache, "\\\\srv\\share\\f", 10);
         assert_true(csc_item_is_evictable(f));
         if (pinned)
-            assert_int_equal(pin1(cache, "\\\\srv\\share\\f", CSC_PIN_FLAG_FOR_ALL, false),
-                             CSC_S_OK);
+            assert_int_equal(
+                csc_test_pin1(cache, "\\\\srv\\share\\f", CSC_PIN_FLAG_FOR_ALL, false, NULL),
+                CSC_S_OK);
         if (dirty) {
             assert_int_equal(csc_item_modify(cache, f, 3), CSC_S_OK);
             assert_cache_ok(cache);
@@ -537,8 +538,9 @@ static void test_evictable_file_every_combination(void **state)
         }
         /* Undo each condition in turn; evictable once all are gone. */
         if (pinned) {
-            assert_int_equal(unpin1(cache, "\\\\srv\\share\\f", CSC_PIN_FLAG_FOR_ALL, false),
-                             CSC_S_OK);
+            assert_int_equal(
+                csc_test_unpin1(cache, "\\\\srv\\share\\f", CSC_PIN_FLAG_FOR_ALL, false, NULL),
+                CSC_S_OK);
             assert_int_equal(csc_item_is_evictable(f), !dirty && !open);
         }
         if (dirty) {
@@ -584,20 +586,24 @@ static void test_evictable_containers(void **state)
     assert_int_equal(csc_item_mark_synchronized(cache, f), CSC_S_OK);
 
     /* Pinned empty containers are not evictable; unpinned, they are again. */
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\empty", CSC_PIN_FLAG_FOR_USER, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_pin1(cache, "\\\\srv\\share\\empty", CSC_PIN_FLAG_FOR_USER, false, NULL),
+        CSC_S_OK);
     assert_false(csc_item_is_evictable(empty_dir));
-    assert_int_equal(pin1(cache, "\\\\srv\\bare", CSC_PIN_FLAG_FOR_USER_POLICY, true), CSC_S_OK);
+    assert_int_equal(
+        csc_test_pin1(cache, "\\\\srv\\bare", CSC_PIN_FLAG_FOR_USER_POLICY, true, NULL), CSC_S_OK);
     assert_false(csc_item_is_evictable(empty_share));
-    assert_int_equal(unpin1(cache, "\\\\srv\\share\\empty", CSC_PIN_FLAG_FOR_USER, false),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_unpin1(cache, "\\\\srv\\share\\empty", CSC_PIN_FLAG_FOR_USER, false, NULL),
+        CSC_S_OK);
     assert_true(csc_item_is_evictable(empty_dir));
-    assert_int_equal(unpin1(cache, "\\\\srv\\bare", CSC_PIN_FLAG_FOR_USER_POLICY, true),
-                     CSC_S_OK);
+    assert_int_equal(
+        csc_test_unpin1(cache, "\\\\srv\\bare", CSC_PIN_FLAG_FOR_USER_POLICY, true, NULL),
+        CSC_S_OK);
     assert_true(csc_item_is_evictable(empty_share));
 
     /* A server "pinned" (it carries no pin state) stays evictable when empty. */
-    assert_int_equal(pin1(cache, "\\\\lonely", CSC_PIN_SOURCES_ALL, true), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, "\\\\lonely", CSC_PIN_SOURCES_ALL, true, NULL), CSC_S_OK);
     assert_true(csc_item_is_evictable(empty_server));
 
     /* Two handles need two closes. */
@@ -844,6 +850,33 @@ static void test_set_access_rejects_bad_names_keeps_old_list(void **state)
     csc_cache_free(cache);
 }
 
+/* A bad name is refused as E_INVALIDARG before anything is allocated: the
+ * answer does not depend on memory (with every allocation failing, a bad
+ * name still gives E_INVALIDARG, a good one E_OUTOFMEMORY). */
+static void test_bad_names_refused_before_allocating(void **state)
+{
+    (void)state;
+    csc_test_alloc_t al = {0};
+    csc_cache_t *cache = csc_test_cache_new_alloc(&al);
+    csc_item_t *f = csc_test_file(cache, "\\\\srv\\share\\f", 1);
+    al.count = 0;
+    al.fail_at = 1; /* the next allocation fails */
+    const char *bad_utf8[] = {"bob", "x\xC0\xAFy"}; /* an overlong '/' */
+    assert_int_equal(csc_item_set_access(cache, f, bad_utf8, 2), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_set_caller(cache, "\xED\xA0\x80", false), CSC_E_INVALIDARG);
+    assert_false(al.failed); /* nothing was even tried */
+    const char *good[] = {"bob"};
+    assert_int_equal(csc_item_set_access(cache, f, good, 1), CSC_E_OUTOFMEMORY);
+    assert_true(al.failed);
+    al.fail_at = 0;
+    assert_cache_ok(cache);
+    assert_false(csc_item_access(f, NULL));
+    bool admin = true;
+    assert_string_equal(csc_cache_caller(cache, &admin), "user");
+    assert_false(admin);
+    csc_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -867,6 +900,7 @@ int main(void)
         cmocka_unit_test(test_access_user_names_case_insensitive),
         cmocka_unit_test(test_set_caller_rejects_empty_name),
         cmocka_unit_test(test_set_access_rejects_bad_names_keeps_old_list),
+        cmocka_unit_test(test_bad_names_refused_before_allocating),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,19 +10,9 @@
  * the inherit bits of the chosen sources only.
  */
 #include "support.h"
+#include "events.h"
 
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_BAD "The filename, directory name, or volume label syntax is incorrect."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_BAD(p) "3:0x8007007B:" T_BAD ":" p
-#define ITEM_OK(p) IB(p), R_OK(p)
 
 #define SRV "\\\\srv"
 #define SH "\\\\srv\\share"
@@ -31,38 +21,11 @@
 #define ALL CSC_PIN_FLAG_FOR_ALL
 #define REDIR CSC_PIN_FLAG_FOR_REDIR
 
-static csc_hresult pin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep,
-                        csc_test_recorder_t *rec)
-{
-    const char *p[] = {path};
-    csc_hresult hr = csc_pin(cache, p, 1, flags, deep, rec != NULL ? &rec->sink : NULL, NULL);
-    assert_cache_ok(cache);
-    return hr;
-}
-
-static csc_hresult unpin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    const char *p[] = {path};
-    csc_hresult hr = csc_unpin(cache, p, 1, flags, deep, NULL, NULL);
-    assert_cache_ok(cache);
-    return hr;
-}
-
-static uint32_t pins_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_pins(csc_test_find(cache, path));
-}
-
-static uint32_t inherit_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_inherit(csc_test_find(cache, path));
-}
-
 /* Asserts pins and inherit bits of a path. */
-#define assert_state(cache, path, p, i)                 \
-    do {                                                \
-        assert_int_equal(pins_of((cache), (path)), (p)); \
-        assert_int_equal(inherit_of((cache), (path)), (i)); \
+#define assert_state(cache, path, p, i)                              \
+    do {                                                             \
+        assert_int_equal(csc_test_pins_of((cache), (path)), (p));    \
+        assert_int_equal(csc_test_inherit_of((cache), (path)), (i)); \
     } while (0)
 
 /*   \\srv\share\dir\sub\f.txt, \\srv\share\dir\g.txt, \\srv\share\h.txt,
@@ -85,7 +48,7 @@ static void test_c3_3_deep_pin_sets_sources_and_inherit(void **state)
     csc_cache_t *cache = tree_cache();
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(pin1(cache, SH, USER | ALL, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER | ALL, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\dir"), ITEM_OK(SH "\\dir\\g.txt"),
                   ITEM_OK(SH "\\dir\\sub"), ITEM_OK(SH "\\dir\\sub\\f.txt"),
                   ITEM_OK(SH "\\empty"), ITEM_OK(SH "\\h.txt"), EV_END_OK);
@@ -101,7 +64,7 @@ static void test_c3_3_deep_pin_sets_sources_and_inherit(void **state)
     assert_true(csc_item_is_partly_pinned(csc_test_find(cache, SRV)));
 
     /* A second deep pin of another source adds to both. */
-    assert_int_equal(pin1(cache, SH "\\dir", REDIR, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", REDIR, true, NULL), CSC_S_OK);
     assert_state(cache, SH "\\dir", USER | ALL | REDIR, USER | ALL | REDIR);
     assert_state(cache, SH "\\dir\\sub\\f.txt", USER | ALL | REDIR, 0);
     assert_state(cache, SH, USER | ALL, USER | ALL);
@@ -117,7 +80,7 @@ static void test_c3_3_deep_pin_of_server(void **state)
     csc_test_dir(cache, SRV "\\other");
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(pin1(cache, SRV, POLICY, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SRV, POLICY, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SRV), ITEM_OK(SRV "\\other"), ITEM_OK(SH),
                   ITEM_OK(SH "\\dir"), ITEM_OK(SH "\\dir\\g.txt"), ITEM_OK(SH "\\dir\\sub"),
                   ITEM_OK(SH "\\dir\\sub\\f.txt"), ITEM_OK(SH "\\empty"), ITEM_OK(SH "\\h.txt"),
@@ -139,7 +102,7 @@ static void test_c3_3_deep_pin_of_server(void **state)
     assert_state(cache, SRV "\\late\\x.txt", 0, 0);
     assert_state(cache, SRV "\\late2", 0, 0);
     /* A shallow server pin: S_OK, nothing. */
-    assert_int_equal(pin1(cache, SRV, USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SRV, USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SRV), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_state(cache, SRV, 0, 0);
@@ -154,7 +117,7 @@ static void test_c3_3_new_items_inherit_on_arrival(void **state)
 {
     (void)state;
     csc_cache_t *cache = tree_cache();
-    assert_int_equal(pin1(cache, SH "\\dir", USER | REDIR, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", USER | REDIR, true, NULL), CSC_S_OK);
 
     csc_item_t *n = csc_test_file(cache, SH "\\dir\\new.txt", 1);
     assert_int_equal(csc_item_pins(n), USER | REDIR);
@@ -190,9 +153,9 @@ static void test_c3_3_only_immediate_parent_counts(void **state)
 {
     (void)state;
     csc_cache_t *cache = tree_cache();
-    assert_int_equal(pin1(cache, SH, USER | ALL, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER | ALL, true, NULL), CSC_S_OK);
     /* dir: clear its bits (deep unpin of dir clears dir's inherit). */
-    assert_int_equal(unpin1(cache, SH "\\dir", USER | ALL, true), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\dir", USER | ALL, true, NULL), CSC_S_OK);
     assert_state(cache, SH "\\dir", 0, 0);
     assert_state(cache, SH, USER | ALL, USER | ALL);
 
@@ -204,12 +167,12 @@ static void test_c3_3_only_immediate_parent_counts(void **state)
 
     /* The deep unpin of dir cleared sub too. Give sub ALL only, deep: a new
      * file in sub gets ALL, not the USER|ALL the share inherits. */
-    assert_int_equal(pin1(cache, SH "\\dir\\sub", ALL, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir\\sub", ALL, true, NULL), CSC_S_OK);
     csc_test_file(cache, SH "\\dir\\sub\\n.txt", 1);
     assert_state(cache, SH "\\dir\\sub\\n.txt", ALL, 0);
 
     /* A parent pinned shallow (no inherit) passes nothing on. */
-    assert_int_equal(pin1(cache, SH "\\dir\\e", REDIR, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir\\e", REDIR, false, NULL), CSC_S_OK);
     assert_state(cache, SH "\\dir\\e", REDIR, 0);
     csc_test_file(cache, SH "\\dir\\e\\q.txt", 1);
     assert_state(cache, SH "\\dir\\e\\q.txt", 0, 0);
@@ -228,7 +191,7 @@ static void test_c3_4_shallow_pin_container_alone(void **state)
     csc_cache_t *cache = tree_cache();
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(pin1(cache, SH "\\dir", USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\dir"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_state(cache, SH "\\dir", USER, 0);
@@ -241,15 +204,15 @@ static void test_c3_4_shallow_pin_container_alone(void **state)
     assert_state(cache, SH "\\dir\\later.txt", 0, 0);
 
     /* Clears none: deep ALL, then shallow ALL|USER keeps inherit ALL only. */
-    assert_int_equal(pin1(cache, SH, ALL, true, NULL), CSC_S_OK);
-    assert_int_equal(pin1(cache, SH, ALL | USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, ALL, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, ALL | USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_state(cache, SH, ALL | USER, ALL);
     assert_state(cache, SH "\\h.txt", ALL, 0);
 
     /* Shallow pin of a file: the file. */
-    assert_int_equal(pin1(cache, SH "\\h.txt", POLICY, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\h.txt", POLICY, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\h.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_state(cache, SH "\\h.txt", ALL | POLICY, 0);
@@ -266,14 +229,14 @@ static void test_c7_2_pin_uncached_path(void **state)
     size_t count = csc_cache_item_count(cache);
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(pin1(cache, "//srv/share/dir/nothere.txt", USER, true, &rec),
+    assert_int_equal(csc_test_pin1(cache, "//srv/share/dir/nothere.txt", USER, true, &rec),
                      CSC_E_FILE_NOT_FOUND);
     assert_events(&rec, EV_BEGIN, IB("//srv/share/dir/nothere.txt"),
                   R_NF("//srv/share/dir/nothere.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_int_equal(csc_cache_item_count(cache), count);
-    assert_int_equal(pin1(cache, "\\\\nosrv", USER, false, NULL), CSC_E_FILE_NOT_FOUND);
-    assert_int_equal(pin1(cache, "\\\\srv\\share\\a*b", USER, false, NULL),
+    assert_int_equal(csc_test_pin1(cache, "\\\\nosrv", USER, false, NULL), CSC_E_FILE_NOT_FOUND);
+    assert_int_equal(csc_test_pin1(cache, "\\\\srv\\share\\a*b", USER, false, NULL),
                      CSC_E_INVALID_NAME);
 
     const char *p[] = {SH "\\missing", "\\\\srv\\share\\a*b", SH "\\h.txt"};
@@ -294,8 +257,8 @@ static void test_c3_2_wmi_pin_values(void **state)
 {
     (void)state;
     csc_cache_t *cache = tree_cache();
-    assert_int_equal(pin1(cache, SH "\\dir", ALL, true, NULL), CSC_S_OK);
-    assert_int_equal(pin1(cache, SH "\\dir", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", ALL, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", USER, false, NULL), CSC_S_OK);
     csc_item_t *dir = csc_test_find(cache, SH "\\dir");
     csc_item_t *g = csc_test_find(cache, SH "\\dir\\g.txt");
     assert_int_equal(csc_item_pin_wmi(dir, CSC_PIN_SOURCE_COMPUTER), 2);
@@ -307,7 +270,7 @@ static void test_c3_2_wmi_pin_values(void **state)
     assert_int_equal(csc_item_pin_wmi(csc_test_find(cache, SH), CSC_PIN_SOURCE_COMPUTER), 0);
     assert_int_equal(csc_item_pin_wmi(csc_test_find(cache, SRV), CSC_PIN_SOURCE_COMPUTER), 0);
     /* After a deep unpin of ALL: 0 again. */
-    assert_int_equal(unpin1(cache, SH "\\dir", ALL, true), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\dir", ALL, true, NULL), CSC_S_OK);
     assert_int_equal(csc_item_pin_wmi(dir, CSC_PIN_SOURCE_COMPUTER), 0);
     assert_int_equal(csc_item_pin_wmi(dir, CSC_PIN_SOURCE_USER), 1);
     assert_int_equal(csc_item_pin_wmi(g, CSC_PIN_SOURCE_COMPUTER), 0);
@@ -327,26 +290,26 @@ static void test_c5_4_pin_touches_unpin_does_not(void **state)
         assert_int_equal(csc_item_last_use(csc_test_find(cache, items[i])), 0);
     assert_int_equal(csc_cache_advance_clock(cache, 5), CSC_S_OK);
     assert_int_equal(csc_cache_clock(cache), 5);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(csc_item_last_use(csc_test_find(cache, items[i])), 5);
 
     assert_int_equal(csc_cache_advance_clock(cache, 10), CSC_S_OK);
-    assert_int_equal(unpin1(cache, SH, USER, true), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
     for (size_t i = 0; i < 7; i++)
         assert_int_equal(csc_item_last_use(csc_test_find(cache, items[i])), 5);
 
     /* Shallow pin: the container alone is touched. */
-    assert_int_equal(pin1(cache, SH "\\dir", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", USER, false, NULL), CSC_S_OK);
     assert_int_equal(csc_item_last_use(csc_test_find(cache, SH "\\dir")), 15);
     assert_int_equal(csc_item_last_use(csc_test_find(cache, SH "\\dir\\g.txt")), 5);
     /* Pinning again an already pinned item touches it again. */
     assert_int_equal(csc_cache_advance_clock(cache, 1), CSC_S_OK);
-    assert_int_equal(pin1(cache, SH "\\dir", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\dir", USER, false, NULL), CSC_S_OK);
     assert_int_equal(csc_item_last_use(csc_test_find(cache, SH "\\dir")), 16);
 
     /* Arrival below an inheriting container: last use = clock of caching. */
-    assert_int_equal(pin1(cache, SH "\\empty", ALL, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\empty", ALL, true, NULL), CSC_S_OK);
     assert_int_equal(csc_cache_advance_clock(cache, 4), CSC_S_OK);
     csc_item_t *x = csc_test_file(cache, SH "\\empty\\x.txt", 1);
     assert_int_equal(csc_item_pins(x), ALL);
@@ -362,8 +325,8 @@ static void test_c4_5_deep_unpin_clears_chosen_inherit_bits(void **state)
 {
     (void)state;
     csc_cache_t *cache = tree_cache();
-    assert_int_equal(pin1(cache, SH, USER | ALL | POLICY, true, NULL), CSC_S_OK);
-    assert_int_equal(unpin1(cache, SH, USER, true), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER | ALL | POLICY, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
     assert_state(cache, SH, ALL | POLICY, ALL | POLICY);
     assert_state(cache, SH "\\dir\\sub", ALL | POLICY, ALL | POLICY);
     assert_state(cache, SH "\\dir\\sub\\f.txt", ALL | POLICY, 0);
@@ -375,7 +338,7 @@ static void test_c4_5_deep_unpin_clears_chosen_inherit_bits(void **state)
 
     /* Shallow unpin of dir, POLICY: dir loses POLICY pin and inherit; its
      * file g.txt loses POLICY; sub keeps it. */
-    assert_int_equal(unpin1(cache, SH "\\dir", POLICY, false), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\dir", POLICY, false, NULL), CSC_S_OK);
     assert_state(cache, SH "\\dir", ALL, ALL);
     assert_state(cache, SH "\\dir\\g.txt", ALL, 0);
     assert_state(cache, SH "\\dir\\sub", ALL | POLICY, ALL | POLICY);

@@ -10,22 +10,10 @@
  * changes no pin, and a dirty unpinned file becomes evictable (C5.2).
  */
 #include "support.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_BAD "The filename, directory name, or volume label syntax is incorrect."
-#define T_CANCEL "The operation was canceled by the user."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define EV_END_CANCEL "1:0x800704C7:" T_CANCEL ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_BAD(p) "3:0x8007007B:" T_BAD ":" p
-#define OK(p) IB(p), R_OK(p)
 
 #define SRV "\\\\s"
 #define SH SRV "\\sh"
@@ -87,8 +75,8 @@ static void test_c5_8_subtree_becomes_clean(void **state)
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     assert_int_equal(sync1(cache, "//S/SH/D", &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D), OK(D "\\a.txt"), OK(D "\\c.txt"), OK(D "\\sub"),
-                  OK(D "\\sub\\b.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D), ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\c.txt"),
+                  ITEM_OK(D "\\sub"), ITEM_OK(D "\\sub\\b.txt"), EV_END_OK);
     assert_dirty(cache, D "\\a.txt", false, 0);
     assert_dirty(cache, D "\\c.txt", false, 0);
     assert_dirty(cache, D "\\sub\\b.txt", false, 0);
@@ -102,8 +90,9 @@ static void test_c5_8_subtree_becomes_clean(void **state)
 
     /* The server: everything. */
     assert_int_equal(sync1(cache, SRV, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(SRV), OK(SH), OK(D), OK(D "\\a.txt"), OK(D "\\c.txt"),
-                  OK(D "\\sub"), OK(D "\\sub\\b.txt"), OK(SH "\\x.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(SRV), ITEM_OK(SH), ITEM_OK(D), ITEM_OK(D "\\a.txt"),
+                  ITEM_OK(D "\\c.txt"), ITEM_OK(D "\\sub"), ITEM_OK(D "\\sub\\b.txt"),
+                  ITEM_OK(SH "\\x.txt"), EV_END_OK);
     assert_dirty(cache, D "\\a.txt", false, 0);
     assert_dirty(cache, SH "\\x.txt", false, 0);
     csc_test_recorder_clear(&rec);
@@ -122,7 +111,7 @@ static void test_c5_8_paths_and_return_values(void **state)
     csc_test_recorder_init(&rec);
 
     assert_int_equal(sync1(cache, SH "\\X.TXT", &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(SH "\\x.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\x.txt"), EV_END_OK);
     assert_dirty(cache, SH "\\x.txt", false, 0);
 
     assert_int_equal(sync1(cache, "C:\\x", &rec), CSC_E_INVALID_NAME);
@@ -135,9 +124,9 @@ static void test_c5_8_paths_and_return_values(void **state)
                                                  D "\\sub"},
                                 4, 0, &rec),
                      CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, IB(SH "\\nope"), R_NF(SH "\\nope"), OK(D "\\sub\\b.txt"),
-                  IB("\\\\s\\x?"), R_BAD("\\\\s\\x?"), OK(D "\\sub"), OK(D "\\sub\\b.txt"),
-                  EV_END_OK);
+    assert_events(&rec, EV_BEGIN, IB(SH "\\nope"), R_NF(SH "\\nope"), ITEM_OK(D "\\sub\\b.txt"),
+                  IB("\\\\s\\x?"), R_BAD("\\\\s\\x?"), ITEM_OK(D "\\sub"),
+                  ITEM_OK(D "\\sub\\b.txt"), EV_END_OK);
     assert_dirty(cache, D "\\sub\\b.txt", false, 0);
     assert_dirty(cache, D "\\a.txt", true, 5);
     assert_int_equal(csc_cache_item_count(cache), 8);
@@ -170,11 +159,11 @@ static void test_c5_8_no_access_check(void **state)
     assert_cache_ok(cache);
 
     assert_int_equal(sync1(cache, D "\\a.txt", &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), EV_END_OK);
     assert_dirty(cache, D "\\a.txt", false, 0);
     assert_int_equal(sync1(cache, D, &rec), CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D), OK(D "\\a.txt"), OK(D "\\c.txt"), OK(D "\\sub"),
-                  OK(D "\\sub\\b.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D), ITEM_OK(D "\\a.txt"), ITEM_OK(D "\\c.txt"),
+                  ITEM_OK(D "\\sub"), ITEM_OK(D "\\sub\\b.txt"), EV_END_OK);
     assert_dirty(cache, D "\\sub\\b.txt", false, 0);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
@@ -192,7 +181,8 @@ static void test_c5_8_cancellation(void **state)
     assert_int_equal(csc_synchronize(cache, (const char *[]){D}, 1, 0, &rec.sink, NULL),
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, OK(D), OK(D "\\a.txt"), IB(D "\\c.txt"), EV_END_CANCEL);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D), ITEM_OK(D "\\a.txt"), IB(D "\\c.txt"),
+                  EV_END_CANCELLED);
     assert_dirty(cache, D "\\a.txt", false, 0);
     assert_dirty(cache, D "\\sub\\b.txt", true, 9);
 
@@ -205,7 +195,7 @@ static void test_c5_8_cancellation(void **state)
         csc_synchronize(cache, (const char *[]){SH "\\x.txt"}, 1, 0, &rec.sink, cancel),
         CSC_E_CANCELLED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, EV_END_CANCEL);
+    assert_events(&rec, EV_BEGIN, EV_END_CANCELLED);
     assert_dirty(cache, SH "\\x.txt", true, 9);
     csc_cancel_free(cancel);
 
@@ -216,7 +206,7 @@ static void test_c5_8_cancellation(void **state)
                                      NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, OK(SH "\\x.txt"), OK(SH "\\x.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\x.txt"), ITEM_OK(SH "\\x.txt"), EV_END_OK);
     assert_dirty(cache, SH "\\x.txt", false, 0);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
@@ -245,7 +235,7 @@ static void test_c5_8_validation(void **state)
 
     assert_int_equal(sync_paths(cache, (const char *[]){D "\\a.txt"}, 1, 0x30000006u, &rec),
                      CSC_S_OK);
-    assert_events(&rec, EV_BEGIN, OK(D "\\a.txt"), EV_END_OK);
+    assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), EV_END_OK);
     assert_dirty(cache, D "\\a.txt", false, 0);
     assert_int_equal(sync_paths(cache, (const char *[]){SH "\\x.txt"}, 1, CSC_SYNC_FLAGS_VALID,
                                 &rec),

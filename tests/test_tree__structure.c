@@ -7,7 +7,7 @@
  * again; C1.3 case-insensitive, case-preserving names with Unicode simple
  * case folding; csc_item_path's truncation contract; parent links and the
  * item count. Every failure must leave the whole observable state as it was
- * (compared as a full dump of the cache).
+ * (compared as a full dump of the cache, csc_test_dump).
  */
 #include "support.h"
 
@@ -16,17 +16,6 @@
 #include <string.h>
 
 /* ---- Helpers --------------------------------------------------------------- */
-
-/* The next item of a pre-order walk over the whole cache (C2.3). */
-static csc_item_t *next_preorder(const csc_item_t *it)
-{
-    csc_item_t *child = csc_item_first_child(it);
-    if (child != NULL)
-        return child;
-    while (it != NULL && csc_item_next_sibling(it) == NULL)
-        it = csc_item_parent(it);
-    return it != NULL ? csc_item_next_sibling(it) : NULL;
-}
 
 /* The display path of an item (malloc'd). */
 static char *item_path(const csc_item_t *item)
@@ -46,44 +35,6 @@ static void assert_item_path(const csc_item_t *item, const char *expected)
     free(p);
 }
 
-/* Everything observable about the cache, one line per item in walk order. */
-static char *dump_cache(const csc_cache_t *cache)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    bool admin = false;
-    const char *caller = csc_cache_caller(cache, &admin);
-    fprintf(f, "caller=%s admin=%d clock=%llu items=%zu\n", caller != NULL ? caller : "(null)",
-            (int)admin, (unsigned long long)csc_cache_clock(cache), csc_cache_item_count(cache));
-    for (csc_item_t *it = csc_cache_first_server(cache); it != NULL; it = next_preorder(it)) {
-        char *p = item_path(it);
-        fprintf(f,
-                "%s name=%s type=%d pins=%#x inherit=%#x dirty=%d dbytes=%llu open=%u "
-                "size=%llu last=%llu sv=%u evictable=%d partly=%d acl=",
-                p, csc_item_name(it), (int)csc_item_type(it), (unsigned)csc_item_pins(it),
-                (unsigned)csc_item_inherit(it), (int)csc_item_is_dirty(it),
-                (unsigned long long)csc_item_dirty_bytes(it), (unsigned)csc_item_open_count(it),
-                (unsigned long long)csc_item_size(it), (unsigned long long)csc_item_last_use(it),
-                (unsigned)csc_item_sharing_violations(it), (int)csc_item_is_evictable(it),
-                (int)csc_item_is_partly_pinned(it));
-        free(p);
-        size_t count = 0;
-        if (csc_item_access(it, &count)) {
-            fputc('[', f);
-            for (size_t i = 0; i < count; i++)
-                fprintf(f, "%s%s", i ? "," : "", csc_item_access_user(it, i));
-            fputc(']', f);
-        } else {
-            fputs("none", f);
-        }
-        fputc('\n', f);
-    }
-    fclose(f);
-    return buf;
-}
-
 static void assert_dump_equal(const char *before, const char *after)
 {
     if (strcmp(before, after) != 0) {
@@ -97,7 +48,7 @@ static void assert_dump_equal(const char *before, const char *after)
 static void assert_cache_fails(csc_cache_t *cache, bool is_dir, const char *path,
                                csc_hresult expected)
 {
-    char *before = dump_cache(cache);
+    char *before = csc_test_dump(cache);
     size_t count = csc_cache_item_count(cache);
     csc_item_t *out = NULL;
     csc_hresult hr = is_dir ? csc_cache_dir(cache, path, &out)
@@ -109,16 +60,16 @@ static void assert_cache_fails(csc_cache_t *cache, bool is_dir, const char *path
     }
     assert_cache_ok(cache);
     assert_int_equal(csc_cache_item_count(cache), count);
-    char *after = dump_cache(cache);
+    char *after = csc_test_dump(cache);
     assert_dump_equal(before, after);
     free(before);
     free(after);
     /* Without an out pointer, and without a size, too. */
-    before = dump_cache(cache);
+    before = csc_test_dump(cache);
     hr = is_dir ? csc_cache_dir(cache, path, NULL) : csc_cache_file(cache, path, false, 0, NULL);
     assert_int_equal(hr, expected);
     assert_cache_ok(cache);
-    after = dump_cache(cache);
+    after = csc_test_dump(cache);
     assert_dump_equal(before, after);
     free(before);
     free(after);
@@ -347,7 +298,8 @@ static void test_children_ordered_by_folded_bytes(void **state)
         "\\\\srv\\share\\g\\\xD0\xAF", "\\\\srv\\share\\Z", "\\\\srv\\share\\\xC3\xA4",
         "\\\\srv\\share\\\xC3\x84" "2", "\\\\zeta", NULL};
     size_t i = 0;
-    for (csc_item_t *it = csc_cache_first_server(cache); it != NULL; it = next_preorder(it), i++) {
+    for (csc_item_t *it = csc_cache_first_server(cache); it != NULL;
+         it = csc_test_next_preorder(it), i++) {
         assert_non_null(expected[i]);
         assert_item_path(it, expected[i]);
     }
@@ -691,7 +643,8 @@ static void test_links_and_item_count(void **state)
     assert_int_equal(csc_cache_item_count(cache), 6);
     /* The count equals a walk. */
     size_t n = 0;
-    for (csc_item_t *it = csc_cache_first_server(cache); it != NULL; it = next_preorder(it))
+    for (csc_item_t *it = csc_cache_first_server(cache); it != NULL;
+         it = csc_test_next_preorder(it))
         n++;
     assert_int_equal(n, 6);
     /* Failed caching and finding change nothing. */

@@ -11,21 +11,9 @@
  * and Background steps for Pin.
  */
 #include "support.h"
+#include "events.h"
 
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_DENIED "Access is denied."
-#define T_SHARING "The process cannot access the file because it is being used by another process."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
-#define R_SHARING(p) "3:0x80070020:" T_SHARING ":" p
-#define ITEM_OK(p) IB(p), R_OK(p)
-#define ITEM_DENIED(p) IB(p), R_DENIED(p)
-#define ITEM_SHARING(p) IB(p), R_SHARING(p)
 
 #define SH "\\\\srv\\share"
 #define USER CSC_PIN_FLAG_FOR_USER
@@ -34,39 +22,9 @@
 #define REDIR CSC_PIN_FLAG_FOR_REDIR
 #define BG CSC_PIN_FLAG_BACKGROUND
 
-static csc_hresult unpin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep,
-                          csc_test_recorder_t *rec)
-{
-    const char *p[] = {path};
-    csc_hresult hr = csc_unpin(cache, p, 1, flags, deep, rec != NULL ? &rec->sink : NULL, NULL);
-    assert_cache_ok(cache);
-    return hr;
-}
-
-static csc_hresult pin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep,
-                        csc_test_recorder_t *rec)
-{
-    const char *p[] = {path};
-    csc_hresult hr = csc_pin(cache, p, 1, flags, deep, rec != NULL ? &rec->sink : NULL, NULL);
-    assert_cache_ok(cache);
-    return hr;
-}
-
-static void set_access(csc_cache_t *cache, const char *path, const char *const *users,
-                       size_t n)
-{
-    assert_int_equal(csc_item_set_access(cache, csc_test_find(cache, path), users, n), CSC_S_OK);
-    assert_cache_ok(cache);
-}
-
 static void set_caller(csc_cache_t *cache, const char *user, bool admin)
 {
     assert_int_equal(csc_cache_set_caller(cache, user, admin), CSC_S_OK);
-}
-
-static uint32_t pins_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_pins(csc_test_find(cache, path));
 }
 
 /* ---- access (C9.1, C4.5 step 3) -------------------------------------------- */
@@ -80,31 +38,31 @@ static void test_c9_1_other_user_with_access_unpins(void **state)
     csc_test_file(cache, SH "\\f.txt", 1);
     csc_test_file(cache, SH "\\g.txt", 1);
     const char *list[] = {"alice", "bob"};
-    set_access(cache, SH "\\f.txt", list, 2);
-    set_access(cache, SH "\\g.txt", list, 2);
+    csc_test_set_access(cache, SH "\\f.txt", list, 2);
+    csc_test_set_access(cache, SH "\\g.txt", list, 2);
     set_caller(cache, "alice", false);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
-    assert_int_equal(pins_of(cache, SH "\\f.txt"), USER);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\f.txt"), USER);
 
     /* carol: denied on both files; the share (no list) is hers to unpin. */
     set_caller(cache, "carol", false);
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(unpin1(cache, SH, USER, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_DENIED(SH "\\f.txt"),
                   ITEM_DENIED(SH "\\g.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH), 0);
-    assert_int_equal(pins_of(cache, SH "\\f.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\f.txt"), USER);
 
     /* bob: pinned by alice, pinned for everyone, and bob may unpin it. */
     set_caller(cache, "bob", false);
     assert_true(csc_item_is_pinned(csc_test_find(cache, SH "\\f.txt")));
-    assert_int_equal(unpin1(cache, SH "\\f.txt", USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\f.txt", USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\f.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH "\\f.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\g.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\f.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\g.txt"), USER);
     csc_cache_free(cache);
 }
 
@@ -129,13 +87,13 @@ static void test_c4_5_step3_denied_item_inside_allowed_tree(void **state)
     csc_test_file(cache, SH "\\secret\\s.txt", 1);
     csc_test_file(cache, SH "\\secret\\own\\o.txt", 1);
     csc_test_file(cache, SH "\\a.txt", 1);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     const char *outer[] = {"user", "alice"};
     const char *inner[] = {"alice"};
     const char *own[] = {"USER"};
-    set_access(cache, SH, outer, 2);
-    set_access(cache, SH "\\secret", inner, 1);
-    set_access(cache, SH "\\secret\\own", own, 1);
+    csc_test_set_access(cache, SH, outer, 2);
+    csc_test_set_access(cache, SH "\\secret", inner, 1);
+    csc_test_set_access(cache, SH "\\secret\\own", own, 1);
     assert_true(csc_cache_caller_has_access(cache, csc_test_find(cache, SH "\\a.txt")));
     assert_false(csc_cache_caller_has_access(cache, csc_test_find(cache, SH "\\secret\\s.txt")));
     assert_true(
@@ -143,40 +101,41 @@ static void test_c4_5_step3_denied_item_inside_allowed_tree(void **state)
 
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(unpin1(cache, SH, USER, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\a.txt"),
                   ITEM_DENIED(SH "\\secret"), ITEM_OK(SH "\\secret\\own"),
                   ITEM_OK(SH "\\secret\\own\\o.txt"), ITEM_DENIED(SH "\\secret\\s.txt"),
                   ITEM_OK(SH "\\z.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH "\\secret"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret"), USER);
     assert_int_equal(csc_item_inherit(csc_test_find(cache, SH "\\secret")), USER);
-    assert_int_equal(pins_of(cache, SH "\\secret\\s.txt"), USER);
-    assert_int_equal(pins_of(cache, SH "\\secret\\own"), 0);
-    assert_int_equal(pins_of(cache, SH "\\secret\\own\\o.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\z.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret\\s.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret\\own"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret\\own\\o.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\z.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
 
     /* C4.7: the denied file alone returns E_ACCESSDENIED. */
-    assert_int_equal(unpin1(cache, SH "\\secret\\s.txt", USER, true, &rec), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\secret\\s.txt", USER, true, &rec),
+                     CSC_E_ACCESSDENIED);
     assert_events(&rec, EV_BEGIN, ITEM_DENIED(SH "\\secret\\s.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
 
     /* Shallow on the denied dir: the dir and its file child, both denied. */
-    assert_int_equal(unpin1(cache, SH "\\secret", USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\secret", USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_DENIED(SH "\\secret"), ITEM_DENIED(SH "\\secret\\s.txt"),
                   EV_END_OK);
     csc_test_recorder_clear(&rec);
 
     /* alice may. */
     set_caller(cache, "Alice", false);
-    assert_int_equal(unpin1(cache, SH "\\secret", USER, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\secret", USER, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\secret"), ITEM_DENIED(SH "\\secret\\own"),
                   ITEM_DENIED(SH "\\secret\\own\\o.txt"), ITEM_OK(SH "\\secret\\s.txt"),
                   EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH "\\secret"), 0);
-    assert_int_equal(pins_of(cache, SH "\\secret\\s.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret\\s.txt"), 0);
     csc_cache_free(cache);
 }
 
@@ -189,11 +148,11 @@ static void test_c9_1_admin_gets_no_more_access(void **state)
     csc_test_file(cache, SH "\\listed\\f.txt", 1);
     csc_test_file(cache, SH "\\open\\g.txt", 1);
     csc_test_file(cache, SH "\\mine\\h.txt", 1);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     const char *alice[] = {"alice"};
     const char *admin[] = {"alice", "Administrator"};
-    set_access(cache, SH "\\listed", alice, 1);
-    set_access(cache, SH "\\mine", admin, 2);
+    csc_test_set_access(cache, SH "\\listed", alice, 1);
+    csc_test_set_access(cache, SH "\\mine", admin, 2);
     set_caller(cache, "administrator", true);
     bool is_admin = false;
     assert_string_equal(csc_cache_caller(cache, &is_admin), "administrator");
@@ -202,18 +161,20 @@ static void test_c9_1_admin_gets_no_more_access(void **state)
 
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(unpin1(cache, SH "\\listed\\f.txt", USER, true, &rec), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\listed\\f.txt", USER, true, &rec),
+                     CSC_E_ACCESSDENIED);
     assert_events(&rec, EV_BEGIN, ITEM_DENIED(SH "\\listed\\f.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(unpin1(cache, SH "\\open\\g.txt", USER, true, NULL), CSC_S_OK);
-    assert_int_equal(unpin1(cache, SH "\\mine\\h.txt", USER, true, NULL), CSC_S_OK);
-    assert_int_equal(pins_of(cache, SH "\\listed\\f.txt"), USER);
-    assert_int_equal(pins_of(cache, SH "\\open\\g.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\mine\\h.txt"), 0);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\open\\g.txt", USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\mine\\h.txt", USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\listed\\f.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\open\\g.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\mine\\h.txt"), 0);
 
     /* Pin: the same (C7.1). */
-    assert_int_equal(pin1(cache, SH "\\listed\\f.txt", ALL, false, NULL), CSC_E_ACCESSDENIED);
-    assert_int_equal(pins_of(cache, SH "\\listed\\f.txt"), USER);
+    assert_int_equal(csc_test_pin1(cache, SH "\\listed\\f.txt", ALL, false, NULL),
+                     CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\listed\\f.txt"), USER);
     csc_cache_free(cache);
 }
 
@@ -226,26 +187,26 @@ static void test_c9_1_names_compare_case_insensitively(void **state)
     csc_test_file(cache, SH "\\a.txt", 1);
     csc_test_file(cache, SH "\\b.txt", 1);
     csc_test_file(cache, SH "\\c.txt", 1);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     const char *upper[] = {"ALICE"};
     const char *accented[] = {"\xc3\x89mile"};                  /* Émile */
     const char *cyrillic[] = {"\xd0\x98\xd0\x92\xd0\x90\xd0\x9d"}; /* ИВАН */
-    set_access(cache, SH "\\a.txt", upper, 1);
-    set_access(cache, SH "\\b.txt", accented, 1);
-    set_access(cache, SH "\\c.txt", cyrillic, 1);
+    csc_test_set_access(cache, SH "\\a.txt", upper, 1);
+    csc_test_set_access(cache, SH "\\b.txt", accented, 1);
+    csc_test_set_access(cache, SH "\\c.txt", cyrillic, 1);
 
     set_caller(cache, "aLiCe", false);
-    assert_int_equal(unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_S_OK);
-    assert_int_equal(unpin1(cache, SH "\\b.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\b.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
     set_caller(cache, "\xc3\xa9MILE", false); /* éMILE */
-    assert_int_equal(unpin1(cache, SH "\\b.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\b.txt", USER, false, NULL), CSC_S_OK);
     set_caller(cache, "\xd0\xb8\xd0\xb2\xd0\xb0\xd0\xbd", false); /* иван */
-    assert_int_equal(unpin1(cache, SH "\\c.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\c.txt", USER, false, NULL), CSC_S_OK);
     set_caller(cache, "alicia", false);
-    assert_int_equal(pin1(cache, SH "\\a.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\b.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\c.txt"), 0);
+    assert_int_equal(csc_test_pin1(cache, SH "\\a.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\b.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c.txt"), 0);
     csc_cache_free(cache);
 }
 
@@ -258,26 +219,26 @@ static void test_c9_1_list_replaced_and_removed(void **state)
     csc_test_file(cache, SH "\\a.txt", 1);
     const char *bob[] = {"bob"};
     const char *me[] = {"user"};
-    assert_int_equal(pin1(cache, SH "\\a.txt", USER | ALL, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\a.txt", USER | ALL, false, NULL), CSC_S_OK);
 
-    set_access(cache, SH "\\a.txt", me, 1);
-    set_access(cache, SH "\\a.txt", bob, 1);
+    csc_test_set_access(cache, SH "\\a.txt", me, 1);
+    csc_test_set_access(cache, SH "\\a.txt", bob, 1);
     size_t n = 0;
     csc_item_t *a = csc_test_find(cache, SH "\\a.txt");
     assert_true(csc_item_access(a, &n));
     assert_int_equal(n, 1);
     assert_string_equal(csc_item_access_user(a, 0), "bob");
-    assert_int_equal(unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
 
     assert_int_equal(csc_item_set_access(cache, a, me, 0), CSC_S_OK); /* nobody */
     assert_true(csc_item_access(a, &n));
     assert_int_equal(n, 0);
-    assert_int_equal(unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
 
     assert_int_equal(csc_item_set_access(cache, a, NULL, 0), CSC_S_OK); /* everyone */
     assert_false(csc_item_access(a, &n));
-    assert_int_equal(unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_S_OK);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), ALL);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\a.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), ALL);
     csc_cache_free(cache);
 }
 
@@ -293,24 +254,24 @@ static void test_c4_5_step4_background_and_open_file(void **state)
     csc_test_file(cache, SH "\\a.txt", 1);
     csc_item_t *b = csc_test_file(cache, SH "\\b.txt", 1);
     csc_test_file(cache, SH "\\c.txt", 1);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     assert_int_equal(csc_item_open(cache, b), CSC_S_OK);
     assert_cache_ok(cache);
     assert_int_equal(csc_item_sharing_violations(b), 0);
 
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(unpin1(cache, SH, USER | BG, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER | BG, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\a.txt"),
                   ITEM_SHARING(SH "\\b.txt"), ITEM_OK(SH "\\c.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_int_equal(csc_item_pins(b), USER);
     assert_int_equal(csc_item_sharing_violations(b), 0);
     assert_true(csc_item_is_open(b));
-    assert_int_equal(pins_of(cache, SH "\\c.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c.txt"), 0);
 
     /* C4.7: the open file alone returns the sharing violation. */
-    assert_int_equal(unpin1(cache, SH "\\b.txt", USER | BG, false, &rec),
+    assert_int_equal(csc_test_unpin1(cache, SH "\\b.txt", USER | BG, false, &rec),
                      CSC_E_SHARING_VIOLATION);
     assert_events(&rec, EV_BEGIN, ITEM_SHARING(SH "\\b.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
@@ -318,7 +279,7 @@ static void test_c4_5_step4_background_and_open_file(void **state)
     assert_int_equal(csc_item_sharing_violations(b), 0);
 
     /* Without Background: unpinned, one sharing violation. */
-    assert_int_equal(unpin1(cache, SH "\\b.txt", USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\b.txt", USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\b.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_int_equal(csc_item_pins(b), 0);
@@ -327,13 +288,13 @@ static void test_c4_5_step4_background_and_open_file(void **state)
     assert_false(csc_item_is_evictable(b)); /* open (C5.2) */
 
     /* Again, with nothing left to unpin: the step still counts one more. */
-    assert_int_equal(unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
     assert_int_equal(csc_item_sharing_violations(b), 2);
 
     /* Closed: no violation, no back-off. */
     assert_int_equal(csc_item_close(cache, b), CSC_S_OK);
-    assert_int_equal(pin1(cache, SH "\\b.txt", USER, false, NULL), CSC_S_OK);
-    assert_int_equal(unpin1(cache, SH "\\b.txt", USER | BG, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\b.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\b.txt", USER | BG, false, NULL), CSC_S_OK);
     assert_int_equal(csc_item_sharing_violations(b), 2);
     assert_int_equal(csc_item_pins(b), 0);
     assert_true(csc_item_is_evictable(b));
@@ -347,12 +308,13 @@ static void test_c4_5_access_checked_before_open(void **state)
     (void)state;
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *f = csc_test_file(cache, SH "\\f.txt", 1);
-    assert_int_equal(pin1(cache, SH "\\f.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\f.txt", USER, false, NULL), CSC_S_OK);
     const char *alice[] = {"alice"};
-    set_access(cache, SH "\\f.txt", alice, 1);
+    csc_test_set_access(cache, SH "\\f.txt", alice, 1);
     assert_int_equal(csc_item_open(cache, f), CSC_S_OK);
-    assert_int_equal(unpin1(cache, SH "\\f.txt", USER | BG, false, NULL), CSC_E_ACCESSDENIED);
-    assert_int_equal(unpin1(cache, SH "\\f.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\f.txt", USER | BG, false, NULL),
+                     CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\f.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
     assert_int_equal(csc_item_sharing_violations(f), 0);
     assert_int_equal(csc_item_pins(f), USER);
     csc_cache_free(cache);
@@ -368,11 +330,11 @@ static void test_c4_10_dirty_file_kept(void **state)
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *d = csc_test_file(cache, SH "\\dirty.txt", 10);
     csc_item_t *c = csc_test_file(cache, SH "\\clean.txt", 10);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     assert_int_equal(csc_item_modify(cache, d, 4), CSC_S_OK);
     assert_cache_ok(cache);
     size_t count = csc_cache_item_count(cache);
-    assert_int_equal(unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
     assert_int_equal(csc_cache_item_count(cache), count);
     assert_ptr_equal(csc_test_find(cache, SH "\\dirty.txt"), d);
     assert_false(csc_item_is_pinned(d));
@@ -391,12 +353,12 @@ static void test_c4_5_policy_and_redir_pins_survive(void **state)
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *p = csc_test_file(cache, SH "\\policy.txt", 1);
     csc_item_t *r = csc_test_file(cache, SH "\\redir\\r.txt", 1);
-    assert_int_equal(pin1(cache, SH "\\policy.txt", POLICY, false, NULL), CSC_S_OK);
-    assert_int_equal(pin1(cache, SH "\\redir", REDIR, true, NULL), CSC_S_OK);
-    assert_int_equal(pin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\policy.txt", POLICY, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\redir", REDIR, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER, true, NULL), CSC_S_OK);
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(unpin1(cache, SH, USER, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\policy.txt"),
                   ITEM_OK(SH "\\redir"), ITEM_OK(SH "\\redir\\r.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
@@ -404,13 +366,13 @@ static void test_c4_5_policy_and_redir_pins_survive(void **state)
     assert_true(csc_item_is_pinned(p));
     assert_false(csc_item_is_evictable(p));
     assert_int_equal(csc_item_pins(r), REDIR);
-    assert_int_equal(pins_of(cache, SH "\\redir"), REDIR);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\redir"), REDIR);
     assert_int_equal(csc_item_inherit(csc_test_find(cache, SH "\\redir")), REDIR);
     assert_false(csc_item_is_evictable(r));
     assert_true(csc_item_is_partly_pinned(csc_test_find(cache, SH)));
 
     /* A single-file ForUser unpin of the policy file: S_OK, still pinned. */
-    assert_int_equal(unpin1(cache, SH "\\policy.txt", USER, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_unpin1(cache, SH "\\policy.txt", USER, false, NULL), CSC_S_OK);
     assert_int_equal(csc_item_pins(p), POLICY);
     csc_cache_free(cache);
 }
@@ -429,36 +391,37 @@ static void test_c7_1_pin_access_and_background(void **state)
     csc_test_file(cache, SH "\\secret\\s.txt", 1);
     csc_test_file(cache, SH "\\z.txt", 1);
     const char *alice[] = {"alice"};
-    set_access(cache, SH "\\secret", alice, 1);
+    csc_test_set_access(cache, SH "\\secret", alice, 1);
     assert_int_equal(csc_item_open(cache, o), CSC_S_OK);
     assert_int_equal(csc_cache_advance_clock(cache, 9), CSC_S_OK);
 
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    assert_int_equal(pin1(cache, SH, USER | BG, true, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH, USER | BG, true, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\a.txt"),
                   ITEM_SHARING(SH "\\open.txt"), ITEM_DENIED(SH "\\secret"),
                   ITEM_DENIED(SH "\\secret\\s.txt"), ITEM_OK(SH "\\z.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH), USER);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), USER);
     assert_int_equal(csc_item_pins(o), 0);
     assert_int_equal(csc_item_sharing_violations(o), 0);
-    assert_int_equal(pins_of(cache, SH "\\secret"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret"), 0);
     assert_int_equal(csc_item_inherit(csc_test_find(cache, SH "\\secret")), 0);
-    assert_int_equal(pins_of(cache, SH "\\secret\\s.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\z.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret\\s.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\z.txt"), USER);
     /* C5.4: failed items are not touched, pinned ones are. */
     assert_int_equal(csc_item_last_use(csc_test_find(cache, SH "\\a.txt")), 9);
     assert_int_equal(csc_item_last_use(csc_test_find(cache, SH "\\secret\\s.txt")), 0);
 
     /* C4.7 single file results for Pin. */
-    assert_int_equal(pin1(cache, SH "\\open.txt", USER | BG, false, NULL),
+    assert_int_equal(csc_test_pin1(cache, SH "\\open.txt", USER | BG, false, NULL),
                      CSC_E_SHARING_VIOLATION);
-    assert_int_equal(pin1(cache, SH "\\secret\\s.txt", USER, false, NULL), CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_test_pin1(cache, SH "\\secret\\s.txt", USER, false, NULL),
+                     CSC_E_ACCESSDENIED);
 
     /* Without Background: pinned, one violation. */
-    assert_int_equal(pin1(cache, SH "\\open.txt", USER, false, &rec), CSC_S_OK);
+    assert_int_equal(csc_test_pin1(cache, SH "\\open.txt", USER, false, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\open.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
     assert_int_equal(csc_item_pins(o), USER);
@@ -466,8 +429,8 @@ static void test_c7_1_pin_access_and_background(void **state)
 
     /* alice may pin the secret dir. */
     set_caller(cache, "ALICE", false);
-    assert_int_equal(pin1(cache, SH "\\secret", ALL, true, NULL), CSC_S_OK);
-    assert_int_equal(pins_of(cache, SH "\\secret\\s.txt"), ALL);
+    assert_int_equal(csc_test_pin1(cache, SH "\\secret", ALL, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\secret\\s.txt"), ALL);
     csc_cache_free(cache);
 }
 

@@ -8,24 +8,10 @@
  * value when cancelled and after retries; C7.1 the same for Pin.
  */
 #include "support.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_DENIED "Access is denied."
-#define T_SHARING "The process cannot access the file because it is being used by another process."
-#define T_CANCELLED "The operation was canceled by the user."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define EV_END_CANCELLED "1:0x800704C7:" T_CANCELLED ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
-#define R_SHARING(p) "3:0x80070020:" T_SHARING ":" p
-#define ITEM_OK(p) IB(p), R_OK(p)
 
 #define SH "\\\\srv\\share"
 #define A SH "\\a.txt"
@@ -41,8 +27,8 @@ static void snapshot(const csc_cache_t *cache, char *buf, size_t size)
 {
     int n = snprintf(buf, size, "items=%zu\n", csc_cache_item_count(cache));
     size_t pos = (size_t)n;
-    const csc_item_t *it = csc_cache_first_server(cache);
-    while (it != NULL) {
+    for (const csc_item_t *it = csc_cache_first_server(cache); it != NULL;
+         it = csc_test_next_preorder(it)) {
         char path[512];
         csc_item_path(it, path, sizeof path);
         n = snprintf(buf + pos, size - pos, "%s p=%x i=%x open=%u sv=%u use=%llu\n", path,
@@ -51,14 +37,6 @@ static void snapshot(const csc_cache_t *cache, char *buf, size_t size)
                      (unsigned long long)csc_item_last_use(it));
         assert_true(n > 0 && (size_t)n < size - pos);
         pos += (size_t)n;
-        if (csc_item_first_child(it) != NULL) {
-            it = csc_item_first_child(it);
-            continue;
-        }
-        while (it != NULL && csc_item_next_sibling(it) == NULL)
-            it = csc_item_parent(it);
-        if (it != NULL)
-            it = csc_item_next_sibling(it);
     }
 }
 
@@ -158,11 +136,6 @@ static csc_cache_t *abc_cache(bool pinned)
 
 static const char *const abc_items[] = {SH, A, B, C};
 
-static uint32_t pins_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_pins(csc_test_find(cache, path));
-}
-
 static const char *const share_path[] = {SH};
 
 /* ---- ABORT ---------------------------------------------------------------- */
@@ -221,7 +194,7 @@ static void test_c4_5_step2_abort_at_kth_item_begin(void **state)
         assert_string_equal(rec.events[rec.count - 1], EV_END_CANCELLED);
         assert_int_equal(rec.item_results, k - 1);
         for (size_t i = 0; i < 4; i++)
-            assert_int_equal(pins_of(cache, abc_items[i]), i + 1 < k ? 0 : USER);
+            assert_int_equal(csc_test_pins_of(cache, abc_items[i]), i + 1 < k ? 0 : USER);
         if (k == 3)
             assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), IB(B), EV_END_CANCELLED);
         csc_test_recorder_clear(&rec);
@@ -241,10 +214,10 @@ static void test_c4_5_step6_abort_at_item_result(void **state)
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), ITEM_OK(B), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, SH), 0);
-    assert_int_equal(pins_of(cache, A), 0);
-    assert_int_equal(pins_of(cache, B), 0);
-    assert_int_equal(pins_of(cache, C), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), 0);
+    assert_int_equal(csc_test_pins_of(cache, A), 0);
+    assert_int_equal(csc_test_pins_of(cache, B), 0);
+    assert_int_equal(csc_test_pins_of(cache, C), USER);
     script_clear(&s);
 
     /* On the last item: still cancelled (the answer stopped the call). */
@@ -254,7 +227,7 @@ static void test_c4_5_step6_abort_at_item_result(void **state)
     assert_int_equal(csc_unpin(cache, c, 1, USER, true, &s.sink, NULL), CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(C), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, C), 0);
+    assert_int_equal(csc_test_pins_of(cache, C), 0);
     script_clear(&s);
     csc_cache_free(cache);
 }
@@ -272,8 +245,8 @@ static void test_c4_5_abort_at_missing_path(void **state)
     assert_int_equal(csc_unpin(cache, p, 3, USER, true, &rec.sink, NULL), CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(A), IB(SH "\\gone"), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, A), 0);
-    assert_int_equal(pins_of(cache, B), USER);
+    assert_int_equal(csc_test_pins_of(cache, A), 0);
+    assert_int_equal(csc_test_pins_of(cache, B), USER);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -294,7 +267,7 @@ static void test_c4_5_step2_retry_at_item_begin_is_continue(void **state)
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), ITEM_OK(B), ITEM_OK(C), EV_END_OK);
     assert_int_equal(s.rec.query_aborts, 4);
     for (size_t i = 0; i < 4; i++)
-        assert_int_equal(pins_of(cache, abc_items[i]), 0);
+        assert_int_equal(csc_test_pins_of(cache, abc_items[i]), 0);
     script_clear(&s);
 
     /* A missing single path: its result, once. */
@@ -323,7 +296,7 @@ static void test_c4_5_step6_retry_at_item_result(void **state)
                   EV_END_OK);
     assert_int_equal(rec.query_aborts, 5);
     for (size_t i = 0; i < 4; i++)
-        assert_int_equal(pins_of(cache, abc_items[i]), 0);
+        assert_int_equal(csc_test_pins_of(cache, abc_items[i]), 0);
     csc_test_recorder_clear(&rec);
 
     /* RETRY on a missing path: the same failure again. */
@@ -372,7 +345,7 @@ static void test_c4_5_retry_after_sharing_violation(void **state)
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), IB(A), R_SHARING(A), ITEM_OK(A), ITEM_OK(B),
                   ITEM_OK(C), EV_END_OK);
     assert_int_equal(h.calls, 1);
-    assert_int_equal(pins_of(cache, A), 0);
+    assert_int_equal(csc_test_pins_of(cache, A), 0);
     assert_false(csc_item_is_open(h.item));
     assert_int_equal(csc_item_sharing_violations(h.item), 0);
     csc_test_recorder_clear(&rec);
@@ -399,7 +372,7 @@ static void test_c4_7_single_file_last_result_after_retry(void **state)
                      CSC_E_SHARING_VIOLATION);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, IB(A), R_SHARING(A), IB(A), R_SHARING(A), EV_END_OK);
-    assert_int_equal(pins_of(cache, A), USER);
+    assert_int_equal(csc_test_pins_of(cache, A), USER);
     csc_test_recorder_clear(&rec);
 
     /* Retry after closing: S_OK. */
@@ -411,7 +384,7 @@ static void test_c4_7_single_file_last_result_after_retry(void **state)
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, IB(A), R_SHARING(A), ITEM_OK(A), EV_END_OK);
-    assert_int_equal(pins_of(cache, A), 0);
+    assert_int_equal(csc_test_pins_of(cache, A), 0);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -447,7 +420,7 @@ static void test_c4_5_retry_after_access_granted(void **state)
     assert_int_equal(csc_unpin(cache, b, 1, USER, true, &rec.sink, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, IB(B), R_DENIED(B), ITEM_OK(B), EV_END_OK);
-    assert_int_equal(pins_of(cache, B), 0);
+    assert_int_equal(csc_test_pins_of(cache, B), 0);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -472,7 +445,7 @@ static void test_c4_5_step1_query_abort_at_kth_call(void **state)
         assert_int_equal(rec.count, 2 + 2 * (k - 1));
         assert_string_equal(rec.events[rec.count - 1], EV_END_CANCELLED);
         for (size_t i = 0; i < 4; i++)
-            assert_int_equal(pins_of(cache, abc_items[i]), i + 1 < k ? 0 : USER);
+            assert_int_equal(csc_test_pins_of(cache, abc_items[i]), i + 1 < k ? 0 : USER);
         if (k == 3)
             assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), EV_END_CANCELLED);
         if (k == 1)
@@ -545,10 +518,10 @@ static void test_c4_5_step1_token_set_in_item_result(void **state)
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, SH), 0);
-    assert_int_equal(pins_of(cache, A), 0);
-    assert_int_equal(pins_of(cache, B), USER);
-    assert_int_equal(pins_of(cache, C), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), 0);
+    assert_int_equal(csc_test_pins_of(cache, A), 0);
+    assert_int_equal(csc_test_pins_of(cache, B), USER);
+    assert_int_equal(csc_test_pins_of(cache, C), USER);
     script_clear(&s);
     csc_cache_free(cache);
 }
@@ -567,8 +540,8 @@ static void test_c4_5_step1_token_set_in_item_begin(void **state)
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), ITEM_OK(B), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, B), 0);
-    assert_int_equal(pins_of(cache, C), USER);
+    assert_int_equal(csc_test_pins_of(cache, B), 0);
+    assert_int_equal(csc_test_pins_of(cache, C), USER);
     script_clear(&s);
     csc_cache_free(cache);
 }
@@ -589,7 +562,7 @@ static void test_c4_2_token_after_last_item_cancels_nothing(void **state)
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), ITEM_OK(B), ITEM_OK(C), EV_END_OK);
     assert_true(csc_cancel_requested(s.cancel));
     for (size_t i = 0; i < 4; i++)
-        assert_int_equal(pins_of(cache, abc_items[i]), 0);
+        assert_int_equal(csc_test_pins_of(cache, abc_items[i]), 0);
     script_clear(&s);
 
     /* Set in the last ItemBegin: the item is still processed, End S_OK. */
@@ -600,7 +573,7 @@ static void test_c4_2_token_after_last_item_cancels_nothing(void **state)
     s.cancel_begin_at = 4;
     assert_int_equal(csc_unpin(cache, share_path, 1, USER, true, &s.sink, s.cancel), CSC_S_OK);
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), ITEM_OK(B), ITEM_OK(C), EV_END_OK);
-    assert_int_equal(pins_of(cache, C), 0);
+    assert_int_equal(csc_test_pins_of(cache, C), 0);
     script_clear(&s);
 
     /* Two paths, set in the last ItemResult of the last path. */
@@ -640,7 +613,7 @@ static void test_c4_5_retry_of_last_item_sees_token(void **state)
     assert_int_equal(csc_unpin(cache, c, 1, USER, true, &s.sink, s.cancel), CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&s.rec, EV_BEGIN, ITEM_OK(C), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, C), 0);
+    assert_int_equal(csc_test_pins_of(cache, C), 0);
     script_clear(&s);
     csc_cache_free(cache);
 }
@@ -657,11 +630,11 @@ static void test_c7_1_pin_abort_keeps_done_items(void **state)
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(A), IB(B), EV_END_CANCELLED);
-    assert_int_equal(pins_of(cache, SH), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER);
     assert_int_equal(csc_item_inherit(csc_test_find(cache, SH)), USER);
-    assert_int_equal(pins_of(cache, A), USER);
-    assert_int_equal(pins_of(cache, B), 0);
-    assert_int_equal(pins_of(cache, C), 0);
+    assert_int_equal(csc_test_pins_of(cache, A), USER);
+    assert_int_equal(csc_test_pins_of(cache, B), 0);
+    assert_int_equal(csc_test_pins_of(cache, C), 0);
     csc_test_recorder_clear(&rec);
 
     rec.retry_at = 1;
@@ -669,7 +642,7 @@ static void test_c7_1_pin_abort_keeps_done_items(void **state)
     assert_int_equal(csc_pin(cache, b, 1, USER, true, &rec.sink, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(B), ITEM_OK(B), EV_END_OK);
-    assert_int_equal(pins_of(cache, B), USER);
+    assert_int_equal(csc_test_pins_of(cache, B), USER);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }

@@ -7,24 +7,10 @@
  * change nothing for Unpin (same events, same states, same return value).
  */
 #include "support.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* ---- event strings (C6.1, C6.2) ------------------------------------------ */
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_BAD "The filename, directory name, or volume label syntax is incorrect."
-#define T_DENIED "Access is denied."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_BAD(p) "3:0x8007007B:" T_BAD ":" p
-#define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
-#define ITEM_OK(p) IB(p), R_OK(p)
 
 #define SH "\\\\srv\\share"
 
@@ -49,8 +35,8 @@ static void snapshot(const csc_cache_t *cache, char *buf, size_t size)
                      (unsigned long long)csc_cache_clock(cache));
     assert_true(n > 0 && (size_t)n < size);
     size_t pos = (size_t)n;
-    const csc_item_t *it = csc_cache_first_server(cache);
-    while (it != NULL) {
+    for (const csc_item_t *it = csc_cache_first_server(cache); it != NULL;
+         it = csc_test_next_preorder(it)) {
         char path[1024];
         csc_item_path(it, path, sizeof path);
         size_t acl = 0;
@@ -66,14 +52,6 @@ static void snapshot(const csc_cache_t *cache, char *buf, size_t size)
                      (unsigned long long)csc_item_last_use(it), (int)has_acl, acl);
         assert_true(n > 0 && (size_t)n < size - pos);
         pos += (size_t)n;
-        if (csc_item_first_child(it) != NULL) {
-            it = csc_item_first_child(it);
-            continue;
-        }
-        while (it != NULL && csc_item_next_sibling(it) == NULL)
-            it = csc_item_parent(it);
-        if (it != NULL)
-            it = csc_item_next_sibling(it);
     }
 }
 

@@ -9,22 +9,10 @@
  * before and after; C4.5 step 5 only the chosen sources are cleared.
  */
 #include "support.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_BAD "The filename, directory name, or volume label syntax is incorrect."
-#define T_DENIED "Access is denied."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_BAD(p) "3:0x8007007B:" T_BAD ":" p
-#define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
-#define ITEM_OK(p) IB(p), R_OK(p)
 
 #define SRV "\\\\srv"
 #define SH "\\\\srv\\share"
@@ -39,22 +27,6 @@ static void pin_paths(csc_cache_t *cache, const char *const *paths, size_t n, ui
 {
     assert_int_equal(csc_pin(cache, paths, n, flags, deep, NULL, NULL), CSC_S_OK);
     assert_cache_ok(cache);
-}
-
-static void pin1(csc_cache_t *cache, const char *path, uint32_t flags, bool deep)
-{
-    const char *p[] = {path};
-    pin_paths(cache, p, 1, flags, deep);
-}
-
-static uint32_t pins_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_pins(csc_test_find(cache, path));
-}
-
-static uint32_t inherit_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_inherit(csc_test_find(cache, path));
 }
 
 /*
@@ -72,7 +44,7 @@ static csc_cache_t *tree_cache(void)
     csc_test_file(cache, SH "\\B.txt", 2);
     csc_test_file(cache, SH "\\a.txt", 1);
     csc_test_file(cache, SH "\\dir\\d.txt", 4);
-    pin1(cache, SH, USER, true);
+    csc_test_pin1_ok(cache, SH, USER, true);
     return cache;
 }
 
@@ -96,8 +68,8 @@ static void test_c4_4_c2_3_deep_preorder(void **state)
                   ITEM_OK(SH "\\c"), ITEM_OK(SH "\\dir"), ITEM_OK(SH "\\dir\\d.txt"),
                   ITEM_OK(SH "\\dir\\sub"), ITEM_OK(SH "\\dir\\sub\\e.txt"), EV_END_OK);
     for (size_t i = 0; i < TREE_N; i++) {
-        assert_int_equal(pins_of(cache, tree_items[i]), 0);
-        assert_int_equal(inherit_of(cache, tree_items[i]), 0);
+        assert_int_equal(csc_test_pins_of(cache, tree_items[i]), 0);
+        assert_int_equal(csc_test_inherit_of(cache, tree_items[i]), 0);
     }
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
@@ -114,7 +86,7 @@ static void test_c2_3_folded_byte_order(void **state)
     csc_test_file(cache, SH "\\_u", 0);
     csc_test_file(cache, SH "\\Abc", 0);
     csc_test_file(cache, SH "\\abD", 0);
-    pin1(cache, SH, USER, true);
+    csc_test_pin1_ok(cache, SH, USER, true);
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     const char *p[] = {SH};
@@ -139,16 +111,16 @@ static void test_c4_4_shallow_container(void **state)
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\a.txt"), ITEM_OK(SH "\\B.txt"),
                   ITEM_OK(SH "\\c"), EV_END_OK);
-    assert_int_equal(pins_of(cache, SH), 0);
-    assert_int_equal(inherit_of(cache, SH), 0);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\B.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\c"), 0);
-    assert_int_equal(pins_of(cache, SH "\\dir"), USER);
-    assert_int_equal(inherit_of(cache, SH "\\dir"), USER);
-    assert_int_equal(pins_of(cache, SH "\\dir\\d.txt"), USER);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub"), USER);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub\\e.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), 0);
+    assert_int_equal(csc_test_inherit_of(cache, SH), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\B.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir"), USER);
+    assert_int_equal(csc_test_inherit_of(cache, SH "\\dir"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\d.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub\\e.txt"), USER);
     csc_test_recorder_clear(&rec);
 
     /* Shallow on dir: dir and d.txt, not sub nor e.txt. */
@@ -156,8 +128,8 @@ static void test_c4_4_shallow_container(void **state)
     assert_int_equal(csc_unpin(cache, d, 1, USER, false, &rec.sink, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\dir"), ITEM_OK(SH "\\dir\\d.txt"), EV_END_OK);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub"), USER);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub\\e.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub\\e.txt"), USER);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -177,12 +149,12 @@ static void test_c4_4_shallow_edge_cases(void **state)
 
     /* A share whose only child is a directory: the share alone. */
     csc_test_dir(cache, "\\\\srv\\s2\\onlydir");
-    pin1(cache, "\\\\srv\\s2", USER, true);
+    csc_test_pin1_ok(cache, "\\\\srv\\s2", USER, true);
     const char *s2[] = {"\\\\srv\\s2"};
     assert_int_equal(csc_unpin(cache, s2, 1, USER, false, &rec.sink, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK("\\\\srv\\s2"), EV_END_OK);
-    assert_int_equal(pins_of(cache, "\\\\srv\\s2\\onlydir"), USER);
+    assert_int_equal(csc_test_pins_of(cache, "\\\\srv\\s2\\onlydir"), USER);
     csc_test_recorder_clear(&rec);
 
     /* A server shallow: the server alone (shares are not files), S_OK. */
@@ -190,7 +162,7 @@ static void test_c4_4_shallow_edge_cases(void **state)
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SRV), EV_END_OK);
-    assert_int_equal(pins_of(cache, SH), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -213,10 +185,10 @@ static void test_c4_3_multiple_paths_missing_and_invalid(void **state)
                   R_NF("//srv/share/Missing.txt"), IB("//srv/share/bad<name>/"),
                   R_BAD("//srv/share/bad<name>/"), ITEM_OK(SH "\\dir\\d.txt"),
                   ITEM_OK(SH "\\a.txt"), EV_END_OK);
-    assert_int_equal(pins_of(cache, SH "\\c"), 0);
-    assert_int_equal(pins_of(cache, SH "\\dir\\d.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\B.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\d.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\B.txt"), USER);
     assert_int_equal(csc_cache_item_count(cache), 9);
     csc_test_recorder_clear(&rec);
 
@@ -288,9 +260,9 @@ static void test_c4_4_server_deep_covers_all_shares(void **state)
     assert_int_equal(csc_item_pins(srv), 0);
     assert_int_equal(csc_item_inherit(srv), 0);
     assert_false(csc_item_is_partly_pinned(srv));
-    assert_int_equal(pins_of(cache, SRV "\\share1\\x.txt"), 0);
-    assert_int_equal(pins_of(cache, SRV "\\share2"), 0);
-    assert_int_equal(pins_of(cache, "\\\\other\\s\\z.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SRV "\\share1\\x.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SRV "\\share2"), 0);
+    assert_int_equal(csc_test_pins_of(cache, "\\\\other\\s\\z.txt"), USER);
     assert_true(csc_item_is_partly_pinned(csc_test_find(cache, "\\\\other")));
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
@@ -361,7 +333,7 @@ static void test_c4_7_return_values(void **state)
                      CSC_E_ACCESSDENIED);
     assert_events(&rec, EV_BEGIN, IB(SH "\\B.txt"), R_DENIED(SH "\\B.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH "\\B.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\B.txt"), USER);
 
     /* Single file, fine: S_OK. */
     assert_int_equal(csc_unpin(cache, (const char *[]){SH "\\a.txt"}, 1, USER, false, NULL,
@@ -378,7 +350,7 @@ static void test_c4_7_return_values(void **state)
                   R_DENIED(SH "\\dir\\d.txt"), IB(SH "\\dir\\sub"), R_DENIED(SH "\\dir\\sub"),
                   IB(SH "\\dir\\sub\\e.txt"), R_DENIED(SH "\\dir\\sub\\e.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH "\\dir"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir"), USER);
 
     /* Single container, shallow, denied: S_OK. */
     assert_int_equal(csc_unpin(cache, (const char *[]){SH "\\dir"}, 1, USER, false, NULL, NULL),
@@ -411,8 +383,8 @@ static void test_c4_7_return_values(void **state)
     assert_int_equal(csc_unpin(cache, (const char *[]){SRV}, 1, USER, true, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_int_equal(pins_of(cache, SH "\\B.txt"), USER);
-    assert_int_equal(pins_of(cache, SH "\\c"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\B.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c"), 0);
     csc_cache_free(cache);
 }
 
@@ -424,8 +396,8 @@ static void test_c4_10_unpin_never_removes(void **state)
     (void)state;
     csc_cache_t *cache = tree_cache();
     csc_test_dir(cache, SH "\\empty");
-    pin1(cache, SH "\\empty", USER, false);
-    pin1(cache, SH "\\c", ALL, false);
+    csc_test_pin1_ok(cache, SH "\\empty", USER, false);
+    csc_test_pin1_ok(cache, SH "\\c", ALL, false);
     size_t before = csc_cache_item_count(cache);
     assert_int_equal(before, 10);
     for (size_t i = 0; i < TREE_N; i++)
@@ -461,8 +433,8 @@ static void test_c3_5_partly_pinned(void **state)
                *sub = csc_test_find(cache, SH "\\dir\\sub");
     assert_false(csc_item_is_partly_pinned(share));
 
-    pin1(cache, SH "\\dir\\sub\\f.txt", USER, false);
-    pin1(cache, SH "\\dir\\sub\\f.txt", ALL, false);
+    csc_test_pin1_ok(cache, SH "\\dir\\sub\\f.txt", USER, false);
+    csc_test_pin1_ok(cache, SH "\\dir\\sub\\f.txt", ALL, false);
     assert_true(csc_item_is_partly_pinned(srv));
     assert_true(csc_item_is_partly_pinned(share));
     assert_true(csc_item_is_partly_pinned(dir));
@@ -476,7 +448,7 @@ static void test_c3_5_partly_pinned(void **state)
     assert_true(csc_item_is_partly_pinned(sub));
 
     /* A pinned container is pinned, not partly pinned. */
-    pin1(cache, SH "\\dir", REDIR, false);
+    csc_test_pin1_ok(cache, SH "\\dir", REDIR, false);
     assert_false(csc_item_is_partly_pinned(dir));
     assert_true(csc_item_is_pinned(dir));
     assert_true(csc_item_is_partly_pinned(share));
@@ -508,7 +480,7 @@ static void test_c4_5_selective_sources(void **state)
 {
     (void)state;
     csc_cache_t *cache = tree_cache(); /* ForUser everywhere */
-    pin1(cache, SH, ALL | POLICY | REDIR, true);
+    csc_test_pin1_ok(cache, SH, ALL | POLICY | REDIR, true);
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     assert_int_equal(csc_unpin(cache, (const char *[]){SH "\\dir"}, 1, USER, true, &rec.sink,
@@ -518,12 +490,12 @@ static void test_c4_5_selective_sources(void **state)
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH "\\dir"), ITEM_OK(SH "\\dir\\d.txt"),
                   ITEM_OK(SH "\\dir\\sub"), ITEM_OK(SH "\\dir\\sub\\e.txt"), EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, SH "\\dir"), ALL | POLICY | REDIR);
-    assert_int_equal(inherit_of(cache, SH "\\dir"), ALL | POLICY | REDIR);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub\\e.txt"), ALL | POLICY | REDIR);
-    assert_int_equal(inherit_of(cache, SH "\\dir\\sub\\e.txt"), 0);
-    assert_int_equal(pins_of(cache, SH), USER | ALL | POLICY | REDIR);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), USER | ALL | POLICY | REDIR);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir"), ALL | POLICY | REDIR);
+    assert_int_equal(csc_test_inherit_of(cache, SH "\\dir"), ALL | POLICY | REDIR);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub\\e.txt"), ALL | POLICY | REDIR);
+    assert_int_equal(csc_test_inherit_of(cache, SH "\\dir\\sub\\e.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER | ALL | POLICY | REDIR);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), USER | ALL | POLICY | REDIR);
 
     /* Again ForUser: nothing set any more, still S_OK for every item. */
     assert_int_equal(csc_unpin(cache, (const char *[]){SH "\\dir"}, 1, USER, true, &rec.sink,
@@ -538,21 +510,21 @@ static void test_c4_5_selective_sources(void **state)
     assert_int_equal(csc_unpin(cache, (const char *[]){SH}, 1, ALL | REDIR, true, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_int_equal(pins_of(cache, SH), USER | POLICY);
-    assert_int_equal(inherit_of(cache, SH), USER | POLICY);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub"), POLICY);
-    assert_int_equal(inherit_of(cache, SH "\\dir\\sub"), POLICY);
-    assert_int_equal(pins_of(cache, SH "\\c"), USER | POLICY);
-    assert_int_equal(inherit_of(cache, SH "\\c"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER | POLICY);
+    assert_int_equal(csc_test_inherit_of(cache, SH), USER | POLICY);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub"), POLICY);
+    assert_int_equal(csc_test_inherit_of(cache, SH "\\dir\\sub"), POLICY);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c"), USER | POLICY);
+    assert_int_equal(csc_test_inherit_of(cache, SH "\\c"), 0);
 
     /* Shallow unpin of the policy source: share and its files only. */
     assert_int_equal(csc_unpin(cache, (const char *[]){SH}, 1, POLICY, false, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_int_equal(pins_of(cache, SH), USER);
-    assert_int_equal(inherit_of(cache, SH), USER);
-    assert_int_equal(pins_of(cache, SH "\\c"), USER);
-    assert_int_equal(pins_of(cache, SH "\\dir"), POLICY);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER);
+    assert_int_equal(csc_test_inherit_of(cache, SH), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\c"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir"), POLICY);
     csc_cache_free(cache);
 }
 
@@ -567,8 +539,8 @@ static void test_c4_5_null_callbacks(void **state)
                                NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
-    assert_int_equal(pins_of(cache, SH "\\dir\\sub\\e.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\dir\\sub\\e.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), USER);
     assert_int_equal(csc_unpin(cache, (const char *[]){SH "\\q"}, 1, USER, true, &empty, NULL),
                      CSC_E_FILE_NOT_FOUND);
     csc_cache_free(cache);
@@ -591,7 +563,7 @@ static void test_c4_3_long_display_path(void **state)
     snprintf(file, sizeof file, "%s\\f.txt", top);
     assert_true(strlen(top) > 400);
     csc_test_file(cache, file, 1);
-    pin1(cache, top, USER, true);
+    csc_test_pin1_ok(cache, top, USER, true);
     snprintf(ev[0], sizeof ev[0], IB("%s"), top);
     snprintf(ev[1], sizeof ev[1], R_OK("%s"), top);
     snprintf(ev[2], sizeof ev[2], IB("%s"), file);
@@ -611,7 +583,7 @@ static void test_c4_3_long_display_path(void **state)
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(SH), ev[2], ev[3], EV_END_OK);
     csc_test_recorder_clear(&rec);
-    assert_int_equal(pins_of(cache, file), 0);
+    assert_int_equal(csc_test_pins_of(cache, file), 0);
     csc_cache_free(cache);
 }
 

@@ -8,25 +8,10 @@
  * size of 0 and a NULL buffer allowed.
  */
 #include "support.h"
+#include "events.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define T_OK "The operation completed successfully."
-#define T_NF "The system cannot find the file specified."
-#define T_BAD "The filename, directory name, or volume label syntax is incorrect."
-#define T_DENIED "Access is denied."
-#define T_SHARING "The process cannot access the file because it is being used by another process."
-#define T_CANCELLED "The operation was canceled by the user."
-#define EV_BEGIN "0:0x00000000:" T_OK ":"
-#define EV_END_OK "1:0x00000000:" T_OK ":"
-#define IB(p) "2:0x00000000:" T_OK ":" p
-#define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_NF(p) "3:0x80070002:" T_NF ":" p
-#define R_BAD(p) "3:0x8007007B:" T_BAD ":" p
-#define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
-#define R_SHARING(p) "3:0x80070020:" T_SHARING ":" p
-#define ITEM_OK(p) IB(p), R_OK(p)
 
 #define SH "\\\\srv\\share"
 #define USER CSC_PIN_FLAG_FOR_USER
@@ -59,26 +44,10 @@ static void log_clear(wmi_log_t *log)
     memset(log, 0, sizeof *log);
 }
 
-#define assert_msgs(log, ...) \
-    assert_msgs_impl((log), __LINE__, (const char *[]){__VA_ARGS__, NULL})
-
-static void assert_msgs_impl(const wmi_log_t *log, int line, const char *const *expected)
-{
-    size_t n = 0;
-    while (expected[n] != NULL)
-        n++;
-    bool ok = n == log->count;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = strcmp(expected[i], log->msgs[i]) == 0;
-    if (!ok) {
-        print_error("line %d: WMI messages differ\n", line);
-        for (size_t i = 0; i < n || i < log->count; i++)
-            print_error("  #%zu expected: %s\n  #%zu got:      %s\n", i + 1,
-                        i < n ? expected[i] : "(none)", i + 1,
-                        i < log->count ? log->msgs[i] : "(none)");
-        fail();
-    }
-}
+/* Asserts the collected messages equal the given strings, in order. */
+#define assert_msgs(log, ...)                                                                      \
+    csc_test_assert_strings(__FILE__, __LINE__, "WMI messages", (const char *const *)(log)->msgs,  \
+                            (log)->count, (const char *[]){__VA_ARGS__, NULL})
 
 static csc_cache_t *pinned_cache(void)
 {
@@ -89,11 +58,6 @@ static csc_cache_t *pinned_cache(void)
     assert_int_equal(csc_pin(cache, p, 1, USER, true, NULL, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     return cache;
-}
-
-static uint32_t pins_of(csc_cache_t *cache, const char *path)
-{
-    return csc_item_pins(csc_test_find(cache, path));
 }
 
 /* C4.8 + C6.2: a successful Unpin returns 0 and delivers each event as its
@@ -109,7 +73,7 @@ static void test_c4_8_wmi_unpin_success(void **state)
     assert_msgs(&log, EV_BEGIN, ITEM_OK(SH), ITEM_OK(SH "\\a.txt"), ITEM_OK(SH "\\b.txt"),
                 EV_END_OK);
     log_clear(&log);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
     csc_cache_free(cache);
 }
 
@@ -174,8 +138,8 @@ static void test_c4_8_wmi_access_and_sharing(void **state)
     assert_msgs(&log, EV_BEGIN, ITEM_OK(SH), IB(SH "\\a.txt"), R_DENIED(SH "\\a.txt"),
                 IB(SH "\\b.txt"), R_SHARING(SH "\\b.txt"), EV_END_OK);
     log_clear(&log);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), USER);
-    assert_int_equal(pins_of(cache, SH "\\b.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\b.txt"), USER);
 
     /* Pin: the same codes (C7.1). */
     assert_int_equal(csc_wmi_pin(cache, pa, 1, ALL, false, on_msg, &log), 5);
@@ -205,7 +169,7 @@ static void test_c4_8_wmi_invalid_arguments(void **state)
     assert_int_equal(csc_wmi_pin(cache, with_null, 2, USER, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_unpin(cache, p, 1, 0x4u | USER, true, NULL, NULL), 87);
     assert_int_equal(log.count, 0);
-    assert_int_equal(pins_of(cache, SH), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH), USER);
 
     assert_int_equal(csc_wmi_unpin(NULL, p, 1, USER, true, on_msg, &log), 0x80004003u);
     assert_int_equal(csc_wmi_pin(NULL, p, 1, USER, true, NULL, NULL), 0x80004003u);
@@ -223,15 +187,15 @@ static void test_c4_8_wmi_null_callback(void **state)
     const char *bad[] = {"C:\\x"};
     assert_int_equal(csc_wmi_unpin(cache, p, 1, USER, false, NULL, NULL), 0);
     assert_cache_ok(cache);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), 0);
-    assert_int_equal(pins_of(cache, SH "\\b.txt"), USER);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\b.txt"), USER);
     assert_int_equal(csc_wmi_unpin(cache, x, 1, USER, false, NULL, NULL), 2);
     assert_int_equal(csc_wmi_unpin(cache, bad, 1, USER, false, NULL, NULL), 123);
     assert_int_equal(csc_wmi_pin(cache, x, 1, USER, false, NULL, NULL), 2);
     assert_int_equal(csc_wmi_pin(cache, bad, 1, USER, false, NULL, NULL), 123);
     assert_int_equal(csc_wmi_pin(cache, p, 1, ALL, true, NULL, NULL), 0);
     assert_cache_ok(cache);
-    assert_int_equal(pins_of(cache, SH "\\a.txt"), ALL);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), ALL);
     csc_cache_free(cache);
 }
 
@@ -249,7 +213,7 @@ static void test_c4_8_wmi_pin(void **state)
     assert_msgs(&log, EV_BEGIN, ITEM_OK("\\\\Srv\\Share"), ITEM_OK("\\\\Srv\\Share\\F.txt"),
                 EV_END_OK);
     log_clear(&log);
-    assert_int_equal(pins_of(cache, "\\\\srv\\share\\f.txt"), ALL);
+    assert_int_equal(csc_test_pins_of(cache, "\\\\srv\\share\\f.txt"), ALL);
     assert_int_equal(csc_item_inherit(csc_test_find(cache, "\\\\srv\\share")), ALL);
 
     const char *m[] = {"//srv/share/g.txt"};

@@ -166,7 +166,7 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
     if (root->parent != NULL || root->pins != 0 || root->type != CSC__ITEM_ROOT)
         violation(&c, root, "bad root");
 
-    /* Pre-order walk; on the way back up, recount pinned_below. */
+    /* Pre-order walk; each item's count of marked children is recounted. */
     const struct csc_item *it = root;
     while (!c.failed) {
         /* Check `it`'s child list. */
@@ -177,7 +177,7 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
                 violation(&c, ch, "broken parent or sibling link");
             else if (prev != NULL && name_cmp(prev, ch) >= 0)
                 violation(&c, ch, "children out of C2.3 order or duplicated");
-            pinned_below += ch->pinned_below + (ch->pins != 0);
+            pinned_below += csc__marked(ch); /* C3.5: marked children */
             prev = ch;
         }
         if (!c.failed && it->last_child != prev)

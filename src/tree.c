@@ -164,11 +164,21 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
         else
             csc__bytes_add(&cache->unpinned_used, item->size);
     }
+    /* C3.5: `item` became marked (pinned, or with something pinned below)
+     * or stopped being so only if it has nothing pinned below; its parent
+     * counts it, and the change goes up only while an ancestor's own mark
+     * flips. A deep unpin thus touches each parent once per emptied
+     * container, not every ancestor per item. */
+    if (item->pinned_below != 0)
+        return;
     for (struct csc_item *p = item->parent; p != NULL; p = p->parent) {
+        bool marked_before = csc__marked(p);
         if (now)
             p->pinned_below++;
         else
             p->pinned_below--;
+        if (csc__marked(p) == marked_before)
+            break;
     }
 }
 

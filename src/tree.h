@@ -48,7 +48,7 @@ struct csc_item {
     uint64_t size;
     uint64_t dirty_bytes;
     uint64_t last_use;
-    uint32_t pinned_below; /* pinned items strictly below (C3.5) */
+    uint32_t pinned_below; /* children that are marked (csc__marked): C3.5 */
     uint32_t open_count;
     uint32_t sharing_violations;
     uint32_t key_len;   /* bytes of key, without NUL */
@@ -175,6 +175,14 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
 
 /* Display path length (bytes, without NUL) of an item. */
 size_t csc__item_path_len(const struct csc_item *item);
+
+/* An item is marked when it is pinned or has a pinned item below it; a
+ * container is partly pinned (C3.5) when it is not pinned itself and some
+ * child is marked, which `pinned_below` counts. */
+static inline bool csc__marked(const struct csc_item *item)
+{
+    return item->pins != 0 || item->pinned_below != 0;
+}
 
 static inline bool csc__is_container(const struct csc_item *item)
 {

@@ -131,8 +131,9 @@ static csc_cache_t *build(size_t n, char (*paths)[PATH_CAP], double *ns_per_item
     return cache;
 }
 
-/* build_ns_per_item: the median of RUNS builds after a warm-up one (each
- * freed), and bytes_per_item: the resident memory growth of the first. */
+/* items, then bytes_per_item: the resident memory growth of the first
+ * build per item, and build_ns_per_item: the median of RUNS builds after
+ * that warm-up one (each freed). */
 static void build_rows(bench_t *b, size_t n, char (*paths)[PATH_CAP])
 {
     double v[RUNS], t = 0;
@@ -144,6 +145,7 @@ static void build_rows(bench_t *b, size_t n, char (*paths)[PATH_CAP])
         if (r < 0) {
             size_t rss1 = rss_bytes();
             size_t total = csc_cache_item_count(cache);
+            add_row(b, "items", (double)total, "items");
             add_row(b, "bytes_per_item",
                     rss1 > rss0 ? (double)(rss1 - rss0) / (double)total : 0, "bytes");
             target(b, 128, false);
@@ -548,7 +550,6 @@ int csc_sim_bench(size_t items, bool tsv)
     }
     size_t total = csc_cache_item_count(cache);
     pin_all(cache, share);
-    add_row(&b, "items", (double)total, "items");
 
     lookups(&b, cache, n);
 

@@ -63,6 +63,56 @@ static double median(double *v, int n)
     return v[n / 2];
 }
 
+/*
+ * The rule of every timed figure: one warm-up run, then RUNS runs whose
+ * median is the figure. Use: runs_t rs = RUNS_INIT; while (runs_next(&rs))
+ * { setup; runs_start(&rs); work; runs_keep(&rs, figure of this run); }
+ * then runs_median(&rs).
+ */
+typedef struct runs {
+    int r; /* -1: the warm-up */
+    double t0;
+    double v[RUNS];
+} runs_t;
+
+#define RUNS_INIT {-2, 0, {0}}
+
+static bool runs_next(runs_t *rs)
+{
+    return ++rs->r < RUNS;
+}
+
+static void runs_start(runs_t *rs)
+{
+    rs->t0 = now_ns();
+}
+
+/* Nanoseconds since runs_start. */
+static double runs_elapsed_ns(const runs_t *rs)
+{
+    return now_ns() - rs->t0;
+}
+
+static void runs_keep(runs_t *rs, double figure)
+{
+    if (rs->r >= 0)
+        rs->v[rs->r] = figure;
+}
+
+static double runs_median(runs_t *rs)
+{
+    return median(rs->v, RUNS);
+}
+
+/* xorshift64: the bench's reproducible choice of items. */
+static uint64_t next_random(uint64_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    return *seed;
+}
+
 static void add_row(bench_t *b, const char *name, double value, const char *unit)
 {
     if (b->nrows < sizeof b->rows / sizeof b->rows[0])
@@ -136,25 +186,25 @@ static csc_cache_t *build(size_t n, char (*paths)[PATH_CAP], double *ns_per_item
  * that warm-up one (each freed). */
 static void build_rows(bench_t *b, size_t n, char (*paths)[PATH_CAP])
 {
-    double v[RUNS], t = 0;
-    for (int r = -1; r < RUNS; r++) {
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
         size_t rss0 = rss_bytes();
+        double t = 0;
         csc_cache_t *cache = build(n, paths, &t);
         if (cache == NULL)
             return;
-        if (r < 0) {
+        if (rs.r < 0) {
             size_t rss1 = rss_bytes();
             size_t total = csc_cache_item_count(cache);
             add_row(b, "items", (double)total, "items");
             add_row(b, "bytes_per_item",
                     rss1 > rss0 ? (double)(rss1 - rss0) / (double)total : 0, "bytes");
             target(b, 128, false);
-        } else {
-            v[r] = t;
         }
+        runs_keep(&rs, t);
         csc_cache_free(cache);
     }
-    add_row(b, "build_ns_per_item", median(v, RUNS), "ns");
+    add_row(b, "build_ns_per_item", runs_median(&rs), "ns");
     target(b, 1000, false);
 }
 
@@ -214,26 +264,24 @@ static void wmi_end(void *ud, const csc_event_t *ev)
 static double time_unpin(csc_cache_t *cache, const char *root, const csc_progress_t *sink,
                          size_t items)
 {
-    double v[RUNS];
     const char *p[] = {root};
-    for (int r = -1; r < RUNS; r++) {
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
         pin_all(cache, root);
-        double t0 = now_ns();
+        runs_start(&rs);
         csc_unpin(cache, p, 1, CSC_PIN_FLAG_FOR_USER, true, sink, NULL);
-        double t = (now_ns() - t0) / (double)items;
-        if (r >= 0)
-            v[r] = t;
+        runs_keep(&rs, runs_elapsed_ns(&rs) / (double)items);
     }
-    return median(v, RUNS);
+    return runs_median(&rs);
 }
 
 /* The limit of a walk: pre-order over the same items through the public
  * links, touching one byte (the pin bits) of each. */
 static double time_bare_walk(csc_cache_t *cache, size_t items, unsigned *sink)
 {
-    double v[RUNS];
-    for (int r = -1; r < RUNS; r++) {
-        double t0 = now_ns();
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
+        runs_start(&rs);
         unsigned acc = 0;
         csc_item_t *it = csc_cache_first_server(cache);
         while (it != NULL) {
@@ -247,11 +295,9 @@ static double time_bare_walk(csc_cache_t *cache, size_t items, unsigned *sink)
             it = next;
         }
         *sink += acc;
-        double t = (now_ns() - t0) / (double)items;
-        if (r >= 0)
-            v[r] = t;
+        runs_keep(&rs, runs_elapsed_ns(&rs) / (double)items);
     }
-    return median(v, RUNS);
+    return runs_median(&rs);
 }
 
 /* ---- lookups ---------------------------------------------------------- */
@@ -269,26 +315,23 @@ static void lookups(bench_t *b, csc_cache_t *cache, size_t n)
     char (*folded)[64] = malloc(nkeys * sizeof *folded);
     uint64_t seed = 88172645463325252ull;
     for (size_t k = 0; k < nkeys; k++) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        size_t i = (size_t)(seed % n);
+        size_t i = (size_t)(next_random(&seed) % n);
         file_path(folded[k], sizeof folded[k], i);
         snprintf(mixed[k], sizeof mixed[k], "\\\\BENCH\\Share\\D%06zu\\F%06zu.TXT", i / 1000,
                  i % 1000);
     }
     /* Our lookup: normalise, fold, find. */
-    double v[RUNS];
     size_t found = 0;
-    for (int r = -1; r < RUNS; r++) {
-        double t0 = now_ns();
+    runs_t ours = RUNS_INIT;
+    while (runs_next(&ours)) {
+        runs_start(&ours);
         for (size_t k = 0; k < nkeys; k++) {
             csc_item_t *item = NULL;
             found += csc_cache_find(cache, mixed[k], &item) == CSC_S_OK;
         }
-        double t = (now_ns() - t0) / (double)nkeys;
-        if (r >= 0)
-            v[r] = t;
+        runs_keep(&ours, runs_elapsed_ns(&ours) / (double)nkeys);
     }
-    add_row(b, "lookup_ns", median(v, RUNS), "ns");
+    add_row(b, "lookup_ns", runs_median(&ours), "ns");
 
     /* The limit: the same keys already folded, in a bare uthash table. */
     raw_entry_t *head = NULL;
@@ -301,18 +344,17 @@ static void lookups(bench_t *b, csc_cache_t *cache, size_t n)
         memcpy(entries[i]->key, path, len + 1);
         HASH_ADD_KEYPTR(hh, head, entries[i]->key, (unsigned)len, entries[i]);
     }
-    for (int r = -1; r < RUNS; r++) {
-        double t0 = now_ns();
+    runs_t raw = RUNS_INIT;
+    while (runs_next(&raw)) {
+        runs_start(&raw);
         for (size_t k = 0; k < nkeys; k++) {
             raw_entry_t *e = NULL;
             HASH_FIND(hh, head, folded[k], (unsigned)strlen(folded[k]), e);
             found += e != NULL;
         }
-        double t = (now_ns() - t0) / (double)nkeys;
-        if (r >= 0)
-            v[r] = t;
+        runs_keep(&raw, runs_elapsed_ns(&raw) / (double)nkeys);
     }
-    add_row(b, "raw_lookup_ns", median(v, RUNS), "ns");
+    add_row(b, "raw_lookup_ns", runs_median(&raw), "ns");
     HASH_CLEAR(hh, head);
     for (size_t i = 0; i < n; i++)
         free(entries[i]);
@@ -338,27 +380,26 @@ static void async_done(csc_op_t *op, csc_hresult result)
 
 static double time_async(csc_cache_t *cache, size_t *peak)
 {
-    double v[RUNS];
     const char *p[] = {"\\\\bench\\share"};
-    for (int r = -1; r < RUNS; r++) {
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
         uv_loop_t loop;
         uv_loop_init(&loop);
         async_count_t ac = {0};
         ac.op.data = &ac;
         csc_progress_t sink = {&ac.events, count_begin, NULL, count_item, count_item, count_end};
         pin_all(cache, p[0]);
-        double t0 = now_ns();
+        runs_start(&rs);
         csc_unpin_async(&ac.op, &loop, cache, p, 1,
                         CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_ASYNC_PROGRESS, true, &sink, NULL,
                         async_done);
         uv_run(&loop, UV_RUN_DEFAULT);
-        double secs = (now_ns() - t0) / 1e9;
+        double secs = runs_elapsed_ns(&rs) / 1e9;
         uv_loop_close(&loop);
         *peak = csc_op_queue_peak_bytes(&ac.op);
-        if (r >= 0)
-            v[r] = (double)ac.events / secs;
+        runs_keep(&rs, (double)ac.events / secs);
     }
-    return median(v, RUNS);
+    return runs_median(&rs);
 }
 
 /* ---- the SQLite peer -------------------------------------------------- */
@@ -389,17 +430,15 @@ static double time_sqlite(size_t n)
                       "AND path < '\\\\bench\\share]'";
     const char *unpin = "UPDATE items SET pins = pins & ~32 WHERE path >= '\\\\bench\\share\\' "
                         "AND path < '\\\\bench\\share]'";
-    double v[RUNS];
-    for (int r = -1; r < RUNS; r++) {
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
         sqlite3_exec(db, pin, NULL, NULL, NULL);
-        double t0 = now_ns();
+        runs_start(&rs);
         sqlite3_exec(db, unpin, NULL, NULL, NULL);
-        double t = (now_ns() - t0) / (double)n;
-        if (r >= 0)
-            v[r] = t;
+        runs_keep(&rs, runs_elapsed_ns(&rs) / (double)n);
     }
     sqlite3_close(db);
-    return median(v, RUNS);
+    return runs_median(&rs);
 }
 #endif
 
@@ -441,48 +480,45 @@ static void eviction_rows(bench_t *b, csc_cache_t *cache, size_t n)
         return;
     }
     for (size_t k = 0; k < OPS; k++) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        pick[k] = (size_t)(seed % n);
+        pick[k] = (size_t)(next_random(&seed) % n);
         csc_item_path(files[pick[k]], paths[k], sizeof paths[k]);
     }
-    double v[RUNS];
-    for (int r = -1; r < RUNS; r++) {
-        double t0 = now_ns();
+    runs_t pin = RUNS_INIT;
+    while (runs_next(&pin)) {
+        runs_start(&pin);
         for (size_t k = 0; k < OPS; k++) {
             const char *p[] = {paths[k]};
             csc_pin(cache, p, 1, CSC_PIN_FLAG_FOR_USER, false, NULL, NULL);
             csc_unpin(cache, p, 1, CSC_PIN_FLAG_FOR_USER, false, NULL, NULL);
         }
-        if (r >= 0)
-            v[r] = (now_ns() - t0) / OPS;
+        runs_keep(&pin, runs_elapsed_ns(&pin) / OPS);
     }
-    add_row(b, "evict_index_pin_unpin_ns", median(v, RUNS), "ns");
-    for (int r = -1; r < RUNS; r++) {
-        double t0 = now_ns();
+    add_row(b, "evict_index_pin_unpin_ns", runs_median(&pin), "ns");
+    runs_t open = RUNS_INIT;
+    while (runs_next(&open)) {
+        runs_start(&open);
         for (size_t k = 0; k < OPS; k++) {
             csc_item_open(cache, files[pick[k]]);
             csc_item_close(cache, files[pick[k]]);
         }
-        if (r >= 0)
-            v[r] = (now_ns() - t0) / OPS;
+        runs_keep(&open, runs_elapsed_ns(&open) / OPS);
     }
-    add_row(b, "evict_index_open_close_ns", median(v, RUNS), "ns");
+    add_row(b, "evict_index_open_close_ns", runs_median(&open), "ns");
     csc_cache_evict(cache, false, 0, NULL, NULL); /* files what the loops left pending */
-    for (int r = -1; r < RUNS; r++) {
-        double t0 = now_ns();
+    runs_t touch = RUNS_INIT;
+    while (runs_next(&touch)) {
+        runs_start(&touch);
         for (size_t k = 0; k < OPS; k++) {
             csc_cache_advance_clock(cache, 1);
             csc_item_touch(cache, files[pick[k]]);
         }
-        if (r >= 0)
-            v[r] = (now_ns() - t0) / OPS;
+        runs_keep(&touch, runs_elapsed_ns(&touch) / OPS);
     }
-    add_row(b, "evict_index_touch_ns", median(v, RUNS), "ns");
+    add_row(b, "evict_index_touch_ns", runs_median(&touch), "ns");
 
     /* Random last uses: a Fisher-Yates order of touches, one tick apart. */
     for (size_t i = n; i > 1; i--) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        size_t j = (size_t)(seed % i);
+        size_t j = (size_t)(next_random(&seed) % i);
         csc_item_t *t = files[i - 1];
         files[i - 1] = files[j];
         files[j] = t;

@@ -38,33 +38,80 @@ typedef struct csc__acl {
     csc__acl_user_t users[];
 } csc__acl_t;
 
+/*
+ * Items live in slabs (a hot/cold layout, issue 16). Each item has a 32-bit
+ * id; id 0 means "none". A slab holds CSC__SLAB_ITEMS items: their hot
+ * records (what a walk reads and writes, 32 bytes each, contiguous) and
+ * their cold records (struct csc_item: names, last use, the index entry,
+ * access list, sibling back link). A slab never moves and is aligned to
+ * CSC__SLAB_ALIGN, so a csc_item_t pointer (the cold record) stays valid
+ * while its item is cached and leads to its slab, its hot record, its id
+ * and its cache by address arithmetic alone, without touching memory.
+ */
+#define CSC__NONE 0u
+
+/* flags of a hot record */
+#define CSC__F_DIRTY 0x01u   /* C5.1 (files) */
+#define CSC__F_OPEN 0x02u    /* open_count > 0 (files) */
+#define CSC__F_PROTECT 0x04u /* kept out of an eviction pass (C5.7) */
+#define CSC__F_NAMED 0x08u   /* the display name differs from the folded one and
+                              * is stored after the key (see csc__name) */
+#define CSC__F_FREE 0x80u    /* the record is on the free list */
+
+/* Pin and inherit bits are stored shifted: CSC_PIN_SOURCES_ALL >> 5 fits a byte. */
+#define CSC__PIN_SHIFT 5u
+
+typedef struct csc__hot {
+    uint64_t size;          /* files: bytes; 0 for containers */
+    uint32_t parent;        /* ids, CSC__NONE when absent */
+    uint32_t first_child;
+    uint32_t next_sibling;  /* also the free list's link */
+    uint32_t pinned_below;  /* children that are marked (csc__marked): C3.5 */
+    uint32_t heap_pos;      /* 1-based slot in an eviction heap, or
+                             * CSC__PENDING | slot in the pending list; 0: none */
+    uint8_t pins;           /* CSC_PIN_SOURCE_* bits (C3.1) >> CSC__PIN_SHIFT */
+    uint8_t inherit;        /* inherit bits (C3.2), the same way */
+    uint8_t type;           /* csc_item_type_t or CSC__ITEM_ROOT */
+    uint8_t flags;          /* CSC__F_* */
+} csc__hot_t;
+
+/* The cold record, and the handle users hold. */
 struct csc_item {
-    UT_hash_handle hh; /* index entry, keyed by key[0..key_len) */
-    struct csc_item *parent;
-    struct csc_item *first_child, *last_child;
-    struct csc_item *next_sibling, *prev_sibling;
-    const char *name;   /* display name of the last component */
-    csc__acl_t *acl;    /* own access list (C9.1) or NULL */
-    uint64_t size;
-    uint64_t dirty_bytes;
+    UT_hash_handle hh; /* index entry; hh.key: parent id (4 bytes) then the
+                        * folded last component, NUL, then (CSC__F_NAMED)
+                        * the display name, NUL; hh.keylen excludes the NULs */
     uint64_t last_use;
-    uint32_t pinned_below; /* children that are marked (csc__marked): C3.5 */
-    uint32_t open_count;
-    uint32_t sharing_violations;
-    uint32_t key_len;   /* bytes of key, without NUL */
-    uint32_t name_off;  /* offset of the last component in key */
-    uint32_t alloc_size;
-    uint16_t name_len;  /* bytes of name */
-    uint16_t pins;      /* CSC_PIN_SOURCE_* bits (C3.1) */
-    uint16_t inherit;   /* inherit bits, same values (C3.2) */
-    uint8_t type;       /* csc_item_type_t or CSC__ITEM_ROOT */
-    uint8_t dirty;
-    uint8_t protect;    /* kept out of an eviction pass (C5.7) */
-    uint32_t heap_pos;  /* 1-based slot in an eviction heap, or
-                         * CSC__PENDING | slot in the pending list; 0: none */
-    char key[];         /* folded path, NUL, then the display name when it
-                         * differs from the folded one, NUL */
+    union {
+        struct {
+            uint64_t dirty_bytes;
+            uint32_t open_count;
+            uint32_t sharing_violations;
+        } f; /* files */
+        struct {
+            uint32_t last_child;
+        } d; /* containers */
+    } u;
+    uint32_t prev_sibling;
+    uint32_t acl;      /* slot in cache->acls (C9.1), 0: none */
+    char key[16];      /* hh.key when it fits and the names agree; else
+                        * hh.key is its own allocation */
 };
+
+#define CSC__SLAB_SHIFT 9u
+#define CSC__SLAB_ITEMS (1u << CSC__SLAB_SHIFT)
+#define CSC__SLAB_ALIGN ((uintptr_t)1 << 17)
+
+typedef struct csc__slab {
+    struct csc_cache *cache;
+    void *raw;      /* what the allocator returned */
+    uint32_t first; /* id of hot[0] */
+    uint32_t unused_;
+    csc__hot_t hot[CSC__SLAB_ITEMS];
+    struct csc_item items[CSC__SLAB_ITEMS];
+} csc__slab_t;
+
+_Static_assert(sizeof(csc__hot_t) == 32, "a hot record is 32 bytes");
+_Static_assert(sizeof(csc__slab_t) <= CSC__SLAB_ALIGN, "a slab fits its alignment");
 
 /* A heap slot carries its item's last use (0 for containers), so ordering
  * the heap reads the slots only and reaches an item just on a tie. */
@@ -80,7 +127,7 @@ typedef struct csc__heap {
 
 /* An unordered list of items (the pending list of evict.c). */
 typedef struct csc__list {
-    struct csc_item **slots;
+    uint32_t *slots; /* item ids */
     size_t count, cap;
 } csc__list_t;
 
@@ -95,8 +142,15 @@ struct csc_cache {
     csc_allocator_t alloc;
     csc__index_t index;
     struct csc_item *root;
+    /* Item storage (tree.c): slabs[id >> CSC__SLAB_SHIFT] holds id. */
+    csc__slab_t **slabs;
+    uint32_t slab_count, slab_cap;
+    uint32_t id_next;      /* ids below it have been handed out */
+    uint32_t id_free;      /* free list through hot.next_sibling */
     size_t item_count;
     size_t acl_count;      /* items with an access list */
+    csc__acl_t **acls;     /* by slot; slot 0 unused */
+    uint32_t acl_cap;
     uint64_t clock;
     char *caller;          /* display name */
     char *caller_key;      /* folded name */
@@ -129,6 +183,8 @@ struct csc_cache {
     atomic_bool busy;
     struct csc__op_state *running;
     struct csc_item *last_parent; /* where the last cached item went (tree.c) */
+    char *lp_key;                 /* its folded path */
+    size_t lp_key_len, lp_key_cap;
     bool free_pending; /* csc_cache_free was called while busy */
 };
 
@@ -140,8 +196,103 @@ static inline bool csc__cache_busy(const csc_cache_t *cache)
 /* Frees the cache's memory (cache.c); the cache must not be busy. */
 void csc__cache_destroy(csc_cache_t *cache);
 
-/* index.c: never scans; find before add. */
-struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len);
+/* ---- items by id, hot and cold (no memory is read but the slab table) -- */
+
+static inline csc__slab_t *csc__slab_of(const struct csc_item *it)
+{
+    return (csc__slab_t *)((uintptr_t)it & ~(CSC__SLAB_ALIGN - 1u));
+}
+
+static inline csc__hot_t *csc__hot(const struct csc_item *it)
+{
+    csc__slab_t *s = csc__slab_of(it);
+    return &s->hot[it - s->items];
+}
+
+static inline uint32_t csc__id(const struct csc_item *it)
+{
+    csc__slab_t *s = csc__slab_of(it);
+    return s->first + (uint32_t)(it - s->items);
+}
+
+static inline struct csc_item *csc__item_at(const struct csc_cache *c, uint32_t id)
+{
+    if (id == CSC__NONE)
+        return NULL;
+    return &c->slabs[id >> CSC__SLAB_SHIFT]->items[id & (CSC__SLAB_ITEMS - 1u)];
+}
+
+static inline csc__hot_t *csc__hot_at(const struct csc_cache *c, uint32_t id)
+{
+    return &c->slabs[id >> CSC__SLAB_SHIFT]->hot[id & (CSC__SLAB_ITEMS - 1u)];
+}
+
+static inline struct csc_cache *csc__cache_of(const struct csc_item *it)
+{
+    return csc__slab_of(it)->cache;
+}
+
+/* Links as item pointers (NULL when absent), for code off the hot path. */
+static inline struct csc_item *csc__parent(const struct csc_item *it)
+{
+    return csc__item_at(csc__cache_of(it), csc__hot(it)->parent);
+}
+
+static inline struct csc_item *csc__first_child(const struct csc_item *it)
+{
+    return csc__item_at(csc__cache_of(it), csc__hot(it)->first_child);
+}
+
+static inline struct csc_item *csc__next_sibling(const struct csc_item *it)
+{
+    return csc__item_at(csc__cache_of(it), csc__hot(it)->next_sibling);
+}
+
+static inline uint16_t csc__pins(const struct csc_item *it)
+{
+    return (uint16_t)(csc__hot(it)->pins << CSC__PIN_SHIFT);
+}
+
+static inline uint16_t csc__inherit(const struct csc_item *it)
+{
+    return (uint16_t)(csc__hot(it)->inherit << CSC__PIN_SHIFT);
+}
+
+static inline uint8_t csc__type(const struct csc_item *it)
+{
+    return csc__hot(it)->type;
+}
+
+/* The folded last component (not NUL-terminated in general: see key_len). */
+static inline const char *csc__fname(const struct csc_item *it)
+{
+    return (const char *)it->hh.key + 4;
+}
+
+static inline size_t csc__fname_len(const struct csc_item *it)
+{
+    return it->hh.keylen - 4u;
+}
+
+/* The display name of the last component, NUL-terminated. */
+static inline const char *csc__name(const struct csc_item *it)
+{
+    const char *k = it->hh.key;
+    return (csc__hot(it)->flags & CSC__F_NAMED) ? k + it->hh.keylen + 1 : k + 4;
+}
+
+size_t csc__name_len(const struct csc_item *it);
+
+/* C2.3 pre-order of two cached items: <0, 0 or >0 (tree.c). */
+int csc__walk_order(const struct csc_item *a, const struct csc_item *b);
+
+/* Folded names in C2.3 order. */
+int csc__compare_names(const struct csc_item *a, const struct csc_item *b);
+
+/* index.c: never scans; find before add. Keys are a parent id and a folded
+ * component. */
+struct csc_item *csc__index_find(const csc__index_t *idx, uint32_t parent, const char *name,
+                                 size_t name_len);
 /* Adds an item whose key is not in the index. false when out of memory; the
  * index is then unchanged. */
 bool csc__index_add(csc__index_t *idx, struct csc_item *item);
@@ -179,14 +330,19 @@ size_t csc__item_path_len(const struct csc_item *item);
 /* An item is marked when it is pinned or has a pinned item below it; a
  * container is partly pinned (C3.5) when it is not pinned itself and some
  * child is marked, which `pinned_below` counts. */
+static inline bool csc__marked_hot(const csc__hot_t *h)
+{
+    return h->pins != 0 || h->pinned_below != 0;
+}
+
 static inline bool csc__marked(const struct csc_item *item)
 {
-    return item->pins != 0 || item->pinned_below != 0;
+    return csc__marked_hot(csc__hot(item));
 }
 
 static inline bool csc__is_container(const struct csc_item *item)
 {
-    return item->type != CSC_ITEM_FILE;
+    return csc__hot(item)->type != CSC_ITEM_FILE;
 }
 
 /* evict.c: the eviction index and passes (C5.2-C5.7). */

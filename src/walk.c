@@ -71,11 +71,12 @@ static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
 {
     if (w->progress == NULL)
         return true;
-    size_t len = base_len + 1 + item->name_len;
+    size_t name_len = csc__name_len(item);
+    size_t len = base_len + 1 + name_len;
     if (!reserve_path(w, len))
         return false;
     w->path[base_len] = '\\';
-    memcpy(w->path + base_len + 1, item->name, item->name_len);
+    memcpy(w->path + base_len + 1, csc__name(item), name_len);
     w->path[len] = '\0';
     w->path_len = len;
     return true;
@@ -91,19 +92,20 @@ static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
 static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
+    const csc__hot_t *h = csc__hot(item);
     if (!(w->flags & CSC_DELETE_ADMIN) && !csc__access_allowed(cache, item))
         return CSC_E_ACCESSDENIED;
-    if (item->type == CSC_ITEM_FILE) {
-        if (item->open_count > 0)
+    if (h->type == CSC_ITEM_FILE) {
+        if (h->flags & CSC__F_OPEN)
             return CSC_E_SHARING_VIOLATION;
-        if (item->dirty && !(w->flags & CSC_DELETE_DEL_MODIFIED))
+        if ((h->flags & CSC__F_DIRTY) && !(w->flags & CSC_DELETE_DEL_MODIFIED))
             return CSC_S_FALSE;
     }
-    if (item->pins != 0 && (w->flags & CSC_DELETE_NO_PINNED))
+    if (h->pins != 0 && (w->flags & CSC_DELETE_NO_PINNED))
         return CSC_S_FALSE;
-    if (item->type == CSC_ITEM_FILE && item->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
+    if (h->type == CSC_ITEM_FILE && h->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
         return CSC_S_FALSE;
-    if (item->first_child != NULL)
+    if (h->first_child != CSC__NONE)
         return CSC_HRESULT_FROM_WIN32(145u); /* ERROR_DIR_NOT_EMPTY */
     csc__tree_remove_leaf(cache, item);
     return CSC_S_OK;
@@ -113,36 +115,39 @@ static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
 static csc_hresult apply(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
+    csc__hot_t *h = csc__hot(item);
     if (w->op == CSC__OP_DELETE)
         return apply_delete(w, item);
     if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
-        item->dirty = 0;
-        item->dirty_bytes = 0;
-        csc__evict_update(cache, item);
+        if (h->flags & CSC__F_DIRTY) {
+            h->flags &= (uint8_t)~CSC__F_DIRTY;
+            item->u.f.dirty_bytes = 0;
+            csc__evict_update(cache, item);
+        }
         return CSC_S_OK;
     }
-    if (!csc__access_allowed(cache, item)) /* step 3, C9.1 */
+    if (cache->acl_count != 0 && !csc__access_allowed(cache, item)) /* step 3, C9.1 */
         return CSC_E_ACCESSDENIED;
-    if (item->open_count > 0) { /* step 4 */
+    if (h->flags & CSC__F_OPEN) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
             return CSC_E_SHARING_VIOLATION;
-        item->sharing_violations++;
+        item->u.f.sharing_violations++;
     }
-    if (item->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
+    if (h->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
         if (w->op == CSC__OP_PIN)
             item->last_use = cache->clock;
         return CSC_S_OK;
     }
+    uint16_t pins = csc__pins(item), inherit = csc__inherit(item);
     if (w->op == CSC__OP_PIN) {
-        uint16_t inherit = item->inherit;
-        if (w->deep && csc__is_container(item)) /* C3.3; shallow sets none (C3.4) */
+        if (w->deep && h->type != CSC_ITEM_FILE) /* C3.3; shallow sets none (C3.4) */
             inherit |= w->sources;
-        csc__tree_set_pins(cache, item, item->pins | w->sources, inherit);
+        csc__tree_set_pins(cache, item, pins | w->sources, inherit);
         item->last_use = cache->clock; /* C5.4 */
         csc__evict_update(cache, item);
-    } else {
-        csc__tree_set_pins(cache, item, item->pins & (uint16_t)~w->sources,
-                           item->inherit & (uint16_t)~w->sources);
+    } else if ((pins & w->sources) != 0) {
+        csc__tree_set_pins(cache, item, pins & (uint16_t)~w->sources,
+                           inherit & (uint16_t)~w->sources);
     }
     return CSC_S_OK;
 }
@@ -208,18 +213,18 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
  * items disappear under the walk. */
 static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
 {
-    struct csc_item *node = top;
-    while (node->first_child != NULL)
-        node = node->first_child;
+    struct csc_item *node = top, *child;
+    while ((child = csc__first_child(node)) != NULL)
+        node = child;
     for (;;) {
         struct csc_item *next = NULL;
         if (node != top) {
-            next = node->next_sibling;
+            next = csc__next_sibling(node);
             if (next != NULL)
-                while (next->first_child != NULL)
-                    next = next->first_child;
+                while ((child = csc__first_child(next)) != NULL)
+                    next = child;
             else
-                next = node->parent;
+                next = csc__parent(node);
         }
         size_t len = csc__item_path_len(node);
         if (w->progress != NULL) {
@@ -242,7 +247,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         walk_delete(w, top, result);
         return;
     }
-    /* Without a sink only the length is tracked, to keep the code one path. */
+    csc_cache_t *cache = w->cache;
     size_t len = csc__item_path_len(top);
     if (w->progress != NULL) {
         if (!reserve_path(w, len))
@@ -260,43 +265,49 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
             return;
         /* C4.4: the immediate children that are files. */
         size_t base = w->path_len;
-        for (struct csc_item *ch = top->first_child; ch != NULL; ch = ch->next_sibling) {
-            if (ch->type != CSC_ITEM_FILE)
+        for (uint32_t ch = csc__hot(top)->first_child; ch != CSC__NONE;
+             ch = csc__hot_at(cache, ch)->next_sibling) {
+            if (csc__hot_at(cache, ch)->type != CSC_ITEM_FILE)
                 continue;
+            struct csc_item *item = csc__item_at(cache, ch);
             csc_hresult ignored;
-            if (!path_push(w, base, ch) || !process(w, ch, w->path, w->path_len, 0, &ignored))
+            if (!path_push(w, base, item) || !process(w, item, w->path, w->path_len, 0, &ignored))
                 return;
         }
         return;
     }
 
-    /* Deep: the subtree in pre-order, following links. w->path_len is the
-     * length of the current item's path throughout. */
-    struct csc_item *it = top;
+    /* Deep: the subtree in pre-order, following the hot records' links;
+     * names (cold) are read only to build paths for a sink. With a sink,
+     * w->path_len is the length of the current item's path throughout. */
+    bool paths = w->progress != NULL;
+    uint32_t top_id = csc__id(top), id = top_id;
     for (;;) {
-        struct csc_item *next;
-        size_t base;
-        if (it->first_child != NULL) {
-            next = it->first_child;
-            base = w->path_len;
+        const csc__hot_t *h = csc__hot_at(cache, id);
+        uint32_t next;
+        size_t base = w->path_len;
+        if (h->first_child != CSC__NONE) {
+            next = h->first_child;
         } else {
-            while (it != top && it->next_sibling == NULL) {
-                w->path_len -= 1u + it->name_len;
-                it = it->parent;
+            while (id != top_id && h->next_sibling == CSC__NONE) {
+                if (paths)
+                    w->path_len -= 1u + csc__name_len(csc__item_at(cache, id));
+                id = h->parent;
+                h = csc__hot_at(cache, id);
             }
-            if (it == top)
+            if (id == top_id)
                 return;
-            w->path_len -= 1u + it->name_len;
-            next = it->next_sibling;
+            if (paths)
+                w->path_len -= 1u + csc__name_len(csc__item_at(cache, id));
+            next = h->next_sibling;
             base = w->path_len;
         }
-        it = next;
-        if (w->progress == NULL)
-            w->path_len = base + 1u + it->name_len;
-        else if (!path_push(w, base, it))
+        id = next;
+        struct csc_item *item = csc__item_at(cache, id);
+        if (paths && !path_push(w, base, item))
             return;
         csc_hresult ignored;
-        if (!process(w, it, w->path, w->path_len, 0, &ignored))
+        if (!process(w, item, w->path, w->path_len, 0, &ignored))
             return;
     }
 }
@@ -352,7 +363,7 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t c
             csc__free(&cache->alloc, w.path, w.path_cap);
             return hr;
         }
-        single_result = CSC_FAILED(hr) || item->type == CSC_ITEM_FILE;
+        single_result = CSC_FAILED(hr) || csc__type(item) == CSC_ITEM_FILE;
     }
 
     if (progress != NULL && progress->begin != NULL) {

@@ -300,6 +300,70 @@ static double time_bare_walk(csc_cache_t *cache, size_t items, unsigned *sink)
     return runs_median(&rs);
 }
 
+/*
+ * The machine's limit for a walk (issue 16): `total` records of 32 bytes
+ * in one array, linked by 32-bit first-child / next-sibling / parent
+ * indices in the bench cache's shape (a server, a share, directories of
+ * 1,000 files, laid out in pre-order), walked in pre-order clearing one
+ * bit per record. Index 0 is "none"; the server is record 1.
+ */
+typedef struct limit_rec {
+    uint32_t first_child, next_sibling, parent, bits;
+    uint64_t pad[2];
+} limit_rec_t;
+
+static double time_limit_walk(size_t n, size_t total, unsigned *sink)
+{
+    limit_rec_t *r = calloc(total + 1, sizeof *r);
+    if (r == NULL)
+        return 0;
+    uint32_t next = 1, server = next++, share = next++;
+    r[server].first_child = share;
+    r[share].parent = server;
+    uint32_t prev_dir = 0;
+    for (size_t f = 0; f < n && next <= total; f++) {
+        if (f % 1000 == 0) {
+            uint32_t d = next++;
+            r[d].parent = share;
+            if (prev_dir != 0)
+                r[prev_dir].next_sibling = d;
+            else
+                r[share].first_child = d;
+            prev_dir = d;
+        }
+        uint32_t i = next++;
+        r[i].parent = prev_dir;
+        if (f % 1000 == 0)
+            r[prev_dir].first_child = i;
+        else
+            r[i - 1].next_sibling = i;
+    }
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
+        for (uint32_t i = 1; i < next; i++)
+            r[i].bits |= 1u;
+        runs_start(&rs);
+        uint32_t it = server;
+        for (;;) {
+            r[it].bits &= ~1u;
+            if (r[it].first_child != 0) {
+                it = r[it].first_child;
+                continue;
+            }
+            while (it != 0 && r[it].next_sibling == 0)
+                it = r[it].parent;
+            if (it == 0)
+                break;
+            it = r[it].next_sibling;
+        }
+        runs_keep(&rs, runs_elapsed_ns(&rs) / (double)(next - 1));
+    }
+    for (uint32_t i = 1; i < next; i++)
+        *sink += r[i].bits;
+    free(r);
+    return runs_median(&rs);
+}
+
 /* ---- lookups ---------------------------------------------------------- */
 
 typedef struct raw_entry {
@@ -593,6 +657,7 @@ int csc_sim_bench(size_t items, bool tsv)
     add_row(&b, "deep_unpin_ns_per_item", time_unpin(cache, share, NULL, walked), "ns");
     unsigned touch = 0;
     add_row(&b, "bare_walk_ns_per_item", time_bare_walk(cache, total, &touch), "ns");
+    add_row(&b, "limit_walk_ns_per_item", time_limit_walk(n, total, &touch), "ns");
     size_t counted = 0;
     csc_progress_t counting = {&counted, count_begin, NULL, count_item, count_item, count_end};
     add_row(&b, "deep_unpin_sink_ns_per_item", time_unpin(cache, share, &counting, walked),

@@ -174,16 +174,18 @@ static bool evictable(const csc__hot_t *h)
     return h->first_child == CSC__NONE;
 }
 
-static csc__heap_t *heap_of(csc_cache_t *cache, const struct csc_item *item)
+static csc__heap_t *heap_of(csc_cache_t *cache, const csc__hot_t *h)
 {
-    return csc__type(item) == CSC_ITEM_FILE ? &cache->evictable_files : &cache->evictable_dirs;
+    return h->type == CSC_ITEM_FILE ? &cache->evictable_files : &cache->evictable_dirs;
 }
 
 /* The pending list: an unordered array, swap-removal. */
-static bool pending_push(csc_cache_t *cache, struct csc_item *item, csc__hot_t *h)
+static bool pending_push(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
 {
+    if (csc__pending_try(cache, id, h))
+        return true;
     csc__list_t *p = &cache->pending;
-    if (p->count == p->cap) {
+    {
         size_t cap = p->cap < 64 ? 64 : p->cap * 2;
         uint32_t *slots = csc__malloc(&cache->alloc, cap * sizeof *slots);
         if (slots == NULL)
@@ -194,7 +196,7 @@ static bool pending_push(csc_cache_t *cache, struct csc_item *item, csc__hot_t *
         p->slots = slots;
         p->cap = cap;
     }
-    p->slots[p->count] = csc__id(item);
+    p->slots[p->count] = id;
     h->heap_pos = CSC__PENDING | (uint32_t)p->count;
     p->count++;
     return true;
@@ -241,9 +243,8 @@ static void flush_pending(csc_cache_t *cache)
                 sift_down(hs[h], i);
 }
 
-void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
+void csc__evict_update_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
 {
-    csc__hot_t *h = csc__hot(item);
     if (h->type == CSC__ITEM_ROOT)
         return;
     bool file = h->type == CSC_ITEM_FILE;
@@ -251,20 +252,26 @@ void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
     if (h->heap_pos == 0) {
         if (!want)
             return;
-        if (!pending_push(cache, item, h))
-            heap_push(heap_of(cache, item), item);
+        if (!pending_push(cache, id, h))
+            heap_push(heap_of(cache, h), csc__item_at(cache, id));
         if (file)
             csc__bytes_add(&cache->evictable_bytes, h->size);
     } else if (!want) {
+        struct csc_item *item = csc__item_at(cache, id);
         if (h->heap_pos & CSC__PENDING)
             pending_remove(cache, item);
         else
-            heap_remove(heap_of(cache, item), item);
+            heap_remove(heap_of(cache, h), item);
         if (file)
             csc__bytes_sub(&cache->evictable_bytes, h->size);
     } else if (!(h->heap_pos & CSC__PENDING)) {
-        heap_fix(heap_of(cache, item), item); /* its last use may have moved */
+        heap_fix(heap_of(cache, h), csc__item_at(cache, id)); /* its last use may have moved */
     }
+}
+
+void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
+{
+    csc__evict_update_hot(cache, csc__id(item), csc__hot(item));
 }
 
 void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size)

@@ -272,13 +272,19 @@ static void link_child(csc_cache_t *cache, struct csc_item *parent, struct csc_i
 void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins,
                         uint16_t inherit)
 {
-    csc__hot_t *h = csc__hot(item);
+    csc__tree_set_pins_hot(cache, csc__id(item), csc__hot(item),
+                           (uint8_t)(pins >> CSC__PIN_SHIFT), (uint8_t)(inherit >> CSC__PIN_SHIFT));
+}
+
+void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
+                            uint8_t inherit)
+{
     bool was = h->pins != 0, now = pins != 0;
-    h->pins = (uint8_t)(pins >> CSC__PIN_SHIFT);
-    h->inherit = (uint8_t)(inherit >> CSC__PIN_SHIFT);
+    h->pins = pins;
+    h->inherit = inherit;
     if (was == now)
         return;
-    csc__evict_update(cache, item);
+    csc__evict_update_hot(cache, id, h);
     if (h->type == CSC_ITEM_FILE) {
         if (now)
             csc__bytes_sub(&cache->unpinned_used, h->size);
@@ -292,6 +298,11 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
      * container, not every ancestor per item. */
     if (h->pinned_below != 0)
         return;
+    csc__tree_mark_changed(cache, h, now);
+}
+
+void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now)
+{
     for (uint32_t p = h->parent; p != CSC__NONE;) {
         csc__hot_t *ph = csc__hot_at(cache, p);
         bool marked_before = csc__marked_hot(ph);
@@ -513,6 +524,24 @@ static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb,
         }
         cur = (struct csc_item *)lp;
         *depth = d;
+        /* A child that sorts after lp's last child is not cached (C2.3):
+         * no lookup needed for a directory filled in order. */
+        if (d + 1 == pb->ncomp) {
+            comp_t nx = at;
+            next_comp(pb, &nx);
+            const struct csc_item *last = csc__item_at(cache, lp->u.d.last_child);
+            size_t nlen = nx.kend - nx.kpos;
+            if (last == NULL) {
+                *c = at;
+                return cur;
+            }
+            size_t llen = csc__fname_len(last);
+            int cmp = memcmp(pb->key + nx.kpos, csc__fname(last), nlen < llen ? nlen : llen);
+            if (cmp > 0 || (cmp == 0 && nlen > llen)) {
+                *c = at;
+                return cur;
+            }
+        }
     }
     while (*depth < pb->ncomp && csc__type(cur) != CSC_ITEM_FILE) {
         comp_t nx = at;

@@ -97,9 +97,9 @@ struct csc_item {
                         * hh.key is its own allocation */
 };
 
-#define CSC__SLAB_SHIFT 9u
+#define CSC__SLAB_SHIFT 12u
 #define CSC__SLAB_ITEMS (1u << CSC__SLAB_SHIFT)
-#define CSC__SLAB_ALIGN ((uintptr_t)1 << 17)
+#define CSC__SLAB_ALIGN ((uintptr_t)1 << 20)
 
 typedef struct csc__slab {
     struct csc_cache *cache;
@@ -323,6 +323,10 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
  * depends on them (pinned_below of ancestors, unpinned_used). */
 void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins,
                         uint16_t inherit);
+/* The same by id and hot record, with the bits already shifted
+ * (CSC__PIN_SHIFT): the walk's form. */
+void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
+                            uint8_t inherit);
 
 /* Display path length (bytes, without NUL) of an item. */
 size_t csc__item_path_len(const struct csc_item *item);
@@ -345,6 +349,23 @@ static inline bool csc__is_container(const struct csc_item *item)
     return csc__hot(item)->type != CSC_ITEM_FILE;
 }
 
+/* Files `id` on the pending list of evict.c when it has room (O(1), no
+ * allocation); false otherwise (then csc__evict_update_hot does it). */
+static inline bool csc__pending_try(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
+{
+    csc__list_t *p = &cache->pending;
+    if (p->count == p->cap)
+        return false;
+    p->slots[p->count] = id;
+    h->heap_pos = CSC__PENDING | (uint32_t)p->count;
+    p->count++;
+    return true;
+}
+
+/* tree.c: the item `id` stopped (now false) or started being marked
+ * (C3.5): its parent's count follows, and so on up while a mark flips. */
+void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now);
+
 /* evict.c: the eviction index and passes (C5.2-C5.7). */
 /* Makes the heaps and the scratch buffer big enough for `files` more files,
  * `dirs` more containers and a path of `path_len` bytes. false: no memory,
@@ -353,6 +374,8 @@ bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t pa
 /* Re-files an item in the eviction index after any change of the state
  * the evictable predicate or the LRU order reads. Never allocates. */
 void csc__evict_update(csc_cache_t *cache, struct csc_item *item);
+/* The same by id and hot record (the walk's form). */
+void csc__evict_update_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h);
 /* A file's size changed from old_size (evictable bytes follow). */
 void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size);
 void csc__evict_free(csc_cache_t *cache);

@@ -29,6 +29,9 @@ typedef struct walk {
     bool ignore_answers; /* AsyncProgress: answers are ignored (C6.4) */
     uint32_t flags;
     uint16_t sources;
+    uint8_t hsources; /* sources >> CSC__PIN_SHIFT, as hot records keep them */
+    bool has_cancel;  /* a cancel token to check before each item */
+    bool fast_unpin;  /* deep Unpin, no sink, no token, no access lists */
     bool deep;
     csc__walk_op_t op;
     bool cancelled;
@@ -39,6 +42,11 @@ typedef struct walk {
 } walk_t;
 
 #define PATH_INITIAL_CAP 256u
+
+static bool paths_wanted(const walk_t *w)
+{
+    return w->progress != NULL;
+}
 
 static bool stopped(const walk_t *w)
 {
@@ -111,45 +119,100 @@ static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
     return CSC_S_OK;
 }
 
-/* C4.5 steps 3-5 for one cached item. */
-static csc_hresult apply(walk_t *w, struct csc_item *item)
+/* C4.5 steps 3-5 for one cached item, by id and hot record: the cold
+ * record is reached only for what lives there (access lists, counters,
+ * last use). */
+static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
 {
     csc_cache_t *cache = w->cache;
-    csc__hot_t *h = csc__hot(item);
     if (w->op == CSC__OP_DELETE)
-        return apply_delete(w, item);
+        return apply_delete(w, csc__item_at(cache, id));
     if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
         if (h->flags & CSC__F_DIRTY) {
             h->flags &= (uint8_t)~CSC__F_DIRTY;
-            item->u.f.dirty_bytes = 0;
-            csc__evict_update(cache, item);
+            csc__item_at(cache, id)->u.f.dirty_bytes = 0;
+            csc__evict_update_hot(cache, id, h);
         }
         return CSC_S_OK;
     }
-    if (cache->acl_count != 0 && !csc__access_allowed(cache, item)) /* step 3, C9.1 */
-        return CSC_E_ACCESSDENIED;
+    if (cache->acl_count != 0 && !csc__access_allowed(cache, csc__item_at(cache, id)))
+        return CSC_E_ACCESSDENIED; /* step 3, C9.1 */
     if (h->flags & CSC__F_OPEN) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
             return CSC_E_SHARING_VIOLATION;
-        item->u.f.sharing_violations++;
+        csc__item_at(cache, id)->u.f.sharing_violations++;
     }
     if (h->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
         if (w->op == CSC__OP_PIN)
-            item->last_use = cache->clock;
+            csc__item_at(cache, id)->last_use = cache->clock;
         return CSC_S_OK;
     }
-    uint16_t pins = csc__pins(item), inherit = csc__inherit(item);
     if (w->op == CSC__OP_PIN) {
+        uint8_t inherit = h->inherit;
         if (w->deep && h->type != CSC_ITEM_FILE) /* C3.3; shallow sets none (C3.4) */
-            inherit |= w->sources;
-        csc__tree_set_pins(cache, item, pins | w->sources, inherit);
-        item->last_use = cache->clock; /* C5.4 */
-        csc__evict_update(cache, item);
-    } else if ((pins & w->sources) != 0) {
-        csc__tree_set_pins(cache, item, pins & (uint16_t)~w->sources,
-                           inherit & (uint16_t)~w->sources);
+            inherit |= w->hsources;
+        csc__tree_set_pins_hot(cache, id, h, h->pins | w->hsources, inherit);
+        csc__item_at(cache, id)->last_use = cache->clock; /* C5.4 */
+        csc__evict_update_hot(cache, id, h);
+    } else if ((h->pins & w->hsources) != 0) {
+        csc__tree_set_pins_hot(cache, id, h, h->pins & (uint8_t)~w->hsources,
+                               h->inherit & (uint8_t)~w->hsources);
     }
     return CSC_S_OK;
+}
+
+static csc_hresult apply(walk_t *w, struct csc_item *item)
+{
+    return apply_hot(w, csc__id(item), csc__hot(item));
+}
+
+/*
+ * A file in a deep Unpin without sink, cancel token or access lists: the
+ * same as step() and apply_hot(), with the common case of set_pins and the
+ * eviction index inline (tree.c and evict.c own the rare ones). A walk over
+ * a million files spends its time here.
+ */
+static inline void unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    csc_cache_t *cache = w->cache;
+    uint8_t pins = h->pins;
+    if ((pins & w->hsources) == 0 && !(h->flags & CSC__F_OPEN))
+        return;
+    if (h->flags & CSC__F_OPEN) { /* step 4, rare */
+        if (CSC_FAILED(apply_hot(w, id, h)))
+            w->any_failed = true;
+        return;
+    }
+    pins &= (uint8_t)~w->hsources;
+    h->pins = pins; /* a file has no inherit bits */
+    if (pins != 0)
+        return;
+    /* Now unpinned: evictable unless dirty or protected (C5.2). */
+    if (!(h->flags & (CSC__F_DIRTY | CSC__F_PROTECT)) && h->heap_pos == 0 &&
+        csc__pending_try(cache, id, h))
+        csc__bytes_add(&cache->evictable_bytes, h->size);
+    else
+        csc__evict_update_hot(cache, id, h);
+    csc__bytes_add(&cache->unpinned_used, h->size);
+    /* C3.5: the parent counts one marked child less; the mark flips (and
+     * goes up) only when that was its last one. */
+    csc__hot_t *ph = csc__hot_at(cache, h->parent);
+    if (--ph->pinned_below == 0 && ph->pins == 0)
+        csc__tree_mark_changed(cache, ph, false);
+}
+
+/* process() for a walk without a sink: steps 1 and 3-5, no events, so no
+ * path and no name is needed. */
+static inline bool step(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    if (w->has_cancel &&
+        (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
+        w->cancelled = true;
+        return false;
+    }
+    if (CSC_FAILED(apply_hot(w, id, h)))
+        w->any_failed = true;
+    return true;
 }
 
 /*
@@ -277,6 +340,9 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         return;
     }
 
+    w->fast_unpin = w->op == CSC__OP_UNPIN && !paths_wanted(w) && !w->has_cancel &&
+                    cache->acl_count == 0;
+
     /* Deep: the subtree in pre-order, following the hot records' links;
      * names (cold) are read only to build paths for a sink. With a sink,
      * w->path_len is the length of the current item's path throughout. */
@@ -303,11 +369,21 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
             base = w->path_len;
         }
         id = next;
+        if (w->fast_unpin) {
+            csc__hot_t *nh = csc__hot_at(cache, id);
+            if (nh->type == CSC_ITEM_FILE) {
+                unpin_file(w, id, nh);
+                continue;
+            }
+        }
+        if (!paths) {
+            if (!step(w, id, csc__hot_at(cache, id)))
+                return;
+            continue;
+        }
         struct csc_item *item = csc__item_at(cache, id);
-        if (paths && !path_push(w, base, item))
-            return;
         csc_hresult ignored;
-        if (!process(w, item, w->path, w->path_len, 0, &ignored))
+        if (!path_push(w, base, item) || !process(w, item, w->path, w->path_len, 0, &ignored))
             return;
     }
 }
@@ -343,6 +419,8 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t c
     w.ignore_answers = ignore_answers;
     w.flags = flags;
     w.sources = (uint16_t)(flags & CSC_PIN_FLAGS_SOURCES);
+    w.hsources = (uint8_t)(w.sources >> CSC__PIN_SHIFT);
+    w.has_cancel = cancel != NULL || cancel2 != NULL;
     w.deep = deep;
     w.op = op;
     if (progress != NULL) {

@@ -101,18 +101,16 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
     if (h->type != CSC_ITEM_FILE && (dirty || open || h->size != 0))
         return violation(c, it, "a container is dirty, open or sized");
     if (h->type == CSC_ITEM_FILE) {
-        if (!dirty && it->u.f.dirty_bytes != 0)
+        if (!dirty && it->u.dirty_bytes != 0)
             return violation(c, it, "clean with dirty bytes");
-        if (open != (it->u.f.open_count != 0))
+        if (open != (h->u.f.open_count != 0))
             return violation(c, it, "open flag disagrees with the open count");
-        if (h->first_child != CSC__NONE || h->pinned_below != 0)
-            return violation(c, it, "a file has children");
     }
     if (it->acl != 0 && (it->acl >= cache->acl_cap || cache->acls[it->acl] == NULL))
         return violation(c, it, "access list slot is empty");
     /* The eviction index holds exactly the evictable items (C5.2). */
     bool evictable = !(h->flags & CSC__F_PROTECT) && h->pins == 0 &&
-                     (h->type == CSC_ITEM_FILE ? !dirty && !open : h->first_child == CSC__NONE);
+                     (h->type == CSC_ITEM_FILE ? !dirty && !open : h->u.d.first_child == CSC__NONE);
     if (evictable != (h->heap_pos != 0))
         return violation(c, it, "eviction index disagrees with the evictable predicate");
     if (h->heap_pos & CSC__PENDING) {
@@ -154,14 +152,15 @@ static void check_storage(check_t *c, const csc_cache_t *cache, size_t live)
     size_t free_count = 0;
     for (uint32_t id = cache->id_free; id != CSC__NONE && free_count <= cache->id_next;
          id = csc__hot_at(cache, id)->next_sibling) {
-        if (id >= cache->id_next || !(csc__hot_at(cache, id)->flags & CSC__F_FREE)) {
+        if (id >= cache->id_next || (id & (CSC__SLAB_ITEMS - 1u)) == 0 ||
+            !(csc__hot_at(cache, id)->flags & CSC__F_FREE)) {
             violation(c, cache->root, "free list holds id %u, not a free record", id);
             return;
         }
         free_count++;
     }
-    /* live items, the root, and id 0 */
-    if (free_count + live + 2u != cache->id_next)
+    /* live items, the root, and slot 0 of each slab */
+    if (free_count + live + 1u + cache->slab_count != cache->id_next)
         violation(c, cache->root, "ids: %zu free, %zu live, high-water mark %u", free_count,
                   live, cache->id_next);
 }
@@ -205,11 +204,11 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
             prev = ch;
         }
         if (!c.failed && csc__is_container(it) &&
-            it->u.d.last_child != (prev != NULL ? csc__id(prev) : CSC__NONE))
+            it->u.last_child != (prev != NULL ? csc__id(prev) : CSC__NONE))
             violation(&c, it, "last_child is wrong");
-        if (!c.failed && csc__hot(it)->pinned_below != pinned_below)
-            violation(&c, it, "pinned_below is %u, recount %u", csc__hot(it)->pinned_below,
-                      pinned_below);
+        if (!c.failed && csc__hot_pinned_below(csc__hot(it)) != pinned_below)
+            violation(&c, it, "pinned_below is %u, recount %u",
+                      csc__hot_pinned_below(csc__hot(it)), pinned_below);
         if (c.failed)
             break;
         if (it != root) {

@@ -171,7 +171,7 @@ static bool evictable(const csc__hot_t *h)
         return false;
     if (h->type == CSC_ITEM_FILE)
         return !(h->flags & (CSC__F_DIRTY | CSC__F_OPEN));
-    return h->first_child == CSC__NONE;
+    return h->u.d.first_child == CSC__NONE;
 }
 
 static csc__heap_t *heap_of(csc_cache_t *cache, const csc__hot_t *h)

@@ -152,7 +152,7 @@ bool csc_item_is_partly_pinned(const csc_item_t *item)
     if (item == NULL)
         return false;
     const csc__hot_t *h = csc__hot(item);
-    return h->type != CSC_ITEM_FILE && h->pins == 0 && h->pinned_below > 0;
+    return h->type != CSC_ITEM_FILE && h->pins == 0 && h->u.d.pinned_below > 0;
 }
 
 bool csc_item_is_dirty(const csc_item_t *item)
@@ -162,7 +162,7 @@ bool csc_item_is_dirty(const csc_item_t *item)
 
 uint64_t csc_item_dirty_bytes(const csc_item_t *item)
 {
-    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? item->u.f.dirty_bytes : 0;
+    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? item->u.dirty_bytes : 0;
 }
 
 bool csc_item_is_open(const csc_item_t *item)
@@ -172,12 +172,13 @@ bool csc_item_is_open(const csc_item_t *item)
 
 uint32_t csc_item_open_count(const csc_item_t *item)
 {
-    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? item->u.f.open_count : 0;
+    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? csc__hot(item)->u.f.open_count : 0;
 }
 
 uint32_t csc_item_sharing_violations(const csc_item_t *item)
 {
-    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? item->u.f.sharing_violations : 0;
+    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? csc__hot(item)->u.f.sharing_violations
+                                                             : 0;
 }
 
 uint64_t csc_item_size(const csc_item_t *item)
@@ -196,7 +197,7 @@ bool csc_item_is_evictable(const csc_item_t *item)
         return false;
     const csc__hot_t *h = csc__hot(item);
     return h->pins == 0 && !(h->flags & (CSC__F_DIRTY | CSC__F_OPEN)) &&
-           h->first_child == CSC__NONE;
+           csc__hot_first_child(h) == CSC__NONE;
 }
 
 csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes)
@@ -207,7 +208,7 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
         return CSC_E_BUSY;
     if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
-    uint64_t *dirty_bytes = &item->u.f.dirty_bytes;
+    uint64_t *dirty_bytes = &item->u.dirty_bytes;
     csc__hot(item)->flags |= CSC__F_DIRTY;
     *dirty_bytes = bytes > UINT64_MAX - *dirty_bytes ? UINT64_MAX : *dirty_bytes + bytes;
     csc__evict_update(cache, item);
@@ -226,11 +227,11 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
         csc__hot_t *h = csc__hot(it);
         if (h->type == CSC_ITEM_FILE) {
             h->flags &= (uint8_t)~CSC__F_DIRTY;
-            it->u.f.dirty_bytes = 0;
+            it->u.dirty_bytes = 0;
         }
         csc__evict_update(cache, it);
-        if (h->first_child != CSC__NONE) {
-            it = csc__item_at(cache, h->first_child);
+        if (csc__hot_first_child(h) != CSC__NONE) {
+            it = csc__item_at(cache, h->u.d.first_child);
             continue;
         }
         while (it != item && csc__hot(it)->next_sibling == CSC__NONE)
@@ -248,9 +249,9 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
         return CSC_E_POINTER;
     if (csc__cache_busy(cache))
         return CSC_E_BUSY;
-    if (csc__type(item) != CSC_ITEM_FILE || item->u.f.open_count == UINT32_MAX)
+    if (csc__type(item) != CSC_ITEM_FILE || csc__hot(item)->u.f.open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
-    item->u.f.open_count++;
+    csc__hot(item)->u.f.open_count++;
     csc__hot(item)->flags |= CSC__F_OPEN;
     item->last_use = cache->clock; /* C5.4 */
     csc__evict_update(cache, item);
@@ -265,7 +266,8 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
         return CSC_E_BUSY;
     if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
-    if (item->u.f.open_count > 0 && --item->u.f.open_count == 0)
+    uint32_t *open_count = &csc__hot(item)->u.f.open_count;
+    if (*open_count > 0 && --*open_count == 0)
         csc__hot(item)->flags &= (uint8_t)~CSC__F_OPEN;
     csc__evict_update(cache, item);
     return CSC_S_OK;

@@ -84,12 +84,11 @@ static uint32_t id_alloc(csc_cache_t *cache)
             return CSC__NONE;
         csc__slab_t *slab =
             (csc__slab_t *)(((uintptr_t)raw + CSC__SLAB_ALIGN - 1u) & ~(CSC__SLAB_ALIGN - 1u));
-        slab->cache = cache;
-        slab->raw = raw;
-        slab->first = cache->slab_count << CSC__SLAB_SHIFT;
+        slab->u.h.cache = cache;
+        slab->u.h.raw = raw;
+        slab->u.h.first = cache->slab_count << CSC__SLAB_SHIFT;
         cache->slabs[cache->slab_count++] = slab;
-        if (cache->id_next == CSC__NONE)
-            cache->id_next = 1; /* id 0 means none */
+        cache->id_next = slab->u.h.first + 1; /* slot 0 is the header */
     }
     return cache->id_next++;
 }
@@ -183,11 +182,12 @@ void csc__tree_free_all(csc_cache_t *cache)
     if (cache->root != NULL) {
         csc__index_clear(&cache->index);
         for (uint32_t id = 1; id < cache->id_next; id++)
-            if (!(csc__hot_at(cache, id)->flags & CSC__F_FREE))
+            if ((id & (CSC__SLAB_ITEMS - 1u)) != 0 &&
+                !(csc__hot_at(cache, id)->flags & CSC__F_FREE))
                 free_item(cache, csc__item_at(cache, id));
     }
     for (uint32_t s = 0; s < cache->slab_count; s++)
-        csc__free(&cache->alloc, cache->slabs[s]->raw, sizeof(csc__slab_t) + CSC__SLAB_ALIGN);
+        csc__free(&cache->alloc, cache->slabs[s]->u.h.raw, sizeof(csc__slab_t) + CSC__SLAB_ALIGN);
     csc__free(&cache->alloc, cache->slabs, cache->slab_cap * sizeof *cache->slabs);
     csc__free(&cache->alloc, cache->acls, cache->acl_cap * sizeof *cache->acls);
     cache->slabs = NULL;
@@ -251,20 +251,20 @@ static void link_child(csc_cache_t *cache, struct csc_item *parent, struct csc_i
 {
     csc__hot_t *ph = csc__hot(parent), *ih = csc__hot(item);
     uint32_t iid = csc__id(item);
-    uint32_t after = parent->u.d.last_child;
+    uint32_t after = parent->u.last_child;
     while (after != CSC__NONE && csc__compare_names(csc__item_at(cache, after), item) > 0)
         after = csc__item_at(cache, after)->prev_sibling;
     item->prev_sibling = after;
     ih->next_sibling = after != CSC__NONE ? csc__hot_at(cache, after)->next_sibling
-                                          : ph->first_child;
+                                          : ph->u.d.first_child;
     if (ih->next_sibling != CSC__NONE)
         csc__item_at(cache, ih->next_sibling)->prev_sibling = iid;
     else
-        parent->u.d.last_child = iid;
+        parent->u.last_child = iid;
     if (after != CSC__NONE)
         csc__hot_at(cache, after)->next_sibling = iid;
     else
-        ph->first_child = iid;
+        ph->u.d.first_child = iid;
 }
 
 /* ---- pin state -------------------------------------------------------- */
@@ -296,7 +296,7 @@ void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint
      * counts it, and the change goes up only while an ancestor's own mark
      * flips. A deep unpin thus touches each parent once per emptied
      * container, not every ancestor per item. */
-    if (h->pinned_below != 0)
+    if (csc__hot_pinned_below(h) != 0)
         return;
     csc__tree_mark_changed(cache, h, now);
 }
@@ -307,9 +307,9 @@ void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now)
         csc__hot_t *ph = csc__hot_at(cache, p);
         bool marked_before = csc__marked_hot(ph);
         if (now)
-            ph->pinned_below++;
+            ph->u.d.pinned_below++;
         else
-            ph->pinned_below--;
+            ph->u.d.pinned_below--;
         if (csc__marked_hot(ph) == marked_before)
             break;
         p = ph->parent;
@@ -355,11 +355,11 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     if (item->prev_sibling != CSC__NONE)
         csc__hot_at(cache, item->prev_sibling)->next_sibling = h->next_sibling;
     else
-        ph->first_child = h->next_sibling;
+        ph->u.d.first_child = h->next_sibling;
     if (h->next_sibling != CSC__NONE)
         csc__item_at(cache, h->next_sibling)->prev_sibling = item->prev_sibling;
     else
-        parent->u.d.last_child = item->prev_sibling;
+        parent->u.last_child = item->prev_sibling;
     csc__index_remove(&cache->index, item);
     cache->item_count--;
     if (h->type == CSC_ITEM_FILE) {
@@ -379,10 +379,10 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
 static void undo_chain(csc_cache_t *cache, struct csc_item *top, struct csc_item *indexed_end)
 {
     for (struct csc_item *u = top; u != indexed_end && u != NULL;
-         u = csc__item_at(cache, csc__hot(u)->first_child))
+         u = csc__item_at(cache, csc__hot_first_child(csc__hot(u))))
         csc__index_remove(&cache->index, u);
     while (top != NULL) {
-        struct csc_item *next = csc__item_at(cache, csc__hot(top)->first_child);
+        struct csc_item *next = csc__item_at(cache, csc__hot_first_child(csc__hot(top)));
         free_item(cache, top);
         top = next;
     }
@@ -434,7 +434,7 @@ static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint3
         if (prev == anc)
             top = made;
         else
-            csc__hot(prev)->first_child = csc__id(made); /* temporary chain link */
+            csc__hot(prev)->u.d.first_child = csc__id(made); /* temporary chain link */
         prev = made;
     }
 
@@ -450,7 +450,7 @@ static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint3
     /* 3. Index them; undo on failure. */
     struct csc_item *it = top;
     if (hr == CSC_S_OK) {
-        for (; it != NULL; it = csc__item_at(cache, csc__hot(it)->first_child)) {
+        for (; it != NULL; it = csc__item_at(cache, csc__hot_first_child(csc__hot(it)))) {
             if (!csc__index_add(&cache->index, it)) {
                 hr = CSC_E_OUTOFMEMORY;
                 break;
@@ -473,9 +473,10 @@ static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, u
     struct csc_item *leaf_item = NULL;
     for (it = top; it != NULL;) {
         csc__hot_t *h = csc__hot(it);
-        struct csc_item *next = csc__item_at(cache, h->first_child);
+        struct csc_item *next = csc__item_at(cache, csc__hot_first_child(h));
         struct csc_item *parent = csc__item_at(cache, h->parent);
-        h->first_child = CSC__NONE;
+        if (h->type != CSC_ITEM_FILE)
+            h->u.d.first_child = CSC__NONE;
         link_child(cache, parent, it);
         cache->item_count++;
         if (h->type == CSC_ITEM_FILE)
@@ -529,7 +530,7 @@ static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb,
         if (d + 1 == pb->ncomp) {
             comp_t nx = at;
             next_comp(pb, &nx);
-            const struct csc_item *last = csc__item_at(cache, lp->u.d.last_child);
+            const struct csc_item *last = csc__item_at(cache, lp->u.last_child);
             size_t nlen = nx.kend - nx.kpos;
             if (last == NULL) {
                 *c = at;

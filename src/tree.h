@@ -64,11 +64,19 @@ typedef struct csc__acl {
 typedef struct csc__hot {
     uint64_t size;          /* files: bytes; 0 for containers */
     uint32_t parent;        /* ids, CSC__NONE when absent */
-    uint32_t first_child;
     uint32_t next_sibling;  /* also the free list's link */
-    uint32_t pinned_below;  /* children that are marked (csc__marked): C3.5 */
     uint32_t heap_pos;      /* 1-based slot in an eviction heap, or
                              * CSC__PENDING | slot in the pending list; 0: none */
+    union {
+        struct {
+            uint32_t first_child;
+            uint32_t pinned_below; /* children that are marked (csc__marked): C3.5 */
+        } d;                       /* containers (csc__hot_first_child for any item) */
+        struct {
+            uint32_t open_count;
+            uint32_t sharing_violations;
+        } f; /* files */
+    } u;
     uint8_t pins;           /* CSC_PIN_SOURCE_* bits (C3.1) >> CSC__PIN_SHIFT */
     uint8_t inherit;        /* inherit bits (C3.2), the same way */
     uint8_t type;           /* csc_item_type_t or CSC__ITEM_ROOT */
@@ -82,14 +90,8 @@ struct csc_item {
                         * the display name, NUL; hh.keylen excludes the NULs */
     uint64_t last_use;
     union {
-        struct {
-            uint64_t dirty_bytes;
-            uint32_t open_count;
-            uint32_t sharing_violations;
-        } f; /* files */
-        struct {
-            uint32_t last_child;
-        } d; /* containers */
+        uint64_t dirty_bytes; /* files */
+        uint32_t last_child;  /* containers */
     } u;
     uint32_t prev_sibling;
     uint32_t acl;      /* slot in cache->acls (C9.1), 0: none */
@@ -101,16 +103,23 @@ struct csc_item {
 #define CSC__SLAB_ITEMS (1u << CSC__SLAB_SHIFT)
 #define CSC__SLAB_ALIGN ((uintptr_t)1 << 20)
 
+/* Slot 0 of every slab is never an item: its hot record holds the slab's
+ * header (so a slab is exactly 128 bytes per slot); id 0, "none", is slot
+ * 0 of slab 0. */
 typedef struct csc__slab {
-    struct csc_cache *cache;
-    void *raw;      /* what the allocator returned */
-    uint32_t first; /* id of hot[0] */
-    uint32_t unused_;
-    csc__hot_t hot[CSC__SLAB_ITEMS];
+    union {
+        struct {
+            struct csc_cache *cache;
+            void *raw;      /* what the allocator returned */
+            uint32_t first; /* id of slot 0 */
+        } h;
+        csc__hot_t hot[CSC__SLAB_ITEMS];
+    } u;
     struct csc_item items[CSC__SLAB_ITEMS];
 } csc__slab_t;
 
 _Static_assert(sizeof(csc__hot_t) == 32, "a hot record is 32 bytes");
+_Static_assert(sizeof(struct csc_item) == 96, "a cold record is 96 bytes");
 _Static_assert(sizeof(csc__slab_t) <= CSC__SLAB_ALIGN, "a slab fits its alignment");
 
 /* A heap slot carries its item's last use (0 for containers), so ordering
@@ -206,13 +215,13 @@ static inline csc__slab_t *csc__slab_of(const struct csc_item *it)
 static inline csc__hot_t *csc__hot(const struct csc_item *it)
 {
     csc__slab_t *s = csc__slab_of(it);
-    return &s->hot[it - s->items];
+    return &s->u.hot[it - s->items];
 }
 
 static inline uint32_t csc__id(const struct csc_item *it)
 {
     csc__slab_t *s = csc__slab_of(it);
-    return s->first + (uint32_t)(it - s->items);
+    return s->u.h.first + (uint32_t)(it - s->items);
 }
 
 static inline struct csc_item *csc__item_at(const struct csc_cache *c, uint32_t id)
@@ -224,12 +233,12 @@ static inline struct csc_item *csc__item_at(const struct csc_cache *c, uint32_t 
 
 static inline csc__hot_t *csc__hot_at(const struct csc_cache *c, uint32_t id)
 {
-    return &c->slabs[id >> CSC__SLAB_SHIFT]->hot[id & (CSC__SLAB_ITEMS - 1u)];
+    return &c->slabs[id >> CSC__SLAB_SHIFT]->u.hot[id & (CSC__SLAB_ITEMS - 1u)];
 }
 
 static inline struct csc_cache *csc__cache_of(const struct csc_item *it)
 {
-    return csc__slab_of(it)->cache;
+    return csc__slab_of(it)->u.h.cache;
 }
 
 /* Links as item pointers (NULL when absent), for code off the hot path. */
@@ -238,9 +247,20 @@ static inline struct csc_item *csc__parent(const struct csc_item *it)
     return csc__item_at(csc__cache_of(it), csc__hot(it)->parent);
 }
 
+/* A file has no children: its hot record keeps other counts there. */
+static inline uint32_t csc__hot_first_child(const csc__hot_t *h)
+{
+    return h->type != CSC_ITEM_FILE ? h->u.d.first_child : CSC__NONE;
+}
+
+static inline uint32_t csc__hot_pinned_below(const csc__hot_t *h)
+{
+    return h->type != CSC_ITEM_FILE ? h->u.d.pinned_below : 0;
+}
+
 static inline struct csc_item *csc__first_child(const struct csc_item *it)
 {
-    return csc__item_at(csc__cache_of(it), csc__hot(it)->first_child);
+    return csc__item_at(csc__cache_of(it), csc__hot_first_child(csc__hot(it)));
 }
 
 static inline struct csc_item *csc__next_sibling(const struct csc_item *it)
@@ -336,7 +356,7 @@ size_t csc__item_path_len(const struct csc_item *item);
  * child is marked, which `pinned_below` counts. */
 static inline bool csc__marked_hot(const csc__hot_t *h)
 {
-    return h->pins != 0 || h->pinned_below != 0;
+    return h->pins != 0 || csc__hot_pinned_below(h) != 0;
 }
 
 static inline bool csc__marked(const struct csc_item *item)

@@ -113,7 +113,7 @@ static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
         return CSC_S_FALSE;
     if (h->type == CSC_ITEM_FILE && h->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
         return CSC_S_FALSE;
-    if (h->first_child != CSC__NONE)
+    if (csc__hot_first_child(h) != CSC__NONE)
         return CSC_HRESULT_FROM_WIN32(145u); /* ERROR_DIR_NOT_EMPTY */
     csc__tree_remove_leaf(cache, item);
     return CSC_S_OK;
@@ -130,7 +130,7 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
     if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
         if (h->flags & CSC__F_DIRTY) {
             h->flags &= (uint8_t)~CSC__F_DIRTY;
-            csc__item_at(cache, id)->u.f.dirty_bytes = 0;
+            csc__item_at(cache, id)->u.dirty_bytes = 0;
             csc__evict_update_hot(cache, id, h);
         }
         return CSC_S_OK;
@@ -140,7 +140,7 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
     if (h->flags & CSC__F_OPEN) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
             return CSC_E_SHARING_VIOLATION;
-        csc__item_at(cache, id)->u.f.sharing_violations++;
+        h->u.f.sharing_violations++;
     }
     if (h->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
         if (w->op == CSC__OP_PIN)
@@ -197,7 +197,7 @@ static inline void unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
     /* C3.5: the parent counts one marked child less; the mark flips (and
      * goes up) only when that was its last one. */
     csc__hot_t *ph = csc__hot_at(cache, h->parent);
-    if (--ph->pinned_below == 0 && ph->pins == 0)
+    if (--ph->u.d.pinned_below == 0 && ph->pins == 0)
         csc__tree_mark_changed(cache, ph, false);
 }
 
@@ -328,7 +328,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
             return;
         /* C4.4: the immediate children that are files. */
         size_t base = w->path_len;
-        for (uint32_t ch = csc__hot(top)->first_child; ch != CSC__NONE;
+        for (uint32_t ch = csc__hot(top)->u.d.first_child; ch != CSC__NONE;
              ch = csc__hot_at(cache, ch)->next_sibling) {
             if (csc__hot_at(cache, ch)->type != CSC_ITEM_FILE)
                 continue;
@@ -352,8 +352,8 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         const csc__hot_t *h = csc__hot_at(cache, id);
         uint32_t next;
         size_t base = w->path_len;
-        if (h->first_child != CSC__NONE) {
-            next = h->first_child;
+        if (csc__hot_first_child(h) != CSC__NONE) {
+            next = h->u.d.first_child;
         } else {
             while (id != top_id && h->next_sibling == CSC__NONE) {
                 if (paths)

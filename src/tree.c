@@ -112,13 +112,6 @@ static size_t key_alloc_size(const struct csc_item *item)
     return size;
 }
 
-size_t csc__name_len(const struct csc_item *item)
-{
-    if (csc__hot(item)->flags & CSC__F_NAMED)
-        return strlen(csc__name(item));
-    return item->hh.keylen - 4u;
-}
-
 /* A new item below `parent` (an id) with folded last component fname and
  * display name `name`; everything else zero. NULL when out of memory. */
 static struct csc_item *alloc_item(csc_cache_t *cache, uint32_t parent, const char *fname,

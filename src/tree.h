@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <uthash.h> /* for UT_hash_handle only; the macros are used in index.c */
 
@@ -301,7 +302,12 @@ static inline const char *csc__name(const struct csc_item *it)
     return (csc__hot(it)->flags & CSC__F_NAMED) ? k + it->hh.keylen + 1 : k + 4;
 }
 
-size_t csc__name_len(const struct csc_item *it);
+static inline size_t csc__name_len(const struct csc_item *it)
+{
+    if (csc__hot(it)->flags & CSC__F_NAMED)
+        return strlen(csc__name(it));
+    return it->hh.keylen - 4u;
+}
 
 /* C2.3 pre-order of two cached items: <0, 0 or >0 (tree.c). */
 int csc__walk_order(const struct csc_item *a, const struct csc_item *b);

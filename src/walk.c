@@ -22,6 +22,14 @@
 #include "cscsim/pin.h"
 #include "cscsim/sync.h"
 
+/* The per-item steps are inlined into each loop: a call per item costs a
+ * sizeable share of a walk that does little else. */
+#if defined(__GNUC__)
+#define CSC__WALK_INLINE static inline __attribute__((always_inline))
+#else
+#define CSC__WALK_INLINE static inline
+#endif
+
 typedef struct walk {
     csc_cache_t *cache;
     const csc_progress_t *progress; /* NULL: no events, no paths built */
@@ -75,17 +83,28 @@ static bool reserve_path(walk_t *w, size_t len)
 }
 
 /* Sets the path buffer to `base_len` bytes of itself plus '\' and a name. */
-static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
+CSC__WALK_INLINE bool path_push(walk_t *w, size_t base_len, const struct csc_item *item,
+                      const csc__hot_t *h)
 {
     if (w->progress == NULL)
         return true;
-    size_t name_len = csc__name_len(item);
+    const char *name;
+    size_t name_len;
+    if (h->flags & CSC__F_NAMED) {
+        name = (const char *)item->hh.key + item->hh.keylen + 1;
+        name_len = strlen(name);
+    } else {
+        name = (const char *)item->hh.key + 4;
+        name_len = item->hh.keylen - 4u;
+    }
     size_t len = base_len + 1 + name_len;
-    if (!reserve_path(w, len))
+    if (len + sizeof item->key > w->path_cap && !reserve_path(w, len + sizeof item->key))
         return false;
     w->path[base_len] = '\\';
-    memcpy(w->path + base_len + 1, csc__name(item), name_len);
-    w->path[len] = '\0';
+    if (name == item->key + 4) /* inline: a fixed copy of the slot, NUL included */
+        memcpy(w->path + base_len + 1, item->key + 4, sizeof item->key - 4);
+    else
+        memcpy(w->path + base_len + 1, name, name_len + 1);
     w->path_len = len;
     return true;
 }
@@ -161,32 +180,45 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
     return CSC_S_OK;
 }
 
-static csc_hresult apply(walk_t *w, struct csc_item *item)
+#if defined(__GNUC__)
+#define CSC__LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define CSC__LIKELY(x) (x)
+#endif
+
+/*
+ * The hot record of `next`, reached from `h`, the record of `id`. Items
+ * created in pre-order have consecutive ids, so the next record is most
+ * often the one after `h` in the same slab: a predicted branch, not a load
+ * of the slab table that would wait for `next` to arrive. This keeps a walk
+ * from being one chain of dependent loads.
+ */
+static inline csc__hot_t *hot_next(const csc_cache_t *cache, csc__hot_t *h, uint32_t id,
+                                   uint32_t next)
 {
-    return apply_hot(w, csc__id(item), csc__hot(item));
+    if (CSC__LIKELY(next == id + 1u && (next & (CSC__SLAB_ITEMS - 1u)) != 0))
+        return h + 1;
+    return csc__hot_at(cache, next);
 }
 
 /*
- * A file in a deep Unpin without sink, cancel token or access lists: the
- * same as step() and apply_hot(), with the common case of set_pins and the
- * eviction index inline (tree.c and evict.c own the rare ones). A walk over
- * a million files spends its time here.
+ * Unpin of one file with no access lists in the cache: apply_hot() with the
+ * common case of set_pins and the eviction index inline (tree.c and evict.c
+ * own the rare ones). A deep Unpin over a million files spends its time
+ * here or in unpin_files().
  */
-static inline void unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
+static inline csc_hresult unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
 {
     csc_cache_t *cache = w->cache;
     uint8_t pins = h->pins;
-    if ((pins & w->hsources) == 0 && !(h->flags & CSC__F_OPEN))
-        return;
-    if (h->flags & CSC__F_OPEN) { /* step 4, rare */
-        if (CSC_FAILED(apply_hot(w, id, h)))
-            w->any_failed = true;
-        return;
-    }
+    if (h->flags & CSC__F_OPEN) /* step 4, rare */
+        return apply_hot(w, id, h);
+    if ((pins & w->hsources) == 0)
+        return CSC_S_OK;
     pins &= (uint8_t)~w->hsources;
     h->pins = pins; /* a file has no inherit bits */
     if (pins != 0)
-        return;
+        return CSC_S_OK;
     /* Now unpinned: evictable unless dirty or protected (C5.2). */
     if (!(h->flags & (CSC__F_DIRTY | CSC__F_PROTECT)) && h->heap_pos == 0 &&
         csc__pending_try(cache, id, h))
@@ -199,6 +231,81 @@ static inline void unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
     csc__hot_t *ph = csc__hot_at(cache, h->parent);
     if (--ph->u.d.pinned_below == 0 && ph->pins == 0)
         csc__tree_mark_changed(cache, ph, false);
+    return CSC_S_OK;
+}
+
+/* apply() by id and hot record, with files of an Unpin on the inline path. */
+static inline csc_hresult apply_fast(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    if (w->op == CSC__OP_UNPIN && h->type == CSC_ITEM_FILE && w->cache->acl_count == 0)
+        return unpin_file(w, id, h);
+    return apply_hot(w, id, h);
+}
+
+/*
+ * A deep Unpin without sink or cancel token, at a run of sibling files
+ * starting at `id` (below the container `ph`): unpins them in one tight
+ * loop, the counters in locals, until a container sibling or the end.
+ * Returns the last file done (the walk goes on from there). The same state
+ * as unpin_file() one by one: nothing can watch in between (no sink), and
+ * the counters are settled before any out-of-line call.
+ */
+static uint32_t unpin_files(walk_t *w, csc__hot_t *ph, uint32_t id, csc__hot_t *h)
+{
+    csc_cache_t *cache = w->cache;
+    const uint8_t src = w->hsources;
+    csc__list_t *pend = &cache->pending;
+    size_t pcount = pend->count;
+    uint64_t evictable = 0, unpinned = 0; /* sizes below 2^32 each, checked */
+    uint32_t unmarked = 0, last = id;
+    for (;;) {
+        if (h->type != CSC_ITEM_FILE)
+            break;
+        last = id;
+        uint8_t pins = h->pins;
+        if ((pins & src) != 0) {
+            bool fast = !(h->flags & (CSC__F_OPEN | CSC__F_DIRTY | CSC__F_PROTECT)) &&
+                        (pins & (uint8_t)~src) == 0 && h->heap_pos == 0 &&
+                        pcount < pend->cap && h->size <= UINT32_MAX &&
+                        unpinned <= UINT64_MAX - UINT32_MAX;
+            if (fast) {
+                h->pins = 0;
+                pend->slots[pcount] = id;
+                h->heap_pos = CSC__PENDING | (uint32_t)pcount;
+                pcount++;
+                evictable += h->size;
+                unpinned += h->size;
+                unmarked++;
+            } else { /* settle, then the general path */
+                pend->count = pcount;
+                csc__bytes_add(&cache->evictable_bytes, evictable);
+                csc__bytes_add(&cache->unpinned_used, unpinned);
+                ph->u.d.pinned_below -= unmarked;
+                evictable = unpinned = 0;
+                unmarked = 0;
+                if (CSC_FAILED(unpin_file(w, id, h)))
+                    w->any_failed = true;
+                pcount = pend->count;
+            }
+        } else if (h->flags & CSC__F_OPEN) {
+            if (CSC_FAILED(apply_hot(w, id, h))) /* step 4 counts even without a change */
+                w->any_failed = true;
+        }
+        uint32_t next = h->next_sibling;
+        if (next == CSC__NONE)
+            break;
+        h = hot_next(cache, h, id, next);
+        id = next;
+    }
+    pend->count = pcount;
+    csc__bytes_add(&cache->evictable_bytes, evictable);
+    csc__bytes_add(&cache->unpinned_used, unpinned);
+    if (unmarked != 0) {
+        ph->u.d.pinned_below -= unmarked;
+        if (ph->u.d.pinned_below == 0 && ph->pins == 0)
+            csc__tree_mark_changed(cache, ph, false);
+    }
+    return last;
 }
 
 /* process() for a walk without a sink: steps 1 and 3-5, no events, so no
@@ -210,7 +317,7 @@ static inline bool step(walk_t *w, uint32_t id, csc__hot_t *h)
         w->cancelled = true;
         return false;
     }
-    if (CSC_FAILED(apply_hot(w, id, h)))
+    if (CSC_FAILED(apply_fast(w, id, h)))
         w->any_failed = true;
     return true;
 }
@@ -220,13 +327,15 @@ static inline bool step(walk_t *w, uint32_t id, csc__hot_t *h)
  * path that failed with `failed_hr`, named by path[0..path_len). Stores the
  * item's last result in *result. Returns false when the walk must stop.
  */
-static bool process(walk_t *w, struct csc_item *item, const char *path, size_t path_len,
-                    csc_hresult failed_hr, csc_hresult *result)
+CSC__WALK_INLINE bool process(walk_t *w, struct csc_item *item, uint32_t id, csc__hot_t *h,
+                    const char *path, size_t path_len, csc_hresult failed_hr,
+                    csc_hresult *result)
 {
     const csc_progress_t *pr = w->progress;
     for (;;) {
         /* Step 1: cancellation requested? */
-        if (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2)) {
+        if (w->has_cancel &&
+            (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
             w->cancelled = true;
             return false;
         }
@@ -247,7 +356,7 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
             }
         }
         /* Steps 3-5. */
-        csc_hresult hr = item != NULL ? apply(w, item) : failed_hr;
+        csc_hresult hr = item != NULL ? apply_fast(w, id, h) : failed_hr;
         *result = hr;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
@@ -298,7 +407,9 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
         w->path_len = len;
         csc_hresult ignored;
         bool is_top = node == top;
-        if (!process(w, node, w->path, w->path_len, 0, is_top ? result : &ignored) || is_top)
+        if (!process(w, node, csc__id(node), csc__hot(node), w->path, w->path_len, 0,
+                     is_top ? result : &ignored) ||
+            is_top)
             return;
         node = next;
     }
@@ -318,7 +429,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         csc_item_path(top, w->path, w->path_cap);
     }
     w->path_len = len;
-    if (!process(w, top, w->path, w->path_len, CSC_S_OK, result))
+    if (!process(w, top, csc__id(top), csc__hot(top), w->path, w->path_len, CSC_S_OK, result))
         return;
     if (!csc__is_container(top))
         return;
@@ -334,7 +445,9 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
                 continue;
             struct csc_item *item = csc__item_at(cache, ch);
             csc_hresult ignored;
-            if (!path_push(w, base, item) || !process(w, item, w->path, w->path_len, 0, &ignored))
+            csc__hot_t *h = csc__hot_at(cache, ch);
+            if (!path_push(w, base, item, h) ||
+                !process(w, item, ch, h, w->path, w->path_len, 0, &ignored))
                 return;
         }
         return;
@@ -348,8 +461,8 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
      * w->path_len is the length of the current item's path throughout. */
     bool paths = w->progress != NULL;
     uint32_t top_id = csc__id(top), id = top_id;
+    csc__hot_t *h = csc__hot(top);
     for (;;) {
-        const csc__hot_t *h = csc__hot_at(cache, id);
         uint32_t next;
         size_t base = w->path_len;
         if (csc__hot_first_child(h) != CSC__NONE) {
@@ -368,22 +481,25 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
             next = h->next_sibling;
             base = w->path_len;
         }
+        h = hot_next(cache, h, id, next);
         id = next;
-        if (w->fast_unpin) {
-            csc__hot_t *nh = csc__hot_at(cache, id);
-            if (nh->type == CSC_ITEM_FILE) {
-                unpin_file(w, id, nh);
-                continue;
+        if (w->fast_unpin && h->type == CSC_ITEM_FILE) {
+            uint32_t last = unpin_files(w, csc__hot_at(cache, h->parent), id, h);
+            if (last != id) {
+                id = last;
+                h = csc__hot_at(cache, id);
             }
+            continue;
         }
         if (!paths) {
-            if (!step(w, id, csc__hot_at(cache, id)))
+            if (!step(w, id, h))
                 return;
             continue;
         }
         struct csc_item *item = csc__item_at(cache, id);
         csc_hresult ignored;
-        if (!path_push(w, base, item) || !process(w, item, w->path, w->path_len, 0, &ignored))
+        if (!path_push(w, base, item, h) ||
+            !process(w, item, id, h, w->path, w->path_len, 0, &ignored))
             return;
     }
 }
@@ -460,7 +576,7 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t c
             break;
         }
         if (CSC_FAILED(hr)) /* C4.3: invalid or not cached (C7.2 for Pin) */
-            process(&w, NULL, paths[i], strlen(paths[i]), hr, &last);
+            process(&w, NULL, CSC__NONE, NULL, paths[i], strlen(paths[i]), hr, &last);
         else
             walk_path(&w, item, &last);
     }

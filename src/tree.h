@@ -100,9 +100,9 @@ struct csc_item {
                         * hh.key is its own allocation */
 };
 
-#define CSC__SLAB_SHIFT 12u
+#define CSC__SLAB_SHIFT 13u
 #define CSC__SLAB_ITEMS (1u << CSC__SLAB_SHIFT)
-#define CSC__SLAB_ALIGN ((uintptr_t)1 << 20)
+#define CSC__SLAB_ALIGN ((uintptr_t)1 << 21)
 
 /* Slot 0 of every slab is never an item: its hot record holds the slab's
  * header (so a slab is exactly 128 bytes per slot); id 0, "none", is slot

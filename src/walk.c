@@ -462,24 +462,25 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     bool paths = w->progress != NULL;
     uint32_t top_id = csc__id(top), id = top_id;
     csc__hot_t *h = csc__hot(top);
+    size_t base = 0; /* with a sink: where the current item's name starts, less one */
     for (;;) {
         uint32_t next;
-        size_t base = w->path_len;
         if (csc__hot_first_child(h) != CSC__NONE) {
             next = h->u.d.first_child;
+            base = w->path_len;
         } else {
             while (id != top_id && h->next_sibling == CSC__NONE) {
-                if (paths)
-                    w->path_len -= 1u + csc__name_len(csc__item_at(cache, id));
                 id = h->parent;
                 h = csc__hot_at(cache, id);
+                if (paths) { /* up to the parent: its path, and its own base */
+                    w->path_len = base;
+                    if (id != top_id)
+                        base -= 1u + csc__name_len(csc__item_at(cache, id));
+                }
             }
             if (id == top_id)
                 return;
-            if (paths)
-                w->path_len -= 1u + csc__name_len(csc__item_at(cache, id));
-            next = h->next_sibling;
-            base = w->path_len;
+            next = h->next_sibling; /* a sibling: the same base */
         }
         h = hot_next(cache, h, id, next);
         id = next;

@@ -85,14 +85,15 @@ static void events_add(event_list_t *l, const char *s)
 /* The name of an HRESULT for the transcript; "?" when it has none. */
 static const char *hr_name(csc_hresult hr)
 {
-    const char *name = csc_hresult_name(hr);
-    return name != NULL ? name : "?";
+    return csc_hresult_known(hr) ? csc_hresult_name(hr) : "?";
 }
 
 /* A WMI return value with its name: "87 (ERROR_INVALID_PARAMETER)". */
 static void put_wmi_code(FILE *f, uint32_t v)
 {
-    const char *name = v <= 0xFFFFu ? csc_win32_name(v) : csc_hresult_name((csc_hresult)v);
+    const char *name = v <= 0xFFFFu                         ? csc_win32_name(v)
+                       : csc_hresult_known((csc_hresult)v) ? csc_hresult_name((csc_hresult)v)
+                                                           : NULL;
     fprintf(f, "%u", (unsigned)v);
     if (name != NULL)
         fprintf(f, " (%s)", name);
@@ -101,7 +102,7 @@ static void put_wmi_code(FILE *f, uint32_t v)
 /* An HRESULT with its name: "0x80070057 (E_INVALIDARG)". */
 static void put_hresult(FILE *f, csc_hresult hr)
 {
-    const char *name = csc_hresult_name(hr);
+    const char *name = csc_hresult_known(hr) ? csc_hresult_name(hr) : NULL;
     fprintf(f, "0x%08X", (unsigned)(uint32_t)hr);
     if (name != NULL)
         fprintf(f, " (%s)", name);

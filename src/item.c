@@ -116,6 +116,57 @@ csc_item_t *csc_item_next_sibling(const csc_item_t *item)
     return item != NULL ? item->next_sibling : NULL;
 }
 
+/* ---- the subtree iterator ----------------------------------------------- */
+
+void csc_subtree_iter_init(csc_subtree_iter_t *it, const csc_item_t *root)
+{
+    if (it == NULL)
+        return;
+    it->root = root;
+    it->first = (csc_item_t *)root;
+    it->last = NULL;
+    it->skip = false;
+}
+
+void csc_cache_iter_init(csc_subtree_iter_t *it, const csc_cache_t *cache)
+{
+    if (it == NULL)
+        return;
+    it->root = NULL;
+    it->first = csc_cache_first_server(cache);
+    it->last = NULL;
+    it->skip = false;
+}
+
+csc_item_t *csc_subtree_iter_next(csc_subtree_iter_t *it)
+{
+    if (it == NULL)
+        return NULL;
+    csc_item_t *cur = it->last;
+    if (cur == NULL) {
+        it->last = it->first;
+        it->first = NULL;
+        return it->last;
+    }
+    /* Pre-order successor through the public links, never leaving the
+     * subtree (a whole cache: the servers are siblings). */
+    csc_item_t *next = it->skip ? NULL : csc_item_first_child(cur);
+    it->skip = false;
+    while (next == NULL && cur != NULL && cur != it->root) {
+        next = csc_item_next_sibling(cur);
+        if (next == NULL)
+            cur = csc_item_parent(cur);
+    }
+    it->last = next;
+    return next;
+}
+
+void csc_subtree_iter_skip_children(csc_subtree_iter_t *it)
+{
+    if (it != NULL)
+        it->skip = true;
+}
+
 csc_item_type_t csc_item_type(const csc_item_t *item)
 {
     return item != NULL ? (csc_item_type_t)item->type : CSC_ITEM_NONE;

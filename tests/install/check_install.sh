@@ -8,7 +8,8 @@
 # warnings as errors (so the feature macro <uv.h> needs must come from the
 # .pc file's Cflags and libuv's flags from its Requires). Runs the client
 # against the staged shared library, once through LD_LIBRARY_PATH and once
-# through an rpath, and checks its exit status and output.
+# through an rpath, then linked with the staged libcscsim.a (the .pc file's
+# --static libs), and checks its exit status and output each time.
 #
 # Usage: check_install.sh MESON BUILD_DIR CLIENT_C VERSION SANITIZE CC...
 #   SANITIZE is meson's b_sanitize ("none", "address,undefined", "thread"):
@@ -109,5 +110,23 @@ echo "== build with -Wl,-rpath and run without LD_LIBRARY_PATH"
 "${cc[@]}" "${strict[@]}" "${san[@]}" -o "$work/client-rpath" "$client_c" $cflags $libs \
   "-Wl,-rpath,$libdir" || fail "building the client with an rpath"
 check_run "rpath" env -u LD_LIBRARY_PATH "$work/client-rpath"
+
+echo "== link libcscsim.a: \$(pkg-config --static --libs cscsim), -lcscsim static"
+static_libs=()
+for w in $(pkg-config --static --libs cscsim); do
+  if [ "$w" = "-lcscsim" ]; then
+    static_libs+=(-Wl,-Bstatic -lcscsim -Wl,-Bdynamic)
+  else
+    static_libs+=("$w")
+  fi
+done
+echo "   libs:   ${static_libs[*]}"
+# shellcheck disable=SC2086
+"${cc[@]}" "${strict[@]}" "${san[@]}" -o "$work/client-static" "$client_c" $cflags \
+  "${static_libs[@]}" || fail "linking the client with libcscsim.a (Libs.private, Requires)"
+if ldd "$work/client-static" | grep -q 'libcscsim\.so'; then
+  fail "the static client still needs libcscsim.so"
+fi
+check_run "static" env -u LD_LIBRARY_PATH "$work/client-static"
 
 echo "check_install: ok"

@@ -42,6 +42,7 @@ mapfile -t pcs < <(find "$root" -name cscsim.pc)
 [ "${#pcs[@]}" -eq 1 ] || fail "expected one installed cscsim.pc, found ${#pcs[@]}"
 pcdir=$(dirname "${pcs[0]}")
 echo "== $(sed -n '1p' "${pcs[0]}")"
+# shellcheck disable=SC2016  # a literal ${pcfiledir}
 grep -q '^prefix=\${pcfiledir}' "${pcs[0]}" || fail "cscsim.pc is not relocatable (prefix not from \${pcfiledir})"
 
 export PKG_CONFIG_PATH="$pcdir"
@@ -65,11 +66,13 @@ case "$(cd "$includedir" && pwd -P)/" in
   "$(cd "$root" && pwd -P)"/*) ;;
   *) fail "includedir $includedir is outside the staged tree" ;;
 esac
-[ -f "$includedir/cscsim.h" ] && [ -f "$includedir/cscsim/async.h" ] \
-  || fail "installed headers missing under $includedir"
+if [ ! -f "$includedir/cscsim.h" ] || [ ! -f "$includedir/cscsim/async.h" ]; then
+  fail "installed headers missing under $includedir"
+fi
 ls "$libdir"/libcscsim.so* >/dev/null 2>&1 || fail "no libcscsim.so under $libdir"
 
 san=()
+sanitize=$(printf '%s' "$sanitize" | tr -d "[]' ") # "['address', 'undefined']" too
 case "$sanitize" in
   none | "") ;;
   *) san=("-fsanitize=$sanitize") ;;
@@ -115,7 +118,7 @@ echo "== link libcscsim.a: \$(pkg-config --static --libs cscsim), -lcscsim stati
 static_libs=()
 for w in $(pkg-config --static --libs cscsim); do
   if [ "$w" = "-lcscsim" ]; then
-    static_libs+=(-Wl,-Bstatic -lcscsim -Wl,-Bdynamic)
+    static_libs+=("-Wl,-Bstatic" -lcscsim "-Wl,-Bdynamic")
   else
     static_libs+=("$w")
   fi

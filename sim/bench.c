@@ -387,7 +387,7 @@ static double time_async(csc_cache_t *cache, size_t *peak)
         uv_loop_init(&loop);
         async_count_t ac = {0};
         ac.op.data = &ac;
-        csc_progress_t sink = {&ac.events, count_begin, NULL, count_item, count_item, count_end};
+        csc_progress_t sink = {CSC_PROGRESS_VERSION, &ac.events, count_begin, NULL, count_item, count_item, count_end};
         pin_all(cache, p[0]);
         runs_start(&rs);
         csc_unpin_async(&ac.op, &loop, cache, p, 1,
@@ -594,12 +594,12 @@ int csc_sim_bench(size_t items, bool tsv)
     unsigned touch = 0;
     add_row(&b, "bare_walk_ns_per_item", time_bare_walk(cache, total, &touch), "ns");
     size_t counted = 0;
-    csc_progress_t counting = {&counted, count_begin, NULL, count_item, count_item, count_end};
+    csc_progress_t counting = {CSC_PROGRESS_VERSION, &counted, count_begin, NULL, count_item, count_item, count_end};
     add_row(&b, "deep_unpin_sink_ns_per_item", time_unpin(cache, share, &counting, walked),
             "ns");
     wmi_count_t *w = calloc(1, sizeof *w);
     if (w != NULL) {
-        csc_progress_t wmi = {w, wmi_begin, NULL, wmi_item, wmi_item, wmi_end};
+        csc_progress_t wmi = {CSC_PROGRESS_VERSION, w, wmi_begin, NULL, wmi_item, wmi_item, wmi_end};
         add_row(&b, "deep_unpin_wmi_ns_per_item", time_unpin(cache, share, &wmi, walked), "ns");
         free(w);
     }

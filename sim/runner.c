@@ -332,7 +332,7 @@ static void run_pin(sim_runner_t *r, const sim_command_t *cmd)
     c.abort_at = (uint32_t)o[SIM_OPT_ABORT_AT].num;
     c.retry_at_set = o[SIM_OPT_RETRY_AT].set;
     c.retry_at = (uint32_t)o[SIM_OPT_RETRY_AT].num;
-    csc_progress_t pr = {&c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL, on_item_begin, on_item_result, on_end};
     csc_hresult hr;
     if (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) {
         hr = call_async(r, cmd, flags, deep, &c, &pr);
@@ -353,7 +353,7 @@ static void run_sync(sim_runner_t *r, const sim_command_t *cmd)
     echo(r, cmd);
     call_t c = {0};
     c.r = r;
-    csc_progress_t pr = {&c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL, on_item_begin, on_item_result, on_end};
     csc_hresult hr =
         csc_synchronize(r->cache, (const char *const *)cmd->args, cmd->nargs, 0, &pr, NULL);
     set_result(r, hr);

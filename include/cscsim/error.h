@@ -63,6 +63,7 @@ typedef int32_t csc_hresult;
 #define CSC_E_BUSY CSC_HR(0x800700AAu)               /* ERROR_BUSY */
 #define CSC_E_ALREADY_EXISTS CSC_HR(0x800700B7u)     /* ERROR_ALREADY_EXISTS */
 #define CSC_E_MORE_DATA CSC_HR(0x800700EAu)          /* ERROR_MORE_DATA */
+#define CSC_E_NOT_OWNER CSC_HR(0x80070120u)          /* ERROR_NOT_OWNER */
 #define CSC_E_DIRECTORY CSC_HR(0x8007010Bu)          /* ERROR_DIRECTORY */
 #define CSC_E_CANCELLED CSC_HR(0x800704C7u)          /* ERROR_CANCELLED */
 

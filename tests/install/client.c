@@ -68,6 +68,7 @@ static csc_progress_t sink_for(recorder_t *r)
 {
     csc_progress_t p;
     memset(&p, 0, sizeof p);
+    p.version = CSC_PROGRESS_VERSION;
     p.user_data = r;
     p.begin = on_begin;
     p.item_begin = on_item;

@@ -11,6 +11,8 @@
 #include "path.h"
 #include "tree.h"
 
+#include "cscsim/item.h"
+
 bool csc__access_allowed(const csc_cache_t *cache, const csc__caller_t *caller,
                          const struct csc_item *item)
 {

@@ -30,6 +30,7 @@
 #include "walk.h"
 
 #include "cscsim/async.h"
+#include "cscsim/cache.h"
 
 #define BATCH_EVENTS 4096u
 #define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path */

@@ -1,8 +1,11 @@
 /*
- * src/cache.c: the cache handle's life cycle (create, free), its options,
+ * src/cache.c: the cache handle's life cycle (create, close; csc_cache_free
+ * is in async.c, since it may have to cancel an operation), its options,
  * its current caller (C9.1) and its virtual clock (C5.4), and the
  * embedder's ways of holding it across calls (csc_cache_lock, per-call
- * callers: C14.5).
+ * callers: C14.5). csc_cache_busy and csc_cache_close are declared in
+ * cscsim/async.h, which is included here so their definitions see CSC_API
+ * (issue 12, point 3).
  */
 #include <string.h>
 
@@ -10,6 +13,9 @@
 #include "guard.h"
 #include "path.h"
 #include "tree.h"
+
+#include "cscsim/async.h"
+#include "cscsim/cache.h"
 
 csc_hresult csc_cache_options_init(csc_cache_options_t *opts, unsigned int version)
 {

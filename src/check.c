@@ -15,6 +15,8 @@
 #include "path.h"
 #include "tree.h"
 
+#include "cscsim/cache.h"
+
 typedef struct check {
     char *why;
     size_t why_size;

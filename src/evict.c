@@ -17,6 +17,8 @@
 #include "alloc.h"
 #include "tree.h"
 
+#include "cscsim/space.h"
+
 /* ---- ordering --------------------------------------------------------- */
 
 /* Walk order (C2.3 pre-order) of two keys: component by component, which

@@ -9,6 +9,8 @@
 
 #include "tree.h"
 
+#include "cscsim/item.h"
+
 /*
  * C5.5: the policy acts after a command that cached an item. Under `eager`
  * (or `automatic` over the unpinned limit) that pass may evict the item just

@@ -5,6 +5,8 @@
  */
 #include "tree.h"
 
+#include "cscsim/space.h"
+
 csc_hresult csc_cache_get_disk_space(const csc_cache_t *cache, csc_disk_space_t *out)
 {
     if (cache == NULL || out == NULL)

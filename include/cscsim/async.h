@@ -2,8 +2,11 @@
  * cscsim/async.h: asynchronous Pin and Unpin on an embedder's libuv loop
  * (contract C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
  * by the caller, carrying a `data` pointer, valid until its completion
- * callback has run. The walk runs off the loop thread (libuv's thread pool);
- * progress callbacks and the completion callback run on the loop thread.
+ * callback has run. The walk runs off the loop thread (on a thread of its
+ * own); progress callbacks and the completion callback run on the loop
+ * thread. A progress callback may call what pin.h allows, except that
+ * queries returning an HRESULT are refused (0x800700AA) while the operation
+ * runs; csc_op_cancel and csc_cancel_request are always allowed.
  *
  * Progress: with AsyncProgress (0x400) events are queued in batches and
  * delivered in order, End last; the sink's answers are ignored (C6.4) and
@@ -45,7 +48,9 @@ extern "C" {
 typedef struct csc_op csc_op_t;
 
 /* Completion: `result` is what csc_pin / csc_unpin would have returned
- * (C4.7). Runs on the loop thread after End was delivered. */
+ * (C4.7). Runs on the loop thread after End was delivered, with the cache
+ * idle again: it may make any call, start the next operation, or free the
+ * cache. */
 typedef void (*csc_op_cb)(csc_op_t *op, csc_hresult result);
 
 struct csc_op {

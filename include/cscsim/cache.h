@@ -43,7 +43,10 @@ typedef struct csc_cache csc_cache_t;
  * The allocator a cache uses for all its memory. `malloc` returns NULL on
  * failure; the library then fails the call with E_OUTOFMEMORY and leaves the
  * cache as it was (C8.1). `free` receives the size that was asked for.
- * Both callbacks receive `user_data`.
+ * Both callbacks receive `user_data`. They run inside calls, on any thread
+ * that calls into the cache (an asynchronous operation's walk thread too),
+ * so they must be thread-safe when the cache is shared, and must not call
+ * into the cache.
  */
 typedef struct csc_allocator {
     void *(*malloc)(void *user_data, size_t size);

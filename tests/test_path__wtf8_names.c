@@ -264,6 +264,17 @@ static void test_wtf8_names_walk_in_folded_byte_order_c2_3_c14_4(void **state)
     csc_cache_free(cache);
 }
 
+/* Run by csc_cache_call_as: whether the caller it sets may reach the file. */
+static csc_hresult has_access_fn(csc_cache_t *cache, void *user_data)
+{
+    csc_item_t *file = NULL;
+    csc_hresult hr = csc_cache_find(cache, FILE, &file);
+    if (hr != CSC_S_OK)
+        return hr;
+    *(bool *)user_data = csc_cache_caller_has_access(cache, file);
+    return CSC_S_OK;
+}
+
 /* C9.1 with C14.4 [decision]: user names accept WTF-8 as paths do, are given
  * back in the same bytes and compare with the surrogates folded to
  * themselves; a pair in halves is E_INVALIDARG and changes nothing. */
@@ -294,6 +305,16 @@ static void test_wtf8_user_names_c9_1_c14_4(void **state)
     assert_true(csc_item_access(file, &count));
     assert_int_equal(count, 2);
     assert_string_equal(csc_item_access_user(file, 0), "bob");
+
+    /* The per-call caller takes the same names. */
+    bool allowed = false;
+    assert_int_equal(csc_cache_call_as(cache, "aNN" HI_D800, false, has_access_fn, &allowed),
+                     CSC_S_OK);
+    assert_true(allowed);
+    assert_int_equal(csc_cache_call_as(cache, "ann" HI_D800 LO_DC00, false, has_access_fn,
+                                       &allowed),
+                     CSC_E_INVALIDARG);
+    assert_string_equal(csc_cache_caller(cache, NULL), "ann" LO_DC00);
     assert_cache_ok(cache);
     csc_cache_free(cache);
 }

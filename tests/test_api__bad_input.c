@@ -405,8 +405,8 @@ static const row_t rows[] = {
      .flags = USER | 0x2u, .wmi = 87},
     {"wmi unpin: no path -> 87 [C4.1, C4.8]", K_WMI_UNPIN, .paths = (const char *const[]){FA},
      .count = 0, .flags = USER, .wmi = 87},
-    {"wmi pin: a NULL path -> 87 [C4.1, C4.8]", K_WMI_PIN, PATHS(FE, NULL), .flags = USER,
-     .wmi = 87},
+    {"wmi pin: a NULL path and an unknown bit -> 87 [C4.1, C4.8; a NULL string alone counts "
+     "as empty, C14.4]", K_WMI_PIN, PATHS(FE, NULL), .flags = USER | 0x2u, .wmi = 87},
     {"wmi unpin: NULL cache -> E_POINTER's own bits [C8.1, C4.8]", K_WMI_UNPIN, PATHS(FA),
      .flags = USER, .opt = O_NULL_CACHE, .wmi = 0x80004003u},
     {"wmi pin without a callback: unknown bit -> 87 [C4.1, C4.8]", K_WMI_PIN, PATHS(FE),

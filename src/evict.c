@@ -6,9 +6,12 @@
  * csc__evict_update, so the next victim is found in O(log n) and never by a
  * scan. An item that becomes evictable first goes on a pending list (O(1),
  * so a deep unpin of a million files does not pay a heap insertion each);
- * a pass files the pending items into their heaps before it chooses. The heaps' capacities are reserved when items are created, and the
- * path handed to the eviction callback is built in a buffer reserved the same
- * way, so a pass never allocates and cannot fail halfway. It also owns the
+ * a pass files the pending items into their heaps before it chooses (the
+ * walk files an unpinned file with csc__pending_try, inline). Heap order
+ * reads the slots' last uses, and the items' walk order (tree.c) only on a
+ * tie. The heaps' capacities are reserved when items are created, and the
+ * path handed to the eviction callback is built in a buffer reserved the
+ * same way, so a pass never allocates and cannot fail halfway. It also owns the
  * passes themselves: evict all, evict until N bytes are freed, the automatic
  * and eager policies (C5.5) and making room under the total limit (C5.7).
  */

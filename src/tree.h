@@ -1,11 +1,16 @@
 /*
  * src/tree.h (internal): the cache's data structures. A csc_cache owns a tree
- * of csc_item nodes under an unnamed root (servers are the root's children),
- * and an index from each item's case-folded path (its key) to the item.
- * tree.c owns creating items (caching, C2.2-C2.4), ordered child lists
- * (C2.3) and the pin-state bookkeeping every change goes through (C3.5
- * counters, disk-space counters); index.c owns the hash; check.c verifies it
- * all.
+ * of items under an unnamed root (servers are the root's children), stored
+ * hot/cold in slabs (issue 16): a 32-byte hot record per item holds all a
+ * walk reads and writes (links as 32-bit ids, type, pin and inherit bits,
+ * the partly-pinned count, flags, size, eviction slot), a 96-byte cold
+ * record (struct csc_item, the handle users hold) the rest (index entry and
+ * names, last use, dirty bytes, sibling back link, access list slot). The
+ * index maps each item's key, its parent's id and its case-folded last
+ * component, to the item. tree.c owns item storage, creating items
+ * (caching, C2.2-C2.4), ordered child lists (C2.3) and the pin-state
+ * bookkeeping every change goes through (C3.5 counters, disk-space
+ * counters); index.c owns the hash; check.c verifies it all.
  */
 #ifndef CSC_SRC_TREE_H
 #define CSC_SRC_TREE_H

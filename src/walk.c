@@ -7,9 +7,11 @@
  * C4.5 (cancel check, ItemBegin, access, Background back-off, the pin change,
  * ItemResult with RETRY and ABORT), then End (C4.2); and computes the return
  * value of C4.7. Nothing done is ever rolled back (C4.6). The walk follows
- * parent and sibling links and never allocates per item: the display path of
- * the current item is kept in one growing buffer, built only when a progress
- * sink is there to read it. DeleteItems walks post-order (a container after
+ * the hot records' links (tree.h) and never allocates per item: the display
+ * path of the current item is kept in one growing buffer, built from the
+ * cold records only when a progress sink is there to read it. A deep Unpin
+ * without sink, cancel token or access lists does runs of sibling files in
+ * one tight loop (unpin_files) with the same effect item by item. DeleteItems walks post-order (a container after
  * its contents, so it can tell whether it was emptied) and returns
  * ERROR_MORE_DATA when any item failed.
  */

@@ -188,10 +188,10 @@ void csc__tree_free_all(csc_cache_t *cache)
     cache->slab_count = cache->slab_cap = cache->acl_cap = 0;
     cache->id_next = cache->id_free = CSC__NONE;
     cache->root = NULL;
-    cache->last_parent = NULL;
-    csc__free(&cache->alloc, cache->lp_key, cache->lp_key_cap);
-    cache->lp_key = NULL;
-    cache->lp_key_len = cache->lp_key_cap = 0;
+    csc__free(&cache->alloc, cache->memo_key, cache->memo_cap);
+    cache->memo_key = NULL;
+    cache->memo_cap = 0;
+    cache->memo_n = 0;
     cache->item_count = 0;
     csc__evict_free(cache);
 }
@@ -338,8 +338,7 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     csc__hot_t *h = csc__hot(item);
     struct csc_item *parent = csc__item_at(cache, h->parent);
     csc__hot_t *ph = csc__hot(parent);
-    if (cache->last_parent == item)
-        cache->last_parent = NULL;
+    cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
@@ -496,45 +495,93 @@ static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, u
 }
 
 /*
+ * The lookup memo: the last path resolved, component by component. A path
+ * that shares its first d components with it starts its descent at the
+ * memo's item of depth d, so a directory filled file by file, or files
+ * looked up one after another in one share, cost one or two index lookups
+ * instead of one per component. Calls are serialised (guard.h), and the
+ * memo is cleared whenever an item leaves, so its ids are always live.
+ */
+static struct csc_item *memo_start(const csc_cache_t *cache, const path_bufs_t *pb,
+                                   uint32_t *depth, comp_t *at, uint32_t *ids)
+{
+    uint32_t d = 0;
+    comp_t c = {0, 0, 0, 0};
+    while (d < cache->memo_n && d < pb->ncomp) {
+        comp_t nx = c;
+        next_comp(pb, &nx);
+        size_t end = cache->memo_end[d];
+        if (nx.kend != end || memcmp(pb->key + nx.kpos, cache->memo_key + nx.kpos, end - nx.kpos))
+            break;
+        ids[d] = cache->memo_id[d];
+        c = nx;
+        d++;
+    }
+    *depth = d;
+    *at = c;
+    return d == 0 ? cache->root : csc__item_at(cache, cache->memo_id[d - 1]);
+}
+
+/* Remembers the path of `pb`, resolved to ids[0..depth) (only the first
+ * CSC__MEMO_DEPTH count). Best effort: without memory the memo is dropped.
+ * The cache is logically const for finding; the memo is the index's state,
+ * kept under the guard. */
+static void memo_record(const csc_cache_t *ccache, const path_bufs_t *pb, const uint32_t *ids,
+                        uint32_t depth)
+{
+    csc_cache_t *cache = (csc_cache_t *)ccache;
+    cache->memo_n = 0;
+    uint32_t n = depth < CSC__MEMO_DEPTH ? depth : CSC__MEMO_DEPTH;
+    if (n == 0)
+        return;
+    comp_t c = {0, 0, 0, 0};
+    for (uint32_t d = 0; d < n; d++) {
+        next_comp(pb, &c);
+        cache->memo_end[d] = (uint32_t)c.kend;
+    }
+    size_t len = c.kend;
+    if (len + 1 > cache->memo_cap) {
+        size_t cap = cache->memo_cap < 64 ? 64 : cache->memo_cap;
+        while (cap < len + 1)
+            cap *= 2;
+        char *k = csc__malloc(&cache->alloc, cap);
+        if (k == NULL)
+            return;
+        csc__free(&cache->alloc, cache->memo_key, cache->memo_cap);
+        cache->memo_key = k;
+        cache->memo_cap = cap;
+    }
+    memcpy(cache->memo_key, pb->key, len);
+    memcpy(cache->memo_id, ids, n * sizeof *ids);
+    cache->memo_n = n;
+}
+
+/*
  * Finds the deepest cached item on the path of `pb`: its depth (0: the
  * root) and, in *c, its last component (kend 0 for the root). A file stops
  * the descent (nothing is cached below a file).
  */
 static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb, uint32_t *depth,
-                                comp_t *c)
+                                comp_t *c, uint32_t *ids)
 {
-    struct csc_item *cur = cache->root;
-    comp_t at = {0, 0, 0, 0};
-    *depth = 0;
-    /* Most often the path goes where the last item went (a directory
-     * filled file by file): start there when its path is a prefix. */
-    const struct csc_item *lp = cache->last_parent;
-    if (lp != NULL && cache->lp_key_len < pb->key_len && pb->key[cache->lp_key_len] == '\\' &&
-        memcmp(pb->key, cache->lp_key, cache->lp_key_len) == 0) {
-        uint32_t d = 0;
-        while (at.kend < cache->lp_key_len) {
-            next_comp(pb, &at);
-            d++;
+    comp_t at;
+    struct csc_item *cur = memo_start(cache, pb, depth, &at, ids);
+    /* A child that sorts after its parent's last child is not cached
+     * (C2.3): no lookup for a directory filled in order. */
+    if (*depth > 0 && *depth + 1 == pb->ncomp && csc__type(cur) != CSC_ITEM_FILE) {
+        comp_t nx = at;
+        next_comp(pb, &nx);
+        const struct csc_item *last = csc__item_at(cache, cur->u.last_child);
+        size_t nlen = nx.kend - nx.kpos;
+        if (last == NULL) {
+            *c = at;
+            return cur;
         }
-        cur = (struct csc_item *)lp;
-        *depth = d;
-        /* A child that sorts after lp's last child is not cached (C2.3):
-         * no lookup needed for a directory filled in order. */
-        if (d + 1 == pb->ncomp) {
-            comp_t nx = at;
-            next_comp(pb, &nx);
-            const struct csc_item *last = csc__item_at(cache, lp->u.last_child);
-            size_t nlen = nx.kend - nx.kpos;
-            if (last == NULL) {
-                *c = at;
-                return cur;
-            }
-            size_t llen = csc__fname_len(last);
-            int cmp = memcmp(pb->key + nx.kpos, csc__fname(last), nlen < llen ? nlen : llen);
-            if (cmp > 0 || (cmp == 0 && nlen > llen)) {
-                *c = at;
-                return cur;
-            }
+        size_t llen = csc__fname_len(last);
+        int cmp = memcmp(pb->key + nx.kpos, csc__fname(last), nlen < llen ? nlen : llen);
+        if (cmp > 0 || (cmp == 0 && nlen > llen)) {
+            *c = at;
+            return cur;
         }
     }
     while (*depth < pb->ncomp && csc__type(cur) != CSC_ITEM_FILE) {
@@ -546,35 +593,12 @@ static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb,
             break;
         cur = child;
         at = nx;
+        if (*depth < CSC__MEMO_DEPTH)
+            ids[*depth] = csc__id(child);
         (*depth)++;
     }
     *c = at;
     return cur;
-}
-
-/* Remembers where the last item went, with its folded path, for descend.
- * Best effort: without memory the hint is dropped. */
-static void remember_parent(csc_cache_t *cache, struct csc_item *parent, const path_bufs_t *pb,
-                            size_t key_len)
-{
-    cache->last_parent = NULL;
-    if (csc__type(parent) == CSC__ITEM_ROOT)
-        return;
-    if (key_len + 1 > cache->lp_key_cap) {
-        size_t cap = cache->lp_key_cap < 64 ? 64 : cache->lp_key_cap;
-        while (cap < key_len + 1)
-            cap *= 2;
-        char *k = csc__malloc(&cache->alloc, cap);
-        if (k == NULL)
-            return;
-        csc__free(&cache->alloc, cache->lp_key, cache->lp_key_cap);
-        cache->lp_key = k;
-        cache->lp_key_cap = cap;
-    }
-    memcpy(cache->lp_key, pb->key, key_len);
-    cache->lp_key[key_len] = '\0';
-    cache->lp_key_len = key_len;
-    cache->last_parent = parent;
 }
 
 csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_t type,
@@ -594,7 +618,8 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
 
     uint32_t depth = 0;
     comp_t c;
-    struct csc_item *anc = descend(cache, &pb, &depth, &c);
+    uint32_t ids[CSC__MEMO_DEPTH];
+    struct csc_item *anc = descend(cache, &pb, &depth, &c, ids);
     if (depth == pb.ncomp) {
         item = anc;
         csc__hot_t *h = csc__hot(item);
@@ -614,6 +639,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
             set_file_size(cache, item, size);
         item->last_use = cache->clock; /* C2.4, C5.4: caching again touches */
         csc__evict_update(cache, item);
+        memo_record(cache, &pb, ids, pb.ncomp);
         goto done;
     }
     if (csc__type(anc) == CSC_ITEM_FILE) { /* C2.4: a path below a file */
@@ -629,10 +655,12 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
     }
     if (hr == CSC_S_OK) {
         item = commit_chain(cache, top, has_size ? size : 0);
-        size_t plen = pb.key_len;
-        while (plen > 0 && pb.key[plen - 1] != '\\')
-            plen--;
-        remember_parent(cache, csc__parent(item), &pb, plen - 1);
+        /* the new items, just written, from the leaf up */
+        struct csc_item *it = item;
+        for (uint32_t d = pb.ncomp; d > depth; d--, it = csc__parent(it))
+            if (d <= CSC__MEMO_DEPTH)
+                ids[d - 1] = csc__id(it);
+        memo_record(cache, &pb, ids, pb.ncomp);
     }
 
 done:
@@ -648,15 +676,20 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
     csc_hresult hr = normalize(&cache->alloc, path, &pb);
     struct csc_item *item = NULL;
     if (hr == CSC_S_OK) {
-        comp_t at = {0, 0, 0, 0};
-        item = cache->root;
-        for (uint32_t d = 0; d < pb.ncomp && item != NULL; d++) {
+        comp_t at;
+        uint32_t d, ids[CSC__MEMO_DEPTH];
+        item = memo_start(cache, &pb, &d, &at, ids);
+        for (; d < pb.ncomp && item != NULL; d++) {
             next_comp(&pb, &at);
             item = csc__index_find(&cache->index, csc__id(item), pb.key + at.kpos,
                                    at.kend - at.kpos);
+            if (item != NULL && d < CSC__MEMO_DEPTH)
+                ids[d] = csc__id(item);
         }
         if (item == NULL)
             hr = CSC_E_FILE_NOT_FOUND;
+        else
+            memo_record(cache, &pb, ids, pb.ncomp);
     }
     release(&cache->alloc, &pb);
     *out = item;

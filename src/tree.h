@@ -117,6 +117,8 @@ struct csc_item {
                         * hh.key is its own allocation */
 };
 
+#define CSC__MEMO_DEPTH 16u /* components remembered of the last path (tree.c) */
+
 #define CSC__SLAB_SHIFT 13u
 #define CSC__SLAB_ITEMS (1u << CSC__SLAB_SHIFT)
 #define CSC__SLAB_ALIGN ((uintptr_t)1 << 21)
@@ -206,9 +208,14 @@ struct csc_cache {
      * the loop thread, read by any call. */
     atomic_bool busy;
     struct csc__op_state *running;
-    struct csc_item *last_parent; /* where the last cached item went (tree.c) */
-    char *lp_key;                 /* its folded path */
-    size_t lp_key_len, lp_key_cap;
+    /* The last path resolved (tree.c): its folded key and the ids of its
+     * first memo_n components, where the next lookup starts. Cleared when
+     * any item leaves the cache. */
+    char *memo_key;
+    size_t memo_cap;
+    uint32_t memo_n;
+    uint32_t memo_end[CSC__MEMO_DEPTH]; /* key length up to component d + 1 */
+    uint32_t memo_id[CSC__MEMO_DEPTH];
     bool free_pending; /* csc_cache_free was called while busy */
 };
 

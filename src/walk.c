@@ -560,7 +560,7 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     /* C4.7: does the single path name a file, or is it invalid or uncached? */
     bool single_result = false;
     struct csc_item *item = NULL;
-    csc_hresult hr;
+    csc_hresult hr = CSC_S_OK;
     if (count == 1) {
         hr = csc__tree_find(cache, paths[0], &item);
         if (hr == CSC_E_OUTOFMEMORY) { /* C8.1: nothing happened yet, no event */
@@ -580,7 +580,10 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
 
     csc_hresult last = CSC_S_OK;
     for (size_t i = 0; i < count && !stopped(&w); i++) {
-        hr = csc__tree_find(cache, paths[i], &item);
+        /* A single path was found above; the Begin callback cannot change
+         * the cache (C14.5), so that answer stands. */
+        if (count != 1)
+            hr = csc__tree_find(cache, paths[i], &item);
         if (hr == CSC_E_OUTOFMEMORY) {
             w.out_of_memory = true;
             break;

@@ -23,8 +23,8 @@
  *   6. for the whole cache: the limits (as an administrator, C5.5), the
  *      caller (`as`) and the policy.
  * What the language cannot say becomes a `# cannot express: ...` line. Items
- * are written by their display paths (C1.3), quoted when they hold a blank,
- * `=` or `#`.
+ * are written by their display paths (C1.3), spelt so that normalisation
+ * (C1.2) gives them back, quoted when they hold a blank, `=` or `#`.
  */
 #include "cscsim/scenario.h"
 
@@ -60,13 +60,53 @@ static void put_token(FILE *out, const char *s)
     fprintf(out, quote ? "\"%s\"" : "%s", s);
 }
 
-/* The item's display path, as a new string; NULL when out of memory. */
+static bool only_periods(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '.')
+            return false;
+    return true;
+}
+
+/*
+ * The item's display path spelt so that normalisation (C1.2 step 6) gives it
+ * back: a component that ends in a period (and is not periods only) gets one
+ * more, which normalisation takes away again, and when the last component
+ * ends in a period or a space the path ends in a separator, so that it keeps
+ * them. A new string; NULL when out of memory.
+ */
 static char *path_of(const csc_item_t *item)
 {
     size_t len = csc_item_path(item, NULL, 0);
-    char *path = malloc(len + 1);
-    if (path != NULL)
-        csc_item_path(item, path, len + 1);
+    char *display = malloc(len + 1);
+    char *path = malloc(2 * len + 2);
+    if (display == NULL || path == NULL) {
+        free(display);
+        free(path);
+        return NULL;
+    }
+    csc_item_path(item, display, len + 1);
+    size_t out = 0, i = 0;
+    while (i < len && display[i] == '\\')
+        path[out++] = display[i++];
+    char last = '\0';
+    while (i < len) {
+        size_t end = i;
+        while (end < len && display[end] != '\\')
+            end++;
+        memcpy(path + out, display + i, end - i);
+        out += end - i;
+        last = end > i ? display[end - 1] : '\0';
+        if (last == '.' && !only_periods(display + i, end - i))
+            path[out++] = '.';
+        if (end < len)
+            path[out++] = '\\';
+        i = end + 1;
+    }
+    if (last == '.' || last == ' ')
+        path[out++] = '\\';
+    path[out] = '\0';
+    free(display);
     return path;
 }
 

@@ -103,7 +103,8 @@ static void put_legend(FILE *out)
           out);
     for (size_t i = 0; i < 4; i++)
         fprintf(out, "    legend_%s [label=\"pins=%s\", fillcolor=\"%s\"];\n",
-                csc__scn_source_name(csc__scn_sources[i]), csc__scn_source_name(csc__scn_sources[i]),
+                csc__scn_source_name(csc__scn_sources[i]),
+                csc__scn_source_name(csc__scn_sources[i]),
                 source_colors[i]);
     fprintf(out,
             "    legend_several [label=\"several sources\\n(stripes)\", style=striped, "

@@ -386,7 +386,8 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
     *leaves = true;
     switch (cmd->kind) {
     case CSC__SCN_CMD_FILE:
-        return csc_cache_file(cache, cmd->args[0], o[CSC__SCN_OPT_SIZE].set, o[CSC__SCN_OPT_SIZE].num,
+        return csc_cache_file(cache, cmd->args[0], o[CSC__SCN_OPT_SIZE].set,
+                              o[CSC__SCN_OPT_SIZE].num,
                               NULL);
     case CSC__SCN_CMD_DIR:
         return csc_cache_dir(cache, cmd->args[0], NULL);
@@ -409,7 +410,8 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
             o[CSC__SCN_OPT_UNPINNED].set ? o[CSC__SCN_OPT_UNPINNED].num : ds.unpinned_limit);
     }
     case CSC__SCN_CMD_EVICT:
-        return csc_cache_evict(cache, !o[CSC__SCN_OPT_BYTES].set, o[CSC__SCN_OPT_BYTES].num, NULL, NULL);
+        return csc_cache_evict(cache, !o[CSC__SCN_OPT_BYTES].set, o[CSC__SCN_OPT_BYTES].num,
+                               NULL, NULL);
     default:
         break;
     }
@@ -422,7 +424,8 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
         return csc_item_set_access(cache, item, (const char *const *)cmd->args + 1,
                                    cmd->nargs - 1);
     case CSC__SCN_CMD_MODIFY:
-        return csc_item_modify(cache, item, o[CSC__SCN_OPT_BYTES].set ? o[CSC__SCN_OPT_BYTES].num : 1);
+        return csc_item_modify(cache, item,
+                               o[CSC__SCN_OPT_BYTES].set ? o[CSC__SCN_OPT_BYTES].num : 1);
     case CSC__SCN_CMD_OPEN:
         return csc_item_open(cache, item);
     case CSC__SCN_CMD_CLOSE:
@@ -470,7 +473,8 @@ static void put_key_value(FILE *f, csc__scn_key_t key, uint64_t v)
     case CSC__SCN_KEY_UNPINNED_USED:
     case CSC__SCN_KEY_LIMIT:
     case CSC__SCN_KEY_UNPINNED_LIMIT:
-        if (v == CSC_SPACE_UNLIMITED && (key == CSC__SCN_KEY_LIMIT || key == CSC__SCN_KEY_UNPINNED_LIMIT))
+        if (v == CSC_SPACE_UNLIMITED &&
+            (key == CSC__SCN_KEY_LIMIT || key == CSC__SCN_KEY_UNPINNED_LIMIT))
             fputs("unlimited", f);
         else
             fprintf(f, "%llu", (unsigned long long)v);
@@ -545,7 +549,8 @@ static bool check_keys(const csc__scn_expect_t *e, const csc_item_t *item,
     return pass;
 }
 
-static bool check_result(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp, FILE *got)
+static bool check_result(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp,
+                         FILE *got)
 {
     bool wmi = e->kind == CSC__SCN_EXPECT_RETURN;
     fputs(wmi ? "return=" : "hresult=", exp);
@@ -568,7 +573,8 @@ static bool check_result(const csc__scn_runner_t *r, const csc__scn_expect_t *e,
     return false;
 }
 
-static bool check_events(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp, FILE *got)
+static bool check_events(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp,
+                         FILE *got)
 {
     const event_list_t *l = &r->events;
     switch (e->kind) {

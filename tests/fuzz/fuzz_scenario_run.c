@@ -182,7 +182,8 @@ static void check_transcript(const csc__scn_command_t *cmd)
         abort();
     const char *p = transcript_buf + transcript_seen, *end = transcript_buf + transcript_len;
     transcript_seen = transcript_len;
-    if (cmd->kind != CSC__SCN_CMD_PIN && cmd->kind != CSC__SCN_CMD_UNPIN && cmd->kind != CSC__SCN_CMD_SYNC)
+    if (cmd->kind != CSC__SCN_CMD_PIN && cmd->kind != CSC__SCN_CMD_UNPIN &&
+        cmd->kind != CSC__SCN_CMD_SYNC)
         return;
     events_t e = {0};
     bool have_ret = false;

@@ -412,7 +412,7 @@ static void lib_exec(world_t *w, const op_t *op)
     case OP_UNPIN: {
         script_init(&s, op, o);
         s.cache = c;
-        csc_progress_t pr = {&s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
+        csc_progress_t pr = {CSC_PROGRESS_VERSION, &s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
         if (op->kind == OP_SYNC)
             o->hr = csc_synchronize(c, op->paths, op->npaths, 0, &pr, NULL);
         else if (op->kind == OP_PIN)

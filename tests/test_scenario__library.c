@@ -39,7 +39,7 @@ static void to_sink(void *user_data, const char *text, size_t len)
     s->calls++;
 }
 
-static char *dump(const csc_cache_t *cache, const char *path, csc_dump_format_t format)
+static char *dump(csc_cache_t *cache, const char *path, csc_dump_format_t format)
 {
     char *text = NULL;
     size_t len = 0;
@@ -338,6 +338,45 @@ static void evictions_reach_both(void **state)
     csc_evict_cb cb = NULL;
     csc_cache_evict_callback(cache, &cb, NULL);
     assert_ptr_equal(cb, csc_test_on_evict);
+    csc_cache_free(cache);
+}
+
+/* From inside a callback of a running call a scenario would change the
+ * cache under the walk: refused with 0x800700AA, nothing runs (C14.5). A
+ * dump only reads, and works there. */
+typedef struct inside {
+    csc_cache_t *cache;
+    csc_hresult run, dump;
+    char *picture;
+} inside_t;
+
+static csc_op_response_t run_inside(void *user_data, const csc_event_t *event)
+{
+    (void)event;
+    inside_t *in = user_data;
+    if (in->picture == NULL) {
+        in->run =
+            csc_scenario_run(in->cache, TEXT("file \\\\s\\sh\\new.txt\n"), NULL, NULL);
+        in->dump = csc_cache_dump_string(&in->picture, NULL, in->cache, NULL, CSC_DUMP_PICTURE);
+    }
+    return CSC_OP_CONTINUE;
+}
+
+static void run_refused_inside_a_callback(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    run_ok(cache, "file \\\\s\\sh\\a.txt size=3\npin \\\\s\\sh\\a.txt\n", CSC_S_OK);
+    inside_t in = {cache, CSC_S_OK, CSC_S_OK, NULL};
+    csc_progress_t sink = {CSC_PROGRESS_VERSION, &in, NULL, NULL, NULL, run_inside, NULL};
+    const char *paths[] = {"\\\\s\\sh\\a.txt"};
+    assert_int_equal(csc_unpin(cache, paths, 1, CSC_PIN_FLAG_FOR_USER, false, &sink, NULL),
+                     CSC_S_OK);
+    assert_int_equal(in.run, CSC_E_BUSY);
+    assert_int_equal(in.dump, CSC_S_OK);
+    assert_non_null(strstr(in.picture, "a.txt  file 3 bytes"));
+    assert_false(csc_test_cached(cache, "\\\\s\\sh\\new.txt"));
+    csc_dump_free(in.picture);
     csc_cache_free(cache);
 }
 
@@ -692,6 +731,7 @@ int main(void)
         cmocka_unit_test(failed_checks_come_back_with_their_lines),
         cmocka_unit_test(session_keeps_the_last_result),
         cmocka_unit_test(evictions_reach_both),
+        cmocka_unit_test(run_refused_inside_a_callback),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(dump_picture_exactly),
         cmocka_unit_test(dump_scenario_round_trip),

@@ -105,9 +105,15 @@ CSC_API void csc_scenario_result_clear(csc_scenario_result_t *result);
  * was: E_INVALIDARG, every syntax error in result->syntax_errors. Other
  * errors: E_POINTER for a NULL cache, or a NULL text with `len` > 0;
  * E_INVALIDARG for an options version this library does not know;
- * 0x800700AA (busy) while an asynchronous operation runs on the cache
- * (nothing runs); E_OUTOFMEMORY, then the run stopped after the command that
+ * 0x800700AA (busy) while an asynchronous operation runs on the cache, or
+ * from inside a callback of a running call (C14.5; nothing runs); E_OUTOFMEMORY, then the run stopped after the command that
  * was running, and what ran so far stays done.
+ *
+ * The run holds the cache (csc_cache_lock) from its first command to its
+ * last, so that calls of other threads wait and do not come in between
+ * (C14.5), except during a `pin` or `unpin` with AsyncProgress, whose walk
+ * needs the cache from a thread of its own (so do not run a text with
+ * AsyncProgress while holding the cache yourself).
  *
  * While it runs, the cache's eviction callback is the runner's (evictions
  * appear in the transcript); each eviction is also passed on to the callback
@@ -133,7 +139,8 @@ CSC_API csc_hresult csc_scenario_check(const char *text, size_t len,
  * which `expect return=` and `expect event=` read). `cscsim shell` feeds it
  * one line at a time. The cache is borrowed and must outlive the session;
  * the session holds the cache's eviction callback as csc_scenario_run does,
- * until csc_scenario_free.
+ * until csc_scenario_free. csc_scenario_new fails as csc_scenario_run does
+ * (E_POINTER, E_INVALIDARG, 0x800700AA, E_OUTOFMEMORY).
  */
 typedef struct csc_scenario csc_scenario_t;
 
@@ -180,9 +187,12 @@ typedef enum csc_dump_format {
  * `write`, in one piece. Errors: E_POINTER for a NULL cache or write,
  * E_INVALIDARG for an unknown format, 0x8007007B / 0x80070002 for an invalid
  * or uncached path, E_OUTOFMEMORY (nothing written). The cache is not
- * changed; `write` may read it (see csc_write_cb).
+ * changed; `write` may read it (see csc_write_cb). The dump holds the cache
+ * (csc_cache_lock) while it reads, so other threads' changes wait; from
+ * inside a callback of a running call, where the hold is refused, it reads
+ * without it (reads are allowed there, C14.5).
  */
-CSC_API csc_hresult csc_cache_dump(const csc_cache_t *cache, const char *path,
+CSC_API csc_hresult csc_cache_dump(csc_cache_t *cache, const char *path,
                                    csc_dump_format_t format, csc_write_cb write,
                                    void *user_data);
 
@@ -191,7 +201,7 @@ CSC_API csc_hresult csc_cache_dump(const csc_cache_t *cache, const char *path,
  * csc_dump_free) and its length in *len (may be NULL). On error *out is
  * NULL. E_POINTER for a NULL out.
  */
-CSC_API csc_hresult csc_cache_dump_string(char **out, size_t *len, const csc_cache_t *cache,
+CSC_API csc_hresult csc_cache_dump_string(char **out, size_t *len, csc_cache_t *cache,
                                           const char *path, csc_dump_format_t format);
 
 /* Frees a string of csc_cache_dump_string. NULL is allowed. */

@@ -405,8 +405,8 @@ done:
 
 /* ---- the entry points ------------------------------------------------------------ */
 
-csc_hresult csc_cache_dump_string(char **out, size_t *len, const csc_cache_t *cache,
-                                  const char *path, csc_dump_format_t format)
+csc_hresult csc_cache_dump_string(char **out, size_t *len, csc_cache_t *cache, const char *path,
+                                  csc_dump_format_t format)
 {
     if (out == NULL)
         return CSC_E_POINTER;
@@ -417,17 +417,20 @@ csc_hresult csc_cache_dump_string(char **out, size_t *len, const csc_cache_t *ca
         return CSC_E_POINTER;
     if ((unsigned)format > CSC_DUMP_DOT)
         return CSC_E_INVALIDARG;
+    /* Items are read without the call guard: hold the cache so that no other
+     * thread changes it meanwhile (C14.5). Inside a callback of a running
+     * call the hold is refused, and reading is safe there anyway. */
+    bool held = csc_cache_lock(cache) == CSC_S_OK;
     csc_item_t *top = NULL;
-    if (path != NULL) {
-        csc_hresult hr = csc_cache_find(cache, path, &top);
-        if (hr != CSC_S_OK)
-            return hr;
-    }
+    csc_hresult hr = path != NULL ? csc_cache_find(cache, path, &top) : CSC_S_OK;
     char *buf = NULL;
     size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    if (f == NULL)
-        return CSC_E_OUTOFMEMORY;
+    FILE *f = hr == CSC_S_OK ? open_memstream(&buf, &size) : NULL;
+    if (f == NULL) {
+        if (held)
+            csc_cache_unlock(cache);
+        return hr != CSC_S_OK ? hr : CSC_E_OUTOFMEMORY;
+    }
     bool ok = true;
     switch (format) {
     case CSC_DUMP_PICTURE:
@@ -445,6 +448,8 @@ csc_hresult csc_cache_dump_string(char **out, size_t *len, const csc_cache_t *ca
         ok = false;
     if (fclose(f) != 0)
         ok = false;
+    if (held)
+        csc_cache_unlock(cache);
     if (!ok) {
         free(buf);
         return CSC_E_OUTOFMEMORY; /* a memory stream fails only for want of memory */
@@ -455,7 +460,7 @@ csc_hresult csc_cache_dump_string(char **out, size_t *len, const csc_cache_t *ca
     return CSC_S_OK;
 }
 
-csc_hresult csc_cache_dump(const csc_cache_t *cache, const char *path, csc_dump_format_t format,
+csc_hresult csc_cache_dump(csc_cache_t *cache, const char *path, csc_dump_format_t format,
                            csc_write_cb write, void *user_data)
 {
     if (cache == NULL || write == NULL)

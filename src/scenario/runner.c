@@ -693,19 +693,23 @@ static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 
 /* ---- the runner ----------------------------------------------------------- */
 
-csc__scn_runner_t *csc__scn_runner_new(csc_cache_t *cache, const csc__scn_runner_options_t *opts)
+csc_hresult csc__scn_runner_new(csc__scn_runner_t **out, csc_cache_t *cache,
+                                const csc__scn_runner_options_t *opts)
 {
+    *out = NULL;
     csc__scn_runner_t *r = calloc(1, sizeof *r);
     if (r == NULL)
-        return NULL;
+        return CSC_E_OUTOFMEMORY;
     r->opts = *opts;
     r->cache = cache;
     csc_cache_evict_callback(cache, &r->prev_evict, &r->prev_evict_data);
-    if (csc_cache_set_evict_callback(cache, on_evict, r) != CSC_S_OK) {
+    csc_hresult hr = csc_cache_set_evict_callback(cache, on_evict, r);
+    if (hr != CSC_S_OK) {
         free(r);
-        return NULL;
+        return hr;
     }
-    return r;
+    *out = r;
+    return CSC_S_OK;
 }
 
 void csc__scn_runner_exec(csc__scn_runner_t *r, const csc__scn_command_t *cmd)

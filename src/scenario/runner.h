@@ -30,11 +30,14 @@ typedef struct csc__scn_runner_options {
 } csc__scn_runner_options_t;
 
 /*
- * A runner on `cache` (borrowed: it must outlive the runner), or NULL when
- * out of memory. Until csc__scn_runner_free, the cache's eviction callback
- * is the runner's, which passes each eviction on to the callback it found.
+ * A runner on `cache` (borrowed: it must outlive the runner) in *out. Until
+ * csc__scn_runner_free, the cache's eviction callback is the runner's, which
+ * passes each eviction on to the callback it found. E_OUTOFMEMORY, or what
+ * csc_cache_set_evict_callback answered (0x800700AA inside a callback of a
+ * running call, C14.5).
  */
-csc__scn_runner_t *csc__scn_runner_new(csc_cache_t *cache, const csc__scn_runner_options_t *opts);
+csc_hresult csc__scn_runner_new(csc__scn_runner_t **out, csc_cache_t *cache,
+                                const csc__scn_runner_options_t *opts);
 
 /* Executes one command, writing what it prints to the transcript. After an
  * allocation failure it does nothing (see csc__scn_runner_out_of_memory). */

@@ -9,8 +9,11 @@
  * collection of the transcript when no write callback is given, of the failed
  * checks and of the syntax errors into the result, and the mapping of the
  * outcome to an HRESULT (S_OK, S_FALSE for a failed check, E_INVALIDARG for a
- * syntax error). Parsing is parse.c's, running runner.c's; this file only
- * strings them together, on the public API like everything in this folder.
+ * syntax error). A text runs holding the cache (csc_cache_lock), so that
+ * other threads' calls wait until it is done (C14.5), but for its calls with
+ * AsyncProgress, whose walk needs the cache from a thread of its own. Parsing is parse.c's,
+ * running runner.c's; this file only strings them together, on the public
+ * API like everything in this folder.
  */
 #include "cscsim/scenario.h"
 
@@ -235,13 +238,21 @@ csc_hresult csc_scenario_new(csc_scenario_t **out, csc_cache_t *cache,
         opts->color,
         opts->echo,
     };
-    s->runner = csc__scn_runner_new(cache, &ro);
-    if (s->runner == NULL) {
+    csc_hresult hr = csc__scn_runner_new(&s->runner, cache, &ro);
+    if (hr != CSC_S_OK) {
         free(s);
-        return CSC_E_OUTOFMEMORY;
+        return hr;
     }
     *out = s;
     return CSC_S_OK;
+}
+
+/* Whether the command is a Pin or Unpin with AsyncProgress (C6.4). */
+static bool is_async_call(const csc__scn_command_t *cmd)
+{
+    const csc__scn_opt_value_t *flags = &cmd->opt[CSC__SCN_OPT_FLAGS];
+    return (cmd->kind == CSC__SCN_CMD_PIN || cmd->kind == CSC__SCN_CMD_UNPIN) && flags->set &&
+           (flags->num & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
 }
 
 /* Runs a parsed script on the session; `result` is zeroed, or NULL. */
@@ -255,12 +266,24 @@ static csc_hresult run_script(csc_scenario_t *s, script_t *script,
     s->oom = false;
     s->transcript_cap = 0;
     unsigned passed = csc__scn_runner_passed(s->runner);
+    /* The text runs holding the cache, so that other threads wait (C14.5),
+     * except while a call with AsyncProgress runs: its walk runs on a thread
+     * of its own, which needs the cache. */
+    csc_cache_t *cache = csc__scn_runner_cache(s->runner);
+    bool held = false;
     for (size_t i = 0; i < script->count && !s->oom; i++) {
+        bool async = is_async_call(&script->cmds[i]);
+        if (async && held)
+            held = csc_cache_unlock(cache) != CSC_S_OK;
+        else if (!async && !held)
+            held = csc_cache_lock(cache) == CSC_S_OK;
         csc__scn_runner_exec(s->runner, &script->cmds[i]);
         if (csc__scn_runner_out_of_memory(s->runner))
             break;
         result->commands++;
     }
+    if (held)
+        csc_cache_unlock(cache);
     script_free(script);
     s->result = NULL;
     result->passed = csc__scn_runner_passed(s->runner) - passed;

@@ -778,8 +778,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     csc_cache_t *cache;
     if (csc_cache_new(&cache, NULL) != CSC_S_OK)
         abort();
-    csc__scn_runner_t *r = csc__scn_runner_new(cache, &opts);
-    if (r == NULL)
+    csc__scn_runner_t *r;
+    if (csc__scn_runner_new(&r, cache, &opts) != CSC_S_OK)
         abort();
     check_cache(r, "(new)");
     if (text) {

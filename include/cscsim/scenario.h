@@ -167,15 +167,19 @@ typedef enum csc_dump_format {
     CSC_DUMP_PICTURE_COLOR = 1,
     /*
      * A scenario that, run on a fresh cache (csc_scenario_run), recreates
-     * the state: every item with its type and size, pin sources and inherit
-     * bits, dirty state and bytes, open handles and sharing violations,
-     * access lists, last-use times and the clock; for the whole cache also
-     * the disk-space limits, the caller and the policy. A subtree's
-     * ancestors are recreated as plain containers. What the language cannot
-     * say is written as a `# cannot express: ...` comment line: an empty
-     * access list (nobody), a name or path with a double quote or a line
-     * break, an inherit bit without its pin. It assumes the target starts
-     * at clock 0 under the `manual` policy.
+     * the state: every item with its type, display spelling and size, pin
+     * sources and inherit bits, dirty state and bytes, open handles and
+     * sharing violations, access lists, last-use times and the clock; for
+     * the whole cache also the disk-space limits, the caller and the
+     * policy. It begins with `policy manual` (a subtree's scenario leaves
+     * it so) and counts on a fresh target: `tick` is relative, so last-use
+     * times come out right only from clock 0, and an access list already
+     * on the target could refuse its pins. A subtree's ancestors are
+     * recreated as plain containers. What the language cannot say is a
+     * `# cannot express: ...` comment line: an empty access list (nobody),
+     * a name or path with a double quote or a line break, a user name that
+     * reads as a path, an inherit bit without its pin. The eviction
+     * callback and the allocator are the embedder's, not state.
      */
     CSC_DUMP_SCENARIO = 2,
     /* A Graphviz digraph (`cscsim run --dot`). */

@@ -302,6 +302,17 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     }
 }
 
+csc_hresult csc__walk_validate_flags(uint32_t flags, csc__walk_op_t op)
+{
+    if (op == CSC__OP_SYNC)
+        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
+    if (op == CSC__OP_DELETE)
+        return (flags & ~CSC_DELETE_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
+    if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0)
+        return CSC_E_INVALIDARG;
+    return CSC_S_OK;
+}
+
 csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
                               csc__walk_op_t op)
 {
@@ -311,13 +322,7 @@ csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t 
     for (size_t i = 0; i < count; i++)
         if (paths[i] == NULL)
             return CSC_E_INVALIDARG;
-    if (op == CSC__OP_SYNC)
-        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
-    if (op == CSC__OP_DELETE)
-        return (flags & ~CSC_DELETE_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
-    if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0)
-        return CSC_E_INVALIDARG;
-    return CSC_S_OK;
+    return csc__walk_validate_flags(flags, op);
 }
 
 csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,

@@ -17,6 +17,9 @@ typedef enum csc__walk_op {
     CSC__OP_DELETE
 } csc__walk_op_t;
 
+/* C4.1 validation of the flags alone: S_OK or E_INVALIDARG. */
+csc_hresult csc__walk_validate_flags(uint32_t flags, csc__walk_op_t op);
+
 /* C4.1 validation: S_OK or E_INVALIDARG. */
 csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
                               csc__walk_op_t op);

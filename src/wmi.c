@@ -4,7 +4,9 @@
  * arrive, progress as WMI strings (C6.2), and the method's uint32 return
  * value (C4.8). The message buffer is sized before the call for the longest
  * message it can produce (the longest cached path, the longest path given),
- * so no message is ever lost for lack of memory mid-call.
+ * so no message is ever lost for lack of memory mid-call. A NULL string
+ * inside `Paths` counts as an empty one, as WMI passes a NULL BSTR (C14.4,
+ * C16.7): an invalid path for that item.
  */
 #include <string.h>
 
@@ -59,9 +61,30 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
         return csc_hresult_to_wmi(hr);
     /* A malformed call (C4.1: before anything else, whatever the memory) is
      * refused by the method itself, with no event and the policy's pass
-     * (C5.5). */
-    if (cb == NULL || csc__walk_validate(paths, count, flags, op) != CSC_S_OK) {
+     * (C5.5). A NULL string inside the array is not malformed (C16.7). */
+    bool has_null = false;
+    for (size_t i = 0; paths != NULL && i < count; i++)
+        has_null |= paths[i] == NULL;
+    if (count == 0 || paths == NULL || csc__walk_validate_flags(flags, op) != CSC_S_OK) {
         hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
+        csc__leave(cache);
+        return csc_hresult_to_wmi(hr);
+    }
+    const char **given = NULL; /* the paths with "" for each NULL */
+    if (has_null) {
+        given = csc__malloc(&cache->alloc, count * sizeof *given);
+        if (given == NULL) { /* C8.1: nothing happened, no event */
+            csc__policy_after(cache);
+            csc__leave(cache);
+            return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
+        }
+        for (size_t i = 0; i < count; i++)
+            given[i] = paths[i] != NULL ? paths[i] : "";
+        paths = given;
+    }
+    if (cb == NULL) {
+        hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
+        csc__free(&cache->alloc, given, count * sizeof *given);
         csc__leave(cache);
         return csc_hresult_to_wmi(hr);
     }
@@ -73,12 +96,14 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
     sink.buf = csc__malloc(&cache->alloc, sink.size);
     if (sink.buf == NULL) { /* C8.1: nothing happened, no event */
         csc__policy_after(cache); /* C5.5: after each method call, even a rejected one */
+        csc__free(&cache->alloc, given, count * sizeof *given);
         csc__leave(cache);
         return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
     }
     csc_progress_t progress = {CSC_PROGRESS_VERSION, &sink, on_begin, NULL, on_item, on_item, on_end};
     hr = csc__method_call(cache, paths, count, flags, deep, &progress, NULL, op);
     csc__free(&cache->alloc, sink.buf, sink.size);
+    csc__free(&cache->alloc, given, count * sizeof *given);
     csc__leave(cache);
     return csc_hresult_to_wmi(hr);
 }

@@ -453,8 +453,10 @@ static void test_pin_functions_with_null(void **state)
               CHECK(wmi(NULL, g_paths, 1, 0x20, true, NULL, NULL) == 0x80004003u));
         PROBE(pin ? "csc_wmi_pin(NULL paths)" : "csc_wmi_unpin(NULL paths)", {
             CHECK(wmi(g_cache, NULL, 1, 0x20, true, NULL, NULL) == 87u);
+            /* A NULL string inside the array counts as "" (C14.4, C16.7):
+             * one invalid path, ERROR_INVALID_NAME, nothing changed. */
             const char *only_null[] = {NULL};
-            CHECK(wmi(g_cache, only_null, 1, 0x20, true, NULL, NULL) == 87u);
+            CHECK(wmi(g_cache, only_null, 1, 0x20, true, NULL, NULL) == 123u);
         });
     }
     /* NULL progress, NULL cancel and a sink of NULL callbacks are allowed. */

@@ -91,9 +91,9 @@ CSC_API csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *
 CSC_API void csc_cache_free(csc_cache_t *cache);
 
 /*
- * Sets the current caller (C9.1): a user name (non-empty UTF-8, compared
- * case-insensitively) and whether an administrator. On failure the caller
- * is unchanged.
+ * Sets the current caller (C9.1): a user name (non-empty UTF-8, or WTF-8 as
+ * paths, C14.4; compared case-insensitively) and whether an administrator.
+ * On failure the caller is unchanged.
  */
 CSC_API csc_hresult csc_cache_set_caller(csc_cache_t *cache, const char *user, bool admin);
 

@@ -5,9 +5,10 @@
  * size, evictable: C3, C5.1, C5.2) and changes that state (modify, sync,
  * open, close, access lists: C9).
  *
- * Paths are UTF-8. A csc_item_t pointer is borrowed from the cache: it stays
- * valid until the item leaves the cache or the cache is freed; mutations of
- * other items never invalidate it.
+ * Paths are UTF-8, or WTF-8 for names holding unpaired surrogates (C14.4):
+ * such names are given back in the same bytes. A csc_item_t pointer is
+ * borrowed from the cache: it stays valid until the item leaves the cache or
+ * the cache is freed; mutations of other items never invalidate it.
  */
 #ifndef CSCSIM_ITEM_H
 #define CSCSIM_ITEM_H
@@ -188,8 +189,9 @@ CSC_API csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item);
 /*
  * Replaces the item's access list (C9.1) with `count` user names. `users`
  * NULL removes the list (everyone has access again); an empty list
- * (users non-NULL, count 0) lets nobody in. E_INVALIDARG for an empty or
- * invalid UTF-8 name; E_OUTOFMEMORY; on failure the old list stays.
+ * (users non-NULL, count 0) lets nobody in. E_INVALIDARG for an empty name
+ * or one that is neither UTF-8 nor WTF-8 (C14.4, as paths); E_OUTOFMEMORY;
+ * on failure the old list stays.
  */
 CSC_API csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item,
                                         const char *const *users, size_t count);

@@ -16,6 +16,7 @@
 #include "cscsim/item.h"
 #include "cscsim/path.h"
 #include "cscsim/pin.h"
+#include "cscsim/remote.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
 

@@ -138,6 +138,9 @@ struct csc_cache {
     struct csc__op_state *running;
     struct csc_item *last_parent; /* where the last cached item went (tree.c) */
     bool free_pending; /* csc_cache_free was called while busy */
+    /* The servers' side (src/remote/, C10): the remote namespace and the
+     * connectivity records. Only src/remote/, item.c and cache.c use it. */
+    struct csc__remote *remote;
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)

@@ -1,0 +1,2 @@
+#include "remote_support.h"
+int main(void){return 0;}

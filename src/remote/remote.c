@@ -67,13 +67,73 @@ size_t csc__rpath_display_prefix(const csc__rpath_t *pb, uint32_t depth)
     return prefix_len(pb->display, pb->display_len, depth);
 }
 
+/* ---- the slab of remote items -------------------------------------------- */
+
+#define SLAB_HEADER 16u /* the chunk link and size; blocks stay 16-byte aligned */
+
+static void *slab_alloc(const csc_allocator_t *a, csc__rslab_t *slab, size_t size)
+{
+    size_t rounded = (size + 15u) & ~(size_t)15u;
+    if (rounded > CSC__RSLAB_MAX)
+        return csc__malloc(a, size);
+    size_t cls = rounded / 16u - 1u;
+    void *p = slab->free_list[cls];
+    if (p != NULL) {
+        memcpy(&slab->free_list[cls], p, sizeof p);
+        return p;
+    }
+    if (slab->left < rounded) {
+        size_t size_c = slab->next_size != 0 ? slab->next_size : CSC__RSLAB_CHUNK_MIN;
+        char *chunk = csc__malloc(a, size_c);
+        if (chunk == NULL)
+            return NULL;
+        memcpy(chunk, &slab->chunks, sizeof slab->chunks);
+        memcpy(chunk + sizeof slab->chunks, &size_c, sizeof size_c);
+        slab->chunks = chunk;
+        slab->bump = chunk + SLAB_HEADER;
+        slab->left = size_c - SLAB_HEADER;
+        slab->next_size = size_c < CSC__RSLAB_CHUNK_MAX ? 2 * size_c : size_c;
+    }
+    p = slab->bump;
+    slab->bump += rounded;
+    slab->left -= rounded;
+    return p;
+}
+
+static void slab_free(const csc_allocator_t *a, csc__rslab_t *slab, void *p, size_t size)
+{
+    size_t rounded = (size + 15u) & ~(size_t)15u;
+    if (rounded > CSC__RSLAB_MAX) {
+        csc__free(a, p, size);
+        return;
+    }
+    size_t cls = rounded / 16u - 1u;
+    memcpy(p, &slab->free_list[cls], sizeof p);
+    slab->free_list[cls] = p;
+}
+
+static void slab_destroy(const csc_allocator_t *a, csc__rslab_t *slab)
+{
+    void *chunk = slab->chunks;
+    while (chunk != NULL) {
+        void *prev;
+        size_t size_c;
+        memcpy(&prev, chunk, sizeof prev);
+        memcpy(&size_c, (char *)chunk + sizeof prev, sizeof size_c);
+        csc__free(a, chunk, size_c);
+        chunk = prev;
+    }
+    memset(slab, 0, sizeof *slab);
+}
+
 /* ---- nodes -------------------------------------------------------------- */
 
-static csc__rnode_t *node_alloc(csc_cache_t *cache, const char *key, size_t key_len,
-                                size_t name_off, const char *name, size_t name_len)
+static csc__rnode_t *node_alloc(csc_cache_t *cache, csc__remote_t *r, const char *key,
+                                size_t key_len, size_t name_off, const char *name,
+                                size_t name_len)
 {
     size_t size = sizeof(csc__rnode_t) + key_len + 1 + name_len + 1;
-    csc__rnode_t *n = csc__malloc(&cache->alloc, size);
+    csc__rnode_t *n = slab_alloc(&cache->alloc, &r->slab, size);
     if (n == NULL)
         return NULL;
     memset(n, 0, sizeof *n);
@@ -94,7 +154,7 @@ static csc__rnode_t *node_alloc(csc_cache_t *cache, const char *key, size_t key_
 
 static void node_free(csc_cache_t *cache, csc__rnode_t *n)
 {
-    csc__free(&cache->alloc, n, n->alloc_size);
+    slab_free(&cache->alloc, &cache->remote->slab, n, n->alloc_size);
 }
 
 csc_hresult csc__remote_new(csc_cache_t *cache)
@@ -105,8 +165,9 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     memset(r, 0, sizeof *r);
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
-    r->root = node_alloc(cache, "", 0, 0, "", 0);
+    r->root = node_alloc(cache, r, "", 0, 0, "", 0);
     if (r->root == NULL) {
+        slab_destroy(&cache->alloc, &r->slab);
         csc__free(&cache->alloc, r, sizeof *r);
         return CSC_E_OUTOFMEMORY;
     }
@@ -144,6 +205,7 @@ void csc__remote_free(csc_cache_t *cache)
         csc__free(&cache->alloc, s, s->alloc_size);
         e = next;
     }
+    slab_destroy(&cache->alloc, &r->slab);
     csc__free(&cache->alloc, r, sizeof *r);
     cache->remote = NULL;
 }
@@ -255,7 +317,7 @@ static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uin
         size_t kend = csc__rpath_key_prefix(pb, d), dend = csc__rpath_display_prefix(pb, d);
         size_t kstart = d == 1 ? 2 : csc__rpath_key_prefix(pb, d - 1) + 1;
         size_t dstart = d == 1 ? 2 : csc__rpath_display_prefix(pb, d - 1) + 1;
-        csc__rnode_t *n = node_alloc(cache, pb->key, kend, kstart, pb->display + dstart,
+        csc__rnode_t *n = node_alloc(cache, cache->remote, pb->key, kend, kstart, pb->display + dstart,
                                      dend - dstart);
         if (n == NULL) {
             chain_undo(cache, top, top);

@@ -44,11 +44,19 @@ void csc_test_assert_connect(const csc_cache_t *cache, const char *path, csc_con
 /* The original version (C10.2) recorded for a cached file: 0 for none. */
 uint64_t csc_test_original_version(const csc_cache_t *cache, const char *path);
 
+/* Creates remote files named by `pattern` (a printf pattern of one
+ * unsigned, e.g. "\\\\s\\sh\\f%05u.txt", each name the same length)
+ * until the next one no longer fits in the remote items' current slab
+ * chunk (src/remote/remote.h), so that it needs a new chunk. */
+void csc_test_fill_slab(csc_cache_t *cache, const char *pattern);
+
 /*
  * C8.1 for one call: builds a fresh cache with `setup` (no failures), then
  * runs `op` with its k-th allocation refused, for k = 1, 2, ... until `op`
  * makes no k-th allocation; each refused run must return E_OUTOFMEMORY and
- * leave the dump and the live blocks exactly as before. The run that
+ * leave the dump exactly as before, and the live blocks too but for the
+ * chunks of the remote items' slab the call may keep (cmocka still reports
+ * any block left at the end of the test). The run that
  * allocates no more must return `ok` (its result). Returns the number of
  * failure points (the test asserts it is not 0 where memory is needed).
  */

@@ -14,6 +14,8 @@
  */
 #include "remote_support.h"
 
+#include "remote/remote.h" /* the corruption test reaches the remote items */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +292,52 @@ static void test_c1_keys_as_the_cache(void **state)
     csc_cache_free(cache);
 }
 
+/* csc_cache_check covers the remote side: each corruption is reported. */
+static void test_check_reports_remote_corruption(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    assert_int_equal(csc_remote_file(cache, SH "\\b.txt", true, 1), CSC_S_OK);
+    assert_int_equal(csc_remote_file(cache, SH "\\c.txt", true, 1), CSC_S_OK);
+    char why[256];
+    assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_S_OK);
+    csc__rnode_t *share = csc__remote_find(cache, "\\\\fs1\\docs", 10);
+    assert_non_null(share);
+    csc__rnode_t *b = share->first_child;
+    assert_string_equal(b->name, "b.txt");
+
+    b->version = 0; /* a file's version starts at 1 */
+    assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_E_UNEXPECTED);
+    assert_non_null(strstr(why, "version"));
+    b->version = 1;
+    share->mode = 0; /* a share has a mode of C10.6 */
+    assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_E_UNEXPECTED);
+    assert_non_null(strstr(why, "caching mode"));
+    share->mode = CSC_CACHING_MODE_MANUAL;
+    /* Children out of order (C2.3). */
+    csc__rnode_t *c = b->next_sibling;
+    share->first_child = c;
+    share->last_child = b;
+    c->prev_sibling = NULL;
+    c->next_sibling = b;
+    b->prev_sibling = c;
+    b->next_sibling = NULL;
+    assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_E_UNEXPECTED);
+    assert_non_null(strstr(why, "order"));
+    share->first_child = b;
+    share->last_child = c;
+    b->prev_sibling = NULL;
+    b->next_sibling = c;
+    c->prev_sibling = b;
+    c->next_sibling = NULL;
+    cache->remote->node_count++;
+    assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_E_UNEXPECTED);
+    assert_non_null(strstr(why, "count"));
+    cache->remote->node_count--;
+    assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_S_OK);
+    csc_cache_free(cache);
+}
+
 /* ---- C14.5: the guard ------------------------------------------------------ */
 
 static csc_cache_t *g_cache;
@@ -415,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_c10_6_caching_modes),
         cmocka_unit_test(test_c10_1_creation_errors),
         cmocka_unit_test(test_c1_keys_as_the_cache),
+        cmocka_unit_test(test_check_reports_remote_corruption),
         cmocka_unit_test(test_c14_5_changes_refused_inside_a_callback),
         cmocka_unit_test(test_c8_1_allocation_failures),
     };

@@ -9,6 +9,7 @@
  * keyed table (hash.h) by normalised, case-folded path (C1.2, C1.3). Every
  * change allocates first and links last: on failure nothing changed.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -706,5 +707,101 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
     if (n == NULL || n->type != CSC_ITEM_FILE || n->orig == 0)
         return false;
     *version = n->orig;
+    return true;
+}
+
+/* ---- the invariant check (csc_cache_check) ------------------------------- */
+
+static bool remote_violation(char *why, size_t why_size, const char *key, const char *what)
+{
+    if (why != NULL && why_size > 0)
+        snprintf(why, why_size, "remote item '%s': %s", key, what);
+    return false;
+}
+
+static bool rtype_fits(const csc__rnode_t *parent, const csc__rnode_t *child)
+{
+    switch (parent->type) {
+    case CSC__RNODE_ROOT:
+        return child->type == CSC_ITEM_SERVER;
+    case CSC_ITEM_SERVER:
+        return child->type == CSC_ITEM_SHARE;
+    case CSC_ITEM_SHARE:
+    case CSC_ITEM_DIRECTORY:
+        return child->type == CSC_ITEM_DIRECTORY || child->type == CSC_ITEM_FILE;
+    default:
+        return false;
+    }
+}
+
+static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
+{
+    const csc__rnode_t *p = n->parent;
+    if (p == NULL || !rtype_fits(p, n))
+        return "type not allowed below its parent";
+    if (csc__htable_find(&r->nodes, n->key, n->key_len) != &n->h || n->h.key != n->key ||
+        n->h.key_len != n->key_len)
+        return "the table does not map its key to it";
+    /* Key: the parent's key, a separator, the folded name (a server: "\\"). */
+    size_t plen = p->type == CSC__RNODE_ROOT ? 1 : p->key_len;
+    bool root = p->type == CSC__RNODE_ROOT;
+    if (n->key_len <= plen + 1 || n->name_off != plen + 1 || n->key[plen] != '\\' ||
+        (root ? n->key[0] != '\\' : memcmp(n->key, p->key, plen) != 0))
+        return "key is not the parent's key and a name";
+    char folded[2 * 1024 + 8];
+    size_t flen;
+    if (n->name_len > 1024 || !csc__fold_utf8(n->name, n->name_len, folded, &flen) ||
+        flen != n->key_len - n->name_off || memcmp(folded, n->key + n->name_off, flen) != 0)
+        return "key does not end with the folded name";
+    if (n->prev_sibling != NULL && compare_names(n->prev_sibling, n) >= 0)
+        return "children out of order (C2.3)";
+    if ((n->prev_sibling == NULL) != (p->first_child == n) ||
+        (n->next_sibling == NULL) != (p->last_child == n) ||
+        (n->next_sibling != NULL && n->next_sibling->prev_sibling != n))
+        return "sibling links broken";
+    if (n->type == CSC_ITEM_FILE && (n->version == 0 || n->orig > n->version))
+        return "a file's version is 0 or below its original version";
+    if (n->type != CSC_ITEM_FILE && (n->version != 0 || n->size != 0 || n->orig != 0))
+        return "a container has a size or a version";
+    if ((n->type == CSC_ITEM_SHARE) !=
+        (n->mode >= CSC_CACHING_MODE_NOCACHING && n->mode <= CSC_CACHING_MODE_AUTO_PROGANDDOC))
+        return "caching mode on a non-share or outside C10.6";
+    return NULL;
+}
+
+bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
+{
+    const csc__remote_t *r = cache->remote;
+    if (r == NULL)
+        return remote_violation(why, why_size, "", "no remote side");
+    size_t count = 0;
+    const csc__rnode_t *n = r->root->first_child;
+    while (n != NULL) {
+        const char *what = check_node(r, n);
+        if (what != NULL)
+            return remote_violation(why, why_size, n->key, what);
+        count++;
+        if (n->first_child != NULL) {
+            n = n->first_child;
+            continue;
+        }
+        while (n != r->root && n->next_sibling == NULL)
+            n = n->parent;
+        n = n == r->root ? NULL : n->next_sibling;
+    }
+    if (count != r->node_count || csc__htable_count(&r->nodes) != count)
+        return remote_violation(why, why_size, "", "item count differs from a recount");
+    for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
+         e = csc__htable_next(e)) {
+        const csc__scope_t *s = (const csc__scope_t *)e;
+        size_t seps = 0;
+        for (size_t i = 2; i < s->h.key_len; i++)
+            seps += s->key[i] == '\\';
+        if (s->h.key != s->key || seps != (s->is_share ? 1u : 0u) ||
+            s->condition > CSC_NETWORK_SLOW || (!s->is_share && (s->forced || s->has_mode)) ||
+            (s->has_mode && (s->mode < CSC_CACHING_MODE_NOCACHING ||
+                             s->mode > CSC_CACHING_MODE_AUTO_PROGANDDOC)))
+            return remote_violation(why, why_size, s->key, "connectivity record out of shape");
+    }
     return true;
 }

@@ -161,6 +161,10 @@ void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw);
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
                           uint64_t *version);
 
+/* check.c: the remote side's invariants (links, C2.3 order, types by depth,
+ * keys, the tables, versions and modes). false with a reason in why. */
+bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size);
+
 /* ---- connectivity (connect.c) ------------------------------------------- */
 
 csc__scope_t *csc__scope_find(const csc_cache_t *cache, const char *key, size_t key_len);

@@ -34,6 +34,7 @@ static int cmp_scopes(const void *a, const void *b)
 
 char *csc_test_remote_dump(const csc_cache_t *cache)
 {
+    assert_cache_ok(cache); /* the tree's and the remote side's invariants */
     char *cache_dump = csc_test_dump(cache);
     char *buf = NULL;
     size_t len = 0;

@@ -278,6 +278,26 @@ static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_ty
 static csc__rnode_t *deepest(const csc_cache_t *cache, const csc__rpath_t *pb, uint32_t *depth)
 {
     csc__remote_t *r = cache->remote;
+    /* Fast path: a child of the last parent that sorts after its last child
+     * is missing (children are ordered, C2.3), and its parent is known. */
+    const csc__rnode_t *lp = r->last_parent;
+    if (lp != NULL && lp->key_len < pb->key_len && pb->key[lp->key_len] == '\\' &&
+        memcmp(pb->key, lp->key, lp->key_len) == 0 &&
+        memchr(pb->key + lp->key_len + 1, '\\', pb->key_len - lp->key_len - 1) == NULL) {
+        const csc__rnode_t *last = lp->last_child;
+        size_t nlen = pb->key_len - lp->key_len - 1;
+        const char *name = pb->key + lp->key_len + 1;
+        bool missing = last == NULL;
+        if (!missing) {
+            size_t llen = last->key_len - last->name_off;
+            int c = memcmp(name, last->key + last->name_off, nlen < llen ? nlen : llen);
+            missing = c > 0 || (c == 0 && nlen > llen);
+        }
+        if (missing) {
+            *depth = pb->ncomp - 1;
+            return r->last_parent;
+        }
+    }
     for (uint32_t d = pb->ncomp; d >= 1; d--) {
         size_t len = csc__rpath_key_prefix(pb, d);
         csc__rnode_t *n = (csc__rnode_t *)csc__htable_find(&r->nodes, pb->key, len);
@@ -361,6 +381,8 @@ static csc__rnode_t *chain_commit(csc_cache_t *cache, csc__rnode_t *anc, csc__rn
         last = it;
         it = next;
     }
+    if (last != NULL)
+        cache->remote->last_parent = last->parent;
     return last;
 }
 
@@ -369,6 +391,7 @@ static void subtree_delete(csc_cache_t *cache, csc__rnode_t *n)
 {
     csc__remote_t *r = cache->remote;
     csc__rnode_t *top = n;
+    r->last_parent = NULL; /* it may be below */
     unlink_child(top);
     top->parent = NULL;
     csc__rnode_t *it = top;
@@ -612,8 +635,11 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
     /* The share's record, which remembers the mode it sees (C10.6). */
     if (pb.ncomp >= 2) {
         tw->share_key_len = csc__rpath_key_prefix(&pb, 2);
-        tw->share_was_cached =
-            csc__index_find(&cache->index, pb.key, tw->share_key_len) != NULL;
+        tw->server_down = csc__server_condition(cache, pb.key, csc__rpath_key_prefix(&pb, 1)) ==
+                          CSC_NETWORK_DOWN;
+        if (tw->server_down) /* only then does it matter (commit) */
+            tw->share_was_cached =
+                csc__index_find(&cache->index, pb.key, tw->share_key_len) != NULL;
         tw->scope = csc__scope_find(cache, pb.key, tw->share_key_len);
         if (tw->scope == NULL) {
             tw->scope = tw->new_scope = csc__scope_make(cache, pb.key, tw->share_key_len, true);
@@ -685,14 +711,14 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
     }
     /* C10.6, C15.19: a share newly cached remembers the remote share's mode
      * (the twin exists now: MANUAL when the server lacked it); a share
-     * already cached is updated only while its server is not down (C15.7). */
-    if (tw->scope != NULL) {
-        const char *key = tw->scope->key;
-        csc__rnode_t *share = csc__remote_find(cache, key, tw->share_key_len);
-        size_t server_len = prefix_len(key, tw->share_key_len, 1);
-        bool seen = !tw->share_was_cached ||
-                    csc__server_condition(cache, key, server_len) != CSC_NETWORK_DOWN;
-        if (share != NULL && seen) {
+     * already cached is updated only while its server is not down (C15.7).
+     * While the server is not down a record that has a mode has the remote
+     * share's already (csc__connect_share_seen keeps it so): no lookup. */
+    bool update = tw->scope != NULL && (tw->server_down ? !tw->share_was_cached
+                                                        : !tw->scope->has_mode);
+    if (update) {
+        csc__rnode_t *share = csc__remote_find(cache, tw->scope->key, tw->share_key_len);
+        if (share != NULL) {
             tw->scope->mode = share->mode;
             tw->scope->has_mode = true;
         }

@@ -99,6 +99,9 @@ typedef struct csc__remote {
     csc__htable_t scopes; /* csc__scope_t by folded server or share path */
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
+    /* Where the last new item went (a directory filled in order is found
+     * without a lookup, as the tree's last_parent); NULL after a delete. */
+    csc__rnode_t *last_parent;
 } csc__remote_t;
 
 /* cache.c: at creation and destruction. */
@@ -143,7 +146,8 @@ typedef struct csc__twin {
     csc__scope_t *new_scope; /* the share's record, made by prepare */
     csc__scope_t *scope;     /* the share's record (any), NULL for a server */
     size_t share_key_len;    /* 0 for a server path */
-    bool share_was_cached;
+    bool server_down;        /* the share's server, at prepare */
+    bool share_was_cached;   /* looked up only when the server is down */
     bool file;
     bool has_size;
     uint64_t size;

@@ -277,6 +277,48 @@ static void test_c10_7_validation(void **state)
     csc_cache_free(cache);
 }
 
+/* C14.5: the transitions are changes, refused inside a callback of a
+ * running call; the readers are queries and go ahead. */
+static csc_cache_t *g_cache;
+static csc_hresult g_offline, g_online, g_network, g_state, g_cacheable;
+
+static void on_evict(void *ud, const char *path, uint64_t size)
+{
+    (void)ud;
+    (void)path;
+    (void)size;
+    bool open_files, ok;
+    csc_connect_state_t s;
+    csc_caching_mode_t m;
+    g_offline = csc_transition_offline(g_cache, FILE1, false, 0, &open_files);
+    g_online = csc_transition_online(g_cache, FILE1, 0);
+    g_network = csc_remote_set_network(g_cache, SRV, CSC_NETWORK_DOWN);
+    g_state = csc_connect_state(g_cache, FILE1, &s, NULL);
+    g_cacheable = csc_is_path_cacheable(g_cache, FILE1, &ok, &m);
+}
+
+static void test_c14_5_guard(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    g_cache = cache;
+    csc_test_file(cache, FILE1, 1);
+    csc_test_file(cache, SH "\\gone.txt", 1);
+    assert_int_equal(csc_cache_set_evict_callback(cache, on_evict, NULL), CSC_S_OK);
+    g_offline = g_online = g_network = g_state = g_cacheable = CSC_E_FAIL;
+    uint64_t freed;
+    size_t count;
+    assert_int_equal(csc_cache_evict(cache, false, 1, &freed, &count), CSC_S_OK);
+    assert_true(count >= 1); /* the callback ran */
+    assert_int_equal(g_offline, CSC_E_BUSY);
+    assert_int_equal(g_online, CSC_E_BUSY);
+    assert_int_equal(g_network, CSC_E_BUSY);
+    assert_int_equal(g_state, CSC_S_OK);
+    assert_int_equal(g_cacheable, CSC_S_OK);
+    assert_connect(cache, FILE1, ON, NA); /* nothing changed */
+    csc_cache_free(cache);
+}
+
 /* C8.1: refused allocations (a record to make, a long path) change nothing. */
 static void setup_cached(csc_cache_t *cache)
 {
@@ -334,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_c10_7_cacheable_modes),
         cmocka_unit_test(test_c15_7_remembered_mode),
         cmocka_unit_test(test_c10_7_validation),
+        cmocka_unit_test(test_c14_5_guard),
         cmocka_unit_test(test_c8_1_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,12 @@ typedef struct csc__rnode {
      * remote version it was last in sync with (C10.2); 0 when none. Every
      * way of caching a file from the server must set it (today: the setup
      * twins of C10.2 / C15.4). It is meaningful only while the file is
-     * cached; a later caching sets it again. */
+     * cached; a later caching sets it again. Known limit of this first
+     * slice: a remote delete of the file loses it (the cached copy then
+     * has no original), which C10.3's "twin gone" reads the same way;
+     * when C13.5's `version=` must survive that, move it to the cached
+     * item (or a record keyed by the cached path, removed by a hook from
+     * the tree's removal). */
     uint64_t orig;
     uint32_t key_len, name_off, alloc_size;
     uint16_t name_len;

@@ -3,7 +3,8 @@
  * their state (type, path, pin sources and their WMI values, partly pinned,
  * dirty, open, size, evictable: C3, C5.1, C5.2) and the simple state changes
  * (modify, synchronize, open, close, touch). Creation itself lives in
- * tree.c, access lists in access.c.
+ * tree.c, access lists in access.c; the remote twins a setup caching makes
+ * (C10.2) in src/remote/, which this file calls around the tree's caching.
  */
 #include <string.h>
 

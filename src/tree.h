@@ -139,7 +139,8 @@ struct csc_cache {
     struct csc_item *last_parent; /* where the last cached item went (tree.c) */
     bool free_pending; /* csc_cache_free was called while busy */
     /* The servers' side (src/remote/, C10): the remote namespace and the
-     * connectivity records. Only src/remote/, item.c and cache.c use it. */
+     * connectivity records. Only src/remote/, item.c, cache.c and check.c use
+     * it; tree.c, the walk and eviction never do. */
     struct csc__remote *remote;
 };
 

@@ -154,6 +154,9 @@ static void test_c10_5_order(void **state)
                                                 * state changes only by the server) */
     assert_int_equal(csc_remote_delete(cache, SH), CSC_S_OK);
     assert_connect(cache, FILE1, OFF, ERR);
+    /* The mark is the scope's, not the remote share's [decision, README]. */
+    assert_int_equal(csc_remote_dir(cache, SH), CSC_S_OK);
+    assert_connect(cache, FILE1, OFF, FORCED);
     csc_cache_free(cache);
 }
 

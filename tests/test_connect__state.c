@@ -15,6 +15,8 @@
  */
 #include "remote_support.h"
 
+#include "remote/remote.h" /* the internal state of a cached item's key */
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -178,6 +180,30 @@ static void test_c10_5_no_walk(void **state)
     csc_cache_free(cache);
 }
 
+/* The internal form C11 and C12 will use: a cached item's key gives the
+ * same state as its path. */
+static void test_c10_5_internal_key_state(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_item_t *f = csc_test_file(cache, "\\\\FS1\\Docs\\Dir\\A.txt", 1);
+    csc_item_t *srv = csc_test_find(cache, SRV);
+    csc_connect_state_t s;
+    csc_offline_reason_t r;
+    assert_int_equal(csc_remote_set_network(cache, SRV, CSC_NETWORK_SLOW), CSC_S_OK);
+    csc__connect_key_state(cache, f->key, f->key_len, &s, &r);
+    assert_int_equal(s, OFF);
+    assert_int_equal(r, SLOW);
+    csc__connect_key_state(cache, srv->key, srv->key_len, &s, &r);
+    assert_int_equal(s, ON);
+    assert_int_equal(r, NA);
+    assert_int_equal(csc_remote_set_network(cache, SRV, CSC_NETWORK_DOWN), CSC_S_OK);
+    csc__connect_key_state(cache, srv->key, srv->key_len, &s, &r);
+    assert_int_equal(s, OFF);
+    assert_int_equal(r, ERR);
+    csc_cache_free(cache);
+}
+
 /* C15.5: validation of `network`; errors change nothing. */
 static void test_c15_5_network_validation(void **state)
 {
@@ -268,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_c10_5_slow_and_override),
         cmocka_unit_test(test_c10_5_order),
         cmocka_unit_test(test_c10_5_no_walk),
+        cmocka_unit_test(test_c10_5_internal_key_state),
         cmocka_unit_test(test_c15_5_network_validation),
         cmocka_unit_test(test_connect_state_validation),
         cmocka_unit_test(test_c8_1_network_allocation),

@@ -111,19 +111,26 @@ static void scope_state(const csc_cache_t *cache, const char *key, size_t server
     }
 }
 
-/* The state of the item at the normalised path (C10.5, C15.19, C16.9). */
-static void path_state(const csc_cache_t *cache, const csc__rpath_t *pb,
-                       csc_connect_state_t *state, csc_offline_reason_t *reason)
+void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t key_len,
+                            csc_connect_state_t *state, csc_offline_reason_t *reason)
 {
-    size_t server_len, share_len;
-    scope_keys(pb, &server_len, &share_len);
+    /* The server is the first component, the share the first two. */
+    size_t server_len = 2;
+    while (server_len < key_len && key[server_len] != '\\')
+        server_len++;
+    size_t share_len = 0;
+    if (server_len < key_len) {
+        share_len = server_len + 1;
+        while (share_len < key_len && key[share_len] != '\\')
+            share_len++;
+    }
     if (share_len == 0) { /* a server: online unless down (C10.5, C16.9) */
-        bool down = csc__server_condition(cache, pb->key, server_len) == CSC_NETWORK_DOWN;
+        bool down = csc__server_condition(cache, key, server_len) == CSC_NETWORK_DOWN;
         *state = down ? CSC_CONNECT_STATE_OFFLINE : CSC_CONNECT_STATE_ONLINE;
         *reason = down ? CSC_OFFLINE_REASON_CONNECTION_ERROR : CSC_OFFLINE_REASON_NOT_APPLICABLE;
         return;
     }
-    scope_state(cache, pb->key, server_len, share_len, state, reason);
+    scope_state(cache, key, server_len, share_len, state, reason);
     /* Extension point (C10.5, last paragraph): an item online by its scope
      * reports OFFLINE with ITEM_SUSPENDED (6) when it is in a suspended tree
      * (C13.3), then OFFLINE with ITEM_VERSION_CONFLICT (5) when it has an
@@ -147,7 +154,7 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
     hr = csc__rpath_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK) {
         csc_offline_reason_t r;
-        path_state(cache, &pb, state, &r);
+        csc__connect_key_state(cache, pb.key, pb.key_len, state, &r);
         if (reason != NULL)
             *reason = r;
     }

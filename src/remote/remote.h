@@ -187,6 +187,12 @@ void csc__scope_unmake(csc_cache_t *cache, csc__scope_t *scope);
 /* The network condition of the server whose folded key is key[0..len). */
 csc_network_t csc__server_condition(const csc_cache_t *cache, const char *key, size_t len);
 
+/* The connect state of the item whose normalised, folded path is
+ * key[0..key_len) (C10.5, C15.19, C16.9): a cached item's key, or a
+ * csc__rpath_t's. Two lookups, never a walk. For C11 and C12 to use. */
+void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t key_len,
+                            csc_connect_state_t *state, csc_offline_reason_t *reason);
+
 /* C15.7: the share was seen (created, or its mode set, on the remote side):
  * its record, if any, remembers its mode unless its server is down. */
 void csc__connect_share_seen(csc_cache_t *cache, const csc__rnode_t *share);

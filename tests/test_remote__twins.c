@@ -14,6 +14,8 @@
  */
 #include "remote_support.h"
 
+#include "remote/remote.h" /* C10.3's internal predicate */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +208,30 @@ static void test_c10_6_cached_share_remembers_mode(void **state)
     csc_cache_free(cache);
 }
 
+/* C10.3: changed on the server when the twin's version differs from the
+ * original version or the twin is gone; a setup cache is in sync. */
+static void test_c10_3_changed_on_server(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_item_t *f = csc_test_file(cache, FILE1, 5);
+    csc_item_t *g = csc_test_file(cache, SH "\\g.txt", 5);
+    assert_false(csc__remote_changed_on_server(cache, f));
+    assert_false(csc__remote_changed_on_server(cache, g));
+    csc_test_file(cache, FILE1, 6); /* both sides get the size: still in sync */
+    assert_false(csc__remote_changed_on_server(cache, f));
+    assert_int_equal(csc_remote_write(cache, FILE1, false, 0), CSC_S_OK);
+    assert_true(csc__remote_changed_on_server(cache, f));
+    assert_false(csc__remote_changed_on_server(cache, g));
+    assert_int_equal(csc_cache_file(cache, FILE1, false, 0, NULL), CSC_S_OK); /* C15.4 */
+    assert_false(csc__remote_changed_on_server(cache, f));
+    assert_int_equal(csc_remote_delete(cache, SH "\\g.txt"), CSC_S_OK);
+    assert_true(csc__remote_changed_on_server(cache, g));
+    assert_int_equal(csc_remote_dir(cache, SH "\\g.txt"), CSC_S_OK); /* not a file */
+    assert_true(csc__remote_changed_on_server(cache, g));
+    csc_cache_free(cache);
+}
+
 /* Failed setup calls change neither side. */
 static void test_c10_2_failed_setup_changes_nothing(void **state)
 {
@@ -277,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_c10_2_round1_recache_after_eviction),
         cmocka_unit_test(test_c15_19_no_twin_over_another_type),
         cmocka_unit_test(test_c10_6_cached_share_remembers_mode),
+        cmocka_unit_test(test_c10_3_changed_on_server),
         cmocka_unit_test(test_c10_2_failed_setup_changes_nothing),
         cmocka_unit_test(test_c8_1_setup_allocation_failures),
     };

@@ -726,6 +726,14 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
     memset(tw, 0, sizeof *tw);
 }
 
+bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file)
+{
+    const csc__rnode_t *twin = csc__remote_find(cache, file->key, file->key_len);
+    if (twin == NULL || twin->type != CSC_ITEM_FILE)
+        return true; /* C10.3: the remote twin is gone */
+    return twin->version != twin->orig;
+}
+
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
                           uint64_t *version)
 {

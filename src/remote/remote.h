@@ -170,6 +170,12 @@ void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw);
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
                           uint64_t *version);
 
+/* C10.3: whether the cached file is changed on the server: its twin is
+ * gone (or no longer a file), or the twin's version differs from the
+ * original version. Files created offline (no original: changed only when
+ * the server has a file of that name) do not exist yet: extension point. */
+bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file);
+
 /* check.c: the remote side's invariants (links, C2.3 order, types by depth,
  * keys, the tables, versions and modes). false with a reason in why. */
 bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size);

@@ -19,9 +19,7 @@
 #include "cscsim/cache.h"
 
 typedef struct csc__hentry {
-    UT_hash_handle hh;
-    const char *key; /* not owned */
-    uint32_t key_len;
+    UT_hash_handle hh; /* holds the key's address and length once added */
 } csc__hentry_t;
 
 typedef struct csc__htable {
@@ -30,9 +28,10 @@ typedef struct csc__htable {
 } csc__htable_t;
 
 csc__hentry_t *csc__htable_find(const csc__htable_t *t, const char *key, size_t key_len);
-/* Adds an entry whose key is not in the table (find first). false when out
- * of memory; the table is then unchanged. */
-bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e);
+/* Adds an entry under key[0..key_len), which is not in the table (find
+ * first) and which the owner keeps alive while the entry is in the table.
+ * false when out of memory; the table is then unchanged. */
+bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len);
 void csc__htable_remove(csc__htable_t *t, csc__hentry_t *e);
 size_t csc__htable_count(const csc__htable_t *t);
 /* The entries in no particular order: first, then next until NULL. */

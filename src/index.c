@@ -65,11 +65,11 @@ csc__hentry_t *csc__htable_find(const csc__htable_t *t, const char *key, size_t 
     return found;
 }
 
-bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e)
+bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len)
 {
     const csc_allocator_t *index_alloc_ = t->alloc;
     int index_oom_ = 0;
-    HASH_ADD_KEYPTR(hh, t->head, e->key, (unsigned)e->key_len, e);
+    HASH_ADD_KEYPTR(hh, t->head, key, (unsigned)key_len, e);
     (void)index_alloc_;
     return index_oom_ == 0;
 }

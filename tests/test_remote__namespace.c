@@ -304,7 +304,7 @@ static void test_check_reports_remote_corruption(void **state)
     csc__rnode_t *share = csc__remote_find(cache, "\\\\fs1\\docs", 10);
     assert_non_null(share);
     csc__rnode_t *b = share->first_child;
-    assert_string_equal(b->name, "b.txt");
+    assert_string_equal(csc__rnode_name(b), "b.txt");
 
     b->version = 0; /* a file's version starts at 1 */
     assert_int_equal(csc_cache_check(cache, why, sizeof why), CSC_E_UNEXPECTED);

@@ -39,12 +39,11 @@ csc__scope_t *csc__scope_make(csc_cache_t *cache, const char *key, size_t key_le
     memset(s, 0, sizeof *s);
     memcpy(s->key, key, key_len);
     s->key[key_len] = '\0';
-    s->h.key = s->key;
-    s->h.key_len = (uint32_t)key_len;
+    s->key_len = (uint32_t)key_len;
     s->alloc_size = (uint32_t)size;
     s->is_share = is_share;
     s->condition = CSC_NETWORK_UP;
-    if (!csc__htable_add(&cache->remote->scopes, &s->h)) {
+    if (!csc__htable_add(&cache->remote->scopes, &s->h, s->key, key_len)) {
         csc__free(&cache->alloc, s, size);
         return NULL;
     }

@@ -133,7 +133,7 @@ static csc__rnode_t *node_alloc(csc_cache_t *cache, csc__remote_t *r, const char
                                 size_t key_len, size_t name_off, const char *name,
                                 size_t name_len)
 {
-    size_t size = sizeof(csc__rnode_t) + key_len + 1 + name_len + 1;
+    size_t size = csc__rnode_size(key_len, name_len);
     csc__rnode_t *n = slab_alloc(&cache->alloc, &r->slab, size);
     if (n == NULL)
         return NULL;
@@ -143,19 +143,15 @@ static csc__rnode_t *node_alloc(csc_cache_t *cache, csc__remote_t *r, const char
     char *nm = n->key + key_len + 1;
     memcpy(nm, name, name_len);
     nm[name_len] = '\0';
-    n->name = nm;
-    n->h.key = n->key;
-    n->h.key_len = (uint32_t)key_len;
     n->key_len = (uint32_t)key_len;
     n->name_off = (uint32_t)name_off;
     n->name_len = (uint16_t)name_len;
-    n->alloc_size = (uint32_t)size;
     return n;
 }
 
 static void node_free(csc_cache_t *cache, csc__rnode_t *n)
 {
-    slab_free(&cache->alloc, &cache->remote->slab, n, n->alloc_size);
+    slab_free(&cache->alloc, &cache->remote->slab, n, csc__rnode_size(n->key_len, n->name_len));
 }
 
 csc_hresult csc__remote_new(csc_cache_t *cache)
@@ -356,7 +352,7 @@ static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uin
     }
     csc__rnode_t *it;
     for (it = top; it != NULL; it = it->first_child) {
-        if (!csc__htable_add(&cache->remote->nodes, &it->h)) {
+        if (!csc__htable_add(&cache->remote->nodes, &it->h, it->key, it->key_len)) {
             chain_undo(cache, top, it);
             return CSC_E_OUTOFMEMORY;
         }
@@ -773,8 +769,7 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
     const csc__rnode_t *p = n->parent;
     if (p == NULL || !rtype_fits(p, n))
         return "type not allowed below its parent";
-    if (csc__htable_find(&r->nodes, n->key, n->key_len) != &n->h || n->h.key != n->key ||
-        n->h.key_len != n->key_len)
+    if (csc__htable_find(&r->nodes, n->key, n->key_len) != &n->h)
         return "the table does not map its key to it";
     /* Key: the parent's key, a separator, the folded name (a server: "\\"). */
     size_t plen = p->type == CSC__RNODE_ROOT ? 1 : p->key_len;
@@ -784,7 +779,7 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
         return "key is not the parent's key and a name";
     char folded[2 * 1024 + 8];
     size_t flen;
-    if (n->name_len > 1024 || !csc__fold_utf8(n->name, n->name_len, folded, &flen) ||
+    if (n->name_len > 1024 || !csc__fold_utf8(csc__rnode_name(n), n->name_len, folded, &flen) ||
         flen != n->key_len - n->name_off || memcmp(folded, n->key + n->name_off, flen) != 0)
         return "key does not end with the folded name";
     if (n->prev_sibling != NULL && compare_names(n->prev_sibling, n) >= 0)
@@ -829,9 +824,9 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
          e = csc__htable_next(e)) {
         const csc__scope_t *s = (const csc__scope_t *)e;
         size_t seps = 0;
-        for (size_t i = 2; i < s->h.key_len; i++)
+        for (size_t i = 2; i < s->key_len; i++)
             seps += s->key[i] == '\\';
-        if (s->h.key != s->key || seps != (s->is_share ? 1u : 0u) ||
+        if (csc__htable_find(&r->scopes, s->key, s->key_len) != &s->h || seps != (s->is_share ? 1u : 0u) ||
             s->condition > CSC_NETWORK_SLOW || (!s->is_share && (s->forced || s->has_mode)) ||
             (s->has_mode && (s->mode < CSC_CACHING_MODE_NOCACHING ||
                              s->mode > CSC_CACHING_MODE_AUTO_PROGANDDOC)))

@@ -33,7 +33,6 @@ typedef struct csc__rnode {
     struct csc__rnode *parent;
     struct csc__rnode *first_child, *last_child;
     struct csc__rnode *next_sibling, *prev_sibling;
-    const char *name;     /* display name of the last component */
     uint64_t size;        /* files */
     uint64_t version;     /* files: 1 at creation, +1 per change (C10.1) */
     uint64_t last_change; /* the virtual clock at creation / last change */
@@ -48,12 +47,24 @@ typedef struct csc__rnode {
      * item (or a record keyed by the cached path, removed by a hook from
      * the tree's removal). */
     uint64_t orig;
-    uint32_t key_len, name_off, alloc_size;
+    uint32_t key_len, name_off;
     uint16_t name_len;
     uint8_t type;         /* csc_item_type_t or CSC__RNODE_ROOT */
     uint8_t mode;         /* shares: csc_caching_mode_t (C10.6) */
-    char key[];           /* folded path, NUL, then the display name, NUL */
+    char key[];           /* folded path, NUL, then the display name of the
+                           * last component, NUL (csc__rnode_name) */
 } csc__rnode_t;
+
+static inline const char *csc__rnode_name(const csc__rnode_t *n)
+{
+    return n->key + n->key_len + 1;
+}
+
+/* The bytes a node takes (its allocation size). */
+static inline size_t csc__rnode_size(size_t key_len, size_t name_len)
+{
+    return sizeof(csc__rnode_t) + key_len + 1 + name_len + 1;
+}
 
 /* Connectivity of a server or a share (connect.c). Records outlive the
  * remote items: a forced mark stays with its scope (C15.21), a condition
@@ -64,6 +75,7 @@ typedef struct csc__scope {
     uint64_t override_epoch; /* share: the server's slow_epoch at the last
                               * TransitionOnline (C10.5 step 3) */
     uint32_t alloc_size;
+    uint32_t key_len;
     uint8_t is_share;
     uint8_t condition;       /* server: csc_network_t */
     uint8_t mode;            /* share: remembered caching mode (C10.6, C15.7) */

@@ -51,7 +51,7 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
         nodes++;
         assert_ptr_equal(csc__htable_find(&r->nodes, n->key, n->key_len), &n->h);
         fprintf(f, "R %s name=%s type=%d size=%llu version=%llu last=%llu mode=%d orig=%llu\n",
-                n->key, n->name, (int)n->type, (unsigned long long)n->size,
+                n->key, csc__rnode_name(n), (int)n->type, (unsigned long long)n->size,
                 (unsigned long long)n->version, (unsigned long long)n->last_change,
                 (int)n->mode, (unsigned long long)n->orig);
     }

@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "path.h"
 #include "tree.h"
+#include "remote/remote.h"
 
 #include "cscsim/async.h"
 #include "cscsim/cache.h"
@@ -61,6 +62,8 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
                                       opts->admin, &cache->caller);
     if (hr == CSC_S_OK)
         hr = csc__tree_new_root(cache);
+    if (hr == CSC_S_OK)
+        hr = csc__remote_new(cache); /* C10.1 */
     if (hr != CSC_S_OK) {
         csc__cache_destroy(cache);
         return hr;
@@ -72,6 +75,7 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
 void csc__cache_destroy(csc_cache_t *cache)
 {
     csc__tree_free_all(cache);
+    csc__remote_free(cache);
     csc__caller_free(&cache->alloc, &cache->caller);
     csc__guard_destroy(&cache->guard);
     csc_allocator_t alloc = cache->alloc;

@@ -217,6 +217,10 @@ struct csc_cache {
     uint32_t memo_end[CSC__MEMO_DEPTH]; /* key length up to component d + 1 */
     uint32_t memo_id[CSC__MEMO_DEPTH];
     bool free_pending; /* csc_cache_free was called while busy */
+    /* The servers' side (src/remote/, C10): the remote namespace and the
+     * connectivity records. Only src/remote/, item.c, cache.c and check.c use
+     * it; tree.c, the walk and eviction never do. */
+    struct csc__remote *remote;
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)

@@ -1,0 +1,836 @@
+/*
+ * src/remote/remote.c: the remote namespace (contract C10.1): servers,
+ * shares with their caching mode (C10.6), directories and files with size,
+ * version and last-change time, as the servers have them; the embedder's
+ * calls that build and change it and read it back; and the twins that
+ * round-1 setup creates (C10.2, C15.4, C15.19), prepared before the cache
+ * tree changes and committed after it, so a setup call is all or nothing
+ * (C8.1). Items are kept in a tree ordered like the cache's (C2.3) and in a
+ * keyed table (hash.h) by normalised, case-folded path (C1.2, C1.3). Every
+ * change allocates first and links last: on failure nothing changed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "guard.h"
+#include "path.h"
+#include "remote.h"
+
+/* ---- normalised paths --------------------------------------------------- */
+
+csc_hresult csc__rpath_normalize(const csc_allocator_t *a, const char *path, csc__rpath_t *pb)
+{
+    size_t in_len = strlen(path);
+    size_t dcap = CSC__PATH_DISPLAY_CAP(in_len), kcap = CSC__PATH_KEY_CAP(in_len);
+    pb->heap = NULL;
+    pb->heap_size = 0;
+    if (dcap + kcap <= sizeof pb->stack) {
+        pb->display = pb->stack;
+    } else {
+        pb->heap_size = dcap + kcap;
+        pb->heap = csc__malloc(a, pb->heap_size);
+        if (pb->heap == NULL)
+            return CSC_E_OUTOFMEMORY;
+        pb->display = pb->heap;
+    }
+    pb->key = pb->display + dcap;
+    return csc__path_normalize(path, in_len, pb->display, &pb->display_len, pb->key,
+                               &pb->key_len, &pb->ncomp);
+}
+
+void csc__rpath_release(const csc_allocator_t *a, csc__rpath_t *pb)
+{
+    csc__free(a, pb->heap, pb->heap_size);
+    pb->heap = NULL;
+}
+
+/* Bytes of s[0..len) ("\\a\b\c") up to the end of component `depth`. */
+static size_t prefix_len(const char *s, size_t len, uint32_t depth)
+{
+    size_t pos = 2;
+    for (uint32_t d = 0; d < depth && pos <= len; d++) {
+        if (d > 0)
+            pos++; /* the separator */
+        while (pos < len && s[pos] != '\\')
+            pos++;
+    }
+    return pos < len ? pos : len;
+}
+
+size_t csc__rpath_key_prefix(const csc__rpath_t *pb, uint32_t depth)
+{
+    return prefix_len(pb->key, pb->key_len, depth);
+}
+
+size_t csc__rpath_display_prefix(const csc__rpath_t *pb, uint32_t depth)
+{
+    return prefix_len(pb->display, pb->display_len, depth);
+}
+
+/* ---- the slab of remote items -------------------------------------------- */
+
+#define SLAB_HEADER 16u /* the chunk link and size; blocks stay 16-byte aligned */
+
+static void *slab_alloc(const csc_allocator_t *a, csc__rslab_t *slab, size_t size)
+{
+    size_t rounded = (size + 15u) & ~(size_t)15u;
+    if (rounded > CSC__RSLAB_MAX)
+        return csc__malloc(a, size);
+    size_t cls = rounded / 16u - 1u;
+    void *p = slab->free_list[cls];
+    if (p != NULL) {
+        memcpy(&slab->free_list[cls], p, sizeof p);
+        return p;
+    }
+    if (slab->left < rounded) {
+        size_t size_c = slab->next_size != 0 ? slab->next_size : CSC__RSLAB_CHUNK_MIN;
+        char *chunk = csc__malloc(a, size_c);
+        if (chunk == NULL)
+            return NULL;
+        memcpy(chunk, &slab->chunks, sizeof slab->chunks);
+        memcpy(chunk + sizeof slab->chunks, &size_c, sizeof size_c);
+        slab->chunks = chunk;
+        slab->bump = chunk + SLAB_HEADER;
+        slab->left = size_c - SLAB_HEADER;
+        slab->next_size = size_c < CSC__RSLAB_CHUNK_MAX ? 2 * size_c : size_c;
+    }
+    p = slab->bump;
+    slab->bump += rounded;
+    slab->left -= rounded;
+    return p;
+}
+
+static void slab_free(const csc_allocator_t *a, csc__rslab_t *slab, void *p, size_t size)
+{
+    size_t rounded = (size + 15u) & ~(size_t)15u;
+    if (rounded > CSC__RSLAB_MAX) {
+        csc__free(a, p, size);
+        return;
+    }
+    size_t cls = rounded / 16u - 1u;
+    memcpy(p, &slab->free_list[cls], sizeof p);
+    slab->free_list[cls] = p;
+}
+
+static void slab_destroy(const csc_allocator_t *a, csc__rslab_t *slab)
+{
+    void *chunk = slab->chunks;
+    while (chunk != NULL) {
+        void *prev;
+        size_t size_c;
+        memcpy(&prev, chunk, sizeof prev);
+        memcpy(&size_c, (char *)chunk + sizeof prev, sizeof size_c);
+        csc__free(a, chunk, size_c);
+        chunk = prev;
+    }
+    memset(slab, 0, sizeof *slab);
+}
+
+/* ---- nodes -------------------------------------------------------------- */
+
+static csc__rnode_t *node_alloc(csc_cache_t *cache, csc__remote_t *r, const char *key,
+                                size_t key_len, size_t name_off, const char *name,
+                                size_t name_len)
+{
+    size_t size = csc__rnode_size(key_len, name_len);
+    csc__rnode_t *n = slab_alloc(&cache->alloc, &r->slab, size);
+    if (n == NULL)
+        return NULL;
+    memset(n, 0, sizeof *n);
+    memcpy(n->key, key, key_len);
+    n->key[key_len] = '\0';
+    char *nm = n->key + key_len + 1;
+    memcpy(nm, name, name_len);
+    nm[name_len] = '\0';
+    n->key_len = (uint32_t)key_len;
+    n->name_off = (uint32_t)name_off;
+    n->name_len = (uint16_t)name_len;
+    return n;
+}
+
+static void node_free(csc_cache_t *cache, csc__rnode_t *n)
+{
+    slab_free(&cache->alloc, &cache->remote->slab, n, csc__rnode_size(n->key_len, n->name_len));
+}
+
+csc_hresult csc__remote_new(csc_cache_t *cache)
+{
+    csc__remote_t *r = csc__malloc(&cache->alloc, sizeof *r);
+    if (r == NULL)
+        return CSC_E_OUTOFMEMORY;
+    memset(r, 0, sizeof *r);
+    r->nodes.alloc = &cache->alloc;
+    r->scopes.alloc = &cache->alloc;
+    r->root = node_alloc(cache, r, "", 0, 0, "", 0);
+    if (r->root == NULL) {
+        slab_destroy(&cache->alloc, &r->slab);
+        csc__free(&cache->alloc, r, sizeof *r);
+        return CSC_E_OUTOFMEMORY;
+    }
+    r->root->type = CSC__RNODE_ROOT;
+    cache->remote = r;
+    return CSC_S_OK;
+}
+
+void csc__remote_free(csc_cache_t *cache)
+{
+    csc__remote_t *r = cache->remote;
+    if (r == NULL)
+        return;
+    csc__htable_clear(&r->nodes);
+    /* Post-order without recursion. */
+    csc__rnode_t *n = r->root;
+    while (n != NULL) {
+        if (n->first_child != NULL) {
+            n = n->first_child;
+            continue;
+        }
+        csc__rnode_t *parent = n->parent;
+        if (parent != NULL)
+            parent->first_child = n->next_sibling;
+        node_free(cache, n);
+        n = parent;
+    }
+    /* The scope records: clearing the table frees only the table, so the
+     * entries' own links still lead from the first to the last. */
+    csc__hentry_t *e = csc__htable_first(&r->scopes);
+    csc__htable_clear(&r->scopes);
+    while (e != NULL) {
+        csc__hentry_t *next = csc__htable_next(e);
+        csc__scope_t *s = (csc__scope_t *)e;
+        csc__free(&cache->alloc, s, s->alloc_size);
+        e = next;
+    }
+    slab_destroy(&cache->alloc, &r->slab);
+    csc__free(&cache->alloc, r, sizeof *r);
+    cache->remote = NULL;
+}
+
+csc__rnode_t *csc__remote_find(const csc_cache_t *cache, const char *key, size_t key_len)
+{
+    if (cache->remote == NULL)
+        return NULL;
+    return (csc__rnode_t *)csc__htable_find(&cache->remote->nodes, key, key_len);
+}
+
+static int compare_names(const csc__rnode_t *a, const csc__rnode_t *b)
+{
+    size_t la = a->key_len - a->name_off, lb = b->key_len - b->name_off;
+    int c = memcmp(a->key + a->name_off, b->key + b->name_off, la < lb ? la : lb);
+    if (c != 0)
+        return c;
+    return la < lb ? -1 : (la > lb ? 1 : 0);
+}
+
+/* Links `n` into its parent's ordered child list (C2.3 order); appending
+ * in order is O(1). */
+static void link_child(csc__rnode_t *parent, csc__rnode_t *n)
+{
+    csc__rnode_t *after = parent->last_child;
+    while (after != NULL && compare_names(after, n) > 0)
+        after = after->prev_sibling;
+    n->parent = parent;
+    n->prev_sibling = after;
+    n->next_sibling = after != NULL ? after->next_sibling : parent->first_child;
+    if (n->next_sibling != NULL)
+        n->next_sibling->prev_sibling = n;
+    else
+        parent->last_child = n;
+    if (after != NULL)
+        after->next_sibling = n;
+    else
+        parent->first_child = n;
+}
+
+static void unlink_child(csc__rnode_t *n)
+{
+    csc__rnode_t *parent = n->parent;
+    if (n->prev_sibling != NULL)
+        n->prev_sibling->next_sibling = n->next_sibling;
+    else
+        parent->first_child = n->next_sibling;
+    if (n->next_sibling != NULL)
+        n->next_sibling->prev_sibling = n->prev_sibling;
+    else
+        parent->last_child = n->prev_sibling;
+    n->prev_sibling = n->next_sibling = NULL;
+}
+
+static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_type_t leaf)
+{
+    if (depth == 1)
+        return CSC_ITEM_SERVER;
+    if (depth == 2)
+        return CSC_ITEM_SHARE;
+    return depth == ncomp ? leaf : CSC_ITEM_DIRECTORY;
+}
+
+/*
+ * The deepest remote item on the path of `pb`: the item itself (*depth ==
+ * ncomp) or its closest existing ancestor (the root, depth 0, when none).
+ * Looks the whole path up first, then its prefixes from the end.
+ */
+static csc__rnode_t *deepest(const csc_cache_t *cache, const csc__rpath_t *pb, uint32_t *depth)
+{
+    csc__remote_t *r = cache->remote;
+    /* Fast path: a child of the last parent that sorts after its last child
+     * is missing (children are ordered, C2.3), and its parent is known. */
+    const csc__rnode_t *lp = r->last_parent;
+    if (lp != NULL && lp->key_len < pb->key_len && pb->key[lp->key_len] == '\\' &&
+        memcmp(pb->key, lp->key, lp->key_len) == 0 &&
+        memchr(pb->key + lp->key_len + 1, '\\', pb->key_len - lp->key_len - 1) == NULL) {
+        const csc__rnode_t *last = lp->last_child;
+        size_t nlen = pb->key_len - lp->key_len - 1;
+        const char *name = pb->key + lp->key_len + 1;
+        bool missing = last == NULL;
+        if (!missing) {
+            size_t llen = last->key_len - last->name_off;
+            int c = memcmp(name, last->key + last->name_off, nlen < llen ? nlen : llen);
+            missing = c > 0 || (c == 0 && nlen > llen);
+        }
+        if (missing) {
+            *depth = pb->ncomp - 1;
+            return r->last_parent;
+        }
+    }
+    for (uint32_t d = pb->ncomp; d >= 1; d--) {
+        size_t len = csc__rpath_key_prefix(pb, d);
+        csc__rnode_t *n = (csc__rnode_t *)csc__htable_find(&r->nodes, pb->key, len);
+        if (n != NULL) {
+            *depth = d;
+            return n;
+        }
+    }
+    *depth = 0;
+    return r->root;
+}
+
+/* Removes a prepared chain (linked through first_child, not in the tree)
+ * from the table, up to `indexed_end`, and frees it. */
+static void chain_undo(csc_cache_t *cache, csc__rnode_t *top, csc__rnode_t *indexed_end)
+{
+    for (csc__rnode_t *u = top; u != indexed_end && u != NULL; u = u->first_child)
+        csc__htable_remove(&cache->remote->nodes, &u->h);
+    while (top != NULL) {
+        csc__rnode_t *next = top->first_child;
+        node_free(cache, top);
+        top = next;
+    }
+}
+
+/*
+ * Allocates and indexes the items of depths first..ncomp of `pb` (all
+ * missing), chained through first_child, types by depth with `leaf` last.
+ * Nothing is linked into the tree. NULL chain and E_OUTOFMEMORY on failure,
+ * with nothing changed.
+ */
+static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uint32_t first,
+                                 csc_item_type_t leaf, csc__rnode_t **top_out)
+{
+    csc__rnode_t *top = NULL, *prev = NULL;
+    *top_out = NULL;
+    for (uint32_t d = first; d <= pb->ncomp; d++) {
+        size_t kend = csc__rpath_key_prefix(pb, d), dend = csc__rpath_display_prefix(pb, d);
+        size_t kstart = d == 1 ? 2 : csc__rpath_key_prefix(pb, d - 1) + 1;
+        size_t dstart = d == 1 ? 2 : csc__rpath_display_prefix(pb, d - 1) + 1;
+        csc__rnode_t *n = node_alloc(cache, cache->remote, pb->key, kend, kstart, pb->display + dstart,
+                                     dend - dstart);
+        if (n == NULL) {
+            chain_undo(cache, top, top);
+            return CSC_E_OUTOFMEMORY;
+        }
+        n->type = (uint8_t)type_at_depth(d, pb->ncomp, leaf);
+        n->mode = n->type == CSC_ITEM_SHARE ? CSC_CACHING_MODE_MANUAL : 0; /* C10.6 */
+        n->version = n->type == CSC_ITEM_FILE ? 1 : 0;                    /* C10.1 */
+        n->last_change = cache->clock;
+        if (prev == NULL)
+            top = n;
+        else
+            prev->first_child = n; /* temporary chain link */
+        prev = n;
+    }
+    csc__rnode_t *it;
+    for (it = top; it != NULL; it = it->first_child) {
+        if (!csc__htable_add(&cache->remote->nodes, &it->h, it->key, it->key_len)) {
+            chain_undo(cache, top, it);
+            return CSC_E_OUTOFMEMORY;
+        }
+    }
+    *top_out = top;
+    return CSC_S_OK;
+}
+
+/* Links a prepared chain below `anc`; never fails. Returns the deepest new
+ * item. New shares are seen (C15.7). */
+static csc__rnode_t *chain_commit(csc_cache_t *cache, csc__rnode_t *anc, csc__rnode_t *top)
+{
+    csc__rnode_t *last = NULL;
+    for (csc__rnode_t *it = top; it != NULL;) {
+        csc__rnode_t *next = it->first_child;
+        it->first_child = NULL;
+        link_child(anc, it);
+        cache->remote->node_count++;
+        if (it->type == CSC_ITEM_SHARE)
+            csc__connect_share_seen(cache, it);
+        anc = it;
+        last = it;
+        it = next;
+    }
+    if (last != NULL)
+        cache->remote->last_parent = last->parent;
+    return last;
+}
+
+/* Removes `n` and everything below it from the namespace. */
+static void subtree_delete(csc_cache_t *cache, csc__rnode_t *n)
+{
+    csc__remote_t *r = cache->remote;
+    csc__rnode_t *top = n;
+    r->last_parent = NULL; /* it may be below */
+    unlink_child(top);
+    top->parent = NULL;
+    csc__rnode_t *it = top;
+    while (it != NULL) {
+        if (it->first_child != NULL) {
+            it = it->first_child;
+            continue;
+        }
+        csc__rnode_t *parent = it == top ? NULL : it->parent;
+        if (parent != NULL)
+            parent->first_child = it->next_sibling;
+        csc__htable_remove(&r->nodes, &it->h);
+        r->node_count--;
+        node_free(cache, it);
+        it = parent;
+    }
+}
+
+/* ---- the public calls ---------------------------------------------------- */
+
+/* Creates the item of type `leaf` at the path with its missing ancestors;
+ * for an existing file (leaf FILE) applies C15.4. */
+static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_type_t leaf,
+                               bool has_size, uint64_t size)
+{
+    csc__rpath_t pb;
+    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    if (hr == CSC_S_OK && leaf == CSC_ITEM_FILE && pb.ncomp < 3) /* as C2.4 */
+        hr = CSC_E_INVALID_NAME;
+    if (hr != CSC_S_OK)
+        goto done;
+    csc_item_type_t want = type_at_depth(pb.ncomp, pb.ncomp, leaf);
+    uint32_t depth;
+    csc__rnode_t *found = deepest(cache, &pb, &depth);
+    if (depth == pb.ncomp) {
+        if (found->type != want) {
+            hr = CSC_E_ALREADY_EXISTS;
+        } else if (want == CSC_ITEM_FILE) { /* C15.4: a new version */
+            if (has_size)
+                found->size = size;
+            found->version++;
+            found->last_change = cache->clock;
+        }
+        goto done;
+    }
+    if (found->type == CSC_ITEM_FILE) { /* a path below a file, as C2.4 */
+        hr = CSC_E_DIRECTORY;
+        goto done;
+    }
+    csc__rnode_t *top;
+    hr = chain_prepare(cache, &pb, depth + 1, want, &top);
+    if (hr == CSC_S_OK) {
+        csc__rnode_t *made = chain_commit(cache, found, top);
+        if (want == CSC_ITEM_FILE)
+            made->size = has_size ? size : 0;
+    }
+done:
+    csc__rpath_release(&cache->alloc, &pb);
+    return hr;
+}
+
+csc_hresult csc_remote_dir(csc_cache_t *cache, const char *path)
+{
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = make_locked(cache, path, CSC_ITEM_DIRECTORY, false, 0);
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_remote_file(csc_cache_t *cache, const char *path, bool has_size, uint64_t size)
+{
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = make_locked(cache, path, CSC_ITEM_FILE, has_size, size);
+    csc__leave(cache);
+    return hr;
+}
+
+/* Finds the remote item at `path`: S_OK, 0x8007007B, 0x80070002 or
+ * E_OUTOFMEMORY (a long path's buffers). *ncomp: its component count. */
+static csc_hresult find_locked(const csc_cache_t *cache, const char *path, csc__rnode_t **out,
+                               uint32_t *ncomp)
+{
+    csc__rpath_t pb;
+    *out = NULL;
+    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    if (hr == CSC_S_OK) {
+        *out = csc__remote_find(cache, pb.key, pb.key_len);
+        if (*out == NULL)
+            hr = CSC_E_FILE_NOT_FOUND;
+        if (ncomp != NULL)
+            *ncomp = pb.ncomp;
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    return hr;
+}
+
+csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size, uint64_t size)
+{
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rnode_t *n;
+    hr = find_locked(cache, path, &n, NULL);
+    if (hr == CSC_S_OK && n->type != CSC_ITEM_FILE)
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK) { /* C10.1: a change on the server */
+        if (has_size)
+            n->size = size;
+        n->version++;
+        n->last_change = cache->clock;
+        /* Extension point (C15.12): a change on the server clears a recorded
+         * conflict of the cached copy, once conflicts exist (C12.6). */
+    }
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
+{
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rnode_t *n;
+    hr = find_locked(cache, path, &n, NULL);
+    if (hr == CSC_S_OK)
+        subtree_delete(cache, n); /* remembered modes stay (C15.7) */
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
+                                        csc_caching_mode_t mode)
+{
+    if (cache == NULL || share == NULL)
+        return CSC_E_POINTER;
+    if (mode < CSC_CACHING_MODE_NOCACHING || mode > CSC_CACHING_MODE_AUTO_PROGANDDOC)
+        return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    hr = csc__rpath_normalize(&cache->alloc, share, &pb);
+    if (hr == CSC_S_OK && pb.ncomp != 2) /* C15.5: a share path only */
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK) {
+        uint32_t depth;
+        csc__rnode_t *n = deepest(cache, &pb, &depth);
+        if (depth < 2) { /* create the share (and server): C15.5 language */
+            csc__rnode_t *top;
+            hr = chain_prepare(cache, &pb, depth + 1, CSC_ITEM_SHARE, &top);
+            if (hr == CSC_S_OK)
+                n = chain_commit(cache, n, top);
+        }
+        if (hr == CSC_S_OK) {
+            n->mode = (uint8_t)mode;
+            csc__connect_share_seen(cache, n); /* C15.7 */
+        }
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_remote_item(const csc_cache_t *cache, const char *path, csc_item_type_t *type,
+                            uint64_t *size, uint64_t *version, uint64_t *last_change)
+{
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rnode_t *n;
+    hr = find_locked(cache, path, &n, NULL);
+    if (hr == CSC_S_OK) {
+        bool file = n->type == CSC_ITEM_FILE;
+        if (type != NULL)
+            *type = (csc_item_type_t)n->type;
+        if (size != NULL)
+            *size = file ? n->size : 0;
+        if (version != NULL)
+            *version = file ? n->version : 0;
+        if (last_change != NULL)
+            *last_change = n->last_change;
+    }
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_remote_caching_mode(const csc_cache_t *cache, const char *share,
+                                    csc_caching_mode_t *mode)
+{
+    if (mode == NULL)
+        return CSC_E_POINTER;
+    *mode = CSC_CACHING_MODE_NONE;
+    if (cache == NULL || share == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rnode_t *n;
+    uint32_t ncomp = 0;
+    hr = find_locked(cache, share, &n, &ncomp);
+    if ((hr == CSC_S_OK || hr == CSC_E_FILE_NOT_FOUND) && ncomp != 2)
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK)
+        *mode = (csc_caching_mode_t)n->mode;
+    csc__leave(cache);
+    return hr;
+}
+
+/* ---- C10.2: the twins of setup caching ------------------------------------ */
+
+csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_item_type_t type,
+                                     bool has_size, uint64_t size, csc__twin_t *tw)
+{
+    memset(tw, 0, sizeof *tw);
+    tw->file = type == CSC_ITEM_FILE;
+    tw->has_size = has_size;
+    tw->size = size;
+    csc__rpath_t pb;
+    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    if (hr != CSC_S_OK || (tw->file && pb.ncomp < 3)) {
+        /* The tree reports an invalid path; out of memory is ours. */
+        hr = hr == CSC_E_OUTOFMEMORY ? hr : CSC_S_OK;
+        goto done;
+    }
+    csc_item_type_t want = type_at_depth(pb.ncomp, pb.ncomp, type);
+
+    /* The share's record, which remembers the mode it sees (C10.6). */
+    if (pb.ncomp >= 2) {
+        tw->share_key_len = csc__rpath_key_prefix(&pb, 2);
+        tw->server_down = csc__server_condition(cache, pb.key, csc__rpath_key_prefix(&pb, 1)) ==
+                          CSC_NETWORK_DOWN;
+        if (tw->server_down) /* only then does it matter (commit) */
+            tw->share_was_cached =
+                csc__index_find(&cache->index, pb.key, tw->share_key_len) != NULL;
+        tw->scope = csc__scope_find(cache, pb.key, tw->share_key_len);
+        if (tw->scope == NULL) {
+            tw->scope = tw->new_scope = csc__scope_make(cache, pb.key, tw->share_key_len, true);
+            if (tw->scope == NULL) {
+                hr = CSC_E_OUTOFMEMORY;
+                goto done;
+            }
+        }
+    }
+
+    uint32_t depth;
+    csc__rnode_t *found = deepest(cache, &pb, &depth);
+    if (depth == pb.ncomp) {
+        /* C15.19: no twin over a remote item of another type. */
+        if (found->type == CSC_ITEM_FILE && want == CSC_ITEM_FILE) {
+            tw->existing = found;
+            /* C15.4: the cached copy takes the server's size and version,
+             * [decision] when the server has a version the cache has not
+             * taken (changed or created on the server since: orig differs).
+             * A twin the setup made keeps orig == version, so round-1 setup
+             * keeps its meaning (C10.2): re-caching an evicted file without
+             * a size gives it size 0 as before. */
+            if (!has_size && found->version != found->orig) {
+                tw->adopt = true;
+                tw->adopt_size = found->size;
+            }
+        }
+        goto done;
+    }
+    if (found->type == CSC_ITEM_FILE) /* C15.19: none below a remote file */
+        goto done;
+    hr = chain_prepare(cache, &pb, depth + 1, want, &tw->chain);
+    if (hr == CSC_S_OK)
+        tw->chain->parent = found; /* where it goes; linked at commit */
+    else
+        csc__remote_twin_discard(cache, tw);
+done:
+    csc__rpath_release(&cache->alloc, &pb);
+    return hr;
+}
+
+void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw)
+{
+    if (tw->chain != NULL)
+        chain_undo(cache, tw->chain, NULL);
+    if (tw->new_scope != NULL)
+        csc__scope_unmake(cache, tw->new_scope);
+    memset(tw, 0, sizeof *tw);
+}
+
+void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct csc_item *item)
+{
+    if (tw->chain != NULL) {
+        csc__rnode_t *anc = tw->chain->parent;
+        tw->chain->parent = NULL;
+        csc__rnode_t *made = chain_commit(cache, anc, tw->chain);
+        if (made->type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
+            made->size = item->size;
+            made->orig = made->version;
+        }
+    } else if (tw->existing != NULL) {
+        csc__rnode_t *f = tw->existing;
+        if (tw->has_size) { /* C15.4: both get size N, the twin a new version */
+            f->size = tw->size;
+            f->version++;
+            f->last_change = cache->clock;
+        }
+        f->orig = f->version; /* in sync with that version */
+    }
+    /* C10.6, C15.19: a share newly cached remembers the remote share's mode
+     * (the twin exists now: MANUAL when the server lacked it); a share
+     * already cached is updated only while its server is not down (C15.7).
+     * While the server is not down a record that has a mode has the remote
+     * share's already (csc__connect_share_seen keeps it so): no lookup. */
+    bool update = tw->scope != NULL && (tw->server_down ? !tw->share_was_cached
+                                                        : !tw->scope->has_mode);
+    if (update) {
+        csc__rnode_t *share = csc__remote_find(cache, tw->scope->key, tw->share_key_len);
+        if (share != NULL) {
+            tw->scope->mode = share->mode;
+            tw->scope->has_mode = true;
+        }
+    }
+    memset(tw, 0, sizeof *tw);
+}
+
+bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file)
+{
+    const csc__rnode_t *twin = csc__remote_find(cache, file->key, file->key_len);
+    if (twin == NULL || twin->type != CSC_ITEM_FILE)
+        return true; /* C10.3: the remote twin is gone */
+    return twin->version != twin->orig;
+}
+
+bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
+                          uint64_t *version)
+{
+    const csc__rnode_t *n = csc__remote_find(cache, key, key_len);
+    if (n == NULL || n->type != CSC_ITEM_FILE || n->orig == 0)
+        return false;
+    *version = n->orig;
+    return true;
+}
+
+/* ---- the invariant check (csc_cache_check) ------------------------------- */
+
+static bool remote_violation(char *why, size_t why_size, const char *key, const char *what)
+{
+    if (why != NULL && why_size > 0)
+        snprintf(why, why_size, "remote item '%s': %s", key, what);
+    return false;
+}
+
+static bool rtype_fits(const csc__rnode_t *parent, const csc__rnode_t *child)
+{
+    switch (parent->type) {
+    case CSC__RNODE_ROOT:
+        return child->type == CSC_ITEM_SERVER;
+    case CSC_ITEM_SERVER:
+        return child->type == CSC_ITEM_SHARE;
+    case CSC_ITEM_SHARE:
+    case CSC_ITEM_DIRECTORY:
+        return child->type == CSC_ITEM_DIRECTORY || child->type == CSC_ITEM_FILE;
+    default:
+        return false;
+    }
+}
+
+static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
+{
+    const csc__rnode_t *p = n->parent;
+    if (p == NULL || !rtype_fits(p, n))
+        return "type not allowed below its parent";
+    if (csc__htable_find(&r->nodes, n->key, n->key_len) != &n->h)
+        return "the table does not map its key to it";
+    /* Key: the parent's key, a separator, the folded name (a server: "\\"). */
+    size_t plen = p->type == CSC__RNODE_ROOT ? 1 : p->key_len;
+    bool root = p->type == CSC__RNODE_ROOT;
+    if (n->key_len <= plen + 1 || n->name_off != plen + 1 || n->key[plen] != '\\' ||
+        (root ? n->key[0] != '\\' : memcmp(n->key, p->key, plen) != 0))
+        return "key is not the parent's key and a name";
+    char folded[2 * 1024 + 8];
+    size_t flen;
+    if (n->name_len > 1024 || !csc__fold_utf8(csc__rnode_name(n), n->name_len, folded, &flen) ||
+        flen != n->key_len - n->name_off || memcmp(folded, n->key + n->name_off, flen) != 0)
+        return "key does not end with the folded name";
+    if (n->prev_sibling != NULL && compare_names(n->prev_sibling, n) >= 0)
+        return "children out of order (C2.3)";
+    if ((n->prev_sibling == NULL) != (p->first_child == n) ||
+        (n->next_sibling == NULL) != (p->last_child == n) ||
+        (n->next_sibling != NULL && n->next_sibling->prev_sibling != n))
+        return "sibling links broken";
+    if (n->type == CSC_ITEM_FILE && (n->version == 0 || n->orig > n->version))
+        return "a file's version is 0 or below its original version";
+    if (n->type != CSC_ITEM_FILE && (n->version != 0 || n->size != 0 || n->orig != 0))
+        return "a container has a size or a version";
+    if ((n->type == CSC_ITEM_SHARE) !=
+        (n->mode >= CSC_CACHING_MODE_NOCACHING && n->mode <= CSC_CACHING_MODE_AUTO_PROGANDDOC))
+        return "caching mode on a non-share or outside C10.6";
+    return NULL;
+}
+
+bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
+{
+    const csc__remote_t *r = cache->remote;
+    if (r == NULL)
+        return remote_violation(why, why_size, "", "no remote side");
+    size_t count = 0;
+    const csc__rnode_t *n = r->root->first_child;
+    while (n != NULL) {
+        const char *what = check_node(r, n);
+        if (what != NULL)
+            return remote_violation(why, why_size, n->key, what);
+        count++;
+        if (n->first_child != NULL) {
+            n = n->first_child;
+            continue;
+        }
+        while (n != r->root && n->next_sibling == NULL)
+            n = n->parent;
+        n = n == r->root ? NULL : n->next_sibling;
+    }
+    if (count != r->node_count || csc__htable_count(&r->nodes) != count)
+        return remote_violation(why, why_size, "", "item count differs from a recount");
+    for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
+         e = csc__htable_next(e)) {
+        const csc__scope_t *s = (const csc__scope_t *)e;
+        size_t seps = 0;
+        for (size_t i = 2; i < s->key_len; i++)
+            seps += s->key[i] == '\\';
+        if (csc__htable_find(&r->scopes, s->key, s->key_len) != &s->h || seps != (s->is_share ? 1u : 0u) ||
+            s->condition > CSC_NETWORK_SLOW || (!s->is_share && (s->forced || s->has_mode)) ||
+            (s->has_mode && (s->mode < CSC_CACHING_MODE_NOCACHING ||
+                             s->mode > CSC_CACHING_MODE_AUTO_PROGANDDOC)))
+            return remote_violation(why, why_size, s->key, "connectivity record out of shape");
+    }
+    return true;
+}

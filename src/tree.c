@@ -696,6 +696,44 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
     return hr;
 }
 
+struct csc_item *csc__tree_find_key(const csc_cache_t *cache, const char *key, size_t key_len)
+{
+    struct csc_item *cur = cache->root;
+    size_t pos = 2; /* after the leading "\\" */
+    if (key_len < 3)
+        return NULL;
+    while (pos <= key_len && cur != NULL) {
+        size_t end = pos;
+        while (end < key_len && key[end] != '\\')
+            end++;
+        if (csc__type(cur) == CSC_ITEM_FILE)
+            return NULL;
+        cur = csc__index_find(&cache->index, csc__id(cur), key + pos, end - pos);
+        pos = end + 1;
+    }
+    return cur;
+}
+
+size_t csc__item_key_len(const struct csc_item *item)
+{
+    size_t len = 1;
+    for (; item != NULL && csc__type(item) != CSC__ITEM_ROOT; item = csc__parent(item))
+        len += 1u + csc__fname_len(item);
+    return len;
+}
+
+void csc__item_key(const struct csc_item *item, char *out, size_t len)
+{
+    size_t pos = len;
+    for (; item != NULL && csc__type(item) != CSC__ITEM_ROOT; item = csc__parent(item)) {
+        size_t n = csc__fname_len(item);
+        pos -= n;
+        memcpy(out + pos, csc__fname(item), n);
+        out[--pos] = '\\';
+    }
+    out[0] = '\\';
+}
+
 size_t csc__item_path_len(const struct csc_item *item)
 {
     size_t len = 1;

@@ -386,6 +386,14 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
 void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
                             uint8_t inherit);
 
+/* The cached item whose normalised, folded path is key[0..key_len)
+ * ("\\server\share\..."), or NULL: one index lookup per component. */
+struct csc_item *csc__tree_find_key(const csc_cache_t *cache, const char *key, size_t key_len);
+/* The folded path of an item: its length (bytes, without NUL), and the
+ * bytes themselves into out[0..len) (len from csc__item_key_len). */
+size_t csc__item_key_len(const struct csc_item *item);
+void csc__item_key(const struct csc_item *item, char *out, size_t len);
+
 /* Display path length (bytes, without NUL) of an item. */
 size_t csc__item_path_len(const struct csc_item *item);
 

@@ -270,7 +270,7 @@ static csc_hresult op_new_file(csc_cache_t *cache)
 
 static csc_hresult op_new_dir(csc_cache_t *cache)
 {
-    return csc_cache_dir(cache, SH "\\d1\\d2", NULL);
+    return csc_cache_dir(cache, SRV "\\newshare\\d1\\d2", NULL); /* a new share: its record */
 }
 
 static csc_hresult op_existing_remote(csc_cache_t *cache)

@@ -173,7 +173,7 @@ static csc_hresult server_path(const csc_cache_t *cache, const char *server, csc
         return hr;
     if (pb->ncomp != 1)
         return CSC_E_INVALIDARG;
-    if (csc__index_find(&cache->index, pb->key, pb->key_len) == NULL &&
+    if (csc__tree_find_key(cache, pb->key, pb->key_len) == NULL &&
         csc__remote_find(cache, pb->key, pb->key_len) == NULL)
         return CSC_E_FILE_NOT_FOUND;
     return CSC_S_OK;
@@ -264,7 +264,7 @@ static csc_hresult transition_scope(const csc_cache_t *cache, const char *path, 
     if (pb->ncomp < 2)
         return CSC_E_INVALIDARG;
     scope_keys(pb, server_len, share_len);
-    if (csc__index_find(&cache->index, pb->key, *share_len) == NULL &&
+    if (csc__tree_find_key(cache, pb->key, *share_len) == NULL &&
         csc__remote_find(cache, pb->key, *share_len) == NULL)
         return CSC_E_FILE_NOT_FOUND;
     return CSC_S_OK;
@@ -382,7 +382,7 @@ csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path, bo
         if (share != NULL &&
             csc__server_condition(cache, pb.key, server_len) != CSC_NETWORK_DOWN) {
             m = (csc_caching_mode_t)share->mode;
-        } else if (csc__index_find(&cache->index, pb.key, share_len) != NULL) {
+        } else if (csc__tree_find_key(cache, pb.key, share_len) != NULL) {
             /* C10.6, C15.7: as the cached share item remembers it. */
             const csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
             if (s != NULL && s->has_mode)

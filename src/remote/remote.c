@@ -635,7 +635,7 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
                           CSC_NETWORK_DOWN;
         if (tw->server_down) /* only then does it matter (commit) */
             tw->share_was_cached =
-                csc__index_find(&cache->index, pb.key, tw->share_key_len) != NULL;
+                csc__tree_find_key(cache, pb.key, tw->share_key_len) != NULL;
         tw->scope = csc__scope_find(cache, pb.key, tw->share_key_len);
         if (tw->scope == NULL) {
             tw->scope = tw->new_scope = csc__scope_make(cache, pb.key, tw->share_key_len, true);
@@ -693,7 +693,7 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
         tw->chain->parent = NULL;
         csc__rnode_t *made = chain_commit(cache, anc, tw->chain);
         if (made->type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
-            made->size = item->size;
+            made->size = csc__hot(item)->size;
             made->orig = made->version;
         }
     } else if (tw->existing != NULL) {
@@ -724,7 +724,13 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
 
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file)
 {
-    const csc__rnode_t *twin = csc__remote_find(cache, file->key, file->key_len);
+    char stack[CSC__RPATH_STACK];
+    size_t len = csc__item_key_len(file);
+    const csc__rnode_t *twin = NULL;
+    if (len <= sizeof stack) { /* [limit] longer paths: see csc__remote_original */
+        csc__item_key(file, stack, len);
+        twin = csc__remote_find(cache, stack, len);
+    }
     if (twin == NULL || twin->type != CSC_ITEM_FILE)
         return true; /* C10.3: the remote twin is gone */
     return twin->version != twin->orig;

@@ -90,7 +90,7 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
         return violation(c, it, "index does not map the key to the item");
     if (!type_fits(csc__type(p), h->type))
         return violation(c, it, "type %u not allowed below type %u", h->type, csc__type(p));
-    if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED)) != 0)
+    if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED | CSC__F_TWIN)) != 0)
         return violation(c, it, "unknown flags %#x", h->flags);
     uint16_t pins = csc__pins(it), inherit = csc__inherit(it);
     if ((pins & ~CSC_PIN_SOURCES_ALL) != 0 || (inherit & ~CSC_PIN_SOURCES_ALL) != 0)

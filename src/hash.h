@@ -32,6 +32,9 @@ csc__hentry_t *csc__htable_find(const csc__htable_t *t, const char *key, size_t 
  * first) and which the owner keeps alive while the entry is in the table.
  * false when out of memory; the table is then unchanged. */
 bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len);
+/* The same into a table that has an entry already, never allocating (the
+ * buckets do not grow this time; a later csc__htable_add grows them). */
+void csc__htable_add_noalloc(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len);
 void csc__htable_remove(csc__htable_t *t, csc__hentry_t *e);
 size_t csc__htable_count(const csc__htable_t *t);
 /* The entries in no particular order: first, then next until NULL. */

@@ -86,6 +86,19 @@ bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t
     return index_oom_ == 0;
 }
 
+void csc__htable_add_noalloc(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len)
+{
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    int index_oom_ = 0;
+    /* With a table and no bucket expansion, uthash's add allocates nothing. */
+    unsigned noexpand = t->head->hh.tbl->noexpand;
+    t->head->hh.tbl->noexpand = 1;
+    HASH_ADD_KEYPTR(hh, t->head, key, (unsigned)key_len, e);
+    t->head->hh.tbl->noexpand = noexpand;
+    (void)index_alloc_;
+    (void)index_oom_;
+}
+
 void csc__htable_remove(csc__htable_t *t, csc__hentry_t *e)
 {
     const csc_allocator_t *index_alloc_ = t->alloc;

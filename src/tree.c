@@ -338,6 +338,8 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     csc__hot_t *h = csc__hot(item);
     struct csc_item *parent = csc__item_at(cache, h->parent);
     csc__hot_t *ph = csc__hot(parent);
+    if ((h->flags & CSC__F_TWIN) && cache->twin_leaving != NULL)
+        cache->twin_leaving(cache, item); /* hook of src/remote/ (C10.1) */
     cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;

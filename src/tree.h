@@ -74,6 +74,8 @@ typedef struct csc__caller {
 #define CSC__F_PROTECT 0x04u /* kept out of an eviction pass (C5.7) */
 #define CSC__F_NAMED 0x08u   /* the display name differs from the folded one and
                               * is stored after the key (see csc__name) */
+#define CSC__F_TWIN 0x10u    /* a file whose remote twin is implicit: the
+                              * server has it as cached (src/remote/, C10.2) */
 #define CSC__F_FREE 0x80u    /* the record is on the free list */
 
 /* Pin and inherit bits are stored shifted: CSC_PIN_SOURCES_ALL >> 5 fits a byte. */
@@ -221,6 +223,10 @@ struct csc_cache {
      * connectivity records. Only src/remote/, item.c, cache.c and check.c use
      * it; tree.c, the walk and eviction never do. */
     struct csc__remote *remote;
+    /* Called by csc__tree_remove_leaf for a file with CSC__F_TWIN before it
+     * leaves (the remote side keeps its twin, C5.6, C10.1). Never fails,
+     * never allocates (it uses memory reserved when the twin was made). */
+    void (*twin_leaving)(struct csc_cache *cache, struct csc_item *item);
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)

@@ -113,8 +113,88 @@ static void slab_free(const csc_allocator_t *a, csc__rslab_t *slab, void *p, siz
     slab->free_list[cls] = p;
 }
 
+/* ---- the reserve of implicit twins (remote.h) ---- */
+
+#define RES_CHUNK_MIN 65536u
+#define RES_CHUNK_MAX ((size_t)64 << 20)
+
+/* Promises `rounded` bytes for a record to come. false when a chunk cannot
+ * be had: nothing is promised then (a chunk got stays, empty). */
+static bool res_reserve(const csc_allocator_t *a, csc__rslab_t *slab, size_t rounded)
+{
+    slab->res_need += rounded;
+    while (slab->res_need + CSC__RSLAB_MAX * (slab->res_queued + 1) >
+           slab->res_left + slab->res_queued_cap) {
+        size_t size_c = slab->res_next_size != 0 ? slab->res_next_size : RES_CHUNK_MIN;
+        char *chunk = csc__malloc(a, size_c);
+        if (chunk == NULL) {
+            slab->res_need -= rounded;
+            return false;
+        }
+        void *none = NULL;
+        memcpy(chunk, &none, sizeof none);
+        memcpy(chunk + sizeof none, &size_c, sizeof size_c);
+        if (slab->res_tail != NULL)
+            memcpy(slab->res_tail, &chunk, sizeof chunk);
+        else
+            slab->res_head = chunk;
+        slab->res_tail = chunk;
+        if (slab->res_cur == NULL) {
+            slab->res_cur = chunk;
+            slab->res_bump = chunk + SLAB_HEADER;
+            slab->res_left = size_c - SLAB_HEADER;
+        } else {
+            slab->res_queued++;
+            slab->res_queued_cap += size_c - SLAB_HEADER;
+        }
+        slab->res_next_size = size_c < RES_CHUNK_MAX ? 2 * size_c : size_c;
+    }
+    return true;
+}
+
+static void res_unreserve(csc__rslab_t *slab, size_t rounded)
+{
+    slab->res_need -= rounded;
+}
+
+/* Carves out a record promised by res_reserve: never fails. */
+static void *res_take(csc__rslab_t *slab, size_t rounded)
+{
+    slab->res_need -= rounded;
+    size_t cls = rounded / 16u - 1u;
+    void *p = slab->free_list[cls];
+    if (p != NULL) {
+        memcpy(&slab->free_list[cls], p, sizeof p);
+        return p;
+    }
+    if (slab->res_left < rounded) { /* the next chunk (the invariant says there is one) */
+        void *next;
+        size_t size_c;
+        memcpy(&next, slab->res_cur, sizeof next);
+        memcpy(&size_c, (char *)next + sizeof next, sizeof size_c);
+        slab->res_cur = next;
+        slab->res_bump = (char *)next + SLAB_HEADER;
+        slab->res_left = size_c - SLAB_HEADER;
+        slab->res_queued--;
+        slab->res_queued_cap -= size_c - SLAB_HEADER;
+    }
+    p = slab->res_bump;
+    slab->res_bump += rounded;
+    slab->res_left -= rounded;
+    return p;
+}
+
 static void slab_destroy(const csc_allocator_t *a, csc__rslab_t *slab)
 {
+    void *rc = slab->res_head;
+    while (rc != NULL) {
+        void *next;
+        size_t size_c;
+        memcpy(&next, rc, sizeof next);
+        memcpy(&size_c, (char *)rc + sizeof next, sizeof size_c);
+        csc__free(a, rc, size_c);
+        rc = next;
+    }
     void *chunk = slab->chunks;
     while (chunk != NULL) {
         void *prev;
@@ -154,6 +234,8 @@ static void node_free(csc_cache_t *cache, csc__rnode_t *n)
     slab_free(&cache->alloc, &cache->remote->slab, n, csc__rnode_size(n->key_len, n->name_len));
 }
 
+static void twin_leaving(csc_cache_t *cache, struct csc_item *item);
+
 csc_hresult csc__remote_new(csc_cache_t *cache)
 {
     csc__remote_t *r = csc__malloc(&cache->alloc, sizeof *r);
@@ -170,6 +252,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     }
     r->root->type = CSC__RNODE_ROOT;
     cache->remote = r;
+    cache->twin_leaving = twin_leaving;
     return CSC_S_OK;
 }
 
@@ -325,12 +408,12 @@ static void chain_undo(csc_cache_t *cache, csc__rnode_t *top, csc__rnode_t *inde
  * Nothing is linked into the tree. NULL chain and E_OUTOFMEMORY on failure,
  * with nothing changed.
  */
-static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uint32_t first,
-                                 csc_item_type_t leaf, csc__rnode_t **top_out)
+static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__rpath_t *pb, uint32_t first,
+                                    uint32_t last, csc_item_type_t leaf, csc__rnode_t **top_out)
 {
     csc__rnode_t *top = NULL, *prev = NULL;
     *top_out = NULL;
-    for (uint32_t d = first; d <= pb->ncomp; d++) {
+    for (uint32_t d = first; d <= last; d++) {
         size_t kend = csc__rpath_key_prefix(pb, d), dend = csc__rpath_display_prefix(pb, d);
         size_t kstart = d == 1 ? 2 : csc__rpath_key_prefix(pb, d - 1) + 1;
         size_t dstart = d == 1 ? 2 : csc__rpath_display_prefix(pb, d - 1) + 1;
@@ -361,6 +444,12 @@ static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uin
     return CSC_S_OK;
 }
 
+static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uint32_t first,
+                                 csc_item_type_t leaf, csc__rnode_t **top_out)
+{
+    return chain_prepare_to(cache, pb, first, pb->ncomp, leaf, top_out);
+}
+
 /* Links a prepared chain below `anc`; never fails. Returns the deepest new
  * item. New shares are seen (C15.7). */
 static csc__rnode_t *chain_commit(csc_cache_t *cache, csc__rnode_t *anc, csc__rnode_t *top)
@@ -382,11 +471,15 @@ static csc__rnode_t *chain_commit(csc_cache_t *cache, csc__rnode_t *anc, csc__rn
     return last;
 }
 
+static void twins_drop_below(csc_cache_t *cache, const char *key, size_t len);
+
 /* Removes `n` and everything below it from the namespace. */
 static void subtree_delete(csc_cache_t *cache, csc__rnode_t *n)
 {
     csc__remote_t *r = cache->remote;
     csc__rnode_t *top = n;
+    if (n->type != CSC_ITEM_FILE)
+        twins_drop_below(cache, n->key, n->key_len);
     r->last_parent = NULL; /* it may be below */
     unlink_child(top);
     top->parent = NULL;
@@ -406,6 +499,126 @@ static void subtree_delete(csc_cache_t *cache, csc__rnode_t *n)
     }
 }
 
+/* ---- implicit twins (remote.h) -------------------------------------------- */
+
+static size_t rec_rounded(size_t key_len, size_t name_len)
+{
+    return (csc__rnode_size(key_len, name_len) + 15u) & ~(size_t)15u;
+}
+
+static size_t twin_rounded(const struct csc_item *item)
+{
+    return rec_rounded(csc__item_key_len(item), csc__name_len(item));
+}
+
+/* The cached file with an implicit twin at key[0..len), or NULL. */
+static struct csc_item *implicit_at(const csc_cache_t *cache, const char *key, size_t len)
+{
+    struct csc_item *it = csc__tree_find_key(cache, key, len);
+    if (it == NULL || !(csc__hot(it)->flags & CSC__F_TWIN))
+        return NULL;
+    return it;
+}
+
+/* The record of the remote parent of an implicit twin with this key. */
+static csc__rnode_t *twin_parent(const csc_cache_t *cache, const char *key, size_t len)
+{
+    size_t plen = len;
+    while (plen > 0 && key[plen - 1] != '\\')
+        plen--;
+    plen--; /* the separator */
+    csc__rnode_t *lp = cache->remote->last_parent;
+    if (lp != NULL && lp->key_len == plen && memcmp(lp->key, key, plen) == 0)
+        return lp;
+    return csc__remote_find(cache, key, plen);
+}
+
+/* The implicit twin of `item` becomes a record: from the reserve, never
+ * failing, never allocating (C8.1; eviction passes call it, C5.6). */
+static csc__rnode_t *materialize(csc_cache_t *cache, struct csc_item *item)
+{
+    csc__remote_t *r = cache->remote;
+    csc__hot_t *h = csc__hot(item);
+    size_t key_len = csc__item_key_len(item), name_len = csc__name_len(item);
+    csc__rnode_t *n = res_take(&r->slab, rec_rounded(key_len, name_len));
+    memset(n, 0, sizeof *n);
+    csc__item_key(item, n->key, key_len);
+    n->key[key_len] = '\0';
+    memcpy(n->key + key_len + 1, csc__name(item), name_len);
+    n->key[key_len + 1 + name_len] = '\0';
+    n->key_len = (uint32_t)key_len;
+    n->name_off = (uint32_t)(key_len - csc__fname_len(item));
+    n->name_len = (uint16_t)name_len;
+    n->type = CSC_ITEM_FILE;
+    n->size = h->size;
+    n->version = n->orig = 1;
+    csc__rnode_t *parent = twin_parent(cache, n->key, key_len);
+    n->last_change = parent->kids_clock;
+    link_child(parent, n);
+    csc__htable_add_noalloc(&r->nodes, &n->h, n->key, key_len);
+    r->node_count++;
+    h->flags &= (uint8_t)~CSC__F_TWIN;
+    return n;
+}
+
+static void twin_leaving(csc_cache_t *cache, struct csc_item *item)
+{
+    materialize(cache, item);
+}
+
+/* The server no longer has the implicit twin of `item`. */
+static void twin_drop(csc_cache_t *cache, struct csc_item *item)
+{
+    res_unreserve(&cache->remote->slab, twin_rounded(item));
+    csc__hot(item)->flags &= (uint8_t)~CSC__F_TWIN;
+}
+
+/* A remote subtree with this key went: so do the implicit twins below. */
+static void twins_drop_below(csc_cache_t *cache, const char *key, size_t len)
+{
+    struct csc_item *top = csc__tree_find_key(cache, key, len);
+    if (top == NULL)
+        return;
+    uint32_t top_id = csc__id(top), id = top_id;
+    while (id != CSC__NONE) {
+        csc__hot_t *h = csc__hot_at(cache, id);
+        if (h->flags & CSC__F_TWIN)
+            twin_drop(cache, csc__item_at(cache, id));
+        uint32_t next = csc__hot_first_child(h);
+        if (next == CSC__NONE) {
+            while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+                id = csc__hot_at(cache, id)->parent;
+            next = id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+        }
+        id = next;
+    }
+}
+
+bool csc__remote_view(const csc_cache_t *cache, const char *key, size_t key_len,
+                      csc__rview_t *v)
+{
+    memset(v, 0, sizeof *v);
+    csc__rnode_t *n = csc__remote_find(cache, key, key_len);
+    if (n != NULL) {
+        v->node = n;
+        v->type = n->type;
+        v->size = n->size;
+        v->version = n->version;
+        v->orig = n->orig;
+        v->last_change = n->last_change;
+        return true;
+    }
+    struct csc_item *it = implicit_at(cache, key, key_len);
+    if (it == NULL)
+        return false;
+    v->twin = it;
+    v->type = CSC_ITEM_FILE;
+    v->size = csc__hot(it)->size;
+    v->version = v->orig = 1;
+    v->last_change = twin_parent(cache, key, key_len)->kids_clock;
+    return true;
+}
+
 /* ---- the public calls ---------------------------------------------------- */
 
 /* Creates the item of type `leaf` at the path with its missing ancestors;
@@ -422,6 +635,21 @@ static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_ty
     csc_item_type_t want = type_at_depth(pb.ncomp, pb.ncomp, leaf);
     uint32_t depth;
     csc__rnode_t *found = deepest(cache, &pb, &depth);
+    if (depth < pb.ncomp && depth >= 2) { /* an implicit twin there? */
+        struct csc_item *tw = implicit_at(cache, pb.key, csc__rpath_key_prefix(&pb, depth + 1));
+        if (tw != NULL) {
+            if (depth + 1 < pb.ncomp) {
+                hr = CSC_E_DIRECTORY; /* a path below a file, as C2.4 */
+                goto done;
+            }
+            if (want != CSC_ITEM_FILE) {
+                hr = CSC_E_ALREADY_EXISTS;
+                goto done;
+            }
+            found = materialize(cache, tw); /* C15.4 changes it */
+            depth = pb.ncomp;
+        }
+    }
     if (depth == pb.ncomp) {
         if (found->type != want) {
             hr = CSC_E_ALREADY_EXISTS;
@@ -475,15 +703,14 @@ csc_hresult csc_remote_file(csc_cache_t *cache, const char *path, bool has_size,
 
 /* Finds the remote item at `path`: S_OK, 0x8007007B, 0x80070002 or
  * E_OUTOFMEMORY (a long path's buffers). *ncomp: its component count. */
-static csc_hresult find_locked(const csc_cache_t *cache, const char *path, csc__rnode_t **out,
+static csc_hresult find_locked(const csc_cache_t *cache, const char *path, csc__rview_t *out,
                                uint32_t *ncomp)
 {
     csc__rpath_t pb;
-    *out = NULL;
     csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    memset(out, 0, sizeof *out);
     if (hr == CSC_S_OK) {
-        *out = csc__remote_find(cache, pb.key, pb.key_len);
-        if (*out == NULL)
+        if (!csc__remote_view(cache, pb.key, pb.key_len, out))
             hr = CSC_E_FILE_NOT_FOUND;
         if (ncomp != NULL)
             *ncomp = pb.ncomp;
@@ -499,11 +726,12 @@ csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rnode_t *n;
-    hr = find_locked(cache, path, &n, NULL);
-    if (hr == CSC_S_OK && n->type != CSC_ITEM_FILE)
+    csc__rview_t v;
+    hr = find_locked(cache, path, &v, NULL);
+    if (hr == CSC_S_OK && v.type != CSC_ITEM_FILE)
         hr = CSC_E_INVALIDARG;
     if (hr == CSC_S_OK) { /* C10.1: a change on the server */
+        csc__rnode_t *n = v.node != NULL ? v.node : materialize(cache, v.twin);
         if (has_size)
             n->size = size;
         n->version++;
@@ -522,10 +750,12 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rnode_t *n;
-    hr = find_locked(cache, path, &n, NULL);
-    if (hr == CSC_S_OK)
-        subtree_delete(cache, n); /* remembered modes stay (C15.7) */
+    csc__rview_t v;
+    hr = find_locked(cache, path, &v, NULL);
+    if (hr == CSC_S_OK && v.node != NULL)
+        subtree_delete(cache, v.node); /* remembered modes stay (C15.7) */
+    else if (hr == CSC_S_OK)
+        twin_drop(cache, v.twin);
     csc__leave(cache);
     return hr;
 }
@@ -571,18 +801,18 @@ csc_hresult csc_remote_item(const csc_cache_t *cache, const char *path, csc_item
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rnode_t *n;
+    csc__rview_t n;
     hr = find_locked(cache, path, &n, NULL);
     if (hr == CSC_S_OK) {
-        bool file = n->type == CSC_ITEM_FILE;
+        bool file = n.type == CSC_ITEM_FILE;
         if (type != NULL)
-            *type = (csc_item_type_t)n->type;
+            *type = (csc_item_type_t)n.type;
         if (size != NULL)
-            *size = file ? n->size : 0;
+            *size = file ? n.size : 0;
         if (version != NULL)
-            *version = file ? n->version : 0;
+            *version = file ? n.version : 0;
         if (last_change != NULL)
-            *last_change = n->last_change;
+            *last_change = n.last_change;
     }
     csc__leave(cache);
     return hr;
@@ -599,13 +829,13 @@ csc_hresult csc_remote_caching_mode(const csc_cache_t *cache, const char *share,
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rnode_t *n;
+    csc__rview_t n;
     uint32_t ncomp = 0;
     hr = find_locked(cache, share, &n, &ncomp);
     if ((hr == CSC_S_OK || hr == CSC_E_FILE_NOT_FOUND) && ncomp != 2)
         hr = CSC_E_INVALIDARG;
     if (hr == CSC_S_OK)
-        *mode = (csc_caching_mode_t)n->mode;
+        *mode = (csc_caching_mode_t)n.node->mode; /* a share is always a record */
     csc__leave(cache);
     return hr;
 }
@@ -648,6 +878,16 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
 
     uint32_t depth;
     csc__rnode_t *found = deepest(cache, &pb, &depth);
+    if (depth < pb.ncomp && depth >= 2) { /* an implicit twin there? */
+        struct csc_item *it = implicit_at(cache, pb.key, csc__rpath_key_prefix(&pb, depth + 1));
+        if (it != NULL) {
+            /* C15.19: no twin over (or below) a remote item of another
+             * type; an implicit twin is in sync (version == original). */
+            if (depth + 1 == pb.ncomp && want == CSC_ITEM_FILE)
+                tw->existing_twin = it;
+            goto done;
+        }
+    }
     if (depth == pb.ncomp) {
         /* C15.19: no twin over a remote item of another type. */
         if (found->type == CSC_ITEM_FILE && want == CSC_ITEM_FILE) {
@@ -667,11 +907,35 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
     }
     if (found->type == CSC_ITEM_FILE) /* C15.19: none below a remote file */
         goto done;
-    hr = chain_prepare(cache, &pb, depth + 1, want, &tw->chain);
-    if (hr == CSC_S_OK)
-        tw->chain->parent = found; /* where it goes; linked at commit */
-    else
-        csc__remote_twin_discard(cache, tw);
+    /* The file's own twin is implicit when it can be (remote.h). */
+    uint32_t last = pb.ncomp;
+    if (want == CSC_ITEM_FILE) {
+        size_t dstart = csc__rpath_display_prefix(&pb, pb.ncomp - 1) + 1;
+        size_t rounded = rec_rounded(pb.key_len, pb.display_len - dstart);
+        bool same_clock = depth + 1 < pb.ncomp || !found->has_kids ||
+                          found->kids_clock == cache->clock;
+        if (rounded <= CSC__RSLAB_MAX && same_clock) {
+            /* A cached file already there keeps its own spelling, whose
+             * record may be longer: CSC__RSLAB_MAX more until commit. */
+            rounded += CSC__RSLAB_MAX;
+            if (!res_reserve(&cache->alloc, &cache->remote->slab, rounded)) {
+                hr = CSC_E_OUTOFMEMORY;
+                csc__remote_twin_discard(cache, tw);
+                goto done;
+            }
+            tw->twin_rounded = rounded;
+            last = pb.ncomp - 1;
+            if (depth == last)
+                tw->kids_parent = found;
+        }
+    }
+    if (depth < last) {
+        hr = chain_prepare_to(cache, &pb, depth + 1, last, want, &tw->chain);
+        if (hr == CSC_S_OK)
+            tw->chain->parent = found; /* where it goes; linked at commit */
+        else
+            csc__remote_twin_discard(cache, tw);
+    }
 done:
     csc__rpath_release(&cache->alloc, &pb);
     return hr;
@@ -679,6 +943,8 @@ done:
 
 void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw)
 {
+    if (tw->twin_rounded != 0)
+        res_unreserve(&cache->remote->slab, tw->twin_rounded);
     if (tw->chain != NULL)
         chain_undo(cache, tw->chain, NULL);
     if (tw->new_scope != NULL)
@@ -688,13 +954,37 @@ void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw)
 
 void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct csc_item *item)
 {
+    csc__rnode_t *made = tw->kids_parent;
     if (tw->chain != NULL) {
         csc__rnode_t *anc = tw->chain->parent;
         tw->chain->parent = NULL;
-        csc__rnode_t *made = chain_commit(cache, anc, tw->chain);
+        made = chain_commit(cache, anc, tw->chain);
         if (made->type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
             made->size = csc__hot(item)->size;
             made->orig = made->version;
+        }
+    }
+    size_t actual = tw->twin_rounded != 0 ? twin_rounded(item) : 0;
+    if (tw->twin_rounded != 0)
+        res_unreserve(&cache->remote->slab,
+                      actual <= CSC__RSLAB_MAX ? tw->twin_rounded - actual : tw->twin_rounded);
+    if (tw->twin_rounded != 0 && actual > CSC__RSLAB_MAX) {
+        /* [limit] a cached file spelled much longer than this call, on a
+         * path of some 400 bytes: no twin (as C15.19's "none"). */
+    } else if (tw->twin_rounded != 0) { /* C10.2: the implicit twin, in sync */
+        if (!made->has_kids) {
+            made->has_kids = true;
+            made->kids_clock = cache->clock;
+        }
+        cache->remote->last_parent = made;
+        csc__hot(item)->flags |= CSC__F_TWIN;
+    } else if (tw->existing_twin != NULL) {
+        if (tw->has_size) { /* C15.4: both get size N, the twin a new version */
+            csc__rnode_t *f = materialize(cache, tw->existing_twin);
+            f->size = tw->size;
+            f->version++;
+            f->last_change = cache->clock;
+            f->orig = f->version;
         }
     } else if (tw->existing != NULL) {
         csc__rnode_t *f = tw->existing;
@@ -724,6 +1014,8 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
 
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file)
 {
+    if (csc__hot(file)->flags & CSC__F_TWIN)
+        return false; /* an implicit twin is in sync */
     char stack[CSC__RPATH_STACK];
     size_t len = csc__item_key_len(file);
     const csc__rnode_t *twin = NULL;
@@ -739,10 +1031,10 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
                           uint64_t *version)
 {
-    const csc__rnode_t *n = csc__remote_find(cache, key, key_len);
-    if (n == NULL || n->type != CSC_ITEM_FILE || n->orig == 0)
+    csc__rview_t v;
+    if (!csc__remote_view(cache, key, key_len, &v) || v.type != CSC_ITEM_FILE || v.orig == 0)
         return false;
-    *version = n->orig;
+    *version = v.orig;
     return true;
 }
 
@@ -798,6 +1090,8 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
         return "a file's version is 0 or below its original version";
     if (n->type != CSC_ITEM_FILE && (n->version != 0 || n->size != 0 || n->orig != 0))
         return "a container has a size or a version";
+    if (n->type == CSC_ITEM_FILE && (n->has_kids || n->kids_clock != 0))
+        return "a file has implicit twins";
     if ((n->type == CSC_ITEM_SHARE) !=
         (n->mode >= CSC_CACHING_MODE_NOCACHING && n->mode <= CSC_CACHING_MODE_AUTO_PROGANDDOC))
         return "caching mode on a non-share or outside C10.6";
@@ -826,6 +1120,37 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
     }
     if (count != r->node_count || csc__htable_count(&r->nodes) != count)
         return remote_violation(why, why_size, "", "item count differs from a recount");
+    /* Implicit twins: cached files, each below a record that has implicit
+     * twins, with no record of their own; the reserve covers them all. */
+    size_t need = 0;
+    char key[CSC__RPATH_STACK];
+    for (uint32_t id = 1; id < cache->id_next; id++) {
+        if ((id & (CSC__SLAB_ITEMS - 1u)) == 0)
+            continue;
+        const csc__hot_t *h = csc__hot_at(cache, id);
+        if ((h->flags & CSC__F_FREE) || !(h->flags & CSC__F_TWIN))
+            continue;
+        const struct csc_item *it = csc__item_at(cache, id);
+        size_t len = csc__item_key_len(it);
+        size_t rounded = twin_rounded(it);
+        need += rounded;
+        if (len > sizeof key || h->type != CSC_ITEM_FILE || rounded > CSC__RSLAB_MAX)
+            return remote_violation(why, why_size, "", "an implicit twin out of shape");
+        csc__item_key(it, key, len);
+        key[len] = '\0';
+        const csc__rnode_t *p = twin_parent(cache, key, len);
+        if (csc__remote_find(cache, key, len) != NULL || p == NULL || !p->has_kids ||
+            (p->type != CSC_ITEM_SHARE && p->type != CSC_ITEM_DIRECTORY))
+            return remote_violation(why, why_size, key, "implicit twin without its parent, or with a record");
+    }
+    const csc__rslab_t *sl = &r->slab;
+    if (need != sl->res_need ||
+        (need != 0 && sl->res_need + CSC__RSLAB_MAX * (sl->res_queued + 1) > sl->res_left + sl->res_queued_cap)) {
+        if (why != NULL && why_size > 0)
+            snprintf(why, why_size, "the reserve does not cover the implicit twins (need %zu, recount %zu, left %zu, queued %zu/%zu)",
+                     sl->res_need, need, sl->res_left, sl->res_queued, sl->res_queued_cap);
+        return false;
+    }
     for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
          e = csc__htable_next(e)) {
         const csc__scope_t *s = (const csc__scope_t *)e;

@@ -47,10 +47,14 @@ typedef struct csc__rnode {
      * item (or a record keyed by the cached path, removed by a hook from
      * the tree's removal). */
     uint64_t orig;
+    /* Containers: the last-change time of their implicit file twins (see
+     * "Implicit twins" below), valid when has_kids. */
+    uint64_t kids_clock;
     uint32_t key_len, name_off;
     uint16_t name_len;
     uint8_t type;         /* csc_item_type_t or CSC__RNODE_ROOT */
     uint8_t mode;         /* shares: csc_caching_mode_t (C10.6) */
+    bool has_kids;        /* containers: kids_clock is set */
     char key[];           /* folded path, NUL, then the display name of the
                            * last component, NUL (csc__rnode_name) */
 } csc__rnode_t;
@@ -108,6 +112,18 @@ typedef struct csc__rslab {
     size_t left;
     size_t next_size; /* of the next chunk; 0 before the first */
     void *free_list[CSC__RSLAB_CLASSES];
+    /* The reserve (implicit twins): chunks of their own, oldest first,
+     * linked through their first word; res_cur the one in use. Invariant:
+     * res_need + CSC__RSLAB_MAX * (res_queued + 1) <= res_left +
+     * res_queued_cap, so that every reserved record can be carved out
+     * whatever the waste at a chunk's end. The chunks are address space:
+     * only their headers and the records carved out become resident. */
+    void *res_head, *res_tail, *res_cur;
+    char *res_bump;
+    size_t res_left;
+    size_t res_queued, res_queued_cap; /* chunks after res_cur, their bytes */
+    size_t res_need;                   /* bytes promised (rounded sizes) */
+    size_t res_next_size;
 } csc__rslab_t;
 
 typedef struct csc__remote {
@@ -120,6 +136,34 @@ typedef struct csc__remote {
      * without a lookup, as the tree's last_parent); NULL after a delete. */
     csc__rnode_t *last_parent;
 } csc__remote_t;
+
+/*
+ * Implicit twins (C10.2 at no cost). A file cached by setup (csc_cache_file)
+ * in sync with its server has no remote record: the cached file carries
+ * CSC__F_TWIN and the remote file at its path is the cached one (same name,
+ * type FILE, the cached size, version 1, original version 1, last change
+ * its remote parent's kids_clock). Its remote parent is always a record.
+ * Memory for a record is reserved when the twin is made (csc__rslab_t's
+ * reserve); the twin becomes a record ("materialised", never failing, never
+ * allocating) when it would differ from the cached file: the file leaves
+ * the cache (eviction, DeleteItems: the twin_leaving hook of tree.h, C5.6,
+ * C10.1), the server changes it (remote write, C15.4), a setup caching
+ * gives it a new size (C15.4). A remote delete clears the flag. Files made
+ * at another clock than their directory's other implicit twins, and paths
+ * whose record would exceed CSC__RSLAB_MAX bytes, get a record at once.
+ */
+
+/* A remote item as the namespace has it: a record or an implicit twin. */
+typedef struct csc__rview {
+    csc__rnode_t *node;     /* the record, or NULL for an implicit twin */
+    struct csc_item *twin;  /* the cached file of an implicit twin */
+    uint8_t type;
+    uint64_t size, version, orig, last_change;
+} csc__rview_t;
+
+/* The remote item with the folded path key[0..key_len): false when none. */
+bool csc__remote_view(const csc_cache_t *cache, const char *key, size_t key_len,
+                      csc__rview_t *v);
 
 /* cache.c: at creation and destruction. */
 csc_hresult csc__remote_new(csc_cache_t *cache);
@@ -160,6 +204,9 @@ csc__rnode_t *csc__remote_find(const csc_cache_t *cache, const char *key, size_t
 typedef struct csc__twin {
     csc__rnode_t *chain;     /* missing remote items, prepared, not linked */
     csc__rnode_t *existing;  /* the remote file already at the path */
+    struct csc_item *existing_twin; /* or the cached file of its implicit twin */
+    csc__rnode_t *kids_parent; /* an existing parent of a new implicit twin */
+    size_t twin_rounded;     /* bytes reserved for a new implicit twin, 0: none */
     csc__scope_t *new_scope; /* the share's record, made by prepare */
     csc__scope_t *scope;     /* the share's record (any), NULL for a server */
     size_t share_key_len;    /* 0 for a server path */

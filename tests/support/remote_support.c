@@ -56,6 +56,25 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
                 (int)n->mode, (unsigned long long)n->orig);
     }
     assert_int_equal(nodes, r->node_count);
+    /* Implicit twins (src/remote/remote.h): cached files with CSC__F_TWIN. */
+    for (uint32_t id = 1; id < cache->id_next; id++) {
+        if ((id & (CSC__SLAB_ITEMS - 1u)) == 0 ||
+            (csc__hot_at(cache, id)->flags & CSC__F_FREE) ||
+            !(csc__hot_at(cache, id)->flags & CSC__F_TWIN))
+            continue;
+        const csc_item_t *it = csc__item_at(cache, id);
+        char key[1024];
+        size_t len = csc__item_key_len(it);
+        assert_true(len < sizeof key);
+        csc__item_key(it, key, len);
+        key[len] = '\0';
+        csc__rview_t v;
+        assert_true(csc__remote_view(cache, key, len, &v));
+        fprintf(f, "I %s name=%s type=%d size=%llu version=%llu last=%llu orig=%llu\n", key,
+                csc__name(it), (int)v.type, (unsigned long long)v.size,
+                (unsigned long long)v.version, (unsigned long long)v.last_change,
+                (unsigned long long)v.orig);
+    }
     assert_int_equal(csc__htable_count(&r->nodes), r->node_count);
     size_t count = csc__htable_count(&r->scopes), i = 0;
     const csc__scope_t **all = calloc(count + 1, sizeof *all);
@@ -154,6 +173,8 @@ static size_t slab_chunks(const csc_cache_t *cache)
 {
     size_t n = 0;
     for (void *c = cache->remote->slab.chunks; c != NULL; n++)
+        memcpy(&c, c, sizeof c);
+    for (void *c = cache->remote->slab.res_head; c != NULL; n++) /* the reserve */
         memcpy(&c, c, sizeof c);
     return n;
 }

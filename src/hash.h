@@ -35,6 +35,9 @@ bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t
 /* The same into a table that has an entry already, never allocating (the
  * buckets do not grow this time; a later csc__htable_add grows them). */
 void csc__htable_add_noalloc(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len);
+/* Grows the buckets of a table that csc__htable_add_noalloc overfilled;
+ * out of memory leaves it as it was (slower, still right). */
+void csc__htable_settle(csc__htable_t *t);
 void csc__htable_remove(csc__htable_t *t, csc__hentry_t *e);
 size_t csc__htable_count(const csc__htable_t *t);
 /* The entries in no particular order: first, then next until NULL. */

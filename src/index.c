@@ -99,6 +99,19 @@ void csc__htable_add_noalloc(csc__htable_t *t, csc__hentry_t *e, const char *key
     (void)index_oom_;
 }
 
+void csc__htable_settle(csc__htable_t *t)
+{
+    if (t->head == NULL)
+        return;
+    UT_hash_table *tbl = t->head->hh.tbl;
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    int index_oom_ = 0;
+    while (index_oom_ == 0 && tbl->num_items > 4u * tbl->num_buckets &&
+           tbl->num_buckets < (1u << 30))
+        HASH_EXPAND_BUCKETS(hh, tbl, index_oom_);
+    (void)index_alloc_;
+}
+
 void csc__htable_remove(csc__htable_t *t, csc__hentry_t *e)
 {
     const csc_allocator_t *index_alloc_ = t->alloc;

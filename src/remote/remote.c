@@ -554,6 +554,7 @@ static csc__rnode_t *materialize(csc_cache_t *cache, struct csc_item *item)
     n->version = n->orig = 1;
     csc__rnode_t *parent = twin_parent(cache, n->key, key_len);
     n->last_change = parent->kids_clock;
+    r->last_parent = parent; /* the next one is likely its sibling */
     link_child(parent, n);
     csc__htable_add_noalloc(&r->nodes, &n->h, n->key, key_len);
     r->node_count++;
@@ -633,6 +634,7 @@ static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_ty
     if (hr != CSC_S_OK)
         goto done;
     csc_item_type_t want = type_at_depth(pb.ncomp, pb.ncomp, leaf);
+    csc__htable_settle(&cache->remote->nodes); /* after materialising */
     uint32_t depth;
     csc__rnode_t *found = deepest(cache, &pb, &depth);
     if (depth < pb.ncomp && depth >= 2) { /* an implicit twin there? */
@@ -726,6 +728,7 @@ csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
+    csc__htable_settle(&cache->remote->nodes); /* after materialising */
     csc__rview_t v;
     hr = find_locked(cache, path, &v, NULL);
     if (hr == CSC_S_OK && v.type != CSC_ITEM_FILE)
@@ -750,6 +753,7 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
+    csc__htable_settle(&cache->remote->nodes);
     csc__rview_t v;
     hr = find_locked(cache, path, &v, NULL);
     if (hr == CSC_S_OK && v.node != NULL)
@@ -876,18 +880,12 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
         }
     }
 
+    /* An implicit twin is a cached file: a setup caching at or below it
+     * other than the file itself fails in the tree (the chain made here is
+     * then discarded); the file itself is settled at commit. */
+    csc__htable_settle(&cache->remote->nodes); /* after materialising */
     uint32_t depth;
     csc__rnode_t *found = deepest(cache, &pb, &depth);
-    if (depth < pb.ncomp && depth >= 2) { /* an implicit twin there? */
-        struct csc_item *it = implicit_at(cache, pb.key, csc__rpath_key_prefix(&pb, depth + 1));
-        if (it != NULL) {
-            /* C15.19: no twin over (or below) a remote item of another
-             * type; an implicit twin is in sync (version == original). */
-            if (depth + 1 == pb.ncomp && want == CSC_ITEM_FILE)
-                tw->existing_twin = it;
-            goto done;
-        }
-    }
     if (depth == pb.ncomp) {
         /* C15.19: no twin over a remote item of another type. */
         if (found->type == CSC_ITEM_FILE && want == CSC_ITEM_FILE) {
@@ -924,9 +922,16 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
                 goto done;
             }
             tw->twin_rounded = rounded;
+            tw->twin_key_len = pb.key_len;
             last = pb.ncomp - 1;
             if (depth == last)
                 tw->kids_parent = found;
+        } else if (depth + 1 == pb.ncomp) {
+            /* A record for the file (remote.h), unless it is cached with
+             * an implicit twin already (settled at commit). */
+            tw->existing_twin = implicit_at(cache, pb.key, pb.key_len);
+            if (tw->existing_twin != NULL)
+                goto done;
         }
     }
     if (depth < last) {
@@ -954,6 +959,13 @@ void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw)
 
 void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct csc_item *item)
 {
+    if (tw->twin_rounded != 0 && (csc__hot(item)->flags & CSC__F_TWIN)) {
+        /* The file had an implicit twin already (in sync: C15.4 adopts
+         * nothing); a size makes a new version, a record. */
+        res_unreserve(&cache->remote->slab, tw->twin_rounded);
+        tw->twin_rounded = 0;
+        tw->existing_twin = item;
+    }
     csc__rnode_t *made = tw->kids_parent;
     if (tw->chain != NULL) {
         csc__rnode_t *anc = tw->chain->parent;
@@ -964,7 +976,7 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
             made->orig = made->version;
         }
     }
-    size_t actual = tw->twin_rounded != 0 ? twin_rounded(item) : 0;
+    size_t actual = tw->twin_rounded != 0 ? rec_rounded(tw->twin_key_len, csc__name_len(item)) : 0;
     if (tw->twin_rounded != 0)
         res_unreserve(&cache->remote->slab,
                       actual <= CSC__RSLAB_MAX ? tw->twin_rounded - actual : tw->twin_rounded);
@@ -980,7 +992,7 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
         csc__hot(item)->flags |= CSC__F_TWIN;
     } else if (tw->existing_twin != NULL) {
         if (tw->has_size) { /* C15.4: both get size N, the twin a new version */
-            csc__rnode_t *f = materialize(cache, tw->existing_twin);
+            csc__rnode_t *f = materialize(cache, (struct csc_item *)tw->existing_twin);
             f->size = tw->size;
             f->version++;
             f->last_change = cache->clock;
@@ -1139,9 +1151,11 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
         csc__item_key(it, key, len);
         key[len] = '\0';
         const csc__rnode_t *p = twin_parent(cache, key, len);
-        if (csc__remote_find(cache, key, len) != NULL || p == NULL || !p->has_kids ||
+        if (csc__remote_find(cache, key, len) != NULL)
+            return remote_violation(why, why_size, key, "implicit twin with a record");
+        if (p == NULL || !p->has_kids ||
             (p->type != CSC_ITEM_SHARE && p->type != CSC_ITEM_DIRECTORY))
-            return remote_violation(why, why_size, key, "implicit twin without its parent, or with a record");
+            return remote_violation(why, why_size, key, "implicit twin without its parent");
     }
     const csc__rslab_t *sl = &r->slab;
     if (need != sl->res_need ||

@@ -204,9 +204,10 @@ csc__rnode_t *csc__remote_find(const csc_cache_t *cache, const char *key, size_t
 typedef struct csc__twin {
     csc__rnode_t *chain;     /* missing remote items, prepared, not linked */
     csc__rnode_t *existing;  /* the remote file already at the path */
-    struct csc_item *existing_twin; /* or the cached file of its implicit twin */
+    const struct csc_item *existing_twin; /* or the cached file of its implicit twin */
     csc__rnode_t *kids_parent; /* an existing parent of a new implicit twin */
     size_t twin_rounded;     /* bytes reserved for a new implicit twin, 0: none */
+    size_t twin_key_len;     /* its key's length */
     csc__scope_t *new_scope; /* the share's record, made by prepare */
     csc__scope_t *scope;     /* the share's record (any), NULL for a server */
     size_t share_key_len;    /* 0 for a server path */

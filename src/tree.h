@@ -221,7 +221,7 @@ struct csc_cache {
     bool free_pending; /* csc_cache_free was called while busy */
     /* The servers' side (src/remote/, C10): the remote namespace and the
      * connectivity records. Only src/remote/, item.c, cache.c and check.c use
-     * it; tree.c, the walk and eviction never do. */
+     * it; tree.c, the walk and eviction never do (but for twin_leaving). */
     struct csc__remote *remote;
     /* Called by csc__tree_remove_leaf for a file with CSC__F_TWIN before it
      * leaves (the remote side keeps its twin, C5.6, C10.1). Never fails,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "guard.h"
 #include "path.h"
 #include "tree.h"
@@ -72,6 +73,7 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
 void csc__cache_destroy(csc_cache_t *cache)
 {
     csc__tree_free_all(cache);
+    csc__fault_free(cache);
     csc__caller_free(&cache->alloc, &cache->caller);
     csc__guard_destroy(&cache->guard);
     csc_allocator_t alloc = cache->alloc;

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "fault.h"
 #include "tree.h"
 
 #include "cscsim/item.h"
@@ -28,7 +29,9 @@ static void policy_after_caching(csc_cache_t *cache, csc_item_t **out)
 static csc_hresult cache_file_locked(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
                                      csc_item_t **out)
 {
-    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
+    if (hr == CSC_S_OK)
+        hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -51,7 +54,9 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
 
 static csc_hresult cache_dir_locked(csc_cache_t *cache, const char *path, csc_item_t **out)
 {
-    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+    csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
+    if (hr == CSC_S_OK)
+        hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -275,6 +280,9 @@ static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint
 {
     if (item->type != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_MODIFY, item->key, item->key_len);
+    if (hr != CSC_S_OK)
+        return hr;
     item->dirty = 1;
     item->dirty_bytes = bytes > UINT64_MAX - item->dirty_bytes ? UINT64_MAX
                                                                : item->dirty_bytes + bytes;
@@ -331,6 +339,9 @@ static csc_hresult item_open_locked(csc_cache_t *cache, csc_item_t *item)
 {
     if (item->type != CSC_ITEM_FILE || item->open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_OPEN, item->key, item->key_len);
+    if (hr != CSC_S_OK)
+        return hr;
     item->open_count++;
     item->last_use = cache->clock; /* C5.4 */
     csc__evict_update(cache, item);
@@ -353,6 +364,9 @@ static csc_hresult item_close_locked(csc_cache_t *cache, csc_item_t *item)
 {
     if (item->type != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_CLOSE, item->key, item->key_len);
+    if (hr != CSC_S_OK)
+        return hr;
     if (item->open_count > 0)
         item->open_count--;
     csc__evict_update(cache, item);

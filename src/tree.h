@@ -138,6 +138,7 @@ struct csc_cache {
     struct csc__op_state *running;
     struct csc_item *last_parent; /* where the last cached item went (tree.c) */
     bool free_pending; /* csc_cache_free was called while busy */
+    struct csc__fault_set *faults; /* fault rules (fault.c), NULL until the first */
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "tree.h"
 #include "walk.h"
 
@@ -35,6 +36,12 @@ typedef struct walk {
     bool cancelled;
     bool out_of_memory;
     bool any_failed;
+    /* Fault injection (fault.h): the operation's bit, whether an item rule
+     * names it (per call), and whether one can match below the current
+     * path's top (per path): the only per-item cost of an armed cache. */
+    uint32_t fault_op;
+    bool fault_armed;
+    bool fault_live;
     char *path; /* display path of the current item when progress != NULL */
     size_t path_len, path_cap;
 } walk_t;
@@ -179,8 +186,11 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
                 return false;
             }
         }
-        /* Steps 3-5. */
-        csc_hresult hr = item != NULL ? apply(w, item) : failed_hr;
+        /* Steps 3-5, unless a fault rule fires for the item: its code is
+         * then the result and the item stays as it was (fault.h). */
+        csc_hresult hr = failed_hr;
+        if (item != NULL && !(w->fault_live && csc__fault_item(w->cache, w->fault_op, item, &hr)))
+            hr = apply(w, item);
         *result = hr;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
@@ -239,6 +249,7 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
 
 static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
 {
+    w->fault_live = w->fault_armed && csc__fault_path_live(w->cache, w->fault_op, top);
     if (w->op == CSC__OP_DELETE) {
         walk_delete(w, top, result);
         return;
@@ -341,6 +352,16 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     w.sources = (uint16_t)(flags & CSC_PIN_FLAGS_SOURCES);
     w.deep = deep;
     w.op = op;
+    static const uint32_t fault_ops[] = {
+        [CSC__OP_UNPIN] = CSC_FAULT_OP_UNPIN, [CSC__OP_PIN] = CSC_FAULT_OP_PIN,
+        [CSC__OP_SYNC] = CSC_FAULT_OP_SYNCHRONIZE, [CSC__OP_DELETE] = CSC_FAULT_OP_DELETE_ITEMS};
+    w.fault_op = fault_ops[op];
+    w.fault_armed = csc__fault_armed(cache->faults, w.fault_op);
+    if (cache->faults != NULL) { /* a fault of the whole call: before any event */
+        csc_hresult fhr = csc__fault_call(cache, w.fault_op, paths, count);
+        if (fhr != CSC_S_OK)
+            return fhr;
+    }
     if (progress != NULL) {
         w.path = csc__malloc(&cache->alloc, PATH_INITIAL_CAP);
         if (w.path == NULL) /* C8.1: nothing happened yet, no event */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "lexer.h"
 
 /* ---- value kinds ------------------------------------------------------- */
@@ -57,7 +58,8 @@ typedef enum arg_kind {
     ARGS_USER,          /* a user name (a keyword may follow) */
     ARGS_WORD,          /* exactly one word */
     ARGS_NUMBER_OPTIONAL, /* at most one number */
-    ARGS_EXPECT         /* the forms of expect */
+    ARGS_EXPECT,        /* the forms of expect */
+    ARGS_FAIL           /* the forms of fail (fail.c) */
 } arg_kind_t;
 
 typedef struct opt_spec {
@@ -116,6 +118,7 @@ static const cmd_spec_t commands[] = {
     {"unpin", CSC__SCN_CMD_UNPIN, ARGS_PATHS, METHOD_OPTS, {{"deep", CSC__SCN_OPT_DEEP}}},
     {"show", CSC__SCN_CMD_SHOW, ARGS_PATH_OPTIONAL, {{0}}, {{0}}},
     {"expect", CSC__SCN_CMD_EXPECT, ARGS_EXPECT, {{0}}, {{0}}},
+    {"fail", CSC__SCN_CMD_FAIL, ARGS_FAIL, {{0}}, {{0}}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -651,6 +654,7 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const csc__scn_comma
             return syntax(p, "'%s' takes at most one number", spec->name);
         return true;
     case ARGS_EXPECT:
+    case ARGS_FAIL:
         return true;
     }
     return true;
@@ -699,6 +703,8 @@ static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_com
     cmd->name = spec->name;
     if (spec->args == ARGS_EXPECT)
         return parse_expect(p, line, cmd);
+    if (spec->args == ARGS_FAIL)
+        return csc__scn_parse_fail(line, cmd, p->err, p->err_size, &p->col);
 
     for (size_t i = 1; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
@@ -776,4 +782,14 @@ void csc__scn_command_free(csc__scn_command_t *cmd)
     free(cmd->echo);
     free(cmd->expect.message);
     memset(cmd, 0, sizeof *cmd);
+}
+
+bool csc__scn_parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+    return parse_number(s, strlen(s), max, false, out);
+}
+
+bool csc__scn_parse_hresult(const char *s, uint64_t *out)
+{
+    return parse_code(s, true, out);
 }

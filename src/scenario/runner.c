@@ -27,6 +27,7 @@
 
 #include <cscsim/async.h>
 
+#include "fail.h"
 #include "picture.h"
 
 /* The event list of the last pin or unpin. */
@@ -54,6 +55,8 @@ struct csc__scn_runner {
     char *pending_buf;
     size_t pending_len;
     size_t evictions;
+    /* The fault rules the scenario added (fail.h), removed at the end. */
+    csc__scn_faults_t faults;
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -415,6 +418,9 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
     case CSC__SCN_CMD_EVICT:
         return csc_cache_evict(cache, !o[CSC__SCN_OPT_BYTES].set, o[CSC__SCN_OPT_BYTES].num,
                                NULL, NULL);
+    case CSC__SCN_CMD_FAIL: /* leaves no result: it configures, as policy does */
+        *leaves = false;
+        return csc__scn_fail_run(cache, cmd, &r->faults);
     default:
         break;
     }
@@ -772,6 +778,7 @@ void csc__scn_runner_free(csc__scn_runner_t *r)
         return;
     events_clear(&r->events);
     free(r->events.items);
+    csc__scn_faults_release(r->cache, &r->faults);
     csc_cache_set_evict_callback(r->cache, r->prev_evict, r->prev_evict_data);
     if (r->loop != NULL) {
         uv_run(r->loop, UV_RUN_DEFAULT); /* lets closed handles finish */

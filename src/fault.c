@@ -98,7 +98,7 @@ bool csc__fault_path_live(const csc_cache_t *cache, uint32_t op, const struct cs
     const csc__fault_set_t *set = cache->faults;
     for (size_t i = 0; i < set->count; i++) {
         const csc__fault_t *r = &set->rules[i];
-        if (r->at_call || !(r->ops & op) || r->spent)
+        if (r->at_call || !(r->ops & op))
             continue;
         if (r->key == NULL)
             return true;

@@ -250,7 +250,9 @@ static csc_hresult make_rule(const csc_allocator_t *a, const csc_fault_rule_t *i
     } else if (in->after != 0) {
         return CSC_E_INVALIDARG;
     }
-    if (!CSC_FAILED(code))
+    /* Cancellation is the cancel token's and ABORT's (C4.2, C4.7): an
+     * injected 0x800704C7 would make a call look cancelled that was not. */
+    if (!CSC_FAILED(code) || code == CSC_E_CANCELLED)
         return CSC_E_INVALIDARG;
 
     memset(out, 0, sizeof *out);

@@ -544,9 +544,9 @@ static void test_bad_rules_change_nothing(void **state)
     csc_fault_rule_t good = CSC_FAULT_RULE_INIT;
     good.code = BAD_NETPATH;
     add(cache, &good);
-    csc_fault_rule_t bad[24];
+    csc_fault_rule_t bad[32];
     size_t n = 0;
-    for (size_t i = 0; i < 24; i++)
+    for (size_t i = 0; i < 32; i++)
         bad[i] = good;
     bad[n++].version = 0;
     bad[n++].version = CSC_FAULT_RULE_VERSION + 1;
@@ -561,6 +561,7 @@ static void test_bad_rules_change_nothing(void **state)
     bad[n++].probability = NAN;
     bad[n++].code = 0;
     bad[n++].code = CSC_S_FALSE;
+    bad[n++].code = CSC_E_CANCELLED;
     bad[n++].delivery = (csc_fault_delivery_t)2;
     bad[n++].after = 3; /* after without server_down */
     csc_fault_rule_t sd = good;

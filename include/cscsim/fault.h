@@ -139,7 +139,8 @@ typedef struct csc_fault_rule {
  * a NULL cache or rule; E_INVALIDARG, with nothing added, for an unknown
  * version, no operation or an unknown operation bit, an invalid path (C1.4),
  * `subtree` without a path, nth 0, a probability outside [0, 1] (or NaN), a
- * code that is not a failure, an unknown delivery, a server_down rule whose
+ * code that is not a failure or is ERROR_CANCELLED 0x800704C7 (cancelling is
+ * the cancel token's and ABORT's, C4.2), an unknown delivery, a server_down rule whose
  * path is not a server or whose operations are not Pin or Synchronize, or
  * which changes nth, once, subtree, delivery or the probability;
  * E_OUTOFMEMORY; 0x800700AA as any change (see above).

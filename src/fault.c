@@ -109,9 +109,16 @@ bool csc__fault_path_live(const csc_cache_t *cache, uint32_t op, const struct cs
             continue;
         if (top->key_len == r->key_len)
             return true;
-        if (top->key_len > r->key_len ? r->subtree && top->key[r->key_len] == '\\'
-                                      : r->key[top->key_len] == '\\')
+        if (top->key_len > r->key_len) {
+            if (r->subtree && top->key[r->key_len] == '\\')
+                return true;
+        } else if (r->key[top->key_len] == '\\' &&
+                   csc__index_find(&cache->index, r->key, r->key_len) != NULL) {
+            /* The rule's path is below the top: it can match only when it
+             * is cached (the walk caches nothing; the remote side's Pin,
+             * which fetches, will have to say otherwise). */
             return true;
+        }
     }
     return false;
 }

@@ -11,7 +11,9 @@
  * the current item is kept in one growing buffer, built only when a progress
  * sink is there to read it. DeleteItems walks post-order (a container after
  * its contents, so it can tell whether it was emptied) and returns
- * ERROR_MORE_DATA when any item failed.
+ * ERROR_MORE_DATA when any item failed. Fault rules (fault.h) take the
+ * place of steps 3-5 for an item they fire on, or of the whole call before
+ * Begin.
  */
 #include <string.h>
 

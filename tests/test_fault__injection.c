@@ -162,6 +162,21 @@ static void test_subtree_and_exact_paths_case_insensitive(void **state)
     assert_int_equal(unpin(cache, SH "\\dd", true, &rec), CSC_S_OK);
     assert_string_equal(failed(&rec), "");
     assert_int_equal(fired(cache, id2, NULL), 0);
+    assert_int_equal(csc_cache_clear_faults(cache), CSC_S_OK);
+
+    /* A rule below the walked path that is not cached yet matches once the
+     * item is cached. */
+    rule.path = D "\\Later.txt";
+    rule.subtree = false;
+    csc_fault_id_t id3 = add(cache, &rule);
+    csc_test_pin1_ok(cache, SH, USER, true);
+    assert_int_equal(unpin(cache, SH, true, &rec), CSC_S_OK);
+    assert_string_equal(failed(&rec), "");
+    csc_test_file(cache, D "\\later.txt", 1);
+    csc_test_pin1_ok(cache, SH, USER, true);
+    assert_int_equal(unpin(cache, SH, true, &rec), CSC_S_OK);
+    assert_string_equal(failed(&rec), "d\\later.txt");
+    assert_int_equal(fired(cache, id3, NULL), 1);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }

@@ -138,6 +138,8 @@ struct csc_cache {
     struct csc__op_state *running;
     struct csc_item *last_parent; /* where the last cached item went (tree.c) */
     bool free_pending; /* csc_cache_free was called while busy */
+    /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
+    struct csc__recorder *rec;
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)

@@ -324,8 +324,12 @@ static void put_item_check(csc_cache_t *cache, const char *path)
     }
     rb_puts(cache, b, " pins=");
     put_sources(cache, b, item->type == CSC_ITEM_SERVER ? 0 : item->pins);
-    rb_puts(cache, b, " inherit=");
-    put_sources(cache, b, item->type == CSC_ITEM_SERVER ? 0 : item->inherit);
+    if (item->type != CSC_ITEM_FILE) {
+        rb_puts(cache, b, " inherit=");
+        put_sources(cache, b, item->type == CSC_ITEM_SERVER ? 0 : item->inherit);
+        rb_puts(cache, b, "\n");
+        return;
+    }
     rb_printf(cache, b, " dirty=%s open=%s\n", item->dirty ? "yes" : "no",
               item->open_count > 0 ? "yes" : "no");
 }

@@ -527,6 +527,58 @@ static void test_not_expressible(void **state)
     text_free(&t);
 }
 
+/* Memory running out anywhere during a recording: the calls still answer,
+ * the text still parses (lost lines are a comment), and stop reports the
+ * loss with E_OUTOFMEMORY. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    bool clean = false;
+    size_t losses = 0;
+    for (size_t k = 1; !clean && k < 400; k++) {
+        csc_test_alloc_t st = {0};
+        csc_cache_t *c = csc_test_cache_new_alloc(&st);
+        csc_test_file(c, A, 1);
+        st.fail_at = st.count + k;
+        text_t t = {0};
+        csc_hresult hr = csc_cache_record_start(c, to_text, &t, NULL);
+        assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
+        bool started = hr == CSC_S_OK;
+        csc_hresult f = csc_cache_file(c, B, true, 5, NULL);
+        assert_true(f == CSC_S_OK || f == CSC_E_OUTOFMEMORY);
+        csc_test_recorder_t ev;
+        csc_test_recorder_init(&ev);
+        const char *docs[] = {DOCS};
+        hr = csc_pin(c, docs, 1, CSC_PIN_FLAG_FOR_USER, true, &ev.sink, NULL);
+        assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
+        csc_test_recorder_clear(&ev);
+        uint32_t ret = csc_wmi_unpin(c, docs, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL);
+        assert_true(ret == 0 || ret == 14);
+        hr = csc_cache_record_stop(c);
+        if (started)
+            assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
+        else
+            assert_int_equal(hr, CSC_S_FALSE);
+        losses += hr == CSC_E_OUTOFMEMORY;
+        if (hr == CSC_E_OUTOFMEMORY && t.len > 0)
+            assert_non_null(strstr(t.p, "# recording incomplete: lines lost here\n"));
+        clean = !st.failed;
+        if (clean)
+            assert_int_equal(hr, CSC_S_OK);
+        if (t.len > 0) {
+            csc_scenario_result_t res = {0};
+            assert_int_equal(csc_scenario_check(t.p, t.len, &res), CSC_S_OK);
+            csc_scenario_result_clear(&res);
+        }
+        assert_cache_ok(c);
+        csc_cache_free(c);
+        assert_int_equal(st.live_blocks, 0);
+        text_free(&t);
+    }
+    assert_true(clean);
+    assert_true(losses > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_recording_a_replay_is_a_fixed_point),
         cmocka_unit_test(test_start_and_stop),
         cmocka_unit_test(test_not_expressible),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -323,15 +323,15 @@ static void put_item_check(csc_cache_t *cache, const char *path)
         return;
     }
     rb_puts(cache, b, " pins=");
-    put_sources(cache, b, item->type == CSC_ITEM_SERVER ? 0 : item->pins);
-    if (item->type != CSC_ITEM_FILE) {
+    put_sources(cache, b, csc_item_pins(item));
+    if (csc_item_type(item) != CSC_ITEM_FILE) {
         rb_puts(cache, b, " inherit=");
-        put_sources(cache, b, item->type == CSC_ITEM_SERVER ? 0 : item->inherit);
+        put_sources(cache, b, csc_item_inherit(item));
         rb_puts(cache, b, "\n");
         return;
     }
-    rb_printf(cache, b, " dirty=%s open=%s\n", item->dirty ? "yes" : "no",
-              item->open_count > 0 ? "yes" : "no");
+    rb_printf(cache, b, " dirty=%s open=%s\n", csc_item_is_dirty(item) ? "yes" : "no",
+              csc_item_is_open(item) ? "yes" : "no");
 }
 
 static void put_space_check(csc_cache_t *cache)
@@ -520,7 +520,7 @@ static csc_op_response_t cap_item_result(void *ud, const csc_event_t *ev)
         c->retry_at = c->item_results;
         struct csc_item *item = NULL;
         if (ev->path != NULL && csc__tree_find(c->cache, ev->path, &item) == CSC_S_OK &&
-            item->open_count > 0) {
+            csc_item_is_open(item)) {
             snprintf(what, sizeof what, "RETRY at ItemResult #%u while the file was still "
                      "open (retry-at closes its handles first)", (unsigned)c->item_results);
             cap_note(c, what);

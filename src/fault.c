@@ -3,7 +3,9 @@
  * set (an array in the order the rules were added, hung off the cache,
  * allocated on the first rule), the validation of a rule, the matching of
  * an item or a call against the rules (operation bits, then the folded
- * normalised path, exact or by subtree prefix, C1.3), and the decision to
+ * normalised path, C1.3: a call's paths by key prefix; an item by its
+ * chain of folded names up to the server, since items do not keep their
+ * whole key, tree.h), and the decision to
  * fire: the rule's match counter against nth, once, and a probability drawn
  * from the rule's own splitmix64 generator seeded by the rule, so a run is
  * reproducible and no state is shared between rules or caches. Where a
@@ -79,6 +81,47 @@ static bool key_matches(const csc__fault_t *r, const char *k, size_t n)
     return n == r->key_len || (r->subtree && k[r->key_len] == '\\');
 }
 
+/* The depth of a cached item: 1 for a server. */
+static uint32_t depth(const struct csc_item *it)
+{
+    uint32_t n = 0;
+    for (; csc__type(it) != CSC__ITEM_ROOT; it = csc__parent(it))
+        n++;
+    return n;
+}
+
+/* Whether `it` and its ancestors spell the folded key k[0..end) ("\\srv\a"
+ * as its components), `it` being the item of its last component. */
+static bool spells(const struct csc_item *it, const char *k, size_t end)
+{
+    while (end > 2) {
+        size_t start = end;
+        while (k[start - 1] != '\\')
+            start--;
+        size_t n = end - start;
+        if (it == NULL || csc__type(it) == CSC__ITEM_ROOT || csc__fname_len(it) != n ||
+            memcmp(csc__fname(it), k + start, n) != 0)
+            return false;
+        it = csc__parent(it);
+        end = start - 1;
+    }
+    return it != NULL && csc__type(it) == CSC__ITEM_ROOT;
+}
+
+/* Whether the cached item is the rule's path, or below it for a subtree
+ * rule. */
+static bool item_matches(const csc__fault_t *r, const struct csc_item *item)
+{
+    if (r->key == NULL)
+        return true;
+    uint32_t n = depth(item);
+    if (n < r->ncomp || (n > r->ncomp && !r->subtree))
+        return false;
+    for (; n > r->ncomp; n--)
+        item = csc__parent(item);
+    return spells(item, r->key, r->key_len);
+}
+
 /* One match of rule r: counts it, and says whether the rule fires. */
 static bool match_fires(csc__fault_t *r)
 {
@@ -96,29 +139,40 @@ static bool match_fires(csc__fault_t *r)
 bool csc__fault_path_live(const csc_cache_t *cache, uint32_t op, const struct csc_item *top)
 {
     const csc__fault_set_t *set = cache->faults;
+    uint32_t n = depth(top);
     for (size_t i = 0; i < set->count; i++) {
         const csc__fault_t *r = &set->rules[i];
         if (r->at_call || !(r->ops & op))
             continue;
         if (r->key == NULL)
             return true;
-        /* The top is at or below the rule's path, or the rule's path is
-         * below the top: folded keys compared by prefix. */
-        size_t n = top->key_len < r->key_len ? top->key_len : r->key_len;
-        if (memcmp(top->key, r->key, n) != 0)
-            continue;
-        if (top->key_len == r->key_len)
-            return true;
-        if (top->key_len > r->key_len) {
-            if (r->subtree && top->key[r->key_len] == '\\')
+        if (n >= r->ncomp) { /* the top at or below the rule's path */
+            if (item_matches(r, top))
                 return true;
-        } else if (r->key[top->key_len] == '\\' &&
-                   csc__index_find(&cache->index, r->key, r->key_len) != NULL) {
-            /* The rule's path is below the top: it can match only when it
-             * is cached (the walk caches nothing; the remote side's Pin,
-             * which fetches, will have to say otherwise). */
-            return true;
+            continue;
         }
+        /* The rule's path may be below the top: the top spells its first n
+         * components, and the rest is cached (the walk caches nothing; the
+         * remote side's fetching Pin will have to say otherwise). */
+        size_t end = 2;
+        for (uint32_t c = 0; c < n; c++) {
+            while (end < r->key_len && r->key[end] != '\\')
+                end++;
+            if (c + 1 < n)
+                end++;
+        }
+        if (!spells(top, r->key, end))
+            continue;
+        const struct csc_item *cur = top;
+        while (cur != NULL && end < r->key_len) {
+            size_t start = end + 1, stop = start;
+            while (stop < r->key_len && r->key[stop] != '\\')
+                stop++;
+            cur = csc__index_find(&cache->index, csc__id(cur), r->key + start, stop - start);
+            end = stop;
+        }
+        if (cur != NULL)
+            return true;
     }
     return false;
 }
@@ -129,7 +183,7 @@ bool csc__fault_item(csc_cache_t *cache, uint32_t op, const struct csc_item *ite
     csc__fault_set_t *set = cache->faults;
     for (size_t i = 0; i < set->count; i++) {
         csc__fault_t *r = &set->rules[i];
-        if (r->at_call || !(r->ops & op) || !key_matches(r, item->key, item->key_len))
+        if (r->at_call || !(r->ops & op) || !item_matches(r, item))
             continue;
         if (match_fires(r)) {
             *hr = r->code;
@@ -200,14 +254,14 @@ csc_hresult csc__fault_call(csc_cache_t *cache, uint32_t op, const char *const *
     return CSC_S_OK;
 }
 
-csc_hresult csc__fault_one(csc_cache_t *cache, uint32_t op, const char *key, size_t len)
+csc_hresult csc__fault_one(csc_cache_t *cache, uint32_t op, const struct csc_item *item)
 {
     csc__fault_set_t *set = cache->faults;
     if (set == NULL || !(set->call_ops & op))
         return CSC_S_OK;
     for (size_t i = 0; i < set->count; i++) {
         csc__fault_t *r = &set->rules[i];
-        if ((r->ops & op) && key_matches(r, key, len) && match_fires(r))
+        if ((r->ops & op) && item_matches(r, item) && match_fires(r))
             return r->code;
     }
     return CSC_S_OK;
@@ -220,9 +274,16 @@ csc_hresult csc__fault_cache(csc_cache_t *cache, const char *path)
         return CSC_S_OK;
     folded_t f;
     csc_hresult hr = fold(&cache->alloc, path, &f);
-    if (hr == CSC_S_OK)
-        hr = csc__fault_one(cache, CSC_FAULT_OP_CACHE, f.key, f.key_len);
-    else if (hr != CSC_E_OUTOFMEMORY)
+    if (hr == CSC_S_OK) {
+        for (size_t i = 0; i < cache->faults->count; i++) {
+            csc__fault_t *r = &cache->faults->rules[i];
+            if ((r->ops & CSC_FAULT_OP_CACHE) && key_matches(r, f.key, f.key_len) &&
+                match_fires(r)) {
+                hr = r->code;
+                break;
+            }
+        }
+    } else if (hr != CSC_E_OUTOFMEMORY)
         hr = CSC_S_OK; /* an invalid path fails by itself (C1.4) */
     unfold(&cache->alloc, &f);
     return hr;
@@ -275,6 +336,7 @@ static csc_hresult make_rule(const csc_allocator_t *a, const csc_fault_rule_t *i
             else {
                 memcpy(out->key, f.key, f.key_len + 1);
                 out->key_len = f.key_len;
+                out->ncomp = f.ncomp;
             }
         }
         unfold(a, &f);

@@ -24,6 +24,7 @@ typedef struct csc__fault {
     uint32_t ops;
     char *key;          /* folded normalised path; NULL: every item */
     size_t key_len;
+    uint32_t ncomp;     /* components of the path: 1 for a server */
     bool subtree, at_call, once, spent, server_down;
     uint32_t nth;
     uint64_t threshold; /* a draw below it fires; CSC__FAULT_CERTAIN: no draw */
@@ -68,9 +69,9 @@ bool csc__fault_item(struct csc_cache *cache, uint32_t op, const struct csc_item
 csc_hresult csc__fault_call(struct csc_cache *cache, uint32_t op, const char *const *paths,
                             size_t count);
 
-/* A one-item operation `op` on the item whose folded key is key[0..len):
- * S_OK or the code of the rule that fires. */
-csc_hresult csc__fault_one(struct csc_cache *cache, uint32_t op, const char *key, size_t len);
+/* A one-item operation `op` on a cached item: S_OK or the code of the rule
+ * that fires. */
+csc_hresult csc__fault_one(struct csc_cache *cache, uint32_t op, const struct csc_item *item);
 
 /* The same for caching `path` (not yet normalised): S_OK when no rule
  * fires or the path is invalid (caching then fails by itself). */

@@ -120,6 +120,13 @@ static void test_item_fault_in_a_walk(void **state)
     csc_test_recorder_clear(&rec);
     assert_int_equal(csc_test_pin1(cache, B, CSC_PIN_FLAG_FOR_ALL, false, &rec), CSC_S_OK);
     assert_int_equal(csc_test_pins_of(cache, B), USER | CSC_PIN_FLAG_FOR_ALL);
+    /* Without a sink (the walk's fast runs of files): the same. */
+    csc_test_pin1_ok(cache, SH, USER, true);
+    assert_int_equal(csc_test_unpin1(cache, SH, USER, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_test_pins_of(cache, B), USER | CSC_PIN_FLAG_FOR_ALL);
+    assert_int_equal(csc_test_pins_of(cache, A), 0);
+    assert_int_equal(csc_test_pins_of(cache, O), 0);
+    assert_int_equal(fired(cache, id, NULL), 3);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }

@@ -469,20 +469,25 @@ static csc_hresult hr_from_errno(int err, bool writing)
 }
 
 /* Flushes the directory holding `path` so a rename survives a crash; best
- * effort (some systems cannot open a directory). */
-static void sync_dir(const csc_allocator_t *a, const char *path)
+ * effort (some systems cannot open a directory; a directory name longer
+ * than the buffer is skipped, so this never allocates). */
+static void sync_dir(const char *path)
 {
+    char dir[4096];
     const char *slash = strrchr(path, '/');
-    char *dir = slash == NULL ? csc__strndup(a, ".", 1)
-                              : csc__strndup(a, path, slash == path ? 1 : (size_t)(slash - path));
-    if (dir == NULL)
+    size_t len = slash == NULL ? 0 : (slash == path ? 1 : (size_t)(slash - path));
+    if (len >= sizeof dir)
         return;
+    if (slash == NULL)
+        dir[len++] = '.';
+    else
+        memcpy(dir, path, len);
+    dir[len] = '\0';
     int fd = open(dir, O_RDONLY);
     if (fd >= 0) {
         (void)fsync(fd);
         close(fd);
     }
-    csc__free(a, dir, strlen(dir) + 1);
 }
 
 /* Writes data[0..size) to `path` atomically: a temporary file beside it,
@@ -523,7 +528,7 @@ static csc_hresult write_atomic(const csc_allocator_t *a, const char *path, cons
     if (hr != CSC_S_OK)
         (void)unlink(tmp);
     else
-        sync_dir(a, path);
+        sync_dir(path);
     csc__free(a, tmp, tcap);
     return hr;
 }

@@ -320,6 +320,55 @@ static void test_callbacks(void **state)
     csc_cache_free(b);
 }
 
+/* The scenario language's save and load (and syntax errors for them). */
+static void test_scenario_commands(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/csc-snapscn-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char text[2048];
+    snprintf(text, sizeof text,
+             "file \\\\srv\\share\\Docs\\A.txt size=100\n"
+             "pin \\\\srv\\share flags=ForUser deep\n"
+             "modify \\\\srv\\share\\Docs\\A.txt bytes=5\n"
+             "save %s/s.snap\n"
+             "expect hresult=0x00000000\n"
+             "unpin \\\\srv\\share flags=ForUser deep\n"
+             "file \\\\other\\x\\y\n"
+             "expect \\\\srv\\share\\Docs\\A.txt pinned=no\n"
+             "load \"%s/s.snap\"\n"
+             "expect hresult=0x00000000\n"
+             "expect \\\\srv\\share\\Docs\\A.txt pinned=yes dirty=yes\n"
+             "expect \\\\other cached=no\n"
+             "load %s/missing.snap\n"
+             "expect hresult=0x80070002\n"
+             "save %s/no/such/dir/s.snap\n"
+             "expect hresult=0x80070003\n",
+             dir, dir, dir, dir);
+    csc_cache_t *c = csc_test_cache_new();
+    csc_scenario_options_t opts = CSC_SCENARIO_OPTIONS_INIT;
+    csc_scenario_result_t res;
+    assert_int_equal(csc_scenario_run(c, text, strlen(text), &opts, &res), CSC_S_OK);
+    if (res.failed > 0)
+        print_error("%s\n", res.transcript);
+    assert_int_equal(res.failed, 0);
+    assert_int_equal(res.passed, 7);
+    csc_scenario_result_clear(&res);
+    assert_cache_ok(c);
+    csc_cache_free(c);
+
+    static const char *const bad[] = {"save\n", "load\n", "save a b\n", "load x deep\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(csc_scenario_check(bad[i], strlen(bad[i]), &res), CSC_E_INVALIDARG);
+        assert_int_equal(res.syntax_error_count, 1);
+        csc_scenario_result_clear(&res);
+    }
+    char path[300];
+    snprintf(path, sizeof path, "%s/s.snap", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* ---- the differential test over random states -------------------------------- */
 
 static uint64_t rnd(uint64_t *s)
@@ -503,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_load_replaces_state),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_callbacks),
+        cmocka_unit_test(test_scenario_commands),
         cmocka_unit_test(test_differential_random_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

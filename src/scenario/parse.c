@@ -116,6 +116,8 @@ static const cmd_spec_t commands[] = {
     {"unpin", CSC__SCN_CMD_UNPIN, ARGS_PATHS, METHOD_OPTS, {{"deep", CSC__SCN_OPT_DEEP}}},
     {"show", CSC__SCN_CMD_SHOW, ARGS_PATH_OPTIONAL, {{0}}, {{0}}},
     {"expect", CSC__SCN_CMD_EXPECT, ARGS_EXPECT, {{0}}, {{0}}},
+    {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
+    {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -83,8 +83,9 @@ csc_hresult csc_cache_close(csc_cache_t *cache)
     if (cache == NULL)
         return CSC_S_OK;
     /* Not while an operation runs (C6.6), nor from inside a callback of a
-     * running call, which would free the cache under it (C14.5). */
-    if (csc__cache_busy(cache) || csc__in_call(cache))
+     * running call or while this thread holds the cache, which would free
+     * it under the call or the hold (C14.5). */
+    if (csc__cache_busy(cache) || csc__holds(cache))
         return CSC_E_BUSY;
     csc__cache_destroy(cache);
     return CSC_S_OK;

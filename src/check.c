@@ -167,6 +167,33 @@ static void check_storage(check_t *c, const csc_cache_t *cache, size_t live)
                   live, cache->id_next);
 }
 
+/* The lookup memo (tree.c): live items, each the child of the one before
+ * (the first a server), named by the remembered key's components. */
+static void check_memo(check_t *c, const csc_cache_t *cache)
+{
+    uint32_t parent = csc__id(cache->root);
+    size_t start = 2;
+    for (uint32_t d = 0; d < cache->memo_n && !c->failed; d++) {
+        uint32_t id = cache->memo_id[d];
+        size_t end = cache->memo_end[d];
+        if (id == CSC__NONE || id >= cache->id_next || (id & (CSC__SLAB_ITEMS - 1u)) == 0 ||
+            (csc__hot_at(cache, id)->flags & CSC__F_FREE) ||
+            csc__hot_at(cache, id)->parent != parent) {
+            violation(c, cache->root, "lookup memo depth %u: not a live child", d);
+            return;
+        }
+        const struct csc_item *it = csc__item_at(cache, id);
+        if (end < start || end - start != csc__fname_len(it) ||
+            memcmp(cache->memo_key + start, csc__fname(it), end - start) != 0 ||
+            (d + 1 < cache->memo_n && cache->memo_key[end] != '\\')) {
+            violation(c, it, "lookup memo depth %u: the key does not name it", d);
+            return;
+        }
+        parent = id;
+        start = end + 1;
+    }
+}
+
 static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_size)
 {
     check_t c = {why, why_size, false};
@@ -241,6 +268,8 @@ static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_
     }
     if (!c.failed)
         check_storage(&c, cache, count);
+    if (!c.failed)
+        check_memo(&c, cache);
     if (!c.failed && (count != cache->item_count || csc__index_count(&cache->index) != count))
         violation(&c, root, "item count %zu, index %zu, walk %zu", cache->item_count,
                   csc__index_count(&cache->index), count);

@@ -21,5 +21,6 @@
 #include "cscsim/sync.h"
 #include "cscsim/scenario.h"
 #include "cscsim/snapshot.h"
+#include "cscsim/record.h"
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/item.h"
@@ -44,6 +45,8 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_file_locked(cache, path, has_size, size, out);
+        if (CSC__RECORDING(cache))
+            csc__rec_cache(cache, true, path, has_size, size, hr);
         csc__leave(cache);
     }
     return hr;
@@ -66,6 +69,8 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_dir_locked(cache, path, out);
+        if (CSC__RECORDING(cache))
+            csc__rec_cache(cache, false, path, false, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -301,6 +306,8 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_modify_locked(cache, item, bytes);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_MODIFY, item, bytes, hr);
         csc__leave(cache);
     }
     return hr;
@@ -337,6 +344,8 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_mark_synchronized_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_MARK_SYNCHRONIZED, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -360,6 +369,8 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_open_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_OPEN, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -383,6 +394,8 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__APP);
     if (hr == CSC_S_OK) {
         hr = item_close_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_CLOSE, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -402,6 +415,8 @@ csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_touch_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_TOUCH, item, 0, hr);
         csc__leave(cache);
     }
     return hr;

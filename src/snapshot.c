@@ -57,6 +57,7 @@
 #include "alloc.h"
 #include "guard.h"
 #include "path.h"
+#include "record.h"
 #include "snapshot.h"
 #include "tree.h"
 
@@ -545,10 +546,18 @@ csc_hresult csc_cache_save(const csc_cache_t *cache, const char *path)
     writer_t w;
     hr = save_locked(cache, &w);
     csc_allocator_t alloc = cache->alloc;
-    csc__leave(cache); /* the file is written without holding the cache */
+    /* The file is written without holding the cache, but while a recorder
+     * records (record.c), which must see the result in order. */
+    bool recording = CSC__RECORDING(cache);
+    if (!recording)
+        csc__leave(cache);
     if (hr == CSC_S_OK)
         hr = write_atomic(&alloc, path, w.buf, w.len);
     csc_snapshot_free(w.buf);
+    if (recording) {
+        csc__rec_snapshot((csc_cache_t *)cache, false, path, 0, hr);
+        csc__leave(cache);
+    }
     return hr;
 }
 
@@ -1002,6 +1011,8 @@ csc_hresult csc_cache_load_buffer(csc_cache_t *cache, const void *data, size_t s
     if (hr != CSC_S_OK)
         return hr;
     hr = load_locked(cache, data, size);
+    if (CSC__RECORDING(cache))
+        csc__rec_snapshot(cache, true, NULL, size, hr);
     csc__leave(cache);
     return hr;
 }
@@ -1041,6 +1052,8 @@ csc_hresult csc_cache_load(csc_cache_t *cache, const char *path)
     if (hr == CSC_S_OK)
         hr = load_locked(cache, buf, size);
     csc__free(&cache->alloc, buf, size);
+    if (CSC__RECORDING(cache))
+        csc__rec_snapshot(cache, true, path, 0, hr);
     csc__leave(cache);
     return hr;
 }

@@ -217,6 +217,8 @@ struct csc_cache {
     uint32_t memo_end[CSC__MEMO_DEPTH]; /* key length up to component d + 1 */
     uint32_t memo_id[CSC__MEMO_DEPTH];
     bool free_pending; /* csc_cache_free was called while busy */
+    /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
+    struct csc__recorder *rec;
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "record.h"
 #include "tree.h"
 #include "walk.h"
 
@@ -642,7 +643,10 @@ static csc_hresult run_sync(csc_cache_t *cache, const char *const *paths, size_t
 {
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
-        hr = csc__method_call(cache, paths, count, flags, deep, progress, cancel, op);
+        if (CSC__RECORDING(cache))
+            hr = csc__rec_method(cache, paths, count, flags, deep, progress, cancel, op);
+        else
+            hr = csc__method_call(cache, paths, count, flags, deep, progress, cancel, op);
         csc__leave(cache);
     }
     return hr;

@@ -10,7 +10,8 @@
  * administrator caller, the clock, limits, policy), then a differential
  * test over many seeded random states. Also: files (csc_cache_save /
  * csc_cache_load), load replaces the whole state and keeps the eviction
- * callback, save from inside a callback, load refused there (C14.5).
+ * callback, save from inside a callback, load refused there (C14.5), the
+ * scenario commands save and load, and a recording that replays them.
  */
 #include "support.h"
 
@@ -369,6 +370,73 @@ static void test_scenario_commands(void **state)
     rmdir(dir);
 }
 
+/* A recording (cscsim/record.h) holds `save FILE` and `load FILE` with
+ * their results, and replays on a fresh cache with every check passing. */
+typedef struct text_buf {
+    char *p;
+    size_t len;
+} text_buf_t;
+
+static void collect(void *ud, const char *text, size_t len)
+{
+    text_buf_t *t = ud;
+    t->p = realloc(t->p, t->len + len + 1);
+    memcpy(t->p + t->len, text, len);
+    t->len += len;
+    t->p[t->len] = '\0';
+}
+
+static void test_recorded(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/csc-snaprec-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], missing[256];
+    snprintf(path, sizeof path, "%s/r.snap", dir);
+    snprintf(missing, sizeof missing, "%s/none.snap", dir);
+    csc_cache_t *c = csc_test_cache_new();
+    text_buf_t rec = {NULL, 0};
+    csc_record_options_t ro = CSC_RECORD_OPTIONS_INIT;
+    ro.no_state = true;
+    assert_int_equal(csc_cache_record_start(c, collect, &rec, &ro), CSC_S_OK);
+    csc_test_file(c, "\\\\s\\h\\f.txt", 9);
+    assert_int_equal(csc_cache_save(c, path), CSC_S_OK);
+    csc_test_file(c, "\\\\s\\h\\g.txt", 1);
+    assert_int_equal(csc_cache_load(c, path), CSC_S_OK);
+    assert_int_equal(csc_cache_load(c, missing), CSC_E_FILE_NOT_FOUND);
+    void *data;
+    size_t size;
+    assert_int_equal(csc_cache_save_buffer(c, &data, &size), CSC_S_OK);
+    assert_int_equal(csc_cache_load_buffer(c, data, size), CSC_S_OK);
+    csc_snapshot_free(data);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    assert_non_null(rec.p);
+    assert_non_null(strstr(rec.p, "save "));
+    assert_non_null(strstr(rec.p, "load "));
+    assert_non_null(strstr(rec.p, "expect hresult=0x80070002"));
+    assert_non_null(strstr(rec.p, "# not expressible: csc_cache_load_buffer"));
+    char *before = csc_test_dump(c);
+    csc_cache_free(c);
+
+    unlink(path);
+    c = csc_test_cache_new();
+    csc_scenario_result_t res;
+    assert_int_equal(csc_scenario_run(c, rec.p, rec.len, NULL, &res), CSC_S_OK);
+    if (res.failed > 0)
+        print_error("%s\n%s\n", rec.p, res.transcript);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed >= 3);
+    csc_scenario_result_clear(&res);
+    char *after = csc_test_dump(c);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    free(rec.p);
+    csc_cache_free(c);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* ---- the differential test over random states -------------------------------- */
 
 static uint64_t rnd(uint64_t *s)
@@ -553,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_callbacks),
         cmocka_unit_test(test_scenario_commands),
+        cmocka_unit_test(test_recorded),
         cmocka_unit_test(test_differential_random_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

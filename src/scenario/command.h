@@ -33,6 +33,7 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_UNPIN,
     CSC__SCN_CMD_SHOW,
     CSC__SCN_CMD_EXPECT,
+    CSC__SCN_CMD_DELETEITEMS, /* round 2: deleteitems PATH... (DeleteItems) */
     CSC__SCN_CMD_SAVE, /* save FILE: csc_cache_save (issue 15) */
     CSC__SCN_CMD_LOAD  /* load FILE: csc_cache_load */
 } csc__scn_cmd_kind_t;
@@ -43,7 +44,7 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_BYTES,     /* modify bytes=N, evict bytes=N */
     CSC__SCN_OPT_TOTAL,     /* limits total=N|unlimited */
     CSC__SCN_OPT_UNPINNED,  /* limits unpinned=N|unlimited */
-    CSC__SCN_OPT_FLAGS,     /* pin/unpin flags=FLAGS */
+    CSC__SCN_OPT_FLAGS,     /* pin/unpin/sync/deleteitems flags=FLAGS */
     CSC__SCN_OPT_DEEP,      /* pin/unpin deep, deep=true|false */
     CSC__SCN_OPT_ABORT_AT,  /* pin/unpin abort-at=K */
     CSC__SCN_OPT_RETRY_AT,  /* pin/unpin retry-at=K */

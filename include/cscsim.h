@@ -21,6 +21,7 @@
 #include "cscsim/sync.h"
 #include "cscsim/fault.h"
 #include "cscsim/scenario.h"
+#include "cscsim/snapshot.h"
 #include "cscsim/record.h"
 
 #endif

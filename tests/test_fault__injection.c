@@ -637,6 +637,15 @@ static void test_remove_clear_and_ids(void **state)
     assert_int_equal(csc_cache_remove_fault(cache, a), CSC_E_NOT_FOUND);
     assert_int_equal(csc_cache_fault_count(cache, a, NULL, NULL), CSC_E_NOT_FOUND);
     assert_int_equal(csc_test_unpin1(cache, A, USER, false, NULL), BAD_NETPATH); /* b */
+    /* A snapshot does not hold the rules; a load keeps them. */
+    void *data = NULL;
+    size_t size = 0;
+    assert_int_equal(csc_cache_save_buffer(cache, &data, &size), CSC_S_OK);
+    assert_int_equal(csc_cache_load_buffer(cache, data, size), CSC_S_OK);
+    csc_snapshot_free(data);
+    assert_cache_ok(cache);
+    assert_int_equal(csc_cache_fault_rules(cache), 1);
+    assert_int_equal(csc_test_unpin1(cache, A, USER, false, NULL), BAD_NETPATH);
     assert_int_equal(csc_cache_clear_faults(cache), CSC_S_OK);
     assert_int_equal(csc_cache_fault_rules(cache), 0);
     assert_int_equal(csc_test_unpin1(cache, A, USER, false, NULL), CSC_S_OK);

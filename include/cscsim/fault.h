@@ -36,7 +36,8 @@
  * fires gives the result, and the rules after it do not see that item or
  * call. Injected faults never break an invariant of the cache
  * (csc_cache_check). Rules live on the cache and are freed with it; there
- * is no global state. Adding, removing and clearing rules are changes of
+ * is no global state. They are the test's, not the cache's state: a
+ * snapshot (cscsim/snapshot.h) does not hold them and a load keeps them. Adding, removing and clearing rules are changes of
  * the cache: refused with 0x800700AA inside a callback of a running call
  * and while an asynchronous operation runs (C14.5, C6.6).
  */

@@ -416,12 +416,13 @@ static double time_unpin(csc_cache_t *cache, const char *root, const csc_progres
 /*
  * fault_rule_overhead (issue 15): a deep unpin with an armed fault rule that
  * never matches (Unpin, another share's subtree) against the same unpin with
- * no rule, as a ratio; three alternating rounds, the median ratio.
+ * no rule, as a ratio; five alternating rounds, the median ratio (an unpin
+ * takes a few milliseconds: one disturbed run must not decide).
  */
 static double fault_rule_overhead(csc_cache_t *cache, const char *root, size_t items)
 {
-    double ratios[3];
-    for (int round = 0; round < 3; round++) {
+    double ratios[5];
+    for (int round = 0; round < 5; round++) {
         double bare = time_unpin(cache, root, NULL, items);
         csc_fault_rule_t rule = CSC_FAULT_RULE_INIT;
         rule.ops = CSC_FAULT_OP_UNPIN;
@@ -435,7 +436,7 @@ static double fault_rule_overhead(csc_cache_t *cache, const char *root, size_t i
         csc_cache_remove_fault(cache, id);
         ratios[round] = bare > 0 ? armed / bare : 0;
     }
-    return median(ratios, 3);
+    return median(ratios, 5);
 }
 
 /* The limit of a walk: pre-order over the same items through the public

@@ -91,7 +91,7 @@ int main(int argc, char **argv)
     app.sigint.data = &app;
     uv_signal_start(&app.sigint, on_sigint, SIGINT);
 
-    csc_progress_t sink = {&app, NULL, NULL, NULL, on_item_result, NULL};
+    csc_progress_t sink = {CSC_PROGRESS_VERSION, &app, NULL, NULL, NULL, on_item_result, NULL};
     csc_hresult hr = csc_unpin_async(&app.op, loop, cache, root, 1,
                                      CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_ASYNC_PROGRESS, true,
                                      &sink, NULL, on_done);

@@ -60,7 +60,7 @@ int main(void)
     check(csc_cache_find(cache, "\\\\FS1\\Projects\\Plan\\Budget.xlsx", &budget), "find");
     check(csc_item_modify(cache, budget, 512), "modify");
 
-    csc_progress_t sink = {NULL, on_begin, NULL, on_item, on_item, on_end};
+    csc_progress_t sink = {CSC_PROGRESS_VERSION, NULL, on_begin, NULL, on_item, on_item, on_end};
     printf("Unpin(%s, ForUser, Deep=TRUE):\n", plan[0]);
     csc_hresult hr = csc_unpin(cache, plan, 1, CSC_PIN_FLAG_FOR_USER, true, &sink, NULL);
     printf("returned 0x%08X (WMI %u)\n", (unsigned)hr, csc_hresult_to_wmi(hr));

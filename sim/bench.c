@@ -387,7 +387,7 @@ static double time_async(csc_cache_t *cache, size_t *peak)
         uv_loop_init(&loop);
         async_count_t ac = {0};
         ac.op.data = &ac;
-        csc_progress_t sink = {&ac.events, count_begin, NULL, count_item, count_item, count_end};
+        csc_progress_t sink = {CSC_PROGRESS_VERSION, &ac.events, count_begin, NULL, count_item, count_item, count_end};
         pin_all(cache, p[0]);
         runs_start(&rs);
         csc_unpin_async(&ac.op, &loop, cache, p, 1,
@@ -538,6 +538,25 @@ static void eviction_rows(bench_t *b, csc_cache_t *cache, size_t n)
 
 /* ---- output ----------------------------------------------------------- */
 
+/*
+ * The cost of one whole uncontended method call (issue 12): a shallow
+ * Unpin of one file, path lookup, the cache's guard (C14.5), validation,
+ * the walk of one item and the policy check included.
+ */
+static double time_one_call(csc_cache_t *cache, const char *path)
+{
+    enum { CALLS = 200000 };
+    const char *p[] = {path};
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
+        runs_start(&rs);
+        for (int k = 0; k < CALLS; k++)
+            csc_unpin(cache, p, 1, CSC_PIN_FLAG_FOR_USER, false, NULL, NULL);
+        runs_keep(&rs, runs_elapsed_ns(&rs) / CALLS);
+    }
+    return runs_median(&rs);
+}
+
 static void print_rows(const bench_t *b, size_t from)
 {
     for (size_t i = from; i < b->nrows; i++) {
@@ -594,12 +613,14 @@ int csc_sim_bench(size_t items, bool tsv)
     unsigned touch = 0;
     add_row(&b, "bare_walk_ns_per_item", time_bare_walk(cache, total, &touch), "ns");
     size_t counted = 0;
-    csc_progress_t counting = {&counted, count_begin, NULL, count_item, count_item, count_end};
+    csc_progress_t counting = {CSC_PROGRESS_VERSION, &counted, count_begin, NULL,
+                               count_item, count_item, count_end};
     add_row(&b, "deep_unpin_sink_ns_per_item", time_unpin(cache, share, &counting, walked),
             "ns");
     wmi_count_t *w = calloc(1, sizeof *w);
     if (w != NULL) {
-        csc_progress_t wmi = {w, wmi_begin, NULL, wmi_item, wmi_item, wmi_end};
+        csc_progress_t wmi = {CSC_PROGRESS_VERSION, w, wmi_begin, NULL,
+                              wmi_item, wmi_item, wmi_end};
         add_row(&b, "deep_unpin_wmi_ns_per_item", time_unpin(cache, share, &wmi, walked), "ns");
         free(w);
     }
@@ -611,6 +632,8 @@ int csc_sim_bench(size_t items, bool tsv)
     /* The same 1,000-item subtree in this cache and in a 10,000-item one. */
     const char *sub = "\\\\bench\\share\\d000005";
     add_row(&b, "subtree_unpin_1m_ns", time_unpin(cache, sub, NULL, 1), "ns");
+    add_row(&b, "call_overhead_ns", time_one_call(cache, "\\\\bench\\share\\d000005\\f000007.txt"),
+            "ns");
     eviction_rows(&b, cache, n); /* last: it evicts half of the cache */
     csc_cache_free(cache);
     char (*small_paths)[PATH_CAP] = make_paths(10000);

@@ -85,14 +85,15 @@ static void events_add(event_list_t *l, const char *s)
 /* The name of an HRESULT for the transcript; "?" when it has none. */
 static const char *hr_name(csc_hresult hr)
 {
-    const char *name = csc_hresult_name(hr);
-    return name != NULL ? name : "?";
+    return csc_hresult_known(hr) ? csc_hresult_name(hr) : "?";
 }
 
 /* A WMI return value with its name: "87 (ERROR_INVALID_PARAMETER)". */
 static void put_wmi_code(FILE *f, uint32_t v)
 {
-    const char *name = v <= 0xFFFFu ? csc_win32_name(v) : csc_hresult_name((csc_hresult)v);
+    const char *name = v <= 0xFFFFu                         ? csc_win32_name(v)
+                       : csc_hresult_known((csc_hresult)v) ? csc_hresult_name((csc_hresult)v)
+                                                           : NULL;
     fprintf(f, "%u", (unsigned)v);
     if (name != NULL)
         fprintf(f, " (%s)", name);
@@ -101,7 +102,7 @@ static void put_wmi_code(FILE *f, uint32_t v)
 /* An HRESULT with its name: "0x80070057 (E_INVALIDARG)". */
 static void put_hresult(FILE *f, csc_hresult hr)
 {
-    const char *name = csc_hresult_name(hr);
+    const char *name = csc_hresult_known(hr) ? csc_hresult_name(hr) : NULL;
     fprintf(f, "0x%08X", (unsigned)(uint32_t)hr);
     if (name != NULL)
         fprintf(f, " (%s)", name);
@@ -332,7 +333,7 @@ static void run_pin(sim_runner_t *r, const sim_command_t *cmd)
     c.abort_at = (uint32_t)o[SIM_OPT_ABORT_AT].num;
     c.retry_at_set = o[SIM_OPT_RETRY_AT].set;
     c.retry_at = (uint32_t)o[SIM_OPT_RETRY_AT].num;
-    csc_progress_t pr = {&c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL, on_item_begin, on_item_result, on_end};
     csc_hresult hr;
     if (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) {
         hr = call_async(r, cmd, flags, deep, &c, &pr);
@@ -353,7 +354,7 @@ static void run_sync(sim_runner_t *r, const sim_command_t *cmd)
     echo(r, cmd);
     call_t c = {0};
     c.r = r;
-    csc_progress_t pr = {&c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL, on_item_begin, on_item_result, on_end};
     csc_hresult hr =
         csc_synchronize(r->cache, (const char *const *)cmd->args, cmd->nargs, 0, &pr, NULL);
     set_result(r, hr);

@@ -11,7 +11,10 @@
 #include "path.h"
 #include "tree.h"
 
-bool csc__access_allowed(const csc_cache_t *cache, const struct csc_item *item)
+#include "cscsim/item.h"
+
+bool csc__access_allowed(const csc_cache_t *cache, const csc__caller_t *caller,
+                         const struct csc_item *item)
 {
     if (cache->acl_count == 0)
         return true;
@@ -20,8 +23,8 @@ bool csc__access_allowed(const csc_cache_t *cache, const struct csc_item *item)
         if (acl == NULL)
             continue;
         for (size_t i = 0; i < acl->count; i++) {
-            if (acl->users[i].key_len == cache->caller_folded_len &&
-                memcmp(acl->users[i].key, cache->caller_key, cache->caller_folded_len) == 0)
+            if (acl->users[i].key_len == caller->key_len &&
+                memcmp(acl->users[i].key, caller->key, caller->key_len) == 0)
                 return true;
         }
         return false;
@@ -34,13 +37,9 @@ void csc__acl_free(csc_cache_t *cache, csc__acl_t *acl)
     csc__free(&cache->alloc, acl, acl->alloc_size);
 }
 
-csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char *const *users,
-                                size_t count)
+static csc_hresult set_access(csc_cache_t *cache, csc_item_t *item, const char *const *users,
+                              size_t count)
 {
-    if (cache == NULL || item == NULL)
-        return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
     csc__acl_t *acl = NULL;
     if (users != NULL) {
         /* Size: the array, then each name and its folded form. */
@@ -82,6 +81,19 @@ csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char
     return CSC_S_OK;
 }
 
+csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char *const *users,
+                                size_t count)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = set_access(cache, item, users, count);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
 bool csc_item_access(const csc_item_t *item, size_t *count)
 {
     if (item == NULL || item->acl == NULL)
@@ -102,5 +114,8 @@ bool csc_cache_caller_has_access(const csc_cache_t *cache, const csc_item_t *ite
 {
     if (cache == NULL || item == NULL)
         return false;
-    return csc__access_allowed(cache, item);
+    csc__enter(cache, CSC__READ); /* a read: never refused */
+    bool allowed = csc__access_allowed(cache, &cache->caller, item);
+    csc__leave(cache);
+    return allowed;
 }

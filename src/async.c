@@ -1,8 +1,11 @@
 /*
  * src/async.c: asynchronous Pin and Unpin on libuv (C6.4-C6.6). An
- * operation owns a csc__op_state: a copy of the call's arguments, a
- * uv_work_t that runs the walk (walk.h) on libuv's thread pool, and a
- * uv_async_t through which the walk hands progress to the loop thread.
+ * operation owns a csc__op_state: a copy of the call's arguments and of the
+ * caller, a thread of its own that runs the walk (walk.h) holding the
+ * cache's guard (guard.h, lent out whenever the walk waits for the loop),
+ * and a uv_async_t through which the walk hands progress to the loop thread.
+ * A thread of its own, not libuv's pool, so that csc_cache_cancel_wait can
+ * stop and join it without running the loop: teardown never hangs.
  *
  * Two ways of handing over events:
  * - AsyncProgress: records are appended to fixed-size batches; a full batch
@@ -14,15 +17,20 @@
  * - otherwise: a rendezvous per event; the walk waits for the loop thread's
  *   answer, so answers take effect at once (C6.3).
  * The completion callback runs after the last event (End) was delivered.
+ * Once detached (csc_cache_cancel_wait), the walk waits for nobody: events
+ * are queued without bound (the cancelled walk makes few) and the waiting
+ * thread delivers them, End last, before the completion callback.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "guard.h"
 #include "tree.h"
 #include "walk.h"
 
 #include "cscsim/async.h"
+#include "cscsim/cache.h"
 
 #define BATCH_EVENTS 4096u
 #define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path */
@@ -45,8 +53,10 @@ struct csc__op_state {
     csc_op_t *op;
     uv_loop_t *loop;
     csc_cache_t *cache;
+    csc_allocator_t cache_alloc; /* the cache's allocator, for `caller` */
+    csc__caller_t caller;   /* the caller when the operation started (C9.1) */
     csc_op_cb done;
-    uv_work_t work;
+    uv_thread_t thread;
     uv_async_t wake;
     csc_progress_t user;    /* the caller's sink (copied) */
     bool has_progress;
@@ -68,6 +78,10 @@ struct csc__op_state {
     batch_t *cur, *ready_head, *ready_tail, *free_list;
     size_t batches, peak_batches;
     bool queue_failed;
+    bool walk_done;         /* the walk thread has finished (under mu) */
+    bool detached;          /* nobody waits for the loop any more (under mu) */
+    bool finished;          /* the completion ran (loop thread) */
+    bool in_delivery;       /* a user callback runs (loop thread) */
     /* Rendezvous. */
     bool pending, answered;
     bool pending_is_query;
@@ -77,11 +91,22 @@ struct csc__op_state {
 
 /* ---- the walk thread's side ------------------------------------------- */
 
+/* Waits on the op's condition with the cache's guard lent out, so that a
+ * loop callback reading the cache meanwhile never deadlocks (C14.5). */
+static void wait_for_loop(struct csc__op_state *st)
+{
+    csc__guard_release(st->cache);
+    uv_cond_wait(&st->cond, &st->mu);
+    uv_mutex_unlock(&st->mu);
+    csc__guard_take(st->cache);
+    uv_mutex_lock(&st->mu);
+}
+
 static batch_t *get_batch(struct csc__op_state *st)
 {
     uv_mutex_lock(&st->mu);
-    while (st->free_list == NULL && st->batches >= MAX_BATCHES)
-        uv_cond_wait(&st->cond, &st->mu);
+    while (st->free_list == NULL && st->batches >= MAX_BATCHES && !st->detached)
+        wait_for_loop(st);
     batch_t *b = st->free_list;
     if (b != NULL) {
         st->free_list = b->next;
@@ -149,10 +174,25 @@ static void enqueue(struct csc__op_state *st, const csc_event_t *ev)
     b->path_used += ev->path_len;
 }
 
+/* Queues an event for whoever delivers after a detach; the walk stops. */
+static csc_op_response_t queue_detached(struct csc__op_state *st, const csc_event_t *ev)
+{
+    if (ev != NULL) {
+        enqueue(st, ev);
+        if (ev->reason == CSC_EVENT_END)
+            publish(st);
+    }
+    return CSC_OP_ABORT;
+}
+
 /* Hands one event to the loop thread and waits for its answer. */
 static csc_op_response_t rendezvous(struct csc__op_state *st, const csc_event_t *ev, bool query)
 {
     uv_mutex_lock(&st->mu);
+    if (st->detached) {
+        uv_mutex_unlock(&st->mu);
+        return queue_detached(st, ev);
+    }
     st->pending = true;
     st->answered = false;
     st->pending_is_query = query;
@@ -161,11 +201,14 @@ static csc_op_response_t rendezvous(struct csc__op_state *st, const csc_event_t 
     uv_mutex_unlock(&st->mu);
     uv_async_send(&st->wake);
     uv_mutex_lock(&st->mu);
-    while (!st->answered)
-        uv_cond_wait(&st->cond, &st->mu);
+    while (!st->answered && !st->detached)
+        wait_for_loop(st);
+    bool answered = st->answered;
     csc_op_response_t answer = st->answer;
     st->pending = false;
     uv_mutex_unlock(&st->mu);
+    if (!answered) /* detached before the loop saw it: delivered later */
+        return queue_detached(st, ev);
     return answer;
 }
 
@@ -208,18 +251,31 @@ static void q_end(void *ud, const csc_event_t *ev)
     }
 }
 
-static void work_cb(uv_work_t *req)
+static void walk_thread(void *arg)
 {
-    struct csc__op_state *st = req->data;
-    csc_progress_t sink = {st, q_begin, q_query_abort, q_item, q_item, q_end};
-    st->result = csc__walk_run(st->cache, (const char *const *)st->paths, st->count, st->flags,
-                               st->deep, st->has_progress ? &sink : NULL, st->user_cancel,
-                               st->own_cancel, false, st->kind);
+    struct csc__op_state *st = arg;
+    csc_progress_t sink = CSC_PROGRESS_INIT;
+    sink.user_data = st;
+    sink.begin = q_begin;
+    sink.query_abort = q_query_abort;
+    sink.item_begin = q_item;
+    sink.item_result = q_item;
+    sink.end = q_end;
+    csc__guard_take(st->cache);
+    st->result = csc__walk_run(st->cache, &st->caller, (const char *const *)st->paths, st->count,
+                               st->flags, st->deep, st->has_progress ? &sink : NULL,
+                               st->user_cancel, st->own_cancel, false, st->kind);
+    csc__guard_release(st->cache);
+    uv_mutex_lock(&st->mu);
+    st->walk_done = true;
+    uv_cond_broadcast(&st->cond);
+    uv_mutex_unlock(&st->mu);
+    uv_async_send(&st->wake);
 }
 
 /* ---- the loop thread's side ------------------------------------------- */
 
-static csc_op_response_t deliver(struct csc__op_state *st, const csc_event_t *ev)
+static csc_op_response_t deliver_to(struct csc__op_state *st, const csc_event_t *ev)
 {
     const csc_progress_t *u = &st->user;
     switch (ev->reason) {
@@ -242,13 +298,23 @@ static csc_op_response_t deliver(struct csc__op_state *st, const csc_event_t *ev
     return CSC_OP_CONTINUE;
 }
 
+/* Runs a user callback with `in_delivery` set, so that the calls it makes
+ * know they come from inside the operation (csc_cache_free, cancel_wait). */
+static csc_op_response_t deliver(struct csc__op_state *st, const csc_event_t *ev)
+{
+    st->in_delivery = true;
+    csc_op_response_t r = deliver_to(st, ev);
+    st->in_delivery = false;
+    return r;
+}
+
 static void drain(struct csc__op_state *st)
 {
     for (;;) {
         uv_mutex_lock(&st->mu);
         batch_t *list = st->ready_head;
         st->ready_head = st->ready_tail = NULL;
-        bool pending = st->pending && !st->answered;
+        bool pending = st->pending && !st->answered && !st->detached;
         csc_event_t ev = st->pending_ev;
         bool query = st->pending_is_query;
         uv_mutex_unlock(&st->mu);
@@ -257,7 +323,9 @@ static void drain(struct csc__op_state *st)
             csc_op_response_t answer = CSC_OP_CONTINUE;
             if (query) {
                 bool abort = false;
+                st->in_delivery = true;
                 st->user.query_abort(st->user.user_data, &abort);
+                st->in_delivery = false;
                 answer = abort ? CSC_OP_ABORT : CSC_OP_CONTINUE;
             } else {
                 answer = deliver(st, &ev);
@@ -288,11 +356,6 @@ static void drain(struct csc__op_state *st)
     }
 }
 
-static void wake_cb(uv_async_t *handle)
-{
-    drain(handle->data);
-}
-
 static void free_state(struct csc__op_state *st)
 {
     while (st->free_list != NULL) {
@@ -300,6 +363,7 @@ static void free_state(struct csc__op_state *st)
         st->free_list = b->next;
         free(b);
     }
+    csc__caller_free(&st->cache_alloc, &st->caller);
     csc_cancel_free(st->own_cancel);
     uv_cond_destroy(&st->cond);
     uv_mutex_destroy(&st->mu);
@@ -313,25 +377,101 @@ static void close_cb(uv_handle_t *handle)
     free_state(handle->data);
 }
 
-static void after_work_cb(uv_work_t *req, int status)
+/*
+ * The end of an operation, on the loop thread, once its walk thread has
+ * finished: the events it has not delivered yet (End last), the cache idle
+ * again, the policy's pass (C5.5), the completion callback.
+ */
+static void finish(struct csc__op_state *st)
 {
-    (void)status; /* never cancelled through uv_cancel */
-    struct csc__op_state *st = req->data;
-    drain(st); /* End and whatever the loop has not seen yet */
+    uv_thread_join(&st->thread);
+    drain(st);
+    st->finished = true;
     csc_cache_t *cache = st->cache;
     csc_op_t *op = st->op;
     op->priv_peak_ = st->peak_batches * sizeof(batch_t);
     op->priv_ = NULL;
+    csc__guard_take(cache);
     cache->running = NULL;
     atomic_store_explicit(&cache->busy, false, memory_order_release);
-    if (cache->free_pending)
-        csc__cache_destroy(cache);
-    else
+    bool free_now = cache->free_pending;
+    if (!free_now)
         csc__policy_after(cache); /* C5.5: after the method call */
+    csc__guard_release(cache);
+    if (free_now)
+        csc__cache_destroy(cache);
     csc_hresult result = st->result;
     csc_op_cb done = st->done;
     uv_close((uv_handle_t *)&st->wake, close_cb);
     done(op, result);
+}
+
+static void wake_cb(uv_async_t *handle)
+{
+    struct csc__op_state *st = handle->data;
+    if (st->finished)
+        return;
+    drain(st);
+    uv_mutex_lock(&st->mu);
+    bool done = st->walk_done;
+    uv_mutex_unlock(&st->mu);
+    if (done && !st->in_delivery)
+        finish(st);
+}
+
+/* Copies the paths into one array and one block of bytes. */
+static bool copy_paths(struct csc__op_state *st, const char *const *paths, size_t count)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; i++)
+        bytes += strlen(paths[i]) + 1;
+    st->paths = malloc(count * sizeof *st->paths);
+    st->path_bytes = malloc(bytes);
+    st->path_bytes_size = bytes;
+    if (st->paths == NULL || st->path_bytes == NULL)
+        return false;
+    char *p = st->path_bytes;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(paths[i]) + 1;
+        memcpy(p, paths[i], n);
+        st->paths[i] = p;
+        p += n;
+    }
+    st->count = count;
+    return true;
+}
+
+/* Makes the state of an operation, everything but its thread. NULL when
+ * out of memory; then nothing is left behind. */
+static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
+                                       const char *const *paths, size_t count)
+{
+    struct csc__op_state *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return NULL;
+    st->cache_alloc = cache->alloc;
+    bool paths_ok = copy_paths(st, paths, count);
+    bool caller_ok = paths_ok && csc__caller_make(&st->cache_alloc, cache->caller.name,
+                                                  cache->caller.admin, &st->caller) == CSC_S_OK;
+    bool cancel_ok = caller_ok && csc_cancel_new(&st->own_cancel) == CSC_S_OK;
+    bool mu_ok = cancel_ok && uv_mutex_init(&st->mu) == 0;
+    bool cond_ok = mu_ok && uv_cond_init(&st->cond) == 0;
+    bool async_ok = cond_ok && uv_async_init(loop, &st->wake, wake_cb) == 0;
+    if (async_ok) {
+        st->wake.data = st;
+        return st;
+    }
+    if (cond_ok)
+        uv_cond_destroy(&st->cond);
+    if (mu_ok)
+        uv_mutex_destroy(&st->mu);
+    csc_cancel_free(st->own_cancel);
+    if (caller_ok)
+        csc__caller_free(&st->cache_alloc, &st->caller);
+    free(st->paths);
+    free(st->path_bytes);
+    free(st);
+    return NULL;
 }
 
 static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
@@ -341,37 +481,24 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
 {
     if (op == NULL || loop == NULL || cache == NULL || done == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    csc_hresult hr = csc__walk_validate(paths, count, flags, kind);
+    csc_hresult hr = csc__enter(cache, CSC__WRITE); /* C6.6, C14.5 */
     if (hr != CSC_S_OK)
         return hr;
-
-    struct csc__op_state *st = calloc(1, sizeof *st);
-    if (st == NULL)
-        return CSC_E_OUTOFMEMORY;
-    /* Copy the paths: one array and one block of bytes. */
-    size_t bytes = 0;
-    for (size_t i = 0; i < count; i++)
-        bytes += strlen(paths[i]) + 1;
-    st->paths = malloc(count * sizeof *st->paths);
-    st->path_bytes = malloc(bytes);
-    st->path_bytes_size = bytes;
-    if (st->paths == NULL || st->path_bytes == NULL ||
-        csc_cancel_new(&st->own_cancel) != CSC_S_OK) {
-        free(st->paths);
-        free(st->path_bytes);
-        free(st);
-        return CSC_E_OUTOFMEMORY;
+    hr = csc__walk_validate(paths, count, flags, kind);
+    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
+        hr = CSC_E_INVALIDARG; /* a sink newer than this library */
+    struct csc__op_state *st = NULL;
+    if (hr == CSC_S_OK) {
+        st = new_state(loop, cache, paths, count);
+        if (st == NULL)
+            hr = CSC_E_OUTOFMEMORY;
     }
-    char *p = st->path_bytes;
-    for (size_t i = 0; i < count; i++) {
-        size_t n = strlen(paths[i]) + 1;
-        memcpy(p, paths[i], n);
-        st->paths[i] = p;
-        p += n;
+    if (hr != CSC_S_OK) {
+        /* C5.5: the pass follows every method call, even a rejected one. */
+        csc__policy_after(cache);
+        csc__leave(cache);
+        return hr;
     }
-    st->count = count;
     st->op = op;
     st->loop = loop;
     st->cache = cache;
@@ -384,42 +511,19 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
     if (progress != NULL)
         st->user = *progress;
     st->async_progress = (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
-
-    if (uv_mutex_init(&st->mu) != 0) {
-        csc_cancel_free(st->own_cancel);
-        free(st->paths);
-        free(st->path_bytes);
-        free(st);
-        return CSC_E_OUTOFMEMORY;
-    }
-    if (uv_cond_init(&st->cond) != 0) {
-        uv_mutex_destroy(&st->mu);
-        csc_cancel_free(st->own_cancel);
-        free(st->paths);
-        free(st->path_bytes);
-        free(st);
-        return CSC_E_OUTOFMEMORY;
-    }
-    if (uv_async_init(loop, &st->wake, wake_cb) != 0) {
-        st->wake.data = NULL;
-        uv_cond_destroy(&st->cond);
-        uv_mutex_destroy(&st->mu);
-        csc_cancel_free(st->own_cancel);
-        free(st->paths);
-        free(st->path_bytes);
-        free(st);
-        return CSC_E_OUTOFMEMORY;
-    }
-    st->wake.data = st;
-    st->work.data = st;
     op->priv_ = st;
     op->priv_peak_ = 0;
     cache->running = st;
     atomic_store_explicit(&cache->busy, true, memory_order_release);
-    if (uv_queue_work(loop, &st->work, work_cb, after_work_cb) != 0) {
+    csc__leave(cache);
+    if (uv_thread_create(&st->thread, walk_thread, st) != 0) {
+        csc__guard_take(cache);
         atomic_store_explicit(&cache->busy, false, memory_order_release);
         cache->running = NULL;
+        csc__policy_after(cache);
+        csc__guard_release(cache);
         op->priv_ = NULL;
+        st->finished = true;
         uv_close((uv_handle_t *)&st->wake, close_cb);
         return CSC_E_FAIL;
     }
@@ -454,15 +558,40 @@ size_t csc_op_queue_peak_bytes(const csc_op_t *op)
     return op != NULL ? op->priv_peak_ : 0;
 }
 
+csc_hresult csc_cache_cancel_wait(csc_cache_t *cache)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (!csc__cache_busy(cache))
+        return csc__in_call(cache) ? CSC_E_BUSY : CSC_S_OK;
+    struct csc__op_state *st = cache->running;
+    csc_cancel_request(st->own_cancel);
+    if (st->in_delivery)
+        return CSC_E_BUSY; /* inside the operation's own callback: cannot wait for it */
+    uv_mutex_lock(&st->mu);
+    st->detached = true;
+    uv_cond_broadcast(&st->cond);
+    uv_mutex_unlock(&st->mu);
+    finish(st); /* joins the walk thread, delivers, completes */
+    return CSC_S_OK;
+}
+
 void csc_cache_free(csc_cache_t *cache)
 {
     if (cache == NULL)
         return;
     if (csc__cache_busy(cache)) {
-        /* Defined, not a crash: cancel the operation; the cache goes when
-         * it completes (after_work_cb). */
+        /* From inside the operation's callback: cancel, and free the cache
+         * when it completes (finish). Elsewhere on the loop thread: cancel
+         * and wait, then free. */
         cache->free_pending = true;
-        csc_cancel_request(cache->running->own_cancel);
+        csc_cache_cancel_wait(cache); /* S_OK: finish has freed it */
+        return;
+    }
+    if (csc__holds(cache)) {
+        /* From a callback of a running call or inside a hold: the
+         * outermost call or hold frees it when it leaves (guard.c). */
+        cache->free_pending = true;
         return;
     }
     csc__cache_destroy(cache);

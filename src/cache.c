@@ -1,12 +1,21 @@
 /*
- * src/cache.c: the cache handle's life cycle (create, free), its options,
- * its current caller (C9.1) and its virtual clock (C5.4).
+ * src/cache.c: the cache handle's life cycle (create, close; csc_cache_free
+ * is in async.c, since it may have to cancel an operation), its options,
+ * its current caller (C9.1) and its virtual clock (C5.4), and the
+ * embedder's ways of holding it across calls (csc_cache_lock, per-call
+ * callers: C14.5). csc_cache_busy and csc_cache_close are declared in
+ * cscsim/async.h, which is included here so their definitions see CSC_API
+ * (issue 12, point 3).
  */
 #include <string.h>
 
 #include "alloc.h"
+#include "guard.h"
 #include "path.h"
 #include "tree.h"
+
+#include "cscsim/async.h"
+#include "cscsim/cache.h"
 
 csc_hresult csc_cache_options_init(csc_cache_options_t *opts, unsigned int version)
 {
@@ -43,12 +52,17 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
     cache->limit = CSC_SPACE_UNLIMITED;
     cache->unpinned_limit = CSC_SPACE_UNLIMITED;
     cache->policy = CSC_EVICT_MANUAL;
+    if (!csc__guard_init(&cache->guard)) {
+        csc__free(&alloc, cache, sizeof *cache);
+        return CSC_E_OUTOFMEMORY;
+    }
 
-    csc_hresult hr = csc__tree_new_root(cache);
+    csc_hresult hr = csc__caller_make(&cache->alloc, opts->user != NULL ? opts->user : "user",
+                                      opts->admin, &cache->caller);
     if (hr == CSC_S_OK)
-        hr = csc_cache_set_caller(cache, opts->user != NULL ? opts->user : "user", opts->admin);
+        hr = csc__tree_new_root(cache);
     if (hr != CSC_S_OK) {
-        csc_cache_free(cache);
+        csc__cache_destroy(cache);
         return hr;
     }
     *out = cache;
@@ -58,8 +72,8 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
 void csc__cache_destroy(csc_cache_t *cache)
 {
     csc__tree_free_all(cache);
-    csc__free(&cache->alloc, cache->caller, cache->caller_len + 1);
-    csc__free(&cache->alloc, cache->caller_key, cache->caller_key_len + 1);
+    csc__caller_free(&cache->alloc, &cache->caller);
+    csc__guard_destroy(&cache->guard);
     csc_allocator_t alloc = cache->alloc;
     csc__free(&alloc, cache, sizeof *cache);
 }
@@ -68,7 +82,9 @@ csc_hresult csc_cache_close(csc_cache_t *cache)
 {
     if (cache == NULL)
         return CSC_S_OK;
-    if (csc__cache_busy(cache))
+    /* Not while an operation runs (C6.6), nor from inside a callback of a
+     * running call, which would free the cache under it (C14.5). */
+    if (csc__cache_busy(cache) || csc__in_call(cache))
         return CSC_E_BUSY;
     csc__cache_destroy(cache);
     return CSC_S_OK;
@@ -79,67 +95,139 @@ bool csc_cache_busy(const csc_cache_t *cache)
     return cache != NULL && csc__cache_busy(cache);
 }
 
+/* ---- callers (C9.1) --------------------------------------------------- */
+
+csc_hresult csc__caller_make(const csc_allocator_t *alloc, const char *user, bool admin,
+                             csc__caller_t *out)
+{
+    size_t len = strlen(user);
+    if (len == 0 || !csc__utf8_valid(user, len))
+        return CSC_E_INVALIDARG; /* before any allocation */
+    csc__caller_t c = {0};
+    c.name = csc__strndup(alloc, user, len);
+    c.name_len = len;
+    c.key_cap = CSC__PATH_KEY_CAP(len);
+    c.key = csc__malloc(alloc, c.key_cap);
+    c.admin = admin;
+    csc_hresult hr = CSC_S_OK;
+    if (c.name == NULL || c.key == NULL)
+        hr = CSC_E_OUTOFMEMORY;
+    else if (!csc__fold_utf8(user, len, c.key, &c.key_len))
+        hr = CSC_E_INVALIDARG;
+    if (hr != CSC_S_OK) {
+        csc__caller_free(alloc, &c);
+        return hr;
+    }
+    *out = c;
+    return CSC_S_OK;
+}
+
+void csc__caller_free(const csc_allocator_t *alloc, csc__caller_t *caller)
+{
+    csc__free(alloc, caller->name, caller->name_len + 1);
+    csc__free(alloc, caller->key, caller->key_cap);
+    caller->name = caller->key = NULL;
+}
+
 csc_hresult csc_cache_set_caller(csc_cache_t *cache, const char *user, bool admin)
 {
     if (cache == NULL || user == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    size_t len = strlen(user);
-    if (len == 0 || !csc__utf8_valid(user, len))
-        return CSC_E_INVALIDARG; /* before any allocation */
-    char *name = csc__strndup(&cache->alloc, user, len);
-    char *key = csc__malloc(&cache->alloc, CSC__PATH_KEY_CAP(len));
-    size_t key_len = 0;
-    csc_hresult hr = CSC_S_OK;
-    if (name == NULL || key == NULL)
-        hr = CSC_E_OUTOFMEMORY;
-    else if (!csc__fold_utf8(user, len, key, &key_len))
-        hr = CSC_E_INVALIDARG;
-    if (hr != CSC_S_OK) {
-        csc__free(&cache->alloc, name, len + 1);
-        csc__free(&cache->alloc, key, CSC__PATH_KEY_CAP(len));
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
         return hr;
+    csc__caller_t c;
+    hr = csc__caller_make(&cache->alloc, user, admin, &c);
+    if (hr == CSC_S_OK) { /* on failure the caller is unchanged */
+        csc__caller_free(&cache->alloc, &cache->caller);
+        cache->caller = c;
     }
-    /* The folded copy is kept at its allocated size to free it exactly. */
-    csc__free(&cache->alloc, cache->caller, cache->caller_len + 1);
-    csc__free(&cache->alloc, cache->caller_key, cache->caller_key_len + 1);
-    cache->caller = name;
-    cache->caller_len = len;
-    cache->caller_key = key;
-    cache->caller_key_len = CSC__PATH_KEY_CAP(len) - 1;
-    cache->caller_folded_len = key_len;
-    cache->admin = admin;
-    return CSC_S_OK;
+    csc__leave(cache);
+    return hr;
 }
 
 const char *csc_cache_caller(const csc_cache_t *cache, bool *admin)
 {
     if (cache == NULL)
         return NULL;
+    csc__enter(cache, CSC__READ);
     if (admin != NULL)
-        *admin = cache->admin;
-    return cache->caller;
+        *admin = cache->caller.admin;
+    const char *name = cache->caller.name;
+    csc__leave(cache);
+    return name;
 }
+
+/* ---- the embedder's holds (C14.5) -------------------------------------- */
+
+csc_hresult csc_cache_lock(csc_cache_t *cache)
+{
+    return csc__hold(cache);
+}
+
+csc_hresult csc_cache_unlock(csc_cache_t *cache)
+{
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if (!csc__holds(cache))
+        return CSC_E_NOT_OWNER;
+    csc__unhold(cache);
+    return CSC_S_OK;
+}
+
+csc_hresult csc_cache_call_as(csc_cache_t *cache, const char *user, bool admin,
+                              csc_call_fn fn, void *user_data)
+{
+    if (cache == NULL || user == NULL || fn == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__hold(cache);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__caller_t temporary;
+    hr = csc__caller_make(&cache->alloc, user, admin, &temporary);
+    if (hr == CSC_S_OK) {
+        csc__caller_t saved = cache->caller;
+        cache->caller = temporary;
+        hr = fn(cache, user_data);
+        /* Whatever fn did with the caller ends with fn. */
+        csc__caller_free(&cache->alloc, &cache->caller);
+        cache->caller = saved;
+    }
+    csc__unhold(cache);
+    return hr;
+}
+
+/* ---- the virtual clock (C5.4) ------------------------------------------ */
 
 uint64_t csc_cache_clock(const csc_cache_t *cache)
 {
-    return cache != NULL ? cache->clock : 0;
+    if (cache == NULL)
+        return 0;
+    csc__enter(cache, CSC__READ);
+    uint64_t clock = cache->clock;
+    csc__leave(cache);
+    return clock;
 }
 
 csc_hresult csc_cache_advance_clock(csc_cache_t *cache, uint64_t ticks)
 {
-    if (cache == NULL)
-        return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
     if (ticks > UINT64_MAX - cache->clock)
-        return CSC_E_INVALIDARG;
-    cache->clock += ticks;
-    return CSC_S_OK;
+        hr = CSC_E_INVALIDARG;
+    else
+        cache->clock += ticks;
+    csc__leave(cache);
+    return hr;
 }
 
 size_t csc_cache_item_count(const csc_cache_t *cache)
 {
-    return cache != NULL ? cache->item_count : 0;
+    if (cache == NULL)
+        return 0;
+    csc__enter(cache, CSC__READ);
+    size_t n = cache->item_count;
+    csc__leave(cache);
+    return n;
 }

@@ -9,6 +9,10 @@
 
 #include "cscsim/pin.h"
 
+/* csc_cancel_request is documented as async-signal-safe: one lock-free
+ * atomic store. */
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "cancel tokens need a lock-free atomic_bool");
+
 struct csc_cancel {
     atomic_bool requested;
 };

@@ -1,7 +1,9 @@
 /*
- * src/casefold.c: the Unicode that path keys need (contract C1.3, C1.4).
- * This file owns strict UTF-8 decoding (no overlong forms, no surrogates,
- * nothing above U+10FFFF, no truncated sequences), the Unicode simple case
+ * src/casefold.c: the Unicode that path keys need (contract C1.3, C1.4,
+ * C14.4). This file owns strict WTF-8 decoding (UTF-8 plus unpaired
+ * surrogates written as three bytes, C14.4; no overlong forms, no surrogate
+ * pair written as two halves, nothing above U+10FFFF, no truncated
+ * sequences), the Unicode simple case
  * folding of one code point (an ASCII fast path, then a binary search in the
  * generated table src/casefold_table.h, CaseFolding.txt statuses C and S), and
  * the folding of a whole UTF-8 string into the key under which names compare.
@@ -39,9 +41,16 @@ static bool is_continuation(unsigned char b)
 }
 
 /*
- * The well-formed sequences of Unicode table 3-7: the second byte's range
- * depends on the lead byte, which rules out overlong forms (E0 80..9F,
- * F0 80..8F), surrogates (ED A0..BF) and values above U+10FFFF (F4 90..BF).
+ * The well-formed sequences of Unicode table 3-7, plus the surrogates of
+ * WTF-8 (C14.4): the second byte's range depends on the lead byte, which
+ * rules out overlong forms (E0 80..9F, F0 80..8F) and values above U+10FFFF
+ * (F4 90..BF). ED A0..BF, a surrogate U+D800-DFFF, is accepted as one UTF-16
+ * unit of a name, as Windows allows, except where it is the high half of a
+ * pair written as two 3-byte sequences (ED A0..AF xx ED B0..BF xx): that pair
+ * has exactly one spelling, the 4-byte sequence, so the two halves are
+ * invalid like any other overlong form. The check looks ahead within
+ * s[0..len), so callers pass everything that follows, not one sequence. A
+ * low surrogate followed by a high one is two unpaired surrogates: valid.
  */
 size_t csc__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
@@ -65,8 +74,9 @@ size_t csc__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         value = b0 & 0x0Fu;
         if (b0 == 0xE0u) {
             lo = 0xA0u; /* below: overlong */
-        } else if (b0 == 0xEDu) {
-            hi = 0x9Fu; /* above: surrogates D800-DFFF */
+        } else if (b0 == 0xEDu && len >= 6 && s[1] >= 0xA0u && s[1] <= 0xAFu &&
+                   s[3] == 0xEDu && s[4] >= 0xB0u && s[4] <= 0xBFu) {
+            return 0; /* C14.4: a high then a low surrogate is a pair in halves */
         }
     } else if (b0 >= 0xF0u && b0 <= 0xF4u) {
         n = 4;
@@ -142,6 +152,8 @@ bool csc__fold_utf8(const char *in, size_t in_len, char *out, size_t *out_len)
             *out_len = o;
             return false;
         }
+        /* A surrogate is in no entry of the table: it folds to itself and
+         * is written back as its three bytes (C14.4). */
         o += utf8_encode(csc__casefold(cp), out + o);
         i += n;
     }

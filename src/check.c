@@ -15,6 +15,8 @@
 #include "path.h"
 #include "tree.h"
 
+#include "cscsim/cache.h"
+
 typedef struct check {
     char *why;
     size_t why_size;
@@ -148,16 +150,9 @@ static bool heap_ordered(const csc__heap_t *h)
     return true;
 }
 
-csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size)
+static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_size)
 {
     check_t c = {why, why_size, false};
-    if (why != NULL && why_size > 0)
-        why[0] = '\0';
-    if (cache == NULL)
-        return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-
     size_t count = 0;
     csc__bytes_t used = {0, 0}, unpinned_used = {0, 0};
     size_t acls = 0, files = 0, dirs = 0, in_heaps = 0;
@@ -237,4 +232,16 @@ csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size
     if (!c.failed && !heap_ordered(&cache->evictable_dirs))
         violation(&c, root, "evictable containers out of heap order");
     return c.failed ? CSC_E_UNEXPECTED : CSC_S_OK;
+}
+
+csc_hresult csc_cache_check(const csc_cache_t *cache, char *why, size_t why_size)
+{
+    if (why != NULL && why_size > 0)
+        why[0] = '\0';
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr == CSC_S_OK) {
+        hr = check_locked(cache, why, why_size);
+        csc__leave(cache);
+    }
+    return hr;
 }

@@ -112,7 +112,13 @@ const char *csc_win32_name(uint32_t code)
     return e != NULL ? e->name : NULL;
 }
 
-const char *csc_hresult_message(csc_hresult hr)
+/* Windows' own words for a message number it has no text for (Win32 317,
+ * ERROR_MR_MID_NOT_FOUND), inserts as written: what FormatMessage gives
+ * with FORMAT_MESSAGE_IGNORE_INSERTS after failing. */
+#define UNKNOWN_TEXT_CODE 317u
+#define UNKNOWN_NAME "UNKNOWN"
+
+static const char *known_message(csc_hresult hr)
 {
     uint32_t u = (uint32_t)hr;
     /* S_OK is ERROR_SUCCESS. S_FALSE has no text in the contract; Windows'
@@ -126,15 +132,32 @@ const char *csc_hresult_message(csc_hresult hr)
     return c != NULL ? c->text : NULL;
 }
 
+bool csc_hresult_known(csc_hresult hr)
+{
+    return known_message(hr) != NULL;
+}
+
+const char *csc__hresult_text(csc_hresult hr)
+{
+    return known_message(hr);
+}
+
+const char *csc_hresult_message(csc_hresult hr)
+{
+    const char *text = known_message(hr);
+    return text != NULL ? text : csc_win32_message(UNKNOWN_TEXT_CODE);
+}
+
 const char *csc_hresult_name(csc_hresult hr)
 {
     uint32_t u = (uint32_t)hr;
     const com_code_t *c = find_com_code(u);
+    const char *name = NULL;
     if (c != NULL)
-        return c->name;
-    if (is_facility_win32(u))
-        return csc_win32_name(u & 0xFFFFu);
-    return NULL;
+        name = c->name;
+    else if (is_facility_win32(u))
+        name = csc_win32_name(u & 0xFFFFu);
+    return name != NULL ? name : UNKNOWN_NAME;
 }
 
 bool csc_error_from_name(const char *name, uint32_t *value, bool *is_hresult)

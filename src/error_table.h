@@ -30,4 +30,9 @@ extern const size_t csc__win32_error_count;
  */
 extern const uint16_t csc__win32_errors_by_name[];
 
+/* error.c: an HRESULT's text as csc_hresult_message gives it, or NULL when
+ * the library knows none (the WMI event form then has an empty text). */
+#include "cscsim/error.h"
+const char *csc__hresult_text(csc_hresult hr);
+
 #endif

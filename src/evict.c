@@ -17,6 +17,8 @@
 #include "alloc.h"
 #include "tree.h"
 
+#include "cscsim/space.h"
+
 /* ---- ordering --------------------------------------------------------- */
 
 /* Walk order (C2.3 pre-order) of two keys: component by component, which
@@ -338,6 +340,14 @@ static void pass(csc_cache_t *cache, pass_mode_t mode, csc__bytes_t bytes, uint6
         *count_out = count;
 }
 
+static csc_hresult cache_evict_locked(csc_cache_t *cache, bool all, uint64_t bytes, uint64_t *freed,
+                                      size_t *count)
+{
+    csc__bytes_t goal = {bytes, 0};
+    pass(cache, all ? PASS_ALL : PASS_BYTES, goal, freed, count);
+    return CSC_S_OK;
+}
+
 csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64_t *freed,
                             size_t *count)
 {
@@ -347,11 +357,12 @@ csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64
         *count = 0;
     if (cache == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    csc__bytes_t goal = {bytes, 0};
-    pass(cache, all ? PASS_ALL : PASS_BYTES, goal, freed, count);
-    return CSC_S_OK;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = cache_evict_locked(cache, all, bytes, freed, count);
+        csc__leave(cache);
+    }
+    return hr;
 }
 
 void csc__policy_after(csc_cache_t *cache)

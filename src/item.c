@@ -9,6 +9,8 @@
 
 #include "tree.h"
 
+#include "cscsim/item.h"
+
 /*
  * C5.5: the policy acts after a command that cached an item. Under `eager`
  * (or `automatic` over the unpinned limit) that pass may evict the item just
@@ -23,6 +25,15 @@ static void policy_after_caching(csc_cache_t *cache, csc_item_t **out)
     cache->watch = NULL;
 }
 
+static csc_hresult cache_file_locked(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
+                                     csc_item_t **out)
+{
+    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    if (hr == CSC_S_OK)
+        policy_after_caching(cache, out);
+    return hr;
+}
+
 csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
                            csc_item_t **out)
 {
@@ -30,9 +41,17 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
         *out = NULL;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = cache_file_locked(cache, path, has_size, size, out);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
+static csc_hresult cache_dir_locked(csc_cache_t *cache, const char *path, csc_item_t **out)
+{
+    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -44,12 +63,17 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
         *out = NULL;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
-    if (hr == CSC_S_OK)
-        policy_after_caching(cache, out);
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = cache_dir_locked(cache, path, out);
+        csc__leave(cache);
+    }
     return hr;
+}
+
+static csc_hresult cache_find_locked(const csc_cache_t *cache, const char *path, csc_item_t **out)
+{
+    return csc__tree_find(cache, path, out);
 }
 
 csc_hresult csc_cache_find(const csc_cache_t *cache, const char *path, csc_item_t **out)
@@ -59,14 +83,22 @@ csc_hresult csc_cache_find(const csc_cache_t *cache, const char *path, csc_item_
     *out = NULL;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    return csc__tree_find(cache, path, out);
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr == CSC_S_OK) {
+        hr = cache_find_locked(cache, path, out);
+        csc__leave(cache);
+    }
+    return hr;
 }
 
 csc_item_t *csc_cache_first_server(const csc_cache_t *cache)
 {
-    return cache != NULL ? cache->root->first_child : NULL;
+    if (cache == NULL)
+        return NULL;
+    csc__enter(cache, CSC__READ);
+    csc_item_t *first = cache->root->first_child;
+    csc__leave(cache);
+    return first;
 }
 
 csc_item_t *csc_item_parent(const csc_item_t *item)
@@ -84,6 +116,57 @@ csc_item_t *csc_item_first_child(const csc_item_t *item)
 csc_item_t *csc_item_next_sibling(const csc_item_t *item)
 {
     return item != NULL ? item->next_sibling : NULL;
+}
+
+/* ---- the subtree iterator ----------------------------------------------- */
+
+void csc_subtree_iter_init(csc_subtree_iter_t *it, const csc_item_t *root)
+{
+    if (it == NULL)
+        return;
+    it->root = root;
+    it->first = (csc_item_t *)root;
+    it->last = NULL;
+    it->skip = false;
+}
+
+void csc_cache_iter_init(csc_subtree_iter_t *it, const csc_cache_t *cache)
+{
+    if (it == NULL)
+        return;
+    it->root = NULL;
+    it->first = csc_cache_first_server(cache);
+    it->last = NULL;
+    it->skip = false;
+}
+
+csc_item_t *csc_subtree_iter_next(csc_subtree_iter_t *it)
+{
+    if (it == NULL)
+        return NULL;
+    csc_item_t *cur = it->last;
+    if (cur == NULL) {
+        it->last = it->first;
+        it->first = NULL;
+        return it->last;
+    }
+    /* Pre-order successor through the public links, never leaving the
+     * subtree (a whole cache: the servers are siblings). */
+    csc_item_t *next = it->skip ? NULL : csc_item_first_child(cur);
+    it->skip = false;
+    while (next == NULL && cur != NULL && cur != it->root) {
+        next = csc_item_next_sibling(cur);
+        if (next == NULL)
+            cur = csc_item_parent(cur);
+    }
+    it->last = next;
+    return next;
+}
+
+void csc_subtree_iter_skip_children(csc_subtree_iter_t *it)
+{
+    if (it != NULL)
+        it->skip = true;
 }
 
 csc_item_type_t csc_item_type(const csc_item_t *item)
@@ -188,12 +271,8 @@ bool csc_item_is_evictable(const csc_item_t *item)
            item->first_child == NULL;
 }
 
-csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes)
+static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint64_t bytes)
 {
-    if (cache == NULL || item == NULL)
-        return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
     if (item->type != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
     item->dirty = 1;
@@ -203,12 +282,20 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
     return CSC_S_OK;
 }
 
-csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
+csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = item_modify_locked(cache, item, bytes);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
+static csc_hresult item_mark_synchronized_locked(csc_cache_t *cache, csc_item_t *item)
+{
     /* Pre-order over the subtree, stopping at `item` again. */
     csc_item_t *it = item;
     for (;;) {
@@ -228,12 +315,20 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
     return CSC_S_OK;
 }
 
-csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
+csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = item_mark_synchronized_locked(cache, item);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
+static csc_hresult item_open_locked(csc_cache_t *cache, csc_item_t *item)
+{
     if (item->type != CSC_ITEM_FILE || item->open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
     item->open_count++;
@@ -242,12 +337,20 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
     return CSC_S_OK;
 }
 
-csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
+csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = item_open_locked(cache, item);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
+static csc_hresult item_close_locked(csc_cache_t *cache, csc_item_t *item)
+{
     if (item->type != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
     if (item->open_count > 0)
@@ -256,13 +359,33 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
     return CSC_S_OK;
 }
 
+csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
+{
+    if (cache == NULL || item == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__APP);
+    if (hr == CSC_S_OK) {
+        hr = item_close_locked(cache, item);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
+static csc_hresult item_touch_locked(csc_cache_t *cache, csc_item_t *item)
+{
+    item->last_use = cache->clock;
+    csc__evict_update(cache, item);
+    return CSC_S_OK;
+}
+
 csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
 {
     if (cache == NULL || item == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    item->last_use = cache->clock;
-    csc__evict_update(cache, item);
-    return CSC_S_OK;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = item_touch_locked(cache, item);
+        csc__leave(cache);
+    }
+    return hr;
 }

@@ -2,8 +2,9 @@
  * src/path.c: UNC path normalisation (contract C1.1, C1.2, C1.4) and the
  * case-folded key under which paths compare (C1.3). This file owns the rules
  * that turn a spelling into the one path that names a cache item: separators,
- * the \\?\UNC\ prefix, empty components, invalid characters and UTF-8, "."
- * and "..", trailing periods and spaces, and the length limits. The internal
+ * the \\?\UNC\ prefix, empty components, invalid characters and UTF-8 (WTF-8
+ * since C14.4: unpaired surrogates are valid), "." and "..", trailing
+ * periods and spaces, and the length limits in UTF-16 units. The internal
  * csc__path_normalize sits on the lookup hot path: it makes one pass over the
  * input, writes the display path and its key directly into the caller's
  * buffers, treats ".." by scanning back to the previous separator, and never
@@ -36,7 +37,8 @@ static bool is_invalid_ascii(unsigned char b)
     return b < 64 ? (invalid_low >> b) & 1u : (invalid_high >> (b - 64)) & 1u;
 }
 
-/* UTF-16 code units of the UTF-8 bytes s[from..to): 4-byte sequences count 2. */
+/* UTF-16 code units of the WTF-8 bytes s[from..to): 4-byte sequences count
+ * 2, every other sequence 1, a 3-byte surrogate included (C1.4, C14.4). */
 static size_t utf16_units(const char *s, size_t from, size_t to)
 {
     size_t units = 0;
@@ -126,7 +128,9 @@ csc_hresult csc__path_normalize(const char *in, size_t in_len, char *display,
         size_t comp_units = 0;
         bool ascii = true;
         bool periods_only = true;
-        /* Step 4 and C1.4: check each byte as written while copying it. */
+        /* Step 4 and C1.4: check each byte as written while copying it.
+         * Non-ASCII is WTF-8 (C14.4): the decoder sees the rest of the
+         * input, so that a surrogate pair in two halves is refused. */
         while (pos < in_len) {
             unsigned char b = s[pos];
             if (b < 0x80u) {
@@ -150,7 +154,7 @@ csc_hresult csc__path_normalize(const char *in, size_t in_len, char *display,
                 memcpy(display + d, s + pos, n);
                 d += n;
                 pos += n;
-                comp_units += n == 4 ? 2 : 1;
+                comp_units += n == 4 ? 2 : 1; /* a lone surrogate: 1 */
                 ascii = false;
                 periods_only = false;
             }

@@ -16,12 +16,14 @@
 #define CSC__PATH_DISPLAY_CAP(in_len) ((in_len) + 3u)
 #define CSC__PATH_KEY_CAP(in_len) (2u * (in_len) + 8u)
 
-/* Limits of C1.4, in UTF-16 code units. */
+/* Limits of C1.4, in UTF-16 code units: a code point above U+FFFF (4 bytes)
+ * counts 2, anything else 1, an unpaired surrogate included (C14.4). */
 #define CSC__PATH_MAX_UNITS 32767u
 #define CSC__NAME_MAX_UNITS 255u
 
 /*
- * Normalises `in` (`in_len` bytes of UTF-8, no NUL needed) per C1.2-C1.4.
+ * Normalises `in` (`in_len` bytes of WTF-8, C14.4, no NUL needed) per
+ * C1.2-C1.4.
  * On success returns S_OK and writes:
  *   display: the normalised path, "\\server[\share[\name...]]", the case as
  *            written, NUL-terminated; *display_len its length;
@@ -44,21 +46,28 @@ csc_hresult csc__path_normalize(const char *in, size_t in_len, char *display,
 uint32_t csc__casefold(uint32_t cp);
 
 /*
- * Case-folds `in` (`in_len` bytes of UTF-8) into `out`, which needs
+ * Case-folds `in` (`in_len` bytes of WTF-8) into `out`, which needs
  * CSC__PATH_KEY_CAP(in_len) bytes; NUL-terminates it and stores the length
- * in *out_len. Returns false for invalid UTF-8 (overlong forms, surrogates,
- * values above U+10FFFF, truncated sequences).
+ * in *out_len. An unpaired surrogate folds to itself (C14.4). Returns false
+ * for bytes that are neither UTF-8 nor WTF-8 (overlong forms, a surrogate
+ * pair written as two 3-byte halves, values above U+10FFFF, truncated
+ * sequences).
  */
 bool csc__fold_utf8(const char *in, size_t in_len, char *out, size_t *out_len);
 
 /*
- * Decodes one UTF-8 code point from s[0..len). Returns its length in bytes
- * (1-4) and stores it in *cp, or 0 for an invalid sequence.
+ * Decodes one WTF-8 code point from s[0..len) (C14.4): UTF-8, or a surrogate
+ * U+D800-DFFF as its three bytes ED A0 80 .. ED BF BF. Returns its length in
+ * bytes (1-4) and stores it in *cp, or 0 for an invalid sequence. A high
+ * surrogate immediately followed, within s[0..len), by a low one is invalid
+ * (the pair's only spelling is its 4-byte sequence), so pass the whole rest
+ * of the string, not one sequence.
  */
 size_t csc__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
-/* Whether s[0..len) is valid UTF-8 (as csc__fold_utf8 judges it), so that a
- * caller can refuse a bad name before it allocates anything. */
+/* Whether s[0..len) is valid WTF-8 (as csc__fold_utf8 judges it, C14.4), so
+ * that a caller can refuse a bad name before it allocates anything. User
+ * names (C9.1) are checked with it too: they accept what paths accept. */
 bool csc__utf8_valid(const char *s, size_t len);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error_table.h"
+
 #include "cscsim/pin.h"
 
 /* Appends s[0..n) to buf at *pos, counting what does not fit. */
@@ -28,7 +30,7 @@ size_t csc_event_format_wmi(const csc_event_t *event, char *buf, size_t size)
     char head[32];
     int hn = snprintf(head, sizeof head, "%u:0x%08X:", (unsigned)event->reason,
                       (unsigned)(uint32_t)event->result);
-    const char *text = csc_hresult_message(event->result);
+    const char *text = csc__hresult_text(event->result);
     if (text == NULL)
         text = "";
     const char *path = "";

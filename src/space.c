@@ -5,17 +5,32 @@
  */
 #include "tree.h"
 
+#include "cscsim/space.h"
+
 csc_hresult csc_cache_get_disk_space(const csc_cache_t *cache, csc_disk_space_t *out)
 {
     if (cache == NULL || out == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache)) /* C6.6: the running walk owns the counters */
-        return CSC_E_BUSY;
+    /* C6.6: while an operation runs, its walk owns the counters. */
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
     out->volume_total = CSC_SPACE_UNLIMITED;
     out->limit = cache->limit;
     out->used = csc__bytes_saturated(cache->used);
     out->unpinned_limit = cache->unpinned_limit;
     out->unpinned_used = csc__bytes_saturated(cache->unpinned_used);
+    csc__leave(cache);
+    return CSC_S_OK;
+}
+
+static csc_hresult cache_set_disk_space_limits_locked(csc_cache_t *cache, uint64_t limit,
+                                                      uint64_t unpinned_limit)
+{
+    if (!cache->caller.admin) /* C5.5 */
+        return CSC_E_ACCESSDENIED;
+    cache->limit = limit;
+    cache->unpinned_limit = unpinned_limit;
     return CSC_S_OK;
 }
 
@@ -24,12 +39,19 @@ csc_hresult csc_cache_set_disk_space_limits(csc_cache_t *cache, uint64_t limit,
 {
     if (cache == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    if (!cache->admin) /* C5.5 */
-        return CSC_E_ACCESSDENIED;
-    cache->limit = limit;
-    cache->unpinned_limit = unpinned_limit;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = cache_set_disk_space_limits_locked(cache, limit, unpinned_limit);
+        csc__leave(cache);
+    }
+    return hr;
+}
+
+static csc_hresult cache_set_policy_locked(csc_cache_t *cache, csc_evict_policy_t policy)
+{
+    if (policy != CSC_EVICT_MANUAL && policy != CSC_EVICT_AUTOMATIC && policy != CSC_EVICT_EAGER)
+        return CSC_E_INVALIDARG;
+    cache->policy = (int)policy;
     return CSC_S_OK;
 }
 
@@ -37,26 +59,31 @@ csc_hresult csc_cache_set_policy(csc_cache_t *cache, csc_evict_policy_t policy)
 {
     if (cache == NULL)
         return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    if (policy != CSC_EVICT_MANUAL && policy != CSC_EVICT_AUTOMATIC && policy != CSC_EVICT_EAGER)
-        return CSC_E_INVALIDARG;
-    cache->policy = (int)policy;
-    return CSC_S_OK;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = cache_set_policy_locked(cache, policy);
+        csc__leave(cache);
+    }
+    return hr;
 }
 
 csc_evict_policy_t csc_cache_policy(const csc_cache_t *cache)
 {
-    return cache != NULL ? (csc_evict_policy_t)cache->policy : CSC_EVICT_MANUAL;
+    if (cache == NULL)
+        return CSC_EVICT_MANUAL;
+    csc__enter(cache, CSC__READ);
+    csc_evict_policy_t policy = (csc_evict_policy_t)cache->policy;
+    csc__leave(cache);
+    return policy;
 }
 
 csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb, void *user_data)
 {
-    if (cache == NULL)
-        return CSC_E_POINTER;
-    if (csc__cache_busy(cache)) /* C6.6 */
-        return CSC_E_BUSY;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
     cache->evict_cb = cb;
     cache->evict_user_data = user_data;
+    csc__leave(cache);
     return CSC_S_OK;
 }

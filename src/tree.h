@@ -18,6 +18,7 @@
 #include <uthash.h> /* for UT_hash_handle only; the macros are used in index.c */
 
 #include "bytes.h"
+#include "guard.h"
 #include "cscsim/cache.h"
 #include "cscsim/item.h"
 #include "cscsim/space.h"
@@ -37,6 +38,16 @@ typedef struct csc__acl {
     size_t alloc_size;
     csc__acl_user_t users[];
 } csc__acl_t;
+
+/* A caller (C9.1): a user name and whether an administrator. */
+typedef struct csc__caller {
+    char *name;      /* display name, name_len + 1 bytes */
+    size_t name_len;
+    char *key;       /* folded name, key_cap bytes allocated */
+    size_t key_cap;
+    size_t key_len;  /* bytes of the folded name */
+    bool admin;
+} csc__caller_t;
 
 struct csc_item {
     UT_hash_handle hh; /* index entry, keyed by key[0..key_len) */
@@ -98,11 +109,8 @@ struct csc_cache {
     size_t item_count;
     size_t acl_count;      /* items with an access list */
     uint64_t clock;
-    char *caller;          /* display name */
-    char *caller_key;      /* folded name */
-    size_t caller_len, caller_key_len; /* caller_key_len: allocated bytes - 1 */
-    size_t caller_folded_len;
-    bool admin;
+    csc__guard_t guard;    /* C14.5: serialises calls, refuses re-entrant changes */
+    csc__caller_t caller;  /* the current caller (C9.1) */
     /* disk space, kept incrementally (C5.5) */
     csc__bytes_t used;          /* exact sums (bytes.h) */
     csc__bytes_t unpinned_used;
@@ -139,6 +147,12 @@ static inline bool csc__cache_busy(const csc_cache_t *cache)
 
 /* Frees the cache's memory (cache.c); the cache must not be busy. */
 void csc__cache_destroy(csc_cache_t *cache);
+
+/* cache.c: makes *out a copy of `user` (non-empty WTF-8) with its folded key.
+ * E_INVALIDARG for a bad name, E_OUTOFMEMORY; on failure *out is untouched. */
+csc_hresult csc__caller_make(const csc_allocator_t *alloc, const char *user, bool admin,
+                             csc__caller_t *out);
+void csc__caller_free(const csc_allocator_t *alloc, csc__caller_t *caller);
 
 /* index.c: never scans; find before add. */
 struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len);
@@ -209,8 +223,9 @@ csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_
 /* C5.5: the pass the policy asks for after a command or method call. */
 void csc__policy_after(csc_cache_t *cache);
 
-/* access.c: whether the current caller may access the item (C9.1). */
-bool csc__access_allowed(const csc_cache_t *cache, const struct csc_item *item);
+/* access.c: whether `caller` may access the item (C9.1). */
+bool csc__access_allowed(const csc_cache_t *cache, const csc__caller_t *caller,
+                         const struct csc_item *item);
 void csc__acl_free(csc_cache_t *cache, csc__acl_t *acl);
 
 #endif

@@ -24,6 +24,7 @@
 
 typedef struct walk {
     csc_cache_t *cache;
+    const csc__caller_t *caller;    /* whose access is checked (C9.1) */
     const csc_progress_t *progress; /* NULL: no events, no paths built */
     csc_cancel_t *cancel, *cancel2;
     bool ignore_answers; /* AsyncProgress: answers are ignored (C6.4) */
@@ -91,7 +92,7 @@ static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
 static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
-    if (!(w->flags & CSC_DELETE_ADMIN) && !csc__access_allowed(cache, item))
+    if (!(w->flags & CSC_DELETE_ADMIN) && !csc__access_allowed(cache, w->caller, item))
         return CSC_E_ACCESSDENIED;
     if (item->type == CSC_ITEM_FILE) {
         if (item->open_count > 0)
@@ -121,7 +122,7 @@ static csc_hresult apply(walk_t *w, struct csc_item *item)
         csc__evict_update(cache, item);
         return CSC_S_OK;
     }
-    if (!csc__access_allowed(cache, item)) /* step 3, C9.1 */
+    if (!csc__access_allowed(cache, w->caller, item)) /* step 3, C9.1 */
         return CSC_E_ACCESSDENIED;
     if (item->open_count > 0) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
@@ -301,15 +302,8 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     }
 }
 
-csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
-                              csc__walk_op_t op)
+csc_hresult csc__walk_validate_flags(uint32_t flags, csc__walk_op_t op)
 {
-    /* C4.1: the whole call is validated before any event. */
-    if (count == 0 || paths == NULL)
-        return CSC_E_INVALIDARG;
-    for (size_t i = 0; i < count; i++)
-        if (paths[i] == NULL)
-            return CSC_E_INVALIDARG;
     if (op == CSC__OP_SYNC)
         return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
     if (op == CSC__OP_DELETE)
@@ -319,13 +313,26 @@ csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t 
     return CSC_S_OK;
 }
 
-csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t count,
-                          uint32_t flags, bool deep, const csc_progress_t *progress,
-                          csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers,
-                          csc__walk_op_t op)
+csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
+                              csc__walk_op_t op)
+{
+    /* C4.1: the whole call is validated before any event. */
+    if (count == 0 || paths == NULL)
+        return CSC_E_INVALIDARG;
+    for (size_t i = 0; i < count; i++)
+        if (paths[i] == NULL)
+            return CSC_E_INVALIDARG;
+    return csc__walk_validate_flags(flags, op);
+}
+
+csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
+                          const char *const *paths, size_t count, uint32_t flags, bool deep,
+                          const csc_progress_t *progress, csc_cancel_t *cancel,
+                          csc_cancel_t *cancel2, bool ignore_answers, csc__walk_op_t op)
 {
     walk_t w = {0};
     w.cache = cache;
+    w.caller = caller != NULL ? caller : &cache->caller;
     w.progress = progress;
     w.cancel = cancel;
     w.cancel2 = cancel2;
@@ -392,22 +399,41 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t c
     return single_result ? last : CSC_S_OK;
 }
 
-/* The synchronous entry points: E_POINTER, then busy (C6.6), then C4.1. */
+/*
+ * A whole synchronous method call, made inside the guard: Admin refused for
+ * a non-administrator (DeleteItems), C4.1 validation, the walk, and the
+ * policy's pass, which follows every method call, even a rejected one (C5.5).
+ */
+csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_t count,
+                             uint32_t flags, bool deep, const csc_progress_t *progress,
+                             csc_cancel_t *cancel, csc__walk_op_t op)
+{
+    csc_hresult hr = csc__walk_validate(paths, count, flags, op);
+    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
+        hr = CSC_E_INVALIDARG; /* a sink newer than this library */
+    else if (hr == CSC_S_OK && op == CSC__OP_DELETE && (flags & CSC_DELETE_ADMIN) &&
+        !cache->caller.admin)
+        hr = CSC_E_ACCESSDENIED; /* "fails for non-admins", before any event */
+    /* Without a loop, AsyncProgress events are delivered as the walk goes,
+     * and their answers are ignored (C6.4). */
+    else if (hr == CSC_S_OK)
+        hr = csc__walk_run(cache, NULL, paths, count, flags, deep, progress, cancel, NULL,
+                           (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0, op);
+    csc__policy_after(cache);
+    return hr;
+}
+
+/* The synchronous entry points: E_POINTER, then busy (C6.6, C14.5), then
+ * the method. */
 static csc_hresult run_sync(csc_cache_t *cache, const char *const *paths, size_t count,
                             uint32_t flags, bool deep, const csc_progress_t *progress,
                             csc_cancel_t *cancel, csc__walk_op_t op)
 {
-    if (cache == NULL)
-        return CSC_E_POINTER;
-    if (csc__cache_busy(cache))
-        return CSC_E_BUSY;
-    csc_hresult hr = csc__walk_validate(paths, count, flags, op);
-    /* Without a loop, AsyncProgress events are delivered as the walk goes,
-     * and their answers are ignored (C6.4). */
-    if (hr == CSC_S_OK)
-        hr = csc__walk_run(cache, paths, count, flags, deep, progress, cancel, NULL,
-                           (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0, op);
-    csc__policy_after(cache); /* C5.5: after each method call, even a rejected one */
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        hr = csc__method_call(cache, paths, count, flags, deep, progress, cancel, op);
+        csc__leave(cache);
+    }
     return hr;
 }
 
@@ -437,12 +463,5 @@ csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t
 csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_t count,
                              uint32_t flags, const csc_progress_t *progress, csc_cancel_t *cancel)
 {
-    if (cache == NULL)
-        return CSC_E_POINTER;
-    if (!csc__cache_busy(cache) && (flags & CSC_DELETE_ADMIN) && !cache->admin &&
-        csc__walk_validate(paths, count, flags, CSC__OP_DELETE) == CSC_S_OK) {
-        csc__policy_after(cache);
-        return CSC_E_ACCESSDENIED; /* "fails for non-admins", before any event */
-    }
     return run_sync(cache, paths, count, flags, false, progress, cancel, CSC__OP_DELETE);
 }

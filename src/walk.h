@@ -17,18 +17,30 @@ typedef enum csc__walk_op {
     CSC__OP_DELETE
 } csc__walk_op_t;
 
+/* C4.1 validation of the flags alone: S_OK or E_INVALIDARG. */
+csc_hresult csc__walk_validate_flags(uint32_t flags, csc__walk_op_t op);
+
 /* C4.1 validation: S_OK or E_INVALIDARG. */
 csc_hresult csc__walk_validate(const char *const *paths, size_t count, uint32_t flags,
                               csc__walk_op_t op);
 
 /*
  * Runs a validated call: Begin, the items of each path, End; returns the
- * value of C4.7. Both cancel tokens may be NULL. With ignore_answers the
+ * value of C4.7. Access is checked for `caller` (NULL: the cache's). Both cancel tokens may be NULL. With ignore_answers the
  * sink's answers (abort flags, ABORT, RETRY) are ignored (C6.4).
  */
-csc_hresult csc__walk_run(csc_cache_t *cache, const char *const *paths, size_t count,
-                          uint32_t flags, bool deep, const csc_progress_t *progress,
-                          csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers,
-                          csc__walk_op_t op);
+csc_hresult csc__walk_run(csc_cache_t *cache, const struct csc__caller *caller,
+                          const char *const *paths, size_t count, uint32_t flags, bool deep,
+                          const csc_progress_t *progress, csc_cancel_t *cancel,
+                          csc_cancel_t *cancel2, bool ignore_answers, csc__walk_op_t op);
+
+/*
+ * A whole synchronous method call (validation, Admin, the walk, the C5.5
+ * pass), made by a caller that has entered the guard (walk.c's entry
+ * points, wmi.c).
+ */
+csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_t count,
+                             uint32_t flags, bool deep, const csc_progress_t *progress,
+                             csc_cancel_t *cancel, csc__walk_op_t op);
 
 #endif

@@ -4,7 +4,9 @@
  * arrive, progress as WMI strings (C6.2), and the method's uint32 return
  * value (C4.8). The message buffer is sized before the call for the longest
  * message it can produce (the longest cached path, the longest path given),
- * so no message is ever lost for lack of memory mid-call.
+ * so no message is ever lost for lack of memory mid-call. A NULL string
+ * inside `Paths` counts as an empty one, as WMI passes a NULL BSTR (C14.4,
+ * C16.7): an invalid path for that item.
  */
 #include <string.h>
 
@@ -48,21 +50,44 @@ static void on_end(void *ud, const csc_event_t *ev)
     deliver(ud, ev);
 }
 
-typedef csc_hresult (*method_fn)(csc_cache_t *, const char *const *, size_t, uint32_t, bool,
-                                 const csc_progress_t *, csc_cancel_t *);
-
-static uint32_t call(method_fn fn, csc__walk_op_t op, csc_cache_t *cache,
-                     const char *const *paths, size_t count, uint32_t flags, bool deep,
-                     csc_wmi_progress_cb cb, void *user_data)
+static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *paths,
+                     size_t count, uint32_t flags, bool deep, csc_wmi_progress_cb cb,
+                     void *user_data)
 {
-    if (cache == NULL)
-        return csc_hresult_to_wmi(CSC_E_POINTER);
-    /* A call that is busy (C6.6) or malformed (C4.1: before anything else,
-     * whatever the memory) is refused by the method itself, with no event
-     * and the policy's pass (C5.5). */
-    if (cb == NULL || csc__cache_busy(cache) ||
-        csc__walk_validate(paths, count, flags, op) != CSC_S_OK)
-        return csc_hresult_to_wmi(fn(cache, paths, count, flags, deep, NULL, NULL));
+    /* NULL cache, busy (C6.6) or a change from inside a callback (C14.5):
+     * refused before anything else. */
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return csc_hresult_to_wmi(hr);
+    /* A malformed call (C4.1: before anything else, whatever the memory) is
+     * refused by the method itself, with no event and the policy's pass
+     * (C5.5). A NULL string inside the array is not malformed (C16.7). */
+    bool has_null = false;
+    for (size_t i = 0; paths != NULL && i < count; i++)
+        has_null |= paths[i] == NULL;
+    if (count == 0 || paths == NULL || csc__walk_validate_flags(flags, op) != CSC_S_OK) {
+        hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
+        csc__leave(cache);
+        return csc_hresult_to_wmi(hr);
+    }
+    const char **given = NULL; /* the paths with "" for each NULL */
+    if (has_null) {
+        given = csc__malloc(&cache->alloc, count * sizeof *given);
+        if (given == NULL) { /* C8.1: nothing happened, no event */
+            csc__policy_after(cache);
+            csc__leave(cache);
+            return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
+        }
+        for (size_t i = 0; i < count; i++)
+            given[i] = paths[i] != NULL ? paths[i] : "";
+        paths = given;
+    }
+    if (cb == NULL) {
+        hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
+        csc__free(&cache->alloc, given, count * sizeof *given);
+        csc__leave(cache);
+        return csc_hresult_to_wmi(hr);
+    }
     size_t longest = cache->scratch_cap; /* bounds every cached display path */
     for (size_t i = 0; i < count; i++)
         if (paths[i] != NULL && strlen(paths[i]) > longest)
@@ -71,11 +96,15 @@ static uint32_t call(method_fn fn, csc__walk_op_t op, csc_cache_t *cache,
     sink.buf = csc__malloc(&cache->alloc, sink.size);
     if (sink.buf == NULL) { /* C8.1: nothing happened, no event */
         csc__policy_after(cache); /* C5.5: after each method call, even a rejected one */
+        csc__free(&cache->alloc, given, count * sizeof *given);
+        csc__leave(cache);
         return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
     }
-    csc_progress_t progress = {&sink, on_begin, NULL, on_item, on_item, on_end};
-    csc_hresult hr = fn(cache, paths, count, flags, deep, &progress, NULL);
+    csc_progress_t progress = {CSC_PROGRESS_VERSION, &sink, on_begin, NULL, on_item, on_item, on_end};
+    hr = csc__method_call(cache, paths, count, flags, deep, &progress, NULL, op);
     csc__free(&cache->alloc, sink.buf, sink.size);
+    csc__free(&cache->alloc, given, count * sizeof *given);
+    csc__leave(cache);
     return csc_hresult_to_wmi(hr);
 }
 
@@ -83,12 +112,11 @@ uint32_t csc_wmi_unpin(csc_cache_t *cache, const char *const *paths, size_t coun
                        uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
                        void *user_data)
 {
-    return call(csc_unpin, CSC__OP_UNPIN, cache, paths, count, flags, deep, on_progress,
-                user_data);
+    return call(CSC__OP_UNPIN, cache, paths, count, flags, deep, on_progress, user_data);
 }
 
 uint32_t csc_wmi_pin(csc_cache_t *cache, const char *const *paths, size_t count, uint32_t flags,
                      bool deep, csc_wmi_progress_cb on_progress, void *user_data)
 {
-    return call(csc_pin, CSC__OP_PIN, cache, paths, count, flags, deep, on_progress, user_data);
+    return call(CSC__OP_PIN, cache, paths, count, flags, deep, on_progress, user_data);
 }

@@ -170,7 +170,7 @@ static void count_end(void *ud, const csc_event_t *ev)
     (void)ud, (void)ev;
     g_events++;
 }
-static const csc_progress_t counting_sink = {NULL, count_begin, NULL, count_item, count_item,
+static const csc_progress_t counting_sink = {CSC_PROGRESS_VERSION, NULL, count_begin, NULL, count_item, count_item,
                                              count_end};
 
 /* ---- cache.h ----------------------------------------------------------------- */
@@ -453,15 +453,17 @@ static void test_pin_functions_with_null(void **state)
               CHECK(wmi(NULL, g_paths, 1, 0x20, true, NULL, NULL) == 0x80004003u));
         PROBE(pin ? "csc_wmi_pin(NULL paths)" : "csc_wmi_unpin(NULL paths)", {
             CHECK(wmi(g_cache, NULL, 1, 0x20, true, NULL, NULL) == 87u);
+            /* A NULL string inside the array counts as "" (C14.4, C16.7):
+             * one invalid path, ERROR_INVALID_NAME, nothing changed. */
             const char *only_null[] = {NULL};
-            CHECK(wmi(g_cache, only_null, 1, 0x20, true, NULL, NULL) == 87u);
+            CHECK(wmi(g_cache, only_null, 1, 0x20, true, NULL, NULL) == 123u);
         });
     }
     /* NULL progress, NULL cancel and a sink of NULL callbacks are allowed. */
     PROBE("csc_pin(NULL progress, NULL cancel)", {
         CHECK_HR(csc_pin(g_cache, g_paths, 1, 0x20, false, NULL, NULL), CSC_S_OK);
         CHECK(csc_item_pins(g_file) == 0x20);
-        const csc_progress_t empty = {NULL, NULL, NULL, NULL, NULL, NULL};
+        const csc_progress_t empty = {CSC_PROGRESS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL};
         CHECK_HR(csc_unpin(g_cache, g_paths, 1, 0x20, false, &empty, NULL), CSC_S_OK);
         CHECK(csc_item_pins(g_file) == 0);
         CHECK(csc_wmi_pin(g_cache, g_paths, 1, 0x80, false, NULL, NULL) == 0);

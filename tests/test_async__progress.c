@@ -137,7 +137,7 @@ static void on_done(csc_op_t *op, csc_hresult result)
 
 static csc_progress_t sink_for(ctx_t *c)
 {
-    csc_progress_t s = {c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_progress_t s = {CSC_PROGRESS_VERSION, c, on_begin, NULL, on_item_begin, on_item_result, on_end};
     return s;
 }
 

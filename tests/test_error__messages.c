@@ -460,10 +460,25 @@ static void test_unknown_codes(void **state)
                             0x80080002u,  /* facility 8 */
                             0xC0070002u,  /* not 0x8007xxxx */
                             0x8007FFFFu}; /* facility Win32, unknown code */
+    /* Never NULL (issue 12): Windows' text for a message number it cannot
+     * find, and a generic name; csc_hresult_known tells them apart. */
     for (size_t i = 0; i < sizeof hrs / sizeof hrs[0]; i++) {
-        assert_null(csc_hresult_message(CSC_HR(hrs[i])));
-        assert_null(csc_hresult_name(CSC_HR(hrs[i])));
+        assert_false(csc_hresult_known(CSC_HR(hrs[i])));
+        assert_string_equal(csc_hresult_message(CSC_HR(hrs[i])),
+                            "The system cannot find message text for message number 0x%1 in "
+                            "the message file for %2.");
+        assert_string_equal(csc_hresult_name(CSC_HR(hrs[i])), "UNKNOWN");
+        /* The WMI event form keeps an empty text for them (C6.2). */
+        csc_event_t ev = {CSC_EVENT_ITEM_RESULT, CSC_HR(hrs[i]), "\\\\s\\h", 6};
+        char buf[128];
+        csc_event_format_wmi(&ev, buf, sizeof buf);
+        char want[64];
+        snprintf(want, sizeof want, "3:0x%08X::\\\\s\\h", (unsigned)hrs[i]);
+        assert_string_equal(buf, want);
     }
+    assert_true(csc_hresult_known(CSC_S_OK));
+    assert_true(csc_hresult_known(CSC_E_POINTER));
+    assert_true(csc_hresult_known(CSC_E_BUSY));
 }
 
 /* ---- WMI return values (C4.8) ------------------------------------------------ */

@@ -6,7 +6,9 @@
  * C1.4 are built in code. Further tests check that normalising is idempotent
  * where the contract allows it, that the public csc_path_normalize agrees with
  * the internal function and truncates like snprintf, and the UTF-8 decoder
- * and case folding on their own.
+ * and case folding on their own. Names are WTF-8 (C14.4): an unpaired
+ * surrogate is one UTF-16 unit of a name, kept as written and folded to
+ * itself; only a surrogate pair written as two 3-byte halves is invalid.
  */
 #include "support.h"
 
@@ -30,6 +32,15 @@ typedef struct path_case {
 #define VALID(in, disp, k) {(in), (disp), (k), 0u}
 #define VALID_NOT_IDEMPOTENT(in, disp, k) {(in), (disp), (k), REPARSE_DIFFERS}
 #define INVALID(in) {(in), NULL, NULL, 0u}
+
+/* C14.4: surrogates as WTF-8 writes them, three bytes each. */
+#define HI_D800 "\xED\xA0\x80"
+#define HI_D83D "\xED\xA0\xBD"
+#define HI_DBFF "\xED\xAF\xBF"
+#define LO_DC00 "\xED\xB0\x80"
+#define LO_DE00 "\xED\xB8\x80"
+#define LO_DFFF "\xED\xBF\xBF"
+#define GRINNING "\xF0\x9F\x98\x80" /* U+1F600: 4 bytes, 2 UTF-16 units */
 
 /*
  * C string escapes make backslashes double: "\\\\srv\\share" is \\srv\share.
@@ -207,13 +218,72 @@ static const path_case_t cases[] = {
     VALID("\\\\srv\\share\\\xC3\x89.\\\xC3\x89. ", "\\\\srv\\share\\\xC3\x89\\\xC3\x89",
           "\\\\srv\\share\\\xC3\xA9\\\xC3\xA9"),
 
+    /* C14.4: unpaired surrogates, written as three bytes (WTF-8), are valid,
+     * kept as written, fold to themselves (C1.3) and count one unit. */
+    VALID("\\\\srv\\share\\" HI_D800, "\\\\srv\\share\\" HI_D800,
+          "\\\\srv\\share\\" HI_D800),                       /* lone high */
+    VALID("\\\\srv\\share\\" HI_DBFF, "\\\\srv\\share\\" HI_DBFF,
+          "\\\\srv\\share\\" HI_DBFF),                       /* last high */
+    VALID("\\\\srv\\share\\" LO_DC00, "\\\\srv\\share\\" LO_DC00,
+          "\\\\srv\\share\\" LO_DC00),                       /* lone low */
+    VALID("\\\\srv\\share\\" LO_DFFF "x", "\\\\srv\\share\\" LO_DFFF "x",
+          "\\\\srv\\share\\" LO_DFFF "x"),                   /* last low */
+    /* C14.4: a low then a high surrogate are two unpaired ones: valid. */
+    VALID("\\\\srv\\share\\" LO_DC00 HI_D800, "\\\\srv\\share\\" LO_DC00 HI_D800,
+          "\\\\srv\\share\\" LO_DC00 HI_D800),
+    VALID("\\\\srv\\share\\" HI_D800 HI_DBFF, "\\\\srv\\share\\" HI_D800 HI_DBFF,
+          "\\\\srv\\share\\" HI_D800 HI_DBFF),               /* high, high */
+    VALID("\\\\srv\\share\\" LO_DFFF LO_DC00, "\\\\srv\\share\\" LO_DFFF LO_DC00,
+          "\\\\srv\\share\\" LO_DFFF LO_DC00),               /* low, low */
+    /* C14.4: a high surrogate not immediately followed by a low one. */
+    VALID("\\\\srv\\share\\" HI_D800 "x" LO_DC00, "\\\\srv\\share\\" HI_D800 "x" LO_DC00,
+          "\\\\srv\\share\\" HI_D800 "x" LO_DC00),
+    VALID("\\\\srv\\share\\" HI_D800 GRINNING, "\\\\srv\\share\\" HI_D800 GRINNING,
+          "\\\\srv\\share\\" HI_D800 GRINNING),
+    /* C14.4: a surrogate at the end of a name, the next name opening with a
+     * low one: a separator stands between them, so both are unpaired. */
+    VALID("\\\\srv\\share\\ab" HI_D800 "\\" LO_DC00 "cd",
+          "\\\\srv\\share\\ab" HI_D800 "\\" LO_DC00 "cd",
+          "\\\\srv\\share\\ab" HI_D800 "\\" LO_DC00 "cd"),
+    VALID("//srv/share/ab" HI_D800 "/" LO_DC00, "\\\\srv\\share\\ab" HI_D800 "\\" LO_DC00,
+          "\\\\srv\\share\\ab" HI_D800 "\\" LO_DC00),
+    /* C14.4 in the server and the share, and after the \\?\UNC\ prefix. */
+    VALID("\\\\" LO_DC00 "Srv\\" HI_D800, "\\\\" LO_DC00 "Srv\\" HI_D800,
+          "\\\\" LO_DC00 "srv\\" HI_D800),
+    VALID("\\\\?\\UNC\\srv\\" HI_D800 "x", "\\\\srv\\" HI_D800 "x", "\\\\srv\\" HI_D800 "x"),
+    /* C14.4 + C1.3: folding leaves surrogates alone and folds what is
+     * around them (ASCII, Latin-1, outside the BMP). */
+    VALID("\\\\SRV\\Share\\A" HI_D800 "\xC3\x89" LO_DFFF "\xF0\x90\x90\x80" "Z",
+          "\\\\SRV\\Share\\A" HI_D800 "\xC3\x89" LO_DFFF "\xF0\x90\x90\x80" "Z",
+          "\\\\srv\\share\\a" HI_D800 "\xC3\xA9" LO_DFFF "\xF0\x90\x90\xA8" "z"),
+    /* C14.4 + C1.2 step 6: a name ending in a surrogate and periods is
+     * trimmed to the surrogate; a middle one loses one period. */
+    VALID("\\\\srv\\share\\" HI_D800 ". .", "\\\\srv\\share\\" HI_D800,
+          "\\\\srv\\share\\" HI_D800),
+    VALID("\\\\srv\\share\\" LO_DC00 ".\\x", "\\\\srv\\share\\" LO_DC00 "\\x",
+          "\\\\srv\\share\\" LO_DC00 "\\x"),
+    /* C14.4 + C1.2 step 5: a surrogate name that ".." removes. */
+    VALID("\\\\srv\\share\\" HI_D800 "\\..\\" LO_DC00, "\\\\srv\\share\\" LO_DC00,
+          "\\\\srv\\share\\" LO_DC00),
+    /* C14.4: a surrogate pair written as two 3-byte halves (its only
+     * spelling is the 4-byte sequence) is not WTF-8: invalid. */
+    INVALID("\\\\srv\\share\\" HI_D800 LO_DC00),      /* U+10000 in halves */
+    INVALID("\\\\srv\\share\\" HI_DBFF LO_DFFF),      /* U+10FFFF in halves */
+    INVALID("\\\\srv\\share\\a" HI_D83D LO_DE00 "b"), /* U+1F600 in halves */
+    INVALID("\\\\srv\\share\\" LO_DC00 HI_D800 LO_DC00), /* low, then a pair */
+    INVALID("\\\\" HI_D800 LO_DC00 "\\share"),          /* in the server */
+    INVALID("\\\\srv\\share\\" HI_D800 LO_DC00 "\\..\\x"), /* in a name ".." removes */
+    /* C14.4: surrogate bytes that are not a whole sequence. */
+    INVALID("\\\\srv\\share\\\xED\xA0"),        /* truncated at the end */
+    INVALID("\\\\srv\\share\\\xED\xA0\\x"),   /* truncated by a separator */
+    INVALID("\\\\srv\\share\\" HI_D800 "\xED\xB0"), /* a high, then a truncated low */
+    INVALID("\\\\srv\\share\\\xED\xA0\x28"),   /* not a continuation */
+
     /* C1.4: invalid UTF-8 anywhere. */
     INVALID("\\\\srv\\share\\\xC0\xAF"),         /* overlong '/' */
     INVALID("\\\\srv\\share\\\xE0\x80\xAF"),     /* overlong, 3 bytes */
     INVALID("\\\\srv\\share\\\xF0\x80\x80\xAF"), /* overlong, 4 bytes */
     INVALID("\\\\srv\\share\\\x80" "x"),          /* lone continuation byte */
-    INVALID("\\\\srv\\share\\\xED\xA0\x80"),     /* surrogate U+D800 */
-    INVALID("\\\\srv\\share\\\xED\xBF\xBF"),     /* surrogate U+DFFF */
     INVALID("\\\\srv\\share\\\xF5\x80\x80\x80"), /* lead byte F5 */
     INVALID("\\\\srv\\share\\\xF4\x90\x80\x80"), /* U+110000 */
     INVALID("\\\\srv\\share\\\xFF"),
@@ -427,8 +497,6 @@ static void append(char *buf, size_t *len, const char *s, size_t n)
     buf[*len] = '\0';
 }
 
-#define GRINNING "\xF0\x9F\x98\x80" /* U+1F600: 4 bytes, 2 UTF-16 units */
-
 /* C1.4: a component may have 255 UTF-16 units, not 256; a code point above
  * U+FFFF counts 2; the limit applies once normalised. */
 static void test_path__component_length_limit_c1_4(void **state)
@@ -521,13 +589,14 @@ static void test_path__component_length_limit_c1_4(void **state)
 
 /*
  * Builds "\\srv\share\xxx..." whose normalised display has exactly `units`
- * UTF-16 units (units >= 16), with components of at most 200 units; when
- * `wide` the first name holds a 4-byte code point (2 units). Returns a
- * malloc'd string.
+ * UTF-16 units (units >= 16), with components of at most 200 units, each
+ * unit written as `fill` (one UTF-16 unit: "N", or a lone surrogate of C14.4
+ * in three bytes); when `wide` the first name holds a 4-byte code point (2
+ * units). Returns a malloc'd string.
  */
-static char *path_of_units(size_t units, bool wide)
+static char *path_of_units_filled(size_t units, bool wide, const char *fill)
 {
-    char *buf = malloc(units + 64);
+    char *buf = malloc(units * strlen(fill) + 64);
     assert_non_null(buf);
     size_t len = 0;
     append(buf, &len, "\\\\srv\\share", 1);
@@ -543,10 +612,15 @@ static char *path_of_units(size_t units, bool wide)
             name--; /* never leave room for just a separator */
         }
         append(buf, &len, "\\", 1);
-        append(buf, &len, "N", name);
+        append(buf, &len, fill, name);
         have += 1 + name;
     }
     return buf;
+}
+
+static char *path_of_units(size_t units, bool wide)
+{
+    return path_of_units_filled(units, wide, "N");
 }
 
 /* C1.4: the normalised path may have 32,767 UTF-16 units, not 32,768. */
@@ -619,6 +693,103 @@ static void test_path__total_length_limit_c1_4(void **state)
     assert_string_equal(r.display, "\\\\srv\\share");
     normalised_free(&r);
     free(q);
+    free(p);
+}
+
+/*
+ * C1.4 as amended by C14.4: lengths are counted in UTF-16 units, and an
+ * unpaired surrogate (three bytes of WTF-8) is one unit, so a name of 255
+ * surrogates (765 bytes) is valid and a path of 32,767 units is valid
+ * whatever its length in bytes.
+ */
+static void test_path__length_limits_count_surrogates_as_one_unit_c14_4(void **state)
+{
+    (void)state;
+    char buf[2048];
+    size_t len;
+    normalised_t r;
+
+    /* 255 high surrogates (a high followed by a high: all unpaired). */
+    len = 0;
+    append(buf, &len, "\\\\srv\\share\\", 1);
+    append(buf, &len, HI_D800, 255);
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_S_OK);
+    assert_string_equal(r.display, buf);
+    assert_int_equal(r.display_len, strlen("\\\\srv\\share\\") + 3 * 255);
+    normalised_free(&r);
+    append(buf, &len, HI_D800, 1); /* 256 units: invalid */
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_E_INVALID_NAME);
+    normalised_free(&r);
+
+    /* 254 ASCII + a low surrogate = 255 units; one more ASCII: 256. */
+    len = 0;
+    append(buf, &len, "\\\\srv\\share\\", 1);
+    append(buf, &len, "a", 254);
+    append(buf, &len, LO_DC00, 1);
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_S_OK);
+    normalised_free(&r);
+    len = 0;
+    append(buf, &len, "\\\\srv\\share\\", 1);
+    append(buf, &len, "a", 255);
+    append(buf, &len, LO_DC00, 1);
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_E_INVALID_NAME);
+    normalised_free(&r);
+
+    /* 127 supplementary characters (2 units each) + one surrogate = 255
+     * units; a second surrogate makes 256. Low after high surrogate would
+     * be a pair, so the surrogates here are lows after 4-byte sequences. */
+    len = 0;
+    append(buf, &len, "\\\\srv\\share\\", 1);
+    append(buf, &len, GRINNING, 127);
+    append(buf, &len, LO_DFFF, 1);
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_S_OK);
+    normalised_free(&r);
+    append(buf, &len, LO_DFFF, 1);
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_E_INVALID_NAME);
+    normalised_free(&r);
+
+    /* 255 surrogates + trailing periods and spaces that step 6 trims. */
+    len = 0;
+    append(buf, &len, "\\\\srv\\share\\", 1);
+    append(buf, &len, LO_DC00, 255);
+    append(buf, &len, ". .", 1);
+    r = normalise(buf);
+    assert_int_equal(r.hr, CSC_S_OK);
+    assert_int_equal(r.display_len, strlen("\\\\srv\\share\\") + 3 * 255);
+    normalised_free(&r);
+
+    /* The whole path: 32,767 units written mostly as surrogates (about
+     * 98,000 bytes) is valid; 32,768 units is not. */
+    char *p = path_of_units_filled(CSC__PATH_MAX_UNITS, false, LO_DC00);
+    assert_true(strlen(p) > 3 * (CSC__PATH_MAX_UNITS - 200));
+    r = normalise(p);
+    assert_int_equal(r.hr, CSC_S_OK);
+    assert_int_equal(r.display_len, strlen(p));
+    assert_string_equal(r.display, p);
+    assert_string_equal(r.key, p); /* nothing to fold */
+    normalised_free(&r);
+    free(p);
+    p = path_of_units_filled(CSC__PATH_MAX_UNITS + 1, false, LO_DC00);
+    r = normalise(p);
+    assert_int_equal(r.hr, CSC_E_INVALID_NAME);
+    normalised_free(&r);
+    free(p);
+    /* With a 4-byte code point (2 units) and surrogates: the limit holds. */
+    p = path_of_units_filled(CSC__PATH_MAX_UNITS, true, HI_DBFF);
+    r = normalise(p);
+    assert_int_equal(r.hr, CSC_S_OK);
+    normalised_free(&r);
+    free(p);
+    p = path_of_units_filled(CSC__PATH_MAX_UNITS + 1, true, HI_DBFF);
+    r = normalise(p);
+    assert_int_equal(r.hr, CSC_E_INVALID_NAME);
+    normalised_free(&r);
     free(p);
 }
 
@@ -722,6 +893,8 @@ static void test_casefold__simple_folding_c1_3(void **state)
         {0x0414, 0x0434},   {0x0401, 0x0451},   {0x0434, 0x0434},   {0x212A, 0x006B},
         {0x2126, 0x03C9},   {0x212B, 0x00E5},   {0x023A, 0x2C65},   {0xFF21, 0xFF41},
         {0x10400, 0x10428}, {0x1E900, 0x1E922}, {0x10FFFF, 0x10FFFF}, {0, 0},
+        /* C14.4: surrogates fold to themselves. */
+        {0xD800, 0xD800},   {0xDBFF, 0xDBFF},   {0xDC00, 0xDC00},   {0xDFFF, 0xDFFF},
     };
     for (size_t i = 0; i < sizeof folds / sizeof folds[0]; i++) {
         if (csc__casefold(folds[i].from) != folds[i].to) {
@@ -755,6 +928,9 @@ static void test_utf8_decode__accepts_well_formed_c1_4(void **state)
         {"\xED\x9F\xBF", 3, 0xD7FF}, {"\xEE\x80\x80", 3, 0xE000},
         {"\xEF\xBF\xBF", 3, 0xFFFF}, {"\xF0\x90\x80\x80", 4, 0x10000},
         {"\xF4\x8F\xBF\xBF", 4, 0x10FFFF}, {"\xE2\x84\xAA", 3, 0x212A},
+        /* C14.4: surrogates, one by one (WTF-8). */
+        {HI_D800, 3, 0xD800},      {HI_DBFF, 3, 0xDBFF},
+        {LO_DC00, 3, 0xDC00},      {LO_DFFF, 3, 0xDFFF},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         uint32_t cp = 0xFFFFFFFF;
@@ -769,8 +945,9 @@ static void test_utf8_decode__accepts_well_formed_c1_4(void **state)
     }
 }
 
-/* C1.4: the decoder rejects overlong forms, surrogates, values above
- * U+10FFFF, stray and missing continuation bytes. */
+/* C1.4, C14.4: the decoder rejects overlong forms, a surrogate pair in two
+ * 3-byte halves, values above U+10FFFF, stray and missing continuation
+ * bytes. */
 static void test_utf8_decode__rejects_invalid_forms_c1_4(void **state)
 {
     (void)state;
@@ -787,8 +964,11 @@ static void test_utf8_decode__rejects_invalid_forms_c1_4(void **state)
         {"\xE0\x9F\xBF", 3},         /* overlong U+07FF */
         {"\xF0\x80\x80\xAF", 4},     /* overlong, 4 bytes */
         {"\xF0\x8F\xBF\xBF", 4},     /* overlong U+FFFF */
-        {"\xED\xA0\x80", 3},         /* surrogate U+D800 */
-        {"\xED\xBF\xBF", 3},         /* surrogate U+DFFF */
+        {HI_D800 LO_DC00, 6},        /* C14.4: U+10000 as two halves */
+        {HI_DBFF LO_DFFF, 6},        /* C14.4: U+10FFFF as two halves */
+        {HI_D83D LO_DE00, 6},        /* C14.4: U+1F600 as two halves */
+        {"\xED\xA0", 2},             /* truncated surrogate */
+        {"\xED\xA0\x28", 3},         /* surrogate, not a continuation */
         {"\xF4\x90\x80\x80", 4},     /* U+110000 */
         {"\xF5\x80\x80\x80", 4},     /* lead F5 */
         {"\xF8\x88\x80\x80\x80", 5}, /* 5-byte form */
@@ -817,6 +997,40 @@ static void test_utf8_decode__rejects_invalid_forms_c1_4(void **state)
     }
 }
 
+/*
+ * C14.4: the decoder judges a high surrogate by what follows it within the
+ * length it is given, so a caller passes the rest of the string: with the
+ * low surrogate cut off by the length, the high one alone is valid; a
+ * string holding both is not, whichever function looks at it.
+ */
+static void test_utf8_decode__surrogate_pair_in_halves_c14_4(void **state)
+{
+    (void)state;
+    const char *pair = "a" HI_D800 LO_DC00;
+    uint32_t cp = 0;
+    assert_int_equal(csc__utf8_decode((const unsigned char *)pair + 1, 3, &cp), 3);
+    assert_int_equal(cp, 0xD800);
+    assert_int_equal(csc__utf8_decode((const unsigned char *)pair + 1, 5, &cp), 3);
+    assert_int_equal(csc__utf8_decode((const unsigned char *)pair + 1, 6, &cp), 0);
+    assert_int_equal(csc__utf8_decode((const unsigned char *)pair + 4, 3, &cp), 3);
+    assert_int_equal(cp, 0xDC00);
+    /* A low then a high surrogate: two unpaired ones, each decoded alone. */
+    const char *low_high = LO_DC00 HI_D800;
+    assert_int_equal(csc__utf8_decode((const unsigned char *)low_high, 6, &cp), 3);
+    assert_int_equal(cp, 0xDC00);
+    assert_true(csc__utf8_valid(low_high, 6));
+    assert_false(csc__utf8_valid(pair, strlen(pair)));
+    assert_true(csc__utf8_valid(pair, 4));
+    char out[32];
+    size_t out_len;
+    assert_false(csc__fold_utf8(pair, strlen(pair), out, &out_len));
+    /* The 4-byte spelling of the same pair is valid everywhere. */
+    const char *four = "a\xF0\x90\x80\x80";
+    assert_true(csc__utf8_valid(four, strlen(four)));
+    assert_true(csc__fold_utf8(four, strlen(four), out, &out_len));
+    assert_string_equal(out, four);
+}
+
 /* C1.3: folding a whole string. */
 static void test_fold_utf8__folds_strings_c1_3(void **state)
 {
@@ -830,6 +1044,11 @@ static void test_fold_utf8__folds_strings_c1_3(void **state)
     assert_true(csc__fold_utf8(in, strlen(in), out, &out_len));
     assert_string_equal(out, "\\\\srv\\\xC3\xA9\xCF\x83\xD0\xB4\xC3\x9F" "k\xC3\x9F");
     assert_int_equal(out_len, strlen(out));
+    /* C14.4: unpaired surrogates fold to themselves, same bytes. */
+    const char *wtf8 = "Q" HI_D800 "\xC3\x89" LO_DFFF HI_DBFF "x" LO_DC00;
+    assert_true(csc__fold_utf8(wtf8, strlen(wtf8), out, &out_len));
+    assert_string_equal(out, "q" HI_D800 "\xC3\xA9" LO_DFFF HI_DBFF "x" LO_DC00);
+    assert_int_equal(out_len, strlen(wtf8));
 }
 
 int main(void)
@@ -841,12 +1060,14 @@ int main(void)
         cmocka_unit_test(test_path__embedded_nul_is_invalid_c1_4),
         cmocka_unit_test(test_path__component_length_limit_c1_4),
         cmocka_unit_test(test_path__total_length_limit_c1_4),
+        cmocka_unit_test(test_path__length_limits_count_surrogates_as_one_unit_c14_4),
         cmocka_unit_test(test_path__public_agrees_with_internal),
         cmocka_unit_test(test_path__public_truncates_and_reports_full_lengths),
         cmocka_unit_test(test_path__public_errors),
         cmocka_unit_test(test_casefold__simple_folding_c1_3),
         cmocka_unit_test(test_utf8_decode__accepts_well_formed_c1_4),
         cmocka_unit_test(test_utf8_decode__rejects_invalid_forms_c1_4),
+        cmocka_unit_test(test_utf8_decode__surrogate_pair_in_halves_c14_4),
         cmocka_unit_test(test_fold_utf8__folds_strings_c1_3),
     };
     return cmocka_run_group_tests_name("path", tests, NULL, NULL);

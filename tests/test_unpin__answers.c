@@ -399,12 +399,15 @@ static void grant_access(void *ctx, const char *path)
     (void)path;
     acl_ctx_t *a = ctx;
     const char *users[] = {"someone", "USER"};
-    assert_int_equal(csc_item_set_access(a->cache, a->item, users, 2), CSC_S_OK);
+    /* C14.5: changing the cache from inside a callback is refused. */
+    assert_int_equal(csc_item_set_access(a->cache, a->item, users, 2), CSC_E_BUSY);
 }
 
-/* C4.5 steps 3 and 6, C4.7: access denied, RETRY after the list changed ->
- * S_OK, and the single file path returns that last result. */
-static void test_c4_5_retry_after_access_granted(void **state)
+/* C4.5 steps 3 and 6, C4.7, C14.5: access denied; the callback's attempt to
+ * change the access list is refused (0x800700AA), so the RETRY is denied
+ * again, and the single file path returns that last result. (Before C14.5
+ * the list changed under the walk and the retry succeeded.) */
+static void test_c14_5_retry_after_refused_access_change(void **state)
 {
     (void)state;
     csc_cache_t *cache = abc_cache(true);
@@ -417,10 +420,13 @@ static void test_c4_5_retry_after_access_granted(void **state)
     rec.on_retry = grant_access;
     rec.on_retry_ctx = &ctx;
     const char *b[] = {B};
-    assert_int_equal(csc_unpin(cache, b, 1, USER, true, &rec.sink, NULL), CSC_S_OK);
+    assert_int_equal(csc_unpin(cache, b, 1, USER, true, &rec.sink, NULL), CSC_E_ACCESSDENIED);
     assert_cache_ok(cache);
-    assert_events(&rec, EV_BEGIN, IB(B), R_DENIED(B), ITEM_OK(B), EV_END_OK);
-    assert_int_equal(csc_test_pins_of(cache, B), 0);
+    assert_events(&rec, EV_BEGIN, IB(B), R_DENIED(B), IB(B), R_DENIED(B), EV_END_OK);
+    assert_int_equal(csc_test_pins_of(cache, B), CSC_PIN_SOURCE_USER);
+    size_t n = 0;
+    assert_true(csc_item_access(ctx.item, &n));
+    assert_int_equal(n, 1);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }
@@ -658,7 +664,7 @@ int main(void)
         cmocka_unit_test(test_c4_5_step6_retry_at_item_result),
         cmocka_unit_test(test_c4_5_retry_after_sharing_violation),
         cmocka_unit_test(test_c4_7_single_file_last_result_after_retry),
-        cmocka_unit_test(test_c4_5_retry_after_access_granted),
+        cmocka_unit_test(test_c14_5_retry_after_refused_access_change),
         cmocka_unit_test(test_c4_5_step1_query_abort_at_kth_call),
         cmocka_unit_test(test_c4_5_step1_token_set_before_call),
         cmocka_unit_test(test_c4_5_step1_token_set_in_item_result),

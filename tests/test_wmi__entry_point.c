@@ -157,16 +157,16 @@ static void test_c4_8_wmi_invalid_arguments(void **state)
     csc_cache_t *cache = pinned_cache();
     wmi_log_t log = {0};
     const char *p[] = {SH};
-    const char *with_null[] = {SH, NULL};
     assert_int_equal(csc_wmi_unpin(cache, p, 1, USER | 0x2u, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_unpin(cache, p, 1, 0x80000000u | ALL, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_unpin(cache, p, 1, CSC_PIN_FLAG_FILL, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_unpin(cache, p, 0, USER, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_unpin(cache, NULL, 1, USER, true, on_msg, &log), 87);
-    assert_int_equal(csc_wmi_unpin(cache, with_null, 2, USER, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_pin(cache, p, 1, USER | 0x20000u, true, on_msg, &log), 87);
     assert_int_equal(csc_wmi_pin(cache, p, 1, CSC_PIN_FLAG_BACKGROUND, false, on_msg, &log), 87);
-    assert_int_equal(csc_wmi_pin(cache, with_null, 2, USER, true, on_msg, &log), 87);
+    const char *null_and_bad_flags[] = {SH, NULL};
+    assert_int_equal(csc_wmi_pin(cache, null_and_bad_flags, 2, USER | 0x2u, true, on_msg, &log),
+                     87);
     assert_int_equal(csc_wmi_unpin(cache, p, 1, 0x4u | USER, true, NULL, NULL), 87);
     assert_int_equal(log.count, 0);
     assert_int_equal(csc_test_pins_of(cache, SH), USER);
@@ -174,6 +174,37 @@ static void test_c4_8_wmi_invalid_arguments(void **state)
     assert_int_equal(csc_wmi_unpin(NULL, p, 1, USER, true, on_msg, &log), 0x80004003u);
     assert_int_equal(csc_wmi_pin(NULL, p, 1, USER, true, NULL, NULL), 0x80004003u);
     assert_int_equal(log.count, 0);
+    csc_cache_free(cache);
+}
+
+/* C14.4, C16.7: a NULL string inside Paths counts as an empty string, as
+ * WMI passes a NULL BSTR: one invalid path for that item (C4.3), and the
+ * call goes on. (Before: 87 for the whole call.) */
+static void test_c14_4_wmi_null_path_counts_as_empty(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = pinned_cache();
+    wmi_log_t log = {0};
+    const char *with_null[] = {NULL, SH "\\a.txt"};
+    assert_int_equal(csc_wmi_unpin(cache, with_null, 2, USER, false, on_msg, &log), 0);
+    assert_msgs(&log, EV_BEGIN, IB(""), R_BAD(""), ITEM_OK(SH "\\a.txt"), EV_END_OK);
+    assert_int_equal(csc_test_pins_of(cache, SH "\\a.txt"), 0);
+    log_clear(&log);
+    /* A single NULL path: the single failed path's result (C4.7): 123. */
+    const char *only_null[] = {NULL};
+    assert_int_equal(csc_wmi_pin(cache, only_null, 1, USER, false, on_msg, &log), 123);
+    assert_msgs(&log, EV_BEGIN, IB(""), R_BAD(""), EV_END_OK);
+    log_clear(&log);
+    assert_int_equal(csc_wmi_pin(cache, only_null, 1, USER, false, NULL, NULL), 123);
+    /* Out of memory for the substituted array: 14, nothing happened. */
+    csc_test_alloc_t st = {0};
+    csc_cache_t *small = csc_test_cache_new_alloc(&st);
+    st.fail_at = st.count + 1;
+    assert_int_equal(csc_wmi_unpin(small, with_null, 2, USER, false, on_msg, &log), 14);
+    assert_int_equal(log.count, 0);
+    st.fail_at = 0;
+    csc_cache_free(small);
+    assert_cache_ok(cache);
     csc_cache_free(cache);
 }
 
@@ -356,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_c4_8_wmi_unpin_failures),
         cmocka_unit_test(test_c4_8_wmi_access_and_sharing),
         cmocka_unit_test(test_c4_8_wmi_invalid_arguments),
+        cmocka_unit_test(test_c14_4_wmi_null_path_counts_as_empty),
         cmocka_unit_test(test_c4_8_wmi_null_callback),
         cmocka_unit_test(test_c4_8_wmi_pin),
         cmocka_unit_test(test_c6_2_long_path_message),

@@ -2,8 +2,11 @@
  * cscsim/async.h: asynchronous Pin and Unpin on an embedder's libuv loop
  * (contract C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
  * by the caller, carrying a `data` pointer, valid until its completion
- * callback has run. The walk runs off the loop thread (libuv's thread pool);
- * progress callbacks and the completion callback run on the loop thread.
+ * callback has run. The walk runs off the loop thread (on a thread of its
+ * own); progress callbacks and the completion callback run on the loop
+ * thread. A progress callback may call what pin.h allows, except that
+ * queries returning an HRESULT are refused (0x800700AA) while the operation
+ * runs; csc_op_cancel and csc_cancel_request are always allowed.
  *
  * Progress: with AsyncProgress (0x400) events are queued in batches and
  * delivered in order, End last; the sink's answers are ignored (C6.4) and
@@ -13,9 +16,16 @@
  * for the answer, so CONTINUE, RETRY and ABORT take effect at once (C6.3).
  *
  * While an operation runs, every other call on the same cache that can
- * fail returns HRESULT_FROM_WIN32(ERROR_BUSY) (C6.6), and item getters must
- * not be called. csc_cache_free on a busy cache cancels the operation and
- * frees the cache once it has completed; csc_cache_close refuses instead.
+ * fail returns HRESULT_FROM_WIN32(ERROR_BUSY) (C6.6) at once, and item
+ * getters must not be called. The walk runs on a thread of its own, which
+ * holds the cache only while it walks (C14.5): a progress callback on the
+ * loop thread never deadlocks against it.
+ *
+ * Teardown: csc_cache_cancel_wait cancels the running operation and waits
+ * for it, synchronously, without running the loop; csc_cache_free on a busy
+ * cache does the same, then frees the cache. Either way the operation's
+ * libuv handle is left closing: run the loop once more
+ * (uv_run(loop, UV_RUN_NOWAIT)) before uv_loop_close, as for any handle.
  */
 #ifndef CSCSIM_ASYNC_H
 #define CSCSIM_ASYNC_H
@@ -38,7 +48,9 @@ extern "C" {
 typedef struct csc_op csc_op_t;
 
 /* Completion: `result` is what csc_pin / csc_unpin would have returned
- * (C4.7). Runs on the loop thread after End was delivered. */
+ * (C4.7). Runs on the loop thread after End was delivered, with the cache
+ * idle again: it may make any call, start the next operation, or free the
+ * cache. */
 typedef void (*csc_op_cb)(csc_op_t *op, csc_hresult result);
 
 struct csc_op {
@@ -53,8 +65,11 @@ struct csc_op {
  * then called exactly once, on `loop`'s thread. Otherwise nothing starts, no
  * event is sent and `done` is never called: E_POINTER (NULL op, loop, cache
  * or done), E_INVALIDARG (C4.1), 0x800700AA when an operation already runs
- * on the cache (C6.6), E_OUTOFMEMORY. `paths` are copied; `progress` is
- * copied; `progress->user_data` and `cancel` must stay valid until `done`.
+ * on the cache (C6.6) or when called from inside a callback of a running
+ * call (C14.5), E_OUTOFMEMORY. A refused call, except one refused as busy,
+ * is followed by the policy's eviction pass like any method call (C5.5).
+ * The operation runs as the cache's caller at the time of the call (C9.1).
+ * `paths` are copied; `progress` is copied; `progress->user_data` and `cancel` must stay valid until `done`.
  * Must be called on the loop's thread.
  */
 CSC_API csc_hresult csc_unpin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
@@ -74,12 +89,27 @@ CSC_API csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *ca
  */
 CSC_API void csc_op_cancel(csc_op_t *op);
 
+/*
+ * Synchronous cancel-and-wait, for an embedder tearing down (C6.6): when an
+ * asynchronous operation runs on the cache, requests its cancellation,
+ * waits for its walk to stop (the walk no longer waits for the loop),
+ * delivers on the calling thread the events not yet delivered (End last;
+ * answers are ignored from then on), makes the cache idle and calls the
+ * operation's completion callback, all before returning S_OK. Returns S_OK
+ * at once when nothing runs. Must be called on the loop's thread. From
+ * inside a callback of that operation (which cannot wait for itself) it
+ * only requests cancellation and returns 0x800700AA; likewise from inside
+ * a callback of a synchronous call. E_POINTER for a NULL cache.
+ */
+CSC_API csc_hresult csc_cache_cancel_wait(csc_cache_t *cache);
+
 /* Whether an asynchronous operation is running on the cache. */
 CSC_API bool csc_cache_busy(const csc_cache_t *cache);
 
 /*
- * Frees the cache unless an operation runs on it: then returns 0x800700AA
- * and changes nothing. NULL is allowed (S_OK).
+ * Frees the cache unless an operation runs on it, or the calling thread is
+ * inside a callback of a running call or holds the cache: then returns
+ * 0x800700AA and changes nothing. NULL is allowed (S_OK).
  */
 CSC_API csc_hresult csc_cache_close(csc_cache_t *cache);
 

@@ -63,6 +63,7 @@ typedef int32_t csc_hresult;
 #define CSC_E_BUSY CSC_HR(0x800700AAu)               /* ERROR_BUSY */
 #define CSC_E_ALREADY_EXISTS CSC_HR(0x800700B7u)     /* ERROR_ALREADY_EXISTS */
 #define CSC_E_MORE_DATA CSC_HR(0x800700EAu)          /* ERROR_MORE_DATA */
+#define CSC_E_NOT_OWNER CSC_HR(0x80070120u)          /* ERROR_NOT_OWNER */
 #define CSC_E_DIRECTORY CSC_HR(0x8007010Bu)          /* ERROR_DIRECTORY */
 #define CSC_E_CANCELLED CSC_HR(0x800704C7u)          /* ERROR_CANCELLED */
 
@@ -72,11 +73,17 @@ typedef int32_t csc_hresult;
  * of the Win32 code (0) or xxxx; E_POINTER, E_FAIL, E_NOTIMPL, E_NOINTERFACE
  * and E_UNEXPECTED have their COM texts ("Invalid pointer", ...). S_FALSE has
  * no contract text and, as in Windows' FormatMessage, takes the text of Win32
- * code 1, "Incorrect function.". Returns NULL for any other code, or a
- * facility-Win32 code whose Win32 code is unknown. The string is static and
- * never freed.
+ * code 1, "Incorrect function.". Never NULL: any other code, or a
+ * facility-Win32 code whose Win32 code is unknown, gets Windows' own text
+ * for a message number it cannot find (Win32 317, ERROR_MR_MID_NOT_FOUND,
+ * inserts as written: "The system cannot find message text for message
+ * number 0x%1 in the message file for %2."); csc_hresult_known tells the
+ * two apart. The string is static and never freed.
  */
 CSC_API const char *csc_hresult_message(csc_hresult hr);
+
+/* Whether the library has a text and a name of its own for `hr`. */
+CSC_API bool csc_hresult_known(csc_hresult hr);
 
 /* Windows' English text of a Win32 error code (no trailing line break), or
  * NULL when unknown. */
@@ -88,7 +95,8 @@ CSC_API const char *csc_win32_name(uint32_t code);
 /*
  * The usual name of an HRESULT: "S_OK", "E_INVALIDARG", "E_ACCESSDENIED",
  * "E_OUTOFMEMORY" and the other COM names listed above for their codes, else
- * the Win32 name of a facility-Win32 code ("ERROR_FILE_NOT_FOUND"), or NULL.
+ * the Win32 name of a facility-Win32 code ("ERROR_FILE_NOT_FOUND"). Never
+ * NULL: "UNKNOWN" for a code it has no name for (see csc_hresult_known).
  */
 CSC_API const char *csc_hresult_name(csc_hresult hr);
 

@@ -5,9 +5,10 @@
  * size, evictable: C3, C5.1, C5.2) and changes that state (modify, sync,
  * open, close, access lists: C9).
  *
- * Paths are UTF-8. A csc_item_t pointer is borrowed from the cache: it stays
- * valid until the item leaves the cache or the cache is freed; mutations of
- * other items never invalidate it.
+ * Paths are UTF-8, or WTF-8 for names holding unpaired surrogates (C14.4):
+ * such names are given back in the same bytes. A csc_item_t pointer is
+ * borrowed from the cache: it stays valid until the item leaves the cache or
+ * the cache is freed; mutations of other items never invalidate it.
  */
 #ifndef CSCSIM_ITEM_H
 #define CSCSIM_ITEM_H
@@ -88,6 +89,36 @@ CSC_API csc_item_t *csc_item_parent(const csc_item_t *item);
 CSC_API csc_item_t *csc_item_first_child(const csc_item_t *item);
 CSC_API csc_item_t *csc_item_next_sibling(const csc_item_t *item);
 
+/*
+ * A pre-order iterator over a subtree in C2.3 order, so a client need not
+ * follow first_child / next_sibling by hand:
+ *
+ *     csc_subtree_iter_t it;
+ *     csc_subtree_iter_init(&it, share);
+ *     for (csc_item_t *i; (i = csc_subtree_iter_next(&it)) != NULL;)
+ *         ...
+ *
+ * csc_subtree_iter_init starts at `root` (returned first); csc_cache_iter_init
+ * visits every item of the cache, servers first in their order. The
+ * iterator holds no memory and needs no free. Like the item getters it reads
+ * without the cache's guard (see cscsim/cache.h): the cache must not change
+ * while it is used, except through csc_subtree_iter_skip_children.
+ */
+typedef struct csc_subtree_iter {
+    const csc_item_t *root; /* the subtree's root; NULL: a whole cache */
+    csc_item_t *first;      /* the first item to return */
+    csc_item_t *last;       /* the item returned last, NULL before the first */
+    bool skip;              /* do not descend below `last` */
+} csc_subtree_iter_t;
+
+CSC_API void csc_subtree_iter_init(csc_subtree_iter_t *it, const csc_item_t *root);
+CSC_API void csc_cache_iter_init(csc_subtree_iter_t *it, const csc_cache_t *cache);
+/* The next item, or NULL at the end (and for a NULL iterator). */
+CSC_API csc_item_t *csc_subtree_iter_next(csc_subtree_iter_t *it);
+/* The next csc_subtree_iter_next does not descend below the item returned
+ * last (its descendants are skipped). */
+CSC_API void csc_subtree_iter_skip_children(csc_subtree_iter_t *it);
+
 /* ---- reading ---------------------------------------------------------- */
 
 CSC_API csc_item_type_t csc_item_type(const csc_item_t *item);
@@ -158,8 +189,9 @@ CSC_API csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item);
 /*
  * Replaces the item's access list (C9.1) with `count` user names. `users`
  * NULL removes the list (everyone has access again); an empty list
- * (users non-NULL, count 0) lets nobody in. E_INVALIDARG for an empty or
- * invalid UTF-8 name; E_OUTOFMEMORY; on failure the old list stays.
+ * (users non-NULL, count 0) lets nobody in. E_INVALIDARG for an empty name
+ * or one that is neither UTF-8 nor WTF-8 (C14.4, as paths); E_OUTOFMEMORY;
+ * on failure the old list stays.
  */
 CSC_API csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item,
                                         const char *const *users, size_t count);

@@ -18,11 +18,14 @@ extern "C" {
 #endif
 
 /*
- * Normalises `path` (NUL-terminated UTF-8). On success writes the normalised,
- * case-preserved path into `display` and its case-folded form into `key`
- * (either may be NULL), each NUL-terminated and truncated to its size, and
- * returns S_OK; *display_len / *key_len (may be NULL) receive the full
- * lengths without NUL. Returns 0x8007007B for an invalid path (C1.4),
+ * Normalises `path` (NUL-terminated UTF-8, or WTF-8: an unpaired surrogate
+ * written as its three bytes ED A0 80 .. ED BF BF is valid and kept, C14.4;
+ * a surrogate pair written as two such halves is not). On success writes the
+ * normalised, case-preserved path into `display` and its case-folded form
+ * into `key` (either may be NULL), each NUL-terminated and truncated to its
+ * size, and returns S_OK; *display_len / *key_len (may be NULL) receive the
+ * full lengths in bytes without NUL (the limits of C1.4 are in UTF-16
+ * units). Returns 0x8007007B for an invalid path (C1.4),
  * E_POINTER for a NULL path, E_OUTOFMEMORY.
  */
 CSC_API csc_hresult csc_path_normalize(const char *path, char *display, size_t display_size,

@@ -56,7 +56,8 @@ typedef enum csc_op_response {
  * One progress event. `result` is 0 for Begin and ItemBegin. `path` is ""
  * for Begin and End; for an item it is the item's normalised,
  * case-preserved path, or the path as given when it is invalid or not
- * cached (C4.3). The path is borrowed for the duration of the callback.
+ * cached (C4.3). `path` is NUL-terminated (path[path_len] == '\0') and
+ * borrowed for the duration of the callback: copy it to keep it.
  */
 typedef struct csc_event {
     csc_event_reason_t reason;
@@ -65,13 +66,40 @@ typedef struct csc_event {
     size_t path_len;
 } csc_event_t;
 
+#define CSC_PROGRESS_VERSION 1
+
 /*
- * A progress sink: callbacks in the shape of IOfflineFilesSyncProgress, each
- * may be NULL (a NULL callback answers CONTINUE / no abort). Every callback
- * receives `user_data`. Without AsyncProgress they run on the calling
- * thread, before the operation goes on (C6.3).
+ * A progress sink: callbacks in the shape of IOfflineFilesSyncProgress.
+ * Initialise with CSC_PROGRESS_INIT (or designated initialisers; a
+ * `version` of 0 is read as 1); new fields are only ever added at the end,
+ * and a version newer than the library knows makes the call fail with
+ * E_INVALIDARG before any event. Each callback may be NULL: a NULL callback
+ * answers CONTINUE / no abort. Every callback receives `user_data`.
+ *
+ * Where they run: without AsyncProgress, on the calling thread, before the
+ * operation goes on (C6.3), so answers take effect at once. With
+ * AsyncProgress, or in an asynchronous operation, on the loop thread
+ * (cscsim/async.h, C6.4).
+ *
+ * What they may call (C14.5): anything that only reads the cache (item
+ * getters, csc_cache_find, csc_cache_get_disk_space, csc_cache_clock,
+ * csc_cache_check, csc_event_format_wmi, csc_hresult_message), and
+ * csc_cancel_request. A call that would change the cache (Pin, Unpin,
+ * Synchronize, DeleteItems, caching, eviction, csc_cache_set_caller,
+ * csc_cache_lock...) fails with 0x800700AA and changes nothing. Inside an
+ * asynchronous operation, queries that return an HRESULT also fail with
+ * 0x800700AA (C6.6). csc_cache_free from a callback is carried out when
+ * the running call returns.
+ *
+ * Answers (C4.5): from item_begin, ABORT stops the call (End carries
+ * 0x800704C7) and RETRY counts as CONTINUE; from item_result, ABORT stops
+ * the call and RETRY processes the same item again from the cancellation
+ * check, with a new ItemBegin / ItemResult pair (a DeleteItems item already
+ * deleted has nothing to retry: RETRY continues). Answers are ignored with
+ * AsyncProgress (C6.4).
  */
 typedef struct csc_progress {
+    unsigned int version; /* CSC_PROGRESS_VERSION */
     void *user_data;
     /* Begin: set *abort to true to cancel before the first item. */
     void (*begin)(void *user_data, const csc_event_t *event, bool *abort);
@@ -82,6 +110,8 @@ typedef struct csc_progress {
     /* End: event->result is S_OK, 0x800704C7 when cancelled, or E_OUTOFMEMORY. */
     void (*end)(void *user_data, const csc_event_t *event);
 } csc_progress_t;
+
+#define CSC_PROGRESS_INIT {CSC_PROGRESS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /*
  * Formats an event in its WMI form `Reason:Result:ResultText:Path` with
@@ -95,6 +125,10 @@ CSC_API size_t csc_event_format_wmi(const csc_event_t *event, char *buf, size_t 
 /*
  * A cancel token: any thread may request cancellation; the operation sees it
  * at step 1 of C4.5 for the next item. Reusable after csc_cancel_reset.
+ * csc_cancel_request, csc_cancel_reset and csc_cancel_requested are one
+ * lock-free atomic store or load each (they never allocate, lock or call
+ * back), so csc_cancel_request may be called from a signal handler (a
+ * Ctrl-C handler cancelling a running Unpin).
  */
 typedef struct csc_cancel csc_cancel_t;
 
@@ -134,7 +168,8 @@ CSC_API csc_hresult csc_pin(csc_cache_t *cache, const char *const *paths, size_t
 
 /*
  * Receives each progress event of a WMI-shaped call as its WMI string
- * (C6.2), NUL-terminated, borrowed for the call's duration.
+ * (C6.2), NUL-terminated, borrowed for the callback's duration. It may call
+ * what a progress callback may call (above).
  */
 typedef void (*csc_wmi_progress_cb)(void *user_data, const char *message);
 

@@ -53,8 +53,12 @@ CSC_API csc_evict_policy_t csc_cache_policy(const csc_cache_t *cache);
 
 /*
  * Called for each evicted item (files and containers), before it leaves the
- * cache: its display path and size (0 for a container). The callback must
- * not call into the cache.
+ * cache: its display path (NUL-terminated, borrowed for the callback) and
+ * size (0 for a container). It runs inside the call that evicts (an
+ * explicit pass, or the policy's pass after a method or caching call) on
+ * that call's thread, and may make what a progress callback may (pin.h,
+ * C14.5): reads, such as csc_cache_find on the item still cached; a change
+ * fails with 0x800700AA and changes nothing.
  */
 typedef void (*csc_evict_cb)(void *user_data, const char *path, uint64_t size);
 

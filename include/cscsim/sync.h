@@ -1,7 +1,9 @@
 /*
  * cscsim/sync.h: Synchronize and DeleteItems as the local model of the
  * simulation (contract C5.8; windows-reference §2, §3). Both report progress
- * through the same csc_progress_t as Pin and Unpin.
+ * through the same csc_progress_t as Pin and Unpin, with the same rules for
+ * its callbacks (cscsim/pin.h: reads allowed, changes refused with
+ * 0x800700AA, C14.5) and answers.
  */
 #ifndef CSCSIM_SYNC_H
 #define CSCSIM_SYNC_H

@@ -25,6 +25,7 @@ ROWS = {
     "deep_unpin_async_events_per_s": "events/s",
     "async_queue_peak_bytes": "bytes",
     "subtree_unpin_1m_ns": "ns",
+    "call_overhead_ns": "ns",
     "subtree_unpin_10k_ns": "ns",
     "evict_index_pin_unpin_ns": "ns",
     "evict_index_open_close_ns": "ns",

@@ -11,8 +11,11 @@
  * normalising the display path again: the result is exactly what C1.2 step 6
  * does to a display path (model_renormalise below), which is the display
  * itself, with the same key, precisely when the display is a fixed point of
- * step 6. Inputs are copied into buffers of their exact size and the outputs
- * get exactly the documented room, so ASan sees any access past either.
+ * step 6. Names are WTF-8 (C14.4): a lone surrogate is one unit of a name,
+ * but an input holding a surrogate pair written as two 3-byte halves is
+ * invalid wherever the pair stands, and no valid display holds one. Inputs
+ * are copied into buffers of their exact size and the outputs get exactly
+ * the documented room, so ASan sees any access past either.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -108,7 +111,21 @@ static bool is_invalid_char(unsigned char b)
     return b < 0x20 || strchr("<>:\"|?*", b) != NULL;
 }
 
-/* UTF-16 units of a UTF-8 string already known to be valid. */
+/* C14.4: whether s[0..n) holds a high surrogate's three bytes (ED A0..AF
+ * xx) immediately followed by a low one's (ED B0..BF xx). ED is always a
+ * lead byte, so a decoder that gets that far reads exactly these two. */
+static bool has_pair_in_halves(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 5 < n; i++)
+        if (u[i] == 0xED && u[i + 1] >= 0xA0 && u[i + 1] <= 0xAF && u[i + 3] == 0xED &&
+            u[i + 4] >= 0xB0 && u[i + 4] <= 0xBF)
+            return true;
+    return false;
+}
+
+/* UTF-16 units of a WTF-8 string already known to be valid: a 4-byte
+ * sequence is 2, any other 1 (a lone surrogate included, C14.4). */
 static size_t units_of(const char *s, size_t n)
 {
     size_t u = 0;
@@ -166,11 +183,13 @@ static void check_valid_shape(const result_t *r, size_t in_len)
              r->display, (unsigned)count);
     if (units_of(r->display, r->display_len) > CSC__PATH_MAX_UNITS)
         fail("display over 32,767 UTF-16 units");
+    if (has_pair_in_halves(r->display, r->display_len))
+        fail("display \"%s\" holds a surrogate pair in two halves (C14.4)", r->display);
     /* C1.3: the key is the display, case-folded (and so valid UTF-8). */
     char *folded = xmalloc(CSC__PATH_KEY_CAP(r->display_len));
     size_t flen;
     if (!csc__fold_utf8(r->display, r->display_len, folded, &flen))
-        fail("display \"%s\" is not valid UTF-8", r->display);
+        fail("display \"%s\" is not valid WTF-8", r->display);
     if (flen != r->key_len || memcmp(folded, r->key, flen) != 0)
         fail("key \"%s\" is not the folded display \"%s\"", r->key, folded);
     free(folded);
@@ -383,6 +402,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     current_size = size;
     const char *in = (const char *)data;
     result_t r = normalise(in, size);
+    if (r.hr == CSC_S_OK && has_pair_in_halves(in, size))
+        fail("a surrogate pair in two halves is accepted (C14.4)");
     if (r.hr == CSC_S_OK) {
         check_valid_shape(&r, size);
         check_renormalise(&r);

@@ -502,7 +502,7 @@ static void run_api(sim_runner_t *r, bytes_t *b, unsigned op)
         };
         uint32_t flags = flag_set[pick(b, COUNT(flag_set))];
         answers_t a = {pick(b, 4), pick(b, 6), 0, 0, {0}};
-        csc_progress_t pr = {&a, on_begin, NULL, on_item_begin, on_item_result, on_end};
+        csc_progress_t pr = {CSC_PROGRESS_VERSION, &a, on_begin, NULL, on_item_begin, on_item_result, on_end};
         bool sink = (byte(b) & 1u) != 0;
         hr = csc_delete_items(cache, pl.ptr, pl.count, flags, sink ? &pr : NULL, NULL);
         snprintf(desc, sizeof desc, "# api: delete-items flags=0x%X retry-at=%u abort-at=%u",

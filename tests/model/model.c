@@ -87,7 +87,9 @@ static char *xstrndup(const char *s, size_t n)
 /* ---- UTF-8 and case folding (C1.3, C1.4) -------------------------------- */
 
 /* Decodes the code point at s[*i]; false for invalid UTF-8 (overlong forms,
- * surrogates, beyond U+10FFFF, truncated sequences). */
+ * beyond U+10FFFF, truncated sequences). A surrogate U+D800-DFFF in three
+ * bytes is decoded like any other code point: names are WTF-8 (C14.4), and
+ * whether it stands in a pair is utf8_valid's business. */
 static bool utf8_next(const unsigned char *s, size_t *i, uint32_t *cp)
 {
     unsigned c = s[*i];
@@ -112,20 +114,26 @@ static bool utf8_next(const unsigned char *s, size_t *i, uint32_t *cp)
             return false; /* also stops at the NUL */
         v = (v << 6) | (cc & 0x3F);
     }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+    if (v < min || v > 0x10FFFF)
         return false;
     *cp = v;
     *i += need + 1;
     return true;
 }
 
+/* C1.4 as amended by C14.4: every sequence decodes, and no low surrogate
+ * comes right after a high one (that pair's only spelling is 4 bytes). */
 static bool utf8_valid(const char *s)
 {
     size_t i = 0;
-    uint32_t cp;
-    while (s[i] != '\0')
+    uint32_t cp, prev = 0;
+    while (s[i] != '\0') {
         if (!utf8_next((const unsigned char *)s, &i, &cp))
             return false;
+        if (prev >= 0xD800 && prev <= 0xDBFF && cp >= 0xDC00 && cp <= 0xDFFF)
+            return false;
+        prev = cp;
+    }
     return true;
 }
 
@@ -193,7 +201,8 @@ static uint32_t model_fold_cp(uint32_t c)
     for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
         if (single[k][0] == c)
             return single[k][1];
-    return c; /* ß, İ (only F and T foldings), digits, lower case */
+    return c; /* ß, İ (only F and T foldings), digits, lower case, and the
+               * surrogates of C14.4 */
 }
 
 /* Folds a string (assumed valid UTF-8; invalid bytes are copied). */

@@ -412,7 +412,7 @@ static void lib_exec(world_t *w, const op_t *op)
     case OP_UNPIN: {
         script_init(&s, op, o);
         s.cache = c;
-        csc_progress_t pr = {&s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
+        csc_progress_t pr = {CSC_PROGRESS_VERSION, &s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
         if (op->kind == OP_SYNC)
             o->hr = csc_synchronize(c, op->paths, op->npaths, 0, &pr, NULL);
         else if (op->kind == OP_PIN)
@@ -903,14 +903,18 @@ static void replay(const op_t *ops, size_t n, divergence_t *d, world_t *keep)
 /* The namespace: small, so that states collide often. */
 static const char *const pool_servers[] = {"fs1", "nas"};
 static const char *const pool_shares[] = {"pub", "data", "\u00E9quipe"};
-static const char *const pool_dirs[] = {"a", "b c", "\u0434ok", "k.d"};
+/* Names with unpaired surrogates, as WTF-8 (C14.4): "\xED\xB0\x80" is
+ * U+DC00, "\xED\xA0\x80" U+D800; a low then a high is two unpaired ones. */
+static const char *const pool_dirs[] = {"a", "b c", "\u0434ok", "k.d",
+                                        "D\xED\xB0\x80\xED\xA0\x80"};
 static const char *const pool_files[] = {"f.txt", "\u00DF", "\u03C3", "k1",
-                                         "\u00B5", "a", "\u0130"};
+                                         "\u00B5", "a", "\u0130", "K\xED\xA0\x80"};
 /* Names that exercise C1.2 step 6 when written as they are. */
 static const char *const pool_odd[] = {"...", "e.", "t ", "x..", "\u0130. "};
 static const char *const pool_users[] = {"user", "USER", "alice", "Alice", "bob",
-                                         "\u00E9mile", "\u00C9MILE"};
-static const char *const pool_callers[] = {"user", "alice", "Bob", "\u00C9MILE", "uSeR"};
+                                         "\u00E9mile", "\u00C9MILE", "ann\xED\xA0\x80"};
+static const char *const pool_callers[] = {"user", "alice", "Bob", "\u00C9MILE", "uSeR",
+                                           "ANN\xED\xA0\x80", "ann\xED\xB0\x80"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1049,7 +1053,8 @@ static char *invalid_path(rng_t *r)
         "\\\\?\\C:\\x",
         "\\\\fs1\\pub\\\xff",
         "\\\\fs1\\pub\\a\xc3",
-        "\\\\fs1\\pub\\\xed\xa0\x80",
+        "\\\\fs1\\pub\\\xed\xa0\x80\xed\xb0\x80", /* C14.4: a pair in halves */
+        "\\\\fs1\\pub\\\xed\xa0\x80",             /* C14.4: a lone surrogate, valid */
         "",
         "\\\\",
         "\\\\..",
@@ -1667,7 +1672,7 @@ static const char *const fragments[] = {
     "\u017F", "S", "\u03C2", "\u03A3", "\u00E9", "\u00C9", "\u1E9E", "\u00DF", "\u0130", "i",
     "\u0131", "\u00B5", "\u039C", "\u0414", "\u0401", "\u2126", "\U0001D538", "?", "UNC",
     "unc", ":", "*", "<", "|", "\"", "\x01", "\x1f", "\xff", "\xc3", "\xed\xa0\x80",
-    "\xe2\x84", "\xc0\xaf", "\xf4\x90\x80\x80", "\\\\?\\UNC\\", "\\\\.\\", "\\\\", "x.y", "#",
+    "\xed\xb0\x80", "\xe2\x84", "\xc0\xaf", "\xf4\x90\x80\x80", "\\\\?\\UNC\\", "\\\\.\\", "\\\\", "x.y", "#",
 };
 
 static char *fuzz_path(rng_t *r)

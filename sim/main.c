@@ -4,10 +4,11 @@
  * command) and `--version` (the linked library's csc_version()), and exit
  * statuses (2 for a usage error, an unreadable file or a syntax error, 1
  * for a failed check, 0 otherwise). For `run` it reads each scenario file
- * whole (`-` is standard input), parses every line before running any, reports
- * every syntax error of a file as `FILE:LINE: error: ...` and then runs none of
- * it, runs each good file on a fresh cache, prints the final count of checks,
- * and with `--dot` writes the final cache of its one file as Graphviz.
+ * whole (`-` is standard input) and hands it to csc_scenario_run on a fresh
+ * cache (the library parses every line before running any), reports every
+ * syntax error of a file as `FILE:LINE: error: ...`, prints the final count
+ * of checks, and with `--dot` writes the final cache of its one file as
+ * Graphviz (csc_cache_dump).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,9 +20,6 @@
 #include <cscsim.h>
 
 #include "bench.h"
-#include "dot.h"
-#include "runner.h"
-#include "scenario.h"
 #include "shell.h"
 
 #define EXIT_CHECK_FAILED 1
@@ -166,53 +164,61 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* The commands of one file. */
-typedef struct script {
-    sim_command_t *cmds;
-    size_t count, cap;
-} script_t;
-
-static void script_free(script_t *s)
+/* The transcript goes to a stdio stream. */
+static void write_stream(void *user_data, const char *text, size_t len)
 {
-    for (size_t i = 0; i < s->count; i++)
-        sim_command_free(&s->cmds[i]);
-    free(s->cmds);
+    fwrite(text, 1, len, user_data);
 }
 
-/* Parses every line; false after reporting each syntax error. */
-static bool parse_file(const char *name, const char *text, size_t len, script_t *s)
+/* Runs one scenario file on a fresh cache; adds its checks to the counts.
+ * Returns the exit status of the file (0, or EXIT_USAGE). */
+static int run_file(const char *name, const char *text, size_t len, bool color,
+                    const char *dot, unsigned *passed, unsigned *failed)
 {
-    bool ok = true;
-    unsigned line_no = 0;
-    size_t pos = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3; /* a UTF-8 byte order mark, as Windows editors write it */
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl != NULL ? (size_t)(nl - text) : len;
-        line_no++;
-        if (s->count == s->cap) {
-            size_t cap = s->cap == 0 ? 64 : s->cap * 2;
-            sim_command_t *c = realloc(s->cmds, cap * sizeof *c);
-            if (c == NULL) {
-                fputs("cscsim: out of memory\n", stderr);
-                exit(EXIT_USAGE);
-            }
-            s->cmds = c;
-            s->cap = cap;
-        }
-        char err[512];
-        int got = sim_parse_line(text + pos, end - pos, line_no, &s->cmds[s->count], err,
-                                 sizeof err);
-        if (got < 0) {
-            fprintf(stderr, "%s:%u: error: %s\n", name, line_no, err);
-            ok = false;
-        } else if (got > 0) {
-            s->count++;
-        }
-        pos = end + 1;
+    csc_cache_t *cache;
+    if (csc_cache_new(&cache, NULL) != CSC_S_OK) {
+        fputs("cscsim: out of memory\n", stderr);
+        exit(EXIT_USAGE);
     }
-    return ok;
+    csc_scenario_options_t opts = CSC_SCENARIO_OPTIONS_INIT;
+    opts.name = name;
+    opts.write = write_stream;
+    opts.user_data = stdout;
+    opts.color = color;
+    csc_scenario_result_t res;
+    fflush(stdout);
+    csc_hresult hr = csc_scenario_run(cache, text, len, &opts, &res);
+    int status = 0;
+    if (hr == CSC_E_OUTOFMEMORY) {
+        fflush(stdout);
+        fputs("cscsim: out of memory\n", stderr);
+        exit(EXIT_USAGE);
+    }
+    if (hr == CSC_E_INVALIDARG) {
+        for (size_t i = 0; i < res.syntax_error_count; i++)
+            fprintf(stderr, "%s:%u: error: %s\n", name, res.syntax_errors[i].line,
+                    res.syntax_errors[i].message);
+        status = EXIT_USAGE;
+    } else {
+        *passed += res.passed;
+        *failed += res.failed;
+        if (dot != NULL) {
+            FILE *f = fopen(dot, "w");
+            bool written = f != NULL &&
+                           csc_cache_dump(cache, NULL, CSC_DUMP_DOT, write_stream, f) == CSC_S_OK &&
+                           !ferror(f);
+            if (f != NULL && fclose(f) != 0)
+                written = false;
+            if (!written) {
+                fflush(stdout);
+                fprintf(stderr, "cscsim: cannot write %s: %s\n", dot, strerror(errno));
+                status = EXIT_USAGE;
+            }
+        }
+    }
+    csc_scenario_result_clear(&res);
+    csc_cache_free(cache);
+    return status;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -269,39 +275,9 @@ static int cmd_run(int argc, char **argv)
             status = EXIT_USAGE;
             continue;
         }
-        script_t s = {0};
-        fflush(stdout);
-        bool ok = parse_file(name, text, len, &s);
-        free(text);
-        if (!ok) {
+        if (run_file(name, text, len, color, dot, &passed, &failed) != 0)
             status = EXIT_USAGE;
-            script_free(&s);
-            continue;
-        }
-        sim_runner_options_t ro = {name, stdout, color, true};
-        sim_runner_t *r = sim_runner_new(&ro);
-        if (r == NULL) {
-            fputs("cscsim: out of memory\n", stderr);
-            script_free(&s);
-            return EXIT_USAGE;
-        }
-        for (size_t k = 0; k < s.count; k++)
-            sim_runner_exec(r, &s.cmds[k]);
-        passed += sim_runner_passed(r);
-        failed += sim_runner_failed(r);
-        if (dot != NULL) {
-            FILE *f = fopen(dot, "w");
-            bool written = f != NULL && sim_dot_write(f, sim_runner_cache(r));
-            if (f != NULL && fclose(f) != 0)
-                written = false;
-            if (!written) {
-                fflush(stdout);
-                fprintf(stderr, "cscsim: cannot write %s: %s\n", dot, strerror(errno));
-                status = EXIT_USAGE;
-            }
-        }
-        sim_runner_free(r);
-        script_free(&s);
+        free(text);
     }
     printf("%u passed, %u failed\n", passed, failed);
     if (status == 0 && failed > 0)

@@ -1,7 +1,8 @@
 /*
  * sim/shell.c: the interactive form of the scenario language. It owns the
  * read-parse-run loop: each line is parsed and run at once on one cache that
- * lives for the whole session (sim/runner.c); a syntax error is reported on
+ * lives for the whole session (a csc_scenario_t of the library, fed one line
+ * at a time, so that `expect` reads the results of earlier lines); a syntax error is reported on
  * standard error as `<stdin>:LINE: error: ...` and the shell goes on. The
  * prompt `cscsim> ` is printed only when a person types (standard input is a
  * terminal); then the transcript also leaves out the echo lines, which would
@@ -14,8 +15,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "runner.h"
-#include "scenario.h"
+#include <cscsim.h>
 
 #define SHELL_NAME "<stdin>"
 
@@ -49,14 +49,28 @@ static bool is_word(const char *line, size_t len, const char *w)
     return true;
 }
 
+static void write_stream(void *user_data, const char *text, size_t len)
+{
+    fwrite(text, 1, len, user_data);
+}
+
 int sim_shell(const sim_shell_options_t *opts)
 {
-    sim_runner_options_t ro = {SHELL_NAME, opts->out, opts->color, !opts->interactive};
-    sim_runner_t *r = sim_runner_new(&ro);
-    if (r == NULL) {
+    csc_cache_t *cache = NULL;
+    csc_scenario_t *session = NULL;
+    csc_scenario_options_t so = CSC_SCENARIO_OPTIONS_INIT;
+    so.name = SHELL_NAME;
+    so.write = write_stream;
+    so.user_data = opts->out;
+    so.echo = !opts->interactive;
+    so.color = opts->color;
+    if (csc_cache_new(&cache, NULL) != CSC_S_OK ||
+        csc_scenario_new(&session, cache, &so) != CSC_S_OK) {
+        csc_cache_free(cache);
         fputs("cscsim: out of memory\n", stderr);
         return 2;
     }
+    unsigned passed = 0, failed = 0;
     bool syntax_error = false;
     char *line = NULL;
     size_t cap = 0;
@@ -82,24 +96,30 @@ int sim_shell(const sim_shell_options_t *opts)
             fputs(shell_help, opts->out);
             continue;
         }
-        sim_command_t cmd;
-        char err[512];
-        int got = sim_parse_line(line, len, line_no, &cmd, err, sizeof err);
-        if (got < 0) {
+        csc_scenario_result_t res;
+        csc_hresult hr = csc_scenario_feed(session, line, len, line_no, &res);
+        if (hr == CSC_E_OUTOFMEMORY) {
             fflush(opts->out);
-            fprintf(stderr, "%s:%u: error: %s\n", SHELL_NAME, line_no, err);
+            fputs("cscsim: out of memory\n", stderr);
+            exit(2);
+        }
+        passed += res.passed;
+        failed += res.failed;
+        if (hr == CSC_E_INVALIDARG) {
+            fflush(opts->out);
+            for (size_t i = 0; i < res.syntax_error_count; i++)
+                fprintf(stderr, "%s:%u: error: %s\n", SHELL_NAME, res.syntax_errors[i].line,
+                        res.syntax_errors[i].message);
             syntax_error = true;
+            csc_scenario_result_clear(&res);
             continue;
         }
-        if (got > 0) {
-            sim_runner_exec(r, &cmd);
-            sim_command_free(&cmd);
-        }
+        csc_scenario_result_clear(&res);
         fflush(opts->out);
     }
     free(line);
-    unsigned passed = sim_runner_passed(r), failed = sim_runner_failed(r);
     fprintf(opts->out, "%u passed, %u failed\n", passed, failed);
-    sim_runner_free(r);
+    csc_scenario_free(session);
+    csc_cache_free(cache);
     return syntax_error ? 2 : failed > 0 ? 1 : 0;
 }

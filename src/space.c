@@ -87,3 +87,11 @@ csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb, vo
     csc__leave(cache);
     return CSC_S_OK;
 }
+
+void csc_cache_evict_callback(const csc_cache_t *cache, csc_evict_cb *cb, void **user_data)
+{
+    if (cb != NULL)
+        *cb = cache != NULL ? cache->evict_cb : NULL;
+    if (user_data != NULL)
+        *user_data = cache != NULL ? cache->evict_user_data : NULL;
+}

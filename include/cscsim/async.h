@@ -21,6 +21,11 @@
  * holds the cache only while it walks (C14.5): a progress callback on the
  * loop thread never deadlocks against it.
  *
+ * The walk thread takes the cache's guard: do not run the loop while
+ * holding the cache (csc_cache_lock, inside csc_cache_call_as), or the
+ * operation waits for the hold to end and never completes. Starting one
+ * inside csc_cache_call_as and running the loop after it returns is fine.
+ *
  * Teardown: csc_cache_cancel_wait cancels the running operation and waits
  * for it, synchronously, without running the loop; csc_cache_free on a busy
  * cache does the same, then frees the cache. Either way the operation's

@@ -65,6 +65,12 @@ typedef void (*csc_evict_cb)(void *user_data, const char *path, uint64_t size);
 CSC_API csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb,
                                                  void *user_data);
 
+/* The eviction callback and its user data as set (NULLs when none), so that
+ * a layer that installs its own for a while can pass evictions on and give
+ * the old one back (the scenario runner does). Either output may be NULL. */
+CSC_API void csc_cache_evict_callback(const csc_cache_t *cache, csc_evict_cb *cb,
+                                      void **user_data);
+
 /*
  * An eviction pass now (C5.4): least recently used files first, ties in walk
  * order; containers that are or become evictable go at once. With `all`

@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_scenario_parse.c: the libFuzzer harness of the scenario
- * parser (sim/lexer.c, sim/scenario.c; scenario-language.md). It owns what
+ * parser (src/scenario/lexer.c, parse.c; scenario-language.md). It owns what
  * parsing arbitrary bytes must do: split into lines as `cscsim run` does,
  * each line either parses (1), holds no command (0) or is a syntax error
  * (-1) with a message, never anything else, never a crash, never a leak
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "scenario/command.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,7 +38,7 @@ static bool same_string(const char *a, const char *b)
     return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-static bool same_command(const sim_command_t *a, const sim_command_t *b)
+static bool same_command(const csc__scn_command_t *a, const csc__scn_command_t *b)
 {
     if (a->kind != b->kind || !same_string(a->name, b->name) || a->nargs != b->nargs ||
         a->policy != b->policy || a->ticks != b->ticks || !same_string(a->echo, b->echo))
@@ -46,10 +46,10 @@ static bool same_command(const sim_command_t *a, const sim_command_t *b)
     for (size_t i = 0; i < a->nargs; i++)
         if (strcmp(a->args[i], b->args[i]) != 0)
             return false;
-    for (size_t i = 0; i < SIM_OPT_COUNT; i++)
+    for (size_t i = 0; i < CSC__SCN_OPT_COUNT; i++)
         if (a->opt[i].set != b->opt[i].set || a->opt[i].num != b->opt[i].num)
             return false;
-    const sim_expect_t *x = &a->expect, *y = &b->expect;
+    const csc__scn_expect_t *x = &a->expect, *y = &b->expect;
     if (x->kind != y->kind || x->key_count != y->key_count || x->number != y->number ||
         !same_string(x->message, y->message))
         return false;
@@ -59,10 +59,10 @@ static bool same_command(const sim_command_t *a, const sim_command_t *b)
     return true;
 }
 
-/* Whether a zeroed command is what sim_parse_line left (line number aside). */
-static bool is_empty(const sim_command_t *c)
+/* Whether a zeroed command is what csc__scn_parse_line left (line number aside). */
+static bool is_empty(const csc__scn_command_t *c)
 {
-    sim_command_t zero;
+    csc__scn_command_t zero;
     memset(&zero, 0, sizeof zero);
     zero.line = c->line;
     return memcmp(&zero, c, sizeof zero) == 0;
@@ -70,15 +70,18 @@ static bool is_empty(const sim_command_t *c)
 
 static void parse_one(const char *text, size_t len, unsigned line_no)
 {
-    sim_command_t cmd;
+    csc__scn_command_t cmd;
     char err[512];
     err[0] = '\0';
-    int got = sim_parse_line(text, len, line_no, &cmd, err, sizeof err);
+    unsigned col = 0;
+    int got = csc__scn_parse_line(text, len, line_no, &cmd, err, sizeof err, &col);
     if (got < -1 || got > 1)
-        fail(line_no, "sim_parse_line returned %d", got);
+        fail(line_no, "csc__scn_parse_line returned %d", got);
     if (got == -1) {
         if (err[0] == '\0' || memchr(err, '\0', sizeof err) == NULL)
             fail(line_no, "a syntax error without a message");
+        if (col == 0 || col > len + 1)
+            fail(line_no, "a syntax error at column %u of a line of %zu bytes", col, len);
         if (!is_empty(&cmd))
             fail(line_no, "a syntax error leaves a half-built command");
         return;
@@ -101,24 +104,25 @@ static void parse_one(const char *text, size_t len, unsigned line_no)
      * and reads differently on its own. */
     size_t elen = strlen(cmd.echo);
     if (cmd.echo[elen - 1] != '\r') {
-        sim_command_t again;
+        csc__scn_command_t again;
         char err2[512];
-        int got2 = sim_parse_line(cmd.echo, elen, line_no, &again, err2, sizeof err2);
+        int got2 = csc__scn_parse_line(cmd.echo, elen, line_no, &again, err2, sizeof err2,
+                                       NULL);
         if (got2 != 1)
             fail(line_no, "the echo \"%s\" does not parse (%d): %s", cmd.echo, got2,
                  got2 < 0 ? err2 : "no command");
         if (!same_command(&cmd, &again))
             fail(line_no, "the echo \"%s\" parses into another command", cmd.echo);
-        sim_command_free(&again);
+        csc__scn_command_free(&again);
     }
-    sim_command_free(&cmd);
+    csc__scn_command_free(&cmd);
     if (!is_empty(&cmd))
-        fail(line_no, "sim_command_free leaves something");
+        fail(line_no, "csc__scn_command_free leaves something");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* The lines of a file, as sim/main.c splits them: on '\n', the last one
+    /* The lines of a file, as csc_scenario_run splits them: on '\n', the last one
      * without a line break; the parser itself drops a trailing CR. Each
      * line gets a buffer of its own size so that ASan sees any read past it. */
     const char *text = (const char *)data;

@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_scenario_run.c: the libFuzzer harness of scenario
- * execution (sim/runner.c on the library). It owns turning fuzzer bytes into
+ * execution (src/scenario/runner.c on the library). It owns turning fuzzer bytes into
  * a script, and the properties checked after every command: the cache's tree
  * invariants hold (csc_cache_check), and every call that reports progress
  * (pin, unpin, sync, and the API calls below) delivers a well-formed event
@@ -34,8 +34,8 @@
 
 #include <cscsim.h>
 
-#include "runner.h"
-#include "scenario.h"
+#include "scenario/runner.h"
+#include "scenario/command.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -83,10 +83,10 @@ static void fail(const char *fmt, ...)
     abort();
 }
 
-static void check_cache(const sim_runner_t *r, const char *after)
+static void check_cache(const csc__scn_runner_t *r, const char *after)
 {
     char why[512];
-    csc_hresult hr = csc_cache_check(sim_runner_cache(r), why, sizeof why);
+    csc_hresult hr = csc_cache_check(csc__scn_runner_cache(r), why, sizeof why);
     if (hr != CSC_S_OK)
         fail("csc_cache_check after \"%s\": 0x%08X %s", after, (unsigned)hr, why);
 }
@@ -176,13 +176,14 @@ static size_t transcript_len, transcript_seen;
 
 /* After a pin, unpin or sync: its events and result line, read back from
  * the transcript ("  R:0xRESULT:text:path" and "= 0xRESULT ..."). */
-static void check_transcript(const sim_command_t *cmd)
+static void check_transcript(const csc__scn_command_t *cmd)
 {
     if (fflush(transcript) != 0)
         abort();
     const char *p = transcript_buf + transcript_seen, *end = transcript_buf + transcript_len;
     transcript_seen = transcript_len;
-    if (cmd->kind != SIM_CMD_PIN && cmd->kind != SIM_CMD_UNPIN && cmd->kind != SIM_CMD_SYNC)
+    if (cmd->kind != CSC__SCN_CMD_PIN && cmd->kind != CSC__SCN_CMD_UNPIN &&
+        cmd->kind != CSC__SCN_CMD_SYNC)
         return;
     events_t e = {0};
     bool have_ret = false;
@@ -478,11 +479,11 @@ static void on_end(void *user_data, const csc_event_t *ev)
     events_add(&a->events, ev->reason, (uint32_t)ev->result);
 }
 
-static void run_api(sim_runner_t *r, bytes_t *b, unsigned op)
+static void run_api(csc__scn_runner_t *r, bytes_t *b, unsigned op)
 {
     /* The runner lends its cache const; between commands nothing of the
      * runner is using it, so the harness acts on it as an embedder would. */
-    csc_cache_t *cache = (csc_cache_t *)sim_runner_cache(r);
+    csc_cache_t *cache = csc__scn_runner_cache(r);
     path_list_t pl;
     gen_path_list(b, &pl);
     char desc[LINE_CAP + 64];
@@ -565,7 +566,7 @@ static void run_api(sim_runner_t *r, bytes_t *b, unsigned op)
 /* ---- generating and running -------------------------------------------- */
 
 /* Writes one scenario command; returns false for an API call done instead. */
-static bool gen_command(sim_runner_t *r, bytes_t *b, line_t *l)
+static bool gen_command(csc__scn_runner_t *r, bytes_t *b, line_t *l)
 {
     /* Weighted: setup and methods more often than checks. */
     static const unsigned char table[] = {
@@ -684,45 +685,46 @@ static bool gen_command(sim_runner_t *r, bytes_t *b, line_t *l)
     return true;
 }
 
-static void run_generated(sim_runner_t *r, bytes_t *b)
+static void run_generated(csc__scn_runner_t *r, bytes_t *b)
 {
     static line_t l;
     for (unsigned n = 0; n < MAX_COMMANDS && more(b); n++) {
         if (!gen_command(r, b, &l))
             continue;
         script_add(l.text, l.len);
-        sim_command_t cmd;
+        csc__scn_command_t cmd;
         char err[512];
-        if (sim_parse_line(l.text, l.len, n + 1, &cmd, err, sizeof err) != 1)
+        if (csc__scn_parse_line(l.text, l.len, n + 1, &cmd, err, sizeof err, NULL) != 1)
             fail("the generated line \"%s\" does not parse: %s", l.text, err);
-        sim_runner_exec(r, &cmd);
+        csc__scn_runner_exec(r, &cmd);
         check_cache(r, l.text);
         check_transcript(&cmd);
-        sim_command_free(&cmd);
+        csc__scn_command_free(&cmd);
     }
 }
 
 /* Parses the input as a scenario file; true when every line parses and
  * there is at least one command. The commands go into *cmds. */
-static bool parse_text(const uint8_t *data, size_t size, sim_command_t **cmds, size_t *count)
+static bool parse_text(const uint8_t *data, size_t size, csc__scn_command_t **cmds, size_t *count)
 {
     const char *text = (const char *)data;
     size_t pos = 0, n = 0, cap = 0;
     unsigned line_no = 0;
-    sim_command_t *list = NULL;
+    csc__scn_command_t *list = NULL;
     bool ok = true;
     while (ok && pos < size) {
         const char *nl = memchr(text + pos, '\n', size - pos);
         size_t end = nl != NULL ? (size_t)(nl - text) : size;
         if (n == cap) {
             cap = cap == 0 ? 16 : cap * 2;
-            sim_command_t *c = realloc(list, cap * sizeof *c);
+            csc__scn_command_t *c = realloc(list, cap * sizeof *c);
             if (c == NULL)
                 abort();
             list = c;
         }
         char err[512];
-        int got = sim_parse_line(text + pos, end - pos, ++line_no, &list[n], err, sizeof err);
+        int got = csc__scn_parse_line(text + pos, end - pos, ++line_no, &list[n], err, sizeof err,
+                                      NULL);
         if (got < 0)
             ok = false;
         else if (got > 0)
@@ -731,13 +733,19 @@ static bool parse_text(const uint8_t *data, size_t size, sim_command_t **cmds, s
     }
     if (!ok || n == 0) {
         for (size_t i = 0; i < n; i++)
-            sim_command_free(&list[i]);
+            csc__scn_command_free(&list[i]);
         free(list);
         return false;
     }
     *cmds = list;
     *count = n;
     return true;
+}
+
+static void write_transcript(void *user_data, const char *text, size_t len)
+{
+    if (fwrite(text, 1, len, user_data) != len)
+        abort();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -756,7 +764,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     script_len = 0;
     if (script != NULL)
         script[0] = '\0';
-    sim_command_t *cmds = NULL;
+    csc__scn_command_t *cmds = NULL;
     size_t count = 0;
     bool text = mode != MODE_GENERATE && parse_text(data, size, &cmds, &count);
     if (mode == MODE_TEXT && !text)
@@ -765,26 +773,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (transcript == NULL)
         abort();
     transcript_seen = 0;
-    sim_runner_options_t opts = {"fuzz", transcript, size > 0 && (data[0] & 1u) != 0, true};
-    sim_runner_t *r = sim_runner_new(&opts);
-    if (r == NULL)
+    csc__scn_runner_options_t opts = {"fuzz", write_transcript, NULL, transcript,
+                                      size > 0 && (data[0] & 1u) != 0, true};
+    csc_cache_t *cache;
+    if (csc_cache_new(&cache, NULL) != CSC_S_OK)
+        abort();
+    csc__scn_runner_t *r;
+    if (csc__scn_runner_new(&r, cache, &opts) != CSC_S_OK)
         abort();
     check_cache(r, "(new)");
     if (text) {
         for (size_t i = 0; i < count; i++) {
             script_add(cmds[i].echo, strlen(cmds[i].echo));
-            sim_runner_exec(r, &cmds[i]);
+            csc__scn_runner_exec(r, &cmds[i]);
             check_cache(r, cmds[i].echo);
             check_transcript(&cmds[i]);
         }
         for (size_t i = 0; i < count; i++)
-            sim_command_free(&cmds[i]);
+            csc__scn_command_free(&cmds[i]);
         free(cmds);
     } else {
         bytes_t b = {data, size, 0};
         run_generated(r, &b);
     }
-    sim_runner_free(r);
+    csc__scn_runner_free(r);
+    csc_cache_free(cache);
     fclose(transcript);
     free(transcript_buf);
     transcript_buf = NULL;

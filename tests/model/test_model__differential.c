@@ -15,7 +15,7 @@
  * prefixes, letters that fold, invalid characters and bytes) and the C1.4
  * length boundaries through csc_path_normalize and the model's normaliser.
  *
- * Each command is issued exactly as `cscsim run` issues it (sim/runner.c):
+ * Each command is issued exactly as `cscsim run` issues it (src/scenario/runner.c):
  * commands on a cached item look it up first; abort-at and retry-at answer
  * as the runner's sink does, closing the item's handles before RETRY. So a
  * divergence can be replayed as a scenario: the test shrinks the sequence
@@ -225,7 +225,7 @@ static void outcome_free(outcome_t *o)
     sl_free(&o->evictions);
 }
 
-/* The scripted answers of the runner's sink (sim/runner.c). */
+/* The scripted answers of the runner's sink (src/scenario/runner.c). */
 typedef struct script {
     long abort_at, retry_at;
     long item_begins, item_results;
@@ -373,7 +373,7 @@ static void world_free(world_t *w)
     outcome_free(&w->mod);
 }
 
-/* The library, as sim/runner.c drives it. */
+/* The library, as src/scenario/runner.c drives it. */
 static void lib_exec(world_t *w, const op_t *op)
 {
     csc_cache_t *c = w->cache;

@@ -1,5 +1,5 @@
 /*
- * sim/runner.c: executes the commands of a scenario against one cache
+ * src/scenario/runner.c: executes the commands of a scenario against one cache
  * through the public API and writes the transcript. It owns: the mapping of
  * each command to library calls (finding the item first for the commands
  * that take a cached path); the progress sink of pin, unpin and sync (each
@@ -15,7 +15,10 @@
  * prints, an echo line, its events and evictions indented, then its result
  * `= 0x%08X NAME (WMI)`. A command's output is collected first and written
  * only when the command prints (setup commands print only when they failed
- * or evicted something).
+ * or evicted something). The cache is borrowed: the runner installs its own
+ * eviction callback for its lifetime and passes each eviction on to the one
+ * it found. Memory running out never ends the process: the runner notes it,
+ * cuts the command short and runs nothing more.
  */
 #include "runner.h"
 
@@ -24,7 +27,7 @@
 
 #include <cscsim/async.h>
 
-#include "show.h"
+#include "picture.h"
 
 /* The event list of the last pin or unpin. */
 typedef struct event_list {
@@ -32,9 +35,13 @@ typedef struct event_list {
     size_t count, cap;
 } event_list_t;
 
-struct sim_runner {
+struct csc__scn_runner {
     csc_cache_t *cache;
-    sim_runner_options_t opts;
+    csc__scn_runner_options_t opts;
+    bool oom;
+    /* The eviction callback the cache had before the runner's. */
+    csc_evict_cb prev_evict;
+    void *prev_evict_data;
     unsigned passed, failed;
     bool has_result;
     csc_hresult result;
@@ -51,11 +58,6 @@ struct sim_runner {
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static void oom(void)
-{
-    fputs("cscsim: out of memory\n", stderr);
-    exit(2);
-}
 
 static void events_clear(event_list_t *l)
 {
@@ -64,22 +66,24 @@ static void events_clear(event_list_t *l)
     l->count = 0;
 }
 
-static void events_add(event_list_t *l, const char *s)
+/* False when out of memory (the list is unchanged). */
+static bool events_add(event_list_t *l, const char *s)
 {
     if (l->count == l->cap) {
         size_t cap = l->cap == 0 ? 16 : l->cap * 2;
         char **items = realloc(l->items, cap * sizeof *items);
         if (items == NULL)
-            oom();
+            return false;
         l->items = items;
         l->cap = cap;
     }
     size_t n = strlen(s) + 1;
     char *copy = malloc(n);
     if (copy == NULL)
-        oom();
+        return false;
     memcpy(copy, s, n);
     l->items[l->count++] = copy;
+    return true;
 }
 
 /* The name of an HRESULT for the transcript; "?" when it has none. */
@@ -110,28 +114,31 @@ static void put_hresult(FILE *f, csc_hresult hr)
 
 /* ---- the output of one command ------------------------------------------- */
 
-static void pending_begin(sim_runner_t *r)
+/* False when out of memory. */
+static bool pending_begin(csc__scn_runner_t *r)
 {
     r->pending_buf = NULL;
     r->pending_len = 0;
     r->evictions = 0;
     r->pending = open_memstream(&r->pending_buf, &r->pending_len);
     if (r->pending == NULL)
-        oom();
+        r->oom = true;
+    return r->pending != NULL;
 }
 
 /* Ends the command's output; writes it to the transcript when `print`. */
-static void pending_end(sim_runner_t *r, bool print)
+static void pending_end(csc__scn_runner_t *r, bool print)
 {
-    fclose(r->pending);
+    if (fclose(r->pending) != 0)
+        r->oom = true; /* a memory stream fails only for want of memory */
     r->pending = NULL;
-    if (print)
-        fwrite(r->pending_buf, 1, r->pending_len, r->opts.out);
+    if (print && !r->oom && r->pending_len > 0 && r->opts.write != NULL)
+        r->opts.write(r->opts.user_data, r->pending_buf, r->pending_len);
     free(r->pending_buf);
     r->pending_buf = NULL;
 }
 
-static void echo(sim_runner_t *r, const sim_command_t *cmd)
+static void echo(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
     if (r->opts.echo)
         fprintf(r->pending, "> %s\n", cmd->echo);
@@ -145,7 +152,7 @@ static void put_result(FILE *f, csc_hresult hr)
             hr == CSC_E_NOTIMPL ? " not implemented yet" : "");
 }
 
-static void set_result(sim_runner_t *r, csc_hresult hr)
+static void set_result(csc__scn_runner_t *r, csc_hresult hr)
 {
     r->has_result = true;
     r->result = hr;
@@ -154,7 +161,9 @@ static void set_result(sim_runner_t *r, csc_hresult hr)
 /* Evictions arrive here from the cache, during any command. */
 static void on_evict(void *user_data, const char *path, uint64_t size)
 {
-    sim_runner_t *r = user_data;
+    csc__scn_runner_t *r = user_data;
+    if (r->prev_evict != NULL)
+        r->prev_evict(r->prev_evict_data, path, size);
     if (r->pending == NULL)
         return;
     fprintf(r->pending, "  evicted %s (%llu bytes)\n", path, (unsigned long long)size);
@@ -164,7 +173,7 @@ static void on_evict(void *user_data, const char *path, uint64_t size)
 /* ---- the progress sink ----------------------------------------------------- */
 
 typedef struct call {
-    sim_runner_t *r;
+    csc__scn_runner_t *r;
     event_list_t *events; /* where the events go (NULL: printed only) */
     bool abort_at_set, retry_at_set;
     uint32_t abort_at, retry_at;
@@ -186,13 +195,15 @@ static void record(call_t *c, const csc_event_t *ev)
     char *s = buf;
     if (n >= sizeof buf) {
         s = malloc(n + 1);
-        if (s == NULL)
-            oom();
+        if (s == NULL) {
+            c->r->oom = true;
+            return;
+        }
         csc_event_format_wmi(ev, s, n + 1);
     }
     fprintf(c->r->pending, "  %s\n", s);
-    if (c->events != NULL)
-        events_add(c->events, s);
+    if (c->events != NULL && !events_add(c->events, s))
+        c->r->oom = true;
     if (s != buf)
         free(s);
 }
@@ -218,19 +229,19 @@ static csc_op_response_t on_item_begin(void *user_data, const csc_event_t *ev)
     return CSC_OP_CONTINUE;
 }
 
-/* The path of `ev`, as a new string. */
+/* The path of `ev`, as a new string; NULL when out of memory. */
 static char *event_path(const csc_event_t *ev)
 {
     char *path = malloc(ev->path_len + 1);
     if (path == NULL)
-        oom();
+        return NULL;
     memcpy(path, ev->path, ev->path_len);
     path[ev->path_len] = '\0';
     return path;
 }
 
 /* The simulated application closes every handle to the item at `path`. */
-static void close_all_handles(sim_runner_t *r, const char *path)
+static void close_all_handles(csc__scn_runner_t *r, const char *path)
 {
     csc_item_t *item;
     if (csc_cache_find(r->cache, path, &item) == CSC_S_OK) {
@@ -248,6 +259,10 @@ static csc_op_response_t on_item_result(void *user_data, const csc_event_t *ev)
     if (c->retry_at_set && !c->retried && c->retry_at == c->item_results) {
         c->retried = true;
         char *path = event_path(ev);
+        if (path == NULL) {
+            c->r->oom = true;
+            return CSC_OP_CONTINUE;
+        }
         if (c->cancel == NULL) { /* synchronous: close now, and retry */
             close_all_handles(c->r, path);
             free(path);
@@ -277,7 +292,7 @@ static void on_done(csc_op_t *op, csc_hresult result)
  * runner's loop, which runs until End has been delivered and the call has
  * completed. abort-at=0 sets the cancel token before the call starts.
  */
-static csc_hresult call_async(sim_runner_t *r, const sim_command_t *cmd, uint32_t flags,
+static csc_hresult call_async(csc__scn_runner_t *r, const csc__scn_command_t *cmd, uint32_t flags,
                               bool deep, call_t *c, const csc_progress_t *pr)
 {
     if (r->loop == NULL) {
@@ -296,7 +311,7 @@ static csc_hresult call_async(sim_runner_t *r, const sim_command_t *cmd, uint32_
     op.data = c;
     const char *const *paths = (const char *const *)cmd->args;
     csc_hresult hr =
-        cmd->kind == SIM_CMD_PIN
+        cmd->kind == CSC__SCN_CMD_PIN
             ? csc_pin_async(&op, r->loop, r->cache, paths, cmd->nargs, flags, deep, pr,
                             c->cancel, on_done)
             : csc_unpin_async(&op, r->loop, r->cache, paths, cmd->nargs, flags, deep, pr,
@@ -317,29 +332,30 @@ static csc_hresult call_async(sim_runner_t *r, const sim_command_t *cmd, uint32_
 }
 
 /* pin and unpin: always printed; leave a result and the events. */
-static void run_pin(sim_runner_t *r, const sim_command_t *cmd)
+static void run_pin(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
-    const sim_opt_value_t *o = cmd->opt;
-    uint32_t flags = o[SIM_OPT_FLAGS].set ? (uint32_t)o[SIM_OPT_FLAGS].num
+    const csc__scn_opt_value_t *o = cmd->opt;
+    uint32_t flags = o[CSC__SCN_OPT_FLAGS].set ? (uint32_t)o[CSC__SCN_OPT_FLAGS].num
                                           : CSC_PIN_FLAG_FOR_USER;
-    bool deep = o[SIM_OPT_DEEP].set && o[SIM_OPT_DEEP].num != 0;
+    bool deep = o[CSC__SCN_OPT_DEEP].set && o[CSC__SCN_OPT_DEEP].num != 0;
     events_clear(&r->events);
     r->has_events = true;
     echo(r, cmd);
     call_t c = {0};
     c.r = r;
     c.events = &r->events;
-    c.abort_at_set = o[SIM_OPT_ABORT_AT].set;
-    c.abort_at = (uint32_t)o[SIM_OPT_ABORT_AT].num;
-    c.retry_at_set = o[SIM_OPT_RETRY_AT].set;
-    c.retry_at = (uint32_t)o[SIM_OPT_RETRY_AT].num;
-    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    c.abort_at_set = o[CSC__SCN_OPT_ABORT_AT].set;
+    c.abort_at = (uint32_t)o[CSC__SCN_OPT_ABORT_AT].num;
+    c.retry_at_set = o[CSC__SCN_OPT_RETRY_AT].set;
+    c.retry_at = (uint32_t)o[CSC__SCN_OPT_RETRY_AT].num;
+    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL,
+                         on_item_begin, on_item_result, on_end};
     csc_hresult hr;
     if (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) {
         hr = call_async(r, cmd, flags, deep, &c, &pr);
     } else {
         const char *const *paths = (const char *const *)cmd->args;
-        hr = cmd->kind == SIM_CMD_PIN
+        hr = cmd->kind == CSC__SCN_CMD_PIN
                  ? csc_pin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL)
                  : csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
     }
@@ -349,12 +365,13 @@ static void run_pin(sim_runner_t *r, const sim_command_t *cmd)
 
 /* sync: printed with its events like a method call; its events do not
  * replace those of the last pin or unpin (scenario-language.md, Results). */
-static void run_sync(sim_runner_t *r, const sim_command_t *cmd)
+static void run_sync(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
     echo(r, cmd);
     call_t c = {0};
     c.r = r;
-    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL, on_item_begin, on_item_result, on_end};
+    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL,
+                         on_item_begin, on_item_result, on_end};
     csc_hresult hr =
         csc_synchronize(r->cache, (const char *const *)cmd->args, cmd->nargs, 0, &pr, NULL);
     set_result(r, hr);
@@ -363,39 +380,41 @@ static void run_sync(sim_runner_t *r, const sim_command_t *cmd)
 
 /* The setup commands; returns the result. *leaves is false for the
  * commands that leave no last result. */
-static csc_hresult run_setup(sim_runner_t *r, const sim_command_t *cmd, bool *leaves)
+static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd, bool *leaves)
 {
-    const sim_opt_value_t *o = cmd->opt;
+    const csc__scn_opt_value_t *o = cmd->opt;
     csc_cache_t *cache = r->cache;
     csc_item_t *item = NULL;
     csc_hresult hr;
     *leaves = true;
     switch (cmd->kind) {
-    case SIM_CMD_FILE:
-        return csc_cache_file(cache, cmd->args[0], o[SIM_OPT_SIZE].set, o[SIM_OPT_SIZE].num,
+    case CSC__SCN_CMD_FILE:
+        return csc_cache_file(cache, cmd->args[0], o[CSC__SCN_OPT_SIZE].set,
+                              o[CSC__SCN_OPT_SIZE].num,
                               NULL);
-    case SIM_CMD_DIR:
+    case CSC__SCN_CMD_DIR:
         return csc_cache_dir(cache, cmd->args[0], NULL);
-    case SIM_CMD_AS:
+    case CSC__SCN_CMD_AS:
         *leaves = false;
-        return csc_cache_set_caller(cache, cmd->args[0], o[SIM_OPT_ADMIN].set);
-    case SIM_CMD_POLICY:
+        return csc_cache_set_caller(cache, cmd->args[0], o[CSC__SCN_OPT_ADMIN].set);
+    case CSC__SCN_CMD_POLICY:
         *leaves = false;
         return csc_cache_set_policy(cache, cmd->policy);
-    case SIM_CMD_TICK:
+    case CSC__SCN_CMD_TICK:
         *leaves = false;
         return csc_cache_advance_clock(cache, cmd->ticks);
-    case SIM_CMD_LIMITS: {
+    case CSC__SCN_CMD_LIMITS: {
         csc_disk_space_t ds;
         hr = csc_cache_get_disk_space(cache, &ds);
         if (hr != CSC_S_OK)
             return hr;
         return csc_cache_set_disk_space_limits(
-            cache, o[SIM_OPT_TOTAL].set ? o[SIM_OPT_TOTAL].num : ds.limit,
-            o[SIM_OPT_UNPINNED].set ? o[SIM_OPT_UNPINNED].num : ds.unpinned_limit);
+            cache, o[CSC__SCN_OPT_TOTAL].set ? o[CSC__SCN_OPT_TOTAL].num : ds.limit,
+            o[CSC__SCN_OPT_UNPINNED].set ? o[CSC__SCN_OPT_UNPINNED].num : ds.unpinned_limit);
     }
-    case SIM_CMD_EVICT:
-        return csc_cache_evict(cache, !o[SIM_OPT_BYTES].set, o[SIM_OPT_BYTES].num, NULL, NULL);
+    case CSC__SCN_CMD_EVICT:
+        return csc_cache_evict(cache, !o[CSC__SCN_OPT_BYTES].set, o[CSC__SCN_OPT_BYTES].num,
+                               NULL, NULL);
     default:
         break;
     }
@@ -404,23 +423,24 @@ static csc_hresult run_setup(sim_runner_t *r, const sim_command_t *cmd, bool *le
     if (hr != CSC_S_OK)
         return hr;
     switch (cmd->kind) {
-    case SIM_CMD_ACCESS:
+    case CSC__SCN_CMD_ACCESS:
         return csc_item_set_access(cache, item, (const char *const *)cmd->args + 1,
                                    cmd->nargs - 1);
-    case SIM_CMD_MODIFY:
-        return csc_item_modify(cache, item, o[SIM_OPT_BYTES].set ? o[SIM_OPT_BYTES].num : 1);
-    case SIM_CMD_OPEN:
+    case CSC__SCN_CMD_MODIFY:
+        return csc_item_modify(cache, item,
+                               o[CSC__SCN_OPT_BYTES].set ? o[CSC__SCN_OPT_BYTES].num : 1);
+    case CSC__SCN_CMD_OPEN:
         return csc_item_open(cache, item);
-    case SIM_CMD_CLOSE:
+    case CSC__SCN_CMD_CLOSE:
         return csc_item_close(cache, item);
-    case SIM_CMD_TOUCH:
+    case CSC__SCN_CMD_TOUCH:
         return csc_item_touch(cache, item);
     default:
         return CSC_E_UNEXPECTED; /* not reached: every kind is handled */
     }
 }
 
-static void run_show(sim_runner_t *r, const sim_command_t *cmd)
+static void run_show(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
     echo(r, cmd);
     csc_item_t *item = NULL;
@@ -431,7 +451,7 @@ static void run_show(sim_runner_t *r, const sim_command_t *cmd)
             return;
         }
     }
-    sim_show(r->pending, r->cache, item, r->opts.color);
+    csc__scn_picture(r->pending, r->cache, item, r->opts.color);
 }
 
 /* ---- checks ------------------------------------------------------------------ */
@@ -441,22 +461,23 @@ static void put_yes_no(FILE *f, uint64_t v)
     fputs(v ? "yes" : "no", f);
 }
 
-static void put_key_value(FILE *f, sim_key_t key, uint64_t v)
+static void put_key_value(FILE *f, csc__scn_key_t key, uint64_t v)
 {
-    fprintf(f, "%s=", sim_key_name(key));
+    fprintf(f, "%s=", csc__scn_key_name(key));
     switch (key) {
-    case SIM_KEY_TYPE:
-        fputs(sim_type_name((csc_item_type_t)v), f);
+    case CSC__SCN_KEY_TYPE:
+        fputs(csc__scn_type_name((csc_item_type_t)v), f);
         break;
-    case SIM_KEY_PINS:
-    case SIM_KEY_INHERIT:
-        sim_put_sources(f, (uint32_t)v);
+    case CSC__SCN_KEY_PINS:
+    case CSC__SCN_KEY_INHERIT:
+        csc__scn_put_sources(f, (uint32_t)v);
         break;
-    case SIM_KEY_USED:
-    case SIM_KEY_UNPINNED_USED:
-    case SIM_KEY_LIMIT:
-    case SIM_KEY_UNPINNED_LIMIT:
-        if (v == CSC_SPACE_UNLIMITED && (key == SIM_KEY_LIMIT || key == SIM_KEY_UNPINNED_LIMIT))
+    case CSC__SCN_KEY_USED:
+    case CSC__SCN_KEY_UNPINNED_USED:
+    case CSC__SCN_KEY_LIMIT:
+    case CSC__SCN_KEY_UNPINNED_LIMIT:
+        if (v == CSC_SPACE_UNLIMITED &&
+            (key == CSC__SCN_KEY_LIMIT || key == CSC__SCN_KEY_UNPINNED_LIMIT))
             fputs("unlimited", f);
         else
             fprintf(f, "%llu", (unsigned long long)v);
@@ -467,47 +488,47 @@ static void put_key_value(FILE *f, sim_key_t key, uint64_t v)
     }
 }
 
-static uint64_t item_value(const csc_item_t *item, sim_key_t key)
+static uint64_t item_value(const csc_item_t *item, csc__scn_key_t key)
 {
     switch (key) {
-    case SIM_KEY_CACHED: return 1;
-    case SIM_KEY_TYPE: return (uint64_t)csc_item_type(item);
-    case SIM_KEY_PINS: return csc_item_pins(item);
-    case SIM_KEY_INHERIT: return csc_item_inherit(item);
-    case SIM_KEY_PINNED: return csc_item_is_pinned(item);
-    case SIM_KEY_PARTLY_PINNED: return csc_item_is_partly_pinned(item);
-    case SIM_KEY_DIRTY: return csc_item_is_dirty(item);
-    case SIM_KEY_EVICTABLE: return csc_item_is_evictable(item);
-    case SIM_KEY_OPEN: return csc_item_is_open(item);
+    case CSC__SCN_KEY_CACHED: return 1;
+    case CSC__SCN_KEY_TYPE: return (uint64_t)csc_item_type(item);
+    case CSC__SCN_KEY_PINS: return csc_item_pins(item);
+    case CSC__SCN_KEY_INHERIT: return csc_item_inherit(item);
+    case CSC__SCN_KEY_PINNED: return csc_item_is_pinned(item);
+    case CSC__SCN_KEY_PARTLY_PINNED: return csc_item_is_partly_pinned(item);
+    case CSC__SCN_KEY_DIRTY: return csc_item_is_dirty(item);
+    case CSC__SCN_KEY_EVICTABLE: return csc_item_is_evictable(item);
+    case CSC__SCN_KEY_OPEN: return csc_item_is_open(item);
     default: return 0;
     }
 }
 
-static uint64_t space_value(const csc_disk_space_t *ds, sim_key_t key)
+static uint64_t space_value(const csc_disk_space_t *ds, csc__scn_key_t key)
 {
     switch (key) {
-    case SIM_KEY_USED: return ds->used;
-    case SIM_KEY_UNPINNED_USED: return ds->unpinned_used;
-    case SIM_KEY_LIMIT: return ds->limit;
-    case SIM_KEY_UNPINNED_LIMIT: return ds->unpinned_limit;
+    case CSC__SCN_KEY_USED: return ds->used;
+    case CSC__SCN_KEY_UNPINNED_USED: return ds->unpinned_used;
+    case CSC__SCN_KEY_LIMIT: return ds->limit;
+    case CSC__SCN_KEY_UNPINNED_LIMIT: return ds->unpinned_limit;
     default: return 0;
     }
 }
 
 /* Compares the keys of an item or space check; writes the failing ones. */
-static bool check_keys(const sim_expect_t *e, const csc_item_t *item,
+static bool check_keys(const csc__scn_expect_t *e, const csc_item_t *item,
                        const csc_disk_space_t *ds, FILE *exp, FILE *got)
 {
     bool pass = true;
     const char *sep = "";
     for (size_t i = 0; i < e->key_count; i++) {
-        const sim_check_key_t *k = &e->keys[i];
+        const csc__scn_check_key_t *k = &e->keys[i];
         uint64_t actual;
-        if (e->kind == SIM_EXPECT_SPACE) {
+        if (e->kind == CSC__SCN_EXPECT_SPACE) {
             actual = space_value(ds, k->key);
         } else if (item == NULL) {
             /* Not cached or invalid: only cached=no passes. */
-            if (k->key == SIM_KEY_CACHED && k->value == 0)
+            if (k->key == CSC__SCN_KEY_CACHED && k->value == 0)
                 continue;
             if (pass)
                 fputs("cached=no", got);
@@ -531,9 +552,10 @@ static bool check_keys(const sim_expect_t *e, const csc_item_t *item,
     return pass;
 }
 
-static bool check_result(const sim_runner_t *r, const sim_expect_t *e, FILE *exp, FILE *got)
+static bool check_result(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp,
+                         FILE *got)
 {
-    bool wmi = e->kind == SIM_EXPECT_RETURN;
+    bool wmi = e->kind == CSC__SCN_EXPECT_RETURN;
     fputs(wmi ? "return=" : "hresult=", exp);
     if (wmi)
         put_wmi_code(exp, (uint32_t)e->number);
@@ -554,14 +576,15 @@ static bool check_result(const sim_runner_t *r, const sim_expect_t *e, FILE *exp
     return false;
 }
 
-static bool check_events(const sim_runner_t *r, const sim_expect_t *e, FILE *exp, FILE *got)
+static bool check_events(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp,
+                         FILE *got)
 {
     const event_list_t *l = &r->events;
     switch (e->kind) {
-    case SIM_EXPECT_EVENTS:
+    case CSC__SCN_EXPECT_EVENTS:
         fprintf(exp, "events=%llu", (unsigned long long)e->number);
         break;
-    case SIM_EXPECT_EVENT_AT:
+    case CSC__SCN_EXPECT_EVENT_AT:
         fprintf(exp, "event#%llu=\"%s\"", (unsigned long long)e->number, e->message);
         break;
     default:
@@ -573,12 +596,12 @@ static bool check_events(const sim_runner_t *r, const sim_expect_t *e, FILE *exp
         return false;
     }
     switch (e->kind) {
-    case SIM_EXPECT_EVENTS:
+    case CSC__SCN_EXPECT_EVENTS:
         if (l->count == e->number)
             return true;
         fprintf(got, "events=%zu", l->count);
         return false;
-    case SIM_EXPECT_EVENT_AT:
+    case CSC__SCN_EXPECT_EVENT_AT:
         if (e->number > l->count) {
             fprintf(got, "no event#%llu (%zu events)", (unsigned long long)e->number, l->count);
             return false;
@@ -596,25 +619,33 @@ static bool check_events(const sim_runner_t *r, const sim_expect_t *e, FILE *exp
     }
 }
 
-static void run_expect(sim_runner_t *r, const sim_command_t *cmd)
+static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
-    const sim_expect_t *e = &cmd->expect;
+    const csc__scn_expect_t *e = &cmd->expect;
     char *exp_buf = NULL, *got_buf = NULL;
     size_t exp_len = 0, got_len = 0;
     FILE *exp = open_memstream(&exp_buf, &exp_len);
     FILE *got = open_memstream(&got_buf, &got_len);
-    if (exp == NULL || got == NULL)
-        oom();
+    if (exp == NULL || got == NULL) {
+        if (exp != NULL)
+            fclose(exp);
+        if (got != NULL)
+            fclose(got);
+        free(exp_buf);
+        free(got_buf);
+        r->oom = true;
+        return;
+    }
     bool pass;
     switch (e->kind) {
-    case SIM_EXPECT_ITEM: {
+    case CSC__SCN_EXPECT_ITEM: {
         csc_item_t *item = NULL;
         if (csc_cache_find(r->cache, cmd->args[0], &item) != CSC_S_OK)
             item = NULL;
         pass = check_keys(e, item, NULL, exp, got);
         break;
     }
-    case SIM_EXPECT_SPACE: {
+    case CSC__SCN_EXPECT_SPACE: {
         csc_disk_space_t ds;
         csc_hresult hr = csc_cache_get_disk_space(r->cache, &ds);
         if (hr != CSC_S_OK) {
@@ -626,23 +657,35 @@ static void run_expect(sim_runner_t *r, const sim_command_t *cmd)
         }
         break;
     }
-    case SIM_EXPECT_RETURN:
-    case SIM_EXPECT_HRESULT:
+    case CSC__SCN_EXPECT_RETURN:
+    case CSC__SCN_EXPECT_HRESULT:
         pass = check_result(r, e, exp, got);
         break;
     default:
         pass = check_events(r, e, exp, got);
         break;
     }
-    fclose(exp);
-    fclose(got);
-    if (pass) {
+    if ((fclose(exp) | fclose(got)) != 0) {
+        r->oom = true;
+    } else if (pass) {
         r->passed++;
     } else {
         r->failed++;
         echo(r, cmd);
         fprintf(r->pending, "%s:%u: FAIL: expected %s, got %s\n", r->opts.file, cmd->line,
                 exp_buf, got_buf);
+        if (r->opts.failed != NULL) {
+            size_t n = exp_len + got_len + sizeof "expected , got ";
+            char *msg = malloc(n);
+            if (msg == NULL) {
+                r->oom = true;
+            } else {
+                snprintf(msg, n, "expected %s, got %s", exp_buf, got_buf);
+                if (!r->opts.failed(r->opts.user_data, cmd->line, msg))
+                    r->oom = true;
+                free(msg);
+            }
+        }
     }
     free(exp_buf);
     free(got_buf);
@@ -650,36 +693,42 @@ static void run_expect(sim_runner_t *r, const sim_command_t *cmd)
 
 /* ---- the runner ----------------------------------------------------------- */
 
-sim_runner_t *sim_runner_new(const sim_runner_options_t *opts)
+csc_hresult csc__scn_runner_new(csc__scn_runner_t **out, csc_cache_t *cache,
+                                const csc__scn_runner_options_t *opts)
 {
-    sim_runner_t *r = calloc(1, sizeof *r);
+    *out = NULL;
+    csc__scn_runner_t *r = calloc(1, sizeof *r);
     if (r == NULL)
-        return NULL;
+        return CSC_E_OUTOFMEMORY;
     r->opts = *opts;
-    if (csc_cache_new(&r->cache, NULL) != CSC_S_OK) {
+    r->cache = cache;
+    csc_cache_evict_callback(cache, &r->prev_evict, &r->prev_evict_data);
+    csc_hresult hr = csc_cache_set_evict_callback(cache, on_evict, r);
+    if (hr != CSC_S_OK) {
         free(r);
-        return NULL;
+        return hr;
     }
-    csc_cache_set_evict_callback(r->cache, on_evict, r);
-    return r;
+    *out = r;
+    return CSC_S_OK;
 }
 
-void sim_runner_exec(sim_runner_t *r, const sim_command_t *cmd)
+void csc__scn_runner_exec(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
-    pending_begin(r);
+    if (r->oom || !pending_begin(r))
+        return;
     bool print = true;
     switch (cmd->kind) {
-    case SIM_CMD_PIN:
-    case SIM_CMD_UNPIN:
+    case CSC__SCN_CMD_PIN:
+    case CSC__SCN_CMD_UNPIN:
         run_pin(r, cmd);
         break;
-    case SIM_CMD_SYNC:
+    case CSC__SCN_CMD_SYNC:
         run_sync(r, cmd);
         break;
-    case SIM_CMD_SHOW:
+    case CSC__SCN_CMD_SHOW:
         run_show(r, cmd);
         break;
-    case SIM_CMD_EXPECT:
+    case CSC__SCN_CMD_EXPECT:
         run_expect(r, cmd);
         break;
     default: {
@@ -697,28 +746,33 @@ void sim_runner_exec(sim_runner_t *r, const sim_command_t *cmd)
     pending_end(r, print);
 }
 
-unsigned sim_runner_passed(const sim_runner_t *r)
+unsigned csc__scn_runner_passed(const csc__scn_runner_t *r)
 {
     return r->passed;
 }
 
-unsigned sim_runner_failed(const sim_runner_t *r)
+unsigned csc__scn_runner_failed(const csc__scn_runner_t *r)
 {
     return r->failed;
 }
 
-const csc_cache_t *sim_runner_cache(const sim_runner_t *r)
+bool csc__scn_runner_out_of_memory(const csc__scn_runner_t *r)
+{
+    return r->oom;
+}
+
+csc_cache_t *csc__scn_runner_cache(const csc__scn_runner_t *r)
 {
     return r->cache;
 }
 
-void sim_runner_free(sim_runner_t *r)
+void csc__scn_runner_free(csc__scn_runner_t *r)
 {
     if (r == NULL)
         return;
     events_clear(&r->events);
     free(r->events.items);
-    csc_cache_free(r->cache);
+    csc_cache_set_evict_callback(r->cache, r->prev_evict, r->prev_evict_data);
     if (r->loop != NULL) {
         uv_run(r->loop, UV_RUN_DEFAULT); /* lets closed handles finish */
         uv_loop_close(r->loop);

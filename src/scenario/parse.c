@@ -1,5 +1,5 @@
 /*
- * sim/scenario.c: turns the tokens of a line into a command (sim/scenario.h).
+ * src/scenario/parse.c: turns the tokens of a line into a command (src/scenario/command.h).
  * It owns the command table (each command's name, the positional arguments
  * it takes, its options and keywords with the kind of value each takes), the
  * value syntax (numbers in decimal or 0x hex with their 32- and 64-bit
@@ -10,7 +10,7 @@
  * missing or extra argument. Keywords compare case-insensitively. A quoted
  * token is never a keyword or an option: it is an argument as written.
  */
-#include "scenario.h"
+#include "command.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,14 +62,14 @@ typedef enum arg_kind {
 
 typedef struct opt_spec {
     const char *name;
-    sim_opt_t slot;
+    csc__scn_opt_t slot;
     val_kind_t kind;
 } opt_spec_t;
 
 /* A keyword argument: sets its slot to 1 (as `deep` means deep=true). */
 typedef struct keyword_spec {
     const char *word;
-    sim_opt_t slot;
+    csc__scn_opt_t slot;
 } keyword_spec_t;
 
 #define MAX_OPTS 4
@@ -77,7 +77,7 @@ typedef struct keyword_spec {
 
 typedef struct cmd_spec {
     const char *name;
-    sim_cmd_kind_t kind;
+    csc__scn_cmd_kind_t kind;
     arg_kind_t args;
     opt_spec_t opts[MAX_OPTS];
     keyword_spec_t keywords[MAX_KEYWORDS];
@@ -85,37 +85,37 @@ typedef struct cmd_spec {
 
 #define METHOD_OPTS                                                                  \
     {                                                                                \
-        {"flags", SIM_OPT_FLAGS, VAL_FLAGS}, {"deep", SIM_OPT_DEEP, VAL_BOOL},       \
-            {"abort-at", SIM_OPT_ABORT_AT, VAL_COUNT},                               \
-            {"retry-at", SIM_OPT_RETRY_AT, VAL_POSITIVE},                            \
+        {"flags", CSC__SCN_OPT_FLAGS, VAL_FLAGS}, {"deep", CSC__SCN_OPT_DEEP, VAL_BOOL},       \
+            {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},                               \
+            {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE},                            \
     }
 
 static const cmd_spec_t commands[] = {
-    {"file", SIM_CMD_FILE, ARGS_PATH, {{"size", SIM_OPT_SIZE, VAL_SIZE}}, {{0}}},
-    {"dir", SIM_CMD_DIR, ARGS_PATH, {{0}}, {{0}}},
-    {"as", SIM_CMD_AS, ARGS_USER, {{0}}, {{"admin", SIM_OPT_ADMIN}}},
-    {"access", SIM_CMD_ACCESS, ARGS_PATH_USERS, {{0}}, {{0}}},
-    {"modify", SIM_CMD_MODIFY, ARGS_PATH, {{"bytes", SIM_OPT_BYTES, VAL_SIZE}}, {{0}}},
-    {"sync", SIM_CMD_SYNC, ARGS_PATHS, {{0}}, {{0}}},
-    {"open", SIM_CMD_OPEN, ARGS_PATH, {{0}}, {{0}}},
-    {"close", SIM_CMD_CLOSE, ARGS_PATH, {{0}}, {{0}}},
+    {"file", CSC__SCN_CMD_FILE, ARGS_PATH, {{"size", CSC__SCN_OPT_SIZE, VAL_SIZE}}, {{0}}},
+    {"dir", CSC__SCN_CMD_DIR, ARGS_PATH, {{0}}, {{0}}},
+    {"as", CSC__SCN_CMD_AS, ARGS_USER, {{0}}, {{"admin", CSC__SCN_OPT_ADMIN}}},
+    {"access", CSC__SCN_CMD_ACCESS, ARGS_PATH_USERS, {{0}}, {{0}}},
+    {"modify", CSC__SCN_CMD_MODIFY, ARGS_PATH, {{"bytes", CSC__SCN_OPT_BYTES, VAL_SIZE}}, {{0}}},
+    {"sync", CSC__SCN_CMD_SYNC, ARGS_PATHS, {{0}}, {{0}}},
+    {"open", CSC__SCN_CMD_OPEN, ARGS_PATH, {{0}}, {{0}}},
+    {"close", CSC__SCN_CMD_CLOSE, ARGS_PATH, {{0}}, {{0}}},
     {"limits",
-     SIM_CMD_LIMITS,
+     CSC__SCN_CMD_LIMITS,
      ARGS_NONE,
-     {{"total", SIM_OPT_TOTAL, VAL_LIMIT}, {"unpinned", SIM_OPT_UNPINNED, VAL_LIMIT}},
+     {{"total", CSC__SCN_OPT_TOTAL, VAL_LIMIT}, {"unpinned", CSC__SCN_OPT_UNPINNED, VAL_LIMIT}},
      {{0}}},
-    {"policy", SIM_CMD_POLICY, ARGS_WORD, {{0}}, {{0}}},
-    {"tick", SIM_CMD_TICK, ARGS_NUMBER_OPTIONAL, {{0}}, {{0}}},
-    {"touch", SIM_CMD_TOUCH, ARGS_PATH, {{0}}, {{0}}},
+    {"policy", CSC__SCN_CMD_POLICY, ARGS_WORD, {{0}}, {{0}}},
+    {"tick", CSC__SCN_CMD_TICK, ARGS_NUMBER_OPTIONAL, {{0}}, {{0}}},
+    {"touch", CSC__SCN_CMD_TOUCH, ARGS_PATH, {{0}}, {{0}}},
     {"evict",
-     SIM_CMD_EVICT,
+     CSC__SCN_CMD_EVICT,
      ARGS_NONE,
-     {{"bytes", SIM_OPT_BYTES, VAL_SIZE}},
-     {{"all", SIM_OPT_ALL}}},
-    {"pin", SIM_CMD_PIN, ARGS_PATHS, METHOD_OPTS, {{"deep", SIM_OPT_DEEP}}},
-    {"unpin", SIM_CMD_UNPIN, ARGS_PATHS, METHOD_OPTS, {{"deep", SIM_OPT_DEEP}}},
-    {"show", SIM_CMD_SHOW, ARGS_PATH_OPTIONAL, {{0}}, {{0}}},
-    {"expect", SIM_CMD_EXPECT, ARGS_EXPECT, {{0}}, {{0}}},
+     {{"bytes", CSC__SCN_OPT_BYTES, VAL_SIZE}},
+     {{"all", CSC__SCN_OPT_ALL}}},
+    {"pin", CSC__SCN_CMD_PIN, ARGS_PATHS, METHOD_OPTS, {{"deep", CSC__SCN_OPT_DEEP}}},
+    {"unpin", CSC__SCN_CMD_UNPIN, ARGS_PATHS, METHOD_OPTS, {{"deep", CSC__SCN_OPT_DEEP}}},
+    {"show", CSC__SCN_CMD_SHOW, ARGS_PATH_OPTIONAL, {{0}}, {{0}}},
+    {"expect", CSC__SCN_CMD_EXPECT, ARGS_EXPECT, {{0}}, {{0}}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -123,27 +123,27 @@ static const cmd_spec_t commands[] = {
 /* The keys of `expect PATH` and `expect space`. */
 typedef struct key_spec {
     const char *name;
-    sim_key_t key;
+    csc__scn_key_t key;
     val_kind_t kind;
 } key_spec_t;
 
 static const key_spec_t item_keys[] = {
-    {"cached", SIM_KEY_CACHED, VAL_YESNO},
-    {"type", SIM_KEY_TYPE, VAL_TYPE},
-    {"pins", SIM_KEY_PINS, VAL_SOURCES},
-    {"inherit", SIM_KEY_INHERIT, VAL_SOURCES},
-    {"pinned", SIM_KEY_PINNED, VAL_YESNO},
-    {"partly-pinned", SIM_KEY_PARTLY_PINNED, VAL_YESNO},
-    {"dirty", SIM_KEY_DIRTY, VAL_YESNO},
-    {"evictable", SIM_KEY_EVICTABLE, VAL_YESNO},
-    {"open", SIM_KEY_OPEN, VAL_YESNO},
+    {"cached", CSC__SCN_KEY_CACHED, VAL_YESNO},
+    {"type", CSC__SCN_KEY_TYPE, VAL_TYPE},
+    {"pins", CSC__SCN_KEY_PINS, VAL_SOURCES},
+    {"inherit", CSC__SCN_KEY_INHERIT, VAL_SOURCES},
+    {"pinned", CSC__SCN_KEY_PINNED, VAL_YESNO},
+    {"partly-pinned", CSC__SCN_KEY_PARTLY_PINNED, VAL_YESNO},
+    {"dirty", CSC__SCN_KEY_DIRTY, VAL_YESNO},
+    {"evictable", CSC__SCN_KEY_EVICTABLE, VAL_YESNO},
+    {"open", CSC__SCN_KEY_OPEN, VAL_YESNO},
 };
 
 static const key_spec_t space_keys[] = {
-    {"used", SIM_KEY_USED, VAL_SIZE},
-    {"unpinned-used", SIM_KEY_UNPINNED_USED, VAL_SIZE},
-    {"limit", SIM_KEY_LIMIT, VAL_LIMIT},
-    {"unpinned-limit", SIM_KEY_UNPINNED_LIMIT, VAL_LIMIT},
+    {"used", CSC__SCN_KEY_USED, VAL_SIZE},
+    {"unpinned-used", CSC__SCN_KEY_UNPINNED_USED, VAL_SIZE},
+    {"limit", CSC__SCN_KEY_LIMIT, VAL_LIMIT},
+    {"unpinned-limit", CSC__SCN_KEY_UNPINNED_LIMIT, VAL_LIMIT},
 };
 
 #define ITEM_KEY_COUNT (sizeof item_keys / sizeof item_keys[0])
@@ -169,20 +169,20 @@ static const struct {
 
 #define FLAG_PREFIX "OfflineFilesPinControlFlag"
 
-const uint32_t sim_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
+const uint32_t csc__scn_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
                                  CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
 static const char *const source_names[4] = {"user", "policy", "computer", "redirect"};
 static const char *const type_names[4] = {"file", "directory", "share", "server"};
 
-const char *sim_source_name(uint32_t source)
+const char *csc__scn_source_name(uint32_t source)
 {
     for (size_t i = 0; i < 4; i++)
-        if (sim_sources[i] == source)
+        if (csc__scn_sources[i] == source)
             return source_names[i];
     return "?";
 }
 
-void sim_put_sources(FILE *out, uint32_t set)
+void csc__scn_put_sources(FILE *out, uint32_t set)
 {
     if (set == 0) {
         fputs("none", out);
@@ -190,19 +190,19 @@ void sim_put_sources(FILE *out, uint32_t set)
     }
     const char *sep = "";
     for (size_t i = 0; i < 4; i++) {
-        if (set & sim_sources[i]) {
+        if (set & csc__scn_sources[i]) {
             fprintf(out, "%s%s", sep, source_names[i]);
             sep = ",";
         }
     }
 }
 
-const char *sim_type_name(csc_item_type_t type)
+const char *csc__scn_type_name(csc_item_type_t type)
 {
     return (unsigned)type < 4 ? type_names[type] : "?";
 }
 
-const char *sim_key_name(sim_key_t key)
+const char *csc__scn_key_name(csc__scn_key_t key)
 {
     for (size_t i = 0; i < ITEM_KEY_COUNT; i++)
         if (item_keys[i].key == key)
@@ -323,7 +323,7 @@ static bool parse_sources(const char *s, uint64_t *out)
             i++;
         if (i == 4)
             return false;
-        set |= sim_sources[i];
+        set |= csc__scn_sources[i];
         if (comma == NULL)
             break;
         s = comma + 1;
@@ -410,9 +410,13 @@ static bool parse_code(const char *s, bool hresult_form, uint64_t *out)
 
 /* ---- parsing ------------------------------------------------------------ */
 
+/* The message of a syntax error, and its column: the token being read when
+ * it was found (the command's first token for a fault of the line as a
+ * whole, such as a missing argument). */
 typedef struct parser {
     char *err;
     size_t err_size;
+    unsigned col;
 } parser_t;
 
 static bool syntax(parser_t *p, const char *fmt, ...)
@@ -424,8 +428,9 @@ static bool syntax(parser_t *p, const char *fmt, ...)
     return false;
 }
 
-static bool malformed(parser_t *p, const sim_token_t *t, val_kind_t kind)
+static bool malformed(parser_t *p, const csc__scn_token_t *t, val_kind_t kind)
 {
+    p->col = t->column;
     return syntax(p, "malformed value in '%s': expected %s", t->text, val_desc[kind]);
 }
 
@@ -444,7 +449,7 @@ static bool is_path_token(const char *text)
     return text[0] == '\\' || text[0] == '/';
 }
 
-static bool add_arg(parser_t *p, sim_command_t *cmd, const char *text)
+static bool add_arg(parser_t *p, csc__scn_command_t *cmd, const char *text)
 {
     char **args = realloc(cmd->args, (cmd->nargs + 1) * sizeof *args);
     if (args == NULL)
@@ -478,12 +483,12 @@ static bool is_result_key(const char *name)
 }
 
 /* expect return=CODE | hresult=CODE | events=N | event="M" | event#K="M" */
-static bool parse_expect_result(parser_t *p, const sim_token_t *t, sim_expect_t *e)
+static bool parse_expect_result(parser_t *p, const csc__scn_token_t *t, csc__scn_expect_t *e)
 {
     const char *name = t->name;
     if (eq(name, "return") || eq(name, "hresult")) {
         bool hr = eq(name, "hresult");
-        e->kind = hr ? SIM_EXPECT_HRESULT : SIM_EXPECT_RETURN;
+        e->kind = hr ? CSC__SCN_EXPECT_HRESULT : CSC__SCN_EXPECT_RETURN;
         if (!parse_code(t->value, hr, &e->number))
             return syntax(p,
                           "malformed value in '%s': expected a code (a number, or a name such "
@@ -492,13 +497,13 @@ static bool parse_expect_result(parser_t *p, const sim_token_t *t, sim_expect_t 
         return true;
     }
     if (eq(name, "events")) {
-        e->kind = SIM_EXPECT_EVENTS;
+        e->kind = CSC__SCN_EXPECT_EVENTS;
         return parse_value(VAL_COUNT, t->value, &e->number) || malformed(p, t, VAL_COUNT);
     }
     if (eq(name, "event")) {
-        e->kind = SIM_EXPECT_EVENT_ANY;
+        e->kind = CSC__SCN_EXPECT_EVENT_ANY;
     } else {
-        e->kind = SIM_EXPECT_EVENT_AT;
+        e->kind = CSC__SCN_EXPECT_EVENT_AT;
         const char *k = name + 6;
         if (!parse_number(k, strlen(k), UINT32_MAX, false, &e->number) || e->number == 0)
             return syntax(p, "malformed option name '%s=': K in event#K is a number of at "
@@ -511,18 +516,19 @@ static bool parse_expect_result(parser_t *p, const sim_token_t *t, sim_expect_t 
     return e->message != NULL || syntax(p, "out of memory");
 }
 
-static bool parse_expect(parser_t *p, const sim_line_t *line, sim_command_t *cmd)
+static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_command_t *cmd)
 {
-    sim_expect_t *e = &cmd->expect;
-    const sim_token_t *positional = NULL;
+    csc__scn_expect_t *e = &cmd->expect;
+    const csc__scn_token_t *positional = NULL;
     size_t options = 0;
     for (size_t i = 1; i < line->count; i++) {
-        const sim_token_t *t = &line->tokens[i];
+        const csc__scn_token_t *t = &line->tokens[i];
         if (t->is_option) {
             options++;
         } else if (positional == NULL) {
             positional = t;
         } else {
+            p->col = t->column;
             return syntax(p, "unexpected argument '%s' (expect takes one path, or 'space')",
                           t->text);
         }
@@ -533,10 +539,11 @@ static bool parse_expect(parser_t *p, const sim_line_t *line, sim_command_t *cmd
 
     if (positional == NULL) {
         /* The result and event forms: exactly one key per line. */
-        const sim_token_t *t = NULL;
+        const csc__scn_token_t *t = NULL;
         for (size_t i = 1; i < line->count; i++)
             if (line->tokens[i].is_option && t == NULL)
                 t = &line->tokens[i];
+        p->col = t->column;
         if (!is_result_key(t->name)) {
             if (find_key(item_keys, ITEM_KEY_COUNT, t->name) != NULL)
                 return syntax(p, "'%s=' needs a path: expect PATH %s", t->name, t->text);
@@ -553,12 +560,13 @@ static bool parse_expect(parser_t *p, const sim_line_t *line, sim_command_t *cmd
     bool space = !positional->quoted && eq(positional->text, "space");
     const key_spec_t *keys = space ? space_keys : item_keys;
     size_t nkeys = space ? SPACE_KEY_COUNT : ITEM_KEY_COUNT;
-    e->kind = space ? SIM_EXPECT_SPACE : SIM_EXPECT_ITEM;
+    e->kind = space ? CSC__SCN_EXPECT_SPACE : CSC__SCN_EXPECT_ITEM;
     uint32_t seen = 0;
     for (size_t i = 1; i < line->count; i++) {
-        const sim_token_t *t = &line->tokens[i];
+        const csc__scn_token_t *t = &line->tokens[i];
         if (!t->is_option)
             continue;
+        p->col = t->column;
         const key_spec_t *k = find_key(keys, nkeys, t->name);
         if (k == NULL) {
             if (is_result_key(t->name))
@@ -569,9 +577,9 @@ static bool parse_expect(parser_t *p, const sim_line_t *line, sim_command_t *cmd
         if (seen & (1u << k->key))
             return syntax(p, "repeated key '%s='", t->name);
         seen |= 1u << k->key;
-        if (e->key_count == SIM_MAX_CHECK_KEYS)
+        if (e->key_count == CSC__SCN_MAX_CHECK_KEYS)
             return syntax(p, "too many keys");
-        sim_check_key_t *ck = &e->keys[e->key_count++];
+        csc__scn_check_key_t *ck = &e->keys[e->key_count++];
         ck->key = k->key;
         if (!parse_value(k->kind, t->value, &ck->value))
             return malformed(p, t, k->kind);
@@ -588,7 +596,7 @@ static const cmd_spec_t *find_command(const char *name)
 }
 
 /* Sets an option slot, refusing a repeat. */
-static bool set_slot(parser_t *p, sim_command_t *cmd, sim_opt_t slot, uint64_t v,
+static bool set_slot(parser_t *p, csc__scn_command_t *cmd, csc__scn_opt_t slot, uint64_t v,
                      const char *what)
 {
     if (cmd->opt[slot].set)
@@ -599,7 +607,7 @@ static bool set_slot(parser_t *p, sim_command_t *cmd, sim_opt_t slot, uint64_t v
 }
 
 /* Checks the number of positional arguments against the table. */
-static bool check_args(parser_t *p, const cmd_spec_t *spec, const sim_command_t *cmd)
+static bool check_args(parser_t *p, const cmd_spec_t *spec, const csc__scn_command_t *cmd)
 {
     size_t n = cmd->nargs;
     switch (spec->args) {
@@ -650,10 +658,10 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const sim_command_t 
 
 /* What the table cannot say: the values of policy and tick, and evict's
  * either-or. */
-static bool finish(parser_t *p, sim_command_t *cmd)
+static bool finish(parser_t *p, csc__scn_command_t *cmd)
 {
     switch (cmd->kind) {
-    case SIM_CMD_POLICY: {
+    case CSC__SCN_CMD_POLICY: {
         static const char *const names[] = {"manual", "automatic", "eager"};
         static const csc_evict_policy_t values[] = {CSC_EVICT_MANUAL, CSC_EVICT_AUTOMATIC,
                                                     CSC_EVICT_EAGER};
@@ -666,14 +674,14 @@ static bool finish(parser_t *p, sim_command_t *cmd)
         return syntax(p, "unknown policy '%s': expected 'manual', 'automatic' or 'eager'",
                       cmd->args[0]);
     }
-    case SIM_CMD_TICK:
+    case CSC__SCN_CMD_TICK:
         cmd->ticks = 1;
         if (cmd->nargs == 1 &&
             !parse_number(cmd->args[0], strlen(cmd->args[0]), UINT64_MAX, false, &cmd->ticks))
             return syntax(p, "malformed number '%s' for 'tick'", cmd->args[0]);
         return true;
-    case SIM_CMD_EVICT:
-        if (cmd->opt[SIM_OPT_ALL].set && cmd->opt[SIM_OPT_BYTES].set)
+    case CSC__SCN_CMD_EVICT:
+        if (cmd->opt[CSC__SCN_OPT_ALL].set && cmd->opt[CSC__SCN_OPT_BYTES].set)
             return syntax(p, "'evict' takes 'all' or 'bytes=N', not both");
         return true;
     default:
@@ -681,9 +689,9 @@ static bool finish(parser_t *p, sim_command_t *cmd)
     }
 }
 
-static bool parse_command(parser_t *p, const sim_line_t *line, sim_command_t *cmd)
+static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_command_t *cmd)
 {
-    const sim_token_t *first = &line->tokens[0];
+    const csc__scn_token_t *first = &line->tokens[0];
     const cmd_spec_t *spec = first->quoted || first->is_option ? NULL : find_command(first->text);
     if (spec == NULL)
         return syntax(p, "unknown command '%s'", first->text);
@@ -693,7 +701,8 @@ static bool parse_command(parser_t *p, const sim_line_t *line, sim_command_t *cm
         return parse_expect(p, line, cmd);
 
     for (size_t i = 1; i < line->count; i++) {
-        const sim_token_t *t = &line->tokens[i];
+        const csc__scn_token_t *t = &line->tokens[i];
+        p->col = t->column;
         if (t->is_option) {
             const opt_spec_t *o = NULL;
             for (size_t k = 0; k < MAX_OPTS && spec->opts[k].name != NULL; k++)
@@ -724,36 +733,42 @@ static bool parse_command(parser_t *p, const sim_line_t *line, sim_command_t *cm
         if (!add_arg(p, cmd, t->text))
             return false;
     }
+    p->col = first->column;
     return check_args(p, spec, cmd) && finish(p, cmd);
 }
 
-int sim_parse_line(const char *text, size_t len, unsigned line_no, sim_command_t *cmd,
-                   char *err, size_t err_size)
+int csc__scn_parse_line(const char *text, size_t len, unsigned line_no,
+                        csc__scn_command_t *cmd, char *err, size_t err_size, unsigned *err_col)
 {
     memset(cmd, 0, sizeof *cmd);
     cmd->line = line_no;
-    sim_line_t line;
-    if (!sim_lex_line(text, len, &line, err, err_size))
+    csc__scn_line_t line;
+    unsigned col_ignored;
+    if (err_col == NULL)
+        err_col = &col_ignored;
+    *err_col = 0;
+    if (!csc__scn_lex_line(text, len, &line, err, err_size, err_col))
         return -1;
     if (line.count == 0) {
-        sim_line_free(&line);
+        csc__scn_line_free(&line);
         return 0;
     }
-    parser_t p = {err, err_size};
+    parser_t p = {err, err_size, line.tokens[0].column};
     bool ok = parse_command(&p, &line, cmd);
     if (ok) {
         cmd->echo = line.echo;
         line.echo = NULL;
     }
-    sim_line_free(&line);
+    csc__scn_line_free(&line);
     if (!ok) {
-        sim_command_free(cmd);
+        *err_col = p.col;
+        csc__scn_command_free(cmd);
         return -1;
     }
     return 1;
 }
 
-void sim_command_free(sim_command_t *cmd)
+void csc__scn_command_free(csc__scn_command_t *cmd)
 {
     for (size_t i = 0; i < cmd->nargs; i++)
         free(cmd->args[i]);

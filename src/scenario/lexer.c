@@ -1,5 +1,5 @@
 /*
- * sim/lexer.c: splits one line of a scenario into tokens, as the lexical
+ * src/scenario/lexer.c: splits one line of a scenario into tokens, as the lexical
  * rules of scenario-language.md say. It owns: the trailing CR, blanks
  * (spaces and tabs) as separators, comments (a `#` that begins a token runs
  * to the end of the line; a `#` inside a token is part of it), double-quoted
@@ -7,12 +7,13 @@
  * error), the NAME=VALUE shape of options (NAME: a letter, then letters,
  * digits, `_`, `-`, `#`; a token that begins with `\` or `/` is always a
  * path), and the echo of the line (what the transcript shows). It knows
- * nothing of commands; sim/scenario.c gives the tokens their meaning. Bytes
+ * nothing of commands; src/scenario/parse.c gives the tokens their meaning. Bytes
  * are passed through as written, so a path may carry any byte but NUL and
  * `"` (the library then judges its validity, C1.4).
  */
 #include "lexer.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static bool find_quote(const char *line, size_t len, size_t open, size_t *close)
     return true;
 }
 
-void sim_line_free(sim_line_t *line)
+void csc__scn_line_free(csc__scn_line_t *line)
 {
     free(line->tokens);
     free(line->store);
@@ -60,20 +61,32 @@ void sim_line_free(sim_line_t *line)
     memset(line, 0, sizeof *line);
 }
 
-static bool fail(sim_line_t *out, char *err, size_t err_size, const char *msg)
+/* Where a lexical error goes: its message and its column. */
+typedef struct lex_error {
+    char *err;
+    size_t err_size;
+    unsigned *col;
+} lex_error_t;
+
+/* Fails at byte offset `at` of the line (column at + 1; 0: no column). */
+static bool fail(csc__scn_line_t *out, const lex_error_t *e, size_t at, const char *msg)
 {
-    snprintf(err, err_size, "%s", msg);
-    sim_line_free(out);
+    snprintf(e->err, e->err_size, "%s", msg);
+    *e->col = at == SIZE_MAX ? 0u : (unsigned)(at + 1);
+    csc__scn_line_free(out);
     return false;
 }
 
-bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size_t err_size)
+bool csc__scn_lex_line(const char *line, size_t len, csc__scn_line_t *out, char *err,
+                       size_t err_size, unsigned *err_col)
 {
+    const lex_error_t e = {err, err_size, err_col};
     memset(out, 0, sizeof *out);
     if (len > 0 && line[len - 1] == '\r')
         len--;
-    if (memchr(line, '\0', len) != NULL)
-        return fail(out, err, err_size, "the line contains a NUL byte");
+    const char *nul = memchr(line, '\0', len);
+    if (nul != NULL)
+        return fail(out, &e, (size_t)(nul - line), "the line contains a NUL byte");
 
     /* Every token's text, name and value fit in 2 * (len + 1) bytes plus
      * three NULs per token; a token takes at least one byte and one blank. */
@@ -81,7 +94,7 @@ bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size
     out->tokens = calloc(max_tokens, sizeof *out->tokens);
     out->store = malloc(2 * len + 3 * max_tokens + 1);
     if (out->tokens == NULL || out->store == NULL)
-        return fail(out, err, err_size, "out of memory");
+        return fail(out, &e, SIZE_MAX, "out of memory");
     char *sp = out->store;
 
     size_t i = 0, first = len, code_end = 0;
@@ -92,13 +105,14 @@ bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size
             break;
         if (first == len)
             first = i;
-        sim_token_t *tok = &out->tokens[out->count++];
+        csc__scn_token_t *tok = &out->tokens[out->count++];
         size_t start = i;
+        tok->column = (unsigned)(i + 1);
 
         if (line[i] == '"') {
             size_t close;
             if (!find_quote(line, len, i, &close))
-                return fail(out, err, err_size, "unterminated quote");
+                return fail(out, &e, i, "unterminated quote");
             tok->text = put(&sp, line + i + 1, close - i - 1);
             tok->quoted = true;
             i = close + 1;
@@ -114,7 +128,7 @@ bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size
             if (option && vstart < len && line[vstart] == '"') {
                 size_t close;
                 if (!find_quote(line, len, vstart, &close))
-                    return fail(out, err, err_size, "unterminated quote");
+                    return fail(out, &e, vstart, "unterminated quote");
                 tok->value = put(&sp, line + vstart + 1, close - vstart - 1);
                 tok->value_quoted = true;
                 i = close + 1;
@@ -122,7 +136,7 @@ bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size
                 i = vstart;
                 while (i < len && !is_blank(line[i])) {
                     if (line[i] == '"')
-                        return fail(out, err, err_size,
+                        return fail(out, &e, i,
                                     "unexpected '\"' inside a token (quotes enclose a whole "
                                     "token or an option's value)");
                     i++;
@@ -147,7 +161,7 @@ bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size
             }
         }
         if (i < len && !is_blank(line[i]))
-            return fail(out, err, err_size,
+            return fail(out, &e, i,
                         "a closing quote must end its token (put a space after it)");
         code_end = i;
     }
@@ -155,7 +169,7 @@ bool sim_lex_line(const char *line, size_t len, sim_line_t *out, char *err, size
     size_t echo_len = first < code_end ? code_end - first : 0;
     out->echo = malloc(echo_len + 1);
     if (out->echo == NULL)
-        return fail(out, err, err_size, "out of memory");
+        return fail(out, &e, SIZE_MAX, "out of memory");
     memcpy(out->echo, line + (echo_len > 0 ? first : 0), echo_len);
     out->echo[echo_len] = '\0';
     return true;

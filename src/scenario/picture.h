@@ -1,9 +1,9 @@
 /*
- * sim/show.h: the picture `show` prints: the cache, or the subtree at an
+ * src/scenario/picture.h: the picture `show` prints: the cache, or the subtree at an
  * item, as a tree drawn with box-drawing characters, one item a line.
  */
-#ifndef SIM_SHOW_H
-#define SIM_SHOW_H
+#ifndef CSC__SCN_SHOW_H
+#define CSC__SCN_SHOW_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +15,6 @@
  * `out`; with `color`, ANSI colours mark pin sources, dirty and open files
  * and evictable items.
  */
-void sim_show(FILE *out, const csc_cache_t *cache, const csc_item_t *top, bool color);
+void csc__scn_picture(FILE *out, const csc_cache_t *cache, const csc_item_t *top, bool color);
 
 #endif

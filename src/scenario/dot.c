@@ -1,5 +1,5 @@
 /*
- * sim/dot.c: the cache as a Graphviz digraph, for `cscsim run --dot`. It
+ * src/scenario/dot.c: the cache as a Graphviz digraph, for `cscsim run --dot`. It
  * owns the visual vocabulary of the graph: one box a cached item (a 3-D box
  * for a server), an edge from each container to its children, in walk order
  * (C2.3); the fill colour says which pin sources pin the item (stripes when
@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "command.h"
 
-/* Colours of the pin sources, in the order of sim_sources. */
+/* Colours of the pin sources, in the order of csc__scn_sources. */
 static const char *const source_colors[4] = {"#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb"};
 #define PARTLY_COLOR "#eeeeee"
 #define DIRTY_COLOR "#d62728"
@@ -40,16 +40,16 @@ static void put_node(FILE *out, size_t id, const csc_item_t *item)
     if (type == CSC_ITEM_SERVER)
         fputs("\\\\\\\\", out);
     put_escaped(out, csc_item_name(item));
-    fprintf(out, "\\n%s", sim_type_name(type));
+    fprintf(out, "\\n%s", csc__scn_type_name(type));
     if (type == CSC_ITEM_FILE)
         fprintf(out, ", %llu bytes", (unsigned long long)csc_item_size(item));
     if (pins != 0) {
         fputs("\\npins=", out);
-        sim_put_sources(out, pins);
+        csc__scn_put_sources(out, pins);
     }
     if (inherit != 0) {
         fputs("\\ninherit=", out);
-        sim_put_sources(out, inherit);
+        csc__scn_put_sources(out, inherit);
     }
     if (csc_item_is_partly_pinned(item))
         fputs("\\npartly-pinned", out);
@@ -64,12 +64,12 @@ static void put_node(FILE *out, size_t id, const csc_item_t *item)
     /* Fill: one colour per pin source, stripes for several. */
     size_t n = 0;
     for (size_t i = 0; i < 4; i++)
-        n += (pins & sim_sources[i]) != 0;
+        n += (pins & csc__scn_sources[i]) != 0;
     if (n > 1) {
         fputs(", style=\"striped\", fillcolor=\"", out);
         const char *sep = "";
         for (size_t i = 0; i < 4; i++) {
-            if (pins & sim_sources[i]) {
+            if (pins & csc__scn_sources[i]) {
                 fprintf(out, "%s%s", sep, source_colors[i]);
                 sep = ":";
             }
@@ -78,7 +78,7 @@ static void put_node(FILE *out, size_t id, const csc_item_t *item)
     } else {
         const char *fill = "white";
         for (size_t i = 0; i < 4; i++)
-            if (pins & sim_sources[i])
+            if (pins & csc__scn_sources[i])
                 fill = source_colors[i];
         if (n == 0 && csc_item_is_partly_pinned(item))
             fill = PARTLY_COLOR;
@@ -103,7 +103,8 @@ static void put_legend(FILE *out)
           out);
     for (size_t i = 0; i < 4; i++)
         fprintf(out, "    legend_%s [label=\"pins=%s\", fillcolor=\"%s\"];\n",
-                sim_source_name(sim_sources[i]), sim_source_name(sim_sources[i]),
+                csc__scn_source_name(csc__scn_sources[i]),
+                csc__scn_source_name(csc__scn_sources[i]),
                 source_colors[i]);
     fprintf(out,
             "    legend_several [label=\"several sources\\n(stripes)\", style=striped, "
@@ -121,7 +122,7 @@ static void put_legend(FILE *out)
             source_colors[0], source_colors[2]);
 }
 
-bool sim_dot_write(FILE *out, const csc_cache_t *cache)
+bool csc__scn_dot_write(FILE *out, const csc_cache_t *cache, const csc_item_t *top)
 {
     csc_disk_space_t ds;
     bool ok = true;
@@ -138,7 +139,7 @@ bool sim_dot_write(FILE *out, const csc_cache_t *cache)
 
     /* Pre-order; ids[d] is the id of the ancestor at depth d. */
     size_t *ids = NULL, cap = 0, depth = 0, next_id = 0;
-    const csc_item_t *it = csc_cache_first_server(cache);
+    const csc_item_t *it = top != NULL ? top : csc_cache_first_server(cache);
     while (it != NULL) {
         if (depth >= cap) {
             size_t ncap = cap == 0 ? 32 : cap * 2;
@@ -160,13 +161,16 @@ bool sim_dot_write(FILE *out, const csc_cache_t *cache)
             depth++;
             continue;
         }
-        while (it != NULL && csc_item_next_sibling(it) == NULL) {
+        /* Up to the next item; the parent of a server is NULL, which is
+         * also `top` when the whole cache is drawn. */
+        while (it != top && csc_item_next_sibling(it) == NULL) {
             it = csc_item_parent(it);
             if (depth > 0)
                 depth--;
         }
-        if (it != NULL)
-            it = csc_item_next_sibling(it);
+        if (it == top)
+            break;
+        it = csc_item_next_sibling(it);
     }
     free(ids);
     put_legend(out);

@@ -1,5 +1,5 @@
 /*
- * sim/show.c: the picture of `show`. It owns the drawing of the item tree
+ * src/scenario/picture.c: the picture of `show`. It owns the drawing of the item tree
  * with box-drawing characters (├── └── │), one item a line, and the words on
  * each line, written as the scenario language writes them so that a reader
  * can turn what they see into `expect` keys: the type; a file's size in
@@ -11,13 +11,13 @@
  * walk follows parent and sibling links, so any depth draws without
  * recursion.
  */
-#include "show.h"
+#include "picture.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "command.h"
 
 typedef struct palette {
     const char *reset, *tree, *container, *type, *pins, *inherit, *dirty, *open, *evictable,
@@ -48,7 +48,7 @@ static void put_size(FILE *out, uint64_t bytes)
 static void put_state(FILE *out, const csc_item_t *item, const palette_t *p)
 {
     csc_item_type_t type = csc_item_type(item);
-    fprintf(out, "  %s%s", p->type, sim_type_name(type));
+    fprintf(out, "  %s%s", p->type, csc__scn_type_name(type));
     if (type == CSC_ITEM_FILE) {
         fputc(' ', out);
         put_size(out, csc_item_size(item));
@@ -57,12 +57,12 @@ static void put_state(FILE *out, const csc_item_t *item, const palette_t *p)
     uint32_t pins = csc_item_pins(item), inherit = csc_item_inherit(item);
     if (pins != 0) {
         fprintf(out, "  %spins=", p->pins);
-        sim_put_sources(out, pins);
+        csc__scn_put_sources(out, pins);
         fputs(p->reset, out);
     }
     if (inherit != 0) {
         fprintf(out, "  %sinherit=", p->inherit);
-        sim_put_sources(out, inherit);
+        csc__scn_put_sources(out, inherit);
         fputs(p->reset, out);
     }
     if (csc_item_is_partly_pinned(item))
@@ -163,7 +163,7 @@ static void prefix_pop(prefix_t *pf)
     pf->buf[pf->len] = '\0';
 }
 
-void sim_show(FILE *out, const csc_cache_t *cache, const csc_item_t *top, bool color)
+void csc__scn_picture(FILE *out, const csc_cache_t *cache, const csc_item_t *top, bool color)
 {
     const palette_t *p = color ? &ansi : &plain;
     csc_item_t *it;

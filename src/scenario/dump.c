@@ -1,0 +1,481 @@
+/*
+ * src/scenario/dump.c: the cache as text (csc_cache_dump): the `show`
+ * picture (picture.c), the Graphviz graph (dot.c), and the scenario that
+ * recreates the state, which this file owns. That scenario is written in
+ * phases, each a walk in C2.3 order over the items of the subtree, so that
+ * no command disturbs what an earlier one set up:
+ *   1. `policy manual`, so that nothing is evicted while it builds (C5.5);
+ *   2. each item, parents first (`dir`, or `file ... size=N`), followed by
+ *      the pin and unpin commands that turn the state it arrives in (pinned
+ *      with inherit by C3.3 when its parent has inherit bits) into its own:
+ *      a deep Pin of a container that has no child yet sets pinned and
+ *      inherit on it alone (C3.3), a shallow Pin sets pinned alone (C3.4), a
+ *      shallow Unpin clears both (C4.5 step 5);
+ *   3. dirty files (`modify ... bytes=N`, C5.1), open handles (`open`), and
+ *      sharing violations, each one a shallow Unpin without Background of a
+ *      source the open file does not have, or a Pin of one it has (C4.5
+ *      step 4, C7.1), with the file opened for it and closed again when it
+ *      is not open;
+ *   4. access lists (C9.1), after every Pin and Unpin, which check access;
+ *   5. last-use times (C5.4): everything so far ran at clock 0, and items are
+ *      touched in order of their last use, the clock advanced to each time
+ *      with `tick`; then, for the whole cache, the clock itself;
+ *   6. for the whole cache: the limits (as an administrator, C5.5), the
+ *      caller (`as`) and the policy.
+ * What the language cannot say becomes a `# cannot express: ...` line. Items
+ * are written by their display paths (C1.3), spelt so that normalisation
+ * (C1.2) gives them back, quoted when they hold a blank, `=` or `#`.
+ */
+#include "cscsim/scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cscsim/item.h"
+#include "cscsim/space.h"
+
+#include "command.h"
+#include "dot.h"
+#include "picture.h"
+
+/* The flag name of each pin source, in the order of csc__scn_sources. */
+static const char *const source_flags[4] = {"ForUser", "ForUser_Policy", "ForAll",
+                                            "ForRedir"};
+
+/* ---- words ---------------------------------------------------------------- */
+
+/* Whether a token can be written at all: no quote, no line break (the
+ * lexical rules have no escapes). */
+static bool expressible(const char *s)
+{
+    return strpbrk(s, "\"\n") == NULL;
+}
+
+/* Writes a path or a user name as one token: quoted when it holds a blank,
+ * a CR, `=` or `#`, or is empty. */
+static void put_token(FILE *out, const char *s)
+{
+    bool quote = *s == '\0' || strpbrk(s, " \t\r=#") != NULL;
+    fprintf(out, quote ? "\"%s\"" : "%s", s);
+}
+
+static bool only_periods(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '.')
+            return false;
+    return true;
+}
+
+/*
+ * The item's display path spelt so that normalisation (C1.2 step 6) gives it
+ * back: a component that ends in a period (and is not periods only) gets one
+ * more, which normalisation takes away again, and when the last component
+ * ends in a period or a space the path ends in a separator, so that it keeps
+ * them. A new string; NULL when out of memory.
+ */
+static char *path_of(const csc_item_t *item)
+{
+    size_t len = csc_item_path(item, NULL, 0);
+    char *display = malloc(len + 1);
+    char *path = malloc(2 * len + 2);
+    if (display == NULL || path == NULL) {
+        free(display);
+        free(path);
+        return NULL;
+    }
+    csc_item_path(item, display, len + 1);
+    size_t out = 0, i = 0;
+    while (i < len && display[i] == '\\')
+        path[out++] = display[i++];
+    char last = '\0';
+    while (i < len) {
+        size_t end = i;
+        while (end < len && display[end] != '\\')
+            end++;
+        memcpy(path + out, display + i, end - i);
+        out += end - i;
+        last = end > i ? display[end - 1] : '\0';
+        if (last == '.' && !only_periods(display + i, end - i))
+            path[out++] = '.';
+        if (end < len)
+            path[out++] = '\\';
+        i = end + 1;
+    }
+    if (last == '.' || last == ' ')
+        path[out++] = '\\';
+    path[out] = '\0';
+    free(display);
+    return path;
+}
+
+static void put_flags(FILE *out, uint32_t sources)
+{
+    const char *sep = " flags=";
+    for (size_t i = 0; i < 4; i++) {
+        if (sources & csc__scn_sources[i]) {
+            fprintf(out, "%s%s", sep, source_flags[i]);
+            sep = "|";
+        }
+    }
+}
+
+/* `VERB PATH flags=...[ deep]` when `sources` is not empty. */
+static void put_call(FILE *out, const char *verb, const char *path, uint32_t sources, bool deep)
+{
+    if (sources == 0)
+        return;
+    fprintf(out, "%s ", verb);
+    put_token(out, path);
+    put_flags(out, sources);
+    fputs(deep ? " deep\n" : "\n", out);
+}
+
+static void put_limit(FILE *out, const char *key, uint64_t v)
+{
+    if (v == CSC_SPACE_UNLIMITED)
+        fprintf(out, " %s=unlimited", key);
+    else
+        fprintf(out, " %s=%llu", key, (unsigned long long)v);
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+/* The next item after `it` in pre-order within the subtree at `top` (NULL:
+ * the whole cache); NULL at the end. */
+static const csc_item_t *next_item(const csc_item_t *it, const csc_item_t *top)
+{
+    if (csc_item_first_child(it) != NULL)
+        return csc_item_first_child(it);
+    while (it != top && csc_item_next_sibling(it) == NULL)
+        it = csc_item_parent(it);
+    return it == top ? NULL : csc_item_next_sibling(it);
+}
+
+#define EACH_ITEM(it, first, top) \
+    for (const csc_item_t *it = (first); it != NULL; it = next_item(it, top))
+
+/* ---- the phases ---------------------------------------------------------------- */
+
+/* Phase 2: the item, and the pins that give it its own pin state. */
+static void put_item(FILE *out, const csc_item_t *item, const char *path, bool is_top)
+{
+    csc_item_type_t type = csc_item_type(item);
+    if (type == CSC_ITEM_FILE) {
+        fputs("file ", out);
+        put_token(out, path);
+        fprintf(out, " size=%llu\n", (unsigned long long)csc_item_size(item));
+    } else {
+        fputs("dir ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+    if (type == CSC_ITEM_SERVER)
+        return; /* no pin state (C3.1) */
+    /* What C3.3 gives it on arrival: its parent's inherit bits (the top of a
+     * subtree arrives below plain containers). */
+    const csc_item_t *parent = csc_item_parent(item);
+    uint32_t arrival = is_top || parent == NULL ? 0 : csc_item_inherit(parent);
+    uint32_t pins = csc_item_pins(item), inherit = csc_item_inherit(item);
+    if (inherit & ~pins) {
+        fputs("# cannot express: inherit bits without their pin (", out);
+        csc__scn_put_sources(out, inherit & ~pins);
+        fputs(") on ", out);
+        fputs(path, out);
+        fputc('\n', out);
+        inherit &= pins;
+    }
+    if (type == CSC_ITEM_FILE) {
+        put_call(out, "unpin", path, arrival & ~pins, false);
+        put_call(out, "pin", path, pins & ~arrival, false);
+    } else {
+        /* Arrival set pinned and inherit for `arrival`: keep those with
+         * inherit, clear the rest, then pin what is missing. */
+        put_call(out, "unpin", path, arrival & ~inherit, false);
+        put_call(out, "pin", path, inherit & ~arrival, true);
+        put_call(out, "pin", path, pins & ~inherit, false);
+    }
+}
+
+/* Phase 3: dirty, open, sharing violations. */
+static void put_use(FILE *out, const csc_item_t *item, const char *path)
+{
+    if (csc_item_is_dirty(item)) {
+        fputs("modify ", out);
+        put_token(out, path);
+        fprintf(out, " bytes=%llu\n", (unsigned long long)csc_item_dirty_bytes(item));
+    }
+    uint32_t open = csc_item_open_count(item);
+    for (uint32_t i = 0; i < open; i++) {
+        fputs("open ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+    uint32_t violations = csc_item_sharing_violations(item);
+    if (violations == 0)
+        return;
+    if (csc_item_type(item) != CSC_ITEM_FILE) {
+        fprintf(out, "# cannot express: %u sharing violations on the container %s\n",
+                (unsigned)violations, path);
+        return;
+    }
+    if (open == 0) {
+        fputs("open ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+    /* A source the file lacks, unpinned (nothing to clear); or, with all
+     * four, one it has, pinned again (nothing to set). */
+    uint32_t pins = csc_item_pins(item), source = 0;
+    for (size_t i = 0; i < 4 && source == 0; i++)
+        if (!(pins & csc__scn_sources[i]))
+            source = csc__scn_sources[i];
+    bool unpin = source != 0;
+    if (!unpin)
+        source = CSC_PIN_SOURCE_USER;
+    for (uint32_t i = 0; i < violations; i++)
+        put_call(out, unpin ? "unpin" : "pin", path, source, false);
+    if (open == 0) {
+        fputs("close ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+}
+
+/* Phase 4: the item's own access list. */
+static void put_access(FILE *out, const csc_item_t *item, const char *path)
+{
+    size_t users;
+    if (!csc_item_access(item, &users))
+        return;
+    if (users == 0) {
+        fprintf(out, "# cannot express: the empty access list (nobody) of %s\n", path);
+        return;
+    }
+    for (size_t i = 0; i < users; i++) {
+        const char *u = csc_item_access_user(item, i);
+        if (!expressible(u) || u[0] == '\\' || u[0] == '/') {
+            fprintf(out, "# cannot express: the access list of %s (a user name with a "
+                         "quote or a line break, or one that reads as a path)\n", path);
+            return;
+        }
+    }
+    fputs("access ", out);
+    put_token(out, path);
+    for (size_t i = 0; i < users; i++) {
+        fputc(' ', out);
+        put_token(out, csc_item_access_user(item, i));
+    }
+    fputc('\n', out);
+}
+
+/* Phase 5: one item and its last use, for sorting. */
+typedef struct use {
+    uint64_t last_use;
+    size_t order; /* walk order: ties stay in it */
+    char *path;
+} use_t;
+
+static int by_last_use(const void *a, const void *b)
+{
+    const use_t *x = a, *y = b;
+    if (x->last_use != y->last_use)
+        return x->last_use < y->last_use ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Writes the scenario of the subtree at `top` (NULL: the whole cache).
+ * False when out of memory. */
+static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *top)
+{
+    const csc_item_t *first = top != NULL ? top : csc_cache_first_server(cache);
+    size_t n = 0;
+    EACH_ITEM(it, first, top)
+        n++;
+    char **paths = calloc(n + 1, sizeof *paths);
+    use_t *uses = calloc(n + 1, sizeof *uses);
+    bool ok = paths != NULL && uses != NULL;
+    size_t k = 0;
+    EACH_ITEM(it, first, top) {
+        if (!ok)
+            break;
+        paths[k] = path_of(it);
+        ok = paths[k] != NULL;
+        k++;
+    }
+    if (!ok)
+        goto done;
+
+    fputs("# cscsim: a scenario that recreates ", out);
+    if (top != NULL)
+        fprintf(out, "the subtree at %s\n", paths[0]);
+    else
+        fputs("the cache\n", out);
+    fputs("policy manual\n", out);
+
+    bool quoted_ok = true;
+    k = 0;
+    EACH_ITEM(it, first, top) {
+        if (!expressible(paths[k]))
+            quoted_ok = false;
+        k++;
+    }
+    if (!quoted_ok)
+        fputs("# cannot express: paths with a quote or a line break (their lines fail)\n",
+              out);
+
+    k = 0;
+    EACH_ITEM(it, first, top) {
+        put_item(out, it, paths[k], it == top);
+        k++;
+    }
+    k = 0;
+    EACH_ITEM(it, first, top) {
+        put_use(out, it, paths[k]);
+        k++;
+    }
+    k = 0;
+    EACH_ITEM(it, first, top) {
+        put_access(out, it, paths[k]);
+        k++;
+    }
+
+    k = 0;
+    EACH_ITEM(it, first, top) {
+        uses[k].last_use = csc_item_last_use(it);
+        uses[k].order = k;
+        uses[k].path = paths[k];
+        k++;
+    }
+    qsort(uses, n, sizeof *uses, by_last_use);
+    uint64_t clock = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (uses[i].last_use == 0)
+            continue;
+        if (uses[i].last_use > clock) {
+            fprintf(out, "tick %llu\n", (unsigned long long)(uses[i].last_use - clock));
+            clock = uses[i].last_use;
+        }
+        fputs("touch ", out);
+        put_token(out, uses[i].path);
+        fputc('\n', out);
+    }
+    if (top != NULL)
+        goto done;
+
+    if (csc_cache_clock(cache) > clock)
+        fprintf(out, "tick %llu\n", (unsigned long long)(csc_cache_clock(cache) - clock));
+    bool admin = false;
+    const char *caller = csc_cache_caller(cache, &admin);
+    if (caller == NULL)
+        caller = "user";
+    bool caller_ok = expressible(caller) && caller[0] != '\\' && caller[0] != '/';
+    if (!caller_ok)
+        fputs("# cannot express: the caller's name (a quote, a line break, or a path)\n", out);
+    csc_disk_space_t ds;
+    if (csc_cache_get_disk_space(cache, &ds) == CSC_S_OK &&
+        (ds.limit != CSC_SPACE_UNLIMITED || ds.unpinned_limit != CSC_SPACE_UNLIMITED)) {
+        /* SetDiskSpaceLimits needs an administrator (C5.5). */
+        fputs("as ", out);
+        put_token(out, caller_ok ? caller : "user");
+        fputs(" admin\n", out);
+        fputs("limits", out);
+        put_limit(out, "total", ds.limit);
+        put_limit(out, "unpinned", ds.unpinned_limit);
+        fputc('\n', out);
+    }
+    if (caller_ok) {
+        fputs("as ", out);
+        put_token(out, caller);
+        fputs(admin ? " admin\n" : "\n", out);
+    }
+    static const char *const policies[] = {"manual", "automatic", "eager"};
+    csc_evict_policy_t policy = csc_cache_policy(cache);
+    if (policy != CSC_EVICT_MANUAL && (unsigned)policy < 3)
+        fprintf(out, "policy %s\n", policies[policy]);
+done:
+    if (paths != NULL)
+        for (size_t i = 0; i < n; i++)
+            free(paths[i]);
+    free(paths);
+    free(uses);
+    return ok;
+}
+
+/* ---- the entry points ------------------------------------------------------------ */
+
+csc_hresult csc_cache_dump_string(char **out, size_t *len, csc_cache_t *cache, const char *path,
+                                  csc_dump_format_t format)
+{
+    if (out == NULL)
+        return CSC_E_POINTER;
+    *out = NULL;
+    if (len != NULL)
+        *len = 0;
+    if (cache == NULL)
+        return CSC_E_POINTER;
+    if ((unsigned)format > CSC_DUMP_DOT)
+        return CSC_E_INVALIDARG;
+    /* Items are read without the call guard: hold the cache so that no other
+     * thread changes it meanwhile (C14.5). Inside a callback of a running
+     * call the hold is refused, and reading is safe there anyway. */
+    bool held = csc_cache_lock(cache) == CSC_S_OK;
+    csc_item_t *top = NULL;
+    csc_hresult hr = path != NULL ? csc_cache_find(cache, path, &top) : CSC_S_OK;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = hr == CSC_S_OK ? open_memstream(&buf, &size) : NULL;
+    if (f == NULL) {
+        if (held)
+            csc_cache_unlock(cache);
+        return hr != CSC_S_OK ? hr : CSC_E_OUTOFMEMORY;
+    }
+    bool ok = true;
+    switch (format) {
+    case CSC_DUMP_PICTURE:
+    case CSC_DUMP_PICTURE_COLOR:
+        csc__scn_picture(f, cache, top, format == CSC_DUMP_PICTURE_COLOR);
+        break;
+    case CSC_DUMP_SCENARIO:
+        ok = put_scenario(f, cache, top);
+        break;
+    case CSC_DUMP_DOT:
+        ok = csc__scn_dot_write(f, cache, top);
+        break;
+    }
+    if (ferror(f))
+        ok = false;
+    if (fclose(f) != 0)
+        ok = false;
+    if (held)
+        csc_cache_unlock(cache);
+    if (!ok) {
+        free(buf);
+        return CSC_E_OUTOFMEMORY; /* a memory stream fails only for want of memory */
+    }
+    *out = buf;
+    if (len != NULL)
+        *len = size;
+    return CSC_S_OK;
+}
+
+csc_hresult csc_cache_dump(csc_cache_t *cache, const char *path, csc_dump_format_t format,
+                           csc_write_cb write, void *user_data)
+{
+    if (cache == NULL || write == NULL)
+        return CSC_E_POINTER;
+    char *text;
+    size_t len;
+    csc_hresult hr = csc_cache_dump_string(&text, &len, cache, path, format);
+    if (hr != CSC_S_OK)
+        return hr;
+    write(user_data, text, len);
+    free(text);
+    return CSC_S_OK;
+}
+
+void csc_dump_free(char *text)
+{
+    free(text);
+}

@@ -20,5 +20,6 @@
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
 #include "cscsim/scenario.h"
+#include "cscsim/record.h"
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "path.h"
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/item.h"
@@ -18,10 +19,10 @@ bool csc__access_allowed(const csc_cache_t *cache, const csc__caller_t *caller,
 {
     if (cache->acl_count == 0)
         return true;
-    for (; item != NULL; item = item->parent) {
-        const csc__acl_t *acl = item->acl;
-        if (acl == NULL)
+    for (; item != NULL; item = csc__parent(item)) {
+        if (item->acl == 0)
             continue;
+        const csc__acl_t *acl = cache->acls[item->acl];
         for (size_t i = 0; i < acl->count; i++) {
             if (acl->users[i].key_len == caller->key_len &&
                 memcmp(acl->users[i].key, caller->key, caller->key_len) == 0)
@@ -35,6 +36,31 @@ bool csc__access_allowed(const csc_cache_t *cache, const csc__caller_t *caller,
 void csc__acl_free(csc_cache_t *cache, csc__acl_t *acl)
 {
     csc__free(&cache->alloc, acl, acl->alloc_size);
+}
+
+/* Gives `item` a free slot in cache->acls (its entry still NULL). false:
+ * no memory, nothing changed. A slot is free when NULL and no item holds
+ * it; an item holds its slot only while it has a list. */
+static bool acl_slot(csc_cache_t *cache, struct csc_item *item)
+{
+    uint32_t slot = 1;
+    while (slot < cache->acl_cap && cache->acls[slot] != NULL)
+        slot++;
+    if (slot >= cache->acl_cap) {
+        uint32_t cap = cache->acl_cap < 16 ? 16 : cache->acl_cap * 2;
+        csc__acl_t **t = csc__malloc(&cache->alloc, cap * sizeof *t);
+        if (t == NULL)
+            return false;
+        memset(t, 0, cap * sizeof *t);
+        if (cache->acl_cap > 0)
+            memcpy(t, cache->acls, cache->acl_cap * sizeof *t);
+        csc__free(&cache->alloc, cache->acls, cache->acl_cap * sizeof *t);
+        cache->acls = t;
+        slot = cache->acl_cap < 1 ? 1 : cache->acl_cap;
+        cache->acl_cap = cap;
+    }
+    item->acl = slot;
+    return true;
 }
 
 static csc_hresult set_access(csc_cache_t *cache, csc_item_t *item, const char *const *users,
@@ -71,11 +97,19 @@ static csc_hresult set_access(csc_cache_t *cache, csc_item_t *item, const char *
             p += CSC__PATH_KEY_CAP(len);
         }
     }
-    if (item->acl != NULL) {
-        csc__acl_free(cache, item->acl);
-        cache->acl_count--;
+    if (acl != NULL && item->acl == 0 && !acl_slot(cache, item)) {
+        csc__free(&cache->alloc, acl, acl->alloc_size);
+        return CSC_E_OUTOFMEMORY;
     }
-    item->acl = acl;
+    if (item->acl != 0) {
+        if (cache->acls[item->acl] != NULL) {
+            csc__acl_free(cache, cache->acls[item->acl]);
+            cache->acl_count--;
+        }
+        cache->acls[item->acl] = acl;
+        if (acl == NULL)
+            item->acl = 0;
+    }
     if (acl != NULL)
         cache->acl_count++;
     return CSC_S_OK;
@@ -89,6 +123,8 @@ csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = set_access(cache, item, users, count);
+        if (CSC__RECORDING(cache))
+            csc__rec_access(cache, item, users, count, hr);
         csc__leave(cache);
     }
     return hr;
@@ -96,18 +132,21 @@ csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char
 
 bool csc_item_access(const csc_item_t *item, size_t *count)
 {
-    if (item == NULL || item->acl == NULL)
+    if (item == NULL || item->acl == 0)
         return false;
     if (count != NULL)
-        *count = item->acl->count;
+        *count = csc__cache_of(item)->acls[item->acl]->count;
     return true;
 }
 
 const char *csc_item_access_user(const csc_item_t *item, size_t index)
 {
-    if (item == NULL || item->acl == NULL || index >= item->acl->count)
+    if (item == NULL || item->acl == 0)
         return NULL;
-    return item->acl->users[index].name;
+    const csc__acl_t *acl = csc__cache_of(item)->acls[item->acl];
+    if (index >= acl->count)
+        return NULL;
+    return acl->users[index].name;
 }
 
 bool csc_cache_caller_has_access(const csc_cache_t *cache, const csc_item_t *item)

@@ -1,9 +1,11 @@
 /*
  * src/check.c: the invariant checker (csc_cache_check). It walks the whole
  * tree and verifies what every other module relies on: parent, child and
- * sibling links; C2.3 order; the types allowed at each depth; each key is
- * the parent's key, a separator and the folded display name; the index maps
- * every key to its item and holds nothing else; pin and inherit bits only
+ * sibling links (the hot records' ids and the cold back links); C2.3 order;
+ * the types allowed at each depth; each key is the parent's id and the
+ * folded display name; the index maps every key to its item and holds
+ * nothing else; the hot flags agree with the cold counts; item storage
+ * (every id below the high-water mark is live or on the free list); pin and inherit bits only
  * where C3.1-C3.3 allow them; the pinned-below counters (C3.5), dirty state
  * (C5.1) and disk-space counters equal a recount. Costs O(items); meant for
  * tests and debug builds.
@@ -31,7 +33,9 @@ static bool violation(check_t *c, const struct csc_item *item, const char *fmt, 
     if (c->why != NULL && c->why_size > 0) {
         va_list ap;
         va_start(ap, fmt);
-        int n = snprintf(c->why, c->why_size, "item '%s': ", item->key);
+        char path[512];
+        csc_item_path(item, path, sizeof path);
+        int n = snprintf(c->why, c->why_size, "item '%s': ", path);
         if (n >= 0 && (size_t)n < c->why_size)
             vsnprintf(c->why + n, c->why_size - (size_t)n, fmt, ap);
         va_end(ap);
@@ -39,83 +43,89 @@ static bool violation(check_t *c, const struct csc_item *item, const char *fmt, 
     return false;
 }
 
-static bool type_fits(const struct csc_item *parent, const struct csc_item *child)
+static bool type_fits(uint8_t parent, uint8_t child)
 {
-    switch (parent->type) {
+    switch (parent) {
     case CSC__ITEM_ROOT:
-        return child->type == CSC_ITEM_SERVER;
+        return child == CSC_ITEM_SERVER;
     case CSC_ITEM_SERVER:
-        return child->type == CSC_ITEM_SHARE;
+        return child == CSC_ITEM_SHARE;
     case CSC_ITEM_SHARE:
     case CSC_ITEM_DIRECTORY:
-        return child->type == CSC_ITEM_DIRECTORY || child->type == CSC_ITEM_FILE;
+        return child == CSC_ITEM_DIRECTORY || child == CSC_ITEM_FILE;
     default:
         return false;
     }
 }
 
-static int name_cmp(const struct csc_item *a, const struct csc_item *b)
-{
-    size_t la = a->key_len - a->name_off, lb = b->key_len - b->name_off;
-    int c = memcmp(a->key + a->name_off, b->key + b->name_off, la < lb ? la : lb);
-    return c != 0 ? c : (la < lb ? -1 : la > lb ? 1 : 0);
-}
-
-/* Checks one item's own fields and its links to its children. Returns the
- * number of pinned items strictly below (recounted from the children). */
+/* Checks one item's own fields. */
 static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_item *it)
 {
-    const struct csc_item *p = it->parent;
-    /* Key: parent key + '\' + folded name (a server: "\\" + name). */
-    size_t plen = p->type == CSC__ITEM_ROOT ? 1 : p->key_len;
-    if (it->name_off != plen + 1 || it->key_len <= it->name_off ||
-        memcmp(it->key, p->type == CSC__ITEM_ROOT ? "\\" : p->key, plen) != 0 ||
-        it->key[plen] != '\\' || it->key[it->key_len] != '\0')
-        return violation(c, it, "key does not extend the parent's key");
+    const csc__hot_t *h = csc__hot(it);
+    const struct csc_item *p = csc__parent(it);
+    /* Key: the parent's id, then the folded name. */
+    uint32_t kp;
+    memcpy(&kp, it->hh.key, 4);
+    if (kp != h->parent || it->hh.keylen <= 4u || csc__fname(it)[csc__fname_len(it)] != '\0' ||
+        memchr(csc__fname(it), '\\', csc__fname_len(it)) != NULL)
+        return violation(c, it, "key does not name the parent and one component");
+    if (((const char *)it->hh.key == it->key) != (!(h->flags & CSC__F_NAMED) &&
+                                                  it->hh.keylen + 1u <= sizeof it->key))
+        return violation(c, it, "key stored inline when it should not, or the reverse");
+    const char *name = csc__name(it);
+    size_t name_len = csc__name_len(it);
     char folded[CSC__PATH_KEY_CAP(256u * 4u)];
     size_t flen = 0;
-    if (it->name_len > 256u * 4u || !csc__fold_utf8(it->name, it->name_len, folded, &flen) ||
-        flen != it->key_len - it->name_off ||
-        memcmp(folded, it->key + it->name_off, flen) != 0)
-        return violation(c, it, "display name '%s' does not fold to the key", it->name);
-    if (strlen(it->name) != it->name_len || memchr(it->name, '\\', it->name_len) != NULL)
+    if (name_len > 256u * 4u || !csc__fold_utf8(name, name_len, folded, &flen) ||
+        flen != csc__fname_len(it) || memcmp(folded, csc__fname(it), flen) != 0)
+        return violation(c, it, "display name '%s' does not fold to the key", name);
+    if ((h->flags & CSC__F_NAMED) &&
+        (name_len == flen && memcmp(name, csc__fname(it), flen) == 0))
+        return violation(c, it, "a separate display name equal to the folded one");
+    if (memchr(name, '\\', name_len) != NULL)
         return violation(c, it, "bad display name length or separator");
-    if (csc__index_find(&cache->index, it->key, it->key_len) != it)
+    if (csc__index_find(&cache->index, kp, csc__fname(it), csc__fname_len(it)) != it)
         return violation(c, it, "index does not map the key to the item");
-    if (!type_fits(p, it))
-        return violation(c, it, "type %u not allowed below type %u", it->type, p->type);
-    if ((it->pins & ~CSC_PIN_SOURCES_ALL) != 0 || (it->inherit & ~CSC_PIN_SOURCES_ALL) != 0)
+    if (!type_fits(csc__type(p), h->type))
+        return violation(c, it, "type %u not allowed below type %u", h->type, csc__type(p));
+    if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED)) != 0)
+        return violation(c, it, "unknown flags %#x", h->flags);
+    uint16_t pins = csc__pins(it), inherit = csc__inherit(it);
+    if ((pins & ~CSC_PIN_SOURCES_ALL) != 0 || (inherit & ~CSC_PIN_SOURCES_ALL) != 0)
         return violation(c, it, "unknown pin bits");
-    if (it->type == CSC_ITEM_SERVER && (it->pins != 0 || it->inherit != 0))
+    if (h->type == CSC_ITEM_SERVER && (pins != 0 || inherit != 0))
         return violation(c, it, "a server carries pin state");
-    if (it->type == CSC_ITEM_FILE && it->inherit != 0)
+    if (h->type == CSC_ITEM_FILE && inherit != 0)
         return violation(c, it, "a file carries inherit bits");
-    if ((it->inherit & ~it->pins) != 0)
+    if ((inherit & ~pins) != 0)
         return violation(c, it, "inherit bit without its pin");
-    if (it->type != CSC_ITEM_FILE &&
-        (it->dirty || it->dirty_bytes != 0 || it->open_count != 0 || it->size != 0))
+    bool dirty = (h->flags & CSC__F_DIRTY) != 0, open = (h->flags & CSC__F_OPEN) != 0;
+    if (h->type != CSC_ITEM_FILE && (dirty || open || h->size != 0))
         return violation(c, it, "a container is dirty, open or sized");
-    if (!it->dirty && it->dirty_bytes != 0)
-        return violation(c, it, "clean with dirty bytes");
-    if (it->type == CSC_ITEM_FILE && it->first_child != NULL)
-        return violation(c, it, "a file has children");
+    if (h->type == CSC_ITEM_FILE) {
+        if (!dirty && it->u.dirty_bytes != 0)
+            return violation(c, it, "clean with dirty bytes");
+        if (open != (h->u.f.open_count != 0))
+            return violation(c, it, "open flag disagrees with the open count");
+    }
+    if (it->acl != 0 && (it->acl >= cache->acl_cap || cache->acls[it->acl] == NULL))
+        return violation(c, it, "access list slot is empty");
     /* The eviction index holds exactly the evictable items (C5.2). */
-    bool evictable = !it->protect && it->pins == 0 &&
-                     (it->type == CSC_ITEM_FILE ? !it->dirty && it->open_count == 0
-                                                : it->first_child == NULL);
-    if (evictable != (it->heap_pos != 0))
+    bool evictable = !(h->flags & CSC__F_PROTECT) && h->pins == 0 &&
+                     (h->type == CSC_ITEM_FILE ? !dirty && !open : h->u.d.first_child == CSC__NONE);
+    if (evictable != (h->heap_pos != 0))
         return violation(c, it, "eviction index disagrees with the evictable predicate");
-    if (it->heap_pos & CSC__PENDING) {
-        size_t i = it->heap_pos & ~CSC__PENDING;
-        if (i >= cache->pending.count || cache->pending.slots[i] != it)
+    if (h->heap_pos & CSC__PENDING) {
+        size_t i = h->heap_pos & ~CSC__PENDING;
+        if (i >= cache->pending.count || cache->pending.slots[i] != csc__id(it))
             return violation(c, it, "pending slot does not hold the item");
-    } else if (it->heap_pos != 0) {
-        const csc__heap_t *h = it->type == CSC_ITEM_FILE ? &cache->evictable_files
+    } else if (h->heap_pos != 0) {
+        const csc__heap_t *hp = h->type == CSC_ITEM_FILE ? &cache->evictable_files
                                                          : &cache->evictable_dirs;
-        if (it->heap_pos > h->count || h->slots[it->heap_pos - 1].item != it)
+        if (h->heap_pos > hp->count || hp->slots[h->heap_pos - 1].item != it)
             return violation(c, it, "eviction heap slot does not hold the item");
-        if (h->slots[it->heap_pos - 1].last_use !=
-            (it->type == CSC_ITEM_FILE ? it->last_use : 0))
+        if (hp->slots[h->heap_pos - 1].last_use !=
+            (h->type == CSC_ITEM_FILE ? it->last_use : 0))
             return violation(c, it, "eviction heap slot has a stale last use");
     }
     return true;
@@ -125,29 +135,63 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
 static bool heap_ordered(const csc__heap_t *h)
 {
     for (size_t i = 1; i < h->count; i++) {
-        const struct csc_item *p = h->slots[(i - 1) / 2].item, *ch = h->slots[i].item;
-        if (p->type == CSC_ITEM_FILE && p->last_use != ch->last_use) {
+        const csc__heap_slot_t *p = &h->slots[(i - 1) / 2], *ch = &h->slots[i];
+        if (p->last_use != ch->last_use) {
             if (p->last_use > ch->last_use)
                 return false;
             continue;
         }
-        /* equal last use (or containers): walk order, separator lowest */
-        size_t n = p->key_len < ch->key_len ? p->key_len : ch->key_len;
-        int cmp = 0;
-        for (size_t k = 0; k < n && cmp == 0; k++) {
-            unsigned a = (unsigned char)p->key[k], b = (unsigned char)ch->key[k];
-            if (a != b) {
-                a = a == '\\' ? 0u : a + 1u;
-                b = b == '\\' ? 0u : b + 1u;
-                cmp = a < b ? -1 : 1;
-            }
-        }
-        if (cmp == 0)
-            cmp = p->key_len < ch->key_len ? -1 : (p->key_len > ch->key_len ? 1 : 0);
-        if (cmp > 0)
+        if (csc__walk_order(p->item, ch->item) > 0) /* equal last use: walk order */
             return false;
     }
     return true;
+}
+
+/* Item storage: ids below the high-water mark are live items or on the
+ * free list, which is as long as the difference. */
+static void check_storage(check_t *c, const csc_cache_t *cache, size_t live)
+{
+    size_t free_count = 0;
+    for (uint32_t id = cache->id_free; id != CSC__NONE && free_count <= cache->id_next;
+         id = csc__hot_at(cache, id)->next_sibling) {
+        if (id >= cache->id_next || (id & (CSC__SLAB_ITEMS - 1u)) == 0 ||
+            !(csc__hot_at(cache, id)->flags & CSC__F_FREE)) {
+            violation(c, cache->root, "free list holds id %u, not a free record", id);
+            return;
+        }
+        free_count++;
+    }
+    /* live items, the root, and slot 0 of each slab */
+    if (free_count + live + 1u + cache->slab_count != cache->id_next)
+        violation(c, cache->root, "ids: %zu free, %zu live, high-water mark %u", free_count,
+                  live, cache->id_next);
+}
+
+/* The lookup memo (tree.c): live items, each the child of the one before
+ * (the first a server), named by the remembered key's components. */
+static void check_memo(check_t *c, const csc_cache_t *cache)
+{
+    uint32_t parent = csc__id(cache->root);
+    size_t start = 2;
+    for (uint32_t d = 0; d < cache->memo_n && !c->failed; d++) {
+        uint32_t id = cache->memo_id[d];
+        size_t end = cache->memo_end[d];
+        if (id == CSC__NONE || id >= cache->id_next || (id & (CSC__SLAB_ITEMS - 1u)) == 0 ||
+            (csc__hot_at(cache, id)->flags & CSC__F_FREE) ||
+            csc__hot_at(cache, id)->parent != parent) {
+            violation(c, cache->root, "lookup memo depth %u: not a live child", d);
+            return;
+        }
+        const struct csc_item *it = csc__item_at(cache, id);
+        if (end < start || end - start != csc__fname_len(it) ||
+            memcmp(cache->memo_key + start, csc__fname(it), end - start) != 0 ||
+            (d + 1 < cache->memo_n && cache->memo_key[end] != '\\')) {
+            violation(c, it, "lookup memo depth %u: the key does not name it", d);
+            return;
+        }
+        parent = id;
+        start = end + 1;
+    }
 }
 
 static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_size)
@@ -158,7 +202,8 @@ static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_
     size_t acls = 0, files = 0, dirs = 0, in_heaps = 0;
     csc__bytes_t evictable_bytes = {0, 0};
     const struct csc_item *root = cache->root;
-    if (root->parent != NULL || root->pins != 0 || root->type != CSC__ITEM_ROOT)
+    if (csc__hot(root)->parent != CSC__NONE || csc__hot(root)->pins != 0 ||
+        csc__type(root) != CSC__ITEM_ROOT || csc__id(root) != 1u)
         violation(&c, root, "bad root");
 
     /* Pre-order walk; each item's count of marked children is recounted. */
@@ -167,52 +212,64 @@ static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_
         /* Check `it`'s child list. */
         const struct csc_item *prev = NULL;
         uint32_t pinned_below = 0;
-        for (const struct csc_item *ch = it->first_child; ch != NULL; ch = ch->next_sibling) {
-            if (ch->parent != it || ch->prev_sibling != prev)
+        uint32_t id = csc__id(it);
+        for (const struct csc_item *ch = csc__first_child(it); ch != NULL;
+             ch = csc__next_sibling(ch)) {
+            if ((csc__hot(ch)->flags & CSC__F_FREE) || csc__hot(ch)->parent != id ||
+                ch->prev_sibling != (prev != NULL ? csc__id(prev) : CSC__NONE))
                 violation(&c, ch, "broken parent or sibling link");
-            else if (prev != NULL && name_cmp(prev, ch) >= 0)
+            else if (prev != NULL && csc__compare_names(prev, ch) >= 0)
                 violation(&c, ch, "children out of C2.3 order or duplicated");
+            if (c.failed)
+                break;
             pinned_below += csc__marked(ch); /* C3.5: marked children */
             prev = ch;
         }
-        if (!c.failed && it->last_child != prev)
+        if (!c.failed && csc__is_container(it) &&
+            it->u.last_child != (prev != NULL ? csc__id(prev) : CSC__NONE))
             violation(&c, it, "last_child is wrong");
-        if (!c.failed && it->pinned_below != pinned_below)
-            violation(&c, it, "pinned_below is %u, recount %u", it->pinned_below, pinned_below);
+        if (!c.failed && csc__hot_pinned_below(csc__hot(it)) != pinned_below)
+            violation(&c, it, "pinned_below is %u, recount %u",
+                      csc__hot_pinned_below(csc__hot(it)), pinned_below);
         if (c.failed)
             break;
         if (it != root) {
             count++;
             if (!check_item(&c, cache, it))
                 break;
-            if (it->acl != NULL)
+            const csc__hot_t *h = csc__hot(it);
+            if (it->acl != 0)
                 acls++;
-            if (it->heap_pos != 0) {
+            if (h->heap_pos != 0) {
                 in_heaps++;
-                if (it->type == CSC_ITEM_FILE)
-                    csc__bytes_add(&evictable_bytes, it->size);
+                if (h->type == CSC_ITEM_FILE)
+                    csc__bytes_add(&evictable_bytes, h->size);
             }
-            if (it->type == CSC_ITEM_FILE)
+            if (h->type == CSC_ITEM_FILE)
                 files++;
             else
                 dirs++;
-            if (it->type == CSC_ITEM_FILE) {
-                csc__bytes_add(&used, it->size);
-                if (it->pins == 0)
-                    csc__bytes_add(&unpinned_used, it->size);
+            if (h->type == CSC_ITEM_FILE) {
+                csc__bytes_add(&used, h->size);
+                if (h->pins == 0)
+                    csc__bytes_add(&unpinned_used, h->size);
             }
         }
         /* Next in pre-order. */
-        if (it->first_child != NULL) {
-            it = it->first_child;
+        if (csc__first_child(it) != NULL) {
+            it = csc__first_child(it);
             continue;
         }
-        while (it != root && it->next_sibling == NULL)
-            it = it->parent;
+        while (it != root && csc__next_sibling(it) == NULL)
+            it = csc__parent(it);
         if (it == root)
             break;
-        it = it->next_sibling;
+        it = csc__next_sibling(it);
     }
+    if (!c.failed)
+        check_storage(&c, cache, count);
+    if (!c.failed)
+        check_memo(&c, cache);
     if (!c.failed && (count != cache->item_count || csc__index_count(&cache->index) != count))
         violation(&c, root, "item count %zu, index %zu, walk %zu", cache->item_count,
                   csc__index_count(&cache->index), count);

@@ -6,44 +6,32 @@
  * csc__evict_update, so the next victim is found in O(log n) and never by a
  * scan. An item that becomes evictable first goes on a pending list (O(1),
  * so a deep unpin of a million files does not pay a heap insertion each);
- * a pass files the pending items into their heaps before it chooses. The heaps' capacities are reserved when items are created, and the
- * path handed to the eviction callback is built in a buffer reserved the same
- * way, so a pass never allocates and cannot fail halfway. It also owns the
+ * a pass files the pending items into their heaps before it chooses (the
+ * walk files an unpinned file with csc__pending_try, inline). Heap order
+ * reads the slots' last uses, and the items' walk order (tree.c) only on a
+ * tie. The heaps' capacities are reserved when items are created, and the
+ * path handed to the eviction callback is built in a buffer reserved the
+ * same way, so a pass never allocates and cannot fail halfway. It also owns the
  * passes themselves: evict all, evict until N bytes are freed, the automatic
  * and eager policies (C5.5) and making room under the total limit (C5.7).
  */
 #include <string.h>
 
 #include "alloc.h"
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/space.h"
 
 /* ---- ordering --------------------------------------------------------- */
 
-/* Walk order (C2.3 pre-order) of two keys: component by component, which
- * is byte order with the separator below every other byte. */
-static int walk_order(const struct csc_item *a, const struct csc_item *b)
-{
-    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-    for (size_t i = 0; i < n; i++) {
-        unsigned ca = (unsigned char)a->key[i], cb = (unsigned char)b->key[i];
-        if (ca == cb)
-            continue;
-        ca = ca == '\\' ? 0u : ca + 1u;
-        cb = cb == '\\' ? 0u : cb + 1u;
-        return ca < cb ? -1 : 1;
-    }
-    return a->key_len < b->key_len ? -1 : (a->key_len > b->key_len ? 1 : 0);
-}
-
 /* Whether slot a goes before slot b in its heap: last use first (always 0
- * for containers), then walk order, which reads the items themselves. */
+ * for containers), then walk order (C2.3), which reads the items. */
 static bool before(const csc__heap_slot_t *a, const csc__heap_slot_t *b)
 {
     if (a->last_use != b->last_use)
         return a->last_use < b->last_use;
-    return walk_order(a->item, b->item) < 0;
+    return csc__walk_order(a->item, b->item) < 0;
 }
 
 /* ---- the heaps -------------------------------------------------------- */
@@ -51,7 +39,7 @@ static bool before(const csc__heap_slot_t *a, const csc__heap_slot_t *b)
 static void heap_set(csc__heap_t *h, size_t i, csc__heap_slot_t slot)
 {
     h->slots[i] = slot;
-    slot.item->heap_pos = (uint32_t)(i + 1);
+    csc__hot(slot.item)->heap_pos = (uint32_t)(i + 1);
 }
 
 static void sift_up(csc__heap_t *h, size_t i)
@@ -91,7 +79,7 @@ static void sift_down(csc__heap_t *h, size_t i)
 
 static csc__heap_slot_t slot_of(struct csc_item *item)
 {
-    csc__heap_slot_t slot = {item->type == CSC_ITEM_FILE ? item->last_use : 0, item};
+    csc__heap_slot_t slot = {csc__type(item) == CSC_ITEM_FILE ? item->last_use : 0, item};
     return slot;
 }
 
@@ -105,24 +93,25 @@ static void heap_push(csc__heap_t *h, struct csc_item *item)
 
 static void heap_remove(csc__heap_t *h, struct csc_item *item)
 {
-    size_t i = item->heap_pos - 1;
-    item->heap_pos = 0;
+    size_t i = csc__hot(item)->heap_pos - 1;
+    csc__hot(item)->heap_pos = 0;
     h->count--;
     if (i == h->count)
         return;
     struct csc_item *moved = h->slots[h->count].item;
     heap_set(h, i, h->slots[h->count]);
     sift_up(h, i);
-    sift_down(h, moved->heap_pos - 1u);
+    sift_down(h, csc__hot(moved)->heap_pos - 1u);
 }
 
 /* The item's last use may have changed: its slot takes the new value and
  * moves to its place. */
 static void heap_fix(csc__heap_t *h, struct csc_item *item)
 {
-    h->slots[item->heap_pos - 1] = slot_of(item);
-    sift_up(h, item->heap_pos - 1);
-    sift_down(h, item->heap_pos - 1);
+    csc__hot_t *hot = csc__hot(item);
+    h->slots[hot->heap_pos - 1] = slot_of(item);
+    sift_up(h, hot->heap_pos - 1);
+    sift_down(h, hot->heap_pos - 1);
 }
 
 static bool heap_grow(const csc_allocator_t *a, csc__heap_t *h, size_t need)
@@ -182,27 +171,30 @@ void csc__evict_free(csc_cache_t *cache)
 /* ---- the index -------------------------------------------------------- */
 
 /* C5.2, with the transient protection of C5.7. */
-static bool evictable(const struct csc_item *item)
+static bool evictable(const csc__hot_t *h)
 {
-    if (item->type == CSC__ITEM_ROOT || item->protect || item->pins != 0)
+    if (h->type == CSC__ITEM_ROOT || (h->flags & CSC__F_PROTECT) || h->pins != 0)
         return false;
-    if (item->type == CSC_ITEM_FILE)
-        return !item->dirty && item->open_count == 0;
-    return item->first_child == NULL;
+    if (h->type == CSC_ITEM_FILE)
+        return !(h->flags & (CSC__F_DIRTY | CSC__F_OPEN));
+    return h->u.d.first_child == CSC__NONE;
 }
 
-static csc__heap_t *heap_of(csc_cache_t *cache, const struct csc_item *item)
+static csc__heap_t *heap_of(csc_cache_t *cache, const csc__hot_t *h)
 {
-    return item->type == CSC_ITEM_FILE ? &cache->evictable_files : &cache->evictable_dirs;
+    return h->type == CSC_ITEM_FILE ? &cache->evictable_files : &cache->evictable_dirs;
 }
 
 /* The pending list: an unordered array, swap-removal. */
-static bool pending_push(csc_cache_t *cache, struct csc_item *item)
+static bool pending_push(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
 {
+    if (csc__pending_try(cache, id, h))
+        return true;
     csc__list_t *p = &cache->pending;
-    if (p->count == p->cap) {
-        size_t cap = p->cap < 64 ? 64 : p->cap * 2;
-        struct csc_item **slots = csc__malloc(&cache->alloc, cap * sizeof *slots);
+    {
+        /* x4: fewer, untouched spare slots, less freed memory left resident */
+        size_t cap = p->cap < 64 ? 64 : p->cap * 4;
+        uint32_t *slots = csc__malloc(&cache->alloc, cap * sizeof *slots);
         if (slots == NULL)
             return false; /* the caller files it into its heap instead */
         if (p->count > 0)
@@ -211,8 +203,8 @@ static bool pending_push(csc_cache_t *cache, struct csc_item *item)
         p->slots = slots;
         p->cap = cap;
     }
-    p->slots[p->count] = item;
-    item->heap_pos = CSC__PENDING | (uint32_t)p->count;
+    p->slots[p->count] = id;
+    h->heap_pos = CSC__PENDING | (uint32_t)p->count;
     p->count++;
     return true;
 }
@@ -220,12 +212,12 @@ static bool pending_push(csc_cache_t *cache, struct csc_item *item)
 static void pending_remove(csc_cache_t *cache, struct csc_item *item)
 {
     csc__list_t *p = &cache->pending;
-    size_t i = item->heap_pos & ~CSC__PENDING;
-    item->heap_pos = 0;
+    size_t i = csc__hot(item)->heap_pos & ~CSC__PENDING;
+    csc__hot(item)->heap_pos = 0;
     p->count--;
     if (i != p->count) {
         p->slots[i] = p->slots[p->count];
-        p->slots[i]->heap_pos = CSC__PENDING | (uint32_t)i;
+        csc__hot_at(cache, p->slots[i])->heap_pos = CSC__PENDING | (uint32_t)i;
     }
 }
 
@@ -239,13 +231,13 @@ static void flush_pending(csc_cache_t *cache)
     csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
     size_t added[2] = {0, 0};
     for (size_t i = 0; i < p->count; i++)
-        added[p->slots[i]->type == CSC_ITEM_FILE ? 0 : 1]++;
+        added[csc__hot_at(cache, p->slots[i])->type == CSC_ITEM_FILE ? 0 : 1]++;
     bool rebuild[2];
     for (int h = 0; h < 2; h++)
         rebuild[h] = added[h] > hs[h]->count / 4u;
     for (size_t i = 0; i < p->count; i++) {
-        struct csc_item *item = p->slots[i];
-        int h = item->type == CSC_ITEM_FILE ? 0 : 1;
+        struct csc_item *item = csc__item_at(cache, p->slots[i]);
+        int h = csc__type(item) == CSC_ITEM_FILE ? 0 : 1;
         if (rebuild[h])
             heap_set(hs[h], hs[h]->count++, slot_of(item));
         else
@@ -258,36 +250,42 @@ static void flush_pending(csc_cache_t *cache)
                 sift_down(hs[h], i);
 }
 
-void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
+void csc__evict_update_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
 {
-    if (item->type == CSC__ITEM_ROOT)
+    if (h->type == CSC__ITEM_ROOT)
         return;
-    bool file = item->type == CSC_ITEM_FILE;
-    bool want = evictable(item);
-    if (item->heap_pos == 0) {
+    bool file = h->type == CSC_ITEM_FILE;
+    bool want = evictable(h);
+    if (h->heap_pos == 0) {
         if (!want)
             return;
-        if (!pending_push(cache, item))
-            heap_push(heap_of(cache, item), item);
+        if (!pending_push(cache, id, h))
+            heap_push(heap_of(cache, h), csc__item_at(cache, id));
         if (file)
-            csc__bytes_add(&cache->evictable_bytes, item->size);
+            csc__bytes_add(&cache->evictable_bytes, h->size);
     } else if (!want) {
-        if (item->heap_pos & CSC__PENDING)
+        struct csc_item *item = csc__item_at(cache, id);
+        if (h->heap_pos & CSC__PENDING)
             pending_remove(cache, item);
         else
-            heap_remove(heap_of(cache, item), item);
+            heap_remove(heap_of(cache, h), item);
         if (file)
-            csc__bytes_sub(&cache->evictable_bytes, item->size);
-    } else if (!(item->heap_pos & CSC__PENDING)) {
-        heap_fix(heap_of(cache, item), item); /* its last use may have moved */
+            csc__bytes_sub(&cache->evictable_bytes, h->size);
+    } else if (!(h->heap_pos & CSC__PENDING)) {
+        heap_fix(heap_of(cache, h), csc__item_at(cache, id)); /* its last use may have moved */
     }
+}
+
+void csc__evict_update(csc_cache_t *cache, struct csc_item *item)
+{
+    csc__evict_update_hot(cache, csc__id(item), csc__hot(item));
 }
 
 void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size)
 {
-    if (item->heap_pos != 0) {
+    if (csc__hot(item)->heap_pos != 0) {
         csc__bytes_sub(&cache->evictable_bytes, old_size);
-        csc__bytes_add(&cache->evictable_bytes, item->size);
+        csc__bytes_add(&cache->evictable_bytes, csc__hot(item)->size);
     }
 }
 
@@ -298,8 +296,7 @@ static void evict_one(csc_cache_t *cache, struct csc_item *item)
 {
     if (cache->evict_cb != NULL) {
         csc_item_path(item, cache->scratch, cache->scratch_cap);
-        cache->evict_cb(cache->evict_user_data, cache->scratch,
-                        item->type == CSC_ITEM_FILE ? item->size : 0);
+        cache->evict_cb(cache->evict_user_data, cache->scratch, csc__hot(item)->size);
     }
     csc__tree_remove_leaf(cache, item);
 }
@@ -330,7 +327,7 @@ static void pass(csc_cache_t *cache, pass_mode_t mode, csc__bytes_t bytes, uint6
             !csc__bytes_exceeds(cache->unpinned_used, cache->unpinned_limit))
             break;
         struct csc_item *victim = cache->evictable_files.slots[0].item;
-        csc__bytes_add(&freed, victim->size);
+        csc__bytes_add(&freed, csc__hot(victim)->size);
         evict_one(cache, victim);
         count++;
     }
@@ -360,6 +357,8 @@ csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_evict_locked(cache, all, bytes, freed, count);
+        if (CSC__RECORDING(cache))
+            csc__rec_evict(cache, all, bytes, freed, count, hr);
         csc__leave(cache);
     }
     return hr;
@@ -375,14 +374,20 @@ void csc__policy_after(csc_cache_t *cache)
         pass(cache, PASS_UNPINNED_LIMIT, none, NULL, NULL);
 }
 
+static void set_flag(csc__hot_t *h, uint8_t flag, bool on)
+{
+    h->flags = on ? (uint8_t)(h->flags | flag) : (uint8_t)(h->flags & ~flag);
+}
+
 static void set_protect(csc_cache_t *cache, struct csc_item *file, struct csc_item *anc, bool on)
 {
     if (file != NULL) {
-        file->protect = on;
+        set_flag(csc__hot(file), CSC__F_PROTECT, on);
         csc__evict_update(cache, file);
     }
-    for (struct csc_item *p = anc; p != NULL && p->type != CSC__ITEM_ROOT; p = p->parent) {
-        p->protect = on;
+    for (struct csc_item *p = anc; p != NULL && csc__type(p) != CSC__ITEM_ROOT;
+         p = csc__parent(p)) {
+        set_flag(csc__hot(p), CSC__F_PROTECT, on);
         csc__evict_update(cache, p);
     }
 }

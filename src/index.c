@@ -1,6 +1,7 @@
 /*
- * src/index.c: the path index, a uthash table from an item's case-folded path
- * to the item. This is the only file that uses uthash's macros: every
+ * src/index.c: the path index, a uthash table from an item's key (its
+ * parent's id, then its case-folded last component) to the item, so a path
+ * is found one component at a time from the root. This is the only file that uses uthash's macros: every
  * allocation goes through the cache's allocator and out-of-memory is
  * non-fatal (HASH_NONFATAL_OOM), so a failed add leaves the table as it was
  * and the caller reports E_OUTOFMEMORY (C8.1).
@@ -15,13 +16,24 @@
 #define uthash_free(ptr, sz) csc__free(index_alloc_, (ptr), (sz))
 #define uthash_nonfatal_oom(obj) (index_oom_ = 1)
 
+#include "path.h"
 #include "tree.h"
 
-struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len)
+/* The longest folded component: 255 UTF-16 units of at most 3 bytes each,
+ * folded (path.h). */
+#define KEY_MAX (4u + CSC__PATH_KEY_CAP(3u * CSC__NAME_MAX_UNITS))
+
+struct csc_item *csc__index_find(const csc__index_t *idx, uint32_t parent, const char *name,
+                                 size_t name_len)
 {
+    char key[KEY_MAX];
+    if (name_len > KEY_MAX - 4u)
+        return NULL; /* longer than any stored key */
+    memcpy(key, &parent, 4);
+    memcpy(key + 4, name, name_len);
     struct csc_item *head = idx->head;
     struct csc_item *found = NULL;
-    HASH_FIND(hh, head, key, (unsigned)key_len, found);
+    HASH_FIND(hh, head, key, (unsigned)(name_len + 4u), found);
     return found;
 }
 
@@ -29,7 +41,7 @@ bool csc__index_add(csc__index_t *idx, struct csc_item *item)
 {
     const csc_allocator_t *index_alloc_ = idx->alloc;
     int index_oom_ = 0;
-    HASH_ADD_KEYPTR(hh, idx->head, item->key, (unsigned)item->key_len, item);
+    HASH_ADD_KEYPTR(hh, idx->head, item->hh.key, item->hh.keylen, item);
     (void)index_alloc_;
     return index_oom_ == 0;
 }

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/item.h"
@@ -44,6 +45,8 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_file_locked(cache, path, has_size, size, out);
+        if (CSC__RECORDING(cache))
+            csc__rec_cache(cache, true, path, has_size, size, hr);
         csc__leave(cache);
     }
     return hr;
@@ -66,6 +69,8 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_dir_locked(cache, path, out);
+        if (CSC__RECORDING(cache))
+            csc__rec_cache(cache, false, path, false, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -96,26 +101,29 @@ csc_item_t *csc_cache_first_server(const csc_cache_t *cache)
     if (cache == NULL)
         return NULL;
     csc__enter(cache, CSC__READ);
-    csc_item_t *first = cache->root->first_child;
+    csc_item_t *first = csc__first_child(cache->root);
     csc__leave(cache);
     return first;
 }
 
 csc_item_t *csc_item_parent(const csc_item_t *item)
 {
-    if (item == NULL || item->parent == NULL || item->parent->type == CSC__ITEM_ROOT)
+    if (item == NULL)
         return NULL;
-    return item->parent;
+    csc_item_t *parent = csc__parent(item);
+    if (parent == NULL || csc__type(parent) == CSC__ITEM_ROOT)
+        return NULL;
+    return parent;
 }
 
 csc_item_t *csc_item_first_child(const csc_item_t *item)
 {
-    return item != NULL ? item->first_child : NULL;
+    return item != NULL ? csc__first_child(item) : NULL;
 }
 
 csc_item_t *csc_item_next_sibling(const csc_item_t *item)
 {
-    return item != NULL ? item->next_sibling : NULL;
+    return item != NULL ? csc__next_sibling(item) : NULL;
 }
 
 /* ---- the subtree iterator ----------------------------------------------- */
@@ -171,12 +179,12 @@ void csc_subtree_iter_skip_children(csc_subtree_iter_t *it)
 
 csc_item_type_t csc_item_type(const csc_item_t *item)
 {
-    return item != NULL ? (csc_item_type_t)item->type : CSC_ITEM_NONE;
+    return item != NULL ? (csc_item_type_t)csc__type(item) : CSC_ITEM_NONE;
 }
 
 const char *csc_item_name(const csc_item_t *item)
 {
-    return item != NULL ? item->name : NULL;
+    return item != NULL ? csc__name(item) : NULL;
 }
 
 size_t csc_item_path(const csc_item_t *item, char *buf, size_t size)
@@ -188,11 +196,13 @@ size_t csc_item_path(const csc_item_t *item, char *buf, size_t size)
         return len;
     /* Fill from the end: each component is preceded by one '\'. */
     size_t pos = len;
-    for (const csc_item_t *it = item; it->type != CSC__ITEM_ROOT; it = it->parent) {
-        pos -= it->name_len;
-        for (size_t i = 0; i < it->name_len; i++)
+    for (const csc_item_t *it = item; csc__type(it) != CSC__ITEM_ROOT; it = csc__parent(it)) {
+        const char *name = csc__name(it);
+        size_t name_len = csc__name_len(it);
+        pos -= name_len;
+        for (size_t i = 0; i < name_len; i++)
             if (pos + i < size - 1)
-                buf[pos + i] = it->name[i];
+                buf[pos + i] = name[i];
         pos--;
         if (pos < size - 1)
             buf[pos] = '\\';
@@ -205,59 +215,63 @@ size_t csc_item_path(const csc_item_t *item, char *buf, size_t size)
 
 uint32_t csc_item_pins(const csc_item_t *item)
 {
-    return item != NULL ? item->pins : 0;
+    return item != NULL ? csc__pins(item) : 0;
 }
 
 uint32_t csc_item_inherit(const csc_item_t *item)
 {
-    return item != NULL ? item->inherit : 0;
+    return item != NULL ? csc__inherit(item) : 0;
 }
 
 csc_pin_wmi_t csc_item_pin_wmi(const csc_item_t *item, uint32_t source)
 {
-    if (item == NULL || (item->pins & source) == 0)
+    if (item == NULL || (csc__pins(item) & source) == 0)
         return CSC_PIN_WMI_NOT_PINNED;
-    return (item->inherit & source) != 0 ? CSC_PIN_WMI_PINNED_INHERIT : CSC_PIN_WMI_PINNED;
+    return (csc__inherit(item) & source) != 0 ? CSC_PIN_WMI_PINNED_INHERIT : CSC_PIN_WMI_PINNED;
 }
 
 bool csc_item_is_pinned(const csc_item_t *item)
 {
-    return item != NULL && item->pins != 0;
+    return item != NULL && csc__hot(item)->pins != 0;
 }
 
 bool csc_item_is_partly_pinned(const csc_item_t *item)
 {
-    return item != NULL && csc__is_container(item) && item->pins == 0 && item->pinned_below > 0;
+    if (item == NULL)
+        return false;
+    const csc__hot_t *h = csc__hot(item);
+    return h->type != CSC_ITEM_FILE && h->pins == 0 && h->u.d.pinned_below > 0;
 }
 
 bool csc_item_is_dirty(const csc_item_t *item)
 {
-    return item != NULL && item->dirty;
+    return item != NULL && (csc__hot(item)->flags & CSC__F_DIRTY) != 0;
 }
 
 uint64_t csc_item_dirty_bytes(const csc_item_t *item)
 {
-    return item != NULL ? item->dirty_bytes : 0;
+    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? item->u.dirty_bytes : 0;
 }
 
 bool csc_item_is_open(const csc_item_t *item)
 {
-    return item != NULL && item->open_count > 0;
+    return item != NULL && (csc__hot(item)->flags & CSC__F_OPEN) != 0;
 }
 
 uint32_t csc_item_open_count(const csc_item_t *item)
 {
-    return item != NULL ? item->open_count : 0;
+    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? csc__hot(item)->u.f.open_count : 0;
 }
 
 uint32_t csc_item_sharing_violations(const csc_item_t *item)
 {
-    return item != NULL ? item->sharing_violations : 0;
+    return item != NULL && csc__type(item) == CSC_ITEM_FILE ? csc__hot(item)->u.f.sharing_violations
+                                                             : 0;
 }
 
 uint64_t csc_item_size(const csc_item_t *item)
 {
-    return item != NULL ? item->size : 0;
+    return item != NULL ? csc__hot(item)->size : 0;
 }
 
 uint64_t csc_item_last_use(const csc_item_t *item)
@@ -267,17 +281,20 @@ uint64_t csc_item_last_use(const csc_item_t *item)
 
 bool csc_item_is_evictable(const csc_item_t *item)
 {
-    return item != NULL && item->pins == 0 && !item->dirty && item->open_count == 0 &&
-           item->first_child == NULL;
+    if (item == NULL)
+        return false;
+    const csc__hot_t *h = csc__hot(item);
+    return h->pins == 0 && !(h->flags & (CSC__F_DIRTY | CSC__F_OPEN)) &&
+           csc__hot_first_child(h) == CSC__NONE;
 }
 
 static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint64_t bytes)
 {
-    if (item->type != CSC_ITEM_FILE)
+    if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
-    item->dirty = 1;
-    item->dirty_bytes = bytes > UINT64_MAX - item->dirty_bytes ? UINT64_MAX
-                                                               : item->dirty_bytes + bytes;
+    uint64_t *dirty_bytes = &item->u.dirty_bytes;
+    csc__hot(item)->flags |= CSC__F_DIRTY;
+    *dirty_bytes = bytes > UINT64_MAX - *dirty_bytes ? UINT64_MAX : *dirty_bytes + bytes;
     csc__evict_update(cache, item);
     return CSC_S_OK;
 }
@@ -289,6 +306,8 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_modify_locked(cache, item, bytes);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_MODIFY, item, bytes, hr);
         csc__leave(cache);
     }
     return hr;
@@ -299,18 +318,21 @@ static csc_hresult item_mark_synchronized_locked(csc_cache_t *cache, csc_item_t 
     /* Pre-order over the subtree, stopping at `item` again. */
     csc_item_t *it = item;
     for (;;) {
-        it->dirty = 0;
-        it->dirty_bytes = 0;
+        csc__hot_t *h = csc__hot(it);
+        if (h->type == CSC_ITEM_FILE) {
+            h->flags &= (uint8_t)~CSC__F_DIRTY;
+            it->u.dirty_bytes = 0;
+        }
         csc__evict_update(cache, it);
-        if (it->first_child != NULL) {
-            it = it->first_child;
+        if (csc__hot_first_child(h) != CSC__NONE) {
+            it = csc__item_at(cache, h->u.d.first_child);
             continue;
         }
-        while (it != item && it->next_sibling == NULL)
-            it = it->parent;
+        while (it != item && csc__hot(it)->next_sibling == CSC__NONE)
+            it = csc__parent(it);
         if (it == item)
             break;
-        it = it->next_sibling;
+        it = csc__next_sibling(it);
     }
     return CSC_S_OK;
 }
@@ -322,6 +344,8 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_mark_synchronized_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_MARK_SYNCHRONIZED, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -329,9 +353,10 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
 
 static csc_hresult item_open_locked(csc_cache_t *cache, csc_item_t *item)
 {
-    if (item->type != CSC_ITEM_FILE || item->open_count == UINT32_MAX)
+    if (csc__type(item) != CSC_ITEM_FILE || csc__hot(item)->u.f.open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
-    item->open_count++;
+    csc__hot(item)->u.f.open_count++;
+    csc__hot(item)->flags |= CSC__F_OPEN;
     item->last_use = cache->clock; /* C5.4 */
     csc__evict_update(cache, item);
     return CSC_S_OK;
@@ -344,6 +369,8 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_open_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_OPEN, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -351,10 +378,11 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
 
 static csc_hresult item_close_locked(csc_cache_t *cache, csc_item_t *item)
 {
-    if (item->type != CSC_ITEM_FILE)
+    if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
-    if (item->open_count > 0)
-        item->open_count--;
+    uint32_t *open_count = &csc__hot(item)->u.f.open_count;
+    if (*open_count > 0 && --*open_count == 0)
+        csc__hot(item)->flags &= (uint8_t)~CSC__F_OPEN;
     csc__evict_update(cache, item);
     return CSC_S_OK;
 }
@@ -366,6 +394,8 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__APP);
     if (hr == CSC_S_OK) {
         hr = item_close_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_CLOSE, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -385,6 +415,8 @@ csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_touch_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_TOUCH, item, 0, hr);
         csc__leave(cache);
     }
     return hr;

@@ -6,6 +6,8 @@
  * csc__tree_set_pins, which keeps the counters that make "partly pinned"
  * (C3.5) and the disk-space figures O(1) to read. Creation is all or
  * nothing: every allocation is made before the tree is touched (C8.1).
+ * It also owns item storage: slabs of hot and cold records (tree.h), ids
+ * handed out from a free list, each item's key and names.
  */
 #include <string.h>
 
@@ -52,133 +54,258 @@ static void release(const csc_allocator_t *a, path_bufs_t *pb)
     pb->heap = NULL;
 }
 
-static struct csc_item *alloc_item(csc_cache_t *cache, const char *key, size_t key_len,
-                                   size_t name_off, const char *name, size_t name_len)
+/* ---- item storage ----------------------------------------------------- */
+
+/* A free id, or CSC__NONE when out of memory (or ids). Slabs are added,
+ * never moved; their pages are touched only as ids are handed out. */
+static uint32_t id_alloc(csc_cache_t *cache)
 {
-    bool same = key_len - name_off == name_len && memcmp(key + name_off, name, name_len) == 0;
-    size_t size = sizeof(struct csc_item) + key_len + 1 + (same ? 0 : name_len + 1);
-    struct csc_item *item = csc__malloc(&cache->alloc, size);
-    if (item == NULL)
-        return NULL;
-    memset(item, 0, sizeof *item);
-    memcpy(item->key, key, key_len);
-    item->key[key_len] = '\0';
-    if (same) {
-        item->name = item->key + name_off;
-    } else {
-        char *n = item->key + key_len + 1;
-        memcpy(n, name, name_len);
-        n[name_len] = '\0';
-        item->name = n;
+    if (cache->id_free != CSC__NONE) {
+        uint32_t id = cache->id_free;
+        cache->id_free = csc__hot_at(cache, id)->next_sibling;
+        return id;
     }
-    item->key_len = (uint32_t)key_len;
-    item->name_off = (uint32_t)name_off;
-    item->name_len = (uint16_t)name_len;
-    item->alloc_size = (uint32_t)size;
+    if (cache->id_next >= (uint64_t)cache->slab_count * CSC__SLAB_ITEMS) {
+        if (cache->slab_count == UINT32_MAX >> CSC__SLAB_SHIFT)
+            return CSC__NONE;
+        if (cache->slab_count == cache->slab_cap) {
+            uint32_t cap = cache->slab_cap < 16 ? 16 : cache->slab_cap * 2;
+            csc__slab_t **t = csc__malloc(&cache->alloc, cap * sizeof *t);
+            if (t == NULL)
+                return CSC__NONE;
+            if (cache->slab_count > 0)
+                memcpy(t, cache->slabs, cache->slab_count * sizeof *t);
+            csc__free(&cache->alloc, cache->slabs, cache->slab_cap * sizeof *t);
+            cache->slabs = t;
+            cache->slab_cap = cap;
+        }
+        void *raw = csc__malloc(&cache->alloc, sizeof(csc__slab_t) + CSC__SLAB_ALIGN);
+        if (raw == NULL)
+            return CSC__NONE;
+        csc__slab_t *slab =
+            (csc__slab_t *)(((uintptr_t)raw + CSC__SLAB_ALIGN - 1u) & ~(CSC__SLAB_ALIGN - 1u));
+        slab->u.h.cache = cache;
+        slab->u.h.raw = raw;
+        slab->u.h.first = cache->slab_count << CSC__SLAB_SHIFT;
+        cache->slabs[cache->slab_count++] = slab;
+        cache->id_next = slab->u.h.first + 1; /* slot 0 is the header */
+    }
+    return cache->id_next++;
+}
+
+static void id_release(csc_cache_t *cache, uint32_t id)
+{
+    csc__hot_t *h = csc__hot_at(cache, id);
+    h->flags = CSC__F_FREE;
+    h->next_sibling = cache->id_free;
+    cache->id_free = id;
+}
+
+/* Bytes of an item's own key allocation, or 0 when the key is inline. */
+static size_t key_alloc_size(const struct csc_item *item)
+{
+    if ((const char *)item->hh.key == item->key)
+        return 0;
+    size_t size = item->hh.keylen + 1u;
+    if (csc__hot(item)->flags & CSC__F_NAMED)
+        size += strlen(csc__name(item)) + 1u;
+    return size;
+}
+
+/* A new item below `parent` (an id) with folded last component fname and
+ * display name `name`; everything else zero. NULL when out of memory. */
+static struct csc_item *alloc_item(csc_cache_t *cache, uint32_t parent, const char *fname,
+                                   size_t flen, const char *name, size_t name_len)
+{
+    uint32_t id = id_alloc(cache);
+    if (id == CSC__NONE)
+        return NULL;
+    struct csc_item *item = csc__item_at(cache, id);
+    csc__hot_t *h = csc__hot(item);
+    memset(h, 0, sizeof *h);
+    memset(item, 0, sizeof *item);
+    bool same = flen == name_len && memcmp(fname, name, name_len) == 0;
+    char *key = item->key;
+    if (!same || 4u + flen + 1u > sizeof item->key) {
+        key = csc__malloc(&cache->alloc, 4u + flen + 1u + (same ? 0 : name_len + 1u));
+        if (key == NULL) {
+            id_release(cache, id);
+            return NULL;
+        }
+    }
+    memcpy(key, &parent, 4);
+    memcpy(key + 4, fname, flen);
+    key[4 + flen] = '\0';
+    if (!same) {
+        memcpy(key + 4 + flen + 1, name, name_len);
+        key[4 + flen + 1 + name_len] = '\0';
+        h->flags = CSC__F_NAMED;
+    }
+    item->hh.key = key;
+    item->hh.keylen = (unsigned)(4u + flen);
+    h->parent = parent;
     return item;
 }
 
 static void free_item(csc_cache_t *cache, struct csc_item *item)
 {
-    if (item->acl != NULL) {
-        csc__acl_free(cache, item->acl);
+    if (item->acl != 0) {
+        csc__acl_free(cache, cache->acls[item->acl]);
+        cache->acls[item->acl] = NULL;
         cache->acl_count--;
     }
-    csc__free(&cache->alloc, item, item->alloc_size);
+    size_t ks = key_alloc_size(item);
+    if (ks != 0)
+        csc__free(&cache->alloc, (void *)item->hh.key, ks);
+    id_release(cache, csc__id(item));
 }
 
 csc_hresult csc__tree_new_root(csc_cache_t *cache)
 {
-    struct csc_item *root = alloc_item(cache, "", 0, 0, "", 0);
+    struct csc_item *root = alloc_item(cache, CSC__NONE, "", 0, "", 0);
     if (root == NULL)
         return CSC_E_OUTOFMEMORY;
-    root->type = CSC__ITEM_ROOT;
+    csc__hot(root)->type = CSC__ITEM_ROOT;
     cache->root = root;
     return CSC_S_OK;
 }
 
 void csc__tree_free_all(csc_cache_t *cache)
 {
-    if (cache->root == NULL)
-        return;
-    csc__index_clear(&cache->index);
-    /* Post-order without recursion: free a node once its children are gone. */
-    struct csc_item *item = cache->root;
-    while (item != NULL) {
-        if (item->first_child != NULL) {
-            item = item->first_child;
-            continue;
-        }
-        struct csc_item *parent = item->parent;
-        if (parent != NULL) {
-            parent->first_child = item->next_sibling;
-        }
-        free_item(cache, item);
-        item = parent;
+    if (cache->root != NULL) {
+        csc__index_clear(&cache->index);
+        for (uint32_t id = 1; id < cache->id_next; id++)
+            if ((id & (CSC__SLAB_ITEMS - 1u)) != 0 &&
+                !(csc__hot_at(cache, id)->flags & CSC__F_FREE))
+                free_item(cache, csc__item_at(cache, id));
     }
+    for (uint32_t s = 0; s < cache->slab_count; s++)
+        csc__free(&cache->alloc, cache->slabs[s]->u.h.raw, sizeof(csc__slab_t) + CSC__SLAB_ALIGN);
+    csc__free(&cache->alloc, cache->slabs, cache->slab_cap * sizeof *cache->slabs);
+    csc__free(&cache->alloc, cache->acls, cache->acl_cap * sizeof *cache->acls);
+    cache->slabs = NULL;
+    cache->acls = NULL;
+    cache->slab_count = cache->slab_cap = cache->acl_cap = 0;
+    cache->id_next = cache->id_free = CSC__NONE;
     cache->root = NULL;
+    csc__free(&cache->alloc, cache->memo_key, cache->memo_cap);
+    cache->memo_key = NULL;
+    cache->memo_cap = 0;
+    cache->memo_n = 0;
     cache->item_count = 0;
     csc__evict_free(cache);
 }
 
-/* Compares two items' last components in C2.3 order (folded bytes). */
-static int compare_names(const struct csc_item *a, const struct csc_item *b)
+/* ---- order ------------------------------------------------------------ */
+
+int csc__compare_names(const struct csc_item *a, const struct csc_item *b)
 {
-    size_t la = a->key_len - a->name_off, lb = b->key_len - b->name_off;
-    int c = memcmp(a->key + a->name_off, b->key + b->name_off, la < lb ? la : lb);
+    size_t la = csc__fname_len(a), lb = csc__fname_len(b);
+    int c = memcmp(csc__fname(a), csc__fname(b), la < lb ? la : lb);
     if (c != 0)
         return c;
     return la < lb ? -1 : (la > lb ? 1 : 0);
 }
 
-/* Links `item` into its parent's ordered child list. Appending is O(1). */
-static void link_child(struct csc_item *parent, struct csc_item *item)
+static uint32_t depth_of(const csc_cache_t *cache, uint32_t id)
 {
-    struct csc_item *after = parent->last_child;
-    while (after != NULL && compare_names(after, item) > 0)
-        after = after->prev_sibling;
-    item->prev_sibling = after;
-    item->next_sibling = after != NULL ? after->next_sibling : parent->first_child;
-    if (item->next_sibling != NULL)
-        item->next_sibling->prev_sibling = item;
-    else
-        parent->last_child = item;
-    if (after != NULL)
-        after->next_sibling = item;
-    else
-        parent->first_child = item;
+    uint32_t d = 0;
+    for (; id != CSC__NONE; id = csc__hot_at(cache, id)->parent)
+        d++;
+    return d;
 }
+
+int csc__walk_order(const struct csc_item *a, const struct csc_item *b)
+{
+    if (a == b)
+        return 0;
+    const csc_cache_t *cache = csc__cache_of(a);
+    uint32_t ia = csc__id(a), ib = csc__id(b);
+    uint32_t da = depth_of(cache, ia), db = depth_of(cache, ib);
+    uint32_t ua = ia, ub = ib;
+    for (uint32_t d = da; d > db; d--)
+        ua = csc__hot_at(cache, ua)->parent;
+    for (uint32_t d = db; d > da; d--)
+        ub = csc__hot_at(cache, ub)->parent;
+    if (ua == ub) /* one is an ancestor of the other: it comes first */
+        return da < db ? -1 : 1;
+    for (;;) {
+        uint32_t pa = csc__hot_at(cache, ua)->parent, pb = csc__hot_at(cache, ub)->parent;
+        if (pa == pb)
+            break;
+        ua = pa;
+        ub = pb;
+    }
+    return csc__compare_names(csc__item_at(cache, ua), csc__item_at(cache, ub));
+}
+
+/* Links `item` into its parent's ordered child list. Appending is O(1). */
+static void link_child(csc_cache_t *cache, struct csc_item *parent, struct csc_item *item)
+{
+    csc__hot_t *ph = csc__hot(parent), *ih = csc__hot(item);
+    uint32_t iid = csc__id(item);
+    uint32_t after = parent->u.last_child;
+    while (after != CSC__NONE && csc__compare_names(csc__item_at(cache, after), item) > 0)
+        after = csc__item_at(cache, after)->prev_sibling;
+    item->prev_sibling = after;
+    ih->next_sibling = after != CSC__NONE ? csc__hot_at(cache, after)->next_sibling
+                                          : ph->u.d.first_child;
+    if (ih->next_sibling != CSC__NONE)
+        csc__item_at(cache, ih->next_sibling)->prev_sibling = iid;
+    else
+        parent->u.last_child = iid;
+    if (after != CSC__NONE)
+        csc__hot_at(cache, after)->next_sibling = iid;
+    else
+        ph->u.d.first_child = iid;
+}
+
+/* ---- pin state -------------------------------------------------------- */
 
 void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins,
                         uint16_t inherit)
 {
-    bool was = item->pins != 0, now = pins != 0;
-    item->pins = pins;
-    item->inherit = inherit;
+    csc__tree_set_pins_hot(cache, csc__id(item), csc__hot(item),
+                           (uint8_t)(pins >> CSC__PIN_SHIFT), (uint8_t)(inherit >> CSC__PIN_SHIFT));
+}
+
+void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
+                            uint8_t inherit)
+{
+    bool was = h->pins != 0, now = pins != 0;
+    h->pins = pins;
+    h->inherit = inherit;
     if (was == now)
         return;
-    csc__evict_update(cache, item);
-    if (item->type == CSC_ITEM_FILE) {
+    csc__evict_update_hot(cache, id, h);
+    if (h->type == CSC_ITEM_FILE) {
         if (now)
-            csc__bytes_sub(&cache->unpinned_used, item->size);
+            csc__bytes_sub(&cache->unpinned_used, h->size);
         else
-            csc__bytes_add(&cache->unpinned_used, item->size);
+            csc__bytes_add(&cache->unpinned_used, h->size);
     }
     /* C3.5: `item` became marked (pinned, or with something pinned below)
      * or stopped being so only if it has nothing pinned below; its parent
      * counts it, and the change goes up only while an ancestor's own mark
      * flips. A deep unpin thus touches each parent once per emptied
      * container, not every ancestor per item. */
-    if (item->pinned_below != 0)
+    if (csc__hot_pinned_below(h) != 0)
         return;
-    for (struct csc_item *p = item->parent; p != NULL; p = p->parent) {
-        bool marked_before = csc__marked(p);
+    csc__tree_mark_changed(cache, h, now);
+}
+
+void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now)
+{
+    for (uint32_t p = h->parent; p != CSC__NONE;) {
+        csc__hot_t *ph = csc__hot_at(cache, p);
+        bool marked_before = csc__marked_hot(ph);
         if (now)
-            p->pinned_below++;
+            ph->u.d.pinned_below++;
         else
-            p->pinned_below--;
-        if (csc__marked(p) == marked_before)
+            ph->u.d.pinned_below--;
+        if (csc__marked_hot(ph) == marked_before)
             break;
+        p = ph->parent;
     }
 }
 
@@ -194,40 +321,42 @@ static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_ty
 /* Sets the size of an existing file, keeping the disk-space counters. */
 static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size)
 {
-    uint64_t old = item->size;
+    csc__hot_t *h = csc__hot(item);
+    uint64_t old = h->size;
     csc__bytes_sub(&cache->used, old);
     csc__bytes_add(&cache->used, size);
-    if (item->pins == 0) {
+    if (h->pins == 0) {
         csc__bytes_sub(&cache->unpinned_used, old);
         csc__bytes_add(&cache->unpinned_used, size);
     }
-    item->size = size;
+    h->size = size;
     csc__evict_size_changed(cache, item, old);
 }
 
 void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
 {
-    struct csc_item *parent = item->parent;
-    if (cache->last_parent == item)
-        cache->last_parent = NULL;
+    csc__hot_t *h = csc__hot(item);
+    struct csc_item *parent = csc__item_at(cache, h->parent);
+    csc__hot_t *ph = csc__hot(parent);
+    cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
-    item->protect = 1; /* no longer evictable: leaves its heap */
+    h->flags |= CSC__F_PROTECT; /* no longer evictable: leaves its heap */
     csc__evict_update(cache, item);
-    if (item->prev_sibling != NULL)
-        item->prev_sibling->next_sibling = item->next_sibling;
+    if (item->prev_sibling != CSC__NONE)
+        csc__hot_at(cache, item->prev_sibling)->next_sibling = h->next_sibling;
     else
-        parent->first_child = item->next_sibling;
-    if (item->next_sibling != NULL)
-        item->next_sibling->prev_sibling = item->prev_sibling;
+        ph->u.d.first_child = h->next_sibling;
+    if (h->next_sibling != CSC__NONE)
+        csc__item_at(cache, h->next_sibling)->prev_sibling = item->prev_sibling;
     else
-        parent->last_child = item->prev_sibling;
+        parent->u.last_child = item->prev_sibling;
     csc__index_remove(&cache->index, item);
     cache->item_count--;
-    if (item->type == CSC_ITEM_FILE) {
-        csc__bytes_sub(&cache->used, item->size);
-        csc__bytes_sub(&cache->unpinned_used, item->size);
+    if (h->type == CSC_ITEM_FILE) {
+        csc__bytes_sub(&cache->used, h->size);
+        csc__bytes_sub(&cache->unpinned_used, h->size);
         cache->file_count--;
     } else {
         cache->container_count--;
@@ -236,68 +365,69 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     csc__evict_update(cache, parent); /* it may have become evictable */
 }
 
+/* ---- caching ---------------------------------------------------------- */
+
 /* Frees a prepared chain that was never linked (see prepare_chain). */
 static void undo_chain(csc_cache_t *cache, struct csc_item *top, struct csc_item *indexed_end)
 {
-    for (struct csc_item *u = top; u != indexed_end && u != NULL; u = u->first_child)
+    for (struct csc_item *u = top; u != indexed_end && u != NULL;
+         u = csc__item_at(cache, csc__hot_first_child(csc__hot(u))))
         csc__index_remove(&cache->index, u);
     while (top != NULL) {
-        struct csc_item *next = top->first_child;
+        struct csc_item *next = csc__item_at(cache, csc__hot_first_child(csc__hot(top)));
         free_item(cache, top);
         top = next;
     }
 }
 
+/* Where a component starts and ends in the key and the display path. */
+typedef struct comp {
+    size_t kpos, kend, dpos, dend;
+} comp_t;
+
+/* The component after `c` (the first one when c->kend == 0). */
+static void next_comp(const path_bufs_t *pb, comp_t *c)
+{
+    c->kpos = c->kend == 0 ? 2 : c->kend + 1;
+    c->dpos = c->dend == 0 ? 2 : c->dend + 1;
+    c->kend = c->kpos;
+    while (c->kend < pb->key_len && pb->key[c->kend] != '\\')
+        c->kend++;
+    c->dend = c->dpos;
+    while (c->dend < pb->display_len && pb->display[c->dend] != '\\')
+        c->dend++;
+}
+
 /*
  * Prepares the items of depths first_depth..ncomp below `anc` (all
- * missing): every allocation (items, index entries, eviction index room),
- * nothing linked. The new items are chained through parent / first_child.
- * On failure nothing changed. *top receives the chain.
+ * missing), `c` being the component before the first of them: every
+ * allocation (items, index entries, eviction index room), nothing linked.
+ * The new items are chained through parent / first_child. On failure
+ * nothing changed. *top receives the chain.
  */
 static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint32_t first_depth,
-                                 const path_bufs_t *pb, csc_item_type_t leaf,
+                                 comp_t c, const path_bufs_t *pb, csc_item_type_t leaf,
                                  struct csc_item **top_out)
 {
     struct csc_item *top = NULL, *prev = anc, *made;
-    size_t kpos = anc->key_len, dpos = 0;
     csc_hresult hr = CSC_S_OK;
-
-    /* The ancestor's extent in the display path as written (its stored
-     * spelling may differ in length), found by skipping its components. */
-    if (first_depth > 1) {
-        dpos = 2;
-        for (uint32_t d = 0; d < first_depth - 1; d++) {
-            if (d > 0)
-                dpos++;
-            while (dpos < pb->display_len && pb->display[dpos] != '\\')
-                dpos++;
-        }
-    }
 
     /* 1. Allocate, top-down; new items are chained through parent. */
     for (uint32_t depth = first_depth; depth <= pb->ncomp; depth++) {
-        /* The component starts after the separator(s) at kpos / dpos. */
-        size_t kstart = depth == 1 ? 2 : kpos + 1, dstart = depth == 1 ? 2 : dpos + 1;
-        size_t kend = kstart, dend = dstart;
-        while (kend < pb->key_len && pb->key[kend] != '\\')
-            kend++;
-        while (dend < pb->display_len && pb->display[dend] != '\\')
-            dend++;
-        made = alloc_item(cache, pb->key, kend, kstart, pb->display + dstart, dend - dstart);
+        next_comp(pb, &c);
+        made = alloc_item(cache, csc__id(prev), pb->key + c.kpos, c.kend - c.kpos,
+                          pb->display + c.dpos, c.dend - c.dpos);
         if (made == NULL) {
             hr = CSC_E_OUTOFMEMORY;
             break;
         }
-        made->type = (uint8_t)type_at_depth(depth, pb->ncomp, leaf);
-        made->parent = prev;
+        csc__hot(made)->type = (uint8_t)type_at_depth(depth, pb->ncomp, leaf);
         made->last_use = cache->clock;
         if (prev == anc)
             top = made;
         else
-            prev->first_child = made; /* temporary chain link, reset below */
+            csc__hot(prev)->u.d.first_child = csc__id(made); /* temporary chain link */
         prev = made;
-        kpos = kend;
-        dpos = dend;
     }
 
     /* 2. Room in the eviction index and its path buffer. */
@@ -312,7 +442,7 @@ static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint3
     /* 3. Index them; undo on failure. */
     struct csc_item *it = top;
     if (hr == CSC_S_OK) {
-        for (; it != NULL; it = it->first_child) {
+        for (; it != NULL; it = csc__item_at(cache, csc__hot_first_child(csc__hot(it)))) {
             if (!csc__index_add(&cache->index, it)) {
                 hr = CSC_E_OUTOFMEMORY;
                 break;
@@ -334,30 +464,141 @@ static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, u
     struct csc_item *it;
     struct csc_item *leaf_item = NULL;
     for (it = top; it != NULL;) {
-        struct csc_item *next = it->first_child;
-        it->first_child = NULL;
-        link_child(it->parent, it);
+        csc__hot_t *h = csc__hot(it);
+        struct csc_item *next = csc__item_at(cache, csc__hot_first_child(h));
+        struct csc_item *parent = csc__item_at(cache, h->parent);
+        if (h->type != CSC_ITEM_FILE)
+            h->u.d.first_child = CSC__NONE;
+        link_child(cache, parent, it);
         cache->item_count++;
-        if (it->type == CSC_ITEM_FILE)
+        if (h->type == CSC_ITEM_FILE)
             cache->file_count++;
         else
             cache->container_count++;
-        uint16_t inh = it->parent->type == CSC__ITEM_ROOT ? 0 : it->parent->inherit;
-        if (it->type == CSC_ITEM_FILE) {
-            it->size = size;
+        uint16_t inh = csc__type(parent) == CSC__ITEM_ROOT ? 0 : csc__inherit(parent);
+        if (h->type == CSC_ITEM_FILE) {
+            h->size = size;
             csc__bytes_add(&cache->used, size);
             csc__bytes_add(&cache->unpinned_used, size); /* set_pins moves it when pinned */
         }
-        if (it->type != CSC_ITEM_SERVER && inh != 0) /* C3.3 */
+        if (h->type != CSC_ITEM_SERVER && inh != 0) /* C3.3 */
             csc__tree_set_pins(cache, it, inh, csc__is_container(it) ? inh : 0);
         leaf_item = it;
         it = next;
     }
     /* Eviction index: the old ancestor gained a child; new items file in. */
-    csc__evict_update(cache, top->parent);
-    for (it = leaf_item; it != top->parent; it = it->parent)
+    struct csc_item *old = csc__parent(top);
+    csc__evict_update(cache, old);
+    for (it = leaf_item; it != old; it = csc__parent(it))
         csc__evict_update(cache, it);
     return leaf_item;
+}
+
+/*
+ * The lookup memo: the last path resolved, component by component. A path
+ * that shares its first d components with it starts its descent at the
+ * memo's item of depth d, so a directory filled file by file, or files
+ * looked up one after another in one share, cost one or two index lookups
+ * instead of one per component. Calls are serialised (guard.h), and the
+ * memo is cleared whenever an item leaves, so its ids are always live.
+ */
+static struct csc_item *memo_start(const csc_cache_t *cache, const path_bufs_t *pb,
+                                   uint32_t *depth, comp_t *at, uint32_t *ids)
+{
+    uint32_t d = 0;
+    comp_t c = {0, 0, 0, 0};
+    while (d < cache->memo_n && d < pb->ncomp) {
+        comp_t nx = c;
+        next_comp(pb, &nx);
+        size_t end = cache->memo_end[d];
+        if (nx.kend != end || memcmp(pb->key + nx.kpos, cache->memo_key + nx.kpos, end - nx.kpos))
+            break;
+        ids[d] = cache->memo_id[d];
+        c = nx;
+        d++;
+    }
+    *depth = d;
+    *at = c;
+    return d == 0 ? cache->root : csc__item_at(cache, cache->memo_id[d - 1]);
+}
+
+/* Remembers the path of `pb`, resolved to ids[0..depth) (only the first
+ * CSC__MEMO_DEPTH count). Best effort: without memory the memo is dropped.
+ * The cache is logically const for finding; the memo is the index's state,
+ * kept under the guard. */
+static void memo_record(const csc_cache_t *ccache, const path_bufs_t *pb, const uint32_t *ids,
+                        uint32_t depth)
+{
+    csc_cache_t *cache = (csc_cache_t *)ccache;
+    cache->memo_n = 0;
+    uint32_t n = depth < CSC__MEMO_DEPTH ? depth : CSC__MEMO_DEPTH;
+    if (n == 0)
+        return;
+    comp_t c = {0, 0, 0, 0};
+    for (uint32_t d = 0; d < n; d++) {
+        next_comp(pb, &c);
+        cache->memo_end[d] = (uint32_t)c.kend;
+    }
+    size_t len = c.kend;
+    if (len + 1 > cache->memo_cap) {
+        size_t cap = cache->memo_cap < 64 ? 64 : cache->memo_cap;
+        while (cap < len + 1)
+            cap *= 2;
+        char *k = csc__malloc(&cache->alloc, cap);
+        if (k == NULL)
+            return;
+        csc__free(&cache->alloc, cache->memo_key, cache->memo_cap);
+        cache->memo_key = k;
+        cache->memo_cap = cap;
+    }
+    memcpy(cache->memo_key, pb->key, len);
+    memcpy(cache->memo_id, ids, n * sizeof *ids);
+    cache->memo_n = n;
+}
+
+/*
+ * Finds the deepest cached item on the path of `pb`: its depth (0: the
+ * root) and, in *c, its last component (kend 0 for the root). A file stops
+ * the descent (nothing is cached below a file).
+ */
+static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb, uint32_t *depth,
+                                comp_t *c, uint32_t *ids)
+{
+    comp_t at;
+    struct csc_item *cur = memo_start(cache, pb, depth, &at, ids);
+    /* A child that sorts after its parent's last child is not cached
+     * (C2.3): no lookup for a directory filled in order. */
+    if (*depth > 0 && *depth + 1 == pb->ncomp && csc__type(cur) != CSC_ITEM_FILE) {
+        comp_t nx = at;
+        next_comp(pb, &nx);
+        const struct csc_item *last = csc__item_at(cache, cur->u.last_child);
+        size_t nlen = nx.kend - nx.kpos;
+        if (last == NULL) {
+            *c = at;
+            return cur;
+        }
+        size_t llen = csc__fname_len(last);
+        int cmp = memcmp(pb->key + nx.kpos, csc__fname(last), nlen < llen ? nlen : llen);
+        if (cmp > 0 || (cmp == 0 && nlen > llen)) {
+            *c = at;
+            return cur;
+        }
+    }
+    while (*depth < pb->ncomp && csc__type(cur) != CSC_ITEM_FILE) {
+        comp_t nx = at;
+        next_comp(pb, &nx);
+        struct csc_item *child =
+            csc__index_find(&cache->index, csc__id(cur), pb->key + nx.kpos, nx.kend - nx.kpos);
+        if (child == NULL)
+            break;
+        cur = child;
+        at = nx;
+        if (*depth < CSC__MEMO_DEPTH)
+            ids[*depth] = csc__id(child);
+        (*depth)++;
+    }
+    *c = at;
+    return cur;
 }
 
 csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_t type,
@@ -375,35 +616,20 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
     csc_item_type_t want = type == CSC_ITEM_FILE ? CSC_ITEM_FILE
                                                  : type_at_depth(pb.ncomp, pb.ncomp, type);
 
-    /* Fast path for a directory filled in order: when the item would be a
-     * child of the last parent that sorts after its last child, it is not
-     * cached (children are ordered, C2.3) and its parent is known. */
-    bool known_missing = false;
-    struct csc_item *lp = cache->last_parent;
-    if (lp != NULL && lp->key_len < pb.key_len && pb.key[lp->key_len] == '\\' &&
-        memcmp(pb.key, lp->key, lp->key_len) == 0 &&
-        memchr(pb.key + lp->key_len + 1, '\\', pb.key_len - lp->key_len - 1) == NULL) {
-        const struct csc_item *last = lp->last_child;
-        size_t nlen = pb.key_len - lp->key_len - 1;
-        const char *name = pb.key + lp->key_len + 1;
-        if (last == NULL) {
-            known_missing = true;
-        } else {
-            size_t llen = last->key_len - last->name_off;
-            int c = memcmp(name, last->key + last->name_off, nlen < llen ? nlen : llen);
-            known_missing = c > 0 || (c == 0 && nlen > llen);
-        }
-    }
-
-    item = known_missing ? NULL : csc__index_find(&cache->index, pb.key, pb.key_len);
-    if (item != NULL) {
-        if (item->type != want) {
+    uint32_t depth = 0;
+    comp_t c;
+    uint32_t ids[CSC__MEMO_DEPTH];
+    struct csc_item *anc = descend(cache, &pb, &depth, &c, ids);
+    if (depth == pb.ncomp) {
+        item = anc;
+        csc__hot_t *h = csc__hot(item);
+        if (h->type != want) {
             hr = CSC_E_ALREADY_EXISTS;
             item = NULL;
             goto done;
         }
-        if (want == CSC_ITEM_FILE && has_size && size > item->size) {
-            hr = csc__space_make_room(cache, size - item->size, item, item->parent); /* C5.7 */
+        if (want == CSC_ITEM_FILE && has_size && size > h->size) {
+            hr = csc__space_make_room(cache, size - h->size, item, csc__parent(item)); /* C5.7 */
             if (hr != CSC_S_OK) {
                 item = NULL;
                 goto done;
@@ -413,38 +639,15 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
             set_file_size(cache, item, size);
         item->last_use = cache->clock; /* C2.4, C5.4: caching again touches */
         csc__evict_update(cache, item);
+        memo_record(cache, &pb, ids, pb.ncomp);
         goto done;
     }
-
-    /* Find the deepest cached ancestor: most often where the last item
-     * went (a directory filled file by file), else scanning prefixes from
-     * the end. */
-    struct csc_item *anc = cache->root;
-    uint32_t depth = pb.ncomp;
-    size_t end = pb.key_len;
-    if (known_missing) {
-        anc = cache->last_parent;
-        depth = pb.ncomp - 1;
-    }
-    while (anc == cache->root && depth > 1) {
-        while (end > 2 && pb.key[end - 1] != '\\')
-            end--;
-        end--; /* at the separator */
-        depth--;
-        struct csc_item *found = csc__index_find(&cache->index, pb.key, end);
-        if (found != NULL) {
-            anc = found;
-            break;
-        }
-    }
-    if (anc == cache->root)
-        depth = 0;
-    if (anc->type == CSC_ITEM_FILE) { /* C2.4: a path below a file */
+    if (csc__type(anc) == CSC_ITEM_FILE) { /* C2.4: a path below a file */
         hr = CSC_E_DIRECTORY;
         goto done;
     }
     struct csc_item *top = NULL;
-    hr = prepare_chain(cache, anc, depth + 1, &pb, want, &top);
+    hr = prepare_chain(cache, anc, depth + 1, c, &pb, want, &top);
     if (hr == CSC_S_OK && want == CSC_ITEM_FILE && has_size && size > 0) {
         hr = csc__space_make_room(cache, size, NULL, anc); /* C5.7 */
         if (hr != CSC_S_OK)
@@ -452,7 +655,12 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
     }
     if (hr == CSC_S_OK) {
         item = commit_chain(cache, top, has_size ? size : 0);
-        cache->last_parent = item->parent;
+        /* the new items, just written, from the leaf up */
+        struct csc_item *it = item;
+        for (uint32_t d = pb.ncomp; d > depth; d--, it = csc__parent(it))
+            if (d <= CSC__MEMO_DEPTH)
+                ids[d - 1] = csc__id(it);
+        memo_record(cache, &pb, ids, pb.ncomp);
     }
 
 done:
@@ -468,9 +676,20 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
     csc_hresult hr = normalize(&cache->alloc, path, &pb);
     struct csc_item *item = NULL;
     if (hr == CSC_S_OK) {
-        item = csc__index_find(&cache->index, pb.key, pb.key_len);
+        comp_t at;
+        uint32_t d, ids[CSC__MEMO_DEPTH];
+        item = memo_start(cache, &pb, &d, &at, ids);
+        for (; d < pb.ncomp && item != NULL; d++) {
+            next_comp(&pb, &at);
+            item = csc__index_find(&cache->index, csc__id(item), pb.key + at.kpos,
+                                   at.kend - at.kpos);
+            if (item != NULL && d < CSC__MEMO_DEPTH)
+                ids[d] = csc__id(item);
+        }
         if (item == NULL)
             hr = CSC_E_FILE_NOT_FOUND;
+        else
+            memo_record(cache, &pb, ids, pb.ncomp);
     }
     release(&cache->alloc, &pb);
     *out = item;
@@ -480,7 +699,7 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
 size_t csc__item_path_len(const struct csc_item *item)
 {
     size_t len = 1;
-    for (; item != NULL && item->type != CSC__ITEM_ROOT; item = item->parent)
-        len += 1u + item->name_len;
+    for (; item != NULL && csc__type(item) != CSC__ITEM_ROOT; item = csc__parent(item))
+        len += 1u + csc__name_len(item);
     return len;
 }

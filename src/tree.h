@@ -1,11 +1,16 @@
 /*
  * src/tree.h (internal): the cache's data structures. A csc_cache owns a tree
- * of csc_item nodes under an unnamed root (servers are the root's children),
- * and an index from each item's case-folded path (its key) to the item.
- * tree.c owns creating items (caching, C2.2-C2.4), ordered child lists
- * (C2.3) and the pin-state bookkeeping every change goes through (C3.5
- * counters, disk-space counters); index.c owns the hash; check.c verifies it
- * all.
+ * of items under an unnamed root (servers are the root's children), stored
+ * hot/cold in slabs (issue 16): a 32-byte hot record per item holds all a
+ * walk reads and writes (links as 32-bit ids, type, pin and inherit bits,
+ * the partly-pinned count, flags, size, eviction slot), a 96-byte cold
+ * record (struct csc_item, the handle users hold) the rest (index entry and
+ * names, last use, dirty bytes, sibling back link, access list slot). The
+ * index maps each item's key, its parent's id and its case-folded last
+ * component, to the item. tree.c owns item storage, creating items
+ * (caching, C2.2-C2.4), ordered child lists (C2.3) and the pin-state
+ * bookkeeping every change goes through (C3.5 counters, disk-space
+ * counters); index.c owns the hash; check.c verifies it all.
  */
 #ifndef CSC_SRC_TREE_H
 #define CSC_SRC_TREE_H
@@ -14,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <uthash.h> /* for UT_hash_handle only; the macros are used in index.c */
 
@@ -49,33 +55,92 @@ typedef struct csc__caller {
     bool admin;
 } csc__caller_t;
 
+
+/*
+ * Items live in slabs (a hot/cold layout, issue 16). Each item has a 32-bit
+ * id; id 0 means "none". A slab holds CSC__SLAB_ITEMS items: their hot
+ * records (what a walk reads and writes, 32 bytes each, contiguous) and
+ * their cold records (struct csc_item: names, last use, the index entry,
+ * access list, sibling back link). A slab never moves and is aligned to
+ * CSC__SLAB_ALIGN, so a csc_item_t pointer (the cold record) stays valid
+ * while its item is cached and leads to its slab, its hot record, its id
+ * and its cache by address arithmetic alone, without touching memory.
+ */
+#define CSC__NONE 0u
+
+/* flags of a hot record */
+#define CSC__F_DIRTY 0x01u   /* C5.1 (files) */
+#define CSC__F_OPEN 0x02u    /* open_count > 0 (files) */
+#define CSC__F_PROTECT 0x04u /* kept out of an eviction pass (C5.7) */
+#define CSC__F_NAMED 0x08u   /* the display name differs from the folded one and
+                              * is stored after the key (see csc__name) */
+#define CSC__F_FREE 0x80u    /* the record is on the free list */
+
+/* Pin and inherit bits are stored shifted: CSC_PIN_SOURCES_ALL >> 5 fits a byte. */
+#define CSC__PIN_SHIFT 5u
+
+typedef struct csc__hot {
+    uint64_t size;          /* files: bytes; 0 for containers */
+    uint32_t parent;        /* ids, CSC__NONE when absent */
+    uint32_t next_sibling;  /* also the free list's link */
+    uint32_t heap_pos;      /* 1-based slot in an eviction heap, or
+                             * CSC__PENDING | slot in the pending list; 0: none */
+    union {
+        struct {
+            uint32_t first_child;
+            uint32_t pinned_below; /* children that are marked (csc__marked): C3.5 */
+        } d;                       /* containers (csc__hot_first_child for any item) */
+        struct {
+            uint32_t open_count;
+            uint32_t sharing_violations;
+        } f; /* files */
+    } u;
+    uint8_t pins;           /* CSC_PIN_SOURCE_* bits (C3.1) >> CSC__PIN_SHIFT */
+    uint8_t inherit;        /* inherit bits (C3.2), the same way */
+    uint8_t type;           /* csc_item_type_t or CSC__ITEM_ROOT */
+    uint8_t flags;          /* CSC__F_* */
+} csc__hot_t;
+
+/* The cold record, and the handle users hold. */
 struct csc_item {
-    UT_hash_handle hh; /* index entry, keyed by key[0..key_len) */
-    struct csc_item *parent;
-    struct csc_item *first_child, *last_child;
-    struct csc_item *next_sibling, *prev_sibling;
-    const char *name;   /* display name of the last component */
-    csc__acl_t *acl;    /* own access list (C9.1) or NULL */
-    uint64_t size;
-    uint64_t dirty_bytes;
+    UT_hash_handle hh; /* index entry; hh.key: parent id (4 bytes) then the
+                        * folded last component, NUL, then (CSC__F_NAMED)
+                        * the display name, NUL; hh.keylen excludes the NULs */
     uint64_t last_use;
-    uint32_t pinned_below; /* children that are marked (csc__marked): C3.5 */
-    uint32_t open_count;
-    uint32_t sharing_violations;
-    uint32_t key_len;   /* bytes of key, without NUL */
-    uint32_t name_off;  /* offset of the last component in key */
-    uint32_t alloc_size;
-    uint16_t name_len;  /* bytes of name */
-    uint16_t pins;      /* CSC_PIN_SOURCE_* bits (C3.1) */
-    uint16_t inherit;   /* inherit bits, same values (C3.2) */
-    uint8_t type;       /* csc_item_type_t or CSC__ITEM_ROOT */
-    uint8_t dirty;
-    uint8_t protect;    /* kept out of an eviction pass (C5.7) */
-    uint32_t heap_pos;  /* 1-based slot in an eviction heap, or
-                         * CSC__PENDING | slot in the pending list; 0: none */
-    char key[];         /* folded path, NUL, then the display name when it
-                         * differs from the folded one, NUL */
+    union {
+        uint64_t dirty_bytes; /* files */
+        uint32_t last_child;  /* containers */
+    } u;
+    uint32_t prev_sibling;
+    uint32_t acl;      /* slot in cache->acls (C9.1), 0: none */
+    char key[16];      /* hh.key when it fits and the names agree; else
+                        * hh.key is its own allocation */
 };
+
+#define CSC__MEMO_DEPTH 16u /* components remembered of the last path (tree.c) */
+
+#define CSC__SLAB_SHIFT 13u
+#define CSC__SLAB_ITEMS (1u << CSC__SLAB_SHIFT)
+#define CSC__SLAB_ALIGN ((uintptr_t)1 << 21)
+
+/* Slot 0 of every slab is never an item: its hot record holds the slab's
+ * header (so a slab is exactly 128 bytes per slot); id 0, "none", is slot
+ * 0 of slab 0. */
+typedef struct csc__slab {
+    union {
+        struct {
+            struct csc_cache *cache;
+            void *raw;      /* what the allocator returned */
+            uint32_t first; /* id of slot 0 */
+        } h;
+        csc__hot_t hot[CSC__SLAB_ITEMS];
+    } u;
+    struct csc_item items[CSC__SLAB_ITEMS];
+} csc__slab_t;
+
+_Static_assert(sizeof(csc__hot_t) == 32, "a hot record is 32 bytes");
+_Static_assert(sizeof(struct csc_item) == 96, "a cold record is 96 bytes");
+_Static_assert(sizeof(csc__slab_t) <= CSC__SLAB_ALIGN, "a slab fits its alignment");
 
 /* A heap slot carries its item's last use (0 for containers), so ordering
  * the heap reads the slots only and reaches an item just on a tie. */
@@ -91,7 +156,7 @@ typedef struct csc__heap {
 
 /* An unordered list of items (the pending list of evict.c). */
 typedef struct csc__list {
-    struct csc_item **slots;
+    uint32_t *slots; /* item ids */
     size_t count, cap;
 } csc__list_t;
 
@@ -106,8 +171,15 @@ struct csc_cache {
     csc_allocator_t alloc;
     csc__index_t index;
     struct csc_item *root;
+    /* Item storage (tree.c): slabs[id >> CSC__SLAB_SHIFT] holds id. */
+    csc__slab_t **slabs;
+    uint32_t slab_count, slab_cap;
+    uint32_t id_next;      /* ids below it have been handed out */
+    uint32_t id_free;      /* free list through hot.next_sibling */
     size_t item_count;
     size_t acl_count;      /* items with an access list */
+    csc__acl_t **acls;     /* by slot; slot 0 unused */
+    uint32_t acl_cap;
     uint64_t clock;
     csc__guard_t guard;    /* C14.5: serialises calls, refuses re-entrant changes */
     csc__caller_t caller;  /* the current caller (C9.1) */
@@ -136,8 +208,17 @@ struct csc_cache {
      * the loop thread, read by any call. */
     atomic_bool busy;
     struct csc__op_state *running;
-    struct csc_item *last_parent; /* where the last cached item went (tree.c) */
+    /* The last path resolved (tree.c): its folded key and the ids of its
+     * first memo_n components, where the next lookup starts. Cleared when
+     * any item leaves the cache. */
+    char *memo_key;
+    size_t memo_cap;
+    uint32_t memo_n;
+    uint32_t memo_end[CSC__MEMO_DEPTH]; /* key length up to component d + 1 */
+    uint32_t memo_id[CSC__MEMO_DEPTH];
     bool free_pending; /* csc_cache_free was called while busy */
+    /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
+    struct csc__recorder *rec;
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)
@@ -154,8 +235,120 @@ csc_hresult csc__caller_make(const csc_allocator_t *alloc, const char *user, boo
                              csc__caller_t *out);
 void csc__caller_free(const csc_allocator_t *alloc, csc__caller_t *caller);
 
-/* index.c: never scans; find before add. */
-struct csc_item *csc__index_find(const csc__index_t *idx, const char *key, size_t key_len);
+
+/* ---- items by id, hot and cold (no memory is read but the slab table) -- */
+
+static inline csc__slab_t *csc__slab_of(const struct csc_item *it)
+{
+    return (csc__slab_t *)((uintptr_t)it & ~(CSC__SLAB_ALIGN - 1u));
+}
+
+static inline csc__hot_t *csc__hot(const struct csc_item *it)
+{
+    csc__slab_t *s = csc__slab_of(it);
+    return &s->u.hot[it - s->items];
+}
+
+static inline uint32_t csc__id(const struct csc_item *it)
+{
+    csc__slab_t *s = csc__slab_of(it);
+    return s->u.h.first + (uint32_t)(it - s->items);
+}
+
+static inline struct csc_item *csc__item_at(const struct csc_cache *c, uint32_t id)
+{
+    if (id == CSC__NONE)
+        return NULL;
+    return &c->slabs[id >> CSC__SLAB_SHIFT]->items[id & (CSC__SLAB_ITEMS - 1u)];
+}
+
+static inline csc__hot_t *csc__hot_at(const struct csc_cache *c, uint32_t id)
+{
+    return &c->slabs[id >> CSC__SLAB_SHIFT]->u.hot[id & (CSC__SLAB_ITEMS - 1u)];
+}
+
+static inline struct csc_cache *csc__cache_of(const struct csc_item *it)
+{
+    return csc__slab_of(it)->u.h.cache;
+}
+
+/* Links as item pointers (NULL when absent), for code off the hot path. */
+static inline struct csc_item *csc__parent(const struct csc_item *it)
+{
+    return csc__item_at(csc__cache_of(it), csc__hot(it)->parent);
+}
+
+/* A file has no children: its hot record keeps other counts there. */
+static inline uint32_t csc__hot_first_child(const csc__hot_t *h)
+{
+    return h->type != CSC_ITEM_FILE ? h->u.d.first_child : CSC__NONE;
+}
+
+static inline uint32_t csc__hot_pinned_below(const csc__hot_t *h)
+{
+    return h->type != CSC_ITEM_FILE ? h->u.d.pinned_below : 0;
+}
+
+static inline struct csc_item *csc__first_child(const struct csc_item *it)
+{
+    return csc__item_at(csc__cache_of(it), csc__hot_first_child(csc__hot(it)));
+}
+
+static inline struct csc_item *csc__next_sibling(const struct csc_item *it)
+{
+    return csc__item_at(csc__cache_of(it), csc__hot(it)->next_sibling);
+}
+
+static inline uint16_t csc__pins(const struct csc_item *it)
+{
+    return (uint16_t)(csc__hot(it)->pins << CSC__PIN_SHIFT);
+}
+
+static inline uint16_t csc__inherit(const struct csc_item *it)
+{
+    return (uint16_t)(csc__hot(it)->inherit << CSC__PIN_SHIFT);
+}
+
+static inline uint8_t csc__type(const struct csc_item *it)
+{
+    return csc__hot(it)->type;
+}
+
+/* The folded last component (not NUL-terminated in general: see key_len). */
+static inline const char *csc__fname(const struct csc_item *it)
+{
+    return (const char *)it->hh.key + 4;
+}
+
+static inline size_t csc__fname_len(const struct csc_item *it)
+{
+    return it->hh.keylen - 4u;
+}
+
+/* The display name of the last component, NUL-terminated. */
+static inline const char *csc__name(const struct csc_item *it)
+{
+    const char *k = it->hh.key;
+    return (csc__hot(it)->flags & CSC__F_NAMED) ? k + it->hh.keylen + 1 : k + 4;
+}
+
+static inline size_t csc__name_len(const struct csc_item *it)
+{
+    if (csc__hot(it)->flags & CSC__F_NAMED)
+        return strlen(csc__name(it));
+    return it->hh.keylen - 4u;
+}
+
+/* C2.3 pre-order of two cached items: <0, 0 or >0 (tree.c). */
+int csc__walk_order(const struct csc_item *a, const struct csc_item *b);
+
+/* Folded names in C2.3 order. */
+int csc__compare_names(const struct csc_item *a, const struct csc_item *b);
+
+/* index.c: never scans; find before add. Keys are a parent id and a folded
+ * component. */
+struct csc_item *csc__index_find(const csc__index_t *idx, uint32_t parent, const char *name,
+                                 size_t name_len);
 /* Adds an item whose key is not in the index. false when out of memory; the
  * index is then unchanged. */
 bool csc__index_add(csc__index_t *idx, struct csc_item *item);
@@ -186,6 +379,10 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
  * depends on them (pinned_below of ancestors, unpinned_used). */
 void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins,
                         uint16_t inherit);
+/* The same by id and hot record, with the bits already shifted
+ * (CSC__PIN_SHIFT): the walk's form. */
+void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
+                            uint8_t inherit);
 
 /* Display path length (bytes, without NUL) of an item. */
 size_t csc__item_path_len(const struct csc_item *item);
@@ -193,15 +390,37 @@ size_t csc__item_path_len(const struct csc_item *item);
 /* An item is marked when it is pinned or has a pinned item below it; a
  * container is partly pinned (C3.5) when it is not pinned itself and some
  * child is marked, which `pinned_below` counts. */
+static inline bool csc__marked_hot(const csc__hot_t *h)
+{
+    return h->pins != 0 || csc__hot_pinned_below(h) != 0;
+}
+
 static inline bool csc__marked(const struct csc_item *item)
 {
-    return item->pins != 0 || item->pinned_below != 0;
+    return csc__marked_hot(csc__hot(item));
 }
 
 static inline bool csc__is_container(const struct csc_item *item)
 {
-    return item->type != CSC_ITEM_FILE;
+    return csc__hot(item)->type != CSC_ITEM_FILE;
 }
+
+/* Files `id` on the pending list of evict.c when it has room (O(1), no
+ * allocation); false otherwise (then csc__evict_update_hot does it). */
+static inline bool csc__pending_try(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
+{
+    csc__list_t *p = &cache->pending;
+    if (p->count == p->cap)
+        return false;
+    p->slots[p->count] = id;
+    h->heap_pos = CSC__PENDING | (uint32_t)p->count;
+    p->count++;
+    return true;
+}
+
+/* tree.c: the item `id` stopped (now false) or started being marked
+ * (C3.5): its parent's count follows, and so on up while a mark flips. */
+void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now);
 
 /* evict.c: the eviction index and passes (C5.2-C5.7). */
 /* Makes the heaps and the scratch buffer big enough for `files` more files,
@@ -211,6 +430,8 @@ bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t pa
 /* Re-files an item in the eviction index after any change of the state
  * the evictable predicate or the LRU order reads. Never allocates. */
 void csc__evict_update(csc_cache_t *cache, struct csc_item *item);
+/* The same by id and hot record (the walk's form). */
+void csc__evict_update_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h);
 /* A file's size changed from old_size (evictable bytes follow). */
 void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size);
 void csc__evict_free(csc_cache_t *cache);

@@ -7,20 +7,31 @@
  * C4.5 (cancel check, ItemBegin, access, Background back-off, the pin change,
  * ItemResult with RETRY and ABORT), then End (C4.2); and computes the return
  * value of C4.7. Nothing done is ever rolled back (C4.6). The walk follows
- * parent and sibling links and never allocates per item: the display path of
- * the current item is kept in one growing buffer, built only when a progress
- * sink is there to read it. DeleteItems walks post-order (a container after
+ * the hot records' links (tree.h) and never allocates per item: the display
+ * path of the current item is kept in one growing buffer, built from the
+ * cold records only when a progress sink is there to read it. A deep Unpin
+ * without sink, cancel token or access lists does runs of sibling files in
+ * one tight loop (unpin_files) with the same effect item by item. DeleteItems walks post-order (a container after
  * its contents, so it can tell whether it was emptied) and returns
  * ERROR_MORE_DATA when any item failed.
  */
 #include <string.h>
 
 #include "alloc.h"
+#include "record.h"
 #include "tree.h"
 #include "walk.h"
 
 #include "cscsim/pin.h"
 #include "cscsim/sync.h"
+
+/* The per-item steps are inlined into each loop: a call per item costs a
+ * sizeable share of a walk that does little else. */
+#if defined(__GNUC__)
+#define CSC__WALK_INLINE static inline __attribute__((always_inline))
+#else
+#define CSC__WALK_INLINE static inline
+#endif
 
 typedef struct walk {
     csc_cache_t *cache;
@@ -30,6 +41,9 @@ typedef struct walk {
     bool ignore_answers; /* AsyncProgress: answers are ignored (C6.4) */
     uint32_t flags;
     uint16_t sources;
+    uint8_t hsources; /* sources >> CSC__PIN_SHIFT, as hot records keep them */
+    bool has_cancel;  /* a cancel token to check before each item */
+    bool fast_unpin;  /* deep Unpin, no sink, no token, no access lists */
     bool deep;
     csc__walk_op_t op;
     bool cancelled;
@@ -40,6 +54,11 @@ typedef struct walk {
 } walk_t;
 
 #define PATH_INITIAL_CAP 256u
+
+static bool paths_wanted(const walk_t *w)
+{
+    return w->progress != NULL;
+}
 
 static bool stopped(const walk_t *w)
 {
@@ -68,16 +87,28 @@ static bool reserve_path(walk_t *w, size_t len)
 }
 
 /* Sets the path buffer to `base_len` bytes of itself plus '\' and a name. */
-static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
+CSC__WALK_INLINE bool path_push(walk_t *w, size_t base_len, const struct csc_item *item,
+                      const csc__hot_t *h)
 {
     if (w->progress == NULL)
         return true;
-    size_t len = base_len + 1 + item->name_len;
-    if (!reserve_path(w, len))
+    const char *name;
+    size_t name_len;
+    if (h->flags & CSC__F_NAMED) {
+        name = (const char *)item->hh.key + item->hh.keylen + 1;
+        name_len = strlen(name);
+    } else {
+        name = (const char *)item->hh.key + 4;
+        name_len = item->hh.keylen - 4u;
+    }
+    size_t len = base_len + 1 + name_len;
+    if (len + sizeof item->key > w->path_cap && !reserve_path(w, len + sizeof item->key))
         return false;
     w->path[base_len] = '\\';
-    memcpy(w->path + base_len + 1, item->name, item->name_len);
-    w->path[len] = '\0';
+    if (name == item->key + 4) /* inline: a fixed copy of the slot, NUL included */
+        memcpy(w->path + base_len + 1, item->key + 4, sizeof item->key - 4);
+    else
+        memcpy(w->path + base_len + 1, name, name_len + 1);
     w->path_len = len;
     return true;
 }
@@ -92,60 +123,207 @@ static bool path_push(walk_t *w, size_t base_len, const struct csc_item *item)
 static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
+    const csc__hot_t *h = csc__hot(item);
     if (!(w->flags & CSC_DELETE_ADMIN) && !csc__access_allowed(cache, w->caller, item))
         return CSC_E_ACCESSDENIED;
-    if (item->type == CSC_ITEM_FILE) {
-        if (item->open_count > 0)
+    if (h->type == CSC_ITEM_FILE) {
+        if (h->flags & CSC__F_OPEN)
             return CSC_E_SHARING_VIOLATION;
-        if (item->dirty && !(w->flags & CSC_DELETE_DEL_MODIFIED))
+        if ((h->flags & CSC__F_DIRTY) && !(w->flags & CSC_DELETE_DEL_MODIFIED))
             return CSC_S_FALSE;
     }
-    if (item->pins != 0 && (w->flags & CSC_DELETE_NO_PINNED))
+    if (h->pins != 0 && (w->flags & CSC_DELETE_NO_PINNED))
         return CSC_S_FALSE;
-    if (item->type == CSC_ITEM_FILE && item->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
+    if (h->type == CSC_ITEM_FILE && h->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
         return CSC_S_FALSE;
-    if (item->first_child != NULL)
+    if (csc__hot_first_child(h) != CSC__NONE)
         return CSC_HRESULT_FROM_WIN32(145u); /* ERROR_DIR_NOT_EMPTY */
     csc__tree_remove_leaf(cache, item);
     return CSC_S_OK;
 }
 
-/* C4.5 steps 3-5 for one cached item. */
-static csc_hresult apply(walk_t *w, struct csc_item *item)
+/* C4.5 steps 3-5 for one cached item, by id and hot record: the cold
+ * record is reached only for what lives there (access lists, counters,
+ * last use). */
+static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
 {
     csc_cache_t *cache = w->cache;
     if (w->op == CSC__OP_DELETE)
-        return apply_delete(w, item);
+        return apply_delete(w, csc__item_at(cache, id));
     if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
-        item->dirty = 0;
-        item->dirty_bytes = 0;
-        csc__evict_update(cache, item);
+        if (h->flags & CSC__F_DIRTY) {
+            h->flags &= (uint8_t)~CSC__F_DIRTY;
+            csc__item_at(cache, id)->u.dirty_bytes = 0;
+            csc__evict_update_hot(cache, id, h);
+        }
         return CSC_S_OK;
     }
-    if (!csc__access_allowed(cache, w->caller, item)) /* step 3, C9.1 */
-        return CSC_E_ACCESSDENIED;
-    if (item->open_count > 0) { /* step 4 */
+    if (cache->acl_count != 0 && !csc__access_allowed(cache, w->caller, csc__item_at(cache, id)))
+        return CSC_E_ACCESSDENIED; /* step 3, C9.1 */
+    if (h->flags & CSC__F_OPEN) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
             return CSC_E_SHARING_VIOLATION;
-        item->sharing_violations++;
+        h->u.f.sharing_violations++;
     }
-    if (item->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
+    if (h->type == CSC_ITEM_SERVER) { /* step 5: a server has no pin state */
         if (w->op == CSC__OP_PIN)
-            item->last_use = cache->clock;
+            csc__item_at(cache, id)->last_use = cache->clock;
         return CSC_S_OK;
     }
     if (w->op == CSC__OP_PIN) {
-        uint16_t inherit = item->inherit;
-        if (w->deep && csc__is_container(item)) /* C3.3; shallow sets none (C3.4) */
-            inherit |= w->sources;
-        csc__tree_set_pins(cache, item, item->pins | w->sources, inherit);
-        item->last_use = cache->clock; /* C5.4 */
-        csc__evict_update(cache, item);
-    } else {
-        csc__tree_set_pins(cache, item, item->pins & (uint16_t)~w->sources,
-                           item->inherit & (uint16_t)~w->sources);
+        uint8_t inherit = h->inherit;
+        if (w->deep && h->type != CSC_ITEM_FILE) /* C3.3; shallow sets none (C3.4) */
+            inherit |= w->hsources;
+        csc__tree_set_pins_hot(cache, id, h, h->pins | w->hsources, inherit);
+        csc__item_at(cache, id)->last_use = cache->clock; /* C5.4 */
+        csc__evict_update_hot(cache, id, h);
+    } else if ((h->pins & w->hsources) != 0) {
+        csc__tree_set_pins_hot(cache, id, h, h->pins & (uint8_t)~w->hsources,
+                               h->inherit & (uint8_t)~w->hsources);
     }
     return CSC_S_OK;
+}
+
+#if defined(__GNUC__)
+#define CSC__LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define CSC__LIKELY(x) (x)
+#endif
+
+/*
+ * The hot record of `next`, reached from `h`, the record of `id`. Items
+ * created in pre-order have consecutive ids, so the next record is most
+ * often the one after `h` in the same slab: a predicted branch, not a load
+ * of the slab table that would wait for `next` to arrive. This keeps a walk
+ * from being one chain of dependent loads.
+ */
+static inline csc__hot_t *hot_next(const csc_cache_t *cache, csc__hot_t *h, uint32_t id,
+                                   uint32_t next)
+{
+    if (CSC__LIKELY(next == id + 1u && (next & (CSC__SLAB_ITEMS - 1u)) != 0))
+        return h + 1;
+    return csc__hot_at(cache, next);
+}
+
+/*
+ * Unpin of one file with no access lists in the cache: apply_hot() with the
+ * common case of set_pins and the eviction index inline (tree.c and evict.c
+ * own the rare ones). A deep Unpin over a million files spends its time
+ * here or in unpin_files().
+ */
+static inline csc_hresult unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    csc_cache_t *cache = w->cache;
+    uint8_t pins = h->pins;
+    if (h->flags & CSC__F_OPEN) /* step 4, rare */
+        return apply_hot(w, id, h);
+    if ((pins & w->hsources) == 0)
+        return CSC_S_OK;
+    pins &= (uint8_t)~w->hsources;
+    h->pins = pins; /* a file has no inherit bits */
+    if (pins != 0)
+        return CSC_S_OK;
+    /* Now unpinned: evictable unless dirty or protected (C5.2). */
+    if (!(h->flags & (CSC__F_DIRTY | CSC__F_PROTECT)) && h->heap_pos == 0 &&
+        csc__pending_try(cache, id, h))
+        csc__bytes_add(&cache->evictable_bytes, h->size);
+    else
+        csc__evict_update_hot(cache, id, h);
+    csc__bytes_add(&cache->unpinned_used, h->size);
+    /* C3.5: the parent counts one marked child less; the mark flips (and
+     * goes up) only when that was its last one. */
+    csc__hot_t *ph = csc__hot_at(cache, h->parent);
+    if (--ph->u.d.pinned_below == 0 && ph->pins == 0)
+        csc__tree_mark_changed(cache, ph, false);
+    return CSC_S_OK;
+}
+
+/* apply() by id and hot record, with files of an Unpin on the inline path. */
+static inline csc_hresult apply_fast(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    if (w->op == CSC__OP_UNPIN && h->type == CSC_ITEM_FILE && w->cache->acl_count == 0)
+        return unpin_file(w, id, h);
+    return apply_hot(w, id, h);
+}
+
+/*
+ * A deep Unpin without sink or cancel token, at a run of sibling files
+ * starting at `id` (below the container `ph`): unpins them in one tight
+ * loop, the counters in locals, until a container sibling or the end.
+ * Returns the last file done (the walk goes on from there). The same state
+ * as unpin_file() one by one: nothing can watch in between (no sink), and
+ * the counters are settled before any out-of-line call.
+ */
+static uint32_t unpin_files(walk_t *w, csc__hot_t *ph, uint32_t id, csc__hot_t *h)
+{
+    csc_cache_t *cache = w->cache;
+    const uint8_t src = w->hsources;
+    csc__list_t *pend = &cache->pending;
+    size_t pcount = pend->count;
+    uint64_t evictable = 0, unpinned = 0; /* sizes below 2^32 each, checked */
+    uint32_t unmarked = 0, last = id;
+    for (;;) {
+        if (h->type != CSC_ITEM_FILE)
+            break;
+        last = id;
+        uint8_t pins = h->pins;
+        if ((pins & src) != 0) {
+            bool fast = !(h->flags & (CSC__F_OPEN | CSC__F_DIRTY | CSC__F_PROTECT)) &&
+                        (pins & (uint8_t)~src) == 0 && h->heap_pos == 0 &&
+                        pcount < pend->cap && h->size <= UINT32_MAX &&
+                        unpinned <= UINT64_MAX - UINT32_MAX;
+            if (fast) {
+                h->pins = 0;
+                pend->slots[pcount] = id;
+                h->heap_pos = CSC__PENDING | (uint32_t)pcount;
+                pcount++;
+                evictable += h->size;
+                unpinned += h->size;
+                unmarked++;
+            } else { /* settle, then the general path */
+                pend->count = pcount;
+                csc__bytes_add(&cache->evictable_bytes, evictable);
+                csc__bytes_add(&cache->unpinned_used, unpinned);
+                ph->u.d.pinned_below -= unmarked;
+                evictable = unpinned = 0;
+                unmarked = 0;
+                if (CSC_FAILED(unpin_file(w, id, h)))
+                    w->any_failed = true;
+                pcount = pend->count;
+            }
+        } else if (h->flags & CSC__F_OPEN) {
+            if (CSC_FAILED(apply_hot(w, id, h))) /* step 4 counts even without a change */
+                w->any_failed = true;
+        }
+        uint32_t next = h->next_sibling;
+        if (next == CSC__NONE)
+            break;
+        h = hot_next(cache, h, id, next);
+        id = next;
+    }
+    pend->count = pcount;
+    csc__bytes_add(&cache->evictable_bytes, evictable);
+    csc__bytes_add(&cache->unpinned_used, unpinned);
+    if (unmarked != 0) {
+        ph->u.d.pinned_below -= unmarked;
+        if (ph->u.d.pinned_below == 0 && ph->pins == 0)
+            csc__tree_mark_changed(cache, ph, false);
+    }
+    return last;
+}
+
+/* process() for a walk without a sink: steps 1 and 3-5, no events, so no
+ * path and no name is needed. */
+static inline bool step(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    if (w->has_cancel &&
+        (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
+        w->cancelled = true;
+        return false;
+    }
+    if (CSC_FAILED(apply_fast(w, id, h)))
+        w->any_failed = true;
+    return true;
 }
 
 /*
@@ -153,13 +331,15 @@ static csc_hresult apply(walk_t *w, struct csc_item *item)
  * path that failed with `failed_hr`, named by path[0..path_len). Stores the
  * item's last result in *result. Returns false when the walk must stop.
  */
-static bool process(walk_t *w, struct csc_item *item, const char *path, size_t path_len,
-                    csc_hresult failed_hr, csc_hresult *result)
+CSC__WALK_INLINE bool process(walk_t *w, struct csc_item *item, uint32_t id, csc__hot_t *h,
+                    const char *path, size_t path_len, csc_hresult failed_hr,
+                    csc_hresult *result)
 {
     const csc_progress_t *pr = w->progress;
     for (;;) {
         /* Step 1: cancellation requested? */
-        if (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2)) {
+        if (w->has_cancel &&
+            (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
             w->cancelled = true;
             return false;
         }
@@ -180,7 +360,7 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
             }
         }
         /* Steps 3-5. */
-        csc_hresult hr = item != NULL ? apply(w, item) : failed_hr;
+        csc_hresult hr = item != NULL ? apply_fast(w, id, h) : failed_hr;
         *result = hr;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
@@ -209,18 +389,18 @@ static bool process(walk_t *w, struct csc_item *item, const char *path, size_t p
  * items disappear under the walk. */
 static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
 {
-    struct csc_item *node = top;
-    while (node->first_child != NULL)
-        node = node->first_child;
+    struct csc_item *node = top, *child;
+    while ((child = csc__first_child(node)) != NULL)
+        node = child;
     for (;;) {
         struct csc_item *next = NULL;
         if (node != top) {
-            next = node->next_sibling;
+            next = csc__next_sibling(node);
             if (next != NULL)
-                while (next->first_child != NULL)
-                    next = next->first_child;
+                while ((child = csc__first_child(next)) != NULL)
+                    next = child;
             else
-                next = node->parent;
+                next = csc__parent(node);
         }
         size_t len = csc__item_path_len(node);
         if (w->progress != NULL) {
@@ -231,7 +411,9 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
         w->path_len = len;
         csc_hresult ignored;
         bool is_top = node == top;
-        if (!process(w, node, w->path, w->path_len, 0, is_top ? result : &ignored) || is_top)
+        if (!process(w, node, csc__id(node), csc__hot(node), w->path, w->path_len, 0,
+                     is_top ? result : &ignored) ||
+            is_top)
             return;
         node = next;
     }
@@ -243,7 +425,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         walk_delete(w, top, result);
         return;
     }
-    /* Without a sink only the length is tracked, to keep the code one path. */
+    csc_cache_t *cache = w->cache;
     size_t len = csc__item_path_len(top);
     if (w->progress != NULL) {
         if (!reserve_path(w, len))
@@ -251,7 +433,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         csc_item_path(top, w->path, w->path_cap);
     }
     w->path_len = len;
-    if (!process(w, top, w->path, w->path_len, CSC_S_OK, result))
+    if (!process(w, top, csc__id(top), csc__hot(top), w->path, w->path_len, CSC_S_OK, result))
         return;
     if (!csc__is_container(top))
         return;
@@ -261,43 +443,68 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
             return;
         /* C4.4: the immediate children that are files. */
         size_t base = w->path_len;
-        for (struct csc_item *ch = top->first_child; ch != NULL; ch = ch->next_sibling) {
-            if (ch->type != CSC_ITEM_FILE)
+        for (uint32_t ch = csc__hot(top)->u.d.first_child; ch != CSC__NONE;
+             ch = csc__hot_at(cache, ch)->next_sibling) {
+            if (csc__hot_at(cache, ch)->type != CSC_ITEM_FILE)
                 continue;
+            struct csc_item *item = csc__item_at(cache, ch);
             csc_hresult ignored;
-            if (!path_push(w, base, ch) || !process(w, ch, w->path, w->path_len, 0, &ignored))
+            csc__hot_t *h = csc__hot_at(cache, ch);
+            if (!path_push(w, base, item, h) ||
+                !process(w, item, ch, h, w->path, w->path_len, 0, &ignored))
                 return;
         }
         return;
     }
 
-    /* Deep: the subtree in pre-order, following links. w->path_len is the
-     * length of the current item's path throughout. */
-    struct csc_item *it = top;
+    w->fast_unpin = w->op == CSC__OP_UNPIN && !paths_wanted(w) && !w->has_cancel &&
+                    cache->acl_count == 0;
+
+    /* Deep: the subtree in pre-order, following the hot records' links;
+     * names (cold) are read only to build paths for a sink. With a sink,
+     * w->path_len is the length of the current item's path throughout. */
+    bool paths = w->progress != NULL;
+    uint32_t top_id = csc__id(top), id = top_id;
+    csc__hot_t *h = csc__hot(top);
+    size_t base = 0; /* with a sink: where the current item's name starts, less one */
     for (;;) {
-        struct csc_item *next;
-        size_t base;
-        if (it->first_child != NULL) {
-            next = it->first_child;
+        uint32_t next;
+        if (csc__hot_first_child(h) != CSC__NONE) {
+            next = h->u.d.first_child;
             base = w->path_len;
         } else {
-            while (it != top && it->next_sibling == NULL) {
-                w->path_len -= 1u + it->name_len;
-                it = it->parent;
+            while (id != top_id && h->next_sibling == CSC__NONE) {
+                id = h->parent;
+                h = csc__hot_at(cache, id);
+                if (paths) { /* up to the parent: its path, and its own base */
+                    w->path_len = base;
+                    if (id != top_id)
+                        base -= 1u + csc__name_len(csc__item_at(cache, id));
+                }
             }
-            if (it == top)
+            if (id == top_id)
                 return;
-            w->path_len -= 1u + it->name_len;
-            next = it->next_sibling;
-            base = w->path_len;
+            next = h->next_sibling; /* a sibling: the same base */
         }
-        it = next;
-        if (w->progress == NULL)
-            w->path_len = base + 1u + it->name_len;
-        else if (!path_push(w, base, it))
-            return;
+        h = hot_next(cache, h, id, next);
+        id = next;
+        if (w->fast_unpin && h->type == CSC_ITEM_FILE) {
+            uint32_t last = unpin_files(w, csc__hot_at(cache, h->parent), id, h);
+            if (last != id) {
+                id = last;
+                h = csc__hot_at(cache, id);
+            }
+            continue;
+        }
+        if (!paths) {
+            if (!step(w, id, h))
+                return;
+            continue;
+        }
+        struct csc_item *item = csc__item_at(cache, id);
         csc_hresult ignored;
-        if (!process(w, it, w->path, w->path_len, 0, &ignored))
+        if (!path_push(w, base, item, h) ||
+            !process(w, item, id, h, w->path, w->path_len, 0, &ignored))
             return;
     }
 }
@@ -339,6 +546,8 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     w.ignore_answers = ignore_answers;
     w.flags = flags;
     w.sources = (uint16_t)(flags & CSC_PIN_FLAGS_SOURCES);
+    w.hsources = (uint8_t)(w.sources >> CSC__PIN_SHIFT);
+    w.has_cancel = cancel != NULL || cancel2 != NULL;
     w.deep = deep;
     w.op = op;
     if (progress != NULL) {
@@ -352,14 +561,14 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     /* C4.7: does the single path name a file, or is it invalid or uncached? */
     bool single_result = false;
     struct csc_item *item = NULL;
-    csc_hresult hr;
+    csc_hresult hr = CSC_S_OK;
     if (count == 1) {
         hr = csc__tree_find(cache, paths[0], &item);
         if (hr == CSC_E_OUTOFMEMORY) { /* C8.1: nothing happened yet, no event */
             csc__free(&cache->alloc, w.path, w.path_cap);
             return hr;
         }
-        single_result = CSC_FAILED(hr) || item->type == CSC_ITEM_FILE;
+        single_result = CSC_FAILED(hr) || csc__type(item) == CSC_ITEM_FILE;
     }
 
     if (progress != NULL && progress->begin != NULL) {
@@ -372,13 +581,16 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
 
     csc_hresult last = CSC_S_OK;
     for (size_t i = 0; i < count && !stopped(&w); i++) {
-        hr = csc__tree_find(cache, paths[i], &item);
+        /* A single path was found above; the Begin callback cannot change
+         * the cache (C14.5), so that answer stands. */
+        if (count != 1)
+            hr = csc__tree_find(cache, paths[i], &item);
         if (hr == CSC_E_OUTOFMEMORY) {
             w.out_of_memory = true;
             break;
         }
         if (CSC_FAILED(hr)) /* C4.3: invalid or not cached (C7.2 for Pin) */
-            process(&w, NULL, paths[i], strlen(paths[i]), hr, &last);
+            process(&w, NULL, CSC__NONE, NULL, paths[i], strlen(paths[i]), hr, &last);
         else
             walk_path(&w, item, &last);
     }
@@ -431,7 +643,10 @@ static csc_hresult run_sync(csc_cache_t *cache, const char *const *paths, size_t
 {
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
-        hr = csc__method_call(cache, paths, count, flags, deep, progress, cancel, op);
+        if (CSC__RECORDING(cache))
+            hr = csc__rec_method(cache, paths, count, flags, deep, progress, cancel, op);
+        else
+            hr = csc__method_call(cache, paths, count, flags, deep, progress, cancel, op);
         csc__leave(cache);
     }
     return hr;

@@ -32,7 +32,8 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_PIN,
     CSC__SCN_CMD_UNPIN,
     CSC__SCN_CMD_SHOW,
-    CSC__SCN_CMD_EXPECT
+    CSC__SCN_CMD_EXPECT,
+    CSC__SCN_CMD_DELETEITEMS /* round 2: deleteitems PATH... (DeleteItems) */
 } csc__scn_cmd_kind_t;
 
 /* The option slots of a command; each command accepts some of them. */
@@ -41,7 +42,7 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_BYTES,     /* modify bytes=N, evict bytes=N */
     CSC__SCN_OPT_TOTAL,     /* limits total=N|unlimited */
     CSC__SCN_OPT_UNPINNED,  /* limits unpinned=N|unlimited */
-    CSC__SCN_OPT_FLAGS,     /* pin/unpin flags=FLAGS */
+    CSC__SCN_OPT_FLAGS,     /* pin/unpin/sync/deleteitems flags=FLAGS */
     CSC__SCN_OPT_DEEP,      /* pin/unpin deep, deep=true|false */
     CSC__SCN_OPT_ABORT_AT,  /* pin/unpin abort-at=K */
     CSC__SCN_OPT_RETRY_AT,  /* pin/unpin retry-at=K */

@@ -6,7 +6,8 @@ prints every row of the benchmark exactly once as name<TAB>value<TAB>unit with
 a finite, non-negative number and the expected unit; the SQLite rows must be
 there exactly when the build has SQLite (second argument: yes/no). Timings are
 never judged here: the figures belong to the closing notes and the README.
-Also checks the usage errors of the command line (exit 2).
+The peak memory row is peak_rss_mb here (peak_rss_10m_mb only at 10,000,000
+files). Also checks the usage errors of the command line (exit 2).
 """
 import math
 import subprocess
@@ -20,6 +21,8 @@ ROWS = {
     "raw_lookup_ns": "ns",
     "deep_unpin_ns_per_item": "ns",
     "bare_walk_ns_per_item": "ns",
+    "limit_walk_ns_per_item": "ns",
+    "peak_rss_mb": "MB",
     "deep_unpin_sink_ns_per_item": "ns",
     "deep_unpin_wmi_ns_per_item": "ns",
     "deep_unpin_async_events_per_s": "events/s",
@@ -33,6 +36,7 @@ ROWS = {
     "evict_half_ms": "ms",
     "evict_half_items": "items",
     "ratio_deep_unpin_vs_bare_walk": "x",
+    "ratio_deep_unpin_vs_limit_walk": "x",
     "ratio_lookup_vs_raw_lookup": "x",
     "ratio_sink_vs_no_sink": "x",
     "ratio_subtree_1m_vs_10k": "x",
@@ -75,6 +79,10 @@ def main():
         fail("rows missing: " + ", ".join(missing))
     if seen["items"] != 10000 + 10 + 2:  # files, directories, share, server
         fail("items %r, expected 10012" % seen["items"])
+    # The peak memory run holds a 10,012-item cache: more than nothing, far
+    # less than a gigabyte (the figure is the kernel's, so only bounds).
+    if not 0 < seen["peak_rss_mb"] < 1024:
+        fail("peak_rss_mb %r out of bounds" % seen["peak_rss_mb"])
     if seen["evict_half_items"] < 5000:
         fail("evict_half_items %r: the pass freed less than half" % seen["evict_half_items"])
     for args in (["--items", "12"], ["--items", "x"], ["--format", "csv"], ["--nope"],

@@ -252,7 +252,8 @@ SYNTAX_ERRORS = [
     ("pin \\\\a abort-at=4294967296", "malformed value"),
     ("unpin \\\\a size=1", "unknown option 'size='"),
     ("sync", "'sync' needs at least one path"),
-    ("sync \\\\a flags=ForUser", "unknown option"),
+    ("sync \\\\a flags=ForUser", "malformed value"),  # round 2: PinForUser
+    ("deleteitems \\\\a flags=NoPinned|Fill", "malformed value"),
     ("expect", "expect needs a check"),
     ("expect \\\\a", "at least one KEY=VALUE"),
     ("expect space", "at least one KEY=VALUE"),

@@ -293,6 +293,59 @@ static void build_rows(bench_t *b, size_t n, char (*paths)[PATH_CAP])
     target(b, 1000, false);
 }
 
+/*
+ * Snapshots (issue 15): save_ms, the median time to save the built cache
+ * into a buffer; load_ms, to load that buffer into an empty cache (made
+ * and freed outside the timing); snapshot_bytes_per_item; and both times
+ * as ratios to building the same cache (build_ns_per_item), target <= 3.
+ */
+static void snapshot_rows(bench_t *b, csc_cache_t *cache)
+{
+    void *data = NULL;
+    size_t size = 0;
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
+        csc_snapshot_free(data);
+        data = NULL;
+        runs_start(&rs);
+        csc_hresult hr = csc_cache_save_buffer(cache, &data, &size);
+        runs_keep(&rs, runs_elapsed_ns(&rs) / 1e6);
+        if (hr != CSC_S_OK) {
+            fprintf(stderr, "bench: save failed: 0x%08X\n", (unsigned)hr);
+            return;
+        }
+    }
+    double save_ms = runs_median(&rs);
+    runs_t rl = RUNS_INIT;
+    while (runs_next(&rl)) {
+        csc_cache_t *target_cache = NULL;
+        if (csc_cache_new(&target_cache, NULL) != CSC_S_OK)
+            break;
+        runs_start(&rl);
+        csc_hresult hr = csc_cache_load_buffer(target_cache, data, size);
+        runs_keep(&rl, runs_elapsed_ns(&rl) / 1e6);
+        csc_cache_free(target_cache);
+        if (hr != CSC_S_OK) {
+            fprintf(stderr, "bench: load failed: 0x%08X\n", (unsigned)hr);
+            csc_snapshot_free(data);
+            return;
+        }
+    }
+    csc_snapshot_free(data);
+    double load_ms = runs_median(&rl);
+    size_t items = csc_cache_item_count(cache);
+    double build_ms = find_row(b, "build_ns_per_item") * (double)b->items / 1e6;
+    add_row(b, "save_ms", save_ms, "ms");
+    target(b, 1000, false);
+    add_row(b, "load_ms", load_ms, "ms");
+    target(b, 1000, false);
+    add_row(b, "snapshot_bytes_per_item", (double)size / (double)items, "bytes");
+    add_row(b, "ratio_save_vs_build", build_ms > 0 ? save_ms / build_ms : 0, "x");
+    target(b, 3, false);
+    add_row(b, "ratio_load_vs_build", build_ms > 0 ? load_ms / build_ms : 0, "x");
+    target(b, 3, false);
+}
+
 static void pin_all(csc_cache_t *cache, const char *root)
 {
     const char *p[] = {root};
@@ -754,6 +807,7 @@ int csc_sim_bench(size_t items, bool tsv)
         return 1;
     }
     size_t total = csc_cache_item_count(cache);
+    snapshot_rows(&b, cache);
     pin_all(cache, share);
 
     lookups(&b, cache, n);

@@ -875,6 +875,27 @@ void csc__rec_tick(csc_cache_t *cache, uint64_t ticks, csc_hresult hr)
     emit(cache);
 }
 
+void csc__rec_snapshot(csc_cache_t *cache, bool load, const char *path, size_t size,
+                       csc_hresult hr)
+{
+    rbuf_t *b = &cache->rec->out;
+    if (path == NULL || !expressible(path)) {
+        if (path == NULL)
+            rb_printf(cache, b, "# not expressible: csc_cache_load_buffer (%zu bytes)", size);
+        else
+            rb_printf(cache, b, "# not expressible: csc_cache_%s of a file name holding "
+                      "a double quote or a line break", load ? "load" : "save");
+        rb_printf(cache, b, "; result 0x%08X\n", (unsigned)(uint32_t)hr);
+    } else {
+        rb_puts(cache, b, load ? "load " : "save ");
+        bool quote = *path == '\0' || strpbrk(path, " \t\r=#") != NULL;
+        rb_printf(cache, b, quote ? "\"%s\"" : "%s", path);
+        rb_puts(cache, b, "\n");
+        put_hresult_check(cache, hr);
+    }
+    emit(cache);
+}
+
 void csc__rec_item(csc_cache_t *cache, csc__rec_item_op_t op, const struct csc_item *item,
                    uint64_t bytes, csc_hresult hr)
 {

@@ -32,6 +32,10 @@ void csc__rec_caller(csc_cache_t *cache, const char *user, bool admin, csc_hresu
 /* csc_cache_call_as: before fn runs (begin) and after the caller is back. */
 void csc__rec_call_as(csc_cache_t *cache, bool begin);
 void csc__rec_tick(csc_cache_t *cache, uint64_t ticks, csc_hresult hr);
+/* Snapshots (snapshot.c): csc_cache_save and csc_cache_load of `path`, or
+ * csc_cache_load_buffer (path NULL, `size` bytes). */
+void csc__rec_snapshot(csc_cache_t *cache, bool load, const char *path, size_t size,
+                       csc_hresult hr);
 
 typedef enum csc__rec_item_op {
     CSC__REC_MODIFY,

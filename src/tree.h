@@ -384,6 +384,13 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
 void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
                             uint8_t inherit);
 
+/* snapshot.c: appends a new last child of `parent` (its folded name sorts
+ * after every child's: the caller checked) with type `type`, indexed and
+ * counted, everything else zero. NULL when out of memory; nothing changed. */
+struct csc_item *csc__tree_append_child(csc_cache_t *cache, struct csc_item *parent,
+                                        const char *fname, size_t flen, const char *name,
+                                        size_t name_len, uint8_t type);
+
 /* Display path length (bytes, without NUL) of an item. */
 size_t csc__item_path_len(const struct csc_item *item);
 

@@ -33,7 +33,9 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_UNPIN,
     CSC__SCN_CMD_SHOW,
     CSC__SCN_CMD_EXPECT,
-    CSC__SCN_CMD_DELETEITEMS /* round 2: deleteitems PATH... (DeleteItems) */
+    CSC__SCN_CMD_DELETEITEMS, /* round 2: deleteitems PATH... (DeleteItems) */
+    CSC__SCN_CMD_SAVE, /* save FILE: csc_cache_save (issue 15) */
+    CSC__SCN_CMD_LOAD  /* load FILE: csc_cache_load */
 } csc__scn_cmd_kind_t;
 
 /* The option slots of a command; each command accepts some of them. */

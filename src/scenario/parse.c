@@ -133,6 +133,8 @@ static const cmd_spec_t commands[] = {
       {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
       {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE}},
      {{0}}},
+    {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
+    {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

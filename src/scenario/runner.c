@@ -418,6 +418,10 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
     case CSC__SCN_CMD_EVICT:
         return csc_cache_evict(cache, !o[CSC__SCN_OPT_BYTES].set, o[CSC__SCN_OPT_BYTES].num,
                                NULL, NULL);
+    case CSC__SCN_CMD_SAVE: /* snapshots (issue 15): the file as written */
+        return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_save(cache, cmd->args[0]);
+    case CSC__SCN_CMD_LOAD:
+        return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_load(cache, cmd->args[0]);
     default:
         break;
     }

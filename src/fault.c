@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "fault.h"
+#include "record.h"
 #include "guard.h"
 #include "path.h"
 #include "tree.h"
@@ -421,6 +422,8 @@ csc_hresult csc_cache_add_fault(csc_cache_t *cache, const csc_fault_rule_t *rule
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = add_locked(cache, rule, id);
+        if (CSC__RECORDING(cache))
+            csc__rec_fault(cache, rule, hr);
         csc__leave(cache);
     }
     return hr;
@@ -453,6 +456,8 @@ csc_hresult csc_cache_remove_fault(csc_cache_t *cache, csc_fault_id_t id)
         set->count--;
         recount(set);
     }
+    if (CSC__RECORDING(cache))
+        csc__rec_fault_remove(cache, id, hr);
     csc__leave(cache);
     return hr;
 }
@@ -471,6 +476,8 @@ csc_hresult csc_cache_clear_faults(csc_cache_t *cache)
         set->count = 0;
         recount(set);
     }
+    if (CSC__RECORDING(cache))
+        csc__rec_fault_clear(cache);
     csc__leave(cache);
     return CSC_S_OK;
 }

@@ -3,7 +3,9 @@
  * every event in its WMI form ("Reason:Result:ResultText:Path", C6.2), as a
  * WMI client's SWbemSink.OnProgress would see it. Builds a small cache,
  * pins it for the user and the computer, makes one file dirty, then unpins
- * the user's pins and shows what stayed.
+ * the user's pins and shows what stayed. With CSCSIM_RECORD=FILE in the
+ * environment it records its calls into FILE as a scenario (cscsim/record.h)
+ * that `cscsim run FILE` replays.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,9 @@ int main(void)
 {
     csc_cache_t *cache = NULL;
     check(csc_cache_new(&cache, NULL), "csc_cache_new");
+    const char *record = getenv("CSCSIM_RECORD");
+    if (record != NULL)
+        check(csc_cache_record_start_file(cache, record, NULL), "csc_cache_record_start_file");
     check(csc_cache_file(cache, "\\\\fs1\\projects\\plan\\budget.xlsx", true, 4096, NULL), "file");
     check(csc_cache_file(cache, "\\\\fs1\\projects\\plan\\notes.txt", true, 300, NULL), "file");
     check(csc_cache_file(cache, "\\\\fs1\\projects\\plan\\2026\\q1.txt", true, 120, NULL), "file");
@@ -72,6 +77,8 @@ int main(void)
            csc_item_is_dirty(budget) ? "yes" : "no",
            (unsigned long long)csc_item_dirty_bytes(budget),
            csc_item_is_evictable(budget) ? "yes" : "no");
+    if (record != NULL)
+        check(csc_cache_record_stop(cache), "csc_cache_record_stop");
     csc_cache_free(cache);
     return 0;
 }

@@ -4,6 +4,8 @@
  * strings, a uint32 and a boolean; csc_wmi_unpin returns the uint32 the
  * method returns (C4.8) and hands each progress event over as the WMI string
  * a client's OnProgress receives. Try: wmi_unpin 0x20 1 '\\srv\share\a.txt'
+ * With CSCSIM_RECORD=FILE in the environment it records its calls into FILE
+ * as a scenario (cscsim/record.h) that `cscsim run FILE` replays.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,9 @@ int main(int argc, char **argv)
     csc_cache_t *cache = NULL;
     if (csc_cache_new(&cache, NULL) != CSC_S_OK)
         return 1;
+    const char *record = getenv("CSCSIM_RECORD");
+    if (record != NULL && csc_cache_record_start_file(cache, record, NULL) != CSC_S_OK)
+        return 1;
     csc_cache_file(cache, "\\\\srv\\share\\a.txt", true, 10, NULL);
     csc_cache_file(cache, "\\\\srv\\share\\docs\\b.txt", true, 20, NULL);
     const char *all[] = {"\\\\srv\\share"};
@@ -36,6 +41,9 @@ int main(int argc, char **argv)
     uint32_t ret = csc_wmi_unpin(cache, paths, count, flags, deep, on_progress, NULL);
     const char *name = csc_win32_name(ret);
     printf("ReturnValue: %u%s%s\n", ret, name != NULL ? " " : "", name != NULL ? name : "");
+    int status = 0;
+    if (record != NULL && csc_cache_record_stop(cache) != CSC_S_OK)
+        status = 1;
     csc_cache_free(cache);
-    return 0;
+    return status;
 }

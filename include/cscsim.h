@@ -21,6 +21,9 @@
 #include "cscsim/remote.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
+#include "cscsim/fault.h"
 #include "cscsim/scenario.h"
+#include "cscsim/snapshot.h"
+#include "cscsim/record.h"
 
 #endif

@@ -293,6 +293,59 @@ static void build_rows(bench_t *b, size_t n, char (*paths)[PATH_CAP])
     target(b, 1000, false);
 }
 
+/*
+ * Snapshots (issue 15): save_ms, the median time to save the built cache
+ * into a buffer; load_ms, to load that buffer into an empty cache (made
+ * and freed outside the timing); snapshot_bytes_per_item; and both times
+ * as ratios to building the same cache (build_ns_per_item), target <= 3.
+ */
+static void snapshot_rows(bench_t *b, csc_cache_t *cache)
+{
+    void *data = NULL;
+    size_t size = 0;
+    runs_t rs = RUNS_INIT;
+    while (runs_next(&rs)) {
+        csc_snapshot_free(data);
+        data = NULL;
+        runs_start(&rs);
+        csc_hresult hr = csc_cache_save_buffer(cache, &data, &size);
+        runs_keep(&rs, runs_elapsed_ns(&rs) / 1e6);
+        if (hr != CSC_S_OK) {
+            fprintf(stderr, "bench: save failed: 0x%08X\n", (unsigned)hr);
+            return;
+        }
+    }
+    double save_ms = runs_median(&rs);
+    runs_t rl = RUNS_INIT;
+    while (runs_next(&rl)) {
+        csc_cache_t *target_cache = NULL;
+        if (csc_cache_new(&target_cache, NULL) != CSC_S_OK)
+            break;
+        runs_start(&rl);
+        csc_hresult hr = csc_cache_load_buffer(target_cache, data, size);
+        runs_keep(&rl, runs_elapsed_ns(&rl) / 1e6);
+        csc_cache_free(target_cache);
+        if (hr != CSC_S_OK) {
+            fprintf(stderr, "bench: load failed: 0x%08X\n", (unsigned)hr);
+            csc_snapshot_free(data);
+            return;
+        }
+    }
+    csc_snapshot_free(data);
+    double load_ms = runs_median(&rl);
+    size_t items = csc_cache_item_count(cache);
+    double build_ms = find_row(b, "build_ns_per_item") * (double)b->items / 1e6;
+    add_row(b, "save_ms", save_ms, "ms");
+    target(b, 1000, false);
+    add_row(b, "load_ms", load_ms, "ms");
+    target(b, 1000, false);
+    add_row(b, "snapshot_bytes_per_item", (double)size / (double)items, "bytes");
+    add_row(b, "ratio_save_vs_build", build_ms > 0 ? save_ms / build_ms : 0, "x");
+    target(b, 3, false);
+    add_row(b, "ratio_load_vs_build", build_ms > 0 ? load_ms / build_ms : 0, "x");
+    target(b, 3, false);
+}
+
 static void pin_all(csc_cache_t *cache, const char *root)
 {
     const char *p[] = {root};
@@ -358,6 +411,32 @@ static double time_unpin(csc_cache_t *cache, const char *root, const csc_progres
         runs_keep(&rs, runs_elapsed_ns(&rs) / (double)items);
     }
     return runs_median(&rs);
+}
+
+/*
+ * fault_rule_overhead (issue 15): a deep unpin with an armed fault rule that
+ * never matches (Unpin, another share's subtree) against the same unpin with
+ * no rule, as a ratio; five alternating rounds, the median ratio (an unpin
+ * takes a few milliseconds: one disturbed run must not decide).
+ */
+static double fault_rule_overhead(csc_cache_t *cache, const char *root, size_t items)
+{
+    double ratios[5];
+    for (int round = 0; round < 5; round++) {
+        double bare = time_unpin(cache, root, NULL, items);
+        csc_fault_rule_t rule = CSC_FAULT_RULE_INIT;
+        rule.ops = CSC_FAULT_OP_UNPIN;
+        rule.path = "\\\\bench\\elsewhere";
+        rule.subtree = true;
+        rule.code = CSC_HR(0x80070035u); /* ERROR_BAD_NETPATH */
+        csc_fault_id_t id = 0;
+        if (csc_cache_add_fault(cache, &rule, &id) != CSC_S_OK)
+            return 0;
+        double armed = time_unpin(cache, root, NULL, items);
+        csc_cache_remove_fault(cache, id);
+        ratios[round] = bare > 0 ? armed / bare : 0;
+    }
+    return median(ratios, 5);
 }
 
 /* The limit of a walk: pre-order over the same items through the public
@@ -754,6 +833,7 @@ int csc_sim_bench(size_t items, bool tsv)
         return 1;
     }
     size_t total = csc_cache_item_count(cache);
+    snapshot_rows(&b, cache);
     pin_all(cache, share);
 
     lookups(&b, cache, n);
@@ -775,6 +855,7 @@ int csc_sim_bench(size_t items, bool tsv)
         add_row(&b, "deep_unpin_wmi_ns_per_item", time_unpin(cache, share, &wmi, walked), "ns");
         free(w);
     }
+    double fault_overhead = fault_rule_overhead(cache, share, walked);
     size_t peak = 0;
     add_row(&b, "deep_unpin_async_events_per_s", time_async(cache, &peak), "events/s");
     target(&b, 2e6, true);
@@ -812,6 +893,8 @@ int csc_sim_bench(size_t items, bool tsv)
           2, false);
     ratio(&b, "ratio_subtree_1m_vs_10k", "subtree_unpin_1m_ns", "subtree_unpin_10k_ns", 1.5,
           false);
+    add_row(&b, "fault_rule_overhead", fault_overhead, "x");
+    target(&b, 1.1, false);
 #ifdef CSC_HAVE_SQLITE
     ratio(&b, "ratio_sqlite_vs_ours", "sqlite_deep_unpin_ns_per_item", "deep_unpin_ns_per_item",
           30, true);

@@ -34,7 +34,8 @@ static const char main_help[] =
     "happened.\n"
     "\n"
     "Commands:\n"
-    "  run [--dot OUT.dot] FILE...  run scenario files ('-' reads standard input)\n"
+    "  run [--dot OUT.dot] [--load SNAP] [--save SNAP] FILE...\n"
+    "                               run scenario files ('-' reads standard input)\n"
     "  shell                        run scenario commands one at a time\n"
     "  bench [--items N] [--format tsv|table]\n"
     "                               measure the library on N items\n"
@@ -46,9 +47,10 @@ static const char main_help[] =
     "'cscsim COMMAND --help' describes a command.\n";
 
 static const char run_help[] =
-    "Usage: cscsim run [--dot OUT.dot] FILE...\n"
+    "Usage: cscsim run [--dot OUT.dot] [--load SNAP] [--save SNAP] FILE...\n"
     "\n"
-    "Runs each scenario FILE ('-' reads standard input) on a fresh cache. A file\n"
+    "Runs each scenario FILE ('-' reads standard input) on a fresh cache, or on\n"
+    "the state of the snapshot SNAP with --load. A file\n"
     "is parsed whole first: a syntax error is reported on standard error as\n"
     "FILE:LINE: error: ... and nothing of that file runs.\n"
     "\n"
@@ -61,6 +63,9 @@ static const char run_help[] =
     "\n"
     "Options:\n"
     "      --dot OUT.dot  also write the final cache as a Graphviz graph (one FILE)\n"
+    "      --load SNAP    start each FILE from the snapshot SNAP (csc_cache_load)\n"
+    "      --save SNAP    save the final cache as the snapshot SNAP (one FILE),\n"
+    "                     atomically (csc_cache_save)\n"
     "  -h, --help         show this help and exit\n"
     "\n"
     "Exit status: 0 when every check passed, 1 when a check failed, 2 when a\n"
@@ -173,15 +178,31 @@ static void write_stream(void *user_data, const char *text, size_t len)
     fwrite(text, 1, len, user_data);
 }
 
+/* The files of `run`'s options (NULL when not given). */
+typedef struct run_files {
+    const char *dot, *load, *save;
+} run_files_t;
+
 /* Runs one scenario file on a fresh cache; adds its checks to the counts.
  * Returns the exit status of the file (0, or EXIT_USAGE). */
 static int run_file(const char *name, const char *text, size_t len, bool color,
-                    const char *dot, unsigned *passed, unsigned *failed)
+                    const run_files_t *files, unsigned *passed, unsigned *failed)
 {
+    const char *dot = files->dot;
     csc_cache_t *cache;
     if (csc_cache_new(&cache, NULL) != CSC_S_OK) {
         fputs("cscsim: out of memory\n", stderr);
         exit(EXIT_USAGE);
+    }
+    if (files->load != NULL) {
+        csc_hresult lr = csc_cache_load(cache, files->load);
+        if (lr != CSC_S_OK) {
+            fflush(stdout);
+            fprintf(stderr, "cscsim: cannot load %s: 0x%08X %s\n", files->load, (unsigned)lr,
+                    csc_hresult_name(lr));
+            csc_cache_free(cache);
+            return EXIT_USAGE;
+        }
     }
     csc_scenario_options_t opts = CSC_SCENARIO_OPTIONS_INIT;
     opts.name = name;
@@ -219,6 +240,15 @@ static int run_file(const char *name, const char *text, size_t len, bool color,
             }
         }
     }
+    if (files->save != NULL && hr != CSC_E_INVALIDARG) {
+        csc_hresult sr = csc_cache_save(cache, files->save);
+        if (sr != CSC_S_OK) {
+            fflush(stdout);
+            fprintf(stderr, "cscsim: cannot save %s: 0x%08X %s\n", files->save, (unsigned)sr,
+                    csc_hresult_name(sr));
+            status = EXIT_USAGE;
+        }
+    }
     csc_scenario_result_clear(&res);
     csc_cache_free(cache);
     return status;
@@ -226,7 +256,7 @@ static int run_file(const char *name, const char *text, size_t len, bool color,
 
 static int cmd_run(int argc, char **argv)
 {
-    const char *dot = NULL;
+    const char *dot = NULL, *load = NULL, *save = NULL;
     int first = argc;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -238,18 +268,30 @@ static int cmd_run(int argc, char **argv)
             fputs(run_help, stdout);
             return 0;
         }
-        if (strcmp(a, "--dot") == 0 || strncmp(a, "--dot=", 6) == 0) {
-            if (dot != NULL)
-                return usage_error("run: --dot given twice");
-            if (a[5] == '=') {
-                dot = a + 6;
-            } else if (i + 1 < argc) {
-                dot = argv[++i];
-            } else {
-                return usage_error("run: --dot needs a file name");
+        const char **slot = NULL;
+        const char *opt = NULL;
+        static const char *const names[] = {"--dot", "--load", "--save"};
+        const char **slots[] = {&dot, &load, &save};
+        for (int k = 0; k < 3 && slot == NULL; k++) {
+            size_t l = strlen(names[k]);
+            if (strncmp(a, names[k], l) == 0 && (a[l] == '\0' || a[l] == '=')) {
+                slot = slots[k];
+                opt = names[k];
             }
-            if (*dot == '\0')
-                return usage_error("run: --dot needs a file name");
+        }
+        if (slot != NULL) {
+            size_t l = strlen(opt);
+            if (*slot != NULL)
+                return usage_error("run: %s given twice", opt);
+            if (a[l] == '=') {
+                *slot = a + l + 1;
+            } else if (i + 1 < argc) {
+                *slot = argv[++i];
+            } else {
+                return usage_error("run: %s needs a file name", opt);
+            }
+            if (**slot == '\0')
+                return usage_error("run: %s needs a file name", opt);
             continue;
         }
         if (a[0] == '-' && a[1] != '\0')
@@ -262,6 +304,8 @@ static int cmd_run(int argc, char **argv)
         return usage_error("run: no scenario file given");
     if (dot != NULL && nfiles != 1)
         return usage_error("run: --dot takes exactly one scenario file");
+    if (save != NULL && nfiles != 1)
+        return usage_error("run: --save takes exactly one scenario file");
     /* Options after the first file are not options (a file may be named so). */
 
     int status = 0;
@@ -278,7 +322,8 @@ static int cmd_run(int argc, char **argv)
             status = EXIT_USAGE;
             continue;
         }
-        if (run_file(name, text, len, color, dot, &passed, &failed) != 0)
+        run_files_t files = {dot, load, save};
+        if (run_file(name, text, len, color, &files, &passed, &failed) != 0)
             status = EXIT_USAGE;
         free(text);
     }

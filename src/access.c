@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "path.h"
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/item.h"
@@ -122,6 +123,8 @@ csc_hresult csc_item_set_access(csc_cache_t *cache, csc_item_t *item, const char
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = set_access(cache, item, users, count);
+        if (CSC__RECORDING(cache))
+            csc__rec_access(cache, item, users, count, hr);
         csc__leave(cache);
     }
     return hr;

@@ -26,6 +26,7 @@
 
 #include "alloc.h"
 #include "guard.h"
+#include "record.h"
 #include "tree.h"
 #include "walk.h"
 
@@ -397,6 +398,8 @@ static void finish(struct csc__op_state *st)
     bool free_now = cache->free_pending;
     if (!free_now)
         csc__policy_after(cache); /* C5.5: after the method call */
+    if (CSC__RECORDING(cache))
+        csc__rec_async_end(cache, st->result);
     csc__guard_release(cache);
     if (free_now)
         csc__cache_destroy(cache);
@@ -484,6 +487,8 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
     csc_hresult hr = csc__enter(cache, CSC__WRITE); /* C6.6, C14.5 */
     if (hr != CSC_S_OK)
         return hr;
+    if (CSC__RECORDING(cache)) /* the recorder's sink watches the events */
+        progress = csc__rec_async_start(cache, kind, paths, count, flags, deep, progress, cancel);
     hr = csc__walk_validate(paths, count, flags, kind);
     if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
         hr = CSC_E_INVALIDARG; /* a sink newer than this library */
@@ -496,6 +501,8 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
     if (hr != CSC_S_OK) {
         /* C5.5: the pass follows every method call, even a rejected one. */
         csc__policy_after(cache);
+        if (CSC__RECORDING(cache))
+            csc__rec_async_end(cache, hr);
         csc__leave(cache);
         return hr;
     }
@@ -521,6 +528,8 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
         atomic_store_explicit(&cache->busy, false, memory_order_release);
         cache->running = NULL;
         csc__policy_after(cache);
+        if (CSC__RECORDING(cache))
+            csc__rec_async_end(cache, CSC_E_FAIL);
         csc__guard_release(cache);
         op->priv_ = NULL;
         st->finished = true;

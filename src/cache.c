@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "guard.h"
 #include "path.h"
+#include "record.h"
 #include "tree.h"
 #include "remote/remote.h"
 
@@ -74,8 +76,11 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
 
 void csc__cache_destroy(csc_cache_t *cache)
 {
+    if (CSC__RECORDING(cache))
+        csc__rec_free(cache);
     csc__tree_free_all(cache);
     csc__remote_free(cache);
+    csc__fault_free(cache);
     csc__caller_free(&cache->alloc, &cache->caller);
     csc__guard_destroy(&cache->guard);
     csc_allocator_t alloc = cache->alloc;
@@ -87,8 +92,9 @@ csc_hresult csc_cache_close(csc_cache_t *cache)
     if (cache == NULL)
         return CSC_S_OK;
     /* Not while an operation runs (C6.6), nor from inside a callback of a
-     * running call, which would free the cache under it (C14.5). */
-    if (csc__cache_busy(cache) || csc__in_call(cache))
+     * running call or while this thread holds the cache, which would free
+     * it under the call or the hold (C14.5). */
+    if (csc__cache_busy(cache) || csc__holds(cache))
         return CSC_E_BUSY;
     csc__cache_destroy(cache);
     return CSC_S_OK;
@@ -146,6 +152,8 @@ csc_hresult csc_cache_set_caller(csc_cache_t *cache, const char *user, bool admi
         csc__caller_free(&cache->alloc, &cache->caller);
         cache->caller = c;
     }
+    if (CSC__RECORDING(cache))
+        csc__rec_caller(cache, user, admin, hr);
     csc__leave(cache);
     return hr;
 }
@@ -192,10 +200,14 @@ csc_hresult csc_cache_call_as(csc_cache_t *cache, const char *user, bool admin,
     if (hr == CSC_S_OK) {
         csc__caller_t saved = cache->caller;
         cache->caller = temporary;
+        if (CSC__RECORDING(cache))
+            csc__rec_call_as(cache, true);
         hr = fn(cache, user_data);
         /* Whatever fn did with the caller ends with fn. */
         csc__caller_free(&cache->alloc, &cache->caller);
         cache->caller = saved;
+        if (CSC__RECORDING(cache))
+            csc__rec_call_as(cache, false);
     }
     csc__unhold(cache);
     return hr;
@@ -222,6 +234,8 @@ csc_hresult csc_cache_advance_clock(csc_cache_t *cache, uint64_t ticks)
         hr = CSC_E_INVALIDARG;
     else
         cache->clock += ticks;
+    if (CSC__RECORDING(cache))
+        csc__rec_tick(cache, ticks, hr);
     csc__leave(cache);
     return hr;
 }

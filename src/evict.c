@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/space.h"
@@ -356,6 +357,8 @@ csc_hresult csc_cache_evict(csc_cache_t *cache, bool all, uint64_t bytes, uint64
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_evict_locked(cache, all, bytes, freed, count);
+        if (CSC__RECORDING(cache))
+            csc__rec_evict(cache, all, bytes, freed, count, hr);
         csc__leave(cache);
     }
     return hr;

@@ -67,6 +67,10 @@ csc_hresult csc__enter(const csc_cache_t *cache, csc__access_kind_t kind)
         /* C14.5: a change from inside a callback of a running call. */
         if (kind == CSC__WRITE && g->calls > 0)
             return CSC_E_BUSY;
+        /* C6.6 holds for a holder too (a hold taken while an asynchronous
+         * walk waits for the loop). */
+        if (kind != CSC__READ && csc__cache_busy(cache))
+            return CSC_E_BUSY;
     } else {
         /* C6.6: refuse at once rather than wait for the walk thread. */
         if (kind != CSC__READ && csc__cache_busy(cache))
@@ -101,11 +105,19 @@ csc_hresult csc__hold(const csc_cache_t *cache)
         return CSC_E_POINTER;
     csc__guard_t *g = guard_of(cache);
     uintptr_t me = self_token();
+    /* Not inside a callback (C14.5), nor while an asynchronous operation
+     * runs (C6.6): its walk would then change the cache under the hold. */
     if (held_by_me(g, me)) {
-        if (g->calls > 0)
+        if (g->calls > 0 || csc__cache_busy(cache))
             return CSC_E_BUSY;
     } else {
+        if (csc__cache_busy(cache))
+            return CSC_E_BUSY;
         take(g, me);
+        if (csc__cache_busy(cache)) {
+            give_back(g);
+            return CSC_E_BUSY;
+        }
     }
     g->depth++;
     return CSC_S_OK;

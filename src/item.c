@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include "fault.h"
+#include "record.h"
 #include "tree.h"
 #include "remote/remote.h"
 
@@ -59,7 +61,9 @@ static csc_hresult cache_with_twins(csc_cache_t *cache, const char *path, csc_it
 static csc_hresult cache_file_locked(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
                                      csc_item_t **out)
 {
-    csc_hresult hr = cache_with_twins(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
+    if (hr == CSC_S_OK)
+        hr = cache_with_twins(cache, path, CSC_ITEM_FILE, has_size, size, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -75,6 +79,8 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_file_locked(cache, path, has_size, size, out);
+        if (CSC__RECORDING(cache))
+            csc__rec_cache(cache, true, path, has_size, size, hr);
         csc__leave(cache);
     }
     return hr;
@@ -82,7 +88,9 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
 
 static csc_hresult cache_dir_locked(csc_cache_t *cache, const char *path, csc_item_t **out)
 {
-    csc_hresult hr = cache_with_twins(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+    csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
+    if (hr == CSC_S_OK)
+        hr = cache_with_twins(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -97,6 +105,8 @@ csc_hresult csc_cache_dir(csc_cache_t *cache, const char *path, csc_item_t **out
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_dir_locked(cache, path, out);
+        if (CSC__RECORDING(cache))
+            csc__rec_cache(cache, false, path, false, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -318,6 +328,9 @@ static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint
 {
     if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_MODIFY, item);
+    if (hr != CSC_S_OK)
+        return hr;
     uint64_t *dirty_bytes = &item->u.dirty_bytes;
     csc__hot(item)->flags |= CSC__F_DIRTY;
     *dirty_bytes = bytes > UINT64_MAX - *dirty_bytes ? UINT64_MAX : *dirty_bytes + bytes;
@@ -332,6 +345,8 @@ csc_hresult csc_item_modify(csc_cache_t *cache, csc_item_t *item, uint64_t bytes
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_modify_locked(cache, item, bytes);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_MODIFY, item, bytes, hr);
         csc__leave(cache);
     }
     return hr;
@@ -368,6 +383,8 @@ csc_hresult csc_item_mark_synchronized(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_mark_synchronized_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_MARK_SYNCHRONIZED, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -377,6 +394,9 @@ static csc_hresult item_open_locked(csc_cache_t *cache, csc_item_t *item)
 {
     if (csc__type(item) != CSC_ITEM_FILE || csc__hot(item)->u.f.open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_OPEN, item);
+    if (hr != CSC_S_OK)
+        return hr;
     csc__hot(item)->u.f.open_count++;
     csc__hot(item)->flags |= CSC__F_OPEN;
     item->last_use = cache->clock; /* C5.4 */
@@ -391,6 +411,8 @@ csc_hresult csc_item_open(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_open_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_OPEN, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -400,6 +422,9 @@ static csc_hresult item_close_locked(csc_cache_t *cache, csc_item_t *item)
 {
     if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_CLOSE, item);
+    if (hr != CSC_S_OK)
+        return hr;
     uint32_t *open_count = &csc__hot(item)->u.f.open_count;
     if (*open_count > 0 && --*open_count == 0)
         csc__hot(item)->flags &= (uint8_t)~CSC__F_OPEN;
@@ -414,6 +439,8 @@ csc_hresult csc_item_close(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__APP);
     if (hr == CSC_S_OK) {
         hr = item_close_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_CLOSE, item, 0, hr);
         csc__leave(cache);
     }
     return hr;
@@ -433,6 +460,8 @@ csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = item_touch_locked(cache, item);
+        if (CSC__RECORDING(cache))
+            csc__rec_item(cache, CSC__REC_TOUCH, item, 0, hr);
         csc__leave(cache);
     }
     return hr;

@@ -3,6 +3,7 @@
  * unpinned-used figures are kept incrementally by tree.c; this file owns the
  * limits, the policy, the eviction callback and eviction passes.
  */
+#include "record.h"
 #include "tree.h"
 
 #include "cscsim/space.h"
@@ -42,6 +43,8 @@ csc_hresult csc_cache_set_disk_space_limits(csc_cache_t *cache, uint64_t limit,
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_set_disk_space_limits_locked(cache, limit, unpinned_limit);
+        if (CSC__RECORDING(cache))
+            csc__rec_limits(cache, limit, unpinned_limit, hr);
         csc__leave(cache);
     }
     return hr;
@@ -62,6 +65,8 @@ csc_hresult csc_cache_set_policy(csc_cache_t *cache, csc_evict_policy_t policy)
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr == CSC_S_OK) {
         hr = cache_set_policy_locked(cache, policy);
+        if (CSC__RECORDING(cache))
+            csc__rec_policy(cache, (int)policy, hr);
         csc__leave(cache);
     }
     return hr;
@@ -84,6 +89,8 @@ csc_hresult csc_cache_set_evict_callback(csc_cache_t *cache, csc_evict_cb cb, vo
         return hr;
     cache->evict_cb = cb;
     cache->evict_user_data = user_data;
+    if (CSC__RECORDING(cache))
+        csc__rec_evict_callback(cache);
     csc__leave(cache);
     return CSC_S_OK;
 }

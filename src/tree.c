@@ -260,6 +260,29 @@ static void link_child(csc_cache_t *cache, struct csc_item *parent, struct csc_i
         ph->u.d.first_child = iid;
 }
 
+/* ---- loading (snapshot.c) --------------------------------------------- */
+
+struct csc_item *csc__tree_append_child(csc_cache_t *cache, struct csc_item *parent,
+                                        const char *fname, size_t flen, const char *name,
+                                        size_t name_len, uint8_t type)
+{
+    struct csc_item *item = alloc_item(cache, csc__id(parent), fname, flen, name, name_len);
+    if (item == NULL)
+        return NULL;
+    if (!csc__index_add(&cache->index, item)) {
+        free_item(cache, item);
+        return NULL;
+    }
+    csc__hot(item)->type = type;
+    link_child(cache, parent, item); /* O(1): it sorts last */
+    cache->item_count++;
+    if (type == CSC_ITEM_FILE)
+        cache->file_count++;
+    else
+        cache->container_count++;
+    return item;
+}
+
 /* ---- pin state -------------------------------------------------------- */
 
 void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins,

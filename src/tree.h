@@ -227,6 +227,9 @@ struct csc_cache {
      * leaves (the remote side keeps its twin, C5.6, C10.1). Never fails,
      * never allocates (it uses memory reserved when the twin was made). */
     void (*twin_leaving)(struct csc_cache *cache, struct csc_item *item);
+    /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
+    struct csc__recorder *rec;
+    struct csc__fault_set *faults; /* fault rules (fault.c), NULL until the first */
 };
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)
@@ -399,6 +402,12 @@ struct csc_item *csc__tree_find_key(const csc_cache_t *cache, const char *key, s
  * bytes themselves into out[0..len) (len from csc__item_key_len). */
 size_t csc__item_key_len(const struct csc_item *item);
 void csc__item_key(const struct csc_item *item, char *out, size_t len);
+/* snapshot.c: appends a new last child of `parent` (its folded name sorts
+ * after every child's: the caller checked) with type `type`, indexed and
+ * counted, everything else zero. NULL when out of memory; nothing changed. */
+struct csc_item *csc__tree_append_child(csc_cache_t *cache, struct csc_item *parent,
+                                        const char *fname, size_t flen, const char *name,
+                                        size_t name_len, uint8_t type);
 
 /* Display path length (bytes, without NUL) of an item. */
 size_t csc__item_path_len(const struct csc_item *item);

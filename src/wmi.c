@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "record.h"
 #include "tree.h"
 #include "walk.h"
 
@@ -50,15 +51,12 @@ static void on_end(void *ud, const csc_event_t *ev)
     deliver(ud, ev);
 }
 
-static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *paths,
-                     size_t count, uint32_t flags, bool deep, csc_wmi_progress_cb cb,
-                     void *user_data)
+/* The call, inside the guard. */
+static uint32_t call_entered(csc__walk_op_t op, csc_cache_t *cache, const char *const *paths,
+                             size_t count, uint32_t flags, bool deep, csc_wmi_progress_cb cb,
+                             void *user_data)
 {
-    /* NULL cache, busy (C6.6) or a change from inside a callback (C14.5):
-     * refused before anything else. */
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return csc_hresult_to_wmi(hr);
+    csc_hresult hr;
     /* A malformed call (C4.1: before anything else, whatever the memory) is
      * refused by the method itself, with no event and the policy's pass
      * (C5.5). A NULL string inside the array is not malformed (C16.7). */
@@ -67,7 +65,6 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
         has_null |= paths[i] == NULL;
     if (count == 0 || paths == NULL || csc__walk_validate_flags(flags, op) != CSC_S_OK) {
         hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
-        csc__leave(cache);
         return csc_hresult_to_wmi(hr);
     }
     const char **given = NULL; /* the paths with "" for each NULL */
@@ -75,7 +72,6 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
         given = csc__malloc(&cache->alloc, count * sizeof *given);
         if (given == NULL) { /* C8.1: nothing happened, no event */
             csc__policy_after(cache);
-            csc__leave(cache);
             return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
         }
         for (size_t i = 0; i < count; i++)
@@ -85,7 +81,6 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
     if (cb == NULL) {
         hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
         csc__free(&cache->alloc, given, count * sizeof *given);
-        csc__leave(cache);
         return csc_hresult_to_wmi(hr);
     }
     size_t longest = cache->scratch_cap; /* bounds every cached display path */
@@ -97,15 +92,34 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
     if (sink.buf == NULL) { /* C8.1: nothing happened, no event */
         csc__policy_after(cache); /* C5.5: after each method call, even a rejected one */
         csc__free(&cache->alloc, given, count * sizeof *given);
-        csc__leave(cache);
         return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
     }
     csc_progress_t progress = {CSC_PROGRESS_VERSION, &sink, on_begin, NULL, on_item, on_item, on_end};
     hr = csc__method_call(cache, paths, count, flags, deep, &progress, NULL, op);
     csc__free(&cache->alloc, sink.buf, sink.size);
     csc__free(&cache->alloc, given, count * sizeof *given);
-    csc__leave(cache);
     return csc_hresult_to_wmi(hr);
+}
+
+static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *paths,
+                     size_t count, uint32_t flags, bool deep, csc_wmi_progress_cb cb,
+                     void *user_data)
+{
+    /* NULL cache, busy (C6.6) or a change from inside a callback (C14.5):
+     * refused before anything else. */
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return csc_hresult_to_wmi(hr);
+    if (!CSC__RECORDING(cache)) {
+        uint32_t ret = call_entered(op, cache, paths, count, flags, deep, cb, user_data);
+        csc__leave(cache);
+        return ret;
+    }
+    csc__rec_wmi_begin(cache, &cb, &user_data);
+    uint32_t ret = call_entered(op, cache, paths, count, flags, deep, cb, user_data);
+    csc__rec_wmi_end(cache, op, paths, count, flags, deep, ret);
+    csc__leave(cache);
+    return ret;
 }
 
 uint32_t csc_wmi_unpin(csc_cache_t *cache, const char *const *paths, size_t count,

@@ -31,6 +31,8 @@ typedef struct ctx {
     csc_hresult result;
     bool cancel_wait_in_callback;
     csc_hresult cancel_wait_got;
+    bool lock_in_callback;
+    csc_hresult lock_got, unpin_got, close_got;
 } ctx_t;
 
 static void record(ctx_t *c)
@@ -55,6 +57,14 @@ static csc_op_response_t on_item_begin(void *ud, const csc_event_t *ev)
     c->item_begins++;
     if (c->cancel_wait_in_callback && c->item_begins == 2)
         c->cancel_wait_got = csc_cache_cancel_wait(c->cache);
+    if (c->lock_in_callback && c->item_begins == 2) {
+        /* The walk waits for this answer with the guard lent out: a hold
+         * taken now would let changes run under the paused walk (C6.6). */
+        c->lock_got = csc_cache_lock(c->cache);
+        const char *p[] = {"\\\\srv\\share\\d\\f000001"};
+        c->unpin_got = csc_unpin(c->cache, p, 1, USER, false, NULL, NULL);
+        c->close_got = csc_cache_close(c->cache);
+    }
     return CSC_OP_CONTINUE;
 }
 
@@ -197,6 +207,32 @@ static void test_cancel_wait_inside_callback(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* C6.6 with C14.5: no hold, change or close from a callback of an
+ * asynchronous operation, even while its walk waits for the loop. */
+static void test_hold_refused_during_async(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    ctx_t c = {0};
+    c.cache = big_cache(10);
+    c.op.data = &c;
+    c.lock_in_callback = true;
+    csc_progress_t sink = sink_for(&c);
+    const char *p[] = {"\\\\srv\\share"};
+    assert_int_equal(
+        csc_unpin_async(&c.op, &loop, c.cache, p, 1, USER, true, &sink, NULL, on_done), CSC_S_OK);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_int_equal(c.lock_got, CSC_E_BUSY);
+    assert_int_equal(c.unpin_got, CSC_E_BUSY);
+    assert_int_equal(c.close_got, CSC_E_BUSY);
+    assert_int_equal(c.done_calls, 1);
+    assert_int_equal(c.result, CSC_S_OK);
+    assert_int_equal(csc_cache_check(c.cache, NULL, 0), CSC_S_OK);
+    csc_cache_free(c.cache);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 static void never_done(csc_op_t *op, csc_hresult result)
 {
     (void)op;
@@ -275,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_free_busy_cache_without_running_loop),
         cmocka_unit_test(test_cancel_wait_with_full_queue),
         cmocka_unit_test(test_cancel_wait_inside_callback),
+        cmocka_unit_test(test_hold_refused_during_async),
         cmocka_unit_test(test_c5_5_refused_async_call_runs_the_pass),
         cmocka_unit_test(test_progress_version_checked),
     };

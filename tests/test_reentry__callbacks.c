@@ -408,6 +408,10 @@ static void test_c14_5_lock_nests_and_holder_may_change(void **state)
     assert_int_equal(csc_cache_lock(NULL), CSC_E_POINTER);
     assert_int_equal(csc_cache_unlock(NULL), CSC_E_POINTER);
     assert_cache_ok(cache);
+    /* Closing a cache this thread holds would free it under the hold. */
+    assert_int_equal(csc_cache_lock(cache), CSC_S_OK);
+    assert_int_equal(csc_cache_close(cache), CSC_E_BUSY);
+    assert_int_equal(csc_cache_unlock(cache), CSC_S_OK);
     /* Freed while held: when the hold ends. */
     assert_int_equal(csc_cache_lock(cache), CSC_S_OK);
     csc_cache_free(cache);

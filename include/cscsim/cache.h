@@ -105,8 +105,9 @@ CSC_API const char *csc_cache_caller(const csc_cache_t *cache, bool *admin);
  * Holds the cache for the calling thread until csc_cache_unlock: other
  * threads' calls wait meanwhile, and the holder's own calls run as usual
  * (changes included). Holds nest. E_POINTER for a NULL cache; 0x800700AA
- * from inside a callback of a running call (C14.5). Waits while another
- * thread's call runs.
+ * from inside a callback of a running call (C14.5) or while an
+ * asynchronous operation runs (C6.6). Waits while another thread's call
+ * runs.
  */
 CSC_API csc_hresult csc_cache_lock(csc_cache_t *cache);
 /* Ends one hold. HRESULT_FROM_WIN32(ERROR_NOT_OWNER) (0x80070120) when the

@@ -32,7 +32,11 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_PIN,
     CSC__SCN_CMD_UNPIN,
     CSC__SCN_CMD_SHOW,
-    CSC__SCN_CMD_EXPECT
+    CSC__SCN_CMD_EXPECT,
+    CSC__SCN_CMD_DELETEITEMS, /* round 2: deleteitems PATH... (DeleteItems) */
+    CSC__SCN_CMD_SAVE, /* save FILE: csc_cache_save (issue 15) */
+    CSC__SCN_CMD_LOAD, /* load FILE: csc_cache_load */
+    CSC__SCN_CMD_FAIL  /* fault injection (fail.h) */
 } csc__scn_cmd_kind_t;
 
 /* The option slots of a command; each command accepts some of them. */
@@ -41,7 +45,7 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_BYTES,     /* modify bytes=N, evict bytes=N */
     CSC__SCN_OPT_TOTAL,     /* limits total=N|unlimited */
     CSC__SCN_OPT_UNPINNED,  /* limits unpinned=N|unlimited */
-    CSC__SCN_OPT_FLAGS,     /* pin/unpin flags=FLAGS */
+    CSC__SCN_OPT_FLAGS,     /* pin/unpin/sync/deleteitems flags=FLAGS */
     CSC__SCN_OPT_DEEP,      /* pin/unpin deep, deep=true|false */
     CSC__SCN_OPT_ABORT_AT,  /* pin/unpin abort-at=K */
     CSC__SCN_OPT_RETRY_AT,  /* pin/unpin retry-at=K */
@@ -117,6 +121,8 @@ typedef struct csc__scn_command {
     csc_evict_policy_t policy; /* policy */
     uint64_t ticks;            /* tick [N] (default 1) */
     csc__scn_expect_t expect;       /* expect */
+    bool fail_clear;                /* fail clear */
+    csc_fault_rule_t fault;         /* fail: the rule; its path is args[0] */
 } csc__scn_command_t;
 
 /*
@@ -132,6 +138,11 @@ int csc__scn_parse_line(const char *line, size_t len, unsigned line_no,
 
 /* Frees what csc__scn_parse_line allocated in `cmd`. */
 void csc__scn_command_free(csc__scn_command_t *cmd);
+
+/* For fail.c: a number of at most `max` (decimal or 0x hex), and a result
+ * code in HRESULT form (a number as it is, or a name), as expect reads them. */
+bool csc__scn_parse_number(const char *s, uint64_t max, uint64_t *out);
+bool csc__scn_parse_hresult(const char *s, uint64_t *out);
 
 /* The name of a pin source bit ("user", "policy", "computer", "redirect"). */
 const char *csc__scn_source_name(uint32_t source);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "lexer.h"
 
 /* ---- value kinds ------------------------------------------------------- */
@@ -25,6 +26,8 @@ typedef enum val_kind {
     VAL_SIZE,     /* a 64-bit size, K/M/G allowed */
     VAL_LIMIT,    /* a size or `unlimited` */
     VAL_FLAGS,    /* pin control flags: terms joined by | */
+    VAL_SYNC_FLAGS,   /* synchronize control flags (round 2), likewise */
+    VAL_DELETE_FLAGS, /* delete flags (round 2), likewise */
     VAL_BOOL,     /* true | false */
     VAL_COUNT,    /* a 32-bit number */
     VAL_POSITIVE, /* a 32-bit number >= 1 */
@@ -37,6 +40,8 @@ static const char *const val_desc[] = {
     [VAL_SIZE] = "a size (a number, optionally ending in K, M or G)",
     [VAL_LIMIT] = "a size or 'unlimited'",
     [VAL_FLAGS] = "pin control flags (names or numbers joined by '|')",
+    [VAL_SYNC_FLAGS] = "synchronize control flags (names or numbers joined by '|')",
+    [VAL_DELETE_FLAGS] = "delete flags (names or numbers joined by '|')",
     [VAL_BOOL] = "'true' or 'false'",
     [VAL_COUNT] = "a number",
     [VAL_POSITIVE] = "a number of at least 1",
@@ -57,7 +62,8 @@ typedef enum arg_kind {
     ARGS_USER,          /* a user name (a keyword may follow) */
     ARGS_WORD,          /* exactly one word */
     ARGS_NUMBER_OPTIONAL, /* at most one number */
-    ARGS_EXPECT         /* the forms of expect */
+    ARGS_EXPECT,        /* the forms of expect */
+    ARGS_FAIL           /* the forms of fail (fail.c) */
 } arg_kind_t;
 
 typedef struct opt_spec {
@@ -96,7 +102,13 @@ static const cmd_spec_t commands[] = {
     {"as", CSC__SCN_CMD_AS, ARGS_USER, {{0}}, {{"admin", CSC__SCN_OPT_ADMIN}}},
     {"access", CSC__SCN_CMD_ACCESS, ARGS_PATH_USERS, {{0}}, {{0}}},
     {"modify", CSC__SCN_CMD_MODIFY, ARGS_PATH, {{"bytes", CSC__SCN_OPT_BYTES, VAL_SIZE}}, {{0}}},
-    {"sync", CSC__SCN_CMD_SYNC, ARGS_PATHS, {{0}}, {{0}}},
+    {"sync",
+     CSC__SCN_CMD_SYNC,
+     ARGS_PATHS,
+     {{"flags", CSC__SCN_OPT_FLAGS, VAL_SYNC_FLAGS},
+      {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
+      {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE}},
+     {{0}}},
     {"open", CSC__SCN_CMD_OPEN, ARGS_PATH, {{0}}, {{0}}},
     {"close", CSC__SCN_CMD_CLOSE, ARGS_PATH, {{0}}, {{0}}},
     {"limits",
@@ -116,6 +128,16 @@ static const cmd_spec_t commands[] = {
     {"unpin", CSC__SCN_CMD_UNPIN, ARGS_PATHS, METHOD_OPTS, {{"deep", CSC__SCN_OPT_DEEP}}},
     {"show", CSC__SCN_CMD_SHOW, ARGS_PATH_OPTIONAL, {{0}}, {{0}}},
     {"expect", CSC__SCN_CMD_EXPECT, ARGS_EXPECT, {{0}}, {{0}}},
+    {"deleteitems",
+     CSC__SCN_CMD_DELETEITEMS,
+     ARGS_PATHS,
+     {{"flags", CSC__SCN_OPT_FLAGS, VAL_DELETE_FLAGS},
+      {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
+      {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE}},
+     {{0}}},
+    {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
+    {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
+    {"fail", CSC__SCN_CMD_FAIL, ARGS_FAIL, {{0}}, {{0}}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -150,10 +172,12 @@ static const key_spec_t space_keys[] = {
 #define SPACE_KEY_COUNT (sizeof space_keys / sizeof space_keys[0])
 
 /* The pin control flags by name (C4.1, windows-reference §2). */
-static const struct {
+typedef struct flag_name {
     const char *name;
     uint32_t value;
-} flag_names[] = {
+} flag_name_t;
+
+static const flag_name_t flag_names[] = {
     {"Fill", CSC_PIN_FLAG_FILL},
     {"PinLinkTargets", CSC_PIN_FLAG_PIN_LINK_TARGETS},
     {"ForUser", CSC_PIN_FLAG_FOR_USER},
@@ -165,9 +189,38 @@ static const struct {
     {"Interactive", CSC_PIN_FLAG_INTERACTIVE},
     {"Console", CSC_PIN_FLAG_CONSOLE},
     {"Background", CSC_PIN_FLAG_BACKGROUND},
+    {NULL, 0},
 };
 
 #define FLAG_PREFIX "OfflineFilesPinControlFlag"
+
+/* Round 2: the synchronize control flags and conflict-resolution values
+ * (windows-reference §2), and the delete flags. */
+static const flag_name_t sync_flag_names[] = {
+    {"FillSparse", 0x1}, {"SyncIn", 0x2}, {"SyncOut", 0x4}, {"PinNewFiles", 0x8},
+    {"PinLinkTargets", 0x10}, {"PinForUser", 0x20}, {"PinForUser_Policy", 0x40},
+    {"PinForAll", 0x80}, {"PinForRedir", 0x100}, {"LowPriority", 0x200},
+    {"AsyncProgress", 0x400}, {"Interactive", 0x800}, {"Console", 0x1000},
+    {"SkipSuspendedDirs", 0x2000}, {"Background", 0x10000}, {"NoNewFilesOut", 0x20000},
+    {"CrKeepLocal", 0x10000000u}, {"CrKeepRemote", 0x20000000u},
+    {"CrKeepLatest", 0x30000000u}, {NULL, 0},
+};
+
+static const flag_name_t delete_flag_names[] = {
+    {"NoAutoCached", CSC_DELETE_NO_AUTO_CACHED}, {"NoPinned", CSC_DELETE_NO_PINNED},
+    {"DelModified", CSC_DELETE_DEL_MODIFIED}, {"Admin", CSC_DELETE_ADMIN}, {NULL, 0},
+};
+
+/* A flag table and the prefixes its names may carry. */
+typedef struct flag_table {
+    const flag_name_t *names;
+    const char *prefixes[2];
+} flag_table_t;
+
+static const flag_table_t pin_table = {flag_names, {FLAG_PREFIX, NULL}};
+static const flag_table_t sync_table = {
+    sync_flag_names, {"OfflineFilesSyncControlFlag", "OfflineFilesSyncControl"}};
+static const flag_table_t delete_table = {delete_flag_names, {"OfflineFilesDeleteFlag", NULL}};
 
 const uint32_t csc__scn_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
                                  CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
@@ -290,18 +343,21 @@ static bool parse_number(const char *s, size_t n, uint64_t max, bool suffix, uin
     return true;
 }
 
-static bool parse_flag_term(const char *s, size_t n, uint64_t *out)
+static bool parse_flag_term(const flag_table_t *table, const char *s, size_t n, uint64_t *out)
 {
     if (n > 0 && s[0] >= '0' && s[0] <= '9')
         return parse_number(s, n, UINT32_MAX, false, out);
-    size_t plen = strlen(FLAG_PREFIX);
-    if (n > plen && eq_n(s, plen, FLAG_PREFIX)) {
-        s += plen;
-        n -= plen;
+    for (size_t k = 0; k < 2 && table->prefixes[k] != NULL; k++) {
+        size_t plen = strlen(table->prefixes[k]);
+        if (n > plen && eq_n(s, plen, table->prefixes[k])) {
+            s += plen;
+            n -= plen;
+            break;
+        }
     }
-    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
-        if (eq_n(s, n, flag_names[i].name)) {
-            *out = flag_names[i].value;
+    for (const flag_name_t *f = table->names; f->name != NULL; f++) {
+        if (eq_n(s, n, f->name)) {
+            *out = f->value;
             return true;
         }
     }
@@ -344,13 +400,18 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
             return true;
         }
         return parse_number(s, strlen(s), UINT64_MAX, true, out);
-    case VAL_FLAGS: {
+    case VAL_FLAGS:
+    case VAL_SYNC_FLAGS:
+    case VAL_DELETE_FLAGS: {
+        const flag_table_t *table = kind == VAL_SYNC_FLAGS     ? &sync_table
+                                    : kind == VAL_DELETE_FLAGS ? &delete_table
+                                                               : &pin_table;
         uint64_t flags = 0;
         for (;;) {
             const char *bar = strchr(s, '|');
             size_t n = bar != NULL ? (size_t)(bar - s) : strlen(s);
             uint64_t term;
-            if (!parse_flag_term(s, n, &term))
+            if (!parse_flag_term(table, s, n, &term))
                 return false;
             flags |= term;
             if (bar == NULL)
@@ -651,6 +712,7 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const csc__scn_comma
             return syntax(p, "'%s' takes at most one number", spec->name);
         return true;
     case ARGS_EXPECT:
+    case ARGS_FAIL:
         return true;
     }
     return true;
@@ -699,6 +761,8 @@ static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_com
     cmd->name = spec->name;
     if (spec->args == ARGS_EXPECT)
         return parse_expect(p, line, cmd);
+    if (spec->args == ARGS_FAIL)
+        return csc__scn_parse_fail(line, cmd, p->err, p->err_size, &p->col);
 
     for (size_t i = 1; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
@@ -776,4 +840,14 @@ void csc__scn_command_free(csc__scn_command_t *cmd)
     free(cmd->echo);
     free(cmd->expect.message);
     memset(cmd, 0, sizeof *cmd);
+}
+
+bool csc__scn_parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+    return parse_number(s, strlen(s), max, false, out);
+}
+
+bool csc__scn_parse_hresult(const char *s, uint64_t *out)
+{
+    return parse_code(s, true, out);
 }

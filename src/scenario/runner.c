@@ -9,7 +9,8 @@
  * cancel token and retry-at only closes the item's handles; the
  * "last result" and "last events" that checks read (scenario-language.md,
  * "Results": every command but as, policy, tick, show and expect leaves a
- * result; only pin and unpin leave events); the checks of `expect` and their
+ * result; only the method calls pin, unpin, sync and
+ * deleteitems leave events, round 2); the checks of `expect` and their
  * FAIL lines; evictions reported by the cache, printed under the command
  * that caused them; and the transcript's shape: for each command that
  * prints, an echo line, its events and evictions indented, then its result
@@ -27,6 +28,7 @@
 
 #include <cscsim/async.h>
 
+#include "fail.h"
 #include "picture.h"
 
 /* The event list of the last pin or unpin. */
@@ -54,6 +56,8 @@ struct csc__scn_runner {
     char *pending_buf;
     size_t pending_len;
     size_t evictions;
+    /* The fault rules the scenario added (fail.h), removed at the end. */
+    csc__scn_faults_t faults;
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -331,12 +335,25 @@ static csc_hresult call_async(csc__scn_runner_t *r, const csc__scn_command_t *cm
     return hr;
 }
 
-/* pin and unpin: always printed; leave a result and the events. */
+/* The flags of a method call without flags= (round 2: sync's are
+ * SyncIn|SyncOut). */
+static uint32_t default_flags(csc__scn_cmd_kind_t kind)
+{
+    switch (kind) {
+    case CSC__SCN_CMD_SYNC: return 0x2u | 0x4u;
+    case CSC__SCN_CMD_DELETEITEMS: return 0;
+    default: return CSC_PIN_FLAG_FOR_USER;
+    }
+}
+
+/* pin, unpin, sync and deleteitems: always printed; leave a result and
+ * the events (round 2: sync's and deleteitems' replace those of the last
+ * method call, as Pin's do). */
 static void run_pin(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
     const csc__scn_opt_value_t *o = cmd->opt;
     uint32_t flags = o[CSC__SCN_OPT_FLAGS].set ? (uint32_t)o[CSC__SCN_OPT_FLAGS].num
-                                          : CSC_PIN_FLAG_FOR_USER;
+                                          : default_flags(cmd->kind);
     bool deep = o[CSC__SCN_OPT_DEEP].set && o[CSC__SCN_OPT_DEEP].num != 0;
     events_clear(&r->events);
     r->has_events = true;
@@ -351,29 +368,18 @@ static void run_pin(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL,
                          on_item_begin, on_item_result, on_end};
     csc_hresult hr;
-    if (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) {
+    const char *const *paths = (const char *const *)cmd->args;
+    bool pin_or_unpin = cmd->kind == CSC__SCN_CMD_PIN || cmd->kind == CSC__SCN_CMD_UNPIN;
+    if ((flags & CSC_PIN_FLAG_ASYNC_PROGRESS) && pin_or_unpin)
         hr = call_async(r, cmd, flags, deep, &c, &pr);
-    } else {
-        const char *const *paths = (const char *const *)cmd->args;
-        hr = cmd->kind == CSC__SCN_CMD_PIN
-                 ? csc_pin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL)
-                 : csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
-    }
-    set_result(r, hr);
-    put_result(r->pending, hr);
-}
-
-/* sync: printed with its events like a method call; its events do not
- * replace those of the last pin or unpin (scenario-language.md, Results). */
-static void run_sync(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
-{
-    echo(r, cmd);
-    call_t c = {0};
-    c.r = r;
-    csc_progress_t pr = {CSC_PROGRESS_VERSION, &c, on_begin, NULL,
-                         on_item_begin, on_item_result, on_end};
-    csc_hresult hr =
-        csc_synchronize(r->cache, (const char *const *)cmd->args, cmd->nargs, 0, &pr, NULL);
+    else if (cmd->kind == CSC__SCN_CMD_PIN)
+        hr = csc_pin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
+    else if (cmd->kind == CSC__SCN_CMD_UNPIN)
+        hr = csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
+    else if (cmd->kind == CSC__SCN_CMD_SYNC)
+        hr = csc_synchronize(r->cache, paths, cmd->nargs, flags, &pr, NULL);
+    else
+        hr = csc_delete_items(r->cache, paths, cmd->nargs, flags, &pr, NULL);
     set_result(r, hr);
     put_result(r->pending, hr);
 }
@@ -415,6 +421,13 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
     case CSC__SCN_CMD_EVICT:
         return csc_cache_evict(cache, !o[CSC__SCN_OPT_BYTES].set, o[CSC__SCN_OPT_BYTES].num,
                                NULL, NULL);
+    case CSC__SCN_CMD_SAVE: /* snapshots (issue 15): the file as written */
+        return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_save(cache, cmd->args[0]);
+    case CSC__SCN_CMD_LOAD:
+        return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_load(cache, cmd->args[0]);
+    case CSC__SCN_CMD_FAIL: /* leaves no result: it configures, as policy does */
+        *leaves = false;
+        return csc__scn_fail_run(cache, cmd, &r->faults);
     default:
         break;
     }
@@ -720,10 +733,9 @@ void csc__scn_runner_exec(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     switch (cmd->kind) {
     case CSC__SCN_CMD_PIN:
     case CSC__SCN_CMD_UNPIN:
-        run_pin(r, cmd);
-        break;
     case CSC__SCN_CMD_SYNC:
-        run_sync(r, cmd);
+    case CSC__SCN_CMD_DELETEITEMS:
+        run_pin(r, cmd);
         break;
     case CSC__SCN_CMD_SHOW:
         run_show(r, cmd);
@@ -772,6 +784,7 @@ void csc__scn_runner_free(csc__scn_runner_t *r)
         return;
     events_clear(&r->events);
     free(r->events.items);
+    csc__scn_faults_release(r->cache, &r->faults);
     csc_cache_set_evict_callback(r->cache, r->prev_evict, r->prev_evict_data);
     if (r->loop != NULL) {
         uv_run(r->loop, UV_RUN_DEFAULT); /* lets closed handles finish */

@@ -27,6 +27,9 @@ typedef struct csc__scn_runner_options {
     void *user_data;
     bool color; /* ANSI colour in pictures */
     bool echo;  /* echo each printing command as "> ..." */
+    /* save and load touch no file: they answer E_ACCESSDENIED (the fuzz
+     * harnesses, which must not write files chosen by their input). */
+    bool no_files;
 } csc__scn_runner_options_t;
 
 /*

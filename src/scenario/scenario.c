@@ -237,6 +237,7 @@ csc_hresult csc_scenario_new(csc_scenario_t **out, csc_cache_t *cache,
         s,
         opts->color,
         opts->echo,
+        false, /* save and load use files */
     };
     csc_hresult hr = csc__scn_runner_new(&s->runner, cache, &ro);
     if (hr != CSC_S_OK) {

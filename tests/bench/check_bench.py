@@ -35,11 +35,17 @@ ROWS = {
     "evict_index_touch_ns": "ns",
     "evict_half_ms": "ms",
     "evict_half_items": "items",
+    "save_ms": "ms",
+    "load_ms": "ms",
+    "snapshot_bytes_per_item": "bytes",
+    "ratio_save_vs_build": "x",
+    "ratio_load_vs_build": "x",
     "ratio_deep_unpin_vs_bare_walk": "x",
     "ratio_deep_unpin_vs_limit_walk": "x",
     "ratio_lookup_vs_raw_lookup": "x",
     "ratio_sink_vs_no_sink": "x",
     "ratio_subtree_1m_vs_10k": "x",
+    "fault_rule_overhead": "x",
 }
 SQLITE_ROWS = {"sqlite_deep_unpin_ns_per_item": "ns", "ratio_sqlite_vs_ours": "x"}
 

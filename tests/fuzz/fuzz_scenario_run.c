@@ -774,7 +774,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     transcript_seen = 0;
     csc__scn_runner_options_t opts = {"fuzz", write_transcript, NULL, transcript,
-                                      size > 0 && (data[0] & 1u) != 0, true};
+                                      size > 0 && (data[0] & 1u) != 0, true, true};
     csc_cache_t *cache;
     if (csc_cache_new(&cache, NULL) != CSC_S_OK)
         abort();

@@ -8,7 +8,8 @@ exit statuses (0, 1 for a failed check, 2 for a syntax error, an unreadable
 file or a usage error), the FILE:LINE: error: and FILE:LINE: FAIL: lines, the
 exact transcript (against *.expected), that a file with a syntax error runs
 nothing, the syntax errors of the scenario language one by one, the shell,
-help and version, colour only on a terminal without NO_COLOR, and --dot.
+help and version, colour only on a terminal without NO_COLOR, --dot, and
+--load / --save (snapshots).
 """
 import os
 import pty
@@ -219,6 +220,53 @@ def case_dot():
         shutil.rmtree(d)
 
 
+def case_snapshots():
+    """run --save / --load (issue 15): the state goes from one run to the
+    next; usage errors; a missing or damaged snapshot exits 2."""
+    d = tempfile.mkdtemp(prefix="cscsim-snap-")
+    try:
+        snap = os.path.join(d, "state.snap")
+        first = os.path.join(d, "first.cscsim")
+        second = os.path.join(d, "second.cscsim")
+        with open(first, "w", encoding="utf-8") as f:
+            f.write("file \\\\fs1\\docs\\Plan.txt size=10\n"
+                    "pin \\\\fs1\\docs deep flags=ForUser\n"
+                    "modify \\\\fs1\\docs\\Plan.txt bytes=3\n"
+                    "tick 4\n")
+        with open(second, "w", encoding="utf-8") as f:
+            f.write("expect \\\\fs1\\docs\\plan.txt pinned=yes dirty=yes\n"
+                    "expect \\\\fs1\\docs inherit=user\n")
+        rc, out, err = run(["run", "--save", snap, first])
+        check(rc == 0 and os.path.getsize(snap) > 24, "--save writes the snapshot", out, err)
+        check(os.listdir(d).count("state.snap") == 1 and len(os.listdir(d)) == 3,
+              "no temporary file is left", " ".join(os.listdir(d)))
+        rc, out, err = run(["run", "--load=" + snap, second])
+        check(rc == 0 and out.endswith("2 passed, 0 failed\n"), "--load starts from it", out, err)
+        rc, out, err = run(["run", "--load", snap, "--save", snap, second])
+        check(rc == 0, "--load and --save of the same file", out, err)
+        rc, out, err = run(["run", "--load", os.path.join(d, "missing.snap"), second])
+        check(rc == 2 and "cannot load" in err and "0x80070002" in err,
+              "a missing snapshot exits 2", out, err)
+        with open(snap, "r+b") as f:
+            f.seek(30)
+            b = f.read(1)
+            f.seek(30)
+            f.write(bytes([b[0] ^ 0x55]))
+        rc, out, err = run(["run", "--load", snap, second])
+        check(rc == 2 and "0x80070570" in err, "a damaged snapshot exits 2", out, err)
+        rc, out, err = run(["run", "--save", os.path.join(d, "no", "dir.snap"), first])
+        check(rc == 2 and "cannot save" in err and "0x80070003" in err,
+              "a save into a missing directory exits 2", out, err)
+        for args in (["run", "--save", snap, first, second], ["run", "--load"],
+                     ["run", "--save="], ["run", "--load", "a", "--load", "b", first]):
+            rc, out, err = run(args)
+            check(rc == 2 and "cscsim: run:" in err, "usage error for %r" % args, out, err)
+        rc, out, err = run(["run", "--help"])
+        check("--load SNAP" in out and "--save SNAP" in out, "run --help describes them", out, err)
+    finally:
+        shutil.rmtree(d)
+
+
 # Lines that are syntax errors, with a part of the expected message.
 SYNTAX_ERRORS = [
     ("frob", "unknown command 'frob'"),
@@ -252,7 +300,8 @@ SYNTAX_ERRORS = [
     ("pin \\\\a abort-at=4294967296", "malformed value"),
     ("unpin \\\\a size=1", "unknown option 'size='"),
     ("sync", "'sync' needs at least one path"),
-    ("sync \\\\a flags=ForUser", "unknown option"),
+    ("sync \\\\a flags=ForUser", "malformed value"),  # round 2: PinForUser
+    ("deleteitems \\\\a flags=NoPinned|Fill", "malformed value"),
     ("expect", "expect needs a check"),
     ("expect \\\\a", "at least one KEY=VALUE"),
     ("expect space", "at least one KEY=VALUE"),

@@ -1,0 +1,20 @@
+/*
+ * src/snapshot.h (internal): what snapshot.c shares with its tests and its
+ * fuzz harness: the checksum of the format (XXH64) and a way to reseal a
+ * buffer after changing it, so a harness can reach the loader's checks
+ * beyond the checksum.
+ */
+#ifndef CSC_SRC_SNAPSHOT_H
+#define CSC_SRC_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* XXH64 of data[0..len) with `seed` (the xxHash specification's XXH64). */
+uint64_t csc__xxh64(const void *data, size_t len, uint64_t seed);
+
+/* Rewrites the last 8 bytes of a snapshot of `size` bytes (>= 8) with the
+ * checksum of the bytes before them. */
+void csc__snapshot_seal(void *data, size_t size);
+
+#endif

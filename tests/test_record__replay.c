@@ -1,0 +1,646 @@
+/*
+ * tests/test_record__replay.c: record and replay (cscsim/record.h, issue 15
+ * point 3). A session of calls on a cache that already holds state (caching,
+ * failing calls, the caller and limits, Pin and Unpin with a sink that
+ * aborts and one that retries after closing the file, modify, open, close,
+ * tick, touch, mark_synchronized, access lists, Synchronize, DeleteItems,
+ * the WMI entry points, a refused call with no path, an invalid policy,
+ * eviction under the eager policy and by an explicit pass, csc_cache_call_as,
+ * and asynchronous Pin and Unpin on a libuv loop) is recorded; replayed on a
+ * fresh cache with csc_scenario_run every check passes and the two caches
+ * are the same through every getter (csc_test_dump) and as dumps. One
+ * expected value changed makes the replay report exactly that line.
+ * Recording a replay of a recording, and then a replay of that, gives the
+ * same text twice (a fixed point). What the language cannot say comes out
+ * as `# not expressible:` lines, and start/stop answer as documented.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cscsim/async.h>
+
+/* ---- text in memory ------------------------------------------------------ */
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+    size_t writes;
+} text_t;
+
+static void to_text(void *user_data, const char *s, size_t n)
+{
+    text_t *t = user_data;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap == 0 ? 4096 : t->cap;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        t->p = realloc(t->p, cap);
+        assert_non_null(t->p);
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+    t->writes++;
+}
+
+static void text_free(text_t *t)
+{
+    free(t->p);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- the session's sinks --------------------------------------------------- */
+
+typedef struct answers {
+    csc_cache_t *cache;
+    unsigned abort_at;      /* ABORT to this ItemBegin (0: never) */
+    unsigned retry_at;      /* close the file, then RETRY to this ItemResult */
+    unsigned begins, results;
+    unsigned events;
+} answers_t;
+
+static void a_begin(void *ud, const csc_event_t *ev, bool *abort)
+{
+    (void)ev;
+    (void)abort;
+    ((answers_t *)ud)->events++;
+}
+
+static csc_op_response_t a_item_begin(void *ud, const csc_event_t *ev)
+{
+    (void)ev;
+    answers_t *a = ud;
+    a->events++;
+    return ++a->begins == a->abort_at ? CSC_OP_ABORT : CSC_OP_CONTINUE;
+}
+
+static csc_op_response_t a_item_result(void *ud, const csc_event_t *ev)
+{
+    answers_t *a = ud;
+    a->events++;
+    if (++a->results != a->retry_at)
+        return CSC_OP_CONTINUE;
+    /* The simulated application lets go of the file, then the sink retries
+     * (allowed from a callback: C14.5, csc__APP). */
+    csc_item_t *item = NULL;
+    assert_int_equal(csc_cache_find(a->cache, ev->path, &item), CSC_S_OK);
+    while (csc_item_is_open(item))
+        assert_int_equal(csc_item_close(a->cache, item), CSC_S_OK);
+    return CSC_OP_RETRY;
+}
+
+static void a_end(void *ud, const csc_event_t *ev)
+{
+    (void)ev;
+    ((answers_t *)ud)->events++;
+}
+
+static csc_progress_t sink_of(answers_t *a)
+{
+    csc_progress_t p = {CSC_PROGRESS_VERSION, a, a_begin, NULL, a_item_begin, a_item_result,
+                        a_end};
+    return p;
+}
+
+static void on_wmi(void *ud, const char *message)
+{
+    (void)message;
+    (*(unsigned *)ud)++;
+}
+
+static void op_done(csc_op_t *op, csc_hresult result)
+{
+    *(csc_hresult *)op->data = result;
+}
+
+static csc_hresult run_async(uv_loop_t *loop, csc_cache_t *cache, bool pin, const char *path,
+                             uint32_t flags, bool deep, csc_cancel_t *cancel)
+{
+    csc_hresult result = (csc_hresult)0x12345678;
+    csc_op_t op = {0};
+    op.data = &result;
+    answers_t a = {0};
+    a.cache = cache;
+    csc_progress_t sink = sink_of(&a);
+    const char *paths[] = {path};
+    csc_hresult hr = pin ? csc_pin_async(&op, loop, cache, paths, 1, flags, deep, &sink, cancel,
+                                         op_done)
+                         : csc_unpin_async(&op, loop, cache, paths, 1, flags, deep, &sink,
+                                           cancel, op_done);
+    assert_int_equal(hr, CSC_S_OK);
+    while (result == (csc_hresult)0x12345678)
+        uv_run(loop, UV_RUN_ONCE);
+    assert_true(a.events >= 2);
+    return result;
+}
+
+static csc_hresult pin_in_call_as(csc_cache_t *cache, void *user_data)
+{
+    const char *paths[] = {user_data};
+    return csc_pin(cache, paths, 1, CSC_PIN_FLAG_FOR_USER_POLICY, false, NULL, NULL);
+}
+
+#define A "\\\\srv\\share\\docs\\a.txt"
+#define B "\\\\srv\\share\\docs\\b.txt"
+#define DOCS "\\\\srv\\share\\docs"
+#define SHARE "\\\\srv\\share"
+
+/* State before the recording starts: the recording must recreate it. */
+static void before(csc_cache_t *c)
+{
+    csc_test_file(c, A, 100);
+    csc_test_file(c, "\\\\srv\\share\\old\\x.txt", 7);
+    csc_test_pin1_ok(c, "\\\\srv\\share\\old", CSC_PIN_FLAG_FOR_ALL, true);
+    csc_test_advance_to(c, 3);
+}
+
+/* The recorded session. */
+static void session(csc_cache_t *c, uv_loop_t *loop)
+{
+    assert_int_equal(csc_cache_file(c, B, true, 50, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_dir(c, "\\\\srv\\share\\empty", NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_file(c, "\\\\srv\\share\\bad|name", false, 0, NULL),
+                     CSC_E_INVALID_NAME);
+    /* A path the language cannot write: a comment, and nothing changed. */
+    assert_int_equal(csc_cache_file(c, "\\\\srv\\share\\q\"x", false, 0, NULL),
+                     CSC_E_INVALID_NAME);
+    assert_int_equal(csc_cache_dir(c, B, NULL), CSC_E_ALREADY_EXISTS);
+
+    assert_int_equal(csc_cache_set_disk_space_limits(c, 1000000, CSC_SPACE_UNLIMITED),
+                     CSC_E_ACCESSDENIED);
+    assert_int_equal(csc_cache_set_caller(c, "Admin One", true), CSC_S_OK);
+    assert_int_equal(csc_cache_set_disk_space_limits(c, 1000000, CSC_SPACE_UNLIMITED),
+                     CSC_S_OK);
+    assert_int_equal(csc_cache_set_caller(c, "", false), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_set_caller(c, "user", false), CSC_S_OK);
+
+    answers_t a = {0};
+    a.cache = c;
+    csc_progress_t sink = sink_of(&a);
+    const char *share[] = {SHARE};
+    assert_int_equal(csc_pin(c, share, 1, CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_FOR_ALL, true,
+                             &sink, NULL),
+                     CSC_S_OK);
+    memset(&a, 0, sizeof a);
+    a.cache = c;
+    a.abort_at = 3;
+    assert_int_equal(csc_unpin(c, share, 1, CSC_PIN_FLAG_FOR_ALL, true, &sink, NULL),
+                     CSC_E_CANCELLED);
+
+    csc_item_t *ia = csc_test_find(c, A);
+    csc_item_t *ib = csc_test_find(c, B);
+    assert_int_equal(csc_item_modify(c, ia, 10), CSC_S_OK);
+    assert_int_equal(csc_item_modify(c, csc_test_find(c, DOCS), 1), CSC_E_INVALIDARG);
+    assert_int_equal(csc_item_open(c, ib), CSC_S_OK);
+    assert_int_equal(csc_item_open(c, ib), CSC_S_OK);
+    const char *b[] = {B};
+    /* An open file with Background: a sharing violation (C4.5 step 4). */
+    const uint32_t both = CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_FOR_ALL | CSC_PIN_FLAG_BACKGROUND;
+    assert_int_equal(csc_unpin(c, b, 1, both, false, NULL, NULL), CSC_E_SHARING_VIOLATION);
+    memset(&a, 0, sizeof a);
+    a.cache = c;
+    a.retry_at = 1;
+    assert_int_equal(csc_unpin(c, b, 1, both, false, &sink, NULL), CSC_S_OK);
+    assert_int_equal(a.results, 2);
+    assert_int_equal(csc_item_open(c, ib), CSC_S_OK);
+    assert_int_equal(csc_item_close(c, ib), CSC_S_OK);
+    assert_int_equal(csc_cache_advance_clock(c, 5), CSC_S_OK);
+    assert_int_equal(csc_item_touch(c, ia), CSC_S_OK);
+    assert_int_equal(csc_item_mark_synchronized(c, ia), CSC_S_OK);
+    assert_int_equal(csc_item_modify(c, ia, 3), CSC_S_OK);
+    const char *users[] = {"alice", "Bob Smith"};
+    assert_int_equal(csc_item_set_access(c, ib, users, 2), CSC_S_OK);
+    const char *bad_users[] = {""};
+    assert_int_equal(csc_item_set_access(c, ib, bad_users, 1), CSC_E_INVALIDARG);
+
+    const char *sync_paths[] = {DOCS, "\\\\srv\\share\\missing"};
+    assert_int_equal(csc_synchronize(c, sync_paths, 2, 0x6, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_synchronize(c, sync_paths, 1, 0x4000, NULL, NULL), CSC_E_INVALIDARG);
+    const char *empty[] = {"\\\\srv\\share\\empty"};
+    assert_int_equal(csc_delete_items(c, empty, 1, CSC_DELETE_NO_AUTO_CACHED, NULL, NULL),
+                     CSC_S_OK);
+
+    unsigned messages = 0;
+    const char *wmi_paths[] = {"\\\\srv\\share\\old", NULL};
+    assert_int_equal(csc_wmi_unpin(c, wmi_paths, 2, CSC_PIN_FLAG_FOR_ALL, true, on_wmi,
+                                   &messages),
+                     0u);
+    assert_true(messages > 0);
+    assert_int_equal(csc_wmi_pin(c, wmi_paths, 1, CSC_PIN_FLAG_FOR_ALL, false, NULL, NULL), 0u);
+    /* No path at all: refused before any event. */
+    assert_int_equal(csc_pin(c, NULL, 0, CSC_PIN_FLAG_FOR_USER, false, NULL, NULL),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_set_policy(c, (csc_evict_policy_t)7), CSC_E_INVALIDARG);
+
+    /* csc_cache_call_as: the calls inside run as another user. */
+    assert_int_equal(csc_cache_call_as(c, "carol", false, pin_in_call_as, (void *)A), CSC_S_OK);
+
+    /* Asynchronous Pin and Unpin on a libuv loop. */
+    assert_int_equal(run_async(loop, c, true, DOCS,
+                               CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_ASYNC_PROGRESS, true, NULL),
+                     CSC_S_OK);
+    assert_int_equal(run_async(loop, c, false, A, CSC_PIN_FLAG_FOR_USER, false, NULL),
+                     CSC_S_OK);
+    csc_cancel_t *cancel = NULL;
+    assert_int_equal(csc_cancel_new(&cancel), CSC_S_OK);
+    csc_cancel_request(cancel);
+    assert_int_equal(run_async(loop, c, false, SHARE,
+                               CSC_PIN_FLAG_FOR_USER | CSC_PIN_FLAG_ASYNC_PROGRESS, true,
+                               cancel),
+                     CSC_E_CANCELLED);
+    csc_cancel_free(cancel);
+
+    /* Eviction: an explicit pass, then the eager policy after caching. */
+    uint64_t freed = 0;
+    size_t count = 0;
+    assert_int_equal(csc_cache_evict(c, false, 1, &freed, &count), CSC_S_OK);
+    assert_int_equal(csc_cache_set_policy(c, CSC_EVICT_EAGER), CSC_S_OK);
+    assert_int_equal(csc_cache_file(c, "\\\\srv\\other\\gone.txt", true, 9, NULL), CSC_S_OK);
+    assert_false(csc_test_cached(c, "\\\\srv\\other\\gone.txt"));
+    assert_int_equal(csc_cache_set_policy(c, CSC_EVICT_MANUAL), CSC_S_OK);
+    assert_int_equal(csc_cache_evict(c, true, 0, NULL, NULL), CSC_S_OK);
+}
+
+/* Records the session on a cache with state; returns the text, and the
+ * final state in *dump (csc_test_dump) and *scn (as a scenario). */
+static void record_session(text_t *out, char **dump, char **scn)
+{
+    csc_cache_t *c = csc_test_cache_new();
+    before(c);
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(csc_cache_record_start(c, to_text, out, NULL), CSC_S_OK);
+    assert_true(csc_cache_recording(c));
+    session(c, &loop);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    assert_false(csc_cache_recording(c));
+    *dump = csc_test_dump(c);
+    assert_int_equal(csc_cache_dump_string(scn, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
+    csc_cache_free(c);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+/* Replays `text` on a fresh cache (recording the replay into `again` when
+ * not NULL); returns the cache. */
+static csc_cache_t *replay(const text_t *text, csc_scenario_result_t *res, csc_hresult expect_hr,
+                           text_t *again)
+{
+    csc_cache_t *c = csc_test_cache_new();
+    if (again != NULL)
+        assert_int_equal(csc_cache_record_start(c, to_text, again, NULL), CSC_S_OK);
+    csc_scenario_options_t opts = CSC_SCENARIO_OPTIONS_INIT;
+    opts.name = "recording";
+    csc_hresult hr = csc_scenario_run(c, text->p, text->len, &opts, res);
+    if (hr != expect_hr) {
+        fprintf(stderr, "%s\n", res->transcript != NULL ? res->transcript : "");
+        for (unsigned i = 0; i < res->failed; i++)
+            fprintf(stderr, "line %u: %s\n", res->failures[i].line, res->failures[i].message);
+        for (size_t i = 0; i < res->syntax_error_count; i++)
+            fprintf(stderr, "syntax %u: %s\n", res->syntax_errors[i].line,
+                    res->syntax_errors[i].message);
+    }
+    assert_int_equal(hr, expect_hr);
+    if (again != NULL)
+        assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    return c;
+}
+
+static void test_replay_reproduces_the_session(void **state)
+{
+    (void)state;
+    text_t rec = {0};
+    char *dump = NULL, *scn = NULL;
+    record_session(&rec, &dump, &scn);
+    if (getenv("CSC_TEST_SHOW") != NULL) /* to read the recording */
+        fputs(rec.p, stdout);
+    assert_true(rec.writes > 20); /* one write per call */
+    /* What it says, in part. */
+    assert_non_null(strstr(rec.p, "# ---- the state at the start\n"));
+    assert_non_null(strstr(rec.p, "unpin \\\\srv\\share flags=ForAll deep abort-at=3\n"));
+    assert_non_null(strstr(rec.p, "unpin \\\\srv\\share\\docs\\b.txt flags=ForUser|ForAll|Background retry-at=1\n"));
+    assert_non_null(strstr(rec.p, "expect hresult=0x80070020  # ERROR_SHARING_VIOLATION\n"));
+    assert_non_null(strstr(rec.p, "as \"Admin One\" admin\n"));
+    assert_non_null(strstr(rec.p, "access \\\\srv\\share\\docs\\b.txt alice \"Bob Smith\"\n"));
+    assert_non_null(strstr(rec.p, "sync \\\\srv\\share\\docs \\\\srv\\share\\missing "
+                              "flags=SyncIn|SyncOut\n"));
+    assert_non_null(strstr(rec.p, "deleteitems \\\\srv\\share\\empty flags=NoAutoCached\n"));
+    assert_non_null(strstr(rec.p, "# csc_wmi_unpin\nunpin \\\\srv\\share\\old \"\" "
+                              "flags=ForAll deep\nexpect return=0"));
+    assert_non_null(strstr(rec.p, "pin \"\" flags=0x4000\nexpect hresult=0x80070057"));
+    assert_non_null(strstr(rec.p, "# csc_pin_async\npin \\\\srv\\share\\docs "
+                              "flags=ForUser|AsyncProgress deep\n"));
+    assert_non_null(strstr(rec.p, "flags=ForUser|AsyncProgress deep abort-at=0\n"));
+    assert_non_null(strstr(rec.p, "as carol\n"));
+    assert_non_null(strstr(rec.p, "evict bytes=1\n"));
+    assert_non_null(strstr(rec.p, "# not expressible: csc_cache_file with a path holding"));
+    assert_non_null(strstr(rec.p, "# not expressible: csc_cache_set_policy(7)"));
+    assert_non_null(strstr(rec.p, "expect event#1=\"0:0x00000000:"));
+    assert_non_null(strstr(rec.p, "# ---- end of the recording\n"));
+
+    csc_scenario_result_t res = {0};
+    csc_cache_t *c = replay(&rec, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed > 100);
+    printf("recorded %zu bytes, %zu calls; replay: %u checks passed\n", rec.len, rec.writes - 2,
+           res.passed);
+    csc_scenario_result_clear(&res);
+    char *dump2 = csc_test_dump(c);
+    char *scn2 = NULL;
+    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
+    assert_string_equal(dump2, dump);
+    assert_string_equal(scn2, scn);
+    csc_test_assert_cache_ok(c, __FILE__, __LINE__);
+    csc_dump_free(scn2);
+    free(dump2);
+    csc_cache_free(c);
+    csc_dump_free(scn);
+    free(dump);
+    text_free(&rec);
+}
+
+/* The 1-based number of the line where `needle` starts. */
+static unsigned line_of(const char *text, const char *at)
+{
+    unsigned line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+static void test_tampered_value_is_the_first_difference(void **state)
+{
+    (void)state;
+    text_t rec = {0};
+    char *dump = NULL, *scn = NULL;
+    record_session(&rec, &dump, &scn);
+    /* The events of the aborted unpin: one event more than seen. */
+    char *call = strstr(rec.p, "abort-at=3\n");
+    assert_non_null(call);
+    char *events = strstr(call, "expect events=");
+    assert_non_null(events);
+    char *num = events + strlen("expect events=");
+    unsigned n = (unsigned)strtoul(num, NULL, 10);
+    assert_true(n >= 2 && n < 9);
+    *num = (char)('0' + n + 1);
+    unsigned line = line_of(rec.p, events);
+
+    csc_scenario_result_t res = {0};
+    csc_cache_t *c = replay(&rec, &res, CSC_S_FALSE, NULL);
+    assert_int_equal(res.failed, 1);
+    assert_int_equal(res.failures[0].line, line);
+    char want[64];
+    snprintf(want, sizeof want, "expected events=%u, got events=%u", n + 1, n);
+    assert_string_equal(res.failures[0].message, want);
+
+    /* A changed result on another line: that one is reported first. */
+    csc_scenario_result_clear(&res);
+    csc_cache_free(c);
+    *num = (char)('0' + n);
+    char *sv = strstr(rec.p, "expect hresult=0x80070020");
+    assert_non_null(sv);
+    sv[strlen("expect hresult=0x8007002")] = '1';
+    c = replay(&rec, &res, CSC_S_FALSE, NULL);
+    assert_int_equal(res.failed, 1);
+    assert_int_equal(res.failures[0].line, line_of(rec.p, sv));
+    assert_non_null(strstr(res.failures[0].message, "got hresult=0x80070020"));
+    csc_scenario_result_clear(&res);
+    csc_cache_free(c);
+    csc_dump_free(scn);
+    free(dump);
+    text_free(&rec);
+}
+
+static void test_recording_a_replay_is_a_fixed_point(void **state)
+{
+    (void)state;
+    text_t rec = {0};
+    char *dump = NULL, *scn = NULL;
+    record_session(&rec, &dump, &scn);
+
+    text_t second = {0}, third = {0};
+    csc_scenario_result_t res = {0};
+    csc_cache_t *c = replay(&rec, &res, CSC_S_OK, &second);
+    csc_scenario_result_clear(&res);
+    csc_cache_free(c);
+    /* The replay started on a fresh cache: no state to recreate. */
+    assert_null(strstr(second.p, "# ---- the state at the start"));
+    c = replay(&second, &res, CSC_S_OK, &third);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed > 100);
+    csc_scenario_result_clear(&res);
+    char *dump3 = csc_test_dump(c);
+    assert_string_equal(dump3, dump);
+    assert_string_equal(third.p, second.p);
+    free(dump3);
+    csc_cache_free(c);
+    text_free(&second);
+    text_free(&third);
+    csc_dump_free(scn);
+    free(dump);
+    text_free(&rec);
+}
+
+/* Fault rules (cscsim/fault.h) are calls too: recorded as `fail` lines, so
+ * a replay arms the same rules and reproduces the faulted results. */
+static void test_fault_rules_recorded_and_replayed(void **state)
+{
+    (void)state;
+    text_t out = {0};
+    csc_cache_t *c = csc_test_cache_new();
+    csc_test_file(c, "\\\\srv\\share\\d\\a.txt", 1);
+    csc_test_file(c, "\\\\srv\\share\\d\\b.txt", 2);
+    csc_test_file(c, "\\\\srv\\share\\e.txt", 3);
+    assert_int_equal(csc_cache_record_start(c, to_text, &out, NULL), CSC_S_OK);
+    csc_fault_rule_t item_rule = CSC_FAULT_RULE_INIT;
+    item_rule.ops = CSC_FAULT_OP_PIN | CSC_FAULT_OP_UNPIN;
+    item_rule.path = "\\\\SRV\\share\\d";
+    item_rule.subtree = true;
+    item_rule.nth = 2;
+    item_rule.code = CSC_HR(0x80070035u); /* ERROR_BAD_NETPATH */
+    assert_int_equal(csc_cache_add_fault(c, &item_rule, NULL), CSC_S_OK);
+    csc_fault_rule_t call_rule = CSC_FAULT_RULE_INIT;
+    call_rule.ops = CSC_FAULT_OP_SYNCHRONIZE;
+    call_rule.delivery = CSC_FAULT_AT_CALL;
+    call_rule.probability = 0.5;
+    call_rule.seed = 7;
+    call_rule.code = CSC_E_OUTOFMEMORY;
+    assert_int_equal(csc_cache_add_fault(c, &call_rule, NULL), CSC_S_OK);
+    const char *share[] = {"\\\\srv\\share"};
+    assert_int_equal(csc_pin(c, share, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL), CSC_S_OK);
+    for (int i = 0; i < 6; i++)
+        (void)csc_synchronize(c, share, 1, 0x6u, NULL, NULL);
+    assert_int_equal(csc_cache_clear_faults(c), CSC_S_OK);
+    assert_int_equal(csc_unpin(c, share, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    assert_non_null(strstr(out.p, "fail unpin|pin "));
+    assert_non_null(strstr(out.p, " subtree nth=2 always code=0x80070035"));
+    assert_non_null(strstr(out.p, "fail sync nth=1 always probability=0.5 seed=7 call "
+                                  "code=0x8007000E"));
+    assert_non_null(strstr(out.p, "fail clear"));
+    char *want = csc_test_dump(c);
+    csc_scenario_result_t res;
+    csc_cache_t *r = replay(&out, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed > 10);
+    char *got = csc_test_dump(r);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    csc_scenario_result_clear(&res);
+    csc_cache_free(r);
+    csc_cache_free(c);
+    text_free(&out);
+}
+
+static void test_start_and_stop(void **state)
+{
+    (void)state;
+    text_t t = {0};
+    csc_cache_t *c = csc_test_cache_new();
+    assert_int_equal(csc_cache_record_start(NULL, to_text, &t, NULL), CSC_E_POINTER);
+    assert_int_equal(csc_cache_record_start(c, NULL, &t, NULL), CSC_E_POINTER);
+    csc_record_options_t opts;
+    assert_int_equal(csc_record_options_init(&opts, 2), CSC_E_INVALIDARG);
+    assert_int_equal(csc_record_options_init(&opts, 1), CSC_S_OK);
+    opts.version = 9;
+    assert_int_equal(csc_cache_record_start(c, to_text, &t, &opts), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_FALSE);
+    assert_int_equal(csc_cache_record_start_file(c, "/nonexistent-dir/x/y", NULL),
+                     CSC_HRESULT_FROM_WIN32(110));
+    assert_false(csc_cache_recording(c));
+    opts.version = 1;
+    opts.item_checks = false;
+    assert_int_equal(csc_cache_record_start(c, to_text, &t, &opts), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, to_text, &t, &opts), CSC_E_ALREADY_EXISTS);
+    csc_test_file(c, A, 1);
+    csc_test_pin1_ok(c, A, CSC_PIN_FLAG_FOR_USER, false);
+    assert_null(strstr(t.p, "expect \\\\")); /* no item checks */
+    assert_non_null(strstr(t.p, "pin \\\\srv\\share\\docs\\a.txt flags=ForUser\n"));
+    /* Freeing the cache stops the recording (and frees the recorder). */
+    csc_cache_free(c);
+    text_free(&t);
+
+    /* Into a file, then replayed from it. */
+    char path[] = "/tmp/csc-record-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    c = csc_test_cache_new();
+    assert_int_equal(csc_cache_record_start_file(c, path, NULL), CSC_S_OK);
+    csc_test_file(c, A, 1);
+    csc_test_pin1_ok(c, DOCS, CSC_PIN_FLAG_FOR_USER, true);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    csc_cache_free(c);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    remove(path);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "pin \\\\srv\\share\\docs flags=ForUser deep\n"));
+    c = csc_test_cache_new();
+    csc_scenario_result_t res = {0};
+    assert_int_equal(csc_scenario_run(c, buf, n, NULL, &res), CSC_S_OK);
+    assert_true(res.passed >= 8);
+    csc_scenario_result_clear(&res);
+    assert_int_equal(csc_test_pins_of(c, A), CSC_PIN_SOURCE_USER);
+    csc_cache_free(c);
+}
+
+/* An access list removed (not expressible): a comment, not a command. */
+static void test_not_expressible(void **state)
+{
+    (void)state;
+    text_t t = {0};
+    csc_cache_t *c = csc_test_cache_new();
+    csc_item_t *a = csc_test_file(c, A, 1);
+    assert_int_equal(csc_cache_record_start(c, to_text, &t, NULL), CSC_S_OK);
+    assert_int_equal(csc_item_set_access(c, a, NULL, 0), CSC_S_OK);
+    const char *none[] = {"x"};
+    assert_int_equal(csc_item_set_access(c, a, none, 0), CSC_S_OK);
+    assert_int_equal(csc_cache_set_evict_callback(c, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    assert_non_null(strstr(t.p, "# not expressible: csc_item_set_access(\\\\srv\\share\\docs"
+                               "\\a.txt, no list: everyone)"));
+    assert_non_null(strstr(t.p, "an empty list: nobody"));
+    assert_non_null(strstr(t.p, "# not expressible: csc_cache_set_evict_callback"));
+    assert_null(strstr(t.p, "\naccess "));
+    csc_scenario_result_t res = {0};
+    csc_cache_t *d = csc_test_cache_new();
+    assert_int_equal(csc_scenario_check(t.p, t.len, &res), CSC_S_OK);
+    csc_scenario_result_clear(&res);
+    csc_cache_free(d);
+    csc_cache_free(c);
+    text_free(&t);
+}
+
+/* Memory running out anywhere during a recording: the calls still answer,
+ * the text still parses (lost lines are a comment), and stop reports the
+ * loss with E_OUTOFMEMORY. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    bool clean = false;
+    size_t losses = 0;
+    for (size_t k = 1; !clean && k < 400; k++) {
+        csc_test_alloc_t st = {0};
+        csc_cache_t *c = csc_test_cache_new_alloc(&st);
+        csc_test_file(c, A, 1);
+        st.fail_at = st.count + k;
+        text_t t = {0};
+        csc_hresult hr = csc_cache_record_start(c, to_text, &t, NULL);
+        assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
+        bool started = hr == CSC_S_OK;
+        csc_hresult f = csc_cache_file(c, B, true, 5, NULL);
+        assert_true(f == CSC_S_OK || f == CSC_E_OUTOFMEMORY);
+        csc_test_recorder_t ev;
+        csc_test_recorder_init(&ev);
+        const char *docs[] = {DOCS};
+        hr = csc_pin(c, docs, 1, CSC_PIN_FLAG_FOR_USER, true, &ev.sink, NULL);
+        assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
+        csc_test_recorder_clear(&ev);
+        uint32_t ret = csc_wmi_unpin(c, docs, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL);
+        assert_true(ret == 0 || ret == 14);
+        hr = csc_cache_record_stop(c);
+        if (started)
+            assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
+        else
+            assert_int_equal(hr, CSC_S_FALSE);
+        losses += hr == CSC_E_OUTOFMEMORY;
+        if (hr == CSC_E_OUTOFMEMORY && t.len > 0)
+            assert_non_null(strstr(t.p, "# recording incomplete: lines lost here\n"));
+        clean = !st.failed;
+        if (clean)
+            assert_int_equal(hr, CSC_S_OK);
+        if (t.len > 0) {
+            csc_scenario_result_t res = {0};
+            assert_int_equal(csc_scenario_check(t.p, t.len, &res), CSC_S_OK);
+            csc_scenario_result_clear(&res);
+        }
+        assert_cache_ok(c);
+        csc_cache_free(c);
+        assert_int_equal(st.live_blocks, 0);
+        text_free(&t);
+    }
+    assert_true(clean);
+    assert_true(losses > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_replay_reproduces_the_session),
+        cmocka_unit_test(test_tampered_value_is_the_first_difference),
+        cmocka_unit_test(test_recording_a_replay_is_a_fixed_point),
+        cmocka_unit_test(test_fault_rules_recorded_and_replayed),
+        cmocka_unit_test(test_start_and_stop),
+        cmocka_unit_test(test_not_expressible),
+        cmocka_unit_test(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,399 @@
+/*
+ * tests/test_snapshot__damage.c: a snapshot that cannot be trusted fails
+ * with a defined HRESULT and leaves the target cache exactly as it was (a
+ * dump before and after, the invariants): every truncation of a small
+ * snapshot, every single-byte change (the checksum catches it:
+ * CSC_E_FILE_CORRUPT), every single-byte change resealed with a correct
+ * checksum (the loader's own checks: CSC_E_FILE_CORRUPT or
+ * CSC_E_REVISION_MISMATCH, or a load whose result is a valid cache), wrong
+ * magic, version 0 and a newer version. Allocation failure at every point
+ * of a load and of a save (C8.1): E_OUTOFMEMORY, the target unchanged, no
+ * block leaked. The file forms: a failed save leaves the old file (the
+ * write is atomic: temporary file, flush, rename), no temporary file is
+ * left behind, and the path arguments get E_POINTER / E_INVALIDARG and the
+ * file errors their Win32 codes.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "snapshot.h"
+
+/* A small snapshot with every section and record kind. */
+static void small_snapshot(void **data, size_t *size)
+{
+    csc_cache_t *c = csc_test_cache_new();
+    csc_test_file(c, "\\\\S\\h\\Dir\\F.txt", 10);
+    csc_test_file(c, "\\\\S\\h\\é", 3);
+    csc_test_pin1_ok(c, "\\\\S\\h\\Dir", CSC_PIN_FLAG_FOR_USER, true);
+    csc_item_t *it = csc_test_find(c, "\\\\S\\h\\é");
+    assert_int_equal(csc_item_modify(c, it, 4), CSC_S_OK);
+    assert_int_equal(csc_item_open(c, it), CSC_S_OK);
+    csc_test_set_access(c, "\\\\S\\h\\Dir", (const char *[]){"Bob"}, 1);
+    csc_test_advance_to(c, 3);
+    assert_int_equal(csc_cache_save_buffer(c, data, size), CSC_S_OK);
+    csc_cache_free(c);
+}
+
+/* A target with a state of its own. */
+static csc_cache_t *target_cache(csc_test_alloc_t *alloc)
+{
+    csc_cache_t *t = csc_test_cache_new_alloc(alloc);
+    assert_non_null(t);
+    csc_test_file(t, "\\\\Mine\\share\\keep.txt", 42);
+    csc_test_pin1_ok(t, "\\\\Mine\\share", CSC_PIN_FLAG_FOR_ALL, true);
+    csc_test_set_access(t, "\\\\Mine\\share\\keep.txt", (const char *[]){"me"}, 1);
+    csc_test_advance_to(t, 7);
+    return t;
+}
+
+/* Loads n bytes copied to a buffer of exactly that size (so a read past
+ * the end is caught by the sanitizers) and checks the target unchanged
+ * when it fails. Returns the result. */
+static csc_hresult load_bytes(csc_cache_t *t, const char *before, const unsigned char *bytes,
+                              size_t n)
+{
+    unsigned char *copy = malloc(n == 0 ? 1 : n);
+    assert_non_null(copy);
+    memcpy(copy, bytes, n);
+    csc_hresult hr = csc_cache_load_buffer(t, copy, n);
+    free(copy);
+    assert_cache_ok(t);
+    if (hr != CSC_S_OK) {
+        char *after = csc_test_dump(t);
+        assert_string_equal(before, after);
+        free(after);
+    }
+    return hr;
+}
+
+static void test_truncations(void **state)
+{
+    (void)state;
+    void *data;
+    size_t size;
+    small_snapshot(&data, &size);
+    csc_cache_t *t = target_cache(NULL);
+    char *before = csc_test_dump(t);
+    for (size_t len = 0; len < size; len++)
+        assert_int_equal(load_bytes(t, before, data, len), CSC_E_FILE_CORRUPT);
+    /* A byte too many is damage too. */
+    unsigned char *longer = malloc(size + 1);
+    memcpy(longer, data, size);
+    longer[size] = 0;
+    assert_int_equal(load_bytes(t, before, longer, size + 1), CSC_E_FILE_CORRUPT);
+    free(longer);
+    print_message("%zu truncations of a %zu-byte snapshot refused\n", size, size);
+    free(before);
+    csc_snapshot_free(data);
+    csc_cache_free(t);
+}
+
+static void test_byte_flips(void **state)
+{
+    (void)state;
+    void *data;
+    size_t size;
+    small_snapshot(&data, &size);
+    csc_cache_t *t = target_cache(NULL);
+    char *before = csc_test_dump(t);
+    unsigned char *b = malloc(size);
+    static const unsigned char xors[] = {0x01, 0x80, 0xFF};
+    for (size_t i = 0; i < size; i++) {
+        for (size_t k = 0; k < sizeof xors; k++) {
+            memcpy(b, data, size);
+            b[i] ^= xors[k];
+            assert_int_equal(load_bytes(t, before, b, size), CSC_E_FILE_CORRUPT);
+        }
+    }
+    free(b);
+    free(before);
+    csc_snapshot_free(data);
+    csc_cache_free(t);
+}
+
+/* Past the checksum: each byte changed, the checksum made right again. */
+static void test_resealed_flips(void **state)
+{
+    (void)state;
+    void *data;
+    size_t size;
+    small_snapshot(&data, &size);
+    csc_cache_t *t = target_cache(NULL);
+    char *before = csc_test_dump(t);
+    unsigned char *b = malloc(size);
+    size_t refused = 0, loaded = 0;
+    static const unsigned char xors[] = {0x01, 0x02, 0x10, 0x80, 0xFF};
+    for (size_t i = 0; i + 8 < size; i++) {
+        for (size_t k = 0; k < sizeof xors; k++) {
+            memcpy(b, data, size);
+            b[i] ^= xors[k];
+            csc__snapshot_seal(b, size);
+            csc_hresult hr = load_bytes(t, before, b, size);
+            if (hr == CSC_S_OK) {
+                loaded++; /* a valid state (checked): start again from ours */
+                csc_cache_free(t);
+                t = target_cache(NULL);
+                continue;
+            }
+            refused++;
+            assert_true(hr == CSC_E_FILE_CORRUPT || hr == CSC_E_REVISION_MISMATCH);
+        }
+    }
+    print_message("resealed changes: %zu refused, %zu loaded as valid states\n", refused, loaded);
+    assert_true(refused > loaded);
+    free(b);
+    free(before);
+    csc_snapshot_free(data);
+    csc_cache_free(t);
+}
+
+static void test_magic_and_version(void **state)
+{
+    (void)state;
+    void *data;
+    size_t size;
+    small_snapshot(&data, &size);
+    csc_cache_t *t = target_cache(NULL);
+    char *before = csc_test_dump(t);
+    unsigned char *b = malloc(size);
+
+    memcpy(b, data, size);
+    memcpy(b, "NOTASNAP", 8);
+    csc__snapshot_seal(b, size);
+    assert_int_equal(load_bytes(t, before, b, size), CSC_E_FILE_CORRUPT);
+
+    memcpy(b, data, size);
+    b[8] = 2; /* version 2: newer than this library */
+    csc__snapshot_seal(b, size);
+    assert_int_equal(load_bytes(t, before, b, size), CSC_E_REVISION_MISMATCH);
+    b[8] = 0xFF;
+    b[11] = 0x7F;
+    csc__snapshot_seal(b, size);
+    assert_int_equal(load_bytes(t, before, b, size), CSC_E_REVISION_MISMATCH);
+
+    memcpy(b, data, size);
+    b[8] = 0; /* version 0 never existed */
+    csc__snapshot_seal(b, size);
+    assert_int_equal(load_bytes(t, before, b, size), CSC_E_FILE_CORRUPT);
+
+    /* The reserved remote section (id 3) is not part of version 1. */
+    memcpy(b, data, size);
+    assert_int_equal(b[24], 1); /* the settings section's id */
+    b[24] = 3;
+    csc__snapshot_seal(b, size);
+    assert_int_equal(load_bytes(t, before, b, size), CSC_E_FILE_CORRUPT);
+
+    /* The codes have their Win32 names. */
+    assert_int_equal(CSC_E_FILE_CORRUPT, CSC_HRESULT_FROM_WIN32(CSC_ERROR_FILE_CORRUPT));
+    assert_int_equal(CSC_E_REVISION_MISMATCH,
+                     CSC_HRESULT_FROM_WIN32(CSC_ERROR_REVISION_MISMATCH));
+    assert_true(csc_hresult_known(CSC_E_FILE_CORRUPT));
+    assert_true(csc_hresult_known(CSC_E_REVISION_MISMATCH));
+
+    free(b);
+    free(before);
+    csc_snapshot_free(data);
+    csc_cache_free(t);
+}
+
+/* C8.1: allocation k of a load fails, for every k: E_OUTOFMEMORY and the
+ * target as it was; then a save the same way. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    void *data;
+    size_t size;
+    small_snapshot(&data, &size);
+    csc_test_alloc_t alloc = {0};
+    csc_cache_t *t = target_cache(&alloc);
+    char *before = csc_test_dump(t);
+    size_t points = 0;
+    for (size_t k = 1;; k++) {
+        alloc.fail_at = alloc.count + k;
+        alloc.failed = false;
+        csc_hresult hr = csc_cache_load_buffer(t, data, size);
+        alloc.fail_at = 0;
+        if (!alloc.failed) {
+            assert_int_equal(hr, CSC_S_OK);
+            break;
+        }
+        points++;
+        assert_int_equal(hr, CSC_E_OUTOFMEMORY);
+        assert_cache_ok(t);
+        char *after = csc_test_dump(t);
+        assert_string_equal(before, after);
+        free(after);
+    }
+    assert_true(points >= 5);
+    assert_cache_ok(t);
+    free(before);
+
+    /* Save: each failure is E_OUTOFMEMORY with nothing handed out. */
+    before = csc_test_dump(t);
+    size_t save_points = 0;
+    for (size_t k = 1;; k++) {
+        void *d = (void *)1;
+        size_t n = 1;
+        alloc.fail_at = alloc.count + k;
+        alloc.failed = false;
+        csc_hresult hr = csc_cache_save_buffer(t, &d, &n);
+        alloc.fail_at = 0;
+        if (!alloc.failed) {
+            assert_int_equal(hr, CSC_S_OK);
+            assert_int_equal(n, size);
+            assert_memory_equal(d, data, size);
+            csc_snapshot_free(d);
+            break;
+        }
+        save_points++;
+        assert_int_equal(hr, CSC_E_OUTOFMEMORY);
+        assert_null(d);
+        assert_int_equal(n, 0);
+        char *after = csc_test_dump(t);
+        assert_string_equal(before, after);
+        free(after);
+    }
+    assert_true(save_points >= 1);
+    print_message("load: %zu failure points, save: %zu\n", points, save_points);
+    free(before);
+    csc_snapshot_free(data);
+    csc_cache_free(t);
+}
+
+static bool file_equals(const char *path, const void *data, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return false;
+    unsigned char *b = malloc(size + 1);
+    size_t n = fread(b, 1, size + 1, f);
+    fclose(f);
+    bool same = n == size && memcmp(b, data, size) == 0;
+    free(b);
+    return same;
+}
+
+static size_t entries_in(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "ls -A %s | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    unsigned long n = 0;
+    assert_int_equal(fscanf(p, "%lu", &n), 1);
+    pclose(p);
+    return n;
+}
+
+static void test_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/csc-snapdmg-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], sub[256], missing[256], inner[300];
+    snprintf(path, sizeof path, "%s/old.snap", dir);
+    snprintf(sub, sizeof sub, "%s/a-directory", dir);
+    snprintf(missing, sizeof missing, "%s/no/such/dir/x.snap", dir);
+    snprintf(inner, sizeof inner, "%s/a-directory/inside", dir);
+
+    csc_test_alloc_t alloc = {0};
+    csc_cache_t *c = target_cache(&alloc);
+    void *old;
+    size_t old_size;
+    assert_int_equal(csc_cache_save(c, path), CSC_S_OK);
+    assert_int_equal(csc_cache_save_buffer(c, &old, &old_size), CSC_S_OK);
+    assert_true(file_equals(path, old, old_size));
+
+    /* Arguments. */
+    assert_int_equal(csc_cache_save(c, NULL), CSC_E_POINTER);
+    assert_int_equal(csc_cache_save(NULL, path), CSC_E_POINTER);
+    assert_int_equal(csc_cache_save(c, ""), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_load(c, NULL), CSC_E_POINTER);
+    assert_int_equal(csc_cache_load(NULL, path), CSC_E_POINTER);
+    assert_int_equal(csc_cache_load(c, ""), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_load_buffer(c, NULL, 3), CSC_E_POINTER);
+    void *d = NULL;
+    size_t n = 0;
+    assert_int_equal(csc_cache_save_buffer(c, NULL, &n), CSC_E_POINTER);
+    assert_int_equal(csc_cache_save_buffer(c, &d, NULL), CSC_E_POINTER);
+    assert_int_equal(csc_cache_save_buffer(NULL, &d, &n), CSC_E_POINTER);
+    csc_snapshot_free(NULL);
+
+    /* Missing files and directories. */
+    assert_int_equal(csc_cache_save(c, missing), CSC_E_PATH_NOT_FOUND);
+    char *before = csc_test_dump(c);
+    assert_int_equal(csc_cache_load(c, missing), CSC_E_FILE_NOT_FOUND);
+
+    /* The rename fails (the target is a non-empty directory): the directory
+     * stays as it was and no temporary file is left. */
+    assert_int_equal(mkdir(sub, 0700), 0);
+    FILE *f = fopen(inner, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(csc_cache_save(c, sub), CSC_E_ACCESSDENIED);
+    struct stat st;
+    assert_int_equal(stat(inner, &st), 0);
+    assert_int_equal(entries_in(dir), 2); /* old.snap, a-directory */
+    assert_int_equal(csc_cache_load(c, sub), CSC_E_ACCESSDENIED);
+
+    /* A save that runs out of memory leaves the old file as it was. */
+    csc_test_file(c, "\\\\Mine\\share\\new.txt", 1);
+    for (size_t k = 1; k <= 3; k++) {
+        alloc.fail_at = alloc.count + k;
+        alloc.failed = false;
+        csc_hresult hr = csc_cache_save(c, path);
+        alloc.fail_at = 0;
+        if (!alloc.failed)
+            break;
+        assert_int_equal(hr, CSC_E_OUTOFMEMORY);
+        assert_true(file_equals(path, old, old_size));
+        assert_int_equal(entries_in(dir), 2);
+    }
+
+    /* A damaged file on disk: refused, the cache unchanged. */
+    free(before);
+    before = csc_test_dump(c);
+    unsigned char *bad = malloc(old_size);
+    memcpy(bad, old, old_size);
+    bad[old_size / 2] ^= 0x40;
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bad, 1, old_size, f), old_size);
+    fclose(f);
+    assert_int_equal(csc_cache_load(c, path), CSC_E_FILE_CORRUPT);
+    char *after = csc_test_dump(c);
+    assert_string_equal(before, after);
+    free(after);
+    free(bad);
+
+    /* An empty file is a truncated snapshot. */
+    f = fopen(path, "wb");
+    fclose(f);
+    assert_int_equal(csc_cache_load(c, path), CSC_E_FILE_CORRUPT);
+
+    free(before);
+    csc_snapshot_free(old);
+    csc_cache_free(c);
+    unlink(inner);
+    rmdir(sub);
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_byte_flips),
+        cmocka_unit_test(test_resealed_flips),
+        cmocka_unit_test(test_magic_and_version),
+        cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -5,7 +5,7 @@
  * cached copy: it keeps its twin when it leaves the cache (eviction,
  * DeleteItems: C5.6, C10.1) without allocating, a server change makes a
  * record (C10.1, C15.4), a remote delete removes it, alone or with its
- * directory. These tests read the storage (record counts) on purpose.
+ * directory; a snapshot load keeps the replaced files' twins. These tests read the storage (record counts) on purpose.
  */
 #include "remote_support.h"
 
@@ -136,12 +136,36 @@ static void test_c10_1_server_changes(void **state)
     csc_cache_free(cache);
 }
 
+/* A snapshot load replaces the cached files (loaded ones were not cached
+ * by setup, so they have no twin of their own): the server keeps the old
+ * files' twins, as after any other removal (C10.1). */
+static void test_c10_1_snapshot_load_keeps_the_twins(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    cache_files(cache, 3);
+    void *data = NULL;
+    size_t size = 0;
+    assert_int_equal(csc_cache_save_buffer(cache, &data, &size), CSC_S_OK);
+    assert_int_equal(records(cache), 3);
+    assert_int_equal(csc_cache_load_buffer(cache, data, size), CSC_S_OK);
+    csc_snapshot_free(data);
+    assert_int_equal(records(cache), 6);
+    assert_true(csc_test_cached(cache, DIR "\\f002.txt"));
+    assert_int_equal(csc_test_remote(cache, DIR "\\f002.txt").size, 12);
+    assert_int_equal(csc_test_remote(cache, DIR "\\f002.txt").version, 1);
+    char *d = csc_test_remote_dump(cache);
+    free(d);
+    csc_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_c10_2_setup_twins_have_no_record),
         cmocka_unit_test(test_c10_1_leaving_the_cache_keeps_the_twin),
         cmocka_unit_test(test_c10_1_server_changes),
+        cmocka_unit_test(test_c10_1_snapshot_load_keeps_the_twins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

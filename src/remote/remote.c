@@ -244,6 +244,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     memset(r, 0, sizeof *r);
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
+    r->kids.alloc = &cache->alloc;
     r->root = node_alloc(cache, r, "", 0, 0, "", 0);
     if (r->root == NULL) {
         slab_destroy(&cache->alloc, &r->slab);
@@ -274,6 +275,13 @@ void csc__remote_free(csc_cache_t *cache)
             parent->first_child = n->next_sibling;
         node_free(cache, n);
         n = parent;
+    }
+    csc__hentry_t *ke = csc__htable_first(&r->kids);
+    csc__htable_clear(&r->kids);
+    while (ke != NULL) {
+        csc__hentry_t *next = csc__htable_next(ke);
+        csc__free(&cache->alloc, ke, sizeof(csc__kids_t));
+        ke = next;
     }
     /* The scope records: clearing the table frees only the table, so the
      * entries' own links still lead from the first to the last. */
@@ -493,6 +501,11 @@ static void subtree_delete(csc_cache_t *cache, csc__rnode_t *n)
         if (parent != NULL)
             parent->first_child = it->next_sibling;
         csc__htable_remove(&r->nodes, &it->h);
+        if (it->has_kids) {
+            csc__hentry_t *k = csc__htable_find(&r->kids, it->key, it->key_len);
+            csc__htable_remove(&r->kids, k);
+            csc__free(&cache->alloc, k, sizeof(csc__kids_t));
+        }
         r->node_count--;
         node_free(cache, it);
         it = parent;
@@ -530,7 +543,8 @@ static csc__rnode_t *twin_parent(const csc_cache_t *cache, const char *key, size
     csc__rnode_t *lp = cache->remote->last_parent;
     if (lp != NULL && lp->key_len == plen && memcmp(lp->key, key, plen) == 0)
         return lp;
-    return csc__remote_find(cache, key, plen);
+    const csc__kids_t *k = (const csc__kids_t *)csc__htable_find(&cache->remote->kids, key, plen);
+    return k != NULL ? k->dir : NULL;
 }
 
 /* The implicit twin of `item` becomes a record: from the reserve, never
@@ -926,6 +940,15 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
             last = pb.ncomp - 1;
             if (depth == last)
                 tw->kids_parent = found;
+            if (depth < last || !found->has_kids) {
+                tw->new_kids = csc__malloc(&cache->alloc, sizeof *tw->new_kids);
+                if (tw->new_kids == NULL) {
+                    hr = CSC_E_OUTOFMEMORY;
+                    csc__remote_twin_discard(cache, tw);
+                    goto done;
+                }
+                tw->new_kids->dir = NULL; /* its key is added below */
+            }
         } else if (depth + 1 == pb.ncomp) {
             /* A record for the file (remote.h), unless it is cached with
              * an implicit twin already (settled at commit). */
@@ -938,8 +961,21 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
         hr = chain_prepare_to(cache, &pb, depth + 1, last, want, &tw->chain);
         if (hr == CSC_S_OK)
             tw->chain->parent = found; /* where it goes; linked at commit */
-        else
+        else {
             csc__remote_twin_discard(cache, tw);
+            goto done;
+        }
+    }
+    if (tw->new_kids != NULL) { /* the parent's entry in `kids` */
+        csc__rnode_t *p = found;
+        for (csc__rnode_t *c = tw->chain; c != NULL; c = c->first_child)
+            p = c;
+        tw->new_kids->dir = p;
+        if (!csc__htable_add(&cache->remote->kids, &tw->new_kids->h, p->key, p->key_len)) {
+            tw->new_kids->dir = NULL;
+            hr = CSC_E_OUTOFMEMORY;
+            csc__remote_twin_discard(cache, tw);
+        }
     }
 done:
     csc__rpath_release(&cache->alloc, &pb);
@@ -948,6 +984,11 @@ done:
 
 void csc__remote_twin_discard(csc_cache_t *cache, csc__twin_t *tw)
 {
+    if (tw->new_kids != NULL) {
+        if (tw->new_kids->dir != NULL)
+            csc__htable_remove(&cache->remote->kids, &tw->new_kids->h);
+        csc__free(&cache->alloc, tw->new_kids, sizeof *tw->new_kids);
+    }
     if (tw->twin_rounded != 0)
         res_unreserve(&cache->remote->slab, tw->twin_rounded);
     if (tw->chain != NULL)
@@ -983,6 +1024,10 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
     if (tw->twin_rounded != 0 && actual > CSC__RSLAB_MAX) {
         /* [limit] a cached file spelled much longer than this call, on a
          * path of some 400 bytes: no twin (as C15.19's "none"). */
+        if (tw->new_kids != NULL) {
+            csc__htable_remove(&cache->remote->kids, &tw->new_kids->h);
+            csc__free(&cache->alloc, tw->new_kids, sizeof *tw->new_kids);
+        }
     } else if (tw->twin_rounded != 0) { /* C10.2: the implicit twin, in sync */
         if (!made->has_kids) {
             made->has_kids = true;
@@ -1104,6 +1149,9 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
         return "a container has a size or a version";
     if (n->type == CSC_ITEM_FILE && (n->has_kids || n->kids_clock != 0))
         return "a file has implicit twins";
+    const csc__kids_t *k = (const csc__kids_t *)csc__htable_find(&r->kids, n->key, n->key_len);
+    if (n->has_kids != (k != NULL) || (k != NULL && k->dir != n))
+        return "has implicit twins but not in the table of such (or the reverse)";
     if ((n->type == CSC_ITEM_SHARE) !=
         (n->mode >= CSC_CACHING_MODE_NOCACHING && n->mode <= CSC_CACHING_MODE_AUTO_PROGANDDOC))
         return "caching mode on a non-share or outside C10.6";
@@ -1132,6 +1180,19 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
     }
     if (count != r->node_count || csc__htable_count(&r->nodes) != count)
         return remote_violation(why, why_size, "", "item count differs from a recount");
+    size_t with_kids = 0;
+    for (const csc__rnode_t *m = r->root->first_child; m != NULL;) {
+        with_kids += m->has_kids;
+        if (m->first_child != NULL) {
+            m = m->first_child;
+            continue;
+        }
+        while (m != r->root && m->next_sibling == NULL)
+            m = m->parent;
+        m = m == r->root ? NULL : m->next_sibling;
+    }
+    if (csc__htable_count(&r->kids) != with_kids)
+        return remote_violation(why, why_size, "", "the table of containers with implicit twins holds others");
     /* Implicit twins: cached files, each below a record that has implicit
      * twins, with no record of their own; the reserve covers them all. */
     size_t need = 0;

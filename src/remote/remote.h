@@ -131,6 +131,10 @@ typedef struct csc__remote {
     csc__rslab_t slab;
     csc__htable_t nodes;  /* csc__rnode_t by folded path */
     csc__htable_t scopes; /* csc__scope_t by folded server or share path */
+    /* The containers that have implicit twins (has_kids), by folded path:
+     * a table of their own, so that materialising finds a twin's parent in
+     * O(1) while `nodes` may be overfull (csc__htable_add_noalloc). */
+    csc__htable_t kids;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found
@@ -153,6 +157,11 @@ typedef struct csc__remote {
  * at another clock than their directory's other implicit twins, and paths
  * whose record would exceed CSC__RSLAB_MAX bytes, get a record at once.
  */
+
+typedef struct csc__kids {
+    csc__hentry_t h; /* keyed by dir->key */
+    csc__rnode_t *dir;
+} csc__kids_t;
 
 /* A remote item as the namespace has it: a record or an implicit twin. */
 typedef struct csc__rview {
@@ -209,6 +218,7 @@ typedef struct csc__twin {
     csc__rnode_t *kids_parent; /* an existing parent of a new implicit twin */
     size_t twin_rounded;     /* bytes reserved for a new implicit twin, 0: none */
     size_t twin_key_len;     /* its key's length */
+    csc__kids_t *new_kids;   /* the parent's entry in `kids`, made by prepare */
     csc__scope_t *new_scope; /* the share's record, made by prepare */
     csc__scope_t *scope;     /* the share's record (any), NULL for a server */
     size_t share_key_len;    /* 0 for a server path */

@@ -65,6 +65,13 @@ static void test_c10_1_leaving_the_cache_keeps_the_twin(void **state)
     csc_cache_t *cache = csc_test_cache_new_alloc(&st);
     csc_test_advance_to(cache, 4);
     cache_files(cache, 300);
+    /* Last uses in reverse name order: the pass evicts against C2.3 order. */
+    for (size_t i = 300; i-- > 0;) {
+        char path[64];
+        snprintf(path, sizeof path, DIR "\\f%03zu.txt", i);
+        assert_int_equal(csc_cache_advance_clock(cache, 1), CSC_S_OK);
+        assert_int_equal(csc_item_touch(cache, csc_test_find(cache, path)), CSC_S_OK);
+    }
     char *before = csc_test_remote_dump(cache);
     free(before);
     size_t allocs = st.count;
@@ -85,6 +92,18 @@ static void test_c10_1_leaving_the_cache_keeps_the_twin(void **state)
         assert_int_equal(r.version, 1);
         assert_int_equal(r.last_change, 4);
     }
+    /* A new remote file among them: the children are in C2.3 order again. */
+    const char *dkey = "\\\\fs1\\docs\\dir";
+    const csc__rnode_t *dir = csc__remote_find(cache, dkey, strlen(dkey));
+    assert_non_null(dir);
+    assert_true(dir->unsorted); /* appended by the pass, not yet sorted */
+    assert_int_equal(csc_remote_file(cache, DIR "\\f150a.txt", true, 1), CSC_S_OK);
+    assert_false(dir->unsorted);
+    size_t kids = 0;
+    for (const csc__rnode_t *c = dir->first_child; c != NULL; c = c->next_sibling, kids++)
+        if (c->next_sibling != NULL)
+            assert_true(strcmp(c->key, c->next_sibling->key) < 0);
+    assert_int_equal(kids, 301);
     char *d = csc_test_remote_dump(cache); /* invariants, order, table */
     free(d);
     /* DeleteItems (C10.1: the server keeps them). */

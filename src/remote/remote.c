@@ -314,10 +314,75 @@ static int compare_names(const csc__rnode_t *a, const csc__rnode_t *b)
     return la < lb ? -1 : (la > lb ? 1 : 0);
 }
 
+/* Sorts the children of a parent that materialising left unsorted (a
+ * merge sort of the list, O(k log k), once per batch). */
+static void ensure_sorted(csc__rnode_t *parent)
+{
+    if (!parent->unsorted)
+        return;
+    parent->unsorted = false;
+    csc__rnode_t *list = parent->first_child;
+    for (size_t width = 1;; width *= 2) {
+        csc__rnode_t *head = NULL, **tail = &head;
+        size_t merges = 0;
+        csc__rnode_t *p = list;
+        while (p != NULL) {
+            merges++;
+            csc__rnode_t *q = p;
+            size_t psize = 0, qsize = width;
+            while (psize < width && q != NULL) {
+                psize++;
+                q = q->next_sibling;
+            }
+            while (psize > 0 || (qsize > 0 && q != NULL)) {
+                csc__rnode_t *e;
+                if (psize == 0) {
+                    e = q, q = q->next_sibling, qsize--;
+                } else if (qsize == 0 || q == NULL || compare_names(p, q) <= 0) {
+                    e = p, p = p->next_sibling, psize--;
+                } else {
+                    e = q, q = q->next_sibling, qsize--;
+                }
+                *tail = e;
+                tail = &e->next_sibling;
+            }
+            p = q;
+        }
+        *tail = NULL;
+        list = head;
+        if (merges <= 1)
+            break;
+    }
+    csc__rnode_t *prev = NULL;
+    for (csc__rnode_t *c = list; c != NULL; c = c->next_sibling) {
+        c->prev_sibling = prev;
+        prev = c;
+    }
+    parent->first_child = list;
+    parent->last_child = prev;
+}
+
+/* Appends `n` to its parent's children, in order or not (materialising). */
+static void append_child(csc__rnode_t *parent, csc__rnode_t *n)
+{
+    csc__rnode_t *last = parent->last_child;
+    if (last != NULL && compare_names(last, n) > 0)
+        parent->unsorted = true;
+    n->parent = parent;
+    n->prev_sibling = last;
+    n->next_sibling = NULL;
+    if (last != NULL)
+        last->next_sibling = n;
+    else
+        parent->first_child = n;
+    parent->last_child = n;
+}
+
 /* Links `n` into its parent's ordered child list (C2.3 order); appending
  * in order is O(1). */
 static void link_child(csc__rnode_t *parent, csc__rnode_t *n)
 {
+    ensure_sorted(parent);
     csc__rnode_t *after = parent->last_child;
     while (after != NULL && compare_names(after, n) > 0)
         after = after->prev_sibling;
@@ -367,7 +432,9 @@ static csc__rnode_t *deepest(const csc_cache_t *cache, const csc__rpath_t *pb, u
     csc__remote_t *r = cache->remote;
     /* Fast path: a child of the last parent that sorts after its last child
      * is missing (children are ordered, C2.3), and its parent is known. */
-    const csc__rnode_t *lp = r->last_parent;
+    csc__rnode_t *lp = r->last_parent;
+    if (lp != NULL)
+        ensure_sorted(lp); /* a write path: deepest is called by changes only */
     if (lp != NULL && lp->key_len < pb->key_len && pb->key[lp->key_len] == '\\' &&
         memcmp(pb->key, lp->key, lp->key_len) == 0 &&
         memchr(pb->key + lp->key_len + 1, '\\', pb->key_len - lp->key_len - 1) == NULL) {
@@ -569,7 +636,7 @@ static csc__rnode_t *materialize(csc_cache_t *cache, struct csc_item *item)
     csc__rnode_t *parent = twin_parent(cache, n->key, key_len);
     n->last_change = parent->kids_clock;
     r->last_parent = parent; /* the next one is likely its sibling */
-    link_child(parent, n);
+    append_child(parent, n); /* in any order: a pass evicts by last use */
     csc__htable_add_noalloc(&r->nodes, &n->h, n->key, key_len);
     r->node_count++;
     h->flags &= (uint8_t)~CSC__F_TWIN;
@@ -1137,7 +1204,7 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
     if (n->name_len > 1024 || !csc__fold_utf8(csc__rnode_name(n), n->name_len, folded, &flen) ||
         flen != n->key_len - n->name_off || memcmp(folded, n->key + n->name_off, flen) != 0)
         return "key does not end with the folded name";
-    if (n->prev_sibling != NULL && compare_names(n->prev_sibling, n) >= 0)
+    if (n->prev_sibling != NULL && !p->unsorted && compare_names(n->prev_sibling, n) >= 0)
         return "children out of order (C2.3)";
     if ((n->prev_sibling == NULL) != (p->first_child == n) ||
         (n->next_sibling == NULL) != (p->last_child == n) ||
@@ -1147,7 +1214,7 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
         return "a file's version is 0 or below its original version";
     if (n->type != CSC_ITEM_FILE && (n->version != 0 || n->size != 0 || n->orig != 0))
         return "a container has a size or a version";
-    if (n->type == CSC_ITEM_FILE && (n->has_kids || n->kids_clock != 0))
+    if (n->type == CSC_ITEM_FILE && (n->has_kids || n->kids_clock != 0 || n->unsorted))
         return "a file has implicit twins";
     const csc__kids_t *k = (const csc__kids_t *)csc__htable_find(&r->kids, n->key, n->key_len);
     if (n->has_kids != (k != NULL) || (k != NULL && k->dir != n))

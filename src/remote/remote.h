@@ -56,6 +56,8 @@ typedef struct csc__rnode {
     uint8_t type;         /* csc_item_type_t or CSC__RNODE_ROOT */
     uint8_t mode;         /* shares: csc_caching_mode_t (C10.6) */
     bool has_kids;        /* containers: kids_clock is set */
+    bool unsorted;        /* containers: children appended out of C2.3 order
+                           * by materialising; sorted before order is read */
     char key[];           /* folded path, NUL, then the display name of the
                            * last component, NUL (csc__rnode_name) */
 } csc__rnode_t;

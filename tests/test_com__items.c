@@ -345,7 +345,7 @@ static void test_enumerator(void **state)
     assert_int_equal(e->lpVtbl->Next(e, 4, got, &n), S_FALSE);
     assert_int_equal(n, 3);
     for (int i = 0; i < 3; i++)
-        assert_int_equal(got[i]->lpVtbl->Release(got[i]), 0);
+        assert_int_equal(got[i]->lpVtbl->Release(got[i]), 1);
     assert_int_equal(e->lpVtbl->Release(e), 0);
     /* The container of an item gone from the cache: 0x80070002. */
     const char *paths[] = {"\\\\srv\\docs"};

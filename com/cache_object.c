@@ -10,6 +10,8 @@
  */
 #include <stdlib.h>
 
+#include <cscsim/async.h>
+
 #include "com_private.h"
 
 typedef struct com_cache {
@@ -17,6 +19,7 @@ typedef struct com_cache {
     IOfflineFilesItemContainer IOfflineFilesItemContainer_iface;
     atomic_ulong ref;
     csc_cache_t *cache;
+    _Atomic(uv_loop_t *) loop; /* for bAsync (csc_com_set_loop) */
 } com_cache_t;
 
 static com_cache_t *impl_from_IOfflineFilesCache2(IOfflineFilesCache2 *iface)
@@ -86,15 +89,70 @@ typedef csc_hresult (*path_call_fn)(csc_cache_t *cache, const char *const *paths
                                     uint32_t flags, bool deep, const csc_progress_t *progress,
                                     csc_cancel_t *cancel);
 
+typedef csc_hresult (*async_call_fn)(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                     const char *const *paths, size_t count, uint32_t flags,
+                                     bool deep, const csc_progress_t *progress,
+                                     csc_cancel_t *cancel, csc_op_cb done);
+
+/* An asynchronous Pin or Unpin in flight: what must live until `done`. */
+typedef struct async_call {
+    csc_op_t op;
+    com_progress_t progress;
+    com_cache_t *owner; /* referenced for the operation */
+} async_call_t;
+
+static ULONG release(com_cache_t *This);
+
+static void async_done(csc_op_t *op, csc_hresult result)
+{
+    async_call_t *call = op->data;
+    (void)result; /* the progress object's End carried it */
+    com_progress_done(&call->progress); /* Released after End (C14.1) */
+    release(call->owner);
+    free(call);
+}
+
+/* bAsync = TRUE (C6.5): on the embedder's loop, the call returns at once. */
+static HRESULT start_async(com_cache_t *This, async_call_fn fn, char **utf8, ULONG count,
+                           BOOL deep, DWORD flags, IOfflineFilesSyncProgress *sink)
+{
+    uv_loop_t *loop = atomic_load(&This->loop);
+    if (loop == NULL)
+        return E_NOTIMPL; /* no loop given (csc_com_set_loop) */
+    async_call_t *call = calloc(1, sizeof *call);
+    if (call == NULL)
+        return E_OUTOFMEMORY;
+    const csc_progress_t *use;
+    com_progress_init_sync(&call->progress, sink, &use);
+    call->op.data = call;
+    call->owner = This;
+    atomic_fetch_add(&This->ref, 1);
+    /* The C API copies the paths and the progress struct. */
+    HRESULT hr = fn(&call->op, loop, This->cache, (const char *const *)utf8, count, flags,
+                    deep != FALSE, use, NULL, async_done);
+    if (FAILED(hr)) {
+        com_progress_done(&call->progress);
+        atomic_fetch_sub(&This->ref, 1);
+        free(call);
+    }
+    return hr;
+}
+
 static HRESULT pin_or_unpin(com_cache_t *This, path_call_fn fn, LPCWSTR *paths, ULONG count,
                             BOOL deep, BOOL async, DWORD flags, IOfflineFilesSyncProgress *sink)
 {
-    if (async)
-        return E_NOTIMPL; /* bAsync on the embedder's loop (C6.5): not yet */
+    if (async && atomic_load(&This->loop) == NULL)
+        return E_NOTIMPL; /* bAsync needs the embedder's loop (C6.5) */
     char **utf8;
     HRESULT hr = com_convert_paths(paths, count, &utf8);
     if (FAILED(hr))
         return hr;
+    if (async) {
+        hr = start_async(This, fn == csc_pin ? csc_pin_async : csc_unpin_async, utf8, count, deep,
+                         flags, sink);
+        com_free_paths(utf8, count);
+        return hr;
+    }
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_sync(&p, sink, &use);
@@ -434,7 +492,19 @@ HRESULT csc_com_create_instance(csc_cache_t *cache, REFCLSID clsid, IUnknown *ou
     obj->IOfflineFilesItemContainer_iface.lpVtbl = &cache_container_vtbl;
     atomic_init(&obj->ref, 1);
     obj->cache = cache;
+    atomic_init(&obj->loop, NULL);
     HRESULT hr = query_interface(obj, iid, ppv);
     release(obj); /* the creation reference: the object lives iff QI gave one */
     return hr;
+}
+
+HRESULT csc_com_set_loop(IOfflineFilesCache *cache_object, struct uv_loop_s *loop)
+{
+    if (cache_object == NULL)
+        return E_POINTER;
+    if ((const void *)cache_object->lpVtbl != (const void *)&cache_vtbl)
+        return E_INVALIDARG;
+    com_cache_t *This = impl_from_IOfflineFilesCache2((IOfflineFilesCache2 *)cache_object);
+    atomic_store(&This->loop, loop);
+    return S_OK;
 }

@@ -6,8 +6,8 @@
  * GetDiskSpaceInformation, SetDiskSpaceLimits, the settings methods, the
  * cache's IOfflineFilesItemContainer), the client's progress object held
  * for the call and its answers honoured (C4.5), NULL and bad arguments
- * (C16.7), UTF-16 with unpaired surrogates (C14.4), re-entrancy (C14.5)
- * and two threads on one cache object.
+ * (C16.7), UTF-16 with unpaired surrogates (C14.4), re-entrancy (C14.5),
+ * bAsync on the embedder's loop (C6.5) and two threads on one cache object.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <cmocka.h>
+
+#include <cscsim/async.h>
 
 #include "com/com_sink.h"
 
@@ -285,6 +287,56 @@ static void test_progress_answers(void **state)
                                "ItemResult \\\\srv\\docs\\sub\\b.txt 0x00000000\n"
                                "End 0x00000000\n");
     assert_int_equal(atomic_load(&s.ref), 1);
+}
+
+/* bAsync = TRUE on the embedder's loop (C6.5, csc_com_set_loop). */
+static void test_async_pin_on_loop(void **state)
+{
+    fixture_t *f = *state;
+    LPCWSTR paths[] = {u"\\\\srv\\docs\\sub"};
+    sink_t s;
+    sink_init(&s);
+    assert_int_equal(f->pc->lpVtbl->Pin(f->pc, NULL, paths, 1, TRUE, TRUE, 0x20, &s.sync_iface),
+                     E_NOTIMPL); /* no loop given yet */
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(csc_com_set_loop(f->pc, &loop), S_OK);
+    assert_int_equal(f->pc->lpVtbl->Pin(f->pc, NULL, paths, 1, TRUE, TRUE, 0x20, &s.sync_iface),
+                     S_OK);
+    /* Started: events wait for the loop; the sink and the object are held. */
+    assert_string_equal(s.log, "");
+    assert_int_equal(atomic_load(&s.ref), 2);
+    assert_int_equal(f->pc->lpVtbl->AddRef(f->pc), 3);
+    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 2);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\srv\\docs\\sub\n"
+                               "ItemResult \\\\srv\\docs\\sub 0x00000000\n"
+                               "ItemBegin \\\\srv\\docs\\sub\\b.txt\n"
+                               "ItemResult \\\\srv\\docs\\sub\\b.txt 0x00000000\n"
+                               "End 0x00000000\n");
+    assert_int_equal(atomic_load(&s.ref), 1);
+    assert_true(pinned(f->cache, "\\\\srv\\docs\\sub\\b.txt"));
+    /* An asynchronous Unpin refused at once leaves nothing held. */
+    LPCWSTR with_null[] = {NULL};
+    assert_int_equal(f->pc->lpVtbl->Unpin(f->pc, NULL, with_null, 1, TRUE, TRUE, 0x20,
+                                          &s.sync_iface),
+                     E_INVALIDARG);
+    assert_int_equal(f->pc->lpVtbl->Unpin(f->pc, NULL, paths, 1, TRUE, TRUE, 0x1, &s.sync_iface),
+                     E_INVALIDARG);
+    assert_int_equal(atomic_load(&s.ref), 1);
+    /* Synchronize and DeleteItems have no asynchronous C API yet. */
+    assert_int_equal(f->pc->lpVtbl->DeleteItems(f->pc, paths, 1, 0, TRUE, NULL), E_NOTIMPL);
+    assert_int_equal(csc_com_set_loop(NULL, &loop), E_POINTER);
+    IOfflineFilesItem *item;
+    assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, paths[0], 0, &item), S_OK);
+    assert_int_equal(csc_com_set_loop((IOfflineFilesCache *)item, &loop), E_INVALIDARG);
+    assert_int_equal(item->lpVtbl->Release(item), 0);
+    assert_int_equal(csc_com_set_loop(f->pc, NULL), S_OK);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(f->pc->lpVtbl->AddRef(f->pc), 2);
+    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 1);
 }
 
 /* ---- Synchronize, DeleteItems ---- */
@@ -668,6 +720,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pin_single_file_result, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_async_pin_on_loop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synchronize, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_items, setup, teardown),
         cmocka_unit_test_setup_teardown(test_find_item, setup, teardown),

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cscsim/async.h>
+
 #include "com_private.h"
 
 /* ======================= item objects ======================= */
@@ -614,6 +616,10 @@ HRESULT com_enum_create(csc_cache_t *cache, const char *parent_path, bool flat, 
     IOfflineFilesItem **items = NULL;
     ULONG count = 0, cap = 0;
     HRESULT hr = S_OK;
+    /* While an asynchronous operation runs, reads that return an HRESULT
+     * are refused (C6.6), and its walk may change the tree: no walk here. */
+    if (csc_cache_busy(cache))
+        return CSC_E_BUSY;
     bool locked = com_read_lock(cache);
     csc_item_t *parent = NULL;
     if (parent_path != NULL)

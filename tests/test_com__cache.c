@@ -308,6 +308,18 @@ static void test_async_pin_on_loop(void **state)
     assert_int_equal(atomic_load(&s.ref), 2);
     assert_int_equal(f->pc->lpVtbl->AddRef(f->pc), 3);
     assert_int_equal(f->pc->lpVtbl->Release(f->pc), 2);
+    /* While it runs, reads are refused as busy (C6.6). */
+    IOfflineFilesItem *busy_item = (IOfflineFilesItem *)1;
+    assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, paths[0], 0, &busy_item), CSC_E_BUSY);
+    assert_null(busy_item);
+    IOfflineFilesItemContainer *cont;
+    IEnumOfflineFilesItems *e = (IEnumOfflineFilesItems *)1;
+    assert_int_equal(f->pc->lpVtbl->QueryInterface(f->pc, &IID_IOfflineFilesItemContainer,
+                                                   (void **)&cont),
+                     S_OK);
+    assert_int_equal(cont->lpVtbl->EnumItems(cont, 0, &e), CSC_E_BUSY);
+    assert_null(e);
+    assert_int_equal(cont->lpVtbl->Release(cont), 2);
     assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
     assert_string_equal(s.log, "Begin\n"
                                "ItemBegin \\\\srv\\docs\\sub\n"

@@ -1187,3 +1187,56 @@ bool csc_cache_recording(const csc_cache_t *cache)
     csc__leave(cache);
     return on;
 }
+
+/* The C13 methods (feature.c, rename.c, suspend.c, encrypt.c): a command of
+ * the language, `verb` then up to two paths, then `tail` (words, may be
+ * NULL), then the result check. A path the language cannot hold gives a
+ * `# not expressible` line instead. */
+void csc__rec_command(csc_cache_t *cache, const char *verb, const char *path1,
+                      const char *path2, const char *tail, csc_hresult hr)
+{
+    rbuf_t *b = &cache->rec->out;
+    if ((path1 != NULL && !expressible(path1)) || (path2 != NULL && !expressible(path2))) {
+        rb_printf(cache, b, "# not expressible: %s with a path holding a double quote or a "
+                            "line break\n", verb);
+        emit(cache);
+        return;
+    }
+    rb_puts(cache, b, verb);
+    if (path1 != NULL) {
+        rb_puts(cache, b, " ");
+        put_path(cache, b, path1);
+    }
+    if (path2 != NULL) {
+        rb_puts(cache, b, " ");
+        put_path(cache, b, path2);
+    }
+    if (tail != NULL && *tail != '\0') {
+        rb_puts(cache, b, " ");
+        rb_puts(cache, b, tail);
+    }
+    rb_puts(cache, b, "\n");
+    put_hresult_check(cache, hr);
+    emit(cache);
+}
+
+/* A C13 call the language cannot write (enumeration, encryption status). */
+void csc__rec_not_expressible(csc_cache_t *cache, const char *what)
+{
+    rb_printf(cache, &cache->rec->out, "# not expressible: %s\n", what);
+    emit(cache);
+}
+
+/* DeleteItemsForUser: the language's `deleteitems ... for=USER` would need
+ * the events captured as csc__rec_method does; noted instead. */
+csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
+                                     const char *const *paths, size_t count, uint32_t flags,
+                                     const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, progress, cancel);
+    rb_printf(cache, &cache->rec->out,
+              "# not expressible: csc_delete_items_for_user (0x%08X); the cache may differ "
+              "from here on\n", (unsigned)(uint32_t)hr);
+    emit(cache);
+    return hr;
+}

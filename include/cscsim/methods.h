@@ -87,8 +87,9 @@ CSC_API size_t csc_cache_location(const csc_cache_t *cache, char *buf, size_t si
  * share, or a path inside the original's own subtree; 0x800700B7 when
  * `new_path` is cached (replace_if_exists is reserved and ignored);
  * 0x80070003 when its parent is not cached; 0x80070020 when a file in the
- * subtree is open. A rename to the same path (after case folding) with a
- * different spelling is E_INVALIDARG... see the README's decisions.
+ * subtree is open. A New that names the item itself in another case is
+ * cached: 0x800700B7 [decision]. Pins and inherit bits move with the items;
+ * E_OUTOFMEMORY changes nothing (C8.1).
  */
 CSC_API csc_hresult csc_rename_item_ex(csc_cache_t *cache, const char *original,
                                        const char *new_path, bool replace_if_exists);

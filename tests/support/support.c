@@ -201,9 +201,9 @@ char *csc_test_dump(const csc_cache_t *cache)
             (unsigned long long)csc_cache_clock(cache), (int)csc_cache_policy(cache),
             (unsigned long long)ds.limit, (unsigned long long)ds.unpinned_limit,
             (unsigned long long)ds.volume_total);
-    fprintf(f, "items=%zu used=%llu unpinned_used=%llu\n", csc_cache_item_count(cache),
+    fprintf(f, "items=%zu used=%llu unpinned_used=%llu ", csc_cache_item_count(cache),
             (unsigned long long)ds.used, (unsigned long long)ds.unpinned_used);
-    { /* C13: feature state, Location, encryption */
+    { /* C13 (same line): feature state, Location, encryption */
         bool active = false, enabled = false, available = false, enc = false, partial = false;
         csc_feature_query_status(cache, &active, &enabled, &available);
         csc_cache_encryption_state(cache, &enc, &partial);

@@ -12,6 +12,7 @@
 #include "events.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define SH "\\\\s\\sh"
 #define A SH "\\d\\a"
@@ -172,12 +173,52 @@ static void test_encrypt_bad_input(void **state)
     csc_cache_free(cache);
 }
 
+/* The scenario dump (dump.c, phase 7) recreates a partly encrypted cache,
+ * suspension roots, Location and a stopped feature. */
+static void test_encrypt_dump_round_trip(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = three();
+    assert_int_equal(csc_cache_set_caller(cache, "root", true), CSC_S_OK);
+    csc_item_t *b = csc_test_find(cache, B);
+    assert_int_equal(csc_item_open(cache, b), CSC_S_OK);
+    assert_int_equal(csc_encrypt(cache, true, 0, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_item_close(cache, b), CSC_S_OK);
+    assert_int_equal(csc_suspend_root(cache, SH "\\d", true), CSC_S_OK);
+    assert_int_equal(csc_cache_set_location(cache, "D:\\c"), CSC_S_OK);
+    assert_int_equal(csc_feature_enable(cache, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_restart(cache), CSC_S_OK);
+    assert_int_equal(csc_feature_enable(cache, true, NULL), CSC_S_OK);
+    bool e = false, p = false;
+    assert_int_equal(csc_get_encryption_status(cache, &e, &p), CSC_HR(0x80070426u));
+    csc_cache_encryption_state(cache, &e, &p); /* the view never refuses */
+    assert_true(e);
+    assert_true(p);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(csc_cache_dump_string(&text, &len, cache, NULL, CSC_DUMP_SCENARIO),
+                     CSC_S_OK);
+    assert_null(strstr(text, "cannot express"));
+    csc_cache_t *copy = csc_test_cache_new();
+    csc_scenario_result_t res;
+    assert_int_equal(csc_scenario_run(copy, text, len, NULL, &res), CSC_S_OK);
+    csc_scenario_result_clear(&res);
+    char *a = csc_test_dump(cache), *c = csc_test_dump(copy);
+    assert_string_equal(a, c);
+    free(a);
+    free(c);
+    csc_dump_free(text);
+    csc_cache_free(copy);
+    csc_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encrypt_events_and_status),
         cmocka_unit_test(test_encrypt_cancel),
         cmocka_unit_test(test_encrypt_bad_input),
+        cmocka_unit_test(test_encrypt_dump_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

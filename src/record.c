@@ -75,6 +75,7 @@ struct csc__recorder {
     rbuf_t scratch;     /* a path */
     capture_t *method;  /* the synchronous method call running */
     capture_t *async;   /* the asynchronous operation running */
+    const char *for_user; /* DeleteItemsForUser's User while it is recorded */
 };
 
 typedef struct csc__recorder rec_t;
@@ -614,6 +615,10 @@ static void put_method(csc_cache_t *cache, capture_t *c, csc__walk_op_t op,
         put_path(cache, b, paths[i] != NULL ? paths[i] : "");
     }
     put_flags(cache, b, op, flags);
+    if (rec->for_user != NULL) { /* C15.17: deleteitems ... for=USER */
+        rb_puts(cache, b, " for=");
+        put_name(cache, b, rec->for_user);
+    }
     if (is_pin && deep)
         rb_puts(cache, b, " deep");
     long long abort_at = c->abort_at;
@@ -1227,16 +1232,39 @@ void csc__rec_not_expressible(csc_cache_t *cache, const char *what)
     emit(cache);
 }
 
-/* DeleteItemsForUser: the language's `deleteitems ... for=USER` would need
- * the events captured as csc__rec_method does; noted instead. */
+/* DeleteItemsForUser: `deleteitems ... for=USER` (C15.17), recorded as
+ * csc__rec_method records DeleteItems. A user the language cannot write
+ * (NULL, empty, a quote, a line break, a blank or a path) is noted. */
 csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
                                      const char *const *paths, size_t count, uint32_t flags,
                                      const csc_progress_t *progress, csc_cancel_t *cancel)
 {
-    csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, progress, cancel);
-    rb_printf(cache, &cache->rec->out,
-              "# not expressible: csc_delete_items_for_user (0x%08X); the cache may differ "
-              "from here on\n", (unsigned)(uint32_t)hr);
+    rec_t *rec = cache->rec;
+    bool user_ok = user != NULL && *user != '\0' && expressible(user) &&
+                   strpbrk(user, " \t\r=#") == NULL && user[0] != '\\' && user[0] != '/';
+    if (rec->method != NULL || !user_ok) {
+        csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, progress, cancel);
+        if (rec->method == NULL) {
+            rb_printf(cache, &rec->out,
+                      "# not expressible: csc_delete_items_for_user with a user name the "
+                      "language cannot write; result 0x%08X\n", (unsigned)(uint32_t)hr);
+            emit(cache);
+        }
+        return hr;
+    }
+    capture_t c;
+    cap_init(&c, cache, progress, flags, cancel);
+    const csc_progress_t *use = progress != NULL && progress->version > CSC_PROGRESS_VERSION
+                                    ? progress
+                                    : &c.wrap;
+    rec->method = &c;
+    csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, use, cancel);
+    rec->method = NULL;
+    rec->for_user = user;
+    put_method(cache, &c, CSC__OP_DELETE, paths, count, flags, false, hr, false, 0,
+               "csc_delete_items_for_user");
+    rec->for_user = NULL;
+    cap_free(&c);
     emit(cache);
     return hr;
 }

@@ -20,6 +20,7 @@
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
 #include "cscsim/methods.h"
+#include "cscsim/fault.h"
 #include "cscsim/scenario.h"
 #include "cscsim/snapshot.h"
 #include "cscsim/record.h"

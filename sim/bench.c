@@ -413,6 +413,32 @@ static double time_unpin(csc_cache_t *cache, const char *root, const csc_progres
     return runs_median(&rs);
 }
 
+/*
+ * fault_rule_overhead (issue 15): a deep unpin with an armed fault rule that
+ * never matches (Unpin, another share's subtree) against the same unpin with
+ * no rule, as a ratio; five alternating rounds, the median ratio (an unpin
+ * takes a few milliseconds: one disturbed run must not decide).
+ */
+static double fault_rule_overhead(csc_cache_t *cache, const char *root, size_t items)
+{
+    double ratios[5];
+    for (int round = 0; round < 5; round++) {
+        double bare = time_unpin(cache, root, NULL, items);
+        csc_fault_rule_t rule = CSC_FAULT_RULE_INIT;
+        rule.ops = CSC_FAULT_OP_UNPIN;
+        rule.path = "\\\\bench\\elsewhere";
+        rule.subtree = true;
+        rule.code = CSC_HR(0x80070035u); /* ERROR_BAD_NETPATH */
+        csc_fault_id_t id = 0;
+        if (csc_cache_add_fault(cache, &rule, &id) != CSC_S_OK)
+            return 0;
+        double armed = time_unpin(cache, root, NULL, items);
+        csc_cache_remove_fault(cache, id);
+        ratios[round] = bare > 0 ? armed / bare : 0;
+    }
+    return median(ratios, 5);
+}
+
 /* The limit of a walk: pre-order over the same items through the public
  * links, touching one byte (the pin bits) of each. */
 static double time_bare_walk(csc_cache_t *cache, size_t items, unsigned *sink)
@@ -829,6 +855,7 @@ int csc_sim_bench(size_t items, bool tsv)
         add_row(&b, "deep_unpin_wmi_ns_per_item", time_unpin(cache, share, &wmi, walked), "ns");
         free(w);
     }
+    double fault_overhead = fault_rule_overhead(cache, share, walked);
     size_t peak = 0;
     add_row(&b, "deep_unpin_async_events_per_s", time_async(cache, &peak), "events/s");
     target(&b, 2e6, true);
@@ -866,6 +893,8 @@ int csc_sim_bench(size_t items, bool tsv)
           2, false);
     ratio(&b, "ratio_subtree_1m_vs_10k", "subtree_unpin_1m_ns", "subtree_unpin_10k_ns", 1.5,
           false);
+    add_row(&b, "fault_rule_overhead", fault_overhead, "x");
+    target(&b, 1.1, false);
 #ifdef CSC_HAVE_SQLITE
     ratio(&b, "ratio_sqlite_vs_ours", "sqlite_deep_unpin_ns_per_item", "deep_unpin_ns_per_item",
           30, true);

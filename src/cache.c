@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "guard.h"
 #include "path.h"
 #include "record.h"
@@ -78,6 +79,7 @@ void csc__cache_destroy(csc_cache_t *cache)
         csc__rec_free(cache);
     csc__tree_free_all(cache);
     csc__methods_free(cache);
+    csc__fault_free(cache);
     csc__caller_free(&cache->alloc, &cache->caller);
     csc__guard_destroy(&cache->guard);
     csc_allocator_t alloc = cache->alloc;

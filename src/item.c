@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "fault.h"
 #include "record.h"
 #include "tree.h"
 
@@ -29,7 +30,9 @@ static void policy_after_caching(csc_cache_t *cache, csc_item_t **out)
 static csc_hresult cache_file_locked(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
                                      csc_item_t **out)
 {
-    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+    csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
+    if (hr == CSC_S_OK)
+        hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -54,7 +57,9 @@ csc_hresult csc_cache_file(csc_cache_t *cache, const char *path, bool has_size, 
 
 static csc_hresult cache_dir_locked(csc_cache_t *cache, const char *path, csc_item_t **out)
 {
-    csc_hresult hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+    csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
+    if (hr == CSC_S_OK)
+        hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -292,6 +297,9 @@ static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint
 {
     if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_MODIFY, item);
+    if (hr != CSC_S_OK)
+        return hr;
     uint64_t *dirty_bytes = &item->u.dirty_bytes;
     csc__hot(item)->flags |= CSC__F_DIRTY;
     *dirty_bytes = bytes > UINT64_MAX - *dirty_bytes ? UINT64_MAX : *dirty_bytes + bytes;
@@ -355,6 +363,9 @@ static csc_hresult item_open_locked(csc_cache_t *cache, csc_item_t *item)
 {
     if (csc__type(item) != CSC_ITEM_FILE || csc__hot(item)->u.f.open_count == UINT32_MAX)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_OPEN, item);
+    if (hr != CSC_S_OK)
+        return hr;
     csc__hot(item)->u.f.open_count++;
     csc__hot(item)->flags |= CSC__F_OPEN;
     item->last_use = cache->clock; /* C5.4 */
@@ -380,6 +391,9 @@ static csc_hresult item_close_locked(csc_cache_t *cache, csc_item_t *item)
 {
     if (csc__type(item) != CSC_ITEM_FILE)
         return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_CLOSE, item);
+    if (hr != CSC_S_OK)
+        return hr;
     uint32_t *open_count = &csc__hot(item)->u.f.open_count;
     if (*open_count > 0 && --*open_count == 0)
         csc__hot(item)->flags &= (uint8_t)~CSC__F_OPEN;

@@ -1268,3 +1268,84 @@ csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
     emit(cache);
     return hr;
 }
+
+/* ---- fault rules (cscsim/fault.h) ------------------------------------------ */
+
+/* A rule as the `fail` command writes it, so that a replay arms the same
+ * rule; a rule the language cannot spell is a comment. */
+void csc__rec_fault(csc_cache_t *cache, const csc_fault_rule_t *rule, csc_hresult hr)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } ops[] = {{CSC_FAULT_OP_UNPIN, "unpin"}, {CSC_FAULT_OP_PIN, "pin"},
+               {CSC_FAULT_OP_SYNCHRONIZE, "sync"}, {CSC_FAULT_OP_DELETE_ITEMS, "deleteitems"},
+               {CSC_FAULT_OP_CACHE, "cache"}, {CSC_FAULT_OP_OPEN, "open"},
+               {CSC_FAULT_OP_CLOSE, "close"}, {CSC_FAULT_OP_MODIFY, "modify"}};
+    rbuf_t *b = &cache->rec->out;
+    if (hr != CSC_S_OK || (rule->path != NULL && !expressible(rule->path))) {
+        rb_printf(cache, b, "# not expressible: csc_cache_add_fault; result 0x%08X\n",
+                  (unsigned)(uint32_t)hr);
+        emit(cache);
+        return;
+    }
+    if (rule->server_down) {
+        rb_puts(cache, b, "fail server-down ");
+        put_path(cache, b, rule->path != NULL ? rule->path : "");
+        rb_puts(cache, b, (rule->ops & CSC_FAULT_OP_PIN) && (rule->ops & CSC_FAULT_OP_SYNCHRONIZE)
+                              ? " pin|sync"
+                          : (rule->ops & CSC_FAULT_OP_PIN) ? " pin"
+                                                           : " sync");
+        rb_printf(cache, b, " after=%u", (unsigned)rule->after);
+    } else {
+        rb_puts(cache, b, "fail ");
+        const char *sep = "";
+        if ((rule->ops & CSC_FAULT_OP_ANY) == CSC_FAULT_OP_ANY) {
+            rb_puts(cache, b, "any");
+        } else {
+            for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+                if (rule->ops & ops[i].bit) {
+                    rb_printf(cache, b, "%s%s", sep, ops[i].name);
+                    sep = "|";
+                }
+        }
+        if (rule->path != NULL) {
+            rb_puts(cache, b, " ");
+            put_path(cache, b, rule->path);
+            if (rule->subtree)
+                rb_puts(cache, b, " subtree");
+        }
+        rb_printf(cache, b, " nth=%u %s", (unsigned)rule->nth, rule->once ? "once" : "always");
+        if (rule->probability < 1) {
+            /* Twelve decimals: what the `fail` grammar reads. */
+            char p[32];
+            snprintf(p, sizeof p, "%.12f", rule->probability);
+            size_t n = strlen(p);
+            while (n > 1 && p[n - 1] == '0' && p[n - 2] != '.')
+                p[--n] = '\0';
+            rb_printf(cache, b, " probability=%s seed=%llu", p, (unsigned long long)rule->seed);
+        }
+        if (rule->delivery == CSC_FAULT_AT_CALL)
+            rb_puts(cache, b, " call");
+    }
+    rb_printf(cache, b, " code=0x%08X\n", (unsigned)(uint32_t)rule->code);
+    emit(cache);
+}
+
+void csc__rec_fault_clear(csc_cache_t *cache)
+{
+    /* `fail clear` removes the rules the replay itself armed: those are the
+     * recorded ones (rules armed before the recording began are not state
+     * the recording recreates). */
+    rb_puts(cache, &cache->rec->out, "fail clear\n");
+    emit(cache);
+}
+
+void csc__rec_fault_remove(csc_cache_t *cache, csc_fault_id_t id, csc_hresult hr)
+{
+    rb_printf(cache, &cache->rec->out,
+              "# not expressible: csc_cache_remove_fault(%llu) (the language names no rule); "
+              "result 0x%08X\n",
+              (unsigned long long)id, (unsigned)(uint32_t)hr);
+    emit(cache);
+}

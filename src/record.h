@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cscsim/fault.h"
 #include "cscsim/pin.h"
 #include "tree.h"
 #include "walk.h"
@@ -51,6 +52,10 @@ void csc__rec_access(csc_cache_t *cache, const struct csc_item *item,
                      const char *const *users, size_t count, csc_hresult hr);
 void csc__rec_limits(csc_cache_t *cache, uint64_t limit, uint64_t unpinned, csc_hresult hr);
 void csc__rec_policy(csc_cache_t *cache, int policy, csc_hresult hr);
+/* Fault rules (cscsim/fault.h): `fail ...`, `fail clear`, a comment. */
+void csc__rec_fault(csc_cache_t *cache, const csc_fault_rule_t *rule, csc_hresult hr);
+void csc__rec_fault_clear(csc_cache_t *cache);
+void csc__rec_fault_remove(csc_cache_t *cache, csc_fault_id_t id, csc_hresult hr);
 void csc__rec_evict_callback(csc_cache_t *cache);
 void csc__rec_evict(csc_cache_t *cache, bool all, uint64_t bytes, const uint64_t *freed,
                     const size_t *count, csc_hresult hr);

@@ -231,6 +231,7 @@ struct csc_cache {
     char *location;        /* C13.1: NULL means the default, C:\Windows\CSC */
     struct csc__rename *renames; /* C13.2: RenameItem's log, applied at restart */
     size_t rename_count, rename_cap;
+    struct csc__fault_set *faults; /* fault rules (fault.c), NULL until the first */
 };
 
 /* A logged RenameItem (C13.2): both paths as given, owned by the cache. */

@@ -13,11 +13,14 @@
  * without sink, cancel token or access lists does runs of sibling files in
  * one tight loop (unpin_files) with the same effect item by item. DeleteItems walks post-order (a container after
  * its contents, so it can tell whether it was emptied) and returns
- * ERROR_MORE_DATA when any item failed.
+ * ERROR_MORE_DATA when any item failed. Fault rules (fault.h) take the
+ * place of steps 3-5 for an item they fire on, or of the whole call before
+ * Begin; a path where a rule can fire is walked item by item (no fast runs).
  */
 #include <string.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "record.h"
 #include "tree.h"
 #include "walk.h"
@@ -50,6 +53,12 @@ typedef struct walk {
     bool cancelled;
     bool out_of_memory;
     bool any_failed;
+    /* Fault injection (fault.h): the operation's bit, whether an item rule
+     * names it (per call), and whether one can match below the current
+     * path's top (per path): the only per-item cost of an armed cache. */
+    uint32_t fault_op;
+    bool fault_armed;
+    bool fault_live;
     char *path; /* display path of the current item when progress != NULL */
     size_t path_len, path_cap;
 } walk_t;
@@ -242,6 +251,9 @@ static inline csc_hresult unpin_file(walk_t *w, uint32_t id, csc__hot_t *h)
 /* apply() by id and hot record, with files of an Unpin on the inline path. */
 static inline csc_hresult apply_fast(walk_t *w, uint32_t id, csc__hot_t *h)
 {
+    csc_hresult fhr; /* a fault rule firing takes the place of steps 3-5 */
+    if (w->fault_live && csc__fault_item(w->cache, w->fault_op, csc__item_at(w->cache, id), &fhr))
+        return fhr;
     if (w->op == CSC__OP_UNPIN && h->type == CSC_ITEM_FILE && w->cache->acl_count == 0)
         return unpin_file(w, id, h);
     return apply_hot(w, id, h);
@@ -422,6 +434,7 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
 
 static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
 {
+    w->fault_live = w->fault_armed && csc__fault_path_live(w->cache, w->fault_op, top);
     if (w->op == CSC__OP_DELETE) {
         walk_delete(w, top, result);
         return;
@@ -459,7 +472,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     }
 
     w->fast_unpin = w->op == CSC__OP_UNPIN && !paths_wanted(w) && !w->has_cancel &&
-                    cache->acl_count == 0;
+                    cache->acl_count == 0 && !w->fault_live;
 
     /* Deep: the subtree in pre-order, following the hot records' links;
      * names (cold) are read only to build paths for a sink. With a sink,
@@ -551,6 +564,16 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     w.has_cancel = cancel != NULL || cancel2 != NULL;
     w.deep = deep;
     w.op = op;
+    static const uint32_t fault_ops[] = {
+        [CSC__OP_UNPIN] = CSC_FAULT_OP_UNPIN, [CSC__OP_PIN] = CSC_FAULT_OP_PIN,
+        [CSC__OP_SYNC] = CSC_FAULT_OP_SYNCHRONIZE, [CSC__OP_DELETE] = CSC_FAULT_OP_DELETE_ITEMS};
+    w.fault_op = fault_ops[op];
+    w.fault_armed = csc__fault_armed(cache->faults, w.fault_op);
+    if (cache->faults != NULL) { /* a fault of the whole call: before any event */
+        csc_hresult fhr = csc__fault_call(cache, w.fault_op, paths, count);
+        if (fhr != CSC_S_OK)
+            return fhr;
+    }
     if (progress != NULL) {
         w.path = csc__malloc(&cache->alloc, PATH_INITIAL_CAP);
         if (w.path == NULL) /* C8.1: nothing happened yet, no event */

@@ -481,6 +481,58 @@ static void test_recording_a_replay_is_a_fixed_point(void **state)
     text_free(&rec);
 }
 
+/* Fault rules (cscsim/fault.h) are calls too: recorded as `fail` lines, so
+ * a replay arms the same rules and reproduces the faulted results. */
+static void test_fault_rules_recorded_and_replayed(void **state)
+{
+    (void)state;
+    text_t out = {0};
+    csc_cache_t *c = csc_test_cache_new();
+    csc_test_file(c, "\\\\srv\\share\\d\\a.txt", 1);
+    csc_test_file(c, "\\\\srv\\share\\d\\b.txt", 2);
+    csc_test_file(c, "\\\\srv\\share\\e.txt", 3);
+    assert_int_equal(csc_cache_record_start(c, to_text, &out, NULL), CSC_S_OK);
+    csc_fault_rule_t item_rule = CSC_FAULT_RULE_INIT;
+    item_rule.ops = CSC_FAULT_OP_PIN | CSC_FAULT_OP_UNPIN;
+    item_rule.path = "\\\\SRV\\share\\d";
+    item_rule.subtree = true;
+    item_rule.nth = 2;
+    item_rule.code = CSC_HR(0x80070035u); /* ERROR_BAD_NETPATH */
+    assert_int_equal(csc_cache_add_fault(c, &item_rule, NULL), CSC_S_OK);
+    csc_fault_rule_t call_rule = CSC_FAULT_RULE_INIT;
+    call_rule.ops = CSC_FAULT_OP_SYNCHRONIZE;
+    call_rule.delivery = CSC_FAULT_AT_CALL;
+    call_rule.probability = 0.5;
+    call_rule.seed = 7;
+    call_rule.code = CSC_E_OUTOFMEMORY;
+    assert_int_equal(csc_cache_add_fault(c, &call_rule, NULL), CSC_S_OK);
+    const char *share[] = {"\\\\srv\\share"};
+    assert_int_equal(csc_pin(c, share, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL), CSC_S_OK);
+    for (int i = 0; i < 6; i++)
+        (void)csc_synchronize(c, share, 1, 0x6u, NULL, NULL);
+    assert_int_equal(csc_cache_clear_faults(c), CSC_S_OK);
+    assert_int_equal(csc_unpin(c, share, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    assert_non_null(strstr(out.p, "fail unpin|pin "));
+    assert_non_null(strstr(out.p, " subtree nth=2 always code=0x80070035"));
+    assert_non_null(strstr(out.p, "fail sync nth=1 always probability=0.5 seed=7 call "
+                                  "code=0x8007000E"));
+    assert_non_null(strstr(out.p, "fail clear"));
+    char *want = csc_test_dump(c);
+    csc_scenario_result_t res;
+    csc_cache_t *r = replay(&out, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed > 10);
+    char *got = csc_test_dump(r);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    csc_scenario_result_clear(&res);
+    csc_cache_free(r);
+    csc_cache_free(c);
+    text_free(&out);
+}
+
 static void test_start_and_stop(void **state)
 {
     (void)state;
@@ -621,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_replay_reproduces_the_session),
         cmocka_unit_test(test_tampered_value_is_the_first_difference),
         cmocka_unit_test(test_recording_a_replay_is_a_fixed_point),
+        cmocka_unit_test(test_fault_rules_recorded_and_replayed),
         cmocka_unit_test(test_start_and_stop),
         cmocka_unit_test(test_not_expressible),
         cmocka_unit_test(test_out_of_memory),

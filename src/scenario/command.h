@@ -35,7 +35,8 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_EXPECT,
     CSC__SCN_CMD_DELETEITEMS, /* round 2: deleteitems PATH... (DeleteItems) */
     CSC__SCN_CMD_SAVE, /* save FILE: csc_cache_save (issue 15) */
-    CSC__SCN_CMD_LOAD,  /* load FILE: csc_cache_load */
+    CSC__SCN_CMD_LOAD, /* load FILE: csc_cache_load */
+    CSC__SCN_CMD_FAIL, /* fault injection (fail.h) */
     /* round 2, C13 (methods.h) */
     CSC__SCN_CMD_RENAME,   /* rename PATH NEWPATH [restart-time] */
     CSC__SCN_CMD_SUSPEND,  /* suspend PATH [release] */
@@ -144,6 +145,8 @@ typedef struct csc__scn_command {
     uint64_t ticks;            /* tick [N] (default 1) */
     csc__scn_expect_t expect;       /* expect */
     char *user;                /* deleteitems for=USER (round 2), or NULL */
+    bool fail_clear;                /* fail clear */
+    csc_fault_rule_t fault;         /* fail: the rule; its path is args[0] */
 } csc__scn_command_t;
 
 /*
@@ -159,6 +162,11 @@ int csc__scn_parse_line(const char *line, size_t len, unsigned line_no,
 
 /* Frees what csc__scn_parse_line allocated in `cmd`. */
 void csc__scn_command_free(csc__scn_command_t *cmd);
+
+/* For fail.c: a number of at most `max` (decimal or 0x hex), and a result
+ * code in HRESULT form (a number as it is, or a name), as expect reads them. */
+bool csc__scn_parse_number(const char *s, uint64_t max, uint64_t *out);
+bool csc__scn_parse_hresult(const char *s, uint64_t *out);
 
 /* The name of a pin source bit ("user", "policy", "computer", "redirect"). */
 const char *csc__scn_source_name(uint32_t source);

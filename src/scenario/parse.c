@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "lexer.h"
 
 /* ---- value kinds ------------------------------------------------------- */
@@ -66,7 +67,8 @@ typedef enum arg_kind {
     ARGS_WORD,          /* exactly one word */
     ARGS_NUMBER_OPTIONAL, /* at most one number */
     ARGS_TWO_PATHS,     /* exactly two paths */
-    ARGS_EXPECT         /* the forms of expect */
+    ARGS_EXPECT,        /* the forms of expect */
+    ARGS_FAIL           /* the forms of fail (fail.c) */
 } arg_kind_t;
 
 typedef struct opt_spec {
@@ -155,6 +157,7 @@ static const cmd_spec_t commands[] = {
     {"location", CSC__SCN_CMD_LOCATION, ARGS_WORD, {{0}}, {{0}}},
     {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
     {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
+    {"fail", CSC__SCN_CMD_FAIL, ARGS_FAIL, {{0}}, {{0}}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -791,6 +794,7 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const csc__scn_comma
             return syntax(p, "'%s' needs two paths", spec->name);
         return true;
     case ARGS_EXPECT:
+    case ARGS_FAIL:
         return true;
     }
     return true;
@@ -844,6 +848,8 @@ static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_com
     cmd->name = spec->name;
     if (spec->args == ARGS_EXPECT)
         return parse_expect(p, line, cmd);
+    if (spec->args == ARGS_FAIL)
+        return csc__scn_parse_fail(line, cmd, p->err, p->err_size, &p->col);
 
     for (size_t i = 1; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
@@ -930,4 +936,14 @@ void csc__scn_command_free(csc__scn_command_t *cmd)
     free(cmd->expect.message);
     free(cmd->user);
     memset(cmd, 0, sizeof *cmd);
+}
+
+bool csc__scn_parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+    return parse_number(s, strlen(s), max, false, out);
+}
+
+bool csc__scn_parse_hresult(const char *s, uint64_t *out)
+{
+    return parse_code(s, true, out);
 }

@@ -28,6 +28,7 @@
 
 #include <cscsim/async.h>
 
+#include "fail.h"
 #include "picture.h"
 
 /* The event list of the last pin or unpin. */
@@ -57,6 +58,8 @@ struct csc__scn_runner {
     size_t evictions;
     /* The last `enable`'s RebootRequired (expect status reboot=). */
     bool has_reboot, reboot;
+    /* The fault rules the scenario added (fail.h), removed at the end. */
+    csc__scn_faults_t faults;
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -438,6 +441,9 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
         return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_load(cache, cmd->args[0]);
     case CSC__SCN_CMD_LOCATION: /* C13.1: the embedder's setting */
         return csc_cache_set_location(cache, cmd->args[0]);
+    case CSC__SCN_CMD_FAIL: /* leaves no result: it configures, as policy does */
+        *leaves = false;
+        return csc__scn_fail_run(cache, cmd, &r->faults);
     default:
         break;
     }
@@ -911,6 +917,7 @@ void csc__scn_runner_free(csc__scn_runner_t *r)
         return;
     events_clear(&r->events);
     free(r->events.items);
+    csc__scn_faults_release(r->cache, &r->faults);
     csc_cache_set_evict_callback(r->cache, r->prev_evict, r->prev_evict_data);
     if (r->loop != NULL) {
         uv_run(r->loop, UV_RUN_DEFAULT); /* lets closed handles finish */

@@ -45,6 +45,7 @@ ROWS = {
     "ratio_lookup_vs_raw_lookup": "x",
     "ratio_sink_vs_no_sink": "x",
     "ratio_subtree_1m_vs_10k": "x",
+    "fault_rule_overhead": "x",
 }
 SQLITE_ROWS = {"sqlite_deep_unpin_ns_per_item": "ns", "ratio_sqlite_vs_ours": "x"}
 

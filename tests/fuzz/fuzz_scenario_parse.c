@@ -56,7 +56,12 @@ static bool same_command(const csc__scn_command_t *a, const csc__scn_command_t *
     for (size_t i = 0; i < x->key_count; i++)
         if (x->keys[i].key != y->keys[i].key || x->keys[i].value != y->keys[i].value)
             return false;
-    return true;
+    /* fail: the rule as parsed (its path is args[0]). */
+    const csc_fault_rule_t *f = &a->fault, *g = &b->fault;
+    return a->fail_clear == b->fail_clear && f->ops == g->ops && f->subtree == g->subtree &&
+           f->delivery == g->delivery && f->nth == g->nth && f->once == g->once &&
+           f->probability == g->probability && f->seed == g->seed && f->code == g->code &&
+           f->server_down == g->server_down && f->after == g->after;
 }
 
 /* Whether a zeroed command is what csc__scn_parse_line left (line number aside). */

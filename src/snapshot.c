@@ -1184,10 +1184,17 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         hr = next_section(&r, SEC_ITEMS, &body);
     if (hr == CSC_S_OK)
         hr = read_items(&fresh, &body);
-    if (hr == CSC_S_OK && get32(d + 12) == 3)
+    /* The optional methods section: present exactly when the header counts
+     * one section more than the two required ones. */
+    uint32_t sections = 2;
+    if (hr == CSC_S_OK && r.p != r.end) {
         hr = next_section(&r, SEC_METHODS, &body);
-    if (hr == CSC_S_OK && get32(d + 12) == 3)
-        hr = read_methods(&fresh, &body);
+        sections++;
+        if (hr == CSC_S_OK)
+            hr = read_methods(&fresh, &body);
+    }
+    if (hr == CSC_S_OK && sections != get32(d + 12))
+        hr = CSC_E_FILE_CORRUPT;
     if (hr == CSC_S_OK && r.p != r.end)
         hr = CSC_E_FILE_CORRUPT;
     if (hr == CSC_S_OK) {

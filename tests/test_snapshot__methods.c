@@ -67,6 +67,12 @@ static void test_no_state_no_section(void **state)
     size_t size;
     assert_int_equal(csc_cache_save_buffer(cache, &data, &size), CSC_S_OK);
     assert_int_equal(get32((unsigned char *)data + 12), 2);
+    unsigned char *b = data;
+    b[12] = 3; /* a methods section counted but absent */
+    csc__snapshot_seal(b, size);
+    csc_cache_t *target = csc_test_cache_new();
+    assert_int_equal(csc_cache_load_buffer(target, b, size), CSC_E_FILE_CORRUPT);
+    csc_cache_free(target);
     csc_snapshot_free(data);
     csc_cache_free(cache);
 }
@@ -139,6 +145,8 @@ static void test_damaged_section(void **state)
         {marks + 25, 0x01},     /* a suspension root on a file */
         {marks + 17, 3},        /* positions out of order */
         {marks + 17, 6},        /* beyond the last item */
+        {12, 2},                /* the header counts two sections */
+        {12, 4},                /* or four */
     };
     csc_cache_t *target = csc_test_cache_new();
     csc_test_file(target, "\\\\t\\x\\y", 7);

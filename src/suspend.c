@@ -75,11 +75,3 @@ bool csc_item_is_suspended_root(const csc_item_t *item)
 {
     return item != NULL && (csc__hot(item)->flags & CSC__F_SUSPEND_ROOT) != 0;
 }
-
-uint32_t csc_item_attributes(const csc_item_t *item)
-{
-    if (item == NULL)
-        return 0;
-    return csc__type(item) == CSC_ITEM_FILE ? CSC_FILE_ATTRIBUTE_ARCHIVE
-                                            : CSC_FILE_ATTRIBUTE_DIRECTORY;
-}

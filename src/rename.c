@@ -245,3 +245,34 @@ csc_hresult csc_rename_item(csc_cache_t *cache, const char *original, const char
     (void)replace_if_exists;
     return rename_call(cache, original, new_path, true);
 }
+
+size_t csc_cache_pending_renames(const csc_cache_t *cache)
+{
+    if (cache == NULL)
+        return 0;
+    csc__enter(cache, CSC__READ);
+    size_t n = cache->rename_count;
+    csc__leave(cache);
+    return n;
+}
+
+bool csc_cache_pending_rename(const csc_cache_t *cache, size_t index, const char **from,
+                              const char **to)
+{
+    if (from != NULL)
+        *from = NULL;
+    if (to != NULL)
+        *to = NULL;
+    if (cache == NULL)
+        return false;
+    csc__enter(cache, CSC__READ);
+    bool ok = index < cache->rename_count;
+    if (ok) {
+        if (from != NULL)
+            *from = cache->renames[index].from;
+        if (to != NULL)
+            *to = cache->renames[index].to;
+    }
+    csc__leave(cache);
+    return ok;
+}

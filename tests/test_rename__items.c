@@ -174,12 +174,38 @@ static void test_rename_at_restart(void **state)
     /* Two more: one whose conditions will not hold at restart, one after. */
     assert_int_equal(csc_rename_item(cache, SH "\\e", SH "\\y", false), CSC_S_OK);
     assert_int_equal(csc_rename_item(cache, SH "\\z.txt", SH "\\z2.txt", false), CSC_S_OK);
+    assert_int_equal(csc_cache_pending_renames(cache), 3);
+    const char *from = NULL, *to = NULL;
+    assert_true(csc_cache_pending_rename(cache, 1, &from, &to));
+    assert_string_equal(from, SH "\\e");
+    assert_string_equal(to, SH "\\y");
+    assert_false(csc_cache_pending_rename(cache, 3, &from, &to));
+    assert_null(from);
+    assert_null(to);
+    /* The scenario dump logs them again (dump.c, phase 7). */
+    char *text = NULL;
+    size_t tlen = 0;
+    assert_int_equal(csc_cache_dump_string(&text, &tlen, cache, NULL, CSC_DUMP_SCENARIO),
+                     CSC_S_OK);
+    assert_non_null(strstr(text, "rename \\\\s\\sh\\e \\\\s\\sh\\y restart-time\n"));
+    csc_cache_t *copy = csc_test_cache_new();
+    csc_scenario_result_t res;
+    assert_int_equal(csc_scenario_run(copy, text, tlen, NULL, &res), CSC_S_OK);
+    csc_scenario_result_clear(&res);
+    assert_int_equal(csc_cache_pending_renames(copy), 3);
+    char *d1 = csc_test_dump(cache), *d2 = csc_test_dump(copy);
+    assert_string_equal(d1, d2);
+    free(d1);
+    free(d2);
+    csc_cache_free(copy);
+    csc_dump_free(text);
     csc_test_dir(cache, SH "\\y"); /* y is now taken */
     /* The log survives a snapshot (snapshot.c's methods section). */
     void *snap = NULL;
     size_t size = 0;
     assert_int_equal(csc_cache_save_buffer(cache, &snap, &size), CSC_S_OK);
     assert_int_equal(csc_cache_restart(cache), CSC_S_OK);
+    assert_int_equal(csc_cache_pending_renames(cache), 0);
     assert_cache_ok(cache);
     assert_true(csc_test_cached(cache, SH "\\x\\a.txt"));
     assert_int_equal(csc_item_open_count(a), 0); /* C15.14 */

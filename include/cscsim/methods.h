@@ -100,6 +100,14 @@ CSC_API csc_hresult csc_rename_item_ex(csc_cache_t *cache, const char *original,
 CSC_API csc_hresult csc_rename_item(csc_cache_t *cache, const char *original,
                                     const char *new_path, bool replace_if_exists);
 
+/* RenameItem's log, waiting for the next restart: the number of renames,
+ * and the index-th (in the order logged) as given to csc_rename_item. The
+ * strings are the cache's, valid until the log changes (a RenameItem, a
+ * restart, a load). false (and NULLs) for an index past the end. */
+CSC_API size_t csc_cache_pending_renames(const csc_cache_t *cache);
+CSC_API bool csc_cache_pending_rename(const csc_cache_t *cache, size_t index, const char **from,
+                                      const char **to);
+
 /* ---- SuspendRoot (C13.3, C15.16) ------------------------------------------ */
 
 /*

@@ -474,6 +474,30 @@ static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *f
     }
     bool active = true, enabled = true;
     csc_feature_query_status(cache, &active, &enabled, NULL);
+    size_t renames = csc_cache_pending_renames(cache);
+    if (renames > 0) { /* RenameItem needs an administrator */
+        fputs("as ", out);
+        put_token(out, caller_ok ? caller : "user");
+        fputs(" admin\n", out);
+        for (size_t i = 0; i < renames; i++) {
+            const char *from = NULL, *to = NULL;
+            csc_cache_pending_rename(cache, i, &from, &to);
+            if (!expressible(from) || !expressible(to)) {
+                fputs("# cannot express: a logged rename with a quote or a line break\n", out);
+                continue;
+            }
+            fputs("rename ", out);
+            put_token(out, from);
+            fputc(' ', out);
+            put_token(out, to);
+            fputs(" restart-time\n", out);
+        }
+        if (caller_ok && (active && enabled)) {
+            fputs("as ", out);
+            put_token(out, caller);
+            fputs(admin ? " admin\n" : "\n", out);
+        }
+    }
     if (active && enabled)
         return;
     bool open = false;

@@ -209,8 +209,12 @@ char *csc_test_dump(const csc_cache_t *cache)
         csc_cache_encryption_state(cache, &enc, &partial);
         char loc[512];
         csc_cache_location(cache, loc, sizeof loc);
-        fprintf(f, "active=%d enabled=%d available=%d location=%s encrypted=%d partial=%d\n",
+        fprintf(f, "active=%d enabled=%d available=%d location=%s encrypted=%d partial=%d",
                 (int)active, (int)enabled, (int)available, loc, (int)enc, (int)partial);
+        const char *from, *to;
+        for (size_t i = 0; csc_cache_pending_rename(cache, i, &from, &to); i++)
+            fprintf(f, " rename=%s>%s", from, to);
+        fputc('\n', f);
     }
     bool ok = true;
     size_t items = 0;

@@ -19,6 +19,7 @@
 #include "cscsim/pin.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
+#include "cscsim/methods.h"
 #include "cscsim/fault.h"
 #include "cscsim/scenario.h"
 #include "cscsim/snapshot.h"

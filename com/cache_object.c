@@ -6,7 +6,8 @@
  * are the servers). Each method converts its arguments (UTF-16 paths to
  * WTF-8, C14.4; client sinks to csc_progress_t) and makes the same call
  * through the C API, so its answer is the C API's (C14). Methods whose C
- * API does not exist yet answer E_NOTIMPL (the remote side, issue 13).
+ * API does not exist yet answer E_NOTIMPL (ProcessAdminPinPolicy, item
+ * filters, IsPathCacheable: the remote side, issue 13).
  */
 #include <stdlib.h>
 
@@ -217,8 +218,27 @@ static HRESULT STDMETHODCALLTYPE cache_DeleteItemsForUser(IOfflineFilesCache2 *i
                                                           ULONG count, DWORD flags, BOOL async,
                                                           IOfflineFilesSimpleProgress *sink)
 {
-    (void)iface, (void)user, (void)paths, (void)count, (void)flags, (void)async, (void)sink;
-    return E_NOTIMPL; /* the C API has no DeleteItemsForUser yet (issue 13) */
+    com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
+    if (async)
+        return E_NOTIMPL; /* no asynchronous form in the C API */
+    char *user8 = NULL;
+    HRESULT hr = user != NULL ? com_utf16_to_wtf8(user, &user8) : S_OK;
+    if (FAILED(hr))
+        return hr;
+    char **utf8;
+    hr = com_convert_paths(paths, count, &utf8);
+    if (SUCCEEDED(hr)) {
+        com_progress_t p;
+        const csc_progress_t *use;
+        com_progress_init_simple(&p, sink, &use);
+        /* A NULL user is the C API's E_INVALIDARG (C13.7). */
+        hr = csc_delete_items_for_user(This->cache, user8, (const char *const *)utf8, count,
+                                       flags, use, NULL);
+        com_progress_done(&p);
+        com_free_paths(utf8, count);
+    }
+    free(user8);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE cache_Pin(IOfflineFilesCache2 *iface, HWND hwnd, LPCWSTR *paths,
@@ -242,16 +262,29 @@ static HRESULT STDMETHODCALLTYPE cache_Unpin(IOfflineFilesCache2 *iface, HWND hw
 static HRESULT STDMETHODCALLTYPE cache_GetEncryptionStatus(IOfflineFilesCache2 *iface,
                                                            BOOL *encrypted, BOOL *partial)
 {
-    (void)iface, (void)encrypted, (void)partial;
-    return E_NOTIMPL; /* issue 13 */
+    if (encrypted == NULL || partial == NULL)
+        return E_POINTER;
+    bool e = false, p = false;
+    HRESULT hr = csc_get_encryption_status(impl_from_IOfflineFilesCache2(iface)->cache, &e, &p);
+    *encrypted = SUCCEEDED(hr) && e;
+    *partial = SUCCEEDED(hr) && p;
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE cache_Encrypt(IOfflineFilesCache2 *iface, HWND hwnd,
                                                BOOL encrypt, DWORD flags, BOOL async,
                                                IOfflineFilesSyncProgress *sink)
 {
-    (void)iface, (void)hwnd, (void)encrypt, (void)flags, (void)async, (void)sink;
-    return E_NOTIMPL; /* issue 13 */
+    com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
+    (void)hwnd;
+    if (async)
+        return E_NOTIMPL; /* no asynchronous form in the C API */
+    com_progress_t p;
+    const csc_progress_t *use;
+    com_progress_init_sync(&p, sink, &use);
+    HRESULT hr = csc_encrypt(This->cache, encrypt != FALSE, flags, use, NULL);
+    com_progress_done(&p);
+    return hr;
 }
 
 HRESULT com_check_query_flags(csc_cache_t *cache, DWORD flags)
@@ -313,20 +346,47 @@ static HRESULT STDMETHODCALLTYPE cache_FindItemEx(IOfflineFilesCache2 *iface, LP
     return find_item(impl_from_IOfflineFilesCache2(iface), path, flags, out);
 }
 
+typedef csc_hresult (*rename_fn)(csc_cache_t *cache, const char *original, const char *new_path,
+                                 bool replace_if_exists);
+
+static HRESULT rename_item(com_cache_t *This, rename_fn fn, LPCWSTR from, LPCWSTR to, BOOL replace)
+{
+    if (from == NULL || to == NULL)
+        return E_POINTER;
+    char *from8, *to8;
+    HRESULT hr = com_utf16_to_wtf8(from, &from8);
+    if (FAILED(hr))
+        return hr;
+    hr = com_utf16_to_wtf8(to, &to8);
+    if (SUCCEEDED(hr)) {
+        hr = fn(This->cache, from8, to8, replace != FALSE);
+        free(to8);
+    }
+    free(from8);
+    return hr;
+}
+
+/* RenameItem: logged, applied at the next restart (C13.2, C15.15). */
 static HRESULT STDMETHODCALLTYPE cache_RenameItem(IOfflineFilesCache2 *iface, LPCWSTR from,
                                                   LPCWSTR to, BOOL replace)
 {
-    (void)iface, (void)from, (void)to, (void)replace;
-    return E_NOTIMPL; /* issue 13 */
+    return rename_item(impl_from_IOfflineFilesCache2(iface), csc_rename_item, from, to, replace);
 }
 
 static HRESULT STDMETHODCALLTYPE cache_GetLocation(IOfflineFilesCache2 *iface, LPWSTR *path)
 {
-    (void)iface;
+    com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     if (path == NULL)
         return E_POINTER;
     *path = NULL;
-    return E_NOTIMPL; /* issue 13 */
+    size_t len = csc_cache_location(This->cache, NULL, 0);
+    char *buf = malloc(len + 1);
+    if (buf == NULL)
+        return E_OUTOFMEMORY;
+    csc_cache_location(This->cache, buf, len + 1);
+    HRESULT hr = com_wtf8_to_utf16(buf, path);
+    free(buf);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE cache_GetDiskSpaceInformation(IOfflineFilesCache2 *iface,
@@ -397,11 +457,11 @@ static HRESULT STDMETHODCALLTYPE cache_IsPathCacheable(IOfflineFilesCache2 *ifac
     return E_NOTIMPL; /* issue 13 */
 }
 
+/* RenameItemEx: at once (C13.2). */
 static HRESULT STDMETHODCALLTYPE cache_RenameItemEx(IOfflineFilesCache2 *iface, LPCWSTR from,
                                                     LPCWSTR to, BOOL replace)
 {
-    (void)iface, (void)from, (void)to, (void)replace;
-    return E_NOTIMPL; /* issue 13 */
+    return rename_item(impl_from_IOfflineFilesCache2(iface), csc_rename_item_ex, from, to, replace);
 }
 
 static const IOfflineFilesCache2Vtbl cache_vtbl = {

@@ -7,10 +7,11 @@
  * (one vtable: IOfflineFilesFileItem extends IOfflineFilesItem, and the
  * server, share and directory interfaces add nothing), plus what applies:
  * IOfflineFilesItemContainer (servers, shares, directories), PinInfo and
- * PinInfo2 and ChangeInfo (shares, directories, files), DirtyInfo (files).
- * ConnectionInfo, FileSysInfo, ShareInfo, Suspend and SuspendInfo need the
- * remote side (issue 13) and give E_NOINTERFACE for now, as GhostInfo and
- * TransparentCacheInfo always do. IEnumOfflineFilesItems holds the item
+ * PinInfo2, ChangeInfo and SuspendInfo (shares, directories, files),
+ * IOfflineFilesSuspend (shares, directories), DirtyInfo (files).
+ * ConnectionInfo, FileSysInfo and ShareInfo need the remote side (issue 13)
+ * and give E_NOINTERFACE for now, as GhostInfo and TransparentCacheInfo
+ * always do. IEnumOfflineFilesItems holds the item
  * objects it lists, made when it is made; the settings enumerator is empty
  * (C16.8).
  */
@@ -29,13 +30,15 @@ typedef struct com_item {
     IOfflineFilesPinInfo2 IOfflineFilesPinInfo2_iface;
     IOfflineFilesDirtyInfo IOfflineFilesDirtyInfo_iface;
     IOfflineFilesChangeInfo IOfflineFilesChangeInfo_iface;
+    IOfflineFilesSuspend IOfflineFilesSuspend_iface;
+    IOfflineFilesSuspendInfo IOfflineFilesSuspendInfo_iface;
     atomic_ulong ref;
     csc_cache_t *cache;
     csc_item_type_t type;
     char *path; /* WTF-8, the item's display path */
     pthread_mutex_t lock; /* guards the snapshot below against Refresh */
     uint32_t pins, inherit;
-    bool partly, dirty;
+    bool partly, dirty, encrypted, suspended, suspended_root;
     uint64_t dirty_bytes;
 } com_item_t;
 
@@ -59,6 +62,14 @@ static com_item_t *impl_from_IOfflineFilesChangeInfo(IOfflineFilesChangeInfo *if
 {
     return container_of(iface, com_item_t, IOfflineFilesChangeInfo_iface);
 }
+static com_item_t *impl_from_IOfflineFilesSuspend(IOfflineFilesSuspend *iface)
+{
+    return container_of(iface, com_item_t, IOfflineFilesSuspend_iface);
+}
+static com_item_t *impl_from_IOfflineFilesSuspendInfo(IOfflineFilesSuspendInfo *iface)
+{
+    return container_of(iface, com_item_t, IOfflineFilesSuspendInfo_iface);
+}
 
 static void read_state(com_item_t *This, const csc_item_t *item)
 {
@@ -68,6 +79,9 @@ static void read_state(com_item_t *This, const csc_item_t *item)
     This->partly = csc_item_is_partly_pinned(item);
     This->dirty = csc_item_is_dirty(item);
     This->dirty_bytes = csc_item_dirty_bytes(item);
+    This->encrypted = csc_item_is_encrypted(item);
+    This->suspended = csc_item_is_suspended(item);
+    This->suspended_root = csc_item_is_suspended_root(item);
     pthread_mutex_unlock(&This->lock);
 }
 
@@ -107,6 +121,10 @@ static HRESULT item_query_interface(com_item_t *This, REFIID riid, void **ppv)
         *ppv = &This->IOfflineFilesChangeInfo_iface;
     else if (file && csc_com_guid_equal(riid, &IID_IOfflineFilesDirtyInfo))
         *ppv = &This->IOfflineFilesDirtyInfo_iface;
+    else if (!server && csc_com_guid_equal(riid, &IID_IOfflineFilesSuspendInfo))
+        *ppv = &This->IOfflineFilesSuspendInfo_iface;
+    else if (!server && !file && csc_com_guid_equal(riid, &IID_IOfflineFilesSuspend))
+        *ppv = &This->IOfflineFilesSuspend_iface;
     else
         return E_NOINTERFACE;
     atomic_fetch_add(&This->ref, 1);
@@ -150,6 +168,8 @@ ITEM_IUNKNOWN(itemcont, IOfflineFilesItemContainer)
 ITEM_IUNKNOWN(pin, IOfflineFilesPinInfo2)
 ITEM_IUNKNOWN(dirty, IOfflineFilesDirtyInfo)
 ITEM_IUNKNOWN(change, IOfflineFilesChangeInfo)
+ITEM_IUNKNOWN(suspend, IOfflineFilesSuspend)
+ITEM_IUNKNOWN(suspinfo, IOfflineFilesSuspendInfo)
 
 /* ---- IOfflineFilesItem, IOfflineFilesFileItem ---- */
 
@@ -226,10 +246,12 @@ static HRESULT STDMETHODCALLTYPE item_IsSparse(IOfflineFilesFileItem *iface, BOO
 
 static HRESULT STDMETHODCALLTYPE item_IsEncrypted(IOfflineFilesFileItem *iface, BOOL *encrypted)
 {
-    (void)iface;
+    com_item_t *This = impl_from_IOfflineFilesFileItem(iface);
     if (encrypted == NULL)
         return E_POINTER;
-    *encrypted = FALSE; /* encryption needs issue 13 */
+    pthread_mutex_lock(&This->lock);
+    *encrypted = This->encrypted; /* C13.4 */
+    pthread_mutex_unlock(&This->lock);
     return S_OK;
 }
 
@@ -417,6 +439,35 @@ static const IOfflineFilesChangeInfoVtbl change_vtbl = {
     change_IsLocallyModifiedTime,
 };
 
+/* ---- IOfflineFilesSuspend (shares, directories) and SuspendInfo (C13.3) ---- */
+
+static HRESULT STDMETHODCALLTYPE suspend_SuspendRoot(IOfflineFilesSuspend *iface, BOOL suspend)
+{
+    com_item_t *This = impl_from_IOfflineFilesSuspend(iface);
+    return csc_suspend_root(This->cache, This->path, suspend != FALSE);
+}
+
+static const IOfflineFilesSuspendVtbl suspend_vtbl = {
+    suspend_QueryInterface, suspend_AddRef, suspend_Release, suspend_SuspendRoot,
+};
+
+static HRESULT STDMETHODCALLTYPE suspinfo_IsSuspended(IOfflineFilesSuspendInfo *iface,
+                                                      BOOL *suspended, BOOL *root)
+{
+    com_item_t *This = impl_from_IOfflineFilesSuspendInfo(iface);
+    if (suspended == NULL || root == NULL)
+        return E_POINTER;
+    pthread_mutex_lock(&This->lock);
+    *suspended = This->suspended;
+    *root = This->suspended_root;
+    pthread_mutex_unlock(&This->lock);
+    return S_OK;
+}
+
+static const IOfflineFilesSuspendInfoVtbl suspinfo_vtbl = {
+    suspinfo_QueryInterface, suspinfo_AddRef, suspinfo_Release, suspinfo_IsSuspended,
+};
+
 HRESULT com_item_create(csc_cache_t *cache, const csc_item_t *item, IOfflineFilesItem **out)
 {
     *out = NULL;
@@ -435,6 +486,8 @@ HRESULT com_item_create(csc_cache_t *cache, const csc_item_t *item, IOfflineFile
     obj->IOfflineFilesPinInfo2_iface.lpVtbl = &pin_vtbl;
     obj->IOfflineFilesDirtyInfo_iface.lpVtbl = &dirty_vtbl;
     obj->IOfflineFilesChangeInfo_iface.lpVtbl = &change_vtbl;
+    obj->IOfflineFilesSuspend_iface.lpVtbl = &suspend_vtbl;
+    obj->IOfflineFilesSuspendInfo_iface.lpVtbl = &suspinfo_vtbl;
     atomic_init(&obj->ref, 1);
     obj->cache = cache;
     obj->type = csc_item_type(item);

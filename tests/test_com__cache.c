@@ -3,7 +3,8 @@
  * creation function and its errors, QueryInterface and reference counts,
  * every implemented IOfflineFilesCache method against the same call through
  * the C API (Pin, Unpin, Synchronize, DeleteItems, FindItem, FindItemEx,
- * GetDiskSpaceInformation, SetDiskSpaceLimits, the settings methods, the
+ * GetDiskSpaceInformation, SetDiskSpaceLimits, GetLocation, RenameItem(Ex),
+ * Encrypt, GetEncryptionStatus, DeleteItemsForUser, the settings methods, the
  * cache's IOfflineFilesItemContainer), the client's progress object held
  * for the call and its answers honoured (C4.5), NULL and bad arguments
  * (C16.7), UTF-16 with unpaired surrogates (C14.4), re-entrancy (C14.5),
@@ -547,28 +548,123 @@ static void test_settings(void **state)
     assert_int_equal(f->pc->lpVtbl->EnumSettingObjects(f->pc, NULL), E_POINTER);
 }
 
-static void test_not_implemented_yet(void **state)
+/* The methods of C13 through the face: GetLocation, RenameItem(Ex),
+ * Encrypt and GetEncryptionStatus, DeleteItemsForUser. */
+static void test_location_and_rename(void **state)
 {
     fixture_t *f = *state;
     IOfflineFilesCache2 *pc2;
     assert_int_equal(f->pc->lpVtbl->QueryInterface(f->pc, &IID_IOfflineFilesCache2, (void **)&pc2),
                      S_OK);
-    LPCWSTR one[] = {u"\\\\srv\\docs\\a.txt"};
-    BOOL b1, b2;
-    OFFLINEFILES_CACHING_MODE mode;
     LPWSTR loc = (LPWSTR)1;
-    /* The remote side (issue 13): E_NOTIMPL, and nothing changes. */
-    assert_int_equal(pc2->lpVtbl->DeleteItemsForUser(pc2, u"u", one, 1, 0, FALSE, NULL), E_NOTIMPL);
-    assert_int_equal(pc2->lpVtbl->GetEncryptionStatus(pc2, &b1, &b2), E_NOTIMPL);
-    assert_int_equal(pc2->lpVtbl->Encrypt(pc2, NULL, TRUE, 0, FALSE, NULL), E_NOTIMPL);
-    assert_int_equal(pc2->lpVtbl->RenameItem(pc2, one[0], u"\\\\srv\\docs\\b", FALSE), E_NOTIMPL);
-    assert_int_equal(pc2->lpVtbl->RenameItemEx(pc2, one[0], u"\\\\srv\\docs\\b", FALSE), E_NOTIMPL);
-    assert_int_equal(pc2->lpVtbl->GetLocation(pc2, &loc), E_NOTIMPL);
-    assert_null(loc);
+    assert_int_equal(pc2->lpVtbl->GetLocation(pc2, &loc), S_OK);
+    assert_memory_equal(loc, u"C:\\Windows\\CSC", sizeof(u"C:\\Windows\\CSC"));
+    CoTaskMemFree(loc);
+    assert_int_equal(csc_cache_set_location(f->cache, "D:\\csc"), S_OK);
+    assert_int_equal(pc2->lpVtbl->GetLocation(pc2, &loc), S_OK);
+    assert_memory_equal(loc, u"D:\\csc", sizeof(u"D:\\csc"));
+    CoTaskMemFree(loc);
     assert_int_equal(pc2->lpVtbl->GetLocation(pc2, NULL), E_POINTER);
-    assert_int_equal(pc2->lpVtbl->ProcessAdminPinPolicy(pc2, NULL, NULL), E_NOTIMPL);
-    assert_int_equal(pc2->lpVtbl->IsPathCacheable(pc2, one[0], &b1, &mode), E_NOTIMPL);
+    /* RenameItemEx at once. */
+    assert_int_equal(pc2->lpVtbl->RenameItemEx(pc2, u"\\\\srv\\docs\\a.txt",
+                                               u"\\\\srv\\docs\\z.txt", FALSE),
+                     S_OK);
+    csc_item_t *item;
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\z.txt", &item), S_OK);
+    assert_int_equal(pc2->lpVtbl->RenameItemEx(pc2, u"\\\\srv\\docs\\a.txt",
+                                               u"\\\\srv\\docs\\y.txt", FALSE),
+                     CSC_E_FILE_NOT_FOUND);
+    assert_int_equal(pc2->lpVtbl->RenameItemEx(pc2, u"\\\\srv\\docs\\z.txt", u"bad", FALSE),
+                     CSC_E_INVALID_NAME);
+    assert_int_equal(pc2->lpVtbl->RenameItemEx(pc2, NULL, u"x", FALSE), E_POINTER);
+    /* RenameItem: an administrator's, logged for the next restart. */
+    assert_int_equal(pc2->lpVtbl->RenameItem(pc2, u"\\\\srv\\docs\\z.txt",
+                                             u"\\\\srv\\docs\\w.txt", FALSE),
+                     E_ACCESSDENIED);
+    assert_int_equal(csc_cache_set_caller(f->cache, "admin", true), S_OK);
+    assert_int_equal(pc2->lpVtbl->RenameItem(pc2, u"\\\\srv\\docs\\z.txt",
+                                             u"\\\\srv\\docs\\w.txt", FALSE),
+                     S_OK);
+    assert_int_equal(csc_cache_pending_renames(f->cache), 1);
     assert_int_equal(pc2->lpVtbl->Release(pc2), 1);
+}
+
+static void test_encrypt(void **state)
+{
+    fixture_t *f = *state;
+    BOOL enc = TRUE, partial = TRUE;
+    assert_int_equal(f->pc->lpVtbl->GetEncryptionStatus(f->pc, &enc, &partial), S_OK);
+    assert_false(enc);
+    assert_false(partial);
+    assert_int_equal(f->pc->lpVtbl->GetEncryptionStatus(f->pc, NULL, &partial), E_POINTER);
+    sink_t s;
+    sink_init(&s);
+    assert_int_equal(f->pc->lpVtbl->Encrypt(f->pc, NULL, TRUE, 0, FALSE, &s.sync_iface), S_OK);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\other\\s\\c.txt\n"
+                               "ItemResult \\\\other\\s\\c.txt 0x00000000\n"
+                               "ItemBegin \\\\srv\\docs\\a.txt\n"
+                               "ItemResult \\\\srv\\docs\\a.txt 0x00000000\n"
+                               "ItemBegin \\\\srv\\docs\\sub\\b.txt\n"
+                               "ItemResult \\\\srv\\docs\\sub\\b.txt 0x00000000\n"
+                               "End 0x00000000\n");
+    assert_int_equal(atomic_load(&s.ref), 1);
+    assert_int_equal(f->pc->lpVtbl->GetEncryptionStatus(f->pc, &enc, &partial), S_OK);
+    assert_true(enc);
+    assert_false(partial);
+    IOfflineFilesItem *item;
+    IOfflineFilesFileItem *file;
+    assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, u"\\\\srv\\docs\\a.txt", 0, &item), S_OK);
+    assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesFileItem, (void **)&file),
+                     S_OK);
+    assert_int_equal(file->lpVtbl->IsEncrypted(file, &enc), S_OK);
+    assert_true(enc);
+    assert_int_equal(file->lpVtbl->Release(file), 1);
+    assert_int_equal(item->lpVtbl->Release(item), 0);
+    assert_int_equal(f->pc->lpVtbl->Encrypt(f->pc, NULL, FALSE, 0x1, FALSE, NULL), E_INVALIDARG);
+    assert_int_equal(f->pc->lpVtbl->Encrypt(f->pc, NULL, FALSE, 0, TRUE, &s.sync_iface),
+                     E_NOTIMPL);
+}
+
+static void test_delete_items_for_user(void **state)
+{
+    fixture_t *f = *state;
+    IOfflineFilesCache *pc = f->pc;
+    LPCWSTR paths[] = {u"\\\\srv\\docs\\a.txt"};
+    LPCWSTR with_null[] = {NULL};
+    sink_t s;
+    sink_init(&s);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", paths, 1, 0, FALSE, NULL),
+                     E_ACCESSDENIED);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, NULL, paths, 1, 0, FALSE, NULL),
+                     E_INVALIDARG);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", with_null, 1, 0, FALSE, NULL),
+                     E_INVALIDARG);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", paths, 1, 0, TRUE, NULL),
+                     E_NOTIMPL);
+    assert_int_equal(csc_cache_set_caller(f->cache, "admin", true), S_OK);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", paths, 1, 0, FALSE,
+                                                    &s.simple_iface),
+                     S_OK);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\srv\\docs\\a.txt\n"
+                               "ItemResult \\\\srv\\docs\\a.txt 0x00000000\n"
+                               "End 0x00000000\n");
+    assert_int_equal(atomic_load(&s.ref), 1);
+    csc_item_t *item;
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &item),
+                     CSC_E_FILE_NOT_FOUND);
+}
+
+static void test_not_implemented_yet(void **state)
+{
+    fixture_t *f = *state;
+    LPCWSTR one[] = {u"\\\\srv\\docs\\a.txt"};
+    BOOL b1 = TRUE;
+    OFFLINEFILES_CACHING_MODE mode;
+    /* The remote side (issue 13): E_NOTIMPL, and nothing changes. */
+    assert_int_equal(f->pc->lpVtbl->ProcessAdminPinPolicy(f->pc, NULL, NULL), E_NOTIMPL);
+    assert_int_equal(f->pc->lpVtbl->IsPathCacheable(f->pc, one[0], &b1, &mode), E_NOTIMPL);
     assert_int_equal(csc_cache_item_count(f->cache), 8);
 }
 
@@ -739,6 +835,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_utf16_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_space, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_location_and_rename, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encrypt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_items_for_user, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_implemented_yet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentry_from_progress, setup, teardown),

@@ -5,6 +5,7 @@
  * memory, GetParentItem up to the server (ERROR_NOT_SUPPORTED there),
  * snapshots and Refresh (0x80070002 once the item has left the cache),
  * PinInfo and PinInfo2 (C3.2, C3.5), DirtyInfo and ChangeInfo (C5.1), an
+ * IOfflineFilesSuspend and SuspendInfo (C13.3), an
  * item's IOfflineFilesItemContainer, IEnumOfflineFilesItems' Next (S_FALSE
  * when fewer than asked), Skip, Reset and Clone, NULL arguments, and every
  * object's reference count back to zero.
@@ -65,8 +66,8 @@ static bool has(IOfflineFilesItem *item, const GUID *iid)
     return false;
 }
 
-/* C16.1 as far as the local model goes (ConnectionInfo, FileSysInfo,
- * ShareInfo, Suspend and SuspendInfo come with issue 13). */
+/* C16.1 as far as the local model goes (ConnectionInfo, FileSysInfo and
+ * ShareInfo come with issue 13). */
 static void test_interfaces_by_type(void **state)
 {
     fixture_t *f = *state;
@@ -87,6 +88,8 @@ static void test_interfaces_by_type(void **state)
         assert_int_equal(has(all[i], &IID_IOfflineFilesPinInfo2), i != 0);
         assert_int_equal(has(all[i], &IID_IOfflineFilesChangeInfo), i != 0);
         assert_int_equal(has(all[i], &IID_IOfflineFilesDirtyInfo), i == 3);
+        assert_int_equal(has(all[i], &IID_IOfflineFilesSuspendInfo), i != 0);
+        assert_int_equal(has(all[i], &IID_IOfflineFilesSuspend), i == 1 || i == 2);
         assert_false(has(all[i], &IID_IOfflineFilesGhostInfo));
         assert_false(has(all[i], &IID_IOfflineFilesTransparentCacheInfo));
         assert_false(has(all[i], &IID_IOfflineFilesCache));
@@ -357,6 +360,52 @@ static void test_enumerator(void **state)
     assert_int_equal(share->lpVtbl->Release(share), 0);
 }
 
+/* IOfflineFilesSuspend and IOfflineFilesSuspendInfo (C13.3). */
+static void test_suspend(void **state)
+{
+    fixture_t *f = *state;
+    IOfflineFilesItem *dir = find(f, u"\\\\srv\\docs\\sub");
+    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\sub\\b.txt");
+    IOfflineFilesSuspend *sus;
+    IOfflineFilesSuspendInfo *dinfo, *finfo;
+    assert_int_equal(dir->lpVtbl->QueryInterface(dir, &IID_IOfflineFilesSuspend, (void **)&sus),
+                     S_OK);
+    assert_int_equal(dir->lpVtbl->QueryInterface(dir, &IID_IOfflineFilesSuspendInfo,
+                                                 (void **)&dinfo),
+                     S_OK);
+    assert_int_equal(file->lpVtbl->QueryInterface(file, &IID_IOfflineFilesSuspendInfo,
+                                                  (void **)&finfo),
+                     S_OK);
+    BOOL suspended = TRUE, root = TRUE;
+    assert_int_equal(dinfo->lpVtbl->IsSuspended(dinfo, &suspended, &root), S_OK);
+    assert_false(suspended);
+    assert_false(root);
+    assert_int_equal(sus->lpVtbl->SuspendRoot(sus, TRUE), S_OK);
+    /* Snapshots: seen after Refresh. */
+    assert_int_equal(dir->lpVtbl->Refresh(dir, 0), S_OK);
+    assert_int_equal(file->lpVtbl->Refresh(file, 0), S_OK);
+    assert_int_equal(dinfo->lpVtbl->IsSuspended(dinfo, &suspended, &root), S_OK);
+    assert_true(suspended);
+    assert_true(root);
+    assert_int_equal(finfo->lpVtbl->IsSuspended(finfo, &suspended, &root), S_OK);
+    assert_true(suspended);
+    assert_false(root);
+    assert_int_equal(finfo->lpVtbl->IsSuspended(finfo, NULL, &root), E_POINTER);
+    assert_int_equal(sus->lpVtbl->SuspendRoot(sus, FALSE), S_OK);
+    assert_int_equal(file->lpVtbl->Refresh(file, 0), S_OK);
+    assert_int_equal(finfo->lpVtbl->IsSuspended(finfo, &suspended, &root), S_OK);
+    assert_false(suspended);
+    /* The directory gone: the C API's 0x80070002. */
+    const char *paths[] = {"\\\\srv\\docs\\sub"};
+    assert_int_equal(csc_delete_items(f->cache, paths, 1, 0, NULL, NULL), S_OK);
+    assert_int_equal(sus->lpVtbl->SuspendRoot(sus, TRUE), CSC_E_FILE_NOT_FOUND);
+    assert_int_equal(sus->lpVtbl->Release(sus), 2);
+    assert_int_equal(dinfo->lpVtbl->Release(dinfo), 1);
+    assert_int_equal(finfo->lpVtbl->Release(finfo), 1);
+    assert_int_equal(dir->lpVtbl->Release(dir), 0);
+    assert_int_equal(file->lpVtbl->Release(file), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pin_info_inherit_and_partly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_and_change_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enumerator, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suspend, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

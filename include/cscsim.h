@@ -21,6 +21,7 @@
 #include "cscsim/remote.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
+#include "cscsim/methods.h"
 #include "cscsim/fault.h"
 #include "cscsim/scenario.h"
 #include "cscsim/snapshot.h"

@@ -28,8 +28,13 @@ static const char shell_help[] =
     "  tick [N]                  evict [all|bytes=N]\n"
     "  pin|unpin PATH... [flags=FLAGS] [deep] [abort-at=K] [retry-at=K]\n"
     "  show [PATH]\n"
+    "  deleteitems PATH... [flags=FLAGS] [for=USER]  rename PATH NEWPATH [restart-time]\n"
+    "  suspend PATH [release]    encrypt on|off [flags=FLAGS]\n"
+    "  enable on|off   start   restart   location \"TEXT\"\n"
     "  expect PATH KEY=VALUE...  expect return=CODE | hresult=CODE | events=N\n"
     "  expect event=\"MESSAGE\" | event#K=\"MESSAGE\"   expect space KEY=N...\n"
+    "  expect location=\"TEXT\"  expect status active=.. enabled=.. [reboot=..]\n"
+    "  expect encryption encrypted=yes|no partial=yes|no\n"
     "Shell: help, quit (or end of input).\n";
 
 /* Whether the line is the single word `w` (the shell's own commands). */

@@ -487,6 +487,10 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
     csc_hresult hr = csc__enter(cache, CSC__WRITE); /* C6.6, C14.5 */
     if (hr != CSC_S_OK)
         return hr;
+    if (!cache->feature_active) { /* C13.1: before validation; no pass (C15.3) */
+        csc__leave(cache);
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    }
     if (CSC__RECORDING(cache)) /* the recorder's sink watches the events */
         progress = csc__rec_async_start(cache, kind, paths, count, flags, deep, progress, cancel);
     hr = csc__walk_validate(paths, count, flags, kind);

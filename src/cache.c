@@ -55,6 +55,8 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
     cache->limit = CSC_SPACE_UNLIMITED;
     cache->unpinned_limit = CSC_SPACE_UNLIMITED;
     cache->policy = CSC_EVICT_MANUAL;
+    cache->feature_enabled = true; /* C13.1: both TRUE by default */
+    cache->feature_active = true;
     if (!csc__guard_init(&cache->guard)) {
         csc__free(&alloc, cache, sizeof *cache);
         return CSC_E_OUTOFMEMORY;
@@ -80,6 +82,7 @@ void csc__cache_destroy(csc_cache_t *cache)
         csc__rec_free(cache);
     csc__tree_free_all(cache);
     csc__remote_free(cache);
+    csc__methods_free(cache);
     csc__fault_free(cache);
     csc__caller_free(&cache->alloc, &cache->caller);
     csc__guard_destroy(&cache->guard);

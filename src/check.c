@@ -90,8 +90,14 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
         return violation(c, it, "index does not map the key to the item");
     if (!type_fits(csc__type(p), h->type))
         return violation(c, it, "type %u not allowed below type %u", h->type, csc__type(p));
-    if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED | CSC__F_TWIN)) != 0)
+    if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED |
+                      CSC__F_SUSPEND_ROOT | CSC__F_ENC_DIFF | CSC__F_TWIN)) != 0)
         return violation(c, it, "unknown flags %#x", h->flags);
+    if ((h->flags & CSC__F_SUSPEND_ROOT) && (h->type == CSC_ITEM_FILE ||
+                                            h->type == CSC_ITEM_SERVER))
+        return violation(c, it, "a suspension root that is not a share or directory");
+    if ((h->flags & CSC__F_ENC_DIFF) && h->type != CSC_ITEM_FILE)
+        return violation(c, it, "an encryption mark on a container");
     uint16_t pins = csc__pins(it), inherit = csc__inherit(it);
     if ((pins & ~CSC_PIN_SOURCES_ALL) != 0 || (inherit & ~CSC_PIN_SOURCES_ALL) != 0)
         return violation(c, it, "unknown pin bits");

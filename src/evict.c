@@ -411,3 +411,14 @@ csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_
     set_protect(cache, file, anc, false);
     return hr;
 }
+
+/* After a rename (tree.c, C13.2): walk order, which breaks ties in the
+ * heaps, changed for a whole subtree; every heap is rebuilt bottom-up. */
+void csc__evict_reorder(csc_cache_t *cache)
+{
+    csc__heap_t *hs[2] = {&cache->evictable_files, &cache->evictable_dirs};
+    for (int k = 0; k < 2; k++)
+        if (hs[k]->count > 1)
+            for (size_t i = hs[k]->count / 2; i-- > 0;)
+                sift_down(hs[k], i);
+}

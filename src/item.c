@@ -14,6 +14,7 @@
 #include "remote/remote.h"
 
 #include "cscsim/item.h"
+#include "cscsim/methods.h"
 
 /*
  * C5.5: the policy acts after a command that cached an item. Under `eager`
@@ -465,4 +466,13 @@ csc_hresult csc_item_touch(csc_cache_t *cache, csc_item_t *item)
         csc__leave(cache);
     }
     return hr;
+}
+
+/* C13.5 FileSysInfo (cscsim/methods.h): the attributes of the local copy. */
+uint32_t csc_item_attributes(const csc_item_t *item)
+{
+    if (item == NULL)
+        return 0;
+    return csc__type(item) == CSC_ITEM_FILE ? CSC_FILE_ATTRIBUTE_ARCHIVE
+                                            : CSC_FILE_ATTRIBUTE_DIRECTORY;
 }

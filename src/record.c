@@ -75,6 +75,7 @@ struct csc__recorder {
     rbuf_t scratch;     /* a path */
     capture_t *method;  /* the synchronous method call running */
     capture_t *async;   /* the asynchronous operation running */
+    const char *for_user; /* DeleteItemsForUser's User while it is recorded */
 };
 
 typedef struct csc__recorder rec_t;
@@ -614,6 +615,10 @@ static void put_method(csc_cache_t *cache, capture_t *c, csc__walk_op_t op,
         put_path(cache, b, paths[i] != NULL ? paths[i] : "");
     }
     put_flags(cache, b, op, flags);
+    if (rec->for_user != NULL) { /* C15.17: deleteitems ... for=USER */
+        rb_puts(cache, b, " for=");
+        put_name(cache, b, rec->for_user);
+    }
     if (is_pin && deep)
         rb_puts(cache, b, " deep");
     long long abort_at = c->abort_at;
@@ -1186,6 +1191,82 @@ bool csc_cache_recording(const csc_cache_t *cache)
     bool on = cache->rec != NULL;
     csc__leave(cache);
     return on;
+}
+
+/* The C13 methods (feature.c, rename.c, suspend.c, encrypt.c): a command of
+ * the language, `verb` then up to two paths, then `tail` (words, may be
+ * NULL), then the result check. A path the language cannot hold gives a
+ * `# not expressible` line instead. */
+void csc__rec_command(csc_cache_t *cache, const char *verb, const char *path1,
+                      const char *path2, const char *tail, csc_hresult hr)
+{
+    rbuf_t *b = &cache->rec->out;
+    if ((path1 != NULL && !expressible(path1)) || (path2 != NULL && !expressible(path2))) {
+        rb_printf(cache, b, "# not expressible: %s with a path holding a double quote or a "
+                            "line break\n", verb);
+        emit(cache);
+        return;
+    }
+    rb_puts(cache, b, verb);
+    if (path1 != NULL) {
+        rb_puts(cache, b, " ");
+        put_path(cache, b, path1);
+    }
+    if (path2 != NULL) {
+        rb_puts(cache, b, " ");
+        put_path(cache, b, path2);
+    }
+    if (tail != NULL && *tail != '\0') {
+        rb_puts(cache, b, " ");
+        rb_puts(cache, b, tail);
+    }
+    rb_puts(cache, b, "\n");
+    put_hresult_check(cache, hr);
+    emit(cache);
+}
+
+/* A C13 call the language cannot write (enumeration, encryption status). */
+void csc__rec_not_expressible(csc_cache_t *cache, const char *what)
+{
+    rb_printf(cache, &cache->rec->out, "# not expressible: %s\n", what);
+    emit(cache);
+}
+
+/* DeleteItemsForUser: `deleteitems ... for=USER` (C15.17), recorded as
+ * csc__rec_method records DeleteItems. A user the language cannot write
+ * (NULL, empty, a quote, a line break, a blank or a path) is noted. */
+csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
+                                     const char *const *paths, size_t count, uint32_t flags,
+                                     const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    rec_t *rec = cache->rec;
+    bool user_ok = user != NULL && *user != '\0' && expressible(user) &&
+                   strpbrk(user, " \t\r=#") == NULL && user[0] != '\\' && user[0] != '/';
+    if (rec->method != NULL || !user_ok) {
+        csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, progress, cancel);
+        if (rec->method == NULL) {
+            rb_printf(cache, &rec->out,
+                      "# not expressible: csc_delete_items_for_user with a user name the "
+                      "language cannot write; result 0x%08X\n", (unsigned)(uint32_t)hr);
+            emit(cache);
+        }
+        return hr;
+    }
+    capture_t c;
+    cap_init(&c, cache, progress, flags, cancel);
+    const csc_progress_t *use = progress != NULL && progress->version > CSC_PROGRESS_VERSION
+                                    ? progress
+                                    : &c.wrap;
+    rec->method = &c;
+    csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, use, cancel);
+    rec->method = NULL;
+    rec->for_user = user;
+    put_method(cache, &c, CSC__OP_DELETE, paths, count, flags, false, hr, false, 0,
+               "csc_delete_items_for_user");
+    rec->for_user = NULL;
+    cap_free(&c);
+    emit(cache);
+    return hr;
 }
 
 /* ---- fault rules (cscsim/fault.h) ------------------------------------------ */

@@ -83,4 +83,14 @@ const csc_progress_t *csc__rec_async_start(csc_cache_t *cache, csc__walk_op_t op
                                            csc_cancel_t *cancel);
 void csc__rec_async_end(csc_cache_t *cache, csc_hresult hr);
 
+/* C13 methods: a language command (verb, paths, tail) with its check, or a
+ * `# not expressible` note. */
+void csc__rec_command(csc_cache_t *cache, const char *verb, const char *path1,
+                      const char *path2, const char *tail, csc_hresult hr);
+void csc__rec_not_expressible(csc_cache_t *cache, const char *what);
+
+csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
+                                     const char *const *paths, size_t count, uint32_t flags,
+                                     const csc_progress_t *progress, csc_cancel_t *cancel);
+
 #endif

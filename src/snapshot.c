@@ -35,6 +35,20 @@
  *                      name length u32 and the name, in the list's order
  *     3  reserved for the remote side (issue "The remote side"); not written
  *        by version 1, refused by its loader
+ *     4  methods (optional, C13; written only when some state differs from
+ *        a new cache's, so older snapshots and their bytes stay as they
+ *        were; the header's section count is then 3):
+ *          state u32       bit 0 Enabled, bit 1 Active, bit 2 the last
+ *                          Encrypt asked for encryption (C13.1, C13.4)
+ *          location u32    length of Location, 0xFFFFFFFF for the default,
+ *                          then the bytes
+ *          renames u32     RenameItem's log (C13.2), each: from length u32
+ *                          and bytes, to length u32 and bytes
+ *          marks u64       then for each marked item, in pre-order:
+ *                          position u64 (1-based, as in section 2) and
+ *                          bits u8: 1 suspension root (a share or
+ *                          directory, C13.3), 2 encryption differs from the
+ *                          configured state (a file, C13.4)
  *   checksum u64: XXH64 (seed 0) of every byte before it
  *
  * Stable across versions: the magic, the version field and the checksum
@@ -70,6 +84,10 @@
 #define SEC_SETTINGS 1u
 #define SEC_ITEMS 2u
 #define SEC_REMOTE 3u /* reserved */
+#define SEC_METHODS 4u /* optional (C13) */
+#define LOCATION_DEFAULT 0xFFFFFFFFu
+#define MARK_SUSPEND 0x01u
+#define MARK_ENC 0x02u
 #define ITEM_FIXED 18u
 #define FILE_EXTRA 24u
 #define REC_DIRTY 0x01u
@@ -374,6 +392,83 @@ static bool write_items(writer_t *w, const csc_cache_t *cache)
     return ok;
 }
 
+/* Pre-order successor of `id` over the hot links (the root's id ends). */
+static uint32_t preorder_next(const csc_cache_t *cache, uint32_t id)
+{
+    uint32_t root = csc__id(cache->root);
+    const csc__hot_t *h = csc__hot_at(cache, id);
+    if (csc__hot_first_child(h) != CSC__NONE)
+        return h->u.d.first_child;
+    while (id != root && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+        id = csc__hot_at(cache, id)->parent;
+    return id == root ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+}
+
+static uint8_t marks_of(const csc__hot_t *h)
+{
+    return (uint8_t)(((h->flags & CSC__F_SUSPEND_ROOT) ? MARK_SUSPEND : 0) |
+                     ((h->flags & CSC__F_ENC_DIFF) ? MARK_ENC : 0));
+}
+
+/* Whether the methods section is needed, and its item marks counted. */
+static bool methods_needed(const csc_cache_t *cache, uint64_t *marks)
+{
+    *marks = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = preorder_next(cache, id))
+        if (marks_of(csc__hot_at(cache, id)) != 0)
+            (*marks)++;
+    return *marks != 0 || !cache->feature_enabled || !cache->feature_active ||
+           cache->encrypted || cache->location != NULL || cache->rename_count != 0;
+}
+
+static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
+{
+    size_t need = SECTION_HEAD + 4 + 4 + 4 + 8 + (size_t)marks * 9u;
+    if (cache->location != NULL)
+        need += strlen(cache->location);
+    for (size_t i = 0; i < cache->rename_count; i++)
+        need += 8 + strlen(cache->renames[i].from) + strlen(cache->renames[i].to);
+    if (!reserve(w, need))
+        return false;
+    size_t start = section_begin(w, SEC_METHODS);
+    unsigned char *p = w->buf + w->len;
+    p = put32(p, (cache->feature_enabled ? 1u : 0u) | (cache->feature_active ? 2u : 0u) |
+                     (cache->encrypted ? 4u : 0u));
+    if (cache->location == NULL) {
+        p = put32(p, LOCATION_DEFAULT);
+    } else {
+        size_t n = strlen(cache->location);
+        p = put32(p, (uint32_t)n);
+        memcpy(p, cache->location, n);
+        p += n;
+    }
+    p = put32(p, (uint32_t)cache->rename_count);
+    for (size_t i = 0; i < cache->rename_count; i++) {
+        const char *two[2] = {cache->renames[i].from, cache->renames[i].to};
+        for (int k = 0; k < 2; k++) {
+            size_t n = strlen(two[k]);
+            p = put32(p, (uint32_t)n);
+            memcpy(p, two[k], n);
+            p += n;
+        }
+    }
+    p = put64(p, marks);
+    uint64_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = preorder_next(cache, id)) {
+        pos++;
+        uint8_t m = marks_of(csc__hot_at(cache, id));
+        if (m != 0) {
+            p = put64(p, pos);
+            *p++ = m;
+        }
+    }
+    w->len = (size_t)(p - w->buf);
+    section_end(w, start);
+    return true;
+}
+
 static bool write_settings(writer_t *w, const csc_cache_t *cache)
 {
     const csc__caller_t *c = &cache->caller;
@@ -402,9 +497,12 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     /* A first guess that usually holds the whole snapshot. */
     size_t guess = 4096 + cache->item_count * 48u;
     bool ok = reserve(w, guess) && reserve(w, HEADER_SIZE);
+    uint64_t marks = 0;
+    bool methods = methods_needed(cache, &marks);
     if (ok) {
         w->len = HEADER_SIZE;
-        ok = write_settings(w, cache) && write_items(w, cache) && reserve(w, TRAILER_SIZE);
+        ok = write_settings(w, cache) && write_items(w, cache) &&
+             (!methods || write_methods(w, cache, marks)) && reserve(w, TRAILER_SIZE);
     }
     if (!ok) {
         csc_snapshot_free(w->buf);
@@ -415,7 +513,7 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     unsigned char *p = w->buf;
     memcpy(p, MAGIC, 8);
     put32(p + 8, CSC_SNAPSHOT_VERSION);
-    put32(p + 12, 2);
+    put32(p + 12, methods ? 3u : 2u);
     put64(p + 16, (uint64_t)(w->len + TRAILER_SIZE));
     w->len += TRAILER_SIZE;
     csc__snapshot_seal(w->buf, w->len);
@@ -900,7 +998,92 @@ static csc_hresult check_frame(const unsigned char *d, size_t size)
         return CSC_E_FILE_CORRUPT;
     if (version > CSC_SNAPSHOT_VERSION)
         return CSC_E_REVISION_MISMATCH;
-    return get32(d + 12) == 2 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+    uint32_t sections = get32(d + 12);
+    return sections == 2 || sections == 3 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+}
+
+/* A length-prefixed string of the methods section, copied (no NUL inside). */
+static csc_hresult read_string(reader_t *r, const csc_allocator_t *a, char **out)
+{
+    if (!has(r, 4))
+        return CSC_E_FILE_CORRUPT;
+    uint32_t n = get32(r->p);
+    r->p += 4;
+    if (!has(r, n) || memchr(r->p, '\0', n) != NULL)
+        return CSC_E_FILE_CORRUPT;
+    *out = csc__strndup(a, (const char *)r->p, n);
+    if (*out == NULL)
+        return CSC_E_OUTOFMEMORY;
+    r->p += n;
+    return CSC_S_OK;
+}
+
+static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
+{
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint32_t state = get32(r->p), loc = get32(r->p + 4);
+    r->p += 8;
+    if ((state & ~7u) != 0)
+        return CSC_E_FILE_CORRUPT;
+    c->feature_enabled = (state & 1u) != 0;
+    c->feature_active = (state & 2u) != 0;
+    c->encrypted = (state & 4u) != 0;
+    if (loc != LOCATION_DEFAULT) {
+        if (!has(r, loc) || memchr(r->p, '\0', loc) != NULL)
+            return CSC_E_FILE_CORRUPT;
+        c->location = csc__strndup(&c->alloc, (const char *)r->p, loc);
+        if (c->location == NULL)
+            return CSC_E_OUTOFMEMORY;
+        r->p += loc;
+    }
+    if (!has(r, 4))
+        return CSC_E_FILE_CORRUPT;
+    uint32_t renames = get32(r->p);
+    r->p += 4;
+    if (renames > (size_t)(r->end - r->p) / 8u)
+        return CSC_E_FILE_CORRUPT;
+    for (uint32_t i = 0; i < renames; i++) {
+        char *from = NULL, *to = NULL;
+        csc_hresult hr = read_string(r, &c->alloc, &from);
+        if (hr == CSC_S_OK)
+            hr = read_string(r, &c->alloc, &to);
+        if (hr == CSC_S_OK)
+            hr = csc__renames_log(c, from, to);
+        if (from != NULL)
+            csc__free(&c->alloc, from, strlen(from) + 1);
+        if (to != NULL)
+            csc__free(&c->alloc, to, strlen(to) + 1);
+        if (hr != CSC_S_OK)
+            return hr;
+    }
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint64_t marks = get64(r->p);
+    r->p += 8;
+    if (marks > (uint64_t)(r->end - r->p) / 9u)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(c->root));
+    for (uint64_t i = 0; i < marks; i++) {
+        uint64_t want = get64(r->p);
+        uint8_t m = r->p[8];
+        r->p += 9;
+        if (want <= pos || m == 0 || (m & ~(MARK_SUSPEND | MARK_ENC)) != 0)
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = preorder_next(c, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        csc__hot_t *h = csc__hot_at(c, id);
+        if (((m & MARK_SUSPEND) && (h->type == CSC_ITEM_FILE || h->type == CSC_ITEM_SERVER)) ||
+            ((m & MARK_ENC) && h->type != CSC_ITEM_FILE))
+            return CSC_E_FILE_CORRUPT;
+        h->flags = (uint8_t)(h->flags | ((m & MARK_SUSPEND) ? CSC__F_SUSPEND_ROOT : 0) |
+                             ((m & MARK_ENC) ? CSC__F_ENC_DIFF : 0));
+        id = preorder_next(c, id);
+    }
+    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* The next section, which must be `id`: its payload in *body. */
@@ -958,6 +1141,13 @@ static void swap_state(csc_cache_t *a, csc_cache_t *b)
     SWAP_FIELD(container_count);
     SWAP_FIELD(scratch);
     SWAP_FIELD(scratch_cap);
+    SWAP_FIELD(feature_enabled);
+    SWAP_FIELD(feature_active);
+    SWAP_FIELD(encrypted);
+    SWAP_FIELD(location);
+    SWAP_FIELD(renames);
+    SWAP_FIELD(rename_count);
+    SWAP_FIELD(rename_cap);
     for (uint32_t s = 0; s < a->slab_count; s++)
         a->slabs[s]->u.h.cache = a;
     for (uint32_t s = 0; s < b->slab_count; s++)
@@ -969,6 +1159,7 @@ static void swap_state(csc_cache_t *a, csc_cache_t *b)
 static void fresh_free(csc_cache_t *fresh)
 {
     csc__tree_free_all(fresh);
+    csc__methods_free(fresh);
     csc__caller_free(&fresh->alloc, &fresh->caller);
 }
 
@@ -982,6 +1173,7 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
     memset(&fresh, 0, sizeof fresh);
     fresh.alloc = cache->alloc;
     fresh.index.alloc = &fresh.alloc;
+    fresh.feature_enabled = fresh.feature_active = true; /* C13.1 defaults */
     reader_t r = {d + HEADER_SIZE, d + size - TRAILER_SIZE}, body;
     hr = csc__tree_new_root(&fresh);
     if (hr == CSC_S_OK)
@@ -992,6 +1184,17 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         hr = next_section(&r, SEC_ITEMS, &body);
     if (hr == CSC_S_OK)
         hr = read_items(&fresh, &body);
+    /* The optional methods section: present exactly when the header counts
+     * one section more than the two required ones. */
+    uint32_t sections = 2;
+    if (hr == CSC_S_OK && r.p != r.end) {
+        hr = next_section(&r, SEC_METHODS, &body);
+        sections++;
+        if (hr == CSC_S_OK)
+            hr = read_methods(&fresh, &body);
+    }
+    if (hr == CSC_S_OK && sections != get32(d + 12))
+        hr = CSC_E_FILE_CORRUPT;
     if (hr == CSC_S_OK && r.p != r.end)
         hr = CSC_E_FILE_CORRUPT;
     if (hr == CSC_S_OK && cache->twin_leaving != NULL) {

@@ -28,6 +28,9 @@ csc_hresult csc_cache_get_disk_space(const csc_cache_t *cache, csc_disk_space_t 
 static csc_hresult cache_set_disk_space_limits_locked(csc_cache_t *cache, uint64_t limit,
                                                       uint64_t unpinned_limit)
 {
+    csc_hresult hr = csc__active_check(cache); /* C15.14: like every method */
+    if (hr != CSC_S_OK)
+        return hr;
     if (!cache->caller.admin) /* C5.5 */
         return CSC_E_ACCESSDENIED;
     cache->limit = limit;

@@ -766,3 +766,107 @@ size_t csc__item_path_len(const struct csc_item *item)
         len += 1u + csc__name_len(item);
     return len;
 }
+
+/* ---- renaming (rename.c, C13.2) --------------------------------------- */
+
+/* The files of the subtree of `top` with implicit remote twins get their
+ * records, at their present paths (the hook of src/remote/, which neither
+ * fails nor allocates; what the server has does not change, C10.1). */
+static void twins_leave_below(csc_cache_t *cache, struct csc_item *top)
+{
+    if (cache->twin_leaving == NULL)
+        return;
+    uint32_t top_id = csc__id(top), id = top_id;
+    while (id != CSC__NONE) {
+        csc__hot_t *h = csc__hot_at(cache, id);
+        if (h->flags & CSC__F_TWIN)
+            cache->twin_leaving(cache, csc__item_at(cache, id));
+        uint32_t next = csc__hot_first_child(h);
+        if (next == CSC__NONE) {
+            while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+                id = csc__hot_at(cache, id)->parent;
+            next = id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+        }
+        id = next;
+    }
+}
+
+csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
+                           struct csc_item *new_parent, const char *fname, size_t flen,
+                           const char *name, size_t name_len)
+{
+    csc__hot_t *h = csc__hot(item);
+    uint32_t pid = csc__id(new_parent);
+    bool same = flen == name_len && memcmp(fname, name, name_len) == 0;
+    size_t need = 4u + flen + 1u + (same ? 0 : name_len + 1u);
+    bool inl = same && need <= sizeof item->key;
+    char built[sizeof item->key];
+    char *key = built;
+    if (!inl) {
+        key = csc__malloc(&cache->alloc, need);
+        if (key == NULL)
+            return CSC_E_OUTOFMEMORY; /* C8.1: nothing changed */
+    }
+    memcpy(key, &pid, 4);
+    memcpy(key + 4, fname, flen);
+    key[4 + flen] = '\0';
+    if (!same) {
+        memcpy(key + 4 + flen + 1, name, name_len);
+        key[4 + flen + 1 + name_len] = '\0';
+    }
+    /* Renaming is the cache's alone: the server keeps the old paths. */
+    twins_leave_below(cache, item);
+    /* The old key, to free or to restore. */
+    size_t old_alloc = key_alloc_size(item);
+    const void *old_key = item->hh.key;
+    unsigned old_len = item->hh.keylen;
+    uint8_t old_named = h->flags & CSC__F_NAMED;
+    char old_inline[sizeof item->key];
+    memcpy(old_inline, item->key, sizeof item->key);
+
+    csc__index_remove(&cache->index, item);
+    if (inl) {
+        memcpy(item->key, built, need);
+        item->hh.key = item->key;
+    } else {
+        item->hh.key = key;
+    }
+    item->hh.keylen = (unsigned)(4u + flen);
+    h->flags = (uint8_t)((h->flags & ~CSC__F_NAMED) | (same ? 0 : CSC__F_NAMED));
+    if (!csc__index_add(&cache->index, item)) {
+        /* Back as it was: the table held this very entry a moment ago. */
+        memcpy(item->key, old_inline, sizeof item->key);
+        item->hh.key = old_alloc == 0 ? item->key : old_key;
+        item->hh.keylen = old_len;
+        h->flags = (uint8_t)((h->flags & ~CSC__F_NAMED) | old_named);
+        (void)csc__index_add(&cache->index, item);
+        if (!inl)
+            csc__free(&cache->alloc, key, need);
+        return CSC_E_OUTOFMEMORY;
+    }
+    if (old_alloc != 0)
+        csc__free(&cache->alloc, (void *)old_key, old_alloc);
+
+    cache->memo_n = 0; /* the memo may name it */
+    struct csc_item *parent = csc__item_at(cache, h->parent);
+    csc__hot_t *ph = csc__hot(parent);
+    bool marked = csc__marked_hot(h);
+    if (marked) /* C3.5: the old ancestors stop counting it */
+        csc__tree_mark_changed(cache, h, false);
+    if (item->prev_sibling != CSC__NONE)
+        csc__hot_at(cache, item->prev_sibling)->next_sibling = h->next_sibling;
+    else
+        ph->u.d.first_child = h->next_sibling;
+    if (h->next_sibling != CSC__NONE)
+        csc__item_at(cache, h->next_sibling)->prev_sibling = item->prev_sibling;
+    else
+        parent->u.last_child = item->prev_sibling;
+    h->parent = pid;
+    link_child(cache, new_parent, item);
+    if (marked)
+        csc__tree_mark_changed(cache, h, true);
+    csc__evict_update(cache, parent);
+    csc__evict_update(cache, new_parent);
+    csc__evict_reorder(cache); /* walk order moved with the subtree (C5.4) */
+    return CSC_S_OK;
+}

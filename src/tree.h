@@ -27,6 +27,7 @@
 #include "guard.h"
 #include "cscsim/cache.h"
 #include "cscsim/item.h"
+#include "cscsim/methods.h"
 #include "cscsim/space.h"
 
 /* The root's type: not a Windows type, never visible through the API. */
@@ -76,6 +77,10 @@ typedef struct csc__caller {
                               * is stored after the key (see csc__name) */
 #define CSC__F_TWIN 0x10u    /* a file whose remote twin is implicit: the
                               * server has it as cached (src/remote/, C10.2) */
+#define CSC__F_SUSPEND_ROOT 0x20u /* containers: a suspension root (C13.3, suspend.c) */
+#define CSC__F_ENC_DIFF 0x40u /* files: encryption differs from the cache's
+                               * configured state, cache->encrypted (C13.4,
+                               * encrypt.c); a new file follows it (C15.16) */
 #define CSC__F_FREE 0x80u    /* the record is on the free list */
 
 /* Pin and inherit bits are stored shifted: CSC_PIN_SOURCES_ALL >> 5 fits a byte. */
@@ -229,8 +234,54 @@ struct csc_cache {
     void (*twin_leaving)(struct csc_cache *cache, struct csc_item *item);
     /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
     struct csc__recorder *rec;
+    /* The other methods of C13 (feature.c, encrypt.c, rename.c). */
+    bool feature_enabled;  /* C13.1: configured */
+    bool feature_active;   /* C13.1: running; methods fail while false */
+    bool encrypted;        /* C13.4: the last Encrypt asked for encryption */
+    char *location;        /* C13.1: NULL means the default, C:\Windows\CSC */
+    struct csc__rename *renames; /* C13.2: RenameItem's log, applied at restart */
+    size_t rename_count, rename_cap;
     struct csc__fault_set *faults; /* fault rules (fault.c), NULL until the first */
 };
+
+/* A logged RenameItem (C13.2): both paths as given, owned by the cache. */
+typedef struct csc__rename {
+    char *from;
+    char *to;
+} csc__rename_t;
+
+/* C13.1 (feature.c): 0x80070426 ERROR_SERVICE_NOT_ACTIVE while the feature
+ * is not active, else S_OK. Methods check it before validation (C15.3: no
+ * eviction pass follows such a refusal). */
+static inline csc_hresult csc__active_check(const struct csc_cache *cache)
+{
+    return cache->feature_active ? CSC_S_OK : CSC_E_SERVICE_NOT_ACTIVE;
+}
+
+/* Frees the cache's C13 state (feature.c). */
+void csc__methods_free(csc_cache_t *cache);
+
+/* C13.2 (tree.c): moves `item` (and so its subtree) below `new_parent`
+ * with the folded last component fname and display name `name`, keeping
+ * every counter. E_OUTOFMEMORY: nothing changed. The caller checked that
+ * the new key is free and the move keeps the item's depth. */
+csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
+                           struct csc_item *new_parent, const char *fname, size_t flen,
+                           const char *name, size_t name_len);
+/* evict.c: re-orders the eviction heaps after walk order changed. */
+void csc__evict_reorder(csc_cache_t *cache);
+
+/* C13.2 (rename.c): empties RenameItem's log; applies it (restart). */
+void csc__renames_clear(csc_cache_t *cache);
+/* Appends a rename to the log (copies both paths). */
+csc_hresult csc__renames_log(csc_cache_t *cache, const char *from, const char *to);
+csc_hresult csc__renames_apply(csc_cache_t *cache);
+
+/* C13.3 (suspend.c): whether the item is a suspension root or below one. */
+bool csc__suspended(const struct csc_item *item);
+
+/* C13.4 (encrypt.c): whether a file is encrypted. */
+bool csc__encrypted(const struct csc_item *item);
 
 static inline bool csc__cache_busy(const csc_cache_t *cache)
 {

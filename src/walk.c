@@ -27,6 +27,7 @@
 
 #include "cscsim/pin.h"
 #include "cscsim/sync.h"
+#include "cscsim/methods.h"
 
 /* The per-item steps are inlined into each loop: a call per item costs a
  * sizeable share of a walk that does little else. */
@@ -643,7 +644,12 @@ csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_
                              uint32_t flags, bool deep, const csc_progress_t *progress,
                              csc_cancel_t *cancel, csc__walk_op_t op)
 {
-    csc_hresult hr = csc__walk_validate(paths, count, flags, op);
+    /* C13.1: refused before validation while the feature is not active,
+     * and no eviction pass follows (C15.3). */
+    csc_hresult hr = csc__active_check(cache);
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = csc__walk_validate(paths, count, flags, op);
     if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
         hr = CSC_E_INVALIDARG; /* a sink newer than this library */
     else if (hr == CSC_S_OK && op == CSC__OP_DELETE && (flags & CSC_DELETE_ADMIN) &&
@@ -702,4 +708,48 @@ csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_
                              uint32_t flags, const csc_progress_t *progress, csc_cancel_t *cancel)
 {
     return run_sync(cache, paths, count, flags, false, progress, cancel, CSC__OP_DELETE);
+}
+
+/* DeleteItemsForUser (C13.7, C15.18): DeleteItems with `user`'s access. */
+csc_hresult csc__delete_for_user(csc_cache_t *cache, const char *user,
+                                 const char *const *paths, size_t count, uint32_t flags,
+                                 const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__active_check(cache); /* C13.1, C15.3: no pass */
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = csc__walk_validate(paths, count, flags, CSC__OP_DELETE);
+    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
+        hr = CSC_E_INVALIDARG;
+    csc__caller_t who = {0};
+    bool made = false;
+    if (hr == CSC_S_OK) {
+        hr = user == NULL ? CSC_E_INVALIDARG
+                          : csc__caller_make(&cache->alloc, user, false, &who);
+        made = hr == CSC_S_OK;
+    }
+    if (hr == CSC_S_OK && !cache->caller.admin)
+        hr = CSC_E_ACCESSDENIED; /* "needs an administrator", before any event */
+    if (hr == CSC_S_OK)
+        hr = csc__walk_run(cache, &who, paths, count, flags, false, progress, cancel, NULL,
+                           (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0, CSC__OP_DELETE);
+    if (made)
+        csc__caller_free(&cache->alloc, &who);
+    csc__policy_after(cache); /* C15.3: even after a rejected call */
+    return hr;
+}
+
+csc_hresult csc_delete_items_for_user(csc_cache_t *cache, const char *user,
+                                      const char *const *paths, size_t count, uint32_t flags,
+                                      const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr == CSC_S_OK) {
+        if (CSC__RECORDING(cache))
+            hr = csc__rec_delete_for_user(cache, user, paths, count, flags, progress, cancel);
+        else
+            hr = csc__delete_for_user(cache, user, paths, count, flags, progress, cancel);
+        csc__leave(cache);
+    }
+    return hr;
 }

@@ -43,4 +43,9 @@ csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_
                              uint32_t flags, bool deep, const csc_progress_t *progress,
                              csc_cancel_t *cancel, csc__walk_op_t op);
 
+/* DeleteItemsForUser inside the guard (walk.c): the whole call. */
+csc_hresult csc__delete_for_user(csc_cache_t *cache, const char *user,
+                                 const char *const *paths, size_t count, uint32_t flags,
+                                 const csc_progress_t *progress, csc_cancel_t *cancel);
+
 #endif

@@ -263,6 +263,33 @@ static void session(csc_cache_t *c, uv_loop_t *loop)
     assert_false(csc_test_cached(c, "\\\\srv\\other\\gone.txt"));
     assert_int_equal(csc_cache_set_policy(c, CSC_EVICT_MANUAL), CSC_S_OK);
     assert_int_equal(csc_cache_evict(c, true, 0, NULL, NULL), CSC_S_OK);
+
+    /* Round 2, C13 (cscsim/methods.h): each call recorded as its command. */
+    const char *caller = csc_cache_caller(c, NULL);
+    char *keep = strdup(caller != NULL ? caller : "user");
+    bool was_admin = false;
+    (void)csc_cache_caller(c, &was_admin);
+    csc_test_file(c, "\\\\srv\\m\\d\\f.txt", 3);
+    csc_test_file(c, "\\\\srv\\m\\g.txt", 4);
+    assert_int_equal(csc_cache_set_caller(c, "root", true), CSC_S_OK);
+    assert_int_equal(csc_suspend_root(c, "\\\\srv\\m\\d", true), CSC_S_OK);
+    assert_int_equal(csc_suspend_root(c, "\\\\srv\\m\\g.txt", false), CSC_E_INVALIDARG);
+    assert_int_equal(csc_encrypt(c, true, CSC_ENCRYPT_FLAG_LOW_PRIORITY, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_rename_item_ex(c, "\\\\srv\\m\\g.txt", "\\\\srv\\m\\h.txt", false),
+                     CSC_S_OK);
+    assert_int_equal(csc_rename_item(c, "\\\\srv\\m\\d", "\\\\srv\\m\\e", false), CSC_S_OK);
+    assert_int_equal(csc_delete_items_for_user(c, "bob", (const char *[]){"\\\\srv\\m\\h.txt"},
+                                               1, 0, NULL, NULL),
+                     CSC_S_OK);
+    assert_int_equal(csc_cache_set_location(c, "D:\\Offline"), CSC_S_OK);
+    assert_int_equal(csc_feature_enable(c, false, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_restart(c), CSC_S_OK);
+    assert_int_equal(csc_feature_start(c), CSC_HR(0x80070032u));
+    assert_int_equal(csc_feature_enable(c, true, NULL), CSC_S_OK);
+    assert_int_equal(csc_feature_start(c), CSC_S_OK);
+    assert_true(csc_test_cached(c, "\\\\srv\\m\\e\\f.txt"));
+    assert_int_equal(csc_cache_set_caller(c, keep, was_admin), CSC_S_OK);
+    free(keep);
 }
 
 /* Records the session on a cache with state; returns the text, and the
@@ -341,6 +368,15 @@ static void test_replay_reproduces_the_session(void **state)
     assert_non_null(strstr(rec.p, "# not expressible: csc_cache_set_policy(7)"));
     assert_non_null(strstr(rec.p, "expect event#1=\"0:0x00000000:"));
     assert_non_null(strstr(rec.p, "# ---- end of the recording\n"));
+    assert_non_null(strstr(rec.p, "suspend \\\\srv\\m\\d\nexpect hresult=0x00000000"));
+    assert_non_null(strstr(rec.p, "suspend \\\\srv\\m\\g.txt release\n"));
+    assert_non_null(strstr(rec.p, "encrypt on flags=0x200\n"));
+    assert_non_null(strstr(rec.p, "rename \\\\srv\\m\\d \\\\srv\\m\\e restart-time\n"));
+    assert_non_null(strstr(rec.p, "deleteitems \\\\srv\\m\\h.txt flags=0 for=bob\n"));
+    assert_non_null(strstr(rec.p, "location \"D:\\Offline\"\n"));
+    assert_non_null(strstr(rec.p, "enable off\n"));
+    assert_non_null(strstr(rec.p, "restart\n"));
+    assert_non_null(strstr(rec.p, "start\nexpect hresult=0x80070032"));
 
     csc_scenario_result_t res = {0};
     csc_cache_t *c = replay(&rec, &res, CSC_S_OK, NULL);

@@ -178,6 +178,22 @@ static void test_c10_1_snapshot_load_keeps_the_twins(void **state)
     csc_cache_free(cache);
 }
 
+/* RenameItemEx renames in the cache only (C13.2): the server keeps the
+ * files at their old paths. */
+static void test_c13_2_rename_keeps_the_server_paths(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    cache_files(cache, 3);
+    assert_int_equal(csc_rename_item_ex(cache, DIR, SH "\\moved", false), CSC_S_OK);
+    assert_true(csc_test_cached(cache, SH "\\moved\\f001.txt"));
+    assert_int_equal(csc_test_remote(cache, DIR "\\f001.txt").size, 11);
+    assert_false(csc_test_remote_exists(cache, SH "\\moved\\f001.txt"));
+    char *d = csc_test_remote_dump(cache);
+    free(d);
+    csc_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_c10_1_leaving_the_cache_keeps_the_twin),
         cmocka_unit_test(test_c10_1_server_changes),
         cmocka_unit_test(test_c10_1_snapshot_load_keeps_the_twins),
+        cmocka_unit_test(test_c13_2_rename_keeps_the_server_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

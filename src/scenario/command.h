@@ -36,7 +36,15 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_DELETEITEMS, /* round 2: deleteitems PATH... (DeleteItems) */
     CSC__SCN_CMD_SAVE, /* save FILE: csc_cache_save (issue 15) */
     CSC__SCN_CMD_LOAD, /* load FILE: csc_cache_load */
-    CSC__SCN_CMD_FAIL  /* fault injection (fail.h) */
+    CSC__SCN_CMD_FAIL, /* fault injection (fail.h) */
+    /* round 2, C13 (methods.h) */
+    CSC__SCN_CMD_RENAME,   /* rename PATH NEWPATH [restart-time] */
+    CSC__SCN_CMD_SUSPEND,  /* suspend PATH [release] */
+    CSC__SCN_CMD_ENCRYPT,  /* encrypt on|off [flags=FLAGS] */
+    CSC__SCN_CMD_ENABLE,   /* enable on|off */
+    CSC__SCN_CMD_START,    /* start */
+    CSC__SCN_CMD_RESTART,  /* restart */
+    CSC__SCN_CMD_LOCATION  /* location "TEXT" */
 } csc__scn_cmd_kind_t;
 
 /* The option slots of a command; each command accepts some of them. */
@@ -51,6 +59,8 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_RETRY_AT,  /* pin/unpin retry-at=K */
     CSC__SCN_OPT_ALL,       /* evict all */
     CSC__SCN_OPT_ADMIN,     /* as USER admin */
+    CSC__SCN_OPT_RESTART_TIME, /* rename ... restart-time */
+    CSC__SCN_OPT_RELEASE,   /* suspend PATH release */
     CSC__SCN_OPT_COUNT
 } csc__scn_opt_t;
 
@@ -67,7 +77,10 @@ typedef enum csc__scn_expect_kind {
     CSC__SCN_EXPECT_EVENTS,    /* expect events=N */
     CSC__SCN_EXPECT_EVENT_ANY, /* expect event="MESSAGE" */
     CSC__SCN_EXPECT_EVENT_AT,  /* expect event#K="MESSAGE" */
-    CSC__SCN_EXPECT_SPACE      /* expect space KEY=N... */
+    CSC__SCN_EXPECT_SPACE,     /* expect space KEY=N... */
+    CSC__SCN_EXPECT_LOCATION,  /* expect location="TEXT" (message) */
+    CSC__SCN_EXPECT_STATUS,    /* expect status active= enabled= [reboot=] */
+    CSC__SCN_EXPECT_ENCRYPTION /* expect encryption encrypted= partial= */
 } csc__scn_expect_kind_t;
 
 /* The item keys of `expect PATH`, and the disk-space keys of `expect space`. */
@@ -84,7 +97,17 @@ typedef enum csc__scn_key {
     CSC__SCN_KEY_USED,
     CSC__SCN_KEY_UNPINNED_USED,
     CSC__SCN_KEY_LIMIT,
-    CSC__SCN_KEY_UNPINNED_LIMIT
+    CSC__SCN_KEY_UNPINNED_LIMIT,
+    /* round 2, C13.5 item keys */
+    CSC__SCN_KEY_SUSPENDED,
+    CSC__SCN_KEY_SUSPENDED_ROOT,
+    CSC__SCN_KEY_ENCRYPTED,
+    /* expect status, expect encryption */
+    CSC__SCN_KEY_ACTIVE,
+    CSC__SCN_KEY_ENABLED,
+    CSC__SCN_KEY_REBOOT,
+    CSC__SCN_KEY_ENC_ENCRYPTED,
+    CSC__SCN_KEY_PARTIAL
 } csc__scn_key_t;
 
 /* One KEY=VALUE of an `expect`: the value converted (yes/no as 1/0, a type,
@@ -121,6 +144,7 @@ typedef struct csc__scn_command {
     csc_evict_policy_t policy; /* policy */
     uint64_t ticks;            /* tick [N] (default 1) */
     csc__scn_expect_t expect;       /* expect */
+    char *user;                /* deleteitems for=USER (round 2), or NULL */
     bool fail_clear;                /* fail clear */
     csc_fault_rule_t fault;         /* fail: the rule; its path is args[0] */
 } csc__scn_command_t;

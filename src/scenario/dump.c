@@ -21,7 +21,13 @@
  *      touched in order of their last use, the clock advanced to each time
  *      with `tick`; then, for the whole cache, the clock itself;
  *   6. for the whole cache: the limits (as an administrator, C5.5), the
- *      caller (`as`) and the policy.
+ *      caller (`as`) and the policy;
+ *   7. round 2 (C13, put_methods): suspension roots (`suspend`, subtrees
+ *      too); for the whole cache the encryption (`encrypt`, the files that
+ *      differ from the configured state held open across the second call),
+ *      Location, RenameItem's log (`rename ... restart-time`) and last the
+ *      feature state (`enable off`, `restart`, `enable on`), each change as
+ *      an administrator, the caller restored after.
  * What the language cannot say becomes a `# cannot express: ...` line. Items
  * are written by their display paths (C1.3), spelt so that normalisation
  * (C1.2) gives them back, quoted when they hold a blank, `=` or `#`.
@@ -34,6 +40,7 @@
 
 #include "cscsim/item.h"
 #include "cscsim/space.h"
+#include "cscsim/methods.h"
 
 #include "command.h"
 #include "dot.h"
@@ -287,6 +294,10 @@ static int by_last_use(const void *a, const void *b)
 
 /* Writes the scenario of the subtree at `top` (NULL: the whole cache).
  * False when out of memory. */
+static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *first,
+                        const csc_item_t *top, char **paths, const char *caller, bool admin,
+                        bool caller_ok);
+
 static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *top)
 {
     const csc_item_t *first = top != NULL ? top : csc_cache_first_server(cache);
@@ -361,8 +372,10 @@ static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *
         put_token(out, uses[i].path);
         fputc('\n', out);
     }
-    if (top != NULL)
+    if (top != NULL) {
+        put_methods(out, cache, first, top, paths, NULL, false, false);
         goto done;
+    }
 
     if (csc_cache_clock(cache) > clock)
         fprintf(out, "tick %llu\n", (unsigned long long)(csc_cache_clock(cache) - clock));
@@ -394,6 +407,7 @@ static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *
     csc_evict_policy_t policy = csc_cache_policy(cache);
     if (policy != CSC_EVICT_MANUAL && (unsigned)policy < 3)
         fprintf(out, "policy %s\n", policies[policy]);
+    put_methods(out, cache, first, top, paths, caller, admin, caller_ok);
 done:
     if (paths != NULL)
         for (size_t i = 0; i < n; i++)
@@ -401,6 +415,110 @@ done:
     free(paths);
     free(uses);
     return ok;
+}
+
+/* Phase 7 (C13): what the methods of round 2 set. */
+static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *first,
+                        const csc_item_t *top, char **paths, const char *caller, bool admin,
+                        bool caller_ok)
+{
+    size_t k = 0;
+    EACH_ITEM(it, first, top) {
+        if (csc_item_is_suspended_root(it)) {
+            fputs("suspend ", out);
+            put_token(out, paths[k]);
+            fputc('\n', out);
+        }
+        k++;
+    }
+    if (top != NULL)
+        return;
+    bool enc = false, partial = false;
+    csc_cache_encryption_state(cache, &enc, &partial);
+    if (partial) { /* every file to the other state, then the rest back */
+        fprintf(out, "encrypt %s\n", enc ? "off" : "on");
+        k = 0;
+        EACH_ITEM(it, first, top) {
+            if (csc_item_type(it) == CSC_ITEM_FILE && csc_item_is_encrypted(it) != enc) {
+                fputs("open ", out);
+                put_token(out, paths[k]);
+                fputc('\n', out);
+            }
+            k++;
+        }
+    }
+    if (enc || partial)
+        fprintf(out, "encrypt %s\n", enc ? "on" : "off");
+    if (partial) {
+        k = 0;
+        EACH_ITEM(it, first, top) {
+            if (csc_item_type(it) == CSC_ITEM_FILE && csc_item_is_encrypted(it) != enc) {
+                fputs("close ", out);
+                put_token(out, paths[k]);
+                fputc('\n', out);
+            }
+            k++;
+        }
+    }
+    size_t n = csc_cache_location(cache, NULL, 0);
+    char *loc = malloc(n + 1);
+    if (loc != NULL) {
+        csc_cache_location(cache, loc, n + 1);
+        if (strcmp(loc, "C:\\Windows\\CSC") != 0) {
+            if (expressible(loc))
+                fprintf(out, "location \"%s\"\n", loc);
+            else
+                fputs("# cannot express: a Location with a quote or a line break\n", out);
+        }
+        free(loc);
+    }
+    bool active = true, enabled = true;
+    csc_feature_query_status(cache, &active, &enabled, NULL);
+    size_t renames = csc_cache_pending_renames(cache);
+    if (renames > 0) { /* RenameItem needs an administrator */
+        fputs("as ", out);
+        put_token(out, caller_ok ? caller : "user");
+        fputs(" admin\n", out);
+        for (size_t i = 0; i < renames; i++) {
+            const char *from = NULL, *to = NULL;
+            csc_cache_pending_rename(cache, i, &from, &to);
+            if (!expressible(from) || !expressible(to)) {
+                fputs("# cannot express: a logged rename with a quote or a line break\n", out);
+                continue;
+            }
+            fputs("rename ", out);
+            put_token(out, from);
+            fputc(' ', out);
+            put_token(out, to);
+            fputs(" restart-time\n", out);
+        }
+        if (caller_ok && (active && enabled)) {
+            fputs("as ", out);
+            put_token(out, caller);
+            fputs(admin ? " admin\n" : "\n", out);
+        }
+    }
+    if (active && enabled)
+        return;
+    bool open = false;
+    EACH_ITEM(it, first, top)
+        open = open || csc_item_is_open(it);
+    if (!active && open)
+        fputs("# cannot express: open handles while the feature is not active (restart "
+              "closes them)\n", out);
+    fputs("as ", out);
+    put_token(out, caller_ok ? caller : "user");
+    fputs(" admin\n", out);
+    fputs("enable off\n", out);
+    if (!active)
+        fputs("restart\n", out);
+    if (enabled)
+        fputs("enable on\n", out);
+    if (caller_ok) {
+        fputs("as ", out);
+        put_token(out, caller);
+        fputs(admin ? " admin\n" : "\n", out);
+    }
 }
 
 /* ---- the entry points ------------------------------------------------------------ */

@@ -28,6 +28,8 @@ typedef enum val_kind {
     VAL_FLAGS,    /* pin control flags: terms joined by | */
     VAL_SYNC_FLAGS,   /* synchronize control flags (round 2), likewise */
     VAL_DELETE_FLAGS, /* delete flags (round 2), likewise */
+    VAL_ENCRYPT_FLAGS, /* encryption control flags (round 2), likewise */
+    VAL_USER,     /* a user name (for=USER), kept as text */
     VAL_BOOL,     /* true | false */
     VAL_COUNT,    /* a 32-bit number */
     VAL_POSITIVE, /* a 32-bit number >= 1 */
@@ -42,6 +44,8 @@ static const char *const val_desc[] = {
     [VAL_FLAGS] = "pin control flags (names or numbers joined by '|')",
     [VAL_SYNC_FLAGS] = "synchronize control flags (names or numbers joined by '|')",
     [VAL_DELETE_FLAGS] = "delete flags (names or numbers joined by '|')",
+    [VAL_ENCRYPT_FLAGS] = "encryption control flags (names or numbers joined by '|')",
+    [VAL_USER] = "a user name",
     [VAL_BOOL] = "'true' or 'false'",
     [VAL_COUNT] = "a number",
     [VAL_POSITIVE] = "a number of at least 1",
@@ -62,6 +66,7 @@ typedef enum arg_kind {
     ARGS_USER,          /* a user name (a keyword may follow) */
     ARGS_WORD,          /* exactly one word */
     ARGS_NUMBER_OPTIONAL, /* at most one number */
+    ARGS_TWO_PATHS,     /* exactly two paths */
     ARGS_EXPECT,        /* the forms of expect */
     ARGS_FAIL           /* the forms of fail (fail.c) */
 } arg_kind_t;
@@ -133,8 +138,23 @@ static const cmd_spec_t commands[] = {
      ARGS_PATHS,
      {{"flags", CSC__SCN_OPT_FLAGS, VAL_DELETE_FLAGS},
       {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
+      {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE},
+      {"for", CSC__SCN_OPT_COUNT, VAL_USER}},
+     {{0}}},
+    {"rename", CSC__SCN_CMD_RENAME, ARGS_TWO_PATHS, {{0}},
+     {{"restart-time", CSC__SCN_OPT_RESTART_TIME}}},
+    {"suspend", CSC__SCN_CMD_SUSPEND, ARGS_PATH, {{0}}, {{"release", CSC__SCN_OPT_RELEASE}}},
+    {"encrypt",
+     CSC__SCN_CMD_ENCRYPT,
+     ARGS_WORD,
+     {{"flags", CSC__SCN_OPT_FLAGS, VAL_ENCRYPT_FLAGS},
+      {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
       {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE}},
      {{0}}},
+    {"enable", CSC__SCN_CMD_ENABLE, ARGS_WORD, {{0}}, {{0}}},
+    {"start", CSC__SCN_CMD_START, ARGS_NONE, {{0}}, {{0}}},
+    {"restart", CSC__SCN_CMD_RESTART, ARGS_NONE, {{0}}, {{0}}},
+    {"location", CSC__SCN_CMD_LOCATION, ARGS_WORD, {{0}}, {{0}}},
     {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
     {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
     {"fail", CSC__SCN_CMD_FAIL, ARGS_FAIL, {{0}}, {{0}}},
@@ -159,6 +179,21 @@ static const key_spec_t item_keys[] = {
     {"dirty", CSC__SCN_KEY_DIRTY, VAL_YESNO},
     {"evictable", CSC__SCN_KEY_EVICTABLE, VAL_YESNO},
     {"open", CSC__SCN_KEY_OPEN, VAL_YESNO},
+    {"suspended", CSC__SCN_KEY_SUSPENDED, VAL_YESNO},
+    {"suspended-root", CSC__SCN_KEY_SUSPENDED_ROOT, VAL_YESNO},
+    {"encrypted", CSC__SCN_KEY_ENCRYPTED, VAL_YESNO},
+};
+
+/* expect status ..., expect encryption ... (round 2, C13.1, C13.4) */
+static const key_spec_t status_keys[] = {
+    {"active", CSC__SCN_KEY_ACTIVE, VAL_YESNO},
+    {"enabled", CSC__SCN_KEY_ENABLED, VAL_YESNO},
+    {"reboot", CSC__SCN_KEY_REBOOT, VAL_YESNO},
+};
+
+static const key_spec_t encryption_keys[] = {
+    {"encrypted", CSC__SCN_KEY_ENC_ENCRYPTED, VAL_YESNO},
+    {"partial", CSC__SCN_KEY_PARTIAL, VAL_YESNO},
 };
 
 static const key_spec_t space_keys[] = {
@@ -222,6 +257,14 @@ static const flag_table_t sync_table = {
     sync_flag_names, {"OfflineFilesSyncControlFlag", "OfflineFilesSyncControl"}};
 static const flag_table_t delete_table = {delete_flag_names, {"OfflineFilesDeleteFlag", NULL}};
 
+static const flag_name_t encrypt_flag_names[] = {
+    {"LowPriority", CSC_ENCRYPT_FLAG_LOW_PRIORITY}, {"AsyncProgress", CSC_ENCRYPT_FLAG_ASYNC_PROGRESS},
+    {"Interactive", CSC_ENCRYPT_FLAG_INTERACTIVE}, {"Console", CSC_ENCRYPT_FLAG_CONSOLE},
+    {"Background", CSC_ENCRYPT_FLAG_BACKGROUND}, {NULL, 0},
+};
+static const flag_table_t encrypt_table = {encrypt_flag_names,
+                                           {"OfflineFilesEncryptionControlFlag", NULL}};
+
 const uint32_t csc__scn_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
                                  CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
 static const char *const source_names[4] = {"user", "policy", "computer", "redirect"};
@@ -263,6 +306,12 @@ const char *csc__scn_key_name(csc__scn_key_t key)
     for (size_t i = 0; i < SPACE_KEY_COUNT; i++)
         if (space_keys[i].key == key)
             return space_keys[i].name;
+    for (size_t i = 0; i < sizeof status_keys / sizeof status_keys[0]; i++)
+        if (status_keys[i].key == key)
+            return status_keys[i].name;
+    for (size_t i = 0; i < sizeof encryption_keys / sizeof encryption_keys[0]; i++)
+        if (encryption_keys[i].key == key)
+            return encryption_keys[i].name;
     return "?";
 }
 
@@ -388,6 +437,8 @@ static bool parse_sources(const char *s, uint64_t *out)
     return true;
 }
 
+static bool is_path_token(const char *text);
+
 /* Converts a value of the given kind; false when malformed. */
 static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
 {
@@ -402,10 +453,12 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
         return parse_number(s, strlen(s), UINT64_MAX, true, out);
     case VAL_FLAGS:
     case VAL_SYNC_FLAGS:
-    case VAL_DELETE_FLAGS: {
-        const flag_table_t *table = kind == VAL_SYNC_FLAGS     ? &sync_table
-                                    : kind == VAL_DELETE_FLAGS ? &delete_table
-                                                               : &pin_table;
+    case VAL_DELETE_FLAGS:
+    case VAL_ENCRYPT_FLAGS: {
+        const flag_table_t *table = kind == VAL_SYNC_FLAGS      ? &sync_table
+                                    : kind == VAL_DELETE_FLAGS  ? &delete_table
+                                    : kind == VAL_ENCRYPT_FLAGS ? &encrypt_table
+                                                                : &pin_table;
         uint64_t flags = 0;
         for (;;) {
             const char *bar = strchr(s, '|');
@@ -446,6 +499,9 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
         return false;
     case VAL_SOURCES:
         return parse_sources(s, out);
+    case VAL_USER:
+        *out = 0;
+        return s[0] != '\0' && !is_path_token(s);
     }
     return false;
 }
@@ -539,7 +595,7 @@ static bool is_event_at(const char *name)
 
 static bool is_result_key(const char *name)
 {
-    return eq(name, "return") || eq(name, "hresult") || eq(name, "events") ||
+    return eq(name, "location") || eq(name, "return") || eq(name, "hresult") || eq(name, "events") ||
            eq(name, "event") || is_event_at(name);
 }
 
@@ -547,6 +603,11 @@ static bool is_result_key(const char *name)
 static bool parse_expect_result(parser_t *p, const csc__scn_token_t *t, csc__scn_expect_t *e)
 {
     const char *name = t->name;
+    if (eq(name, "location")) { /* expect location="TEXT" (round 2) */
+        e->kind = CSC__SCN_EXPECT_LOCATION;
+        e->message = dup_string(t->value);
+        return e->message != NULL || syntax(p, "out of memory");
+    }
     if (eq(name, "return") || eq(name, "hresult")) {
         bool hr = eq(name, "hresult");
         e->kind = hr ? CSC__SCN_EXPECT_HRESULT : CSC__SCN_EXPECT_RETURN;
@@ -619,9 +680,21 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
     }
 
     bool space = !positional->quoted && eq(positional->text, "space");
+    bool status = !positional->quoted && eq(positional->text, "status");
+    bool encryption = !positional->quoted && eq(positional->text, "encryption");
     const key_spec_t *keys = space ? space_keys : item_keys;
     size_t nkeys = space ? SPACE_KEY_COUNT : ITEM_KEY_COUNT;
     e->kind = space ? CSC__SCN_EXPECT_SPACE : CSC__SCN_EXPECT_ITEM;
+    if (status) {
+        keys = status_keys;
+        nkeys = sizeof status_keys / sizeof status_keys[0];
+        e->kind = CSC__SCN_EXPECT_STATUS;
+    } else if (encryption) {
+        keys = encryption_keys;
+        nkeys = sizeof encryption_keys / sizeof encryption_keys[0];
+        e->kind = CSC__SCN_EXPECT_ENCRYPTION;
+    }
+    bool named_form = space || status || encryption;
     uint32_t seen = 0;
     for (size_t i = 1; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
@@ -633,7 +706,7 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
             if (is_result_key(t->name))
                 return syntax(p, "'%s=' takes a line of its own, without a path", t->name);
             return syntax(p, "unknown key '%s=' for 'expect %s'", t->name,
-                          space ? "space" : "PATH");
+                          named_form ? positional->text : "PATH");
         }
         if (seen & (1u << k->key))
             return syntax(p, "repeated key '%s='", t->name);
@@ -645,7 +718,12 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
         if (!parse_value(k->kind, t->value, &ck->value))
             return malformed(p, t, k->kind);
     }
-    return space || add_arg(p, cmd, positional->text);
+    if (status && !(seen & (1u << CSC__SCN_KEY_ACTIVE) && seen & (1u << CSC__SCN_KEY_ENABLED)))
+        return syntax(p, "'expect status' needs active= and enabled=");
+    if (encryption &&
+        !(seen & (1u << CSC__SCN_KEY_ENC_ENCRYPTED) && seen & (1u << CSC__SCN_KEY_PARTIAL)))
+        return syntax(p, "'expect encryption' needs encrypted= and partial=");
+    return named_form || add_arg(p, cmd, positional->text);
 }
 
 static const cmd_spec_t *find_command(const char *name)
@@ -711,6 +789,10 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const csc__scn_comma
         if (n > 1)
             return syntax(p, "'%s' takes at most one number", spec->name);
         return true;
+    case ARGS_TWO_PATHS:
+        if (n != 2)
+            return syntax(p, "'%s' needs two paths", spec->name);
+        return true;
     case ARGS_EXPECT:
     case ARGS_FAIL:
         return true;
@@ -746,6 +828,11 @@ static bool finish(parser_t *p, csc__scn_command_t *cmd)
         if (cmd->opt[CSC__SCN_OPT_ALL].set && cmd->opt[CSC__SCN_OPT_BYTES].set)
             return syntax(p, "'evict' takes 'all' or 'bytes=N', not both");
         return true;
+    case CSC__SCN_CMD_ENCRYPT:
+    case CSC__SCN_CMD_ENABLE:
+        if (!eq(cmd->args[0], "on") && !eq(cmd->args[0], "off"))
+            return syntax(p, "'%s' takes 'on' or 'off', not '%s'", cmd->name, cmd->args[0]);
+        return true;
     default:
         return true;
     }
@@ -777,6 +864,14 @@ static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_com
             uint64_t v;
             if (!parse_value(o->kind, t->value, &v))
                 return malformed(p, t, o->kind);
+            if (o->kind == VAL_USER) { /* deleteitems for=USER */
+                if (cmd->user != NULL)
+                    return syntax(p, "repeated option '%s='", o->name);
+                cmd->user = dup_string(t->value);
+                if (cmd->user == NULL)
+                    return syntax(p, "out of memory");
+                continue;
+            }
             char what[64];
             snprintf(what, sizeof what, "%s=", o->name);
             if (!set_slot(p, cmd, o->slot, v, what))
@@ -839,6 +934,7 @@ void csc__scn_command_free(csc__scn_command_t *cmd)
     free(cmd->args);
     free(cmd->echo);
     free(cmd->expect.message);
+    free(cmd->user);
     memset(cmd, 0, sizeof *cmd);
 }
 

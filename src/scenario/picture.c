@@ -89,6 +89,13 @@ static void put_state(FILE *out, const csc_item_t *item, const palette_t *p)
         fprintf(out, "  sharing-violations=%u", (unsigned)violations);
     if (csc_item_is_evictable(item))
         fprintf(out, "  %sevictable%s", p->evictable, p->reset);
+    /* round 2 (C13.3, C13.4) */
+    if (csc_item_is_suspended_root(item))
+        fputs("  suspended (root)", out);
+    else if (csc_item_is_suspended(item))
+        fputs("  suspended", out);
+    if (csc_item_is_encrypted(item))
+        fputs("  encrypted", out);
     fputc('\n', out);
 }
 

@@ -56,6 +56,8 @@ struct csc__scn_runner {
     char *pending_buf;
     size_t pending_len;
     size_t evictions;
+    /* The last `enable`'s RebootRequired (expect status reboot=). */
+    bool has_reboot, reboot;
     /* The fault rules the scenario added (fail.h), removed at the end. */
     csc__scn_faults_t faults;
 };
@@ -342,8 +344,15 @@ static uint32_t default_flags(csc__scn_cmd_kind_t kind)
     switch (kind) {
     case CSC__SCN_CMD_SYNC: return 0x2u | 0x4u;
     case CSC__SCN_CMD_DELETEITEMS: return 0;
+    case CSC__SCN_CMD_ENCRYPT: return 0;
     default: return CSC_PIN_FLAG_FOR_USER;
     }
+}
+
+/* `on` of encrypt and enable (the parser took on or off, any case). */
+static bool word_on(const char *w)
+{
+    return (w[0] == 'o' || w[0] == 'O') && (w[1] == 'n' || w[1] == 'N') && w[2] == '\0';
 }
 
 /* pin, unpin, sync and deleteitems: always printed; leave a result and
@@ -378,6 +387,11 @@ static void run_pin(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
         hr = csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
     else if (cmd->kind == CSC__SCN_CMD_SYNC)
         hr = csc_synchronize(r->cache, paths, cmd->nargs, flags, &pr, NULL);
+    else if (cmd->kind == CSC__SCN_CMD_ENCRYPT) /* C13.4: events for files */
+        hr = csc_encrypt(r->cache, word_on(cmd->args[0]), flags, &pr, NULL);
+    else if (cmd->user != NULL) /* deleteitems ... for=USER (C13.7) */
+        hr = csc_delete_items_for_user(r->cache, cmd->user, paths, cmd->nargs, flags, &pr,
+                                       NULL);
     else
         hr = csc_delete_items(r->cache, paths, cmd->nargs, flags, &pr, NULL);
     set_result(r, hr);
@@ -425,6 +439,8 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
         return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_save(cache, cmd->args[0]);
     case CSC__SCN_CMD_LOAD:
         return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_load(cache, cmd->args[0]);
+    case CSC__SCN_CMD_LOCATION: /* C13.1: the embedder's setting */
+        return csc_cache_set_location(cache, cmd->args[0]);
     case CSC__SCN_CMD_FAIL: /* leaves no result: it configures, as policy does */
         *leaves = false;
         return csc__scn_fail_run(cache, cmd, &r->faults);
@@ -451,6 +467,40 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
     default:
         return CSC_E_UNEXPECTED; /* not reached: every kind is handled */
     }
+}
+
+/* The C13 methods without events (rename, suspend, enable, start) and
+ * restart: always printed, each leaves a result. */
+static void run_method(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
+{
+    echo(r, cmd);
+    csc_hresult hr;
+    bool on = cmd->nargs > 0 && word_on(cmd->args[0]);
+    switch (cmd->kind) {
+    case CSC__SCN_CMD_RENAME:
+        hr = cmd->opt[CSC__SCN_OPT_RESTART_TIME].set
+                 ? csc_rename_item(r->cache, cmd->args[0], cmd->args[1], false)
+                 : csc_rename_item_ex(r->cache, cmd->args[0], cmd->args[1], false);
+        break;
+    case CSC__SCN_CMD_SUSPEND:
+        hr = csc_suspend_root(r->cache, cmd->args[0], !cmd->opt[CSC__SCN_OPT_RELEASE].set);
+        break;
+    case CSC__SCN_CMD_ENABLE: {
+        bool reboot = false;
+        hr = csc_feature_enable(r->cache, on, &reboot);
+        r->has_reboot = true;
+        r->reboot = reboot;
+        break;
+    }
+    case CSC__SCN_CMD_START:
+        hr = csc_feature_start(r->cache);
+        break;
+    default:
+        hr = csc_cache_restart(r->cache);
+        break;
+    }
+    set_result(r, hr);
+    put_result(r->pending, hr);
 }
 
 static void run_show(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
@@ -513,6 +563,9 @@ static uint64_t item_value(const csc_item_t *item, csc__scn_key_t key)
     case CSC__SCN_KEY_DIRTY: return csc_item_is_dirty(item);
     case CSC__SCN_KEY_EVICTABLE: return csc_item_is_evictable(item);
     case CSC__SCN_KEY_OPEN: return csc_item_is_open(item);
+    case CSC__SCN_KEY_SUSPENDED: return csc_item_is_suspended(item);
+    case CSC__SCN_KEY_SUSPENDED_ROOT: return csc_item_is_suspended_root(item);
+    case CSC__SCN_KEY_ENCRYPTED: return csc_item_is_encrypted(item);
     default: return 0;
     }
 }
@@ -548,6 +601,17 @@ static bool check_keys(const csc__scn_expect_t *e, const csc_item_t *item,
             pass = false;
             fputs(sep, exp);
             put_key_value(exp, k->key, k->value);
+            sep = ", ";
+            continue;
+        } else if (k->key == CSC__SCN_KEY_ENCRYPTED &&
+                   csc_item_type(item) != CSC_ITEM_FILE) {
+            /* a key of files only fails on a container (round 2) */
+            pass = false;
+            fputs(sep, exp);
+            fputs(sep, got);
+            put_key_value(exp, k->key, k->value);
+            fprintf(got, "%s (a key of files) on a %s", csc__scn_key_name(k->key),
+                    csc__scn_type_name(csc_item_type(item)));
             sep = ", ";
             continue;
         } else {
@@ -632,6 +696,47 @@ static bool check_events(const csc__scn_runner_t *r, const csc__scn_expect_t *e,
     }
 }
 
+/* expect status ... (C13.1) and expect encryption ... (C13.4). */
+static bool check_state(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp,
+                        FILE *got)
+{
+    bool active = false, enabled = false, encrypted = false, partial = false;
+    csc_feature_query_status(r->cache, &active, &enabled, NULL);
+    csc_cache_encryption_state(r->cache, &encrypted, &partial);
+    bool pass = true;
+    const char *sep = "";
+    for (size_t i = 0; i < e->key_count; i++) {
+        const csc__scn_check_key_t *k = &e->keys[i];
+        uint64_t actual;
+        switch (k->key) {
+        case CSC__SCN_KEY_ACTIVE: actual = active; break;
+        case CSC__SCN_KEY_ENABLED: actual = enabled; break;
+        case CSC__SCN_KEY_REBOOT:
+            if (!r->has_reboot) {
+                fprintf(exp, "%sreboot=", sep);
+                put_yes_no(exp, k->value);
+                fprintf(got, "%sno enable yet", sep);
+                pass = false;
+                sep = ", ";
+                continue;
+            }
+            actual = r->reboot;
+            break;
+        case CSC__SCN_KEY_ENC_ENCRYPTED: actual = encrypted; break;
+        default: actual = partial; break;
+        }
+        if (actual == k->value)
+            continue;
+        pass = false;
+        fprintf(exp, "%s%s=", sep, csc__scn_key_name(k->key));
+        put_yes_no(exp, k->value);
+        fprintf(got, "%s%s=", sep, csc__scn_key_name(k->key));
+        put_yes_no(got, actual);
+        sep = ", ";
+    }
+    return pass;
+}
+
 static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
     const csc__scn_expect_t *e = &cmd->expect;
@@ -673,6 +778,26 @@ static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     case CSC__SCN_EXPECT_RETURN:
     case CSC__SCN_EXPECT_HRESULT:
         pass = check_result(r, e, exp, got);
+        break;
+    case CSC__SCN_EXPECT_LOCATION: { /* C13.1 */
+        size_t n = csc_cache_location(r->cache, NULL, 0);
+        char *loc = malloc(n + 1);
+        if (loc == NULL) {
+            r->oom = true;
+            pass = false;
+            break;
+        }
+        csc_cache_location(r->cache, loc, n + 1);
+        fprintf(exp, "location=\"%s\"", e->message);
+        pass = strcmp(loc, e->message) == 0;
+        if (!pass)
+            fprintf(got, "location=\"%s\"", loc);
+        free(loc);
+        break;
+    }
+    case CSC__SCN_EXPECT_STATUS:
+    case CSC__SCN_EXPECT_ENCRYPTION:
+        pass = check_state(r, e, exp, got);
         break;
     default:
         pass = check_events(r, e, exp, got);
@@ -735,7 +860,15 @@ void csc__scn_runner_exec(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     case CSC__SCN_CMD_UNPIN:
     case CSC__SCN_CMD_SYNC:
     case CSC__SCN_CMD_DELETEITEMS:
+    case CSC__SCN_CMD_ENCRYPT:
         run_pin(r, cmd);
+        break;
+    case CSC__SCN_CMD_RENAME:
+    case CSC__SCN_CMD_SUSPEND:
+    case CSC__SCN_CMD_ENABLE:
+    case CSC__SCN_CMD_START:
+    case CSC__SCN_CMD_RESTART:
+        run_method(r, cmd);
         break;
     case CSC__SCN_CMD_SHOW:
         run_show(r, cmd);

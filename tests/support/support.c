@@ -166,8 +166,10 @@ static bool dump_item(FILE *f, const csc_cache_t *cache, const csc_item_t *it)
         fputs("none", f);
     }
     bool partly = csc_item_is_partly_pinned(it);
-    fprintf(f, "\n  partly=%d access=%d\n", (int)partly,
-            (int)csc_cache_caller_has_access(cache, it));
+    fprintf(f, "\n  partly=%d access=%d suspended=%d root=%d encrypted=%d attributes=%#x\n",
+            (int)partly, (int)csc_cache_caller_has_access(cache, it),
+            (int)csc_item_is_suspended(it), (int)csc_item_is_suspended_root(it),
+            (int)csc_item_is_encrypted(it), (unsigned)csc_item_attributes(it));
     bool expected = csc_item_type(it) != CSC_ITEM_FILE && !csc_item_is_pinned(it) &&
                     has_pinned_descendant(it);
     if (partly != expected)
@@ -199,8 +201,21 @@ char *csc_test_dump(const csc_cache_t *cache)
             (unsigned long long)csc_cache_clock(cache), (int)csc_cache_policy(cache),
             (unsigned long long)ds.limit, (unsigned long long)ds.unpinned_limit,
             (unsigned long long)ds.volume_total);
-    fprintf(f, "items=%zu used=%llu unpinned_used=%llu\n", csc_cache_item_count(cache),
+    fprintf(f, "items=%zu used=%llu unpinned_used=%llu ", csc_cache_item_count(cache),
             (unsigned long long)ds.used, (unsigned long long)ds.unpinned_used);
+    { /* C13 (same line): feature state, Location, encryption */
+        bool active = false, enabled = false, available = false, enc = false, partial = false;
+        csc_feature_query_status(cache, &active, &enabled, &available);
+        csc_cache_encryption_state(cache, &enc, &partial);
+        char loc[512];
+        csc_cache_location(cache, loc, sizeof loc);
+        fprintf(f, "active=%d enabled=%d available=%d location=%s encrypted=%d partial=%d",
+                (int)active, (int)enabled, (int)available, loc, (int)enc, (int)partial);
+        const char *from, *to;
+        for (size_t i = 0; csc_cache_pending_rename(cache, i, &from, &to); i++)
+            fprintf(f, " rename=%s>%s", from, to);
+        fputc('\n', f);
+    }
     bool ok = true;
     size_t items = 0;
     uint64_t used = 0, unpinned = 0;

@@ -1,0 +1,216 @@
+/*
+ * src/encrypt.c: Encrypt and GetEncryptionStatus (contract C13.4, C15.16).
+ * The cache keeps its configured state (cache->encrypted: what the last
+ * Encrypt asked for); a file's hot record keeps one bit, CSC__F_ENC_DIFF,
+ * set when the file's encryption differs from the configured state, so a
+ * file cached later follows the configuration with no work when it arrives.
+ * Encrypt walks every cached file in walk order (C2.3) with Pin's events for
+ * files only (C4.2, C4.5 steps 1, 2 and 6: cancel token, query_abort,
+ * ItemBegin, ItemResult with RETRY and ABORT); an open file fails with
+ * 0x80070020 and keeps its state. A cancelled call does not roll back
+ * (Windows: "partially encrypted"): the walk goes on silently to re-base
+ * the bits of the files it did not reach. No eviction pass follows (C15.3).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "record.h"
+#include "tree.h"
+
+#include "cscsim/methods.h"
+
+bool csc__encrypted(const struct csc_item *item)
+{
+    const csc__hot_t *h = csc__hot(item);
+    if (h->type != CSC_ITEM_FILE)
+        return false;
+    return csc__cache_of(item)->encrypted != ((h->flags & CSC__F_ENC_DIFF) != 0);
+}
+
+bool csc_item_is_encrypted(const csc_item_t *item)
+{
+    return item != NULL && csc__encrypted(item);
+}
+
+static void set_actual(csc__hot_t *h, bool actual, bool configured)
+{
+    if (actual != configured)
+        h->flags |= CSC__F_ENC_DIFF;
+    else
+        h->flags &= (uint8_t)~CSC__F_ENC_DIFF;
+}
+
+typedef struct enc_walk {
+    csc_cache_t *cache;
+    const csc_progress_t *pr;
+    csc_cancel_t *cancel;
+    bool ignore;
+    bool cancelled;
+    bool oom;
+    char *path;
+    size_t cap;
+} enc_walk_t;
+
+/* One file through C4.5's steps; false when the call stops. `actual` is
+ * the file's state, updated. */
+static bool process(enc_walk_t *w, csc_item_t *item, bool target, bool *actual)
+{
+    const csc_progress_t *pr = w->pr;
+    size_t len = 0;
+    if (pr != NULL) {
+        len = csc__item_path_len(item);
+        if (len + 1 > w->cap) {
+            size_t cap = w->cap == 0 ? 256 : w->cap;
+            while (cap < len + 1)
+                cap *= 2;
+            char *p = csc__malloc(&w->cache->alloc, cap);
+            if (p == NULL) {
+                w->oom = true;
+                return false;
+            }
+            csc__free(&w->cache->alloc, w->path, w->cap);
+            w->path = p;
+            w->cap = cap;
+        }
+        csc_item_path(item, w->path, w->cap);
+    }
+    for (;;) {
+        if (w->cancel != NULL && csc_cancel_requested(w->cancel))
+            return !(w->cancelled = true);
+        if (pr != NULL && pr->query_abort != NULL) {
+            bool abort = false;
+            pr->query_abort(pr->user_data, &abort);
+            if (abort && !w->ignore)
+                return !(w->cancelled = true);
+        }
+        if (pr != NULL && pr->item_begin != NULL) {
+            csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, w->path, len};
+            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !w->ignore)
+                return !(w->cancelled = true);
+        }
+        csc_hresult hr = CSC_S_OK;
+        if (csc__hot(item)->flags & CSC__F_OPEN)
+            hr = CSC_E_SHARING_VIOLATION; /* the file keeps its state */
+        else
+            *actual = target;
+        if (pr != NULL && pr->item_result != NULL) {
+            csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, w->path, len};
+            csc_op_response_t r = pr->item_result(pr->user_data, &ev);
+            if (w->ignore)
+                r = CSC_OP_CONTINUE;
+            if (r == CSC_OP_ABORT)
+                return !(w->cancelled = true);
+            if (r == CSC_OP_RETRY)
+                continue;
+        }
+        return true;
+    }
+}
+
+static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t flags,
+                                  const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__active_check(cache); /* C13.1: before validation */
+    if (hr != CSC_S_OK)
+        return hr;
+    if ((flags & ~CSC_ENCRYPT_FLAGS_VALID) != 0 ||
+        (progress != NULL && progress->version > CSC_PROGRESS_VERSION))
+        return CSC_E_INVALIDARG; /* C15.16: a rejected call changes nothing */
+    enc_walk_t w = {cache, progress, cancel, (flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS) != 0,
+                    false, false, NULL, 0};
+    if (progress != NULL) { /* C8.1: before anything happens */
+        w.cap = 256;
+        w.path = csc__malloc(&cache->alloc, w.cap);
+        if (w.path == NULL)
+            return CSC_E_OUTOFMEMORY;
+        w.path[0] = '\0';
+    }
+    bool old = cache->encrypted;
+    cache->encrypted = encrypt; /* files cached later follow it (C15.16) */
+    if (progress != NULL && progress->begin != NULL) {
+        csc_event_t ev = {CSC_EVENT_BEGIN, CSC_S_OK, "", 0};
+        bool abort = false;
+        progress->begin(progress->user_data, &ev, &abort);
+        if (abort && !w.ignore)
+            w.cancelled = true;
+    }
+    csc_subtree_iter_t it;
+    csc_cache_iter_init(&it, cache);
+    csc_item_t *item;
+    while ((item = csc_subtree_iter_next(&it)) != NULL) {
+        csc__hot_t *h = csc__hot(item);
+        if (h->type != CSC_ITEM_FILE)
+            continue;
+        bool actual = old != ((h->flags & CSC__F_ENC_DIFF) != 0);
+        if (!w.cancelled && !w.oom)
+            process(&w, item, encrypt, &actual);
+        set_actual(h, actual, encrypt);
+    }
+    hr = w.cancelled ? CSC_E_CANCELLED : w.oom ? CSC_E_OUTOFMEMORY : CSC_S_OK;
+    if (progress != NULL && progress->end != NULL) {
+        csc_event_t ev = {CSC_EVENT_END, hr, "", 0};
+        progress->end(progress->user_data, &ev);
+    }
+    csc__free(&cache->alloc, w.path, w.cap);
+    return hr;
+}
+
+csc_hresult csc_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags,
+                        const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = encrypt_locked(cache, encrypt, flags, progress, cancel);
+    if (CSC__RECORDING(cache)) {
+        char tail[32];
+        snprintf(tail, sizeof tail, "flags=0x%X", (unsigned)flags);
+        csc__rec_command(cache, encrypt ? "encrypt on" : "encrypt off", NULL, NULL,
+                         flags != 0 ? tail : NULL, hr);
+    }
+    csc__leave(cache);
+    return hr;
+}
+
+static void status(const csc_cache_t *cache, bool *encrypted, bool *partial)
+{
+    if (encrypted != NULL)
+        *encrypted = cache->encrypted;
+    if (partial == NULL)
+        return;
+    *partial = false;
+    csc_subtree_iter_t it;
+    csc_cache_iter_init(&it, cache);
+    csc_item_t *item;
+    while ((item = csc_subtree_iter_next(&it)) != NULL)
+        if (csc__hot(item)->flags & CSC__F_ENC_DIFF) {
+            *partial = true;
+            return;
+        }
+}
+
+csc_hresult csc_get_encryption_status(const csc_cache_t *cache, bool *encrypted, bool *partial)
+{
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = csc__active_check(cache);
+    if (hr == CSC_S_OK)
+        status(cache, encrypted, partial);
+    csc__leave(cache);
+    return hr;
+}
+
+void csc_cache_encryption_state(const csc_cache_t *cache, bool *encrypted, bool *partial)
+{
+    if (encrypted != NULL)
+        *encrypted = false;
+    if (partial != NULL)
+        *partial = false;
+    if (cache == NULL)
+        return;
+    csc__enter(cache, CSC__READ);
+    status(cache, encrypted, partial);
+    csc__leave(cache);
+}

@@ -72,6 +72,7 @@
 #include "guard.h"
 #include "path.h"
 #include "record.h"
+#include "remote/remote.h"
 #include "snapshot.h"
 #include "tree.h"
 
@@ -83,7 +84,7 @@
 #define TRAILER_SIZE 8u
 #define SEC_SETTINGS 1u
 #define SEC_ITEMS 2u
-#define SEC_REMOTE 3u /* reserved */
+#define SEC_REMOTE 3u /* optional (C10) */
 #define SEC_METHODS 4u /* optional (C13) */
 #define LOCATION_DEFAULT 0xFFFFFFFFu
 #define MARK_SUSPEND 0x01u
@@ -469,6 +470,32 @@ static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
     return true;
 }
 
+/* The remote section (C10): the records, the connectivity records and the
+ * positions of the cached files with implicit twins. */
+static bool write_remote(writer_t *w, const csc_cache_t *cache)
+{
+    uint64_t twins = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = preorder_next(cache, id))
+        twins += (csc__hot_at(cache, id)->flags & CSC__F_TWIN) != 0;
+    size_t need = SECTION_HEAD + csc__remote_snap_bytes(cache) + 8 + (size_t)twins * 8u;
+    if (!reserve(w, need))
+        return false;
+    size_t start = section_begin(w, SEC_REMOTE);
+    unsigned char *p = csc__remote_snap_write(cache, w->buf + w->len);
+    p = put64(p, twins);
+    uint64_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = preorder_next(cache, id)) {
+        pos++;
+        if (csc__hot_at(cache, id)->flags & CSC__F_TWIN)
+            p = put64(p, pos);
+    }
+    w->len = (size_t)(p - w->buf);
+    section_end(w, start);
+    return true;
+}
+
 static bool write_settings(writer_t *w, const csc_cache_t *cache)
 {
     const csc__caller_t *c = &cache->caller;
@@ -499,10 +526,11 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     bool ok = reserve(w, guess) && reserve(w, HEADER_SIZE);
     uint64_t marks = 0;
     bool methods = methods_needed(cache, &marks);
+    bool remote = csc__remote_snap_needed(cache);
     if (ok) {
         w->len = HEADER_SIZE;
         ok = write_settings(w, cache) && write_items(w, cache) &&
-             (!methods || write_methods(w, cache, marks)) && reserve(w, TRAILER_SIZE);
+             (!remote || write_remote(w, cache)) && (!methods || write_methods(w, cache, marks)) && reserve(w, TRAILER_SIZE);
     }
     if (!ok) {
         csc_snapshot_free(w->buf);
@@ -513,7 +541,7 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     unsigned char *p = w->buf;
     memcpy(p, MAGIC, 8);
     put32(p + 8, CSC_SNAPSHOT_VERSION);
-    put32(p + 12, methods ? 3u : 2u);
+    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u));
     put64(p + 16, (uint64_t)(w->len + TRAILER_SIZE));
     w->len += TRAILER_SIZE;
     csc__snapshot_seal(w->buf, w->len);
@@ -999,7 +1027,7 @@ static csc_hresult check_frame(const unsigned char *d, size_t size)
     if (version > CSC_SNAPSHOT_VERSION)
         return CSC_E_REVISION_MISMATCH;
     uint32_t sections = get32(d + 12);
-    return sections == 2 || sections == 3 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+    return sections >= 2 && sections <= 4 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* A length-prefixed string of the methods section, copied (no NUL inside). */
@@ -1086,6 +1114,46 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
+static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
+{
+    csc_hresult hr = csc__remote_snap_read(c, &r->p, r->end);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint64_t twins = get64(r->p);
+    r->p += 8;
+    if (twins > (uint64_t)(r->end - r->p) / 8u)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(c->root));
+    for (uint64_t i = 0; i < twins; i++) {
+        uint64_t want = get64(r->p);
+        r->p += 8;
+        if (want <= pos)
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = preorder_next(c, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        hr = csc__remote_snap_twin(c, csc__item_at(c, id));
+        if (hr != CSC_S_OK)
+            return hr;
+        id = preorder_next(c, id);
+    }
+    if (r->p != r->end)
+        return CSC_E_FILE_CORRUPT;
+    /* Everything else (links, C2.3 order, types by depth, keys, versions,
+     * modes, the connectivity records) is what the invariant check judges. */
+    return csc__remote_check(c, NULL, 0) ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+}
+
+/* The next section's id, or 0 when none is left. */
+static uint32_t peek_section(const reader_t *r)
+{
+    return has(r, SECTION_HEAD) ? get32(r->p) : 0;
+}
+
 /* The next section, which must be `id`: its payload in *body. */
 static csc_hresult next_section(reader_t *r, uint32_t id, reader_t *body)
 {
@@ -1148,10 +1216,13 @@ static void swap_state(csc_cache_t *a, csc_cache_t *b)
     SWAP_FIELD(renames);
     SWAP_FIELD(rename_count);
     SWAP_FIELD(rename_cap);
+    SWAP_FIELD(remote);
     for (uint32_t s = 0; s < a->slab_count; s++)
         a->slabs[s]->u.h.cache = a;
     for (uint32_t s = 0; s < b->slab_count; s++)
         b->slabs[s]->u.h.cache = b;
+    csc__remote_rebind(a);
+    csc__remote_rebind(b);
     a->memo_n = b->memo_n = 0; /* the memo names ids of the old tree */
     a->watch = b->watch = NULL;
 }
@@ -1160,6 +1231,7 @@ static void fresh_free(csc_cache_t *fresh)
 {
     csc__tree_free_all(fresh);
     csc__methods_free(fresh);
+    csc__remote_free(fresh);
     csc__caller_free(&fresh->alloc, &fresh->caller);
 }
 
@@ -1184,9 +1256,17 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         hr = next_section(&r, SEC_ITEMS, &body);
     if (hr == CSC_S_OK)
         hr = read_items(&fresh, &body);
-    /* The optional methods section: present exactly when the header counts
-     * one section more than the two required ones. */
+    /* The optional sections, in order: each present exactly when the
+     * header counts it. */
     uint32_t sections = 2;
+    if (hr == CSC_S_OK)
+        hr = csc__remote_new(&fresh); /* empty unless section 3 says more */
+    if (hr == CSC_S_OK && peek_section(&r) == SEC_REMOTE) {
+        hr = next_section(&r, SEC_REMOTE, &body);
+        sections++;
+        if (hr == CSC_S_OK)
+            hr = read_remote(&fresh, &body);
+    }
     if (hr == CSC_S_OK && r.p != r.end) {
         hr = next_section(&r, SEC_METHODS, &body);
         sections++;
@@ -1197,17 +1277,6 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         hr = CSC_E_FILE_CORRUPT;
     if (hr == CSC_S_OK && r.p != r.end)
         hr = CSC_E_FILE_CORRUPT;
-    if (hr == CSC_S_OK && cache->twin_leaving != NULL) {
-        /* The old files leave the cache: their implicit remote twins stay
-         * on the server (src/remote/; C10.1), without allocating. */
-        for (uint32_t id = 1; id < cache->id_next; id++) {
-            if ((id & (CSC__SLAB_ITEMS - 1u)) == 0)
-                continue;
-            uint8_t f = csc__hot_at(cache, id)->flags;
-            if ((f & CSC__F_TWIN) && !(f & CSC__F_FREE))
-                cache->twin_leaving(cache, csc__item_at(cache, id));
-        }
-    }
     if (hr == CSC_S_OK) {
         swap_state(cache, &fresh);
         cache->index.alloc = &cache->alloc;

@@ -17,6 +17,8 @@
 #include "path.h"
 #include "remote.h"
 
+#include "cscsim/snapshot.h"
+
 /* ---- normalised paths --------------------------------------------------- */
 
 csc_hresult csc__rpath_normalize(const csc_allocator_t *a, const char *path, csc__rpath_t *pb)
@@ -1306,4 +1308,295 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
             return remote_violation(why, why_size, s->key, "connectivity record out of shape");
     }
     return true;
+}
+
+/* ---- snapshots (section 3, src/snapshot.c) -------------------------------- */
+
+#define SNAP_NODE_FIXED 50u
+#define SNAP_SCOPE_FIXED 24u
+#define SNAP_KIDS 0x01u
+#define SNAP_UNSORTED 0x02u
+#define SNAP_SHARE 0x01u
+#define SNAP_HAS_MODE 0x02u
+#define SNAP_FORCED 0x04u
+#define SNAP_OVERRIDE 0x08u
+
+static unsigned char *sput(unsigned char *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+    return p + bytes;
+}
+
+static uint64_t sget(const unsigned char *p, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* Pre-order successor over the records (list order, sorted or not). */
+static const csc__rnode_t *rnext(const csc__remote_t *r, const csc__rnode_t *n)
+{
+    if (n->first_child != NULL)
+        return n->first_child;
+    while (n != r->root && n->next_sibling == NULL)
+        n = n->parent;
+    return n == r->root ? NULL : n->next_sibling;
+}
+
+bool csc__remote_snap_needed(const csc_cache_t *cache)
+{
+    const csc__remote_t *r = cache->remote;
+    return r != NULL && (r->node_count != 0 || csc__htable_count(&r->scopes) != 0);
+}
+
+size_t csc__remote_snap_bytes(const csc_cache_t *cache)
+{
+    const csc__remote_t *r = cache->remote;
+    size_t n = 16;
+    for (const csc__rnode_t *m = r->root->first_child; m != NULL; m = rnext(r, m))
+        n += SNAP_NODE_FIXED + m->name_len;
+    for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
+         e = csc__htable_next(e))
+        n += SNAP_SCOPE_FIXED + ((const csc__scope_t *)e)->key_len;
+    return n;
+}
+
+unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p)
+{
+    const csc__remote_t *r = cache->remote;
+    p = sput(p, r->node_count, 8);
+    uint32_t depth = 1; /* 1: a server, 2: a share, ... */
+    const csc__rnode_t *m = r->root->first_child;
+    while (m != NULL) {
+        p = sput(p, depth, 4);
+        *p++ = m->type;
+        *p++ = m->mode;
+        *p++ = (unsigned char)((m->has_kids ? SNAP_KIDS : 0) | (m->unsorted ? SNAP_UNSORTED : 0));
+        *p++ = 0;
+        p = sput(p, m->name_len, 2);
+        p = sput(p, m->size, 8);
+        p = sput(p, m->version, 8);
+        p = sput(p, m->orig, 8);
+        p = sput(p, m->last_change, 8);
+        p = sput(p, m->kids_clock, 8);
+        memcpy(p, csc__rnode_name(m), m->name_len);
+        p += m->name_len;
+        if (m->first_child != NULL) {
+            m = m->first_child;
+            depth++;
+            continue;
+        }
+        while (m != r->root && m->next_sibling == NULL) {
+            m = m->parent;
+            depth--;
+        }
+        m = m == r->root ? NULL : m->next_sibling;
+    }
+    p = sput(p, csc__htable_count(&r->scopes), 8);
+    for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
+         e = csc__htable_next(e)) {
+        const csc__scope_t *s = (const csc__scope_t *)e;
+        *p++ = (unsigned char)((s->is_share ? SNAP_SHARE : 0) | (s->has_mode ? SNAP_HAS_MODE : 0) |
+                               (s->forced ? SNAP_FORCED : 0) |
+                               (s->has_override ? SNAP_OVERRIDE : 0));
+        *p++ = s->condition;
+        *p++ = s->mode;
+        *p++ = 0;
+        p = sput(p, s->slow_epoch, 8);
+        p = sput(p, s->override_epoch, 8);
+        p = sput(p, s->key_len, 4);
+        memcpy(p, s->key, s->key_len);
+        p += s->key_len;
+    }
+    return p;
+}
+
+/* Reads section 3's records and connectivity into the fresh cache (its
+ * remote side new and empty). Every allocation failure and every refusal
+ * leaves a remote side that csc__remote_free frees. */
+csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                  const unsigned char *end)
+{
+    csc__remote_t *r = cache->remote;
+    const unsigned char *p = *pp;
+    if (end - p < 8)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t count = sget(p, 8);
+    p += 8;
+    if (count > (uint64_t)(end - p) / SNAP_NODE_FIXED)
+        return CSC_E_FILE_CORRUPT;
+    size_t cap = 65;
+    csc__rnode_t **stack = csc__malloc(&cache->alloc, cap * sizeof *stack);
+    if (stack == NULL)
+        return CSC_E_OUTOFMEMORY;
+    stack[0] = r->root;
+    uint32_t last_depth = 0;
+    char folded[2 * 1024 + 8];
+    csc_hresult hr = CSC_S_OK;
+    for (uint64_t i = 0; i < count && hr == CSC_S_OK; i++) {
+        hr = CSC_E_FILE_CORRUPT;
+        if (end - p < (ptrdiff_t)SNAP_NODE_FIXED)
+            break;
+        uint32_t depth = (uint32_t)sget(p, 4);
+        uint8_t type = p[4], mode = p[5], flags = p[6], zero = p[7];
+        size_t nlen = (size_t)sget(p + 8, 2);
+        uint64_t size = sget(p + 10, 8), version = sget(p + 18, 8), orig = sget(p + 26, 8);
+        uint64_t last_change = sget(p + 34, 8), kids_clock = sget(p + 42, 8);
+        p += SNAP_NODE_FIXED;
+        if (depth == 0 || depth > last_depth + 1 || zero != 0 ||
+            (flags & ~(SNAP_KIDS | SNAP_UNSORTED)) != 0 || nlen == 0 || nlen > 1024 ||
+            (size_t)(end - p) < nlen)
+            break;
+        const char *name = (const char *)p;
+        p += nlen;
+        bool bad = false;
+        for (size_t k = 0; k < nlen; k++)
+            bad |= (unsigned char)name[k] < 0x20 || name[k] == '\\' || name[k] == '/';
+        size_t flen;
+        if (bad || !csc__fold_utf8(name, nlen, folded, &flen) || flen == 0)
+            break;
+        if (depth >= cap) {
+            csc__rnode_t **s = csc__malloc(&cache->alloc, 2 * cap * sizeof *s);
+            if (s == NULL) {
+                hr = CSC_E_OUTOFMEMORY;
+                break;
+            }
+            memcpy(s, stack, cap * sizeof *s);
+            csc__free(&cache->alloc, stack, cap * sizeof *stack);
+            stack = s;
+            cap *= 2;
+        }
+        csc__rnode_t *parent = stack[depth - 1];
+        size_t plen = depth == 1 ? 1 : parent->key_len;
+        size_t klen = plen + 1 + flen;
+        csc__rnode_t *n = slab_alloc(&cache->alloc, &r->slab, csc__rnode_size(klen, nlen));
+        if (n == NULL) {
+            hr = CSC_E_OUTOFMEMORY;
+            break;
+        }
+        memset(n, 0, sizeof *n);
+        if (depth == 1)
+            n->key[0] = '\\';
+        else
+            memcpy(n->key, parent->key, plen);
+        n->key[plen] = '\\';
+        memcpy(n->key + plen + 1, folded, flen);
+        n->key[klen] = '\0';
+        memcpy(n->key + klen + 1, name, nlen);
+        n->key[klen + 1 + nlen] = '\0';
+        n->key_len = (uint32_t)klen;
+        n->name_off = (uint32_t)(plen + 1);
+        n->name_len = (uint16_t)nlen;
+        n->type = type;
+        n->mode = mode;
+        n->size = size;
+        n->version = version;
+        n->orig = orig;
+        n->last_change = last_change;
+        n->kids_clock = kids_clock;
+        n->unsorted = (flags & SNAP_UNSORTED) != 0;
+        /* Linked as written (the check below judges the order). */
+        n->parent = parent;
+        n->prev_sibling = parent->last_child;
+        if (parent->last_child != NULL)
+            parent->last_child->next_sibling = n;
+        else
+            parent->first_child = n;
+        parent->last_child = n;
+        r->node_count++;
+        stack[depth] = n;
+        last_depth = depth;
+        if (!csc__htable_add(&r->nodes, &n->h, n->key, klen)) {
+            r->node_count--; /* linked: freed with the tree, counted for the check only */
+            hr = CSC_E_OUTOFMEMORY;
+            break;
+        }
+        if (flags & SNAP_KIDS) {
+            csc__kids_t *k = csc__malloc(&cache->alloc, sizeof *k);
+            if (k == NULL) {
+                hr = CSC_E_OUTOFMEMORY;
+                break;
+            }
+            k->dir = n;
+            if (!csc__htable_add(&r->kids, &k->h, n->key, klen)) {
+                csc__free(&cache->alloc, k, sizeof *k);
+                hr = CSC_E_OUTOFMEMORY;
+                break;
+            }
+            n->has_kids = true;
+        }
+        hr = CSC_S_OK;
+    }
+    csc__free(&cache->alloc, stack, cap * sizeof *stack);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (end - p < 8)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t scopes = sget(p, 8);
+    p += 8;
+    if (scopes > (uint64_t)(end - p) / SNAP_SCOPE_FIXED)
+        return CSC_E_FILE_CORRUPT;
+    for (uint64_t i = 0; i < scopes; i++) {
+        if (end - p < (ptrdiff_t)SNAP_SCOPE_FIXED)
+            return CSC_E_FILE_CORRUPT;
+        uint8_t flags = p[0], condition = p[1], mode = p[2], zero = p[3];
+        uint64_t slow_epoch = sget(p + 4, 8), override_epoch = sget(p + 12, 8);
+        uint64_t klen = sget(p + 20, 4);
+        p += SNAP_SCOPE_FIXED;
+        if ((flags & ~(SNAP_SHARE | SNAP_HAS_MODE | SNAP_FORCED | SNAP_OVERRIDE)) != 0 ||
+            zero != 0 || klen < 3 || klen > (uint64_t)(end - p) || p[0] != '\\' || p[1] != '\\' ||
+            memchr(p, '\0', (size_t)klen) != NULL ||
+            csc__htable_find(&r->scopes, (const char *)p, (size_t)klen) != NULL ||
+            (!(flags & SNAP_HAS_MODE) && mode != 0))
+            return CSC_E_FILE_CORRUPT;
+        csc__scope_t *s = csc__scope_make(cache, (const char *)p, (size_t)klen,
+                                          (flags & SNAP_SHARE) != 0);
+        if (s == NULL)
+            return CSC_E_OUTOFMEMORY;
+        p += klen;
+        s->condition = condition;
+        s->mode = mode;
+        s->has_mode = (flags & SNAP_HAS_MODE) != 0;
+        s->forced = (flags & SNAP_FORCED) != 0;
+        s->has_override = (flags & SNAP_OVERRIDE) != 0;
+        s->slow_epoch = slow_epoch;
+        s->override_epoch = override_epoch;
+    }
+    *pp = p;
+    return CSC_S_OK;
+}
+
+/* The cached file `item` of the fresh cache gets an implicit twin (section
+ * 3's list): refused unless it could have one; its record is reserved. */
+csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item)
+{
+    csc__hot_t *h = csc__hot(item);
+    size_t len = csc__item_key_len(item);
+    char key[CSC__RPATH_STACK];
+    if (h->type != CSC_ITEM_FILE || (h->flags & CSC__F_TWIN) || len > sizeof key ||
+        twin_rounded(item) > CSC__RSLAB_MAX)
+        return CSC_E_FILE_CORRUPT;
+    csc__item_key(item, key, len);
+    const csc__rnode_t *parent = twin_parent(cache, key, len);
+    if (parent == NULL || csc__remote_find(cache, key, len) != NULL)
+        return CSC_E_FILE_CORRUPT;
+    if (!res_reserve(&cache->alloc, &cache->remote->slab, twin_rounded(item)))
+        return CSC_E_OUTOFMEMORY;
+    h->flags |= CSC__F_TWIN;
+    return CSC_S_OK;
+}
+
+/* After a swap of whole caches' states: the tables name their cache's
+ * allocator. */
+void csc__remote_rebind(csc_cache_t *cache)
+{
+    csc__remote_t *r = cache->remote;
+    if (r == NULL)
+        return;
+    r->nodes.alloc = &cache->alloc;
+    r->scopes.alloc = &cache->alloc;
+    r->kids.alloc = &cache->alloc;
 }

@@ -276,4 +276,19 @@ void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t ke
  * its record, if any, remembers its mode unless its server is down. */
 void csc__connect_share_seen(csc_cache_t *cache, const csc__rnode_t *share);
 
+/* ---- snapshots (section 3; remote.c, called by src/snapshot.c) ------------ */
+
+/* Whether the remote side has anything (records or connectivity records). */
+bool csc__remote_snap_needed(const csc_cache_t *cache);
+/* Bytes of section 3's records and connectivity part, and their writer. */
+size_t csc__remote_snap_bytes(const csc_cache_t *cache);
+unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p);
+/* Reads that part into a fresh cache's empty remote side; *pp advances. */
+csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                  const unsigned char *end);
+/* Gives a fresh cache's file an implicit twin (validated, reserved). */
+csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item);
+/* Points the remote tables at cache->alloc (after a state swap). */
+void csc__remote_rebind(csc_cache_t *cache);
+
 #endif

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "remote/remote.h"
+#include "remote_support.h"
 #include "snapshot.h"
 
 /* ---- an eviction recorder without a size limit ----------------------------- */
@@ -67,14 +69,40 @@ static void assert_same_evictions(csc_cache_t *a, csc_cache_t *b, size_t *total)
     assert_cache_ok(b);
 }
 
+/* The cache's dump and the remote side's (section 3: remote records,
+ * implicit twins, connectivity records). */
 static void assert_same_dump(const csc_cache_t *a, const csc_cache_t *b)
 {
-    char *da = csc_test_dump(a), *db = csc_test_dump(b);
+    char *da = csc_test_remote_dump(a), *db = csc_test_remote_dump(b);
     if (strcmp(da, db) != 0)
         print_error("saved:\n%s\nloaded:\n%s\n", da, db);
     assert_string_equal(da, db);
     free(da);
     free(db);
+}
+
+/* Every remote getter gives the same answers on both for `path`. */
+static void assert_same_answers(const csc_cache_t *a, const csc_cache_t *b, const char *path)
+{
+    csc_item_type_t ta = 0, tb = 0;
+    uint64_t sa = 0, sb = 0, va = 0, vb = 0, la = 0, lb = 0;
+    assert_int_equal(csc_remote_item(a, path, &ta, &sa, &va, &la),
+                     csc_remote_item(b, path, &tb, &sb, &vb, &lb));
+    assert_true(ta == tb && sa == sb && va == vb && la == lb);
+    csc_caching_mode_t ma = 0, mb = 0;
+    assert_int_equal(csc_remote_caching_mode(a, path, &ma), csc_remote_caching_mode(b, path, &mb));
+    assert_int_equal(ma, mb);
+    csc_network_t na = 0, nb = 0;
+    assert_int_equal(csc_remote_network(a, path, &na), csc_remote_network(b, path, &nb));
+    assert_int_equal(na, nb);
+    csc_connect_state_t csa = 0, csb = 0;
+    csc_offline_reason_t ra = 0, rb = 0;
+    assert_int_equal(csc_connect_state(a, path, &csa, &ra), csc_connect_state(b, path, &csb, &rb));
+    assert_true(csa == csb && ra == rb);
+    bool ca = false, cb = false;
+    assert_int_equal(csc_is_path_cacheable(a, path, &ca, &ma),
+                     csc_is_path_cacheable(b, path, &cb, &mb));
+    assert_true(ca == cb && ma == mb);
 }
 
 /* Saves `a` and loads the snapshot into a new cache. */
@@ -150,9 +178,41 @@ static csc_cache_t *fixture(void)
     csc_test_set_limits(c, 1u << 30, 1u << 29);
     csc_test_set_policy(c, CSC_EVICT_AUTOMATIC);
     assert_int_equal(csc_cache_set_caller(c, "ALICE", true), CSC_S_OK);
+    /* The remote side (section 3, C10): remote-only items, a remote write
+     * (a twin made a record) and deletes, share modes, network down and
+     * slow, a forced offline share and a slow override. */
+    assert_int_equal(csc_remote_file(c, "\\\\Server\\Share\\Docs\\remote-only.txt", true, 55),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_dir(c, "\\\\Server\\Share\\RemoteDir\\Sub"), CSC_S_OK);
+    assert_int_equal(csc_remote_dir(c, "\\\\Remote\\only"), CSC_S_OK);
+    csc_test_advance_to(c, 14);
+    assert_int_equal(csc_remote_write(c, "\\\\Server\\Share\\Docs\\Report.TXT", true, 1001),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_delete(c, "\\\\Server\\Share\\empty.dat"), CSC_S_OK);
+    assert_int_equal(csc_remote_delete(c, "\\\\Server\\Share\\Ünïcödé"), CSC_S_OK);
+    assert_int_equal(csc_remote_set_caching_mode(c, "\\\\Server\\Share", CSC_CACHING_MODE_AUTO_DOC),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_set_caching_mode(c, "\\\\Other\\pub", CSC_CACHING_MODE_NOCACHING),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_set_network(c, "\\\\Other", CSC_NETWORK_DOWN), CSC_S_OK);
+    assert_int_equal(csc_remote_set_network(c, "\\\\Server", CSC_NETWORK_SLOW), CSC_S_OK);
+    assert_int_equal(csc_transition_online(c, "\\\\Server\\Share", 0), CSC_S_OK); /* override */
+    assert_int_equal(csc_remote_dir(c, "\\\\Third\\s"), CSC_S_OK);
+    bool open_files = false;
+    assert_int_equal(csc_transition_offline(c, "\\\\Third\\s", true, 0, &open_files), CSC_S_OK);
     assert_cache_ok(c);
     return c;
 }
+
+/* Paths the getters are asked about: cached, remote-only, deleted, none. */
+static const char *const fixture_paths[] = {
+    "\\\\Server", "\\\\Server\\Share", "\\\\Server\\Share\\Docs\\Report.TXT",
+    "\\\\server\\share\\docs\\B.TXT", "\\\\Server\\Share\\Docs\\remote-only.txt",
+    "\\\\Server\\Share\\RemoteDir\\Sub", "\\\\Server\\Share\\empty.dat",
+    "\\\\Server\\Share\\Ünïcödé\\Straße.doc", "\\\\Other", "\\\\Other\\pub",
+    "\\\\Other\\pub\\x\\y\\z\\deep.bin", "\\\\Remote\\only", "\\\\Third\\s",
+    "\\\\Third", "\\\\Nowhere\\x", "\\\\Server\\Share\\EmptyDir",
+};
 
 static void test_fixture_round_trip(void **state)
 {
@@ -165,8 +225,22 @@ static void test_fixture_round_trip(void **state)
     bool admin = false;
     assert_string_equal(csc_cache_caller(b, &admin), "ALICE");
     assert_true(admin);
-    assert_int_equal(csc_cache_clock(b), 12);
+    assert_int_equal(csc_cache_clock(b), 14);
     assert_int_equal(csc_cache_policy(b), CSC_EVICT_AUTOMATIC);
+    for (size_t i = 0; i < sizeof fixture_paths / sizeof fixture_paths[0]; i++)
+        assert_same_answers(a, b, fixture_paths[i]);
+    /* The remote side's shape as saved: Report.TXT's twin a record
+     * (version 2), b.txt's implicit, empty.dat's gone, Other down. */
+    uint64_t version = 0;
+    assert_int_equal(csc_remote_item(b, "\\\\Server\\Share\\Docs\\Report.TXT", NULL, NULL,
+                                     &version, NULL),
+                     CSC_S_OK);
+    assert_int_equal(version, 2);
+    assert_true(csc__hot(csc_test_find(b, "\\\\Server\\Share\\Docs\\b.txt"))->flags & CSC__F_TWIN);
+    assert_false(csc_test_remote_exists(b, "\\\\Server\\Share\\empty.dat"));
+    csc_network_t net = CSC_NETWORK_UP;
+    assert_int_equal(csc_remote_network(b, "\\\\Other", &net), CSC_S_OK);
+    assert_int_equal(net, CSC_NETWORK_DOWN);
     /* Saving the loaded cache gives the same bytes. */
     assert_int_equal(csc_cache_save_buffer(b, &again, &again_size), CSC_S_OK);
     assert_int_equal(size, again_size);
@@ -469,6 +543,17 @@ static void random_path(uint64_t *s, char *buf, size_t size, bool file)
         snprintf(buf + n, size - (size_t)n, "\\%s", file ? PICK(files, s) : PICK(dirs, s));
 }
 
+/* Cuts `path` after its `n`th component (1: the server, 2: the share). */
+static void cut_to(char *path, int n)
+{
+    int seen = 0;
+    for (char *p = path + 2; *p != '\0'; p++)
+        if (*p == '\\' && ++seen == n) {
+            *p = '\0';
+            return;
+        }
+}
+
 static uint32_t random_sources(uint64_t *s)
 {
     uint32_t f = (uint32_t)(rnd(s) % 15 + 1) << 5; /* a non-empty set of sources */
@@ -484,7 +569,7 @@ static csc_cache_t *random_cache(uint64_t seed, int ops)
     char path[200];
     for (int i = 0; i < ops; i++) {
         csc_item_t *it = NULL;
-        unsigned op = (unsigned)(rnd(&s) % 20);
+        unsigned op = (unsigned)(rnd(&s) % 27);
         bool file = op < 6 || (op >= 10 && op < 14);
         random_path(&s, path, sizeof path, file);
         const char *p[] = {path};
@@ -545,6 +630,36 @@ static csc_cache_t *random_cache(uint64_t seed, int ops)
             else
                 csc_synchronize(c, p, 1, 0, NULL, NULL);
             break;
+        /* The remote side (section 3, C10). */
+        case 20: case 21:
+            if (rnd(&s) % 2)
+                csc_remote_file(c, path, rnd(&s) % 2, rnd(&s) % 5000);
+            else
+                csc_remote_dir(c, path);
+            break;
+        case 22:
+            csc_remote_write(c, path, rnd(&s) % 2, rnd(&s) % 5000);
+            break;
+        case 23:
+            csc_remote_delete(c, path);
+            break;
+        case 24:
+            cut_to(path, 2);
+            csc_remote_set_caching_mode(c, path, (csc_caching_mode_t)(1 + rnd(&s) % 4));
+            break;
+        case 25:
+            cut_to(path, 1);
+            csc_remote_set_network(c, path, (csc_network_t)(rnd(&s) % 3));
+            break;
+        case 26: {
+            bool open_files;
+            cut_to(path, 1 + (int)(rnd(&s) % 2));
+            if (rnd(&s) % 2)
+                csc_transition_offline(c, path, rnd(&s) % 2, 0, &open_files);
+            else
+                csc_transition_online(c, path, 0);
+            break;
+        }
         default:
             csc_pin(c, p, 1, random_sources(&s), true, NULL, NULL);
             break;
@@ -571,6 +686,13 @@ static void test_differential_random_states(void **state)
         csc_cache_t *b2 = csc_test_cache_new();
         assert_int_equal(csc_cache_load_buffer(b2, data, size), CSC_S_OK);
         assert_same_dump(a1, b1);
+        uint64_t ps = (uint64_t)seed;
+        for (int k = 0; k < 12; k++) {
+            char q[200];
+            random_path(&ps, q, sizeof q, k % 2 == 0);
+            cut_to(q, 1 + (int)(rnd(&ps) % 5));
+            assert_same_answers(a1, b1, q);
+        }
         assert_int_equal(csc_cache_save_buffer(b1, &again, &again_size), CSC_S_OK);
         assert_int_equal(size, again_size);
         assert_memory_equal(data, again, size);

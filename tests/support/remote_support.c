@@ -26,6 +26,16 @@ static const csc__rnode_t *next_preorder(const csc__rnode_t *n, const csc__rnode
     return NULL;
 }
 
+static uint32_t item_next(const csc_cache_t *cache, uint32_t root, uint32_t id)
+{
+    uint32_t fc = csc__hot_first_child(csc__hot_at(cache, id));
+    if (fc != CSC__NONE)
+        return fc;
+    while (id != root && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+        id = csc__hot_at(cache, id)->parent;
+    return id == root ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+}
+
 static int cmp_scopes(const void *a, const void *b)
 {
     const csc__scope_t *x = *(const csc__scope_t *const *)a, *y = *(const csc__scope_t *const *)b;
@@ -57,10 +67,12 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
     }
     assert_int_equal(nodes, r->node_count);
     /* Implicit twins (src/remote/remote.h): cached files with CSC__F_TWIN. */
-    for (uint32_t id = 1; id < cache->id_next; id++) {
-        if ((id & (CSC__SLAB_ITEMS - 1u)) == 0 ||
-            (csc__hot_at(cache, id)->flags & CSC__F_FREE) ||
-            !(csc__hot_at(cache, id)->flags & CSC__F_TWIN))
+    /* In the cache's pre-order (C2.3), not by id: a loaded snapshot numbers
+     * its items afresh. */
+    uint32_t root = csc__id(cache->root);
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = item_next(cache, root, id)) {
+        if (!(csc__hot_at(cache, id)->flags & CSC__F_TWIN))
             continue;
         const csc_item_t *it = csc__item_at(cache, id);
         char key[1024];

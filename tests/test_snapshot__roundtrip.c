@@ -288,6 +288,73 @@ static void test_empty_cache(void **state)
     csc_cache_free(b);
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* Section 3 is written only when the remote side holds something: a cache
+ * without remote state keeps the bytes of before (two sections). A
+ * snapshot without it (such an old file) loads with an empty remote side. */
+static void test_without_remote_section(void **state)
+{
+    (void)state;
+    csc_cache_t *a = csc_test_cache_new();
+    void *data;
+    size_t size;
+    assert_int_equal(csc_cache_save_buffer(a, &data, &size), CSC_S_OK);
+    assert_int_equal(le32((unsigned char *)data + 12), 2);
+    csc_snapshot_free(data);
+    csc_cache_free(a);
+
+    a = fixture();
+    assert_int_equal(csc_cache_save_buffer(a, &data, &size), CSC_S_OK);
+    unsigned char *d = data;
+    assert_int_equal(le32(d + 12), 3);
+    /* Cut section 3 out: settings, items, then the remote section. */
+    size_t off = 24 + 16 + (size_t)le64(d + 24 + 8);
+    off += 16 + (size_t)le64(d + off + 8);
+    assert_int_equal(le32(d + off), 3);
+    size_t cut = 16 + (size_t)le64(d + off + 8);
+    size_t n = size - cut;
+    unsigned char *old = malloc(n);
+    memcpy(old, d, off);
+    memcpy(old + off, d + off + cut, size - off - cut);
+    old[12] = 2;
+    for (int i = 0; i < 8; i++)
+        old[16 + i] = (unsigned char)((uint64_t)n >> (8 * i));
+    csc__snapshot_seal(old, n);
+    csc_cache_t *b = csc_test_cache_new();
+    csc_test_file(b, "\\\\Mine\\s\\f", 1);
+    assert_int_equal(csc_cache_load_buffer(b, old, n), CSC_S_OK);
+    assert_cache_ok(b);
+    char *da = csc_test_dump(a), *db = csc_test_dump(b);
+    assert_string_equal(da, db); /* the cache side as saved */
+    free(da);
+    free(db);
+    assert_false(csc_test_remote_exists(b, "\\\\Server\\Share\\Docs\\b.txt"));
+    assert_false(csc_test_remote_exists(b, "\\\\Mine\\s\\f"));
+    csc_network_t net = CSC_NETWORK_DOWN;
+    assert_int_equal(csc_remote_network(b, "\\\\Other", &net), CSC_S_OK);
+    assert_int_equal(net, CSC_NETWORK_UP);
+    /* Saved again: two sections, the same bytes. */
+    void *again;
+    size_t again_size;
+    assert_int_equal(csc_cache_save_buffer(b, &again, &again_size), CSC_S_OK);
+    assert_int_equal(again_size, n);
+    assert_memory_equal(again, old, n);
+    csc_snapshot_free(again);
+    free(old);
+    csc_snapshot_free(data);
+    csc_cache_free(a);
+    csc_cache_free(b);
+}
+
 /* Load replaces everything the target had; its callback stays. */
 static void test_load_replaces_state(void **state)
 {
@@ -739,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_checksum_vectors),
         cmocka_unit_test(test_fixture_round_trip),
         cmocka_unit_test(test_empty_cache),
+        cmocka_unit_test(test_without_remote_section),
         cmocka_unit_test(test_load_replaces_state),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_callbacks),

@@ -12,7 +12,7 @@
  *   header (24 bytes)
  *     0  magic "CSCSNAP" 0x1A            8 bytes
  *     8  format version                   u32  (1)
- *    12  section count                    u32  (2)
+ *    12  section count                    u32  (2 to 4)
  *    16  total length of the file         u64  (header, sections, checksum)
  *   sections, each: id u32, reserved u32 (0), payload length u64, payload
  *     1  settings: clock u64, total limit u64, unpinned limit u64,
@@ -33,11 +33,32 @@
  *          the display name (WTF-8, one normalised component)
  *          with an access list (C9.1): user count u32, then per user
  *                      name length u32 and the name, in the list's order
- *     3  reserved for the remote side (issue "The remote side"); not written
- *        by version 1, refused by its loader
+ *     3  remote side (optional, C10, src/remote/; written when the remote
+ *        side holds any record or connectivity record, so a cache without
+ *        remote state keeps the bytes of before):
+ *          records u64     then the remote records in pre-order (each
+ *                          parent's list order, sorted or not), each:
+ *            depth u32     1 a server, 2 a share, ...: the parent is the
+ *                          last record one level up
+ *            type u8, mode u8 (shares: csc_caching_mode_t), flags u8
+ *                          (bit 0 has implicit twins, bit 1 children
+ *                          unsorted), reserved u8 (0), name length u16,
+ *                          size u64, version u64, original version u64,
+ *                          last change u64, kids_clock u64, display name
+ *          scopes u64      then the connectivity records (any order), each:
+ *                          flags u8 (bit 0 share, bit 1 remembered mode,
+ *                          bit 2 forced, bit 3 slow override), condition
+ *                          u8, mode u8, reserved u8 (0), slow epoch u64,
+ *                          override epoch u64, key length u32, folded key
+ *          twins u64       then the cached files with an implicit twin
+ *                          (CSC__F_TWIN), positions u64 as in section 2,
+ *                          increasing; each gets its reservation again
+ *        The loader builds a fresh remote side, keys from the folded
+ *        names, and judges the rest by the remote invariant check. A
+ *        snapshot without section 3 loads with an empty remote side.
  *     4  methods (optional, C13; written only when some state differs from
  *        a new cache's, so older snapshots and their bytes stay as they
- *        were; the header's section count is then 3):
+ *        were; the header counts every section present, 2 to 4):
  *          state u32       bit 0 Enabled, bit 1 Active, bit 2 the last
  *                          Encrypt asked for encryption (C13.1, C13.4)
  *          location u32    length of Location, 0xFFFFFFFF for the default,
@@ -54,7 +75,8 @@
  * Stable across versions: the magic, the version field and the checksum
  * trailer, so a loader tells a damaged file (CSC_E_FILE_CORRUPT) from a
  * newer one (CSC_E_REVISION_MISMATCH). The loader takes the sections in
- * this order, each once, and nothing else; a version-1 loader skips nothing.
+ * this order, each once, and nothing else (3 and 4 only when present); a
+ * version-1 loader skips nothing.
  * Everything the public getters and the eviction order read is there:
  * eviction order is last use then walk order (C5.4), both total, so it
  * needs no insertion sequence. Derived state (partly pinned counts, disk

@@ -197,7 +197,7 @@ static void test_magic_and_version(void **state)
     csc__snapshot_seal(b, size);
     assert_int_equal(load_bytes(t, before, b, size), CSC_E_FILE_CORRUPT);
 
-    /* The reserved remote section (id 3) is not part of version 1. */
+    /* The remote section (id 3) in the settings' place: out of order. */
     memcpy(b, data, size);
     assert_int_equal(b[24], 1); /* the settings section's id */
     b[24] = 3;

@@ -7,7 +7,9 @@
  * tree changes and committed after it, so a setup call is all or nothing
  * (C8.1). Items are kept in a tree ordered like the cache's (C2.3) and in a
  * keyed table (hash.h) by normalised, case-folded path (C1.2, C1.3). Every
- * change allocates first and links last: on failure nothing changed.
+ * change allocates first and links last: on failure nothing changed. Also
+ * the remote side's part of a snapshot (section 3, src/snapshot.c): its
+ * writer and the loader into a fresh cache.
  */
 #include <stdio.h>
 #include <string.h>

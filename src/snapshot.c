@@ -1167,7 +1167,7 @@ static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
         return CSC_E_FILE_CORRUPT;
     /* Everything else (links, C2.3 order, types by depth, keys, versions,
      * modes, the connectivity records) is what the invariant check judges. */
-    return csc__remote_check(c, NULL, 0) ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+    return csc__remote_check_records(c) ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* The next section's id, or 0 when none is left. */

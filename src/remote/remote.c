@@ -1229,7 +1229,19 @@ static const char *check_node(const csc__remote_t *r, const csc__rnode_t *n)
     return NULL;
 }
 
+static bool check_all(const csc_cache_t *cache, char *why, size_t why_size, bool twins);
+
 bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
+{
+    return check_all(cache, why, why_size, true);
+}
+
+bool csc__remote_check_records(const csc_cache_t *cache)
+{
+    return check_all(cache, NULL, 0, false);
+}
+
+static bool check_all(const csc_cache_t *cache, char *why, size_t why_size, bool twins)
 {
     const csc__remote_t *r = cache->remote;
     if (r == NULL)
@@ -1268,7 +1280,7 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
      * twins, with no record of their own; the reserve covers them all. */
     size_t need = 0;
     char key[CSC__RPATH_STACK];
-    for (uint32_t id = 1; id < cache->id_next; id++) {
+    for (uint32_t id = 1; twins && id < cache->id_next; id++) {
         if ((id & (CSC__SLAB_ITEMS - 1u)) == 0)
             continue;
         const csc__hot_t *h = csc__hot_at(cache, id);
@@ -1290,6 +1302,8 @@ bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size)
             return remote_violation(why, why_size, key, "implicit twin without its parent");
     }
     const csc__rslab_t *sl = &r->slab;
+    if (!twins)
+        need = sl->res_need; /* the caller vouches for the twins */
     if (need != sl->res_need ||
         (need != 0 && sl->res_need + CSC__RSLAB_MAX * (sl->res_queued + 1) > sl->res_left + sl->res_queued_cap)) {
         if (why != NULL && why_size > 0)
@@ -1578,14 +1592,17 @@ csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item)
     csc__hot_t *h = csc__hot(item);
     size_t len = csc__item_key_len(item);
     char key[CSC__RPATH_STACK];
+    size_t rounded = rec_rounded(len, csc__name_len(item));
     if (h->type != CSC_ITEM_FILE || (h->flags & CSC__F_TWIN) || len > sizeof key ||
-        twin_rounded(item) > CSC__RSLAB_MAX)
+        rounded > CSC__RSLAB_MAX)
         return CSC_E_FILE_CORRUPT;
     csc__item_key(item, key, len);
-    const csc__rnode_t *parent = twin_parent(cache, key, len);
-    if (parent == NULL || csc__remote_find(cache, key, len) != NULL)
+    csc__rnode_t *parent = twin_parent(cache, key, len);
+    if (parent == NULL || csc__remote_find(cache, key, len) != NULL ||
+        (parent->type != CSC_ITEM_SHARE && parent->type != CSC_ITEM_DIRECTORY))
         return CSC_E_FILE_CORRUPT;
-    if (!res_reserve(&cache->alloc, &cache->remote->slab, twin_rounded(item)))
+    cache->remote->last_parent = parent; /* its siblings come next */
+    if (!res_reserve(&cache->alloc, &cache->remote->slab, rounded))
         return CSC_E_OUTOFMEMORY;
     h->flags |= CSC__F_TWIN;
     return CSC_S_OK;

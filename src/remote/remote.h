@@ -288,6 +288,9 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
                                   const unsigned char *end);
 /* Gives a fresh cache's file an implicit twin (validated, reserved). */
 csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item);
+/* csc__remote_check without the implicit twins' part (the snapshot loader
+ * checks each twin as it reads it, csc__remote_snap_twin). */
+bool csc__remote_check_records(const csc_cache_t *cache);
 /* Points the remote tables at cache->alloc (after a state swap). */
 void csc__remote_rebind(csc_cache_t *cache);
 

@@ -1,0 +1,84 @@
+/*
+ * com/com_private.h: what the files of the COM face share: the objects'
+ * structures (cache object, item object, enumerators), container_of, the
+ * UTF-16 <-> WTF-8 conversions (C14.4), the adapters from client progress
+ * sinks to csc_progress_t, and the creation functions of each object. The
+ * face is built on the public C API only (cscsim.h), never on src/.
+ */
+#ifndef CSCSIM_COM_PRIVATE_H
+#define CSCSIM_COM_PRIVATE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cscsim.h>
+#include <cscsim/cscobj.h>
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED): GetParentItem on a server (C16.2). */
+#define COM_E_NOT_SUPPORTED CSC_COM_HR(0x80070032u)
+/* All OFFLINEFILES_ITEM_QUERY_* bits. */
+#define COM_ITEM_QUERY_FLAGS 0x8000003Fu
+
+/* ---- strings (utf16.c) ---- */
+
+/* UTF-16 (unpaired surrogates included) to WTF-8 in malloc'd memory. */
+HRESULT com_utf16_to_wtf8(LPCWSTR s, char **out);
+/* WTF-8 (as the library gives it) to UTF-16 in task memory (csc_com_free). */
+HRESULT com_wtf8_to_utf16(const char *s, LPWSTR *out);
+/* A path array of the COM face as the C API takes it: E_INVALIDARG for a
+ * NULL pointer inside it (C16.7). `*out` is NULL for a NULL `paths`; free
+ * it with com_free_paths. */
+HRESULT com_convert_paths(LPCWSTR *paths, ULONG count, char ***out);
+void com_free_paths(char **paths, ULONG count);
+
+/* Holds the cache for reading an item consistently. Inside a callback of a
+ * running call the lock is refused with 0x800700AA; the reading is then
+ * safe without it (the running call holds the cache, C14.5). Returns
+ * whether the lock was taken. */
+bool com_read_lock(csc_cache_t *cache);
+void com_read_unlock(csc_cache_t *cache, bool locked);
+
+/* ---- progress sinks (progress.c) ---- */
+
+typedef struct com_progress {
+    csc_progress_t progress;
+    IOfflineFilesSyncProgress *sync;     /* one of the two, or neither */
+    IOfflineFilesSimpleProgress *simple;
+} com_progress_t;
+
+/* Fills `p` for the client's sink (AddRef'd); `*use` is NULL without a sink. */
+void com_progress_init_sync(com_progress_t *p, IOfflineFilesSyncProgress *sink,
+                            const csc_progress_t **use);
+void com_progress_init_simple(com_progress_t *p, IOfflineFilesSimpleProgress *sink,
+                              const csc_progress_t **use);
+/* Releases the sink after the call (and so after End, C14.1). */
+void com_progress_done(com_progress_t *p);
+
+/* ---- objects (cache_object.c, item_object.c) ---- */
+
+/* A snapshot item object (C16.2) for `item`, read now; the caller holds
+ * the cache for reading. Returns its IOfflineFilesItem with one reference. */
+HRESULT com_item_create(csc_cache_t *cache, const csc_item_t *item, IOfflineFilesItem **out);
+
+/* An enumerator over `parent`'s children (NULL: the servers), or over its
+ * whole subtree without the root when `flat` (files only with
+ * `files_only`). */
+HRESULT com_enum_create(csc_cache_t *cache, const char *parent_path, bool flat, bool files_only,
+                        IEnumOfflineFilesItems **out);
+/* An empty IEnumOfflineFilesSettings (C16.8). */
+HRESULT com_settings_enum_create(IEnumOfflineFilesSettings **out);
+
+/* EnumItemsEx's checks shared by the cache object and item objects. */
+HRESULT com_enum_items_ex(csc_cache_t *cache, const char *parent_path,
+                          IOfflineFilesItemFilter *inc_file, IOfflineFilesItemFilter *inc_dir,
+                          IOfflineFilesItemFilter *exc_file, IOfflineFilesItemFilter *exc_dir,
+                          DWORD enum_flags, DWORD query_flags, IEnumOfflineFilesItems **out);
+/* dwQueryFlags' checks (C16.4): unknown bits E_INVALIDARG, ADMIN without
+ * an administrator caller E_ACCESSDENIED. */
+HRESULT com_check_query_flags(csc_cache_t *cache, DWORD flags);
+
+#endif

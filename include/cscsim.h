@@ -2,8 +2,9 @@
  * cscsim.h: the one header users include. cscsim simulates the Windows
  * Offline Files cache (client-side caching, "CSC"): a tree of items keyed by
  * UNC path with pin sources, dirty state, access lists, and the Pin and Unpin
- * methods with Windows' progress protocol, codes and texts. Each concept has
- * its own header under cscsim/; cscsim/scenario.h runs scenario texts on a
+ * methods with Windows' progress protocol, codes and texts; besides it, the
+ * servers' side and connectivity (<cscsim/remote.h>). Each concept has its
+ * own header under cscsim/; cscsim/scenario.h runs scenario texts on a
  * cache and writes the cache as text. Asynchronous operations on libuv are in
  * <cscsim/async.h>, included separately: it needs <uv.h>, which needs POSIX
  * (compile with -D_POSIX_C_SOURCE=200809L or gnu11).
@@ -17,6 +18,7 @@
 #include "cscsim/item.h"
 #include "cscsim/path.h"
 #include "cscsim/pin.h"
+#include "cscsim/remote.h"
 #include "cscsim/space.h"
 #include "cscsim/sync.h"
 #include "cscsim/methods.h"

@@ -15,6 +15,7 @@
 #include "path.h"
 #include "record.h"
 #include "tree.h"
+#include "remote/remote.h"
 
 #include "cscsim/async.h"
 #include "cscsim/cache.h"
@@ -65,6 +66,8 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
                                       opts->admin, &cache->caller);
     if (hr == CSC_S_OK)
         hr = csc__tree_new_root(cache);
+    if (hr == CSC_S_OK)
+        hr = csc__remote_new(cache); /* C10.1 */
     if (hr != CSC_S_OK) {
         csc__cache_destroy(cache);
         return hr;
@@ -78,6 +81,7 @@ void csc__cache_destroy(csc_cache_t *cache)
     if (CSC__RECORDING(cache))
         csc__rec_free(cache);
     csc__tree_free_all(cache);
+    csc__remote_free(cache);
     csc__methods_free(cache);
     csc__fault_free(cache);
     csc__caller_free(&cache->alloc, &cache->caller);

@@ -7,8 +7,9 @@
  * nothing else; the hot flags agree with the cold counts; item storage
  * (every id below the high-water mark is live or on the free list); pin and inherit bits only
  * where C3.1-C3.3 allow them; the pinned-below counters (C3.5), dirty state
- * (C5.1) and disk-space counters equal a recount. Costs O(items); meant for
- * tests and debug builds.
+ * (C5.1) and disk-space counters equal a recount; then the remote side's
+ * own invariants (src/remote/). Costs O(items); meant for tests and debug
+ * builds.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "path.h"
 #include "tree.h"
+#include "remote/remote.h"
 
 #include "cscsim/cache.h"
 
@@ -89,7 +91,7 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
     if (!type_fits(csc__type(p), h->type))
         return violation(c, it, "type %u not allowed below type %u", h->type, csc__type(p));
     if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED |
-                      CSC__F_SUSPEND_ROOT | CSC__F_ENC_DIFF)) != 0)
+                      CSC__F_SUSPEND_ROOT | CSC__F_ENC_DIFF | CSC__F_TWIN)) != 0)
         return violation(c, it, "unknown flags %#x", h->flags);
     if ((h->flags & CSC__F_SUSPEND_ROOT) && (h->type == CSC_ITEM_FILE ||
                                             h->type == CSC_ITEM_SERVER))
@@ -294,6 +296,8 @@ static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_
         violation(&c, root, "evictable files out of heap order");
     if (!c.failed && !heap_ordered(&cache->evictable_dirs))
         violation(&c, root, "evictable containers out of heap order");
+    if (!c.failed && !csc__remote_check(cache, why, why_size)) /* src/remote/ (C10) */
+        c.failed = true;
     return c.failed ? CSC_E_UNEXPECTED : CSC_S_OK;
 }
 

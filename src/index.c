@@ -64,3 +64,79 @@ void csc__index_clear(csc__index_t *idx)
     HASH_CLEAR(hh, idx->head);
     (void)index_alloc_;
 }
+
+/* ---- the generic table of hash.h (src/remote/) ---------------------------- */
+
+#include "hash.h"
+
+csc__hentry_t *csc__htable_find(const csc__htable_t *t, const char *key, size_t key_len)
+{
+    csc__hentry_t *head = t->head;
+    csc__hentry_t *found = NULL;
+    HASH_FIND(hh, head, key, (unsigned)key_len, found);
+    return found;
+}
+
+bool csc__htable_add(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len)
+{
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    int index_oom_ = 0;
+    HASH_ADD_KEYPTR(hh, t->head, key, (unsigned)key_len, e);
+    (void)index_alloc_;
+    return index_oom_ == 0;
+}
+
+void csc__htable_add_noalloc(csc__htable_t *t, csc__hentry_t *e, const char *key, size_t key_len)
+{
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    int index_oom_ = 0;
+    /* With a table and no bucket expansion, uthash's add allocates nothing. */
+    unsigned noexpand = t->head->hh.tbl->noexpand;
+    t->head->hh.tbl->noexpand = 1;
+    HASH_ADD_KEYPTR(hh, t->head, key, (unsigned)key_len, e);
+    t->head->hh.tbl->noexpand = noexpand;
+    (void)index_alloc_;
+    (void)index_oom_;
+}
+
+void csc__htable_settle(csc__htable_t *t)
+{
+    if (t->head == NULL)
+        return;
+    UT_hash_table *tbl = t->head->hh.tbl;
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    int index_oom_ = 0;
+    while (index_oom_ == 0 && tbl->num_items > 4u * tbl->num_buckets &&
+           tbl->num_buckets < (1u << 30))
+        HASH_EXPAND_BUCKETS(hh, tbl, index_oom_);
+    (void)index_alloc_;
+}
+
+void csc__htable_remove(csc__htable_t *t, csc__hentry_t *e)
+{
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    HASH_DELETE(hh, t->head, e);
+    (void)index_alloc_;
+}
+
+size_t csc__htable_count(const csc__htable_t *t)
+{
+    return HASH_COUNT(t->head);
+}
+
+csc__hentry_t *csc__htable_first(const csc__htable_t *t)
+{
+    return t->head;
+}
+
+csc__hentry_t *csc__htable_next(const csc__hentry_t *e)
+{
+    return e != NULL ? (csc__hentry_t *)e->hh.next : NULL;
+}
+
+void csc__htable_clear(csc__htable_t *t)
+{
+    const csc_allocator_t *index_alloc_ = t->alloc;
+    HASH_CLEAR(hh, t->head);
+    (void)index_alloc_;
+}

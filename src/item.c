@@ -3,13 +3,15 @@
  * their state (type, path, pin sources and their WMI values, partly pinned,
  * dirty, open, size, evictable: C3, C5.1, C5.2) and the simple state changes
  * (modify, synchronize, open, close, touch). Creation itself lives in
- * tree.c, access lists in access.c.
+ * tree.c, access lists in access.c; the remote twins a setup caching makes
+ * (C10.2) in src/remote/, which this file calls around the tree's caching.
  */
 #include <string.h>
 
 #include "fault.h"
 #include "record.h"
 #include "tree.h"
+#include "remote/remote.h"
 
 #include "cscsim/item.h"
 #include "cscsim/methods.h"
@@ -28,12 +30,41 @@ static void policy_after_caching(csc_cache_t *cache, csc_item_t **out)
     cache->watch = NULL;
 }
 
+/*
+ * C10.2: a setup caching also creates the item's missing remote twins, and
+ * C15.4: a file the server already has takes the server's size unless a
+ * size is given. The remote side prepares (allocates) before the tree
+ * changes and commits after it, so the call stays all or nothing (C8.1);
+ * the tree itself knows nothing of the remote side.
+ */
+static csc_hresult cache_with_twins(csc_cache_t *cache, const char *path, csc_item_type_t type,
+                                    bool has_size, uint64_t size, csc_item_t **out)
+{
+    csc__twin_t twin;
+    csc_item_t *item = NULL;
+    csc_hresult hr = csc__remote_twin_prepare(cache, path, type, has_size, size, &twin);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (twin.adopt) {
+        has_size = true;
+        size = twin.adopt_size;
+    }
+    hr = csc__tree_cache(cache, path, type, has_size, size, &item);
+    if (hr == CSC_S_OK)
+        csc__remote_twin_commit(cache, &twin, item);
+    else
+        csc__remote_twin_discard(cache, &twin);
+    if (out != NULL)
+        *out = item;
+    return hr;
+}
+
 static csc_hresult cache_file_locked(csc_cache_t *cache, const char *path, bool has_size, uint64_t size,
                                      csc_item_t **out)
 {
     csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
     if (hr == CSC_S_OK)
-        hr = csc__tree_cache(cache, path, CSC_ITEM_FILE, has_size, size, out);
+        hr = cache_with_twins(cache, path, CSC_ITEM_FILE, has_size, size, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;
@@ -60,7 +91,7 @@ static csc_hresult cache_dir_locked(csc_cache_t *cache, const char *path, csc_it
 {
     csc_hresult hr = csc__fault_cache(cache, path); /* an injected fault (fault.h) */
     if (hr == CSC_S_OK)
-        hr = csc__tree_cache(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
+        hr = cache_with_twins(cache, path, CSC_ITEM_DIRECTORY, false, 0, out);
     if (hr == CSC_S_OK)
         policy_after_caching(cache, out);
     return hr;

@@ -1197,6 +1197,17 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         hr = CSC_E_FILE_CORRUPT;
     if (hr == CSC_S_OK && r.p != r.end)
         hr = CSC_E_FILE_CORRUPT;
+    if (hr == CSC_S_OK && cache->twin_leaving != NULL) {
+        /* The old files leave the cache: their implicit remote twins stay
+         * on the server (src/remote/; C10.1), without allocating. */
+        for (uint32_t id = 1; id < cache->id_next; id++) {
+            if ((id & (CSC__SLAB_ITEMS - 1u)) == 0)
+                continue;
+            uint8_t f = csc__hot_at(cache, id)->flags;
+            if ((f & CSC__F_TWIN) && !(f & CSC__F_FREE))
+                cache->twin_leaving(cache, csc__item_at(cache, id));
+        }
+    }
     if (hr == CSC_S_OK) {
         swap_state(cache, &fresh);
         cache->index.alloc = &cache->alloc;

@@ -361,6 +361,8 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     csc__hot_t *h = csc__hot(item);
     struct csc_item *parent = csc__item_at(cache, h->parent);
     csc__hot_t *ph = csc__hot(parent);
+    if ((h->flags & CSC__F_TWIN) && cache->twin_leaving != NULL)
+        cache->twin_leaving(cache, item); /* hook of src/remote/ (C10.1) */
     cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;
@@ -719,6 +721,44 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
     return hr;
 }
 
+struct csc_item *csc__tree_find_key(const csc_cache_t *cache, const char *key, size_t key_len)
+{
+    struct csc_item *cur = cache->root;
+    size_t pos = 2; /* after the leading "\\" */
+    if (key_len < 3)
+        return NULL;
+    while (pos <= key_len && cur != NULL) {
+        size_t end = pos;
+        while (end < key_len && key[end] != '\\')
+            end++;
+        if (csc__type(cur) == CSC_ITEM_FILE)
+            return NULL;
+        cur = csc__index_find(&cache->index, csc__id(cur), key + pos, end - pos);
+        pos = end + 1;
+    }
+    return cur;
+}
+
+size_t csc__item_key_len(const struct csc_item *item)
+{
+    size_t len = 1;
+    for (; item != NULL && csc__type(item) != CSC__ITEM_ROOT; item = csc__parent(item))
+        len += 1u + csc__fname_len(item);
+    return len;
+}
+
+void csc__item_key(const struct csc_item *item, char *out, size_t len)
+{
+    size_t pos = len;
+    for (; item != NULL && csc__type(item) != CSC__ITEM_ROOT; item = csc__parent(item)) {
+        size_t n = csc__fname_len(item);
+        pos -= n;
+        memcpy(out + pos, csc__fname(item), n);
+        out[--pos] = '\\';
+    }
+    out[0] = '\\';
+}
+
 size_t csc__item_path_len(const struct csc_item *item)
 {
     size_t len = 1;
@@ -728,6 +768,28 @@ size_t csc__item_path_len(const struct csc_item *item)
 }
 
 /* ---- renaming (rename.c, C13.2) --------------------------------------- */
+
+/* The files of the subtree of `top` with implicit remote twins get their
+ * records, at their present paths (the hook of src/remote/, which neither
+ * fails nor allocates; what the server has does not change, C10.1). */
+static void twins_leave_below(csc_cache_t *cache, struct csc_item *top)
+{
+    if (cache->twin_leaving == NULL)
+        return;
+    uint32_t top_id = csc__id(top), id = top_id;
+    while (id != CSC__NONE) {
+        csc__hot_t *h = csc__hot_at(cache, id);
+        if (h->flags & CSC__F_TWIN)
+            cache->twin_leaving(cache, csc__item_at(cache, id));
+        uint32_t next = csc__hot_first_child(h);
+        if (next == CSC__NONE) {
+            while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+                id = csc__hot_at(cache, id)->parent;
+            next = id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+        }
+        id = next;
+    }
+}
 
 csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
                            struct csc_item *new_parent, const char *fname, size_t flen,
@@ -752,6 +814,8 @@ csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
         memcpy(key + 4 + flen + 1, name, name_len);
         key[4 + flen + 1 + name_len] = '\0';
     }
+    /* Renaming is the cache's alone: the server keeps the old paths. */
+    twins_leave_below(cache, item);
     /* The old key, to free or to restore. */
     size_t old_alloc = key_alloc_size(item);
     const void *old_key = item->hh.key;

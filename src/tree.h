@@ -75,6 +75,8 @@ typedef struct csc__caller {
 #define CSC__F_PROTECT 0x04u /* kept out of an eviction pass (C5.7) */
 #define CSC__F_NAMED 0x08u   /* the display name differs from the folded one and
                               * is stored after the key (see csc__name) */
+#define CSC__F_TWIN 0x10u    /* a file whose remote twin is implicit: the
+                              * server has it as cached (src/remote/, C10.2) */
 #define CSC__F_SUSPEND_ROOT 0x20u /* containers: a suspension root (C13.3, suspend.c) */
 #define CSC__F_ENC_DIFF 0x40u /* files: encryption differs from the cache's
                                * configured state, cache->encrypted (C13.4,
@@ -222,6 +224,14 @@ struct csc_cache {
     uint32_t memo_end[CSC__MEMO_DEPTH]; /* key length up to component d + 1 */
     uint32_t memo_id[CSC__MEMO_DEPTH];
     bool free_pending; /* csc_cache_free was called while busy */
+    /* The servers' side (src/remote/, C10): the remote namespace and the
+     * connectivity records. Only src/remote/, item.c, cache.c and check.c use
+     * it; tree.c, the walk and eviction never do (but for twin_leaving). */
+    struct csc__remote *remote;
+    /* Called by csc__tree_remove_leaf for a file with CSC__F_TWIN before it
+     * leaves (the remote side keeps its twin, C5.6, C10.1). Never fails,
+     * never allocates (it uses memory reserved when the twin was made). */
+    void (*twin_leaving)(struct csc_cache *cache, struct csc_item *item);
     /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
     struct csc__recorder *rec;
     /* The other methods of C13 (feature.c, encrypt.c, rename.c). */
@@ -436,6 +446,13 @@ void csc__tree_set_pins(csc_cache_t *cache, struct csc_item *item, uint16_t pins
 void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint8_t pins,
                             uint8_t inherit);
 
+/* The cached item whose normalised, folded path is key[0..key_len)
+ * ("\\server\share\..."), or NULL: one index lookup per component. */
+struct csc_item *csc__tree_find_key(const csc_cache_t *cache, const char *key, size_t key_len);
+/* The folded path of an item: its length (bytes, without NUL), and the
+ * bytes themselves into out[0..len) (len from csc__item_key_len). */
+size_t csc__item_key_len(const struct csc_item *item);
+void csc__item_key(const struct csc_item *item, char *out, size_t len);
 /* snapshot.c: appends a new last child of `parent` (its folded name sorts
  * after every child's: the caller checked) with type `type`, indexed and
  * counted, everything else zero. NULL when out of memory; nothing changed. */

@@ -1,0 +1,397 @@
+/*
+ * src/remote/connect.c: connectivity (contract C10.4-C10.10, C15.5-C15.7,
+ * C16.9). It owns the records of servers (the network condition the
+ * embedder sets, and how many times it became slow) and of shares, which are
+ * the scopes (the forced mark of TransitionOffline, the slow override of
+ * TransitionOnline, the caching mode a cached share remembers), and the
+ * calls that read and change them: a path's connect state computed in the
+ * order of C10.5 by two table lookups (the server's record, the share's
+ * record and remote item; never a walk), TransitionOffline,
+ * TransitionOnline and IsPathCacheable. Records live in their own keyed
+ * table (hash.h), apart from the remote items, and outlive them.
+ *
+ * Not yet simulated, marked "Extension point" below: applications' handles
+ * on non-cached files (C10.9 OpenFiles, C10.11), suspended trees and
+ * conflicts in an item's state (C10.5), and the service's synchronization
+ * when a scope comes online (C10.10).
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "guard.h"
+#include "remote.h"
+
+/* ---- records ----------------------------------------------------------- */
+
+csc__scope_t *csc__scope_find(const csc_cache_t *cache, const char *key, size_t key_len)
+{
+    if (cache->remote == NULL)
+        return NULL;
+    return (csc__scope_t *)csc__htable_find(&cache->remote->scopes, key, key_len);
+}
+
+csc__scope_t *csc__scope_make(csc_cache_t *cache, const char *key, size_t key_len, bool is_share)
+{
+    size_t size = sizeof(csc__scope_t) + key_len + 1;
+    csc__scope_t *s = csc__malloc(&cache->alloc, size);
+    if (s == NULL)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    memcpy(s->key, key, key_len);
+    s->key[key_len] = '\0';
+    s->key_len = (uint32_t)key_len;
+    s->alloc_size = (uint32_t)size;
+    s->is_share = is_share;
+    s->condition = CSC_NETWORK_UP;
+    if (!csc__htable_add(&cache->remote->scopes, &s->h, s->key, key_len)) {
+        csc__free(&cache->alloc, s, size);
+        return NULL;
+    }
+    return s;
+}
+
+void csc__scope_unmake(csc_cache_t *cache, csc__scope_t *scope)
+{
+    csc__htable_remove(&cache->remote->scopes, &scope->h);
+    csc__free(&cache->alloc, scope, scope->alloc_size);
+}
+
+csc_network_t csc__server_condition(const csc_cache_t *cache, const char *key, size_t len)
+{
+    const csc__scope_t *s = csc__scope_find(cache, key, len);
+    return s != NULL ? (csc_network_t)s->condition : CSC_NETWORK_UP; /* C10.5: up by default */
+}
+
+void csc__connect_share_seen(csc_cache_t *cache, const csc__rnode_t *share)
+{
+    csc__scope_t *s = csc__scope_find(cache, share->key, share->key_len);
+    if (s == NULL)
+        return;
+    size_t server_len = share->parent != NULL ? share->parent->key_len : 0;
+    if (csc__server_condition(cache, share->key, server_len) == CSC_NETWORK_DOWN)
+        return;
+    s->mode = share->mode;
+    s->has_mode = true;
+}
+
+/* ---- the state of C10.5 -------------------------------------------------- */
+
+/* Key lengths of the server and share of a normalised path (share 0 for a
+ * server path). */
+static void scope_keys(const csc__rpath_t *pb, size_t *server_len, size_t *share_len)
+{
+    *server_len = csc__rpath_key_prefix(pb, 1);
+    *share_len = pb->ncomp >= 2 ? csc__rpath_key_prefix(pb, 2) : 0;
+}
+
+/*
+ * C10.5, steps 1-4, for the scope (share) key[0..share_len) of the server
+ * key[0..server_len). O(1): the server's record, the share's record and the
+ * remote share, each one lookup.
+ */
+static void scope_state(const csc_cache_t *cache, const char *key, size_t server_len,
+                        size_t share_len, csc_connect_state_t *state,
+                        csc_offline_reason_t *reason)
+{
+    const csc__scope_t *server = csc__scope_find(cache, key, server_len);
+    const csc__scope_t *share = csc__scope_find(cache, key, share_len);
+    csc_network_t cond = server != NULL ? (csc_network_t)server->condition : CSC_NETWORK_UP;
+    *state = CSC_CONNECT_STATE_OFFLINE;
+    if (cond == CSC_NETWORK_DOWN || csc__remote_find(cache, key, share_len) == NULL)
+        *reason = CSC_OFFLINE_REASON_CONNECTION_ERROR; /* 1 */
+    else if (share != NULL && share->forced)
+        *reason = CSC_OFFLINE_REASON_CONNECTION_FORCED; /* 2 */
+    else if (cond == CSC_NETWORK_SLOW &&
+             !(share != NULL && share->has_override && share->override_epoch == server->slow_epoch))
+        *reason = CSC_OFFLINE_REASON_CONNECTION_SLOW; /* 3 */
+    else {
+        *state = CSC_CONNECT_STATE_ONLINE; /* 4 */
+        *reason = CSC_OFFLINE_REASON_NOT_APPLICABLE;
+    }
+}
+
+void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t key_len,
+                            csc_connect_state_t *state, csc_offline_reason_t *reason)
+{
+    /* The server is the first component, the share the first two. */
+    size_t server_len = 2;
+    while (server_len < key_len && key[server_len] != '\\')
+        server_len++;
+    size_t share_len = 0;
+    if (server_len < key_len) {
+        share_len = server_len + 1;
+        while (share_len < key_len && key[share_len] != '\\')
+            share_len++;
+    }
+    if (share_len == 0) { /* a server: online unless down (C10.5, C16.9) */
+        bool down = csc__server_condition(cache, key, server_len) == CSC_NETWORK_DOWN;
+        *state = down ? CSC_CONNECT_STATE_OFFLINE : CSC_CONNECT_STATE_ONLINE;
+        *reason = down ? CSC_OFFLINE_REASON_CONNECTION_ERROR : CSC_OFFLINE_REASON_NOT_APPLICABLE;
+        return;
+    }
+    scope_state(cache, key, server_len, share_len, state, reason);
+    /* Extension point (C10.5, last paragraph): an item online by its scope
+     * reports OFFLINE with ITEM_SUSPENDED (6) when it is in a suspended tree
+     * (C13.3), then OFFLINE with ITEM_VERSION_CONFLICT (5) when it has an
+     * unresolved conflict (C12.6). Neither exists yet. */
+}
+
+csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
+                              csc_connect_state_t *state, csc_offline_reason_t *reason)
+{
+    if (state == NULL)
+        return CSC_E_POINTER;
+    *state = CSC_CONNECT_STATE_UNKNOWN;
+    if (reason != NULL)
+        *reason = CSC_OFFLINE_REASON_UNKNOWN;
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    if (hr == CSC_S_OK) {
+        csc_offline_reason_t r;
+        csc__connect_key_state(cache, pb.key, pb.key_len, state, &r);
+        if (reason != NULL)
+            *reason = r;
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}
+
+/* ---- network conditions (C10.5, C15.5) ------------------------------------ */
+
+/* Normalises a server path: E_INVALIDARG for a longer one (C15.5, C15.19),
+ * 0x80070002 for a server neither cached nor remote. */
+static csc_hresult server_path(const csc_cache_t *cache, const char *server, csc__rpath_t *pb)
+{
+    csc_hresult hr = csc__rpath_normalize(&cache->alloc, server, pb);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (pb->ncomp != 1)
+        return CSC_E_INVALIDARG;
+    if (csc__tree_find_key(cache, pb->key, pb->key_len) == NULL &&
+        csc__remote_find(cache, pb->key, pb->key_len) == NULL)
+        return CSC_E_FILE_NOT_FOUND;
+    return CSC_S_OK;
+}
+
+/* C15.7: the server came back from down, so each of its remote shares that
+ * has a record is seen again. O(shares of the server). */
+static void server_seen(csc_cache_t *cache, const char *key, size_t len)
+{
+    const csc__rnode_t *server = csc__remote_find(cache, key, len);
+    for (const csc__rnode_t *s = server != NULL ? server->first_child : NULL; s != NULL;
+         s = s->next_sibling)
+        csc__connect_share_seen(cache, s);
+}
+
+csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_network_t condition)
+{
+    if (cache == NULL || server == NULL)
+        return CSC_E_POINTER;
+    if (condition != CSC_NETWORK_UP && condition != CSC_NETWORK_DOWN &&
+        condition != CSC_NETWORK_SLOW)
+        return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    hr = server_path(cache, server, &pb);
+    if (hr == CSC_S_OK) {
+        csc__scope_t *s = csc__scope_find(cache, pb.key, pb.key_len);
+        csc_network_t old = s != NULL ? (csc_network_t)s->condition : CSC_NETWORK_UP;
+        if (old != condition && s == NULL) {
+            s = csc__scope_make(cache, pb.key, pb.key_len, false);
+            if (s == NULL)
+                hr = CSC_E_OUTOFMEMORY;
+        }
+        if (hr == CSC_S_OK && old != condition) { /* the same condition changes nothing */
+            s->condition = (uint8_t)condition;
+            if (condition == CSC_NETWORK_SLOW)
+                s->slow_epoch++; /* earlier TransitionOnline overrides lapse (C10.5) */
+            if (old == CSC_NETWORK_DOWN)
+                server_seen(cache, pb.key, pb.key_len);
+            /* Extension point (C10.11): going down closes every handle on a
+             * non-cached file of the server; applications' handles do not
+             * exist yet. Extension point (C10.10, C15.21): each scope of the
+             * server that this change brings online gets the service's
+             * Synchronize(scope, SyncIn|SyncOut) and the eviction pass of
+             * C5.5; Synchronize of the remote side does not exist yet. */
+        }
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_remote_network(const csc_cache_t *cache, const char *server,
+                               csc_network_t *condition)
+{
+    if (condition == NULL)
+        return CSC_E_POINTER;
+    *condition = CSC_NETWORK_UP;
+    if (cache == NULL || server == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    hr = server_path(cache, server, &pb);
+    if (hr == CSC_S_OK)
+        *condition = csc__server_condition(cache, pb.key, pb.key_len);
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}
+
+/* ---- TransitionOffline / TransitionOnline (C10.9, C10.10) ----------------- */
+
+/*
+ * The validation C10.9 gives both transitions, after the flags: the path's
+ * share key; 0x8007007B, E_INVALIDARG for a server path (C15.5), 0x80070002
+ * for a share neither cached nor on the remote side.
+ */
+static csc_hresult transition_scope(const csc_cache_t *cache, const char *path, csc__rpath_t *pb,
+                                    size_t *server_len, size_t *share_len)
+{
+    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, pb);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (pb->ncomp < 2)
+        return CSC_E_INVALIDARG;
+    scope_keys(pb, server_len, share_len);
+    if (csc__tree_find_key(cache, pb->key, *share_len) == NULL &&
+        csc__remote_find(cache, pb->key, *share_len) == NULL)
+        return CSC_E_FILE_NOT_FOUND;
+    return CSC_S_OK;
+}
+
+#define TRANSITION_FLAGS (CSC_TRANSITION_FLAG_INTERACTIVE | CSC_TRANSITION_FLAG_CONSOLE)
+
+csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool force,
+                                   uint32_t flags, bool *open_files)
+{
+    if (open_files == NULL)
+        return CSC_E_POINTER;
+    *open_files = false;
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    if ((flags & ~TRANSITION_FLAGS) != 0) /* C10.9 */
+        return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    size_t server_len, share_len;
+    hr = transition_scope(cache, path, &pb, &server_len, &share_len);
+    if (hr == CSC_S_OK) {
+        /* Extension point (C10.9, C15.6): when applications hold handles to
+         * non-cached files of the scope and `force` is FALSE, nothing
+         * changes and the call returns S_OK with OpenFiles TRUE; with
+         * `force` those handles are closed (C11.6) first. Applications'
+         * non-cached handles do not exist yet, so OpenFiles is FALSE. */
+        (void)force;
+        csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
+        if (s == NULL) {
+            s = csc__scope_make(cache, pb.key, share_len, true);
+            if (s == NULL)
+                hr = CSC_E_OUTOFMEMORY;
+        }
+        if (hr == CSC_S_OK)
+            s->forced = true; /* C10.9: already offline: marked forced as well */
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}
+
+csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t flags)
+{
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    if ((flags & ~TRANSITION_FLAGS) != 0) /* C10.10: as C10.9 */
+        return CSC_E_INVALIDARG;
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    size_t server_len, share_len;
+    hr = transition_scope(cache, path, &pb, &server_len, &share_len);
+    if (hr == CSC_S_OK) {
+        csc_connect_state_t before, after;
+        csc_offline_reason_t why;
+        scope_state(cache, pb.key, server_len, share_len, &before, &why);
+        const csc__scope_t *server = csc__scope_find(cache, pb.key, server_len);
+        bool slow = server != NULL && server->condition == CSC_NETWORK_SLOW;
+        csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
+        if (s == NULL && slow) { /* the override must be remembered */
+            s = csc__scope_make(cache, pb.key, share_len, true);
+            if (s == NULL)
+                hr = CSC_E_OUTOFMEMORY;
+        }
+        if (hr == CSC_S_OK && s != NULL) {
+            s->forced = false;
+            /* C10.5 step 3: overrides the slow condition until the server
+             * next becomes slow. While it is not slow nothing needs
+             * remembering: the next slow starts a new epoch anyway. */
+            s->has_override = slow;
+            s->override_epoch = slow ? server->slow_epoch : 0;
+        }
+        if (hr == CSC_S_OK) {
+            scope_state(cache, pb.key, server_len, share_len, &after, &why);
+            if (after != CSC_CONNECT_STATE_ONLINE)
+                hr = CSC_E_BAD_NETPATH; /* server down or share gone; the mark stays cleared */
+            /* Extension point (C10.10, C15.21): when the scope became online
+             * here (before != ONLINE), the service runs Synchronize(scope,
+             * SyncIn|SyncOut) with no handler and no events, then the
+             * eviction pass of C5.5; not while the feature is not active
+             * (C13.1). Synchronize of the remote side does not exist yet. */
+            (void)before;
+        }
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}
+
+/* ---- IsPathCacheable (C10.7, C15.7) -------------------------------------- */
+
+csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path, bool *cacheable,
+                                  csc_caching_mode_t *mode)
+{
+    if (cacheable == NULL || mode == NULL)
+        return CSC_E_POINTER;
+    *cacheable = false;
+    *mode = CSC_CACHING_MODE_NONE;
+    if (cache == NULL || path == NULL)
+        return CSC_E_POINTER;
+    csc_hresult hr = csc__enter(cache, CSC__QUERY);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rpath_t pb;
+    hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    if (hr == CSC_S_OK && pb.ncomp >= 2) { /* a server path has no share: FALSE, NONE */
+        size_t server_len, share_len;
+        scope_keys(&pb, &server_len, &share_len);
+        csc_caching_mode_t m = CSC_CACHING_MODE_NONE;
+        const csc__rnode_t *share = csc__remote_find(cache, pb.key, share_len);
+        if (share != NULL &&
+            csc__server_condition(cache, pb.key, server_len) != CSC_NETWORK_DOWN) {
+            m = (csc_caching_mode_t)share->mode;
+        } else if (csc__tree_find_key(cache, pb.key, share_len) != NULL) {
+            /* C10.6, C15.7: as the cached share item remembers it. */
+            const csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
+            if (s != NULL && s->has_mode)
+                m = (csc_caching_mode_t)s->mode;
+        }
+        *mode = m;
+        *cacheable = m != CSC_CACHING_MODE_NONE && m != CSC_CACHING_MODE_NOCACHING;
+    }
+    csc__rpath_release(&cache->alloc, &pb);
+    csc__leave(cache);
+    return hr;
+}

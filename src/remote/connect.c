@@ -149,6 +149,11 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
+    hr = csc__active_check(cache); /* C13.1: a method of the cache */
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     hr = csc__rpath_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK) {
@@ -280,11 +285,17 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
     *open_files = false;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if ((flags & ~TRANSITION_FLAGS) != 0) /* C10.9 */
-        return CSC_E_INVALIDARG;
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
+    /* C13.1: not active, before validation; then C10.9's flags. */
+    hr = csc__active_check(cache);
+    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
+        hr = CSC_E_INVALIDARG;
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
@@ -313,11 +324,17 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
 {
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if ((flags & ~TRANSITION_FLAGS) != 0) /* C10.10: as C10.9 */
-        return CSC_E_INVALIDARG;
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
+    /* C13.1: not active, before validation; then C10.10's flags (as C10.9). */
+    hr = csc__active_check(cache);
+    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
+        hr = CSC_E_INVALIDARG;
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
@@ -372,6 +389,11 @@ csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path, bo
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
+    hr = csc__active_check(cache); /* C13.1: a method of the cache */
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     hr = csc__rpath_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK && pb.ncomp >= 2) { /* a server path has no share: FALSE, NONE */

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "guard.h"
+#include "record.h"
 #include "remote.h"
 
 /* ---- records ----------------------------------------------------------- */
@@ -224,6 +225,8 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_network(cache, server, (int)condition, hr);
     csc__leave(cache);
     return hr;
 }
@@ -305,6 +308,8 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
             s->forced = true; /* C10.9: already offline: marked forced as well */
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_transition(cache, true, path, force, flags, *open_files, hr);
     csc__leave(cache);
     return hr;
 }
@@ -354,6 +359,8 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_transition(cache, false, path, false, flags, false, hr);
     csc__leave(cache);
     return hr;
 }

@@ -10,7 +10,11 @@
  * "last result" and "last events" that checks read (scenario-language.md,
  * "Results": every command but as, policy, tick, show and expect leaves a
  * result; only the method calls pin, unpin, sync and
- * deleteitems leave events, round 2); the checks of `expect` and their
+ * deleteitems leave events, round 2); round 2's C10 commands (`remote`,
+ * `share`, `network` as setup commands; `offline`, `online`, `cacheable` as
+ * printed method calls whose OpenFiles and (Cacheable, Mode) answers the
+ * runner keeps for `expect open-files=` and `expect cacheable= mode=`);
+ * the checks of `expect` and their
  * FAIL lines; evictions reported by the cache, printed under the command
  * that caused them; and the transcript's shape: for each command that
  * prints, an echo line, its events and evictions indented, then its result

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "guard.h"
+#include "record.h"
 #include "remote.h"
 
 /* ---- records ----------------------------------------------------------- */
@@ -229,6 +230,8 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_network(cache, server, (int)condition, hr);
     csc__leave(cache);
     return hr;
 }
@@ -316,6 +319,8 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
             s->forced = true; /* C10.9: already offline: marked forced as well */
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_transition(cache, true, path, force, flags, *open_files, hr);
     csc__leave(cache);
     return hr;
 }
@@ -371,6 +376,8 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_transition(cache, false, path, false, flags, false, hr);
     csc__leave(cache);
     return hr;
 }

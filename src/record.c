@@ -1232,6 +1232,55 @@ void csc__rec_not_expressible(csc_cache_t *cache, const char *what)
     emit(cache);
 }
 
+/* ---- C10: the remote side and connectivity ------------------------------ */
+
+void csc__rec_remote(csc_cache_t *cache, const char *verb, const char *path, bool has_size,
+                     uint64_t size, csc_hresult hr)
+{
+    char tail[40] = "";
+    if (has_size)
+        snprintf(tail, sizeof tail, "size=%llu", (unsigned long long)size);
+    csc__rec_command(cache, verb, path, NULL, tail, hr);
+}
+
+void csc__rec_share(csc_cache_t *cache, const char *share, int mode, csc_hresult hr)
+{
+    static const char *const names[] = {"nocaching", "manual", "documents", "programs"};
+    char tail[32];
+    snprintf(tail, sizeof tail, "caching=%s", names[mode - 1]); /* 1..4, checked first */
+    csc__rec_command(cache, "share", share, NULL, tail, hr);
+}
+
+void csc__rec_network(csc_cache_t *cache, const char *server, int condition, csc_hresult hr)
+{
+    static const char *const names[] = {"up", "down", "slow"}; /* checked first */
+    csc__rec_command(cache, "network", server, NULL, names[condition], hr);
+}
+
+void csc__rec_transition(csc_cache_t *cache, bool offline, const char *path, bool force,
+                         uint32_t flags, bool open_files, csc_hresult hr)
+{
+    rbuf_t *b = &cache->rec->out;
+    if (flags != 0)
+        rb_printf(cache, b, "# %s with flags 0x%X (no flags in the language; they change "
+                            "nothing)\n", offline ? "csc_transition_offline" : "csc_transition_online",
+                  (unsigned)flags);
+    if (!offline) {
+        csc__rec_command(cache, "online", path, NULL, NULL, hr);
+        return;
+    }
+    if (!expressible(path)) {
+        csc__rec_command(cache, "offline", path, NULL, NULL, hr); /* the note */
+        return;
+    }
+    rb_puts(cache, b, "offline ");
+    put_path(cache, b, path);
+    rb_puts(cache, b, force ? " force\n" : "\n");
+    put_hresult_check(cache, hr);
+    rb_printf(cache, b, "expect open-files=%s\n", open_files ? "yes" : "no");
+    emit(cache);
+}
+
 /* DeleteItemsForUser: `deleteitems ... for=USER` (C15.17), recorded as
  * csc__rec_method records DeleteItems. A user the language cannot write
  * (NULL, empty, a quote, a line break, a blank or a path) is noted. */

@@ -88,6 +88,17 @@ void csc__rec_async_end(csc_cache_t *cache, csc_hresult hr);
 void csc__rec_command(csc_cache_t *cache, const char *verb, const char *path1,
                       const char *path2, const char *tail, csc_hresult hr);
 void csc__rec_not_expressible(csc_cache_t *cache, const char *what);
+/* C10 (remote.c, connect.c): `remote VERB PATH [size=N]`, `share PATH
+ * caching=MODE`, `network \\SERVER COND`, `online PATH` with their result
+ * check (csc__rec_command), and `offline PATH [force]` with its result and
+ * `expect open-files=`. Transition flags have no effect the language can
+ * show: flags other than 0 add a comment. */
+void csc__rec_remote(csc_cache_t *cache, const char *verb, const char *path, bool has_size,
+                     uint64_t size, csc_hresult hr);
+void csc__rec_share(csc_cache_t *cache, const char *share, int mode, csc_hresult hr);
+void csc__rec_network(csc_cache_t *cache, const char *server, int condition, csc_hresult hr);
+void csc__rec_transition(csc_cache_t *cache, bool offline, const char *path, bool force,
+                         uint32_t flags, bool open_files, csc_hresult hr);
 
 csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
                                      const char *const *paths, size_t count, uint32_t flags,

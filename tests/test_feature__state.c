@@ -157,6 +157,17 @@ static void test_methods_refused_while_not_active(void **state)
     assert_int_equal(csc_enum_items(cache, NULL, 99, NULL, NULL), NOT_ACTIVE);
     uint32_t ret = csc_wmi_pin(cache, p, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL);
     assert_int_equal(ret, csc_hresult_to_wmi(NOT_ACTIVE));
+    /* The connectivity methods too (C10.7, C10.9, C10.10), before their
+     * flags are validated. */
+    bool open_files = true, cacheable = true;
+    csc_caching_mode_t mode = CSC_CACHING_MODE_MANUAL;
+    assert_int_equal(csc_transition_offline(cache, SH, true, 0, &open_files), NOT_ACTIVE);
+    assert_int_equal(csc_transition_offline(cache, SH, false, 0xFFu, &open_files), NOT_ACTIVE);
+    assert_false(open_files);
+    assert_int_equal(csc_transition_online(cache, SH, 0xFFu), NOT_ACTIVE);
+    assert_int_equal(csc_is_path_cacheable(cache, SH, &cacheable, &mode), NOT_ACTIVE);
+    assert_false(cacheable);
+    assert_int_equal(mode, CSC_CACHING_MODE_NONE);
     uv_loop_t loop;
     assert_int_equal(uv_loop_init(&loop), 0);
     csc_op_t op = {0};

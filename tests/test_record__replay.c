@@ -588,6 +588,133 @@ static void test_start_and_stop(void **state)
     csc_cache_free(c);
 }
 
+/* Round 2, C10 (cscsim/remote.h): the remote calls recorded as their
+ * commands, and the remote state at the start written by the scenario dump
+ * (twins changed on the server, share modes, forced and slow scopes, an
+ * override, twins gone, a server down). The replay passes every check and
+ * ends in the same state, remote side included (the scenario dumps). */
+static void remote_before(csc_cache_t *c)
+{
+    csc_test_file(c, "\\\\srv\\share\\a.txt", 10);
+    csc_test_file(c, "\\\\srv\\share\\gone\\x.txt", 1);
+    csc_test_file(c, "\\\\srv\\docs\\d.txt", 1);
+    csc_test_file(c, "\\\\slow\\s1\\f.txt", 1);
+    csc_test_file(c, "\\\\slow\\s2\\f.txt", 1);
+    csc_test_file(c, "\\\\down\\s\\f.txt", 1);
+    assert_int_equal(csc_remote_write(c, "\\\\srv\\share\\a.txt", true, 20), CSC_S_OK);
+    assert_int_equal(csc_remote_write(c, "\\\\srv\\share\\a.txt", false, 0), CSC_S_OK);
+    assert_int_equal(csc_remote_set_caching_mode(c, "\\\\srv\\docs", CSC_CACHING_MODE_AUTO_DOC),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_delete(c, "\\\\srv\\share\\gone"), CSC_S_OK);
+    bool open_files = true;
+    assert_int_equal(csc_transition_offline(c, "\\\\srv\\docs", false, 0, &open_files), CSC_S_OK);
+    assert_int_equal(csc_remote_set_network(c, "\\\\slow", CSC_NETWORK_SLOW), CSC_S_OK);
+    assert_int_equal(csc_transition_online(c, "\\\\slow\\s2", 0), CSC_S_OK);
+    assert_int_equal(csc_remote_set_caching_mode(c, "\\\\down\\s", CSC_CACHING_MODE_NOCACHING),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_set_network(c, "\\\\down", CSC_NETWORK_DOWN), CSC_S_OK);
+}
+
+static void remote_session(csc_cache_t *c)
+{
+    assert_int_equal(csc_remote_dir(c, "\\\\new\\sh\\dir"), CSC_S_OK);
+    assert_int_equal(csc_remote_file(c, "\\\\new\\sh\\dir\\f.txt", true, 5), CSC_S_OK);
+    assert_int_equal(csc_remote_file(c, "\\\\new\\sh\\dir\\f.txt", false, 0), CSC_S_OK);
+    assert_int_equal(csc_remote_write(c, "\\\\new\\sh\\dir\\f.txt", true, 9), CSC_S_OK);
+    assert_int_equal(csc_remote_write(c, "\\\\new\\sh\\none", false, 0), CSC_E_FILE_NOT_FOUND);
+    assert_int_equal(csc_remote_dir(c, "\\\\new\\sh|x"), CSC_E_INVALID_NAME);
+    assert_int_equal(csc_remote_set_caching_mode(c, "\\\\new\\sh", CSC_CACHING_MODE_AUTO_PROGANDDOC),
+                     CSC_S_OK);
+    assert_int_equal(csc_remote_set_caching_mode(c, "\\\\new", CSC_CACHING_MODE_MANUAL),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_remote_delete(c, "\\\\new\\sh\\dir"), CSC_S_OK);
+    assert_int_equal(csc_remote_set_network(c, "\\\\srv", CSC_NETWORK_SLOW), CSC_S_OK);
+    assert_int_equal(csc_remote_set_network(c, "\\\\nowhere", CSC_NETWORK_DOWN),
+                     CSC_E_FILE_NOT_FOUND);
+    bool open_files = true;
+    assert_int_equal(csc_transition_offline(c, "\\\\srv\\share\\a.txt", true, 0, &open_files),
+                     CSC_S_OK);
+    assert_false(open_files);
+    assert_int_equal(csc_transition_offline(c, "\\\\srv", false, 0, &open_files),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_transition_online(c, "\\\\srv\\share", CSC_TRANSITION_FLAG_CONSOLE),
+                     CSC_S_OK);
+    assert_int_equal(csc_transition_online(c, "\\\\down\\s", 0), CSC_E_BAD_NETPATH);
+    assert_int_equal(csc_remote_set_network(c, "\\\\slow", CSC_NETWORK_UP), CSC_S_OK);
+    csc_test_file(c, "\\\\srv\\share\\later.txt", 3);
+}
+
+static void test_remote_calls_recorded_and_replayed(void **state)
+{
+    (void)state;
+    text_t rec = {0};
+    csc_cache_t *c = csc_test_cache_new();
+    remote_before(c);
+    assert_int_equal(csc_cache_record_start(c, to_text, &rec, NULL), CSC_S_OK);
+    remote_session(c);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    char *dump = csc_test_dump(c);
+    char *scn = NULL;
+    assert_int_equal(csc_cache_dump_string(&scn, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
+    csc_cache_free(c);
+    if (getenv("CSC_TEST_SHOW") != NULL)
+        fputs(rec.p, stdout);
+    /* the state at the start, as the dump writes it */
+    assert_non_null(strstr(rec.p, "remote write \\\\srv\\share\\a.txt\nremote write "
+                                  "\\\\srv\\share\\a.txt size=20\n"));
+    assert_non_null(strstr(rec.p, "share \\\\srv\\docs caching=documents\n"));
+    assert_non_null(strstr(rec.p, "offline \\\\srv\\docs\n"));
+    assert_non_null(strstr(rec.p, "network \\\\slow slow\nonline \\\\slow\\s2\n"));
+    assert_non_null(strstr(rec.p, "remote delete \\\\srv\\share\\gone\n"));
+    assert_non_null(strstr(rec.p, "network \\\\down down\n"));
+    /* the calls */
+    assert_non_null(strstr(rec.p, "remote dir \\\\new\\sh\\dir\nexpect hresult=0x00000000"));
+    assert_non_null(strstr(rec.p, "remote file \\\\new\\sh\\dir\\f.txt size=5\n"));
+    assert_non_null(strstr(rec.p, "remote write \\\\new\\sh\\dir\\f.txt size=9\n"));
+    assert_non_null(strstr(rec.p, "remote write \\\\new\\sh\\none\nexpect hresult=0x80070002"));
+    assert_non_null(strstr(rec.p, "share \\\\new\\sh caching=programs\n"));
+    assert_non_null(strstr(rec.p, "share \\\\new caching=manual\nexpect hresult=0x80070057"));
+    assert_non_null(strstr(rec.p, "network \\\\srv slow\n"));
+    assert_non_null(strstr(rec.p, "offline \\\\srv\\share\\a.txt force\nexpect "
+                                  "hresult=0x00000000  # S_OK\nexpect open-files=no\n"));
+    assert_non_null(strstr(rec.p, "# csc_transition_online with flags 0x2"));
+    assert_non_null(strstr(rec.p, "online \\\\down\\s\nexpect hresult=0x80070035"));
+
+    csc_scenario_result_t res = {0};
+    c = replay(&rec, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed >= 19);
+    csc_scenario_result_clear(&res);
+    char *dump2 = csc_test_dump(c);
+    char *scn2 = NULL;
+    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
+    assert_string_equal(dump2, dump);
+    assert_string_equal(scn2, scn);
+    /* the remote side itself */
+    uint64_t size = 0, version = 0;
+    assert_int_equal(csc_remote_item(c, "\\\\srv\\share\\a.txt", NULL, &size, &version, NULL),
+                     CSC_S_OK);
+    assert_int_equal(size, 20);
+    assert_int_equal(version, 3);
+    csc_connect_state_t st;
+    csc_offline_reason_t why;
+    assert_int_equal(csc_connect_state(c, "\\\\srv\\docs", &st, &why), CSC_S_OK);
+    assert_int_equal(why, CSC_OFFLINE_REASON_CONNECTION_FORCED);
+    assert_int_equal(csc_connect_state(c, "\\\\down\\s\\f.txt", &st, &why), CSC_S_OK);
+    assert_int_equal(why, CSC_OFFLINE_REASON_CONNECTION_ERROR);
+    csc_caching_mode_t mode;
+    assert_int_equal(csc_remote_caching_mode(c, "\\\\new\\sh", &mode), CSC_S_OK);
+    assert_int_equal(mode, CSC_CACHING_MODE_AUTO_PROGANDDOC);
+    assert_int_equal(csc_remote_item(c, "\\\\new\\sh\\dir", NULL, NULL, NULL, NULL),
+                     CSC_E_FILE_NOT_FOUND);
+    csc_dump_free(scn2);
+    free(dump2);
+    csc_cache_free(c);
+    csc_dump_free(scn);
+    free(dump);
+    text_free(&rec);
+}
+
 /* An access list removed (not expressible): a comment, not a command. */
 static void test_not_expressible(void **state)
 {
@@ -676,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_fault_rules_recorded_and_replayed),
         cmocka_unit_test(test_start_and_stop),
         cmocka_unit_test(test_not_expressible),
+        cmocka_unit_test(test_remote_calls_recorded_and_replayed),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,6 +181,46 @@ static void run_writes_through_the_callback(void **state)
     csc_cache_free(cache);
 }
 
+/* Round 2, C10 (scenario-language.md): the syntax of the remote commands
+ * and checks; keys of state the library does not implement stay unknown. */
+static void remote_syntax_errors(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    static const char text[] =
+        "remote frob \\\\s\\sh\n"                     /* 1 */
+        "remote dir \\\\s\\sh size=3\n"               /* 2 */
+        "remote file \\\\s\\sh\\f bytes=3\n"          /* 3 */
+        "share \\\\s\\sh\n"                           /* 4 */
+        "share \\\\s\\sh caching=auto\n"              /* 5 */
+        "network \\\\s sideways\n"                    /* 6 */
+        "offline \\\\s\\sh now\n"                     /* 7 */
+        "expect remote exists=yes\n"                  /* 8 */
+        "expect remote \\\\s\\sh pins=none\n"         /* 9 */
+        "expect cacheable=maybe\n"                    /* 10 */
+        "expect cacheable=yes hresult=0\n"            /* 11 */
+        "expect \\\\s\\sh connect=transparent\n"      /* 12 */
+        "expect \\\\s\\sh sparse=no\n"                /* 13 */
+        "expect open-files=yes mode=none\n"           /* 14 */
+        "remote write \\\\s\\sh\\f bytes=3 size=4\n"  /* valid */
+        "expect remote \\\\s\\sh exists=no size=1 version=2 caching=programs\n"
+        "expect \\\\s\\sh connect=online reason=not-applicable\n"
+        "expect cacheable=no mode=none\n";
+    csc_scenario_result_t res;
+    assert_int_equal(csc_scenario_run(cache, TEXT(text), NULL, &res), CSC_E_INVALIDARG);
+    assert_int_equal(res.commands, 0);
+    assert_int_equal(res.syntax_error_count, 14);
+    for (unsigned i = 0; i < 14; i++)
+        assert_int_equal(res.syntax_errors[i].line, i + 1);
+    assert_string_equal(res.syntax_errors[0].message,
+                        "unknown 'remote frob': expected 'dir', 'file', 'write' or 'delete'");
+    assert_string_equal(res.syntax_errors[3].message,
+                        "'share' needs caching=nocaching|manual|documents|programs");
+    assert_string_equal(res.syntax_errors[12].message, "unknown key 'sparse=' for 'expect PATH'");
+    csc_scenario_result_clear(&res);
+    csc_cache_free(cache);
+}
+
 static void syntax_error_runs_nothing(void **state)
 {
     (void)state;
@@ -728,6 +768,7 @@ int main(void)
         cmocka_unit_test(run_sets_up_the_state),
         cmocka_unit_test(run_writes_through_the_callback),
         cmocka_unit_test(syntax_error_runs_nothing),
+        cmocka_unit_test(remote_syntax_errors),
         cmocka_unit_test(failed_checks_come_back_with_their_lines),
         cmocka_unit_test(session_keeps_the_last_result),
         cmocka_unit_test(evictions_reach_both),

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "guard.h"
+#include "record.h"
 #include "remote.h"
 
 /* ---- records ----------------------------------------------------------- */
@@ -149,6 +150,11 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
+    hr = csc__active_check(cache); /* C13.1: a method of the cache */
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     hr = csc__rpath_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK) {
@@ -224,6 +230,8 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_network(cache, server, (int)condition, hr);
     csc__leave(cache);
     return hr;
 }
@@ -280,11 +288,17 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
     *open_files = false;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if ((flags & ~TRANSITION_FLAGS) != 0) /* C10.9 */
-        return CSC_E_INVALIDARG;
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
+    /* C13.1: not active, before validation; then C10.9's flags. */
+    hr = csc__active_check(cache);
+    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
+        hr = CSC_E_INVALIDARG;
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
@@ -305,6 +319,8 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
             s->forced = true; /* C10.9: already offline: marked forced as well */
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_transition(cache, true, path, force, flags, *open_files, hr);
     csc__leave(cache);
     return hr;
 }
@@ -313,11 +329,17 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
 {
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    if ((flags & ~TRANSITION_FLAGS) != 0) /* C10.10: as C10.9 */
-        return CSC_E_INVALIDARG;
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
+    /* C13.1: not active, before validation; then C10.10's flags (as C10.9). */
+    hr = csc__active_check(cache);
+    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
+        hr = CSC_E_INVALIDARG;
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
@@ -354,6 +376,8 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_transition(cache, false, path, false, flags, false, hr);
     csc__leave(cache);
     return hr;
 }
@@ -372,6 +396,11 @@ csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path, bo
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
+    hr = csc__active_check(cache); /* C13.1: a method of the cache */
+    if (hr != CSC_S_OK) {
+        csc__leave(cache);
+        return hr;
+    }
     csc__rpath_t pb;
     hr = csc__rpath_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK && pb.ncomp >= 2) { /* a server path has no share: FALSE, NONE */

@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "guard.h"
+#include "record.h"
 #include "path.h"
 #include "remote.h"
 
@@ -772,6 +773,8 @@ csc_hresult csc_remote_dir(csc_cache_t *cache, const char *path)
     if (hr != CSC_S_OK)
         return hr;
     hr = make_locked(cache, path, CSC_ITEM_DIRECTORY, false, 0);
+    if (CSC__RECORDING(cache))
+        csc__rec_remote(cache, "remote dir", path, false, 0, hr);
     csc__leave(cache);
     return hr;
 }
@@ -784,6 +787,8 @@ csc_hresult csc_remote_file(csc_cache_t *cache, const char *path, bool has_size,
     if (hr != CSC_S_OK)
         return hr;
     hr = make_locked(cache, path, CSC_ITEM_FILE, has_size, size);
+    if (CSC__RECORDING(cache))
+        csc__rec_remote(cache, "remote file", path, has_size, size, hr);
     csc__leave(cache);
     return hr;
 }
@@ -827,6 +832,8 @@ csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size
         /* Extension point (C15.12): a change on the server clears a recorded
          * conflict of the cached copy, once conflicts exist (C12.6). */
     }
+    if (CSC__RECORDING(cache))
+        csc__rec_remote(cache, "remote write", path, has_size, size, hr);
     csc__leave(cache);
     return hr;
 }
@@ -845,6 +852,8 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
         subtree_delete(cache, v.node); /* remembered modes stay (C15.7) */
     else if (hr == CSC_S_OK)
         twin_drop(cache, v.twin);
+    if (CSC__RECORDING(cache))
+        csc__rec_remote(cache, "remote delete", path, false, 0, hr);
     csc__leave(cache);
     return hr;
 }
@@ -878,6 +887,8 @@ csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
         }
     }
     csc__rpath_release(&cache->alloc, &pb);
+    if (CSC__RECORDING(cache))
+        csc__rec_share(cache, share, (int)mode, hr);
     csc__leave(cache);
     return hr;
 }

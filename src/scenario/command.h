@@ -44,7 +44,14 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_ENABLE,   /* enable on|off */
     CSC__SCN_CMD_START,    /* start */
     CSC__SCN_CMD_RESTART,  /* restart */
-    CSC__SCN_CMD_LOCATION  /* location "TEXT" */
+    CSC__SCN_CMD_LOCATION, /* location "TEXT" */
+    /* round 2, C10 (remote.h) */
+    CSC__SCN_CMD_REMOTE,    /* remote dir|file|write|delete PATH (args[0] the verb) */
+    CSC__SCN_CMD_SHARE,     /* share PATH caching=MODE */
+    CSC__SCN_CMD_NETWORK,   /* network \\SERVER up|down|slow (args[1] the word) */
+    CSC__SCN_CMD_OFFLINE,   /* offline PATH [force] */
+    CSC__SCN_CMD_ONLINE,    /* online PATH */
+    CSC__SCN_CMD_CACHEABLE  /* cacheable PATH */
 } csc__scn_cmd_kind_t;
 
 /* The option slots of a command; each command accepts some of them. */
@@ -61,6 +68,8 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_ADMIN,     /* as USER admin */
     CSC__SCN_OPT_RESTART_TIME, /* rename ... restart-time */
     CSC__SCN_OPT_RELEASE,   /* suspend PATH release */
+    CSC__SCN_OPT_FORCE,     /* offline PATH force */
+    CSC__SCN_OPT_CACHING,   /* share PATH caching=MODE (csc_caching_mode_t) */
     CSC__SCN_OPT_COUNT
 } csc__scn_opt_t;
 
@@ -80,7 +89,10 @@ typedef enum csc__scn_expect_kind {
     CSC__SCN_EXPECT_SPACE,     /* expect space KEY=N... */
     CSC__SCN_EXPECT_LOCATION,  /* expect location="TEXT" (message) */
     CSC__SCN_EXPECT_STATUS,    /* expect status active= enabled= [reboot=] */
-    CSC__SCN_EXPECT_ENCRYPTION /* expect encryption encrypted= partial= */
+    CSC__SCN_EXPECT_ENCRYPTION, /* expect encryption encrypted= partial= */
+    CSC__SCN_EXPECT_REMOTE,     /* expect remote PATH exists= size= version= caching= */
+    CSC__SCN_EXPECT_CACHEABLE,  /* expect cacheable=yes|no mode=MODE */
+    CSC__SCN_EXPECT_OPEN_FILES  /* expect open-files=yes|no */
 } csc__scn_expect_kind_t;
 
 /* The item keys of `expect PATH`, and the disk-space keys of `expect space`. */
@@ -107,7 +119,18 @@ typedef enum csc__scn_key {
     CSC__SCN_KEY_ENABLED,
     CSC__SCN_KEY_REBOOT,
     CSC__SCN_KEY_ENC_ENCRYPTED,
-    CSC__SCN_KEY_PARTIAL
+    CSC__SCN_KEY_PARTIAL,
+    /* round 2, C10: item keys connect= reason= (C10.5) */
+    CSC__SCN_KEY_CONNECT,
+    CSC__SCN_KEY_REASON,
+    /* expect remote PATH ... */
+    CSC__SCN_KEY_EXISTS,
+    CSC__SCN_KEY_REMOTE_SIZE,
+    CSC__SCN_KEY_REMOTE_VERSION,
+    CSC__SCN_KEY_CACHING,
+    /* expect cacheable= mode= */
+    CSC__SCN_KEY_CACHEABLE,
+    CSC__SCN_KEY_MODE
 } csc__scn_key_t;
 
 /* One KEY=VALUE of an `expect`: the value converted (yes/no as 1/0, a type,
@@ -142,7 +165,7 @@ typedef struct csc__scn_command {
     size_t nargs;
     csc__scn_opt_value_t opt[CSC__SCN_OPT_COUNT];
     csc_evict_policy_t policy; /* policy */
-    uint64_t ticks;            /* tick [N] (default 1) */
+    uint64_t ticks;            /* tick [N] (default 1); network: the csc_network_t */
     csc__scn_expect_t expect;       /* expect */
     char *user;                /* deleteitems for=USER (round 2), or NULL */
     bool fail_clear;                /* fail clear */
@@ -180,6 +203,12 @@ void csc__scn_put_sources(FILE *out, uint32_t set);
 
 /* The name of an item type as the language writes it ("file", ...). */
 const char *csc__scn_type_name(csc_item_type_t type);
+
+/* The language's names of a caching mode (0 "none" to 4 "programs"), a
+ * connect state ("online", "offline") and an offline reason. */
+const char *csc__scn_mode_name(uint64_t mode);
+const char *csc__scn_connect_name(uint64_t state);
+const char *csc__scn_reason_name(uint64_t reason);
 
 /* The name of a key as the language writes it ("partly-pinned", "used"). */
 const char *csc__scn_key_name(csc__scn_key_t key);

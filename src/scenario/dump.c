@@ -22,6 +22,7 @@
  *      with `tick`; then, for the whole cache, the clock itself;
  *   6. for the whole cache: the limits (as an administrator, C5.5), the
  *      caller (`as`) and the policy;
+ *   6b. round 2 (C10, put_remote): the remote side the cached items show;
  *   7. round 2 (C13, put_methods): suspension roots (`suspend`, subtrees
  *      too); for the whole cache the encryption (`encrypt`, the files that
  *      differ from the configured state held open across the second call),
@@ -297,6 +298,8 @@ static int by_last_use(const void *a, const void *b)
 static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *first,
                         const csc_item_t *top, char **paths, const char *caller, bool admin,
                         bool caller_ok);
+static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
+                       const csc_item_t *top, char **paths);
 
 static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *top)
 {
@@ -372,6 +375,7 @@ static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *
         put_token(out, uses[i].path);
         fputc('\n', out);
     }
+    put_remote(out, cache, first, top, paths);
     if (top != NULL) {
         put_methods(out, cache, first, top, paths, NULL, false, false);
         goto done;
@@ -415,6 +419,123 @@ done:
     free(paths);
     free(uses);
     return ok;
+}
+
+/* Phase 6b (C10): the remote side as far as the cached items show it,
+ * through the public API (remote.h has no enumeration: remote items that
+ * are not cached are not written). For the items of the dump, in order:
+ * a file's twin changed on the server (`remote write`, version - 1 times,
+ * assuming the cached copy's original version 1, which no getter shows),
+ * share modes other than MANUAL (`share`), forced-offline scopes
+ * (`offline`), servers' slow conditions with TransitionOnline overrides
+ * (`network ... slow`, `online`), twins gone from the server (`remote
+ * delete`), and last servers down (`network ... down`). */
+#define MAX_REMOTE_WRITES 64u
+
+static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
+                       const csc_item_t *top, char **paths)
+{
+    static const char *const modes[] = {"none", "nocaching", "manual", "documents", "programs"};
+    size_t k = 0;
+    EACH_ITEM(it, first, top) { /* writes and share modes */
+        const char *path = paths[k++];
+        if (!expressible(path))
+            continue;
+        csc_item_type_t type;
+        uint64_t size = 0, version = 0;
+        if (csc_remote_item(c, path, &type, &size, &version, NULL) != CSC_S_OK)
+            continue;
+        if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
+            bool resize = size != csc_item_size(it);
+            if (version <= 1 && resize) {
+                fprintf(out, "# cannot express: the remote size %llu of %s at version 1\n",
+                        (unsigned long long)size, path);
+            } else if (version > 1 + MAX_REMOTE_WRITES) {
+                fprintf(out, "# cannot express: remote version %llu of %s\n",
+                        (unsigned long long)version, path);
+            } else {
+                for (uint64_t v = 1; v < version; v++) {
+                    fputs("remote write ", out);
+                    put_token(out, path);
+                    if (v + 1 == version && resize)
+                        fprintf(out, " size=%llu", (unsigned long long)size);
+                    fputc('\n', out);
+                }
+            }
+        } else if (csc_item_type(it) == CSC_ITEM_SHARE) {
+            csc_caching_mode_t mode;
+            if (csc_remote_caching_mode(c, path, &mode) == CSC_S_OK &&
+                mode != CSC_CACHING_MODE_MANUAL && (unsigned)mode < 5) {
+                fputs("share ", out);
+                put_token(out, path);
+                fprintf(out, " caching=%s\n", modes[mode]);
+            }
+        }
+    }
+    k = 0;
+    EACH_ITEM(it, first, top) { /* forced offline, slow, overrides */
+        const char *path = paths[k++];
+        if (!expressible(path))
+            continue;
+        csc_connect_state_t state;
+        csc_offline_reason_t reason;
+        csc_network_t net;
+        if (csc_item_type(it) == CSC_ITEM_SHARE &&
+            csc_connect_state(c, path, &state, &reason) == CSC_S_OK &&
+            reason == CSC_OFFLINE_REASON_CONNECTION_FORCED) {
+            fputs("offline ", out);
+            put_token(out, path);
+            fputc('\n', out);
+        }
+        if (csc_item_type(it) == CSC_ITEM_SERVER &&
+            csc_remote_network(c, path, &net) == CSC_S_OK && net == CSC_NETWORK_SLOW) {
+            fputs("network ", out);
+            put_token(out, path);
+            fputs(" slow\n", out);
+            /* the shares below that a TransitionOnline brought back */
+            for (const csc_item_t *sh = csc_item_first_child(it); sh != NULL;
+                 sh = csc_item_next_sibling(sh)) {
+                char *sp = path_of(sh);
+                if (sp != NULL && expressible(sp) &&
+                    csc_connect_state(c, sp, &state, &reason) == CSC_S_OK &&
+                    state == CSC_CONNECT_STATE_ONLINE) {
+                    fputs("online ", out);
+                    put_token(out, sp);
+                    fputc('\n', out);
+                }
+                free(sp);
+            }
+        }
+    }
+    k = 0;
+    EACH_ITEM(it, first, top) { /* twins gone: the topmost only */
+        const char *path = paths[k++];
+        if (!expressible(path))
+            continue;
+        if (csc_remote_item(c, path, NULL, NULL, NULL, NULL) != CSC_E_FILE_NOT_FOUND)
+            continue;
+        const csc_item_t *parent = csc_item_parent(it);
+        char *pp = parent != NULL && it != top ? path_of(parent) : NULL;
+        bool parent_gone = pp != NULL && csc_remote_item(c, pp, NULL, NULL, NULL, NULL) ==
+                                             CSC_E_FILE_NOT_FOUND;
+        free(pp);
+        if (parent_gone)
+            continue;
+        fputs("remote delete ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+    k = 0;
+    EACH_ITEM(it, first, top) { /* servers down, last */
+        const char *path = paths[k++];
+        csc_network_t net;
+        if (csc_item_type(it) == CSC_ITEM_SERVER && expressible(path) &&
+            csc_remote_network(c, path, &net) == CSC_S_OK && net == CSC_NETWORK_DOWN) {
+            fputs("network ", out);
+            put_token(out, path);
+            fputs(" down\n", out);
+        }
+    }
 }
 
 /* Phase 7 (C13): what the methods of round 2 set. */

@@ -35,7 +35,11 @@ typedef enum val_kind {
     VAL_POSITIVE, /* a 32-bit number >= 1 */
     VAL_YESNO,    /* yes | no */
     VAL_TYPE,     /* file | directory | share | server */
-    VAL_SOURCES   /* none | a comma-separated set of pin sources */
+    VAL_SOURCES,  /* none | a comma-separated set of pin sources */
+    VAL_CACHING,  /* nocaching | manual | documents | programs (1-4, C10.6) */
+    VAL_MODE,     /* none | the VAL_CACHING names (0-4, OFFLINEFILES_CACHING_MODE) */
+    VAL_CONNECT,  /* online | offline (csc_connect_state_t) */
+    VAL_REASON    /* the OfflineReason names (csc_offline_reason_t) */
 } val_kind_t;
 
 static const char *const val_desc[] = {
@@ -53,6 +57,11 @@ static const char *const val_desc[] = {
     [VAL_TYPE] = "'file', 'directory', 'share' or 'server'",
     [VAL_SOURCES] = ("'none' or a comma-separated set of 'user', 'policy', 'computer', "
                      "'redirect'"),
+    [VAL_CACHING] = "'nocaching', 'manual', 'documents' or 'programs'",
+    [VAL_MODE] = "'none', 'nocaching', 'manual', 'documents' or 'programs'",
+    [VAL_CONNECT] = "'online' or 'offline'",
+    [VAL_REASON] = ("'unknown', 'not-applicable', 'forced', 'slow', 'error', 'conflict' or "
+                    "'suspended'"),
 };
 
 /* ---- the command table ------------------------------------------------- */
@@ -67,6 +76,8 @@ typedef enum arg_kind {
     ARGS_WORD,          /* exactly one word */
     ARGS_NUMBER_OPTIONAL, /* at most one number */
     ARGS_TWO_PATHS,     /* exactly two paths */
+    ARGS_WORD_PATH,     /* a word, then a path (remote VERB PATH) */
+    ARGS_PATH_WORD,     /* a path, then a word (network \\SERVER up) */
     ARGS_EXPECT,        /* the forms of expect */
     ARGS_FAIL           /* the forms of fail (fail.c) */
 } arg_kind_t;
@@ -155,6 +166,18 @@ static const cmd_spec_t commands[] = {
     {"start", CSC__SCN_CMD_START, ARGS_NONE, {{0}}, {{0}}},
     {"restart", CSC__SCN_CMD_RESTART, ARGS_NONE, {{0}}, {{0}}},
     {"location", CSC__SCN_CMD_LOCATION, ARGS_WORD, {{0}}, {{0}}},
+    /* round 2, C10 */
+    {"remote",
+     CSC__SCN_CMD_REMOTE,
+     ARGS_WORD_PATH,
+     {{"size", CSC__SCN_OPT_SIZE, VAL_SIZE}, {"bytes", CSC__SCN_OPT_BYTES, VAL_SIZE}},
+     {{0}}},
+    {"share", CSC__SCN_CMD_SHARE, ARGS_PATH, {{"caching", CSC__SCN_OPT_CACHING, VAL_CACHING}},
+     {{0}}},
+    {"network", CSC__SCN_CMD_NETWORK, ARGS_PATH_WORD, {{0}}, {{0}}},
+    {"offline", CSC__SCN_CMD_OFFLINE, ARGS_PATH, {{0}}, {{"force", CSC__SCN_OPT_FORCE}}},
+    {"online", CSC__SCN_CMD_ONLINE, ARGS_PATH, {{0}}, {{0}}},
+    {"cacheable", CSC__SCN_CMD_CACHEABLE, ARGS_PATH, {{0}}, {{0}}},
     {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
     {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
     {"fail", CSC__SCN_CMD_FAIL, ARGS_FAIL, {{0}}, {{0}}},
@@ -182,6 +205,22 @@ static const key_spec_t item_keys[] = {
     {"suspended", CSC__SCN_KEY_SUSPENDED, VAL_YESNO},
     {"suspended-root", CSC__SCN_KEY_SUSPENDED_ROOT, VAL_YESNO},
     {"encrypted", CSC__SCN_KEY_ENCRYPTED, VAL_YESNO},
+    {"connect", CSC__SCN_KEY_CONNECT, VAL_CONNECT},
+    {"reason", CSC__SCN_KEY_REASON, VAL_REASON},
+};
+
+/* expect remote PATH ... (round 2, C10.1, C10.6) */
+static const key_spec_t remote_keys[] = {
+    {"exists", CSC__SCN_KEY_EXISTS, VAL_YESNO},
+    {"size", CSC__SCN_KEY_REMOTE_SIZE, VAL_SIZE},
+    {"version", CSC__SCN_KEY_REMOTE_VERSION, VAL_SIZE},
+    {"caching", CSC__SCN_KEY_CACHING, VAL_CACHING},
+};
+
+/* expect cacheable=yes|no mode=MODE (C10.7) */
+static const key_spec_t cacheable_keys[] = {
+    {"cacheable", CSC__SCN_KEY_CACHEABLE, VAL_YESNO},
+    {"mode", CSC__SCN_KEY_MODE, VAL_MODE},
 };
 
 /* expect status ..., expect encryption ... (round 2, C13.1, C13.4) */
@@ -269,6 +308,30 @@ const uint32_t csc__scn_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY
                                  CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
 static const char *const source_names[4] = {"user", "policy", "computer", "redirect"};
 static const char *const type_names[4] = {"file", "directory", "share", "server"};
+static const char *const mode_names[5] = {"none", "nocaching", "manual", "documents",
+                                          "programs"};
+static const char *const connect_names[3] = {"unknown", "offline", "online"};
+static const char *const reason_names[7] = {"unknown", "not-applicable", "forced", "slow",
+                                            "error",   "conflict",       "suspended"};
+
+const char *csc__scn_mode_name(uint64_t mode)
+{
+    return mode < 5 ? mode_names[mode] : "?";
+}
+
+const char *csc__scn_connect_name(uint64_t state)
+{
+    return state < 3 ? connect_names[state] : "?";
+}
+
+const char *csc__scn_reason_name(uint64_t reason)
+{
+    return reason < 7 ? reason_names[reason] : "?";
+}
+
+/* The index of s among names[first..n), or false. */
+static bool find_name(const char *const *names, uint64_t first, uint64_t n, const char *s,
+                      uint64_t *out);
 
 const char *csc__scn_source_name(uint32_t source)
 {
@@ -312,6 +375,12 @@ const char *csc__scn_key_name(csc__scn_key_t key)
     for (size_t i = 0; i < sizeof encryption_keys / sizeof encryption_keys[0]; i++)
         if (encryption_keys[i].key == key)
             return encryption_keys[i].name;
+    for (size_t i = 0; i < sizeof remote_keys / sizeof remote_keys[0]; i++)
+        if (remote_keys[i].key == key)
+            return remote_keys[i].name;
+    for (size_t i = 0; i < sizeof cacheable_keys / sizeof cacheable_keys[0]; i++)
+        if (cacheable_keys[i].key == key)
+            return cacheable_keys[i].name;
     return "?";
 }
 
@@ -439,6 +508,18 @@ static bool parse_sources(const char *s, uint64_t *out)
 
 static bool is_path_token(const char *text);
 
+static bool find_name(const char *const *names, uint64_t first, uint64_t n, const char *s,
+                      uint64_t *out)
+{
+    for (uint64_t i = first; i < n; i++) {
+        if (eq(s, names[i])) {
+            *out = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Converts a value of the given kind; false when malformed. */
 static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
 {
@@ -499,6 +580,14 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
         return false;
     case VAL_SOURCES:
         return parse_sources(s, out);
+    case VAL_CACHING:
+        return find_name(mode_names, 1, 5, s, out);
+    case VAL_MODE:
+        return find_name(mode_names, 0, 5, s, out);
+    case VAL_CONNECT:
+        return find_name(connect_names, 1, 3, s, out);
+    case VAL_REASON:
+        return find_name(reason_names, 0, 7, s, out);
     case VAL_USER:
         *out = 0;
         return s[0] != '\0' && !is_path_token(s);
@@ -595,7 +684,8 @@ static bool is_event_at(const char *name)
 
 static bool is_result_key(const char *name)
 {
-    return eq(name, "location") || eq(name, "return") || eq(name, "hresult") || eq(name, "events") ||
+    return eq(name, "location") || eq(name, "open-files") || eq(name, "cacheable") ||
+           eq(name, "mode") || eq(name, "return") || eq(name, "hresult") || eq(name, "events") ||
            eq(name, "event") || is_event_at(name);
 }
 
@@ -603,6 +693,10 @@ static bool is_result_key(const char *name)
 static bool parse_expect_result(parser_t *p, const csc__scn_token_t *t, csc__scn_expect_t *e)
 {
     const char *name = t->name;
+    if (eq(name, "open-files")) { /* the last offline's OpenFiles (C10.9) */
+        e->kind = CSC__SCN_EXPECT_OPEN_FILES;
+        return parse_value(VAL_YESNO, t->value, &e->number) || malformed(p, t, VAL_YESNO);
+    }
     if (eq(name, "location")) { /* expect location="TEXT" (round 2) */
         e->kind = CSC__SCN_EXPECT_LOCATION;
         e->message = dup_string(t->value);
@@ -641,7 +735,7 @@ static bool parse_expect_result(parser_t *p, const csc__scn_token_t *t, csc__scn
 static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_command_t *cmd)
 {
     csc__scn_expect_t *e = &cmd->expect;
-    const csc__scn_token_t *positional = NULL;
+    const csc__scn_token_t *positional = NULL, *remote_path = NULL;
     size_t options = 0;
     for (size_t i = 1; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
@@ -649,6 +743,8 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
             options++;
         } else if (positional == NULL) {
             positional = t;
+        } else if (remote_path == NULL && !positional->quoted && eq(positional->text, "remote")) {
+            remote_path = t; /* expect remote PATH (round 2) */
         } else {
             p->col = t->column;
             return syntax(p, "unexpected argument '%s' (expect takes one path, or 'space')",
@@ -666,6 +762,27 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
             if (line->tokens[i].is_option && t == NULL)
                 t = &line->tokens[i];
         p->col = t->column;
+        if (eq(t->name, "cacheable") || eq(t->name, "mode")) {
+            /* expect cacheable=yes|no mode=MODE: either key or both (C10.7) */
+            e->kind = CSC__SCN_EXPECT_CACHEABLE;
+            uint32_t seen = 0;
+            for (size_t i = 1; i < line->count; i++) {
+                const csc__scn_token_t *o = &line->tokens[i];
+                p->col = o->column;
+                const key_spec_t *k = find_key(cacheable_keys, 2, o->name);
+                if (k == NULL)
+                    return syntax(p, "unknown key '%s=' for 'expect cacheable=' (cacheable= "
+                                     "and mode=)", o->name);
+                if (seen & (1u << (k->key - CSC__SCN_KEY_CACHEABLE)))
+                    return syntax(p, "repeated key '%s='", o->name);
+                seen |= 1u << (k->key - CSC__SCN_KEY_CACHEABLE);
+                csc__scn_check_key_t *ck = &e->keys[e->key_count++];
+                ck->key = k->key;
+                if (!parse_value(k->kind, o->value, &ck->value))
+                    return malformed(p, o, k->kind);
+            }
+            return true;
+        }
         if (!is_result_key(t->name)) {
             if (find_key(item_keys, ITEM_KEY_COUNT, t->name) != NULL)
                 return syntax(p, "'%s=' needs a path: expect PATH %s", t->name, t->text);
@@ -682,6 +799,9 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
     bool space = !positional->quoted && eq(positional->text, "space");
     bool status = !positional->quoted && eq(positional->text, "status");
     bool encryption = !positional->quoted && eq(positional->text, "encryption");
+    bool remote = !positional->quoted && eq(positional->text, "remote");
+    if (remote && remote_path == NULL)
+        return syntax(p, "'expect remote' needs a path");
     const key_spec_t *keys = space ? space_keys : item_keys;
     size_t nkeys = space ? SPACE_KEY_COUNT : ITEM_KEY_COUNT;
     e->kind = space ? CSC__SCN_EXPECT_SPACE : CSC__SCN_EXPECT_ITEM;
@@ -693,6 +813,10 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
         keys = encryption_keys;
         nkeys = sizeof encryption_keys / sizeof encryption_keys[0];
         e->kind = CSC__SCN_EXPECT_ENCRYPTION;
+    } else if (remote) {
+        keys = remote_keys;
+        nkeys = sizeof remote_keys / sizeof remote_keys[0];
+        e->kind = CSC__SCN_EXPECT_REMOTE;
     }
     bool named_form = space || status || encryption;
     uint32_t seen = 0;
@@ -723,6 +847,8 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
     if (encryption &&
         !(seen & (1u << CSC__SCN_KEY_ENC_ENCRYPTED) && seen & (1u << CSC__SCN_KEY_PARTIAL)))
         return syntax(p, "'expect encryption' needs encrypted= and partial=");
+    if (remote)
+        return add_arg(p, cmd, remote_path->text);
     return named_form || add_arg(p, cmd, positional->text);
 }
 
@@ -793,6 +919,13 @@ static bool check_args(parser_t *p, const cmd_spec_t *spec, const csc__scn_comma
         if (n != 2)
             return syntax(p, "'%s' needs two paths", spec->name);
         return true;
+    case ARGS_WORD_PATH:
+    case ARGS_PATH_WORD:
+        if (n != 2)
+            return syntax(p, "'%s' needs %s", spec->name,
+                          spec->args == ARGS_WORD_PATH ? "dir|file|write|delete and a path"
+                                                       : "a server and up|down|slow");
+        return true;
     case ARGS_EXPECT:
     case ARGS_FAIL:
         return true;
@@ -833,6 +966,30 @@ static bool finish(parser_t *p, csc__scn_command_t *cmd)
         if (!eq(cmd->args[0], "on") && !eq(cmd->args[0], "off"))
             return syntax(p, "'%s' takes 'on' or 'off', not '%s'", cmd->name, cmd->args[0]);
         return true;
+    case CSC__SCN_CMD_REMOTE: { /* remote dir|file|write|delete PATH (C10.1) */
+        const char *v = cmd->args[0];
+        bool file = eq(v, "file"), write = eq(v, "write");
+        if (!file && !write && !eq(v, "dir") && !eq(v, "delete"))
+            return syntax(p, "unknown 'remote %s': expected 'dir', 'file', 'write' or 'delete'",
+                          v);
+        if (cmd->opt[CSC__SCN_OPT_SIZE].set && !file && !write)
+            return syntax(p, "'remote %s' takes no size=", v);
+        if (cmd->opt[CSC__SCN_OPT_BYTES].set && !write)
+            return syntax(p, "'remote %s' takes no bytes=", v);
+        return true;
+    }
+    case CSC__SCN_CMD_SHARE:
+        if (!cmd->opt[CSC__SCN_OPT_CACHING].set)
+            return syntax(p, "'share' needs caching=nocaching|manual|documents|programs");
+        return true;
+    case CSC__SCN_CMD_NETWORK: {
+        static const char *const words[] = {"up", "down", "slow"}; /* csc_network_t */
+        uint64_t w;
+        if (!find_name(words, 0, 3, cmd->args[1], &w))
+            return syntax(p, "'network' takes 'up', 'down' or 'slow', not '%s'", cmd->args[1]);
+        cmd->ticks = w; /* the condition */
+        return true;
+    }
     default:
         return true;
     }

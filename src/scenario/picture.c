@@ -6,7 +6,8 @@
  * exact bytes (with a binary unit beside it from 1 KiB up); `pins=` and
  * `inherit=` with their pin sources; `partly-pinned`; `dirty` with its dirty
  * bytes; `open` with its handle count; the item's own access list; sharing
- * violations caused (C4.5 step 4); and `evictable` (C5.2). The whole cache is
+ * violations caused (C4.5 step 4); `evictable` (C5.2); and, round 2,
+ * `offline (REASON)` on an offline server or share (C10.5). The whole cache is
  * headed by its disk-space figures. Colour (ANSI) only when asked for. The
  * walk follows parent and sibling links, so any depth draws without
  * recursion.
@@ -96,11 +97,33 @@ static void put_state(FILE *out, const csc_item_t *item, const palette_t *p)
         fputs("  suspended", out);
     if (csc_item_is_encrypted(item))
         fputs("  encrypted", out);
-    fputc('\n', out);
+}
+
+/* Round 2 (C10.5): `offline (REASON)` after a server or share whose scope
+ * is offline, REASON as the language writes it (`reason=`). */
+static void put_connect(FILE *out, const csc_cache_t *cache, const csc_item_t *item,
+                        const palette_t *p)
+{
+    csc_item_type_t type = csc_item_type(item);
+    if (type != CSC_ITEM_SHARE && type != CSC_ITEM_SERVER)
+        return;
+    size_t len = csc_item_path(item, NULL, 0);
+    char *path = malloc(len + 1);
+    if (path == NULL)
+        return;
+    csc_item_path(item, path, len + 1);
+    csc_connect_state_t state;
+    csc_offline_reason_t reason;
+    if (csc_connect_state(cache, path, &state, &reason) == CSC_S_OK &&
+        state == CSC_CONNECT_STATE_OFFLINE)
+        fprintf(out, "  %soffline (%s)%s", p->dirty, csc__scn_reason_name((uint64_t)reason),
+                p->reset);
+    free(path);
 }
 
 /* A line of the tree: the item's name (its full path when `full`). */
-static void put_item(FILE *out, const csc_item_t *item, bool full, const palette_t *p)
+static void put_item(FILE *out, const csc_cache_t *cache, const csc_item_t *item, bool full,
+                     const palette_t *p)
 {
     bool container = csc_item_type(item) != CSC_ITEM_FILE;
     fputs(container ? p->container : "", out);
@@ -119,6 +142,8 @@ static void put_item(FILE *out, const csc_item_t *item, bool full, const palette
     }
     fputs(container ? p->reset : "", out);
     put_state(out, item, p);
+    put_connect(out, cache, item, p);
+    fputc('\n', out);
 }
 
 static void put_limit(FILE *out, const char *key, uint64_t v)
@@ -175,7 +200,7 @@ void csc__scn_picture(FILE *out, const csc_cache_t *cache, const csc_item_t *top
     const palette_t *p = color ? &ansi : &plain;
     csc_item_t *it;
     if (top != NULL) {
-        put_item(out, top, true, p);
+        put_item(out, cache, top, true, p);
         it = csc_item_first_child(top);
     } else {
         csc_disk_space_t ds;
@@ -198,7 +223,7 @@ void csc__scn_picture(FILE *out, const csc_cache_t *cache, const csc_item_t *top
     while (it != NULL) {
         bool last = csc_item_next_sibling(it) == NULL;
         fprintf(out, "%s%s%s%s", p->tree, pf.buf, last ? "└── " : "├── ", p->reset);
-        put_item(out, it, false, p);
+        put_item(out, cache, it, false, p);
         if (csc_item_first_child(it) != NULL) {
             if (!prefix_push(&pf, last ? "    " : "│   "))
                 goto done;

@@ -10,7 +10,11 @@
  * "last result" and "last events" that checks read (scenario-language.md,
  * "Results": every command but as, policy, tick, show and expect leaves a
  * result; only the method calls pin, unpin, sync and
- * deleteitems leave events, round 2); the checks of `expect` and their
+ * deleteitems leave events, round 2); round 2's C10 commands (`remote`,
+ * `share`, `network` as setup commands; `offline`, `online`, `cacheable` as
+ * printed method calls whose OpenFiles and (Cacheable, Mode) answers the
+ * runner keeps for `expect open-files=` and `expect cacheable= mode=`);
+ * the checks of `expect` and their
  * FAIL lines; evictions reported by the cache, printed under the command
  * that caused them; and the transcript's shape: for each command that
  * prints, an echo line, its events and evictions indented, then its result
@@ -58,6 +62,11 @@ struct csc__scn_runner {
     size_t evictions;
     /* The last `enable`'s RebootRequired (expect status reboot=). */
     bool has_reboot, reboot;
+    /* The last `offline`'s OpenFiles and the last `cacheable`'s answer
+     * (round 2, C10.7, C10.9). */
+    bool has_open_files, open_files;
+    bool has_cacheable, cacheable;
+    csc_caching_mode_t cacheable_mode;
     /* The fault rules the scenario added (fail.h), removed at the end. */
     csc__scn_faults_t faults;
 };
@@ -441,6 +450,26 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
         return r->opts.no_files ? CSC_E_ACCESSDENIED : csc_cache_load(cache, cmd->args[0]);
     case CSC__SCN_CMD_LOCATION: /* C13.1: the embedder's setting */
         return csc_cache_set_location(cache, cmd->args[0]);
+    case CSC__SCN_CMD_REMOTE: { /* C10.1; remote write's bytes= is accepted and ignored:
+                                 * csc_remote_write takes no byte count */
+        const char *v = cmd->args[0];
+        const char *path = cmd->args[1];
+        bool has_size = o[CSC__SCN_OPT_SIZE].set;
+        uint64_t size = o[CSC__SCN_OPT_SIZE].num;
+        /* the parser took only dir, file, write, delete (any case) */
+        if ((v[0] | 0x20) == 'd' && strlen(v) == 3)
+            return csc_remote_dir(cache, path);
+        if ((v[0] | 0x20) == 'f')
+            return csc_remote_file(cache, path, has_size, size);
+        if ((v[0] | 0x20) == 'w')
+            return csc_remote_write(cache, path, has_size, size);
+        return csc_remote_delete(cache, path);
+    }
+    case CSC__SCN_CMD_SHARE: /* C10.6 */
+        return csc_remote_set_caching_mode(cache, cmd->args[0],
+                                           (csc_caching_mode_t)o[CSC__SCN_OPT_CACHING].num);
+    case CSC__SCN_CMD_NETWORK: /* C10.5 */
+        return csc_remote_set_network(cache, cmd->args[0], (csc_network_t)cmd->ticks);
     case CSC__SCN_CMD_FAIL: /* leaves no result: it configures, as policy does */
         *leaves = false;
         return csc__scn_fail_run(cache, cmd, &r->faults);
@@ -495,6 +524,26 @@ static void run_method(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     case CSC__SCN_CMD_START:
         hr = csc_feature_start(r->cache);
         break;
+    case CSC__SCN_CMD_OFFLINE: { /* TransitionOffline(PATH, Force, 0), C10.9 */
+        bool open_files = false;
+        hr = csc_transition_offline(r->cache, cmd->args[0], cmd->opt[CSC__SCN_OPT_FORCE].set, 0,
+                                    &open_files);
+        r->has_open_files = true;
+        r->open_files = open_files;
+        break;
+    }
+    case CSC__SCN_CMD_ONLINE: /* TransitionOnline(PATH, 0), C10.10 */
+        hr = csc_transition_online(r->cache, cmd->args[0], 0);
+        break;
+    case CSC__SCN_CMD_CACHEABLE: { /* IsPathCacheable(PATH), C10.7 */
+        bool cacheable = false;
+        csc_caching_mode_t mode = CSC_CACHING_MODE_NONE;
+        hr = csc_is_path_cacheable(r->cache, cmd->args[0], &cacheable, &mode);
+        r->has_cacheable = true;
+        r->cacheable = cacheable;
+        r->cacheable_mode = mode;
+        break;
+    }
     default:
         hr = csc_cache_restart(r->cache);
         break;
@@ -534,6 +583,20 @@ static void put_key_value(FILE *f, csc__scn_key_t key, uint64_t v)
     case CSC__SCN_KEY_PINS:
     case CSC__SCN_KEY_INHERIT:
         csc__scn_put_sources(f, (uint32_t)v);
+        break;
+    case CSC__SCN_KEY_CONNECT:
+        fputs(csc__scn_connect_name(v), f);
+        break;
+    case CSC__SCN_KEY_REASON:
+        fputs(csc__scn_reason_name(v), f);
+        break;
+    case CSC__SCN_KEY_CACHING:
+    case CSC__SCN_KEY_MODE:
+        fputs(csc__scn_mode_name(v), f);
+        break;
+    case CSC__SCN_KEY_REMOTE_SIZE:
+    case CSC__SCN_KEY_REMOTE_VERSION:
+        fprintf(f, "%llu", (unsigned long long)v);
         break;
     case CSC__SCN_KEY_USED:
     case CSC__SCN_KEY_UNPINNED_USED:
@@ -581,8 +644,20 @@ static uint64_t space_value(const csc_disk_space_t *ds, csc__scn_key_t key)
     }
 }
 
+/* connect= and reason= of `expect PATH` read the path's connect state,
+ * cached or not (C10.5); other paths answer 0 ("unknown"). */
+static uint64_t connect_value(const csc_cache_t *cache, const char *path, csc__scn_key_t key)
+{
+    csc_connect_state_t state = CSC_CONNECT_STATE_UNKNOWN;
+    csc_offline_reason_t reason = CSC_OFFLINE_REASON_UNKNOWN;
+    if (csc_connect_state(cache, path, &state, &reason) != CSC_S_OK)
+        return 0;
+    return key == CSC__SCN_KEY_CONNECT ? (uint64_t)state : (uint64_t)reason;
+}
+
 /* Compares the keys of an item or space check; writes the failing ones. */
-static bool check_keys(const csc__scn_expect_t *e, const csc_item_t *item,
+static bool check_keys(const csc__scn_runner_t *r, const csc__scn_command_t *cmd,
+                       const csc__scn_expect_t *e, const csc_item_t *item,
                        const csc_disk_space_t *ds, FILE *exp, FILE *got)
 {
     bool pass = true;
@@ -592,6 +667,8 @@ static bool check_keys(const csc__scn_expect_t *e, const csc_item_t *item,
         uint64_t actual;
         if (e->kind == CSC__SCN_EXPECT_SPACE) {
             actual = space_value(ds, k->key);
+        } else if (k->key == CSC__SCN_KEY_CONNECT || k->key == CSC__SCN_KEY_REASON) {
+            actual = connect_value(r->cache, cmd->args[0], k->key);
         } else if (item == NULL) {
             /* Not cached or invalid: only cached=no passes. */
             if (k->key == CSC__SCN_KEY_CACHED && k->value == 0)
@@ -737,6 +814,109 @@ static bool check_state(const csc__scn_runner_t *r, const csc__scn_expect_t *e, 
     return pass;
 }
 
+/* Writes the failing key of a check as "sep KEY=VALUE" on both sides. */
+static void put_mismatch(FILE *exp, FILE *got, const char **sep, csc__scn_key_t key,
+                         uint64_t want, uint64_t actual)
+{
+    fputs(*sep, exp);
+    fputs(*sep, got);
+    put_key_value(exp, key, want);
+    put_key_value(got, key, actual);
+    *sep = ", ";
+}
+
+/* expect remote PATH exists= size= version= caching= (C10.1, C10.6): a
+ * missing remote item fails every key but exists=no. */
+static bool check_remote(const csc__scn_runner_t *r, const csc__scn_command_t *cmd, FILE *exp,
+                         FILE *got)
+{
+    const csc__scn_expect_t *e = &cmd->expect;
+    csc_item_type_t type = CSC_ITEM_FILE;
+    uint64_t size = 0, version = 0;
+    bool exists = csc_remote_item(r->cache, cmd->args[0], &type, &size, &version, NULL) ==
+                  CSC_S_OK;
+    bool pass = true;
+    const char *sep = "";
+    for (size_t i = 0; i < e->key_count; i++) {
+        const csc__scn_check_key_t *k = &e->keys[i];
+        uint64_t actual = 0;
+        if (k->key == CSC__SCN_KEY_EXISTS) {
+            actual = exists;
+        } else if (!exists) {
+            fprintf(exp, "%s", sep);
+            put_key_value(exp, k->key, k->value);
+            fprintf(got, "%sexists=no", sep);
+            pass = false;
+            sep = ", ";
+            continue;
+        } else if (k->key == CSC__SCN_KEY_REMOTE_SIZE) {
+            actual = size;
+        } else if (k->key == CSC__SCN_KEY_REMOTE_VERSION) {
+            actual = version;
+        } else { /* caching=: shares only */
+            csc_caching_mode_t mode = CSC_CACHING_MODE_NONE;
+            if (type != CSC_ITEM_SHARE ||
+                csc_remote_caching_mode(r->cache, cmd->args[0], &mode) != CSC_S_OK) {
+                fprintf(exp, "%s", sep);
+                put_key_value(exp, k->key, k->value);
+                fprintf(got, "%scaching= (a key of shares) on a %s", sep,
+                        csc__scn_type_name(type));
+                pass = false;
+                sep = ", ";
+                continue;
+            }
+            actual = (uint64_t)mode;
+        }
+        if (actual != k->value) {
+            pass = false;
+            put_mismatch(exp, got, &sep, k->key, k->value, actual);
+        }
+    }
+    return pass;
+}
+
+/* expect cacheable= mode= (the last cacheable's answer, C10.7) and expect
+ * open-files= (the last offline's OpenFiles, C10.9). */
+static bool check_answer(const csc__scn_runner_t *r, const csc__scn_expect_t *e, FILE *exp,
+                         FILE *got)
+{
+    if (e->kind == CSC__SCN_EXPECT_OPEN_FILES) {
+        fputs("open-files=", exp);
+        put_yes_no(exp, e->number);
+        if (!r->has_open_files) {
+            fputs("no offline yet", got);
+            return false;
+        }
+        if (r->open_files == (e->number != 0))
+            return true;
+        fputs("open-files=", got);
+        put_yes_no(got, r->open_files);
+        return false;
+    }
+    if (!r->has_cacheable) {
+        const char *sep = "";
+        for (size_t i = 0; i < e->key_count; i++) {
+            fputs(sep, exp);
+            put_key_value(exp, e->keys[i].key, e->keys[i].value);
+            sep = ", ";
+        }
+        fputs("no cacheable yet", got);
+        return false;
+    }
+    bool pass = true;
+    const char *sep = "";
+    for (size_t i = 0; i < e->key_count; i++) {
+        const csc__scn_check_key_t *k = &e->keys[i];
+        uint64_t actual = k->key == CSC__SCN_KEY_CACHEABLE ? (uint64_t)r->cacheable
+                                                           : (uint64_t)r->cacheable_mode;
+        if (actual != k->value) {
+            pass = false;
+            put_mismatch(exp, got, &sep, k->key, k->value, actual);
+        }
+    }
+    return pass;
+}
+
 static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
 {
     const csc__scn_expect_t *e = &cmd->expect;
@@ -760,7 +940,7 @@ static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
         csc_item_t *item = NULL;
         if (csc_cache_find(r->cache, cmd->args[0], &item) != CSC_S_OK)
             item = NULL;
-        pass = check_keys(e, item, NULL, exp, got);
+        pass = check_keys(r, cmd, e, item, NULL, exp, got);
         break;
     }
     case CSC__SCN_EXPECT_SPACE: {
@@ -771,7 +951,7 @@ static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
             fprintf(got, "0x%08X from csc_cache_get_disk_space", (unsigned)(uint32_t)hr);
             pass = false;
         } else {
-            pass = check_keys(e, NULL, &ds, exp, got);
+            pass = check_keys(r, cmd, e, NULL, &ds, exp, got);
         }
         break;
     }
@@ -798,6 +978,13 @@ static void run_expect(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     case CSC__SCN_EXPECT_STATUS:
     case CSC__SCN_EXPECT_ENCRYPTION:
         pass = check_state(r, e, exp, got);
+        break;
+    case CSC__SCN_EXPECT_REMOTE:
+        pass = check_remote(r, cmd, exp, got);
+        break;
+    case CSC__SCN_EXPECT_CACHEABLE:
+    case CSC__SCN_EXPECT_OPEN_FILES:
+        pass = check_answer(r, e, exp, got);
         break;
     default:
         pass = check_events(r, e, exp, got);
@@ -868,6 +1055,9 @@ void csc__scn_runner_exec(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
     case CSC__SCN_CMD_ENABLE:
     case CSC__SCN_CMD_START:
     case CSC__SCN_CMD_RESTART:
+    case CSC__SCN_CMD_OFFLINE:
+    case CSC__SCN_CMD_ONLINE:
+    case CSC__SCN_CMD_CACHEABLE:
         run_method(r, cmd);
         break;
     case CSC__SCN_CMD_SHOW:

@@ -50,9 +50,12 @@
  *                          bit 2 forced, bit 3 slow override), condition
  *                          u8, mode u8, reserved u8 (0), slow epoch u64,
  *                          override epoch u64, key length u32, folded key
- *          twins u64       then the cached files with an implicit twin
- *                          (CSC__F_TWIN), positions u64 as in section 2,
- *                          increasing; each gets its reservation again
+ *          twins u64       the length of a bitmap, (items + 7) / 8 bytes,
+ *                          then the bitmap: bit (k - 1) % 8 of byte
+ *                          (k - 1) / 8 set when the item at position k (as
+ *                          in section 2) is a cached file with an implicit
+ *                          twin (CSC__F_TWIN); bits past the last item 0.
+ *                          Each twin gets its reservation again
  *        The loader builds a fresh remote side, keys from the folded
  *        names, and judges the rest by the remote invariant check. A
  *        snapshot without section 3 loads with an empty remote side.
@@ -496,24 +499,20 @@ static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
  * positions of the cached files with implicit twins. */
 static bool write_remote(writer_t *w, const csc_cache_t *cache)
 {
-    uint64_t twins = 0;
-    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = preorder_next(cache, id))
-        twins += (csc__hot_at(cache, id)->flags & CSC__F_TWIN) != 0;
-    size_t need = SECTION_HEAD + csc__remote_snap_bytes(cache) + 8 + (size_t)twins * 8u;
+    size_t bitmap = (cache->item_count + 7u) / 8u;
+    size_t need = SECTION_HEAD + csc__remote_snap_bytes(cache) + 8 + bitmap;
     if (!reserve(w, need))
         return false;
     size_t start = section_begin(w, SEC_REMOTE);
     unsigned char *p = csc__remote_snap_write(cache, w->buf + w->len);
-    p = put64(p, twins);
-    uint64_t pos = 0;
+    p = put64(p, (uint64_t)bitmap);
+    memset(p, 0, bitmap);
+    size_t pos = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = preorder_next(cache, id)) {
-        pos++;
+         id = preorder_next(cache, id), pos++)
         if (csc__hot_at(cache, id)->flags & CSC__F_TWIN)
-            p = put64(p, pos);
-    }
-    w->len = (size_t)(p - w->buf);
+            p[pos / 8u] = (unsigned char)(p[pos / 8u] | (1u << (pos % 8u)));
+    w->len = (size_t)(p + bitmap - w->buf);
     section_end(w, start);
     return true;
 }
@@ -1143,26 +1142,24 @@ static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
         return hr;
     if (!has(r, 8))
         return CSC_E_FILE_CORRUPT;
-    uint64_t twins = get64(r->p);
+    uint64_t bitmap = get64(r->p);
     r->p += 8;
-    if (twins > (uint64_t)(r->end - r->p) / 8u)
+    if (bitmap != ((uint64_t)c->item_count + 7u) / 8u || !has(r, (size_t)bitmap))
         return CSC_E_FILE_CORRUPT;
-    uint64_t pos = 0;
-    uint32_t id = csc__hot_first_child(csc__hot(c->root));
-    for (uint64_t i = 0; i < twins; i++) {
-        uint64_t want = get64(r->p);
-        r->p += 8;
-        if (want <= pos)
-            return CSC_E_FILE_CORRUPT;
-        while (id != CSC__NONE && ++pos < want)
-            id = preorder_next(c, id);
-        if (id == CSC__NONE)
-            return CSC_E_FILE_CORRUPT; /* beyond the last item */
-        hr = csc__remote_snap_twin(c, csc__item_at(c, id));
-        if (hr != CSC_S_OK)
-            return hr;
-        id = preorder_next(c, id);
+    const unsigned char *bits = r->p;
+    r->p += bitmap;
+    size_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(c->root)); id != CSC__NONE;
+         id = preorder_next(c, id), pos++) {
+        if (bits[pos / 8u] & (1u << (pos % 8u))) {
+            hr = csc__remote_snap_twin(c, csc__item_at(c, id));
+            if (hr != CSC_S_OK)
+                return hr;
+        }
     }
+    for (; pos < (size_t)bitmap * 8u; pos++) /* past the last item */
+        if (bits[pos / 8u] & (1u << (pos % 8u)))
+            return CSC_E_FILE_CORRUPT;
     if (r->p != r->end)
         return CSC_E_FILE_CORRUPT;
     /* Everything else (links, C2.3 order, types by depth, keys, versions,

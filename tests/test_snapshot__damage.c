@@ -272,7 +272,7 @@ static void remote_layout(const unsigned char *b, size_t size, rlayout_t *L)
         p += 24 + (size_t)rd32(b + p + 20);
     }
     L->twins_at = p;
-    assert_int_equal(L->end, p + 8 + 8 * (size_t)rd64(b + p));
+    assert_int_equal(L->end, p + 8 + (size_t)rd64(b + p)); /* the twins' bitmap */
 }
 
 /* The scope record whose key is `key`. */
@@ -303,8 +303,8 @@ static void test_remote_section(void **state)
      * implicit twin: F.txt, item 4 (\\S 1, h 2, Dir 3, F.txt 4, é 5). */
     assert_int_equal(L.node_count, 7);
     assert_int_equal(L.scope_count, 4); /* \\s slow, \\s\h override and mode, \\t down, \\t\u forced */
-    assert_int_equal(rd64(d + L.twins_at), 1);
-    assert_int_equal(rd64(d + L.twins_at + 8), 4);
+    assert_int_equal(rd64(d + L.twins_at), 1); /* a bitmap of 5 items */
+    assert_int_equal(d[L.twins_at + 8], 0x08); /* position 4 */
     assert_int_equal(d[L.nodes[5] + 50], 'T');
     size_t S = scope_at(d, &L, "\\\\s"), SH = scope_at(d, &L, "\\\\s\\h");
 
@@ -352,12 +352,12 @@ static void test_remote_section(void **state)
         {SH, 0x00, "a share key marked as a server"},
         {SH + 2, 9, "a remembered mode outside C10.6"},
         {SH + 27, 'x', "a share key with no separator"},
-        {L.twins_at, 2, "more twins than bytes"},
-        {L.twins_at, 0, "a byte after the twins"},
-        {L.twins_at + 8, 0, "twin position 0"},
-        {L.twins_at + 8, 3, "a twin on a directory"},
-        {L.twins_at + 8, 5, "a twin on a file with a record"},
-        {L.twins_at + 8, 6, "a twin beyond the last item"},
+        {L.twins_at, 2, "a bitmap longer than the items need"},
+        {L.twins_at, 0, "no bitmap, a byte after"},
+        {L.twins_at + 8, 0x0C, "a twin on a directory"},
+        {L.twins_at + 8, 0x18, "a twin on a file with a record"},
+        {L.twins_at + 8, 0x01, "a twin on a server"},
+        {L.twins_at + 8, 0x28, "a bit past the last item"},
         {12, 2, "the header counts two sections"},
         {12, 4, "the header counts a methods section too"},
     };

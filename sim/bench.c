@@ -335,10 +335,15 @@ static void snapshot_rows(bench_t *b, csc_cache_t *cache)
     double load_ms = runs_median(&rl);
     size_t items = csc_cache_item_count(cache);
     double build_ms = find_row(b, "build_ns_per_item") * (double)b->items / 1e6;
+    /* Issue 15's 1-second targets are set at 1,000,000 files; at other
+     * sizes the ratios to building are the figures to judge. */
+    bool at_1m = b->items == 1000000;
     add_row(b, "save_ms", save_ms, "ms");
-    target(b, 1000, false);
+    if (at_1m)
+        target(b, 1000, false);
     add_row(b, "load_ms", load_ms, "ms");
-    target(b, 1000, false);
+    if (at_1m)
+        target(b, 1000, false);
     add_row(b, "snapshot_bytes_per_item", (double)size / (double)items, "bytes");
     add_row(b, "ratio_save_vs_build", build_ms > 0 ? save_ms / build_ms : 0, "x");
     target(b, 3, false);

@@ -45,20 +45,6 @@ static bool violation(check_t *c, const struct csc_item *item, const char *fmt, 
     return false;
 }
 
-static bool type_fits(uint8_t parent, uint8_t child)
-{
-    switch (parent) {
-    case CSC__ITEM_ROOT:
-        return child == CSC_ITEM_SERVER;
-    case CSC_ITEM_SERVER:
-        return child == CSC_ITEM_SHARE;
-    case CSC_ITEM_SHARE:
-    case CSC_ITEM_DIRECTORY:
-        return child == CSC_ITEM_DIRECTORY || child == CSC_ITEM_FILE;
-    default:
-        return false;
-    }
-}
 
 /* Checks one item's own fields. */
 static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_item *it)
@@ -88,7 +74,7 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
         return violation(c, it, "bad display name length or separator");
     if (csc__index_find(&cache->index, kp, csc__fname(it), csc__fname_len(it)) != it)
         return violation(c, it, "index does not map the key to the item");
-    if (!type_fits(csc__type(p), h->type))
+    if (!csc__type_fits(csc__type(p), h->type))
         return violation(c, it, "type %u not allowed below type %u", h->type, csc__type(p));
     if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED |
                       CSC__F_SUSPEND_ROOT | CSC__F_ENC_DIFF | CSC__F_TWIN)) != 0)

@@ -12,6 +12,8 @@
  */
 #include "path.h"
 
+#include "alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,4 +309,31 @@ csc_hresult csc_path_normalize(const char *path, char *display, size_t display_s
     free(full_display);
     free(full_key);
     return hr;
+}
+
+csc_hresult csc__path_buf_normalize(const csc_allocator_t *a, const char *path,
+                                    csc__path_buf_t *pb)
+{
+    size_t in_len = strlen(path);
+    size_t dcap = CSC__PATH_DISPLAY_CAP(in_len), kcap = CSC__PATH_KEY_CAP(in_len);
+    pb->heap = NULL;
+    pb->heap_size = 0;
+    if (dcap + kcap <= sizeof pb->stack) {
+        pb->display = pb->stack;
+    } else {
+        pb->heap_size = dcap + kcap;
+        pb->heap = csc__malloc(a, pb->heap_size);
+        if (pb->heap == NULL)
+            return CSC_E_OUTOFMEMORY;
+        pb->display = pb->heap;
+    }
+    pb->key = pb->display + dcap;
+    return csc__path_normalize(path, in_len, pb->display, &pb->display_len, pb->key,
+                               &pb->key_len, &pb->ncomp);
+}
+
+void csc__path_buf_release(const csc_allocator_t *a, csc__path_buf_t *pb)
+{
+    csc__free(a, pb->heap, pb->heap_size);
+    pb->heap = NULL;
 }

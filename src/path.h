@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cscsim/cache.h"
 #include "cscsim/error.h"
 
 /* Room a caller must give for an input of `in_len` bytes (NUL included). */
@@ -69,5 +70,23 @@ size_t csc__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
  * that a caller can refuse a bad name before it allocates anything. User
  * names (C9.1) are checked with it too: they accept what paths accept. */
 bool csc__utf8_valid(const char *s, size_t len);
+
+/* A path normalised into buffers of its own: on the stack when they fit,
+ * else one allocation (tree.c's lookups and caching, the remote side). */
+#define CSC__PATH_BUF_STACK 1024u
+typedef struct csc__path_buf {
+    char stack[CSC__PATH_BUF_STACK];
+    char *heap;
+    size_t heap_size;
+    char *display, *key;
+    size_t display_len, key_len;
+    uint32_t ncomp;
+} csc__path_buf_t;
+
+/* Normalises `path` (C1.2) into `pb`: S_OK, 0x8007007B or E_OUTOFMEMORY;
+ * always call csc__path_buf_release afterwards. */
+csc_hresult csc__path_buf_normalize(const csc_allocator_t *a, const char *path,
+                                    csc__path_buf_t *pb);
+void csc__path_buf_release(const csc_allocator_t *a, csc__path_buf_t *pb);
 
 #endif

@@ -744,20 +744,6 @@ static bool name_ok(const unsigned char *s, size_t n, uint32_t *units)
     return u <= CSC__NAME_MAX_UNITS;
 }
 
-static bool type_fits(uint8_t parent, uint8_t child)
-{
-    switch (parent) {
-    case CSC__ITEM_ROOT:
-        return child == CSC_ITEM_SERVER;
-    case CSC_ITEM_SERVER:
-        return child == CSC_ITEM_SHARE;
-    case CSC_ITEM_SHARE:
-    case CSC_ITEM_DIRECTORY:
-        return child == CSC_ITEM_DIRECTORY || child == CSC_ITEM_FILE;
-    default:
-        return false;
-    }
-}
 
 /* An open container of the load: its position, id and path lengths. */
 typedef struct frame {
@@ -913,7 +899,7 @@ static csc_hresult read_item(loader_t *L, reader_t *r, uint32_t pos)
     }
     frame_t top = L->stack[L->depth - 1];
     struct csc_item *pit = csc__item_at(c, top.id);
-    if (!type_fits(csc__type(pit), type))
+    if (!csc__type_fits(csc__type(pit), type))
         return CSC_E_FILE_CORRUPT;
     uint64_t path_len = (uint64_t)top.path_len + 1u + nlen;
     uint64_t path_units = (uint64_t)top.units + 1u + units;

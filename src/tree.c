@@ -16,44 +16,6 @@
 #include "tree.h"
 
 /* Short paths are normalised in a stack buffer; longer ones allocate. */
-#define PATH_STACK_BYTES 1024u
-
-typedef struct path_bufs {
-    char stack[PATH_STACK_BYTES];
-    char *heap;
-    size_t heap_size;
-    char *display, *key;
-    size_t display_len, key_len;
-    uint32_t ncomp;
-} path_bufs_t;
-
-/* Normalises `path` into `pb`. S_OK, 0x8007007B or E_OUTOFMEMORY. */
-static csc_hresult normalize(const csc_allocator_t *a, const char *path, path_bufs_t *pb)
-{
-    size_t in_len = strlen(path);
-    size_t dcap = CSC__PATH_DISPLAY_CAP(in_len), kcap = CSC__PATH_KEY_CAP(in_len);
-    pb->heap = NULL;
-    pb->heap_size = 0;
-    if (dcap + kcap <= sizeof pb->stack) {
-        pb->display = pb->stack;
-    } else {
-        pb->heap_size = dcap + kcap;
-        pb->heap = csc__malloc(a, pb->heap_size);
-        if (pb->heap == NULL)
-            return CSC_E_OUTOFMEMORY;
-        pb->display = pb->heap;
-    }
-    pb->key = pb->display + dcap;
-    return csc__path_normalize(path, in_len, pb->display, &pb->display_len, pb->key,
-                               &pb->key_len, &pb->ncomp);
-}
-
-static void release(const csc_allocator_t *a, path_bufs_t *pb)
-{
-    csc__free(a, pb->heap, pb->heap_size);
-    pb->heap = NULL;
-}
-
 /* ---- item storage ----------------------------------------------------- */
 
 /* A free id, or CSC__NONE when out of memory (or ids). Slabs are added,
@@ -411,7 +373,7 @@ typedef struct comp {
 } comp_t;
 
 /* The component after `c` (the first one when c->kend == 0). */
-static void next_comp(const path_bufs_t *pb, comp_t *c)
+static void next_comp(const csc__path_buf_t *pb, comp_t *c)
 {
     c->kpos = c->kend == 0 ? 2 : c->kend + 1;
     c->dpos = c->dend == 0 ? 2 : c->dend + 1;
@@ -431,7 +393,7 @@ static void next_comp(const path_bufs_t *pb, comp_t *c)
  * nothing changed. *top receives the chain.
  */
 static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint32_t first_depth,
-                                 comp_t c, const path_bufs_t *pb, csc_item_type_t leaf,
+                                 comp_t c, const csc__path_buf_t *pb, csc_item_type_t leaf,
                                  struct csc_item **top_out)
 {
     struct csc_item *top = NULL, *prev = anc, *made;
@@ -527,7 +489,7 @@ static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, u
  * instead of one per component. Calls are serialised (guard.h), and the
  * memo is cleared whenever an item leaves, so its ids are always live.
  */
-static struct csc_item *memo_start(const csc_cache_t *cache, const path_bufs_t *pb,
+static struct csc_item *memo_start(const csc_cache_t *cache, const csc__path_buf_t *pb,
                                    uint32_t *depth, comp_t *at, uint32_t *ids)
 {
     uint32_t d = 0;
@@ -551,7 +513,7 @@ static struct csc_item *memo_start(const csc_cache_t *cache, const path_bufs_t *
  * CSC__MEMO_DEPTH count). Best effort: without memory the memo is dropped.
  * The cache is logically const for finding; the memo is the index's state,
  * kept under the guard. */
-static void memo_record(const csc_cache_t *ccache, const path_bufs_t *pb, const uint32_t *ids,
+static void memo_record(const csc_cache_t *ccache, const csc__path_buf_t *pb, const uint32_t *ids,
                         uint32_t depth)
 {
     csc_cache_t *cache = (csc_cache_t *)ccache;
@@ -586,7 +548,7 @@ static void memo_record(const csc_cache_t *ccache, const path_bufs_t *pb, const 
  * root) and, in *c, its last component (kend 0 for the root). A file stops
  * the descent (nothing is cached below a file).
  */
-static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb, uint32_t *depth,
+static struct csc_item *descend(const csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t *depth,
                                 comp_t *c, uint32_t *ids)
 {
     comp_t at;
@@ -629,9 +591,9 @@ static struct csc_item *descend(const csc_cache_t *cache, const path_bufs_t *pb,
 csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_t type,
                             bool has_size, uint64_t size, struct csc_item **out)
 {
-    path_bufs_t pb;
+    csc__path_buf_t pb;
     struct csc_item *item = NULL;
-    csc_hresult hr = normalize(&cache->alloc, path, &pb);
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr != CSC_S_OK)
         goto done;
     if (type == CSC_ITEM_FILE && pb.ncomp < 3) { /* C2.4 */
@@ -689,7 +651,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
     }
 
 done:
-    release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     if (out != NULL)
         *out = hr == CSC_S_OK ? item : NULL;
     return hr;
@@ -697,8 +659,8 @@ done:
 
 csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct csc_item **out)
 {
-    path_bufs_t pb;
-    csc_hresult hr = normalize(&cache->alloc, path, &pb);
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     struct csc_item *item = NULL;
     if (hr == CSC_S_OK) {
         comp_t at;
@@ -716,7 +678,7 @@ csc_hresult csc__tree_find(const csc_cache_t *cache, const char *path, struct cs
         else
             memo_record(cache, &pb, ids, pb.ncomp);
     }
-    release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     *out = item;
     return hr;
 }

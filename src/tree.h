@@ -476,6 +476,22 @@ static inline bool csc__marked(const struct csc_item *item)
     return csc__marked_hot(csc__hot(item));
 }
 
+/* C2.1: which type of item may sit under which (the root holds servers). */
+static inline bool csc__type_fits(uint8_t parent, uint8_t child)
+{
+    switch (parent) {
+    case CSC__ITEM_ROOT:
+        return child == CSC_ITEM_SERVER;
+    case CSC_ITEM_SERVER:
+        return child == CSC_ITEM_SHARE;
+    case CSC_ITEM_SHARE:
+    case CSC_ITEM_DIRECTORY:
+        return child == CSC_ITEM_DIRECTORY || child == CSC_ITEM_FILE;
+    default:
+        return false;
+    }
+}
+
 static inline bool csc__is_container(const struct csc_item *item)
 {
     return csc__hot(item)->type != CSC_ITEM_FILE;

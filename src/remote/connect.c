@@ -79,7 +79,7 @@ void csc__connect_share_seen(csc_cache_t *cache, const csc__rnode_t *share)
 
 /* Key lengths of the server and share of a normalised path (share 0 for a
  * server path). */
-static void scope_keys(const csc__rpath_t *pb, size_t *server_len, size_t *share_len)
+static void scope_keys(const csc__path_buf_t *pb, size_t *server_len, size_t *share_len)
 {
     *server_len = csc__rpath_key_prefix(pb, 1);
     *share_len = pb->ncomp >= 2 ? csc__rpath_key_prefix(pb, 2) : 0;
@@ -155,15 +155,15 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
         csc__leave(cache);
         return hr;
     }
-    csc__rpath_t pb;
-    hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    csc__path_buf_t pb;
+    hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK) {
         csc_offline_reason_t r;
         csc__connect_key_state(cache, pb.key, pb.key_len, state, &r);
         if (reason != NULL)
             *reason = r;
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     csc__leave(cache);
     return hr;
 }
@@ -172,9 +172,9 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
 
 /* Normalises a server path: E_INVALIDARG for a longer one (C15.5, C15.19),
  * 0x80070002 for a server neither cached nor remote. */
-static csc_hresult server_path(const csc_cache_t *cache, const char *server, csc__rpath_t *pb)
+static csc_hresult server_path(const csc_cache_t *cache, const char *server, csc__path_buf_t *pb)
 {
-    csc_hresult hr = csc__rpath_normalize(&cache->alloc, server, pb);
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, server, pb);
     if (hr != CSC_S_OK)
         return hr;
     if (pb->ncomp != 1)
@@ -205,7 +205,7 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rpath_t pb;
+    csc__path_buf_t pb;
     hr = server_path(cache, server, &pb);
     if (hr == CSC_S_OK) {
         csc__scope_t *s = csc__scope_find(cache, pb.key, pb.key_len);
@@ -229,7 +229,7 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
              * C5.5; Synchronize of the remote side does not exist yet. */
         }
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     if (CSC__RECORDING(cache))
         csc__rec_network(cache, server, (int)condition, hr);
     csc__leave(cache);
@@ -247,11 +247,11 @@ csc_hresult csc_remote_network(const csc_cache_t *cache, const char *server,
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rpath_t pb;
+    csc__path_buf_t pb;
     hr = server_path(cache, server, &pb);
     if (hr == CSC_S_OK)
         *condition = csc__server_condition(cache, pb.key, pb.key_len);
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     csc__leave(cache);
     return hr;
 }
@@ -263,10 +263,10 @@ csc_hresult csc_remote_network(const csc_cache_t *cache, const char *server,
  * share key; 0x8007007B, E_INVALIDARG for a server path (C15.5), 0x80070002
  * for a share neither cached nor on the remote side.
  */
-static csc_hresult transition_scope(const csc_cache_t *cache, const char *path, csc__rpath_t *pb,
+static csc_hresult transition_scope(const csc_cache_t *cache, const char *path, csc__path_buf_t *pb,
                                     size_t *server_len, size_t *share_len)
 {
-    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, pb);
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, pb);
     if (hr != CSC_S_OK)
         return hr;
     if (pb->ncomp < 2)
@@ -299,7 +299,7 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
         csc__leave(cache);
         return hr;
     }
-    csc__rpath_t pb;
+    csc__path_buf_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
     if (hr == CSC_S_OK) {
@@ -318,7 +318,7 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
         if (hr == CSC_S_OK)
             s->forced = true; /* C10.9: already offline: marked forced as well */
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     if (CSC__RECORDING(cache))
         csc__rec_transition(cache, true, path, force, flags, *open_files, hr);
     csc__leave(cache);
@@ -340,7 +340,7 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
         csc__leave(cache);
         return hr;
     }
-    csc__rpath_t pb;
+    csc__path_buf_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
     if (hr == CSC_S_OK) {
@@ -375,7 +375,7 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
             (void)before;
         }
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     if (CSC__RECORDING(cache))
         csc__rec_transition(cache, false, path, false, flags, false, hr);
     csc__leave(cache);
@@ -401,8 +401,8 @@ csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path, bo
         csc__leave(cache);
         return hr;
     }
-    csc__rpath_t pb;
-    hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    csc__path_buf_t pb;
+    hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK && pb.ncomp >= 2) { /* a server path has no share: FALSE, NONE */
         size_t server_len, share_len;
         scope_keys(&pb, &server_len, &share_len);
@@ -420,7 +420,7 @@ csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path, bo
         *mode = m;
         *cacheable = m != CSC_CACHING_MODE_NONE && m != CSC_CACHING_MODE_NOCACHING;
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     csc__leave(cache);
     return hr;
 }

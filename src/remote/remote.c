@@ -24,32 +24,6 @@
 
 /* ---- normalised paths --------------------------------------------------- */
 
-csc_hresult csc__rpath_normalize(const csc_allocator_t *a, const char *path, csc__rpath_t *pb)
-{
-    size_t in_len = strlen(path);
-    size_t dcap = CSC__PATH_DISPLAY_CAP(in_len), kcap = CSC__PATH_KEY_CAP(in_len);
-    pb->heap = NULL;
-    pb->heap_size = 0;
-    if (dcap + kcap <= sizeof pb->stack) {
-        pb->display = pb->stack;
-    } else {
-        pb->heap_size = dcap + kcap;
-        pb->heap = csc__malloc(a, pb->heap_size);
-        if (pb->heap == NULL)
-            return CSC_E_OUTOFMEMORY;
-        pb->display = pb->heap;
-    }
-    pb->key = pb->display + dcap;
-    return csc__path_normalize(path, in_len, pb->display, &pb->display_len, pb->key,
-                               &pb->key_len, &pb->ncomp);
-}
-
-void csc__rpath_release(const csc_allocator_t *a, csc__rpath_t *pb)
-{
-    csc__free(a, pb->heap, pb->heap_size);
-    pb->heap = NULL;
-}
-
 /* Bytes of s[0..len) ("\\a\b\c") up to the end of component `depth`. */
 static size_t prefix_len(const char *s, size_t len, uint32_t depth)
 {
@@ -63,12 +37,12 @@ static size_t prefix_len(const char *s, size_t len, uint32_t depth)
     return pos < len ? pos : len;
 }
 
-size_t csc__rpath_key_prefix(const csc__rpath_t *pb, uint32_t depth)
+size_t csc__rpath_key_prefix(const csc__path_buf_t *pb, uint32_t depth)
 {
     return prefix_len(pb->key, pb->key_len, depth);
 }
 
-size_t csc__rpath_display_prefix(const csc__rpath_t *pb, uint32_t depth)
+size_t csc__rpath_display_prefix(const csc__path_buf_t *pb, uint32_t depth)
 {
     return prefix_len(pb->display, pb->display_len, depth);
 }
@@ -432,7 +406,7 @@ static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_ty
  * ncomp) or its closest existing ancestor (the root, depth 0, when none).
  * Looks the whole path up first, then its prefixes from the end.
  */
-static csc__rnode_t *deepest(const csc_cache_t *cache, const csc__rpath_t *pb, uint32_t *depth)
+static csc__rnode_t *deepest(const csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t *depth)
 {
     csc__remote_t *r = cache->remote;
     /* Fast path: a child of the last parent that sorts after its last child
@@ -488,7 +462,7 @@ static void chain_undo(csc_cache_t *cache, csc__rnode_t *top, csc__rnode_t *inde
  * Nothing is linked into the tree. NULL chain and E_OUTOFMEMORY on failure,
  * with nothing changed.
  */
-static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__rpath_t *pb, uint32_t first,
+static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t first,
                                     uint32_t last, csc_item_type_t leaf, csc__rnode_t **top_out)
 {
     csc__rnode_t *top = NULL, *prev = NULL;
@@ -524,7 +498,7 @@ static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__rpath_t *pb, 
     return CSC_S_OK;
 }
 
-static csc_hresult chain_prepare(csc_cache_t *cache, const csc__rpath_t *pb, uint32_t first,
+static csc_hresult chain_prepare(csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t first,
                                  csc_item_type_t leaf, csc__rnode_t **top_out)
 {
     return chain_prepare_to(cache, pb, first, pb->ncomp, leaf, top_out);
@@ -713,8 +687,8 @@ bool csc__remote_view(const csc_cache_t *cache, const char *key, size_t key_len,
 static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_type_t leaf,
                                bool has_size, uint64_t size)
 {
-    csc__rpath_t pb;
-    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK && leaf == CSC_ITEM_FILE && pb.ncomp < 3) /* as C2.4 */
         hr = CSC_E_INVALID_NAME;
     if (hr != CSC_S_OK)
@@ -761,7 +735,7 @@ static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_ty
             made->size = has_size ? size : 0;
     }
 done:
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     return hr;
 }
 
@@ -798,8 +772,8 @@ csc_hresult csc_remote_file(csc_cache_t *cache, const char *path, bool has_size,
 static csc_hresult find_locked(const csc_cache_t *cache, const char *path, csc__rview_t *out,
                                uint32_t *ncomp)
 {
-    csc__rpath_t pb;
-    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     memset(out, 0, sizeof *out);
     if (hr == CSC_S_OK) {
         if (!csc__remote_view(cache, pb.key, pb.key_len, out))
@@ -807,7 +781,7 @@ static csc_hresult find_locked(const csc_cache_t *cache, const char *path, csc__
         if (ncomp != NULL)
             *ncomp = pb.ncomp;
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     return hr;
 }
 
@@ -868,8 +842,8 @@ csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
     csc_hresult hr = csc__enter(cache, CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
-    csc__rpath_t pb;
-    hr = csc__rpath_normalize(&cache->alloc, share, &pb);
+    csc__path_buf_t pb;
+    hr = csc__path_buf_normalize(&cache->alloc, share, &pb);
     if (hr == CSC_S_OK && pb.ncomp != 2) /* C15.5: a share path only */
         hr = CSC_E_INVALIDARG;
     if (hr == CSC_S_OK) {
@@ -886,7 +860,7 @@ csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
             csc__connect_share_seen(cache, n); /* C15.7 */
         }
     }
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     if (CSC__RECORDING(cache))
         csc__rec_share(cache, share, (int)mode, hr);
     csc__leave(cache);
@@ -949,8 +923,8 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
     tw->file = type == CSC_ITEM_FILE;
     tw->has_size = has_size;
     tw->size = size;
-    csc__rpath_t pb;
-    csc_hresult hr = csc__rpath_normalize(&cache->alloc, path, &pb);
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr != CSC_S_OK || (tw->file && pb.ncomp < 3)) {
         /* The tree reports an invalid path; out of memory is ours. */
         hr = hr == CSC_E_OUTOFMEMORY ? hr : CSC_S_OK;
@@ -1060,7 +1034,7 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
         }
     }
 done:
-    csc__rpath_release(&cache->alloc, &pb);
+    csc__path_buf_release(&cache->alloc, &pb);
     return hr;
 }
 
@@ -1155,7 +1129,7 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
 {
     if (csc__hot(file)->flags & CSC__F_TWIN)
         return false; /* an implicit twin is in sync */
-    char stack[CSC__RPATH_STACK];
+    char stack[CSC__PATH_BUF_STACK];
     size_t len = csc__item_key_len(file);
     const csc__rnode_t *twin = NULL;
     if (len <= sizeof stack) { /* [limit] longer paths: see csc__remote_original */
@@ -1290,7 +1264,7 @@ static bool check_all(const csc_cache_t *cache, char *why, size_t why_size, bool
     /* Implicit twins: cached files, each below a record that has implicit
      * twins, with no record of their own; the reserve covers them all. */
     size_t need = 0;
-    char key[CSC__RPATH_STACK];
+    char key[CSC__PATH_BUF_STACK];
     for (uint32_t id = 1; twins && id < cache->id_next; id++) {
         if ((id & (CSC__SLAB_ITEMS - 1u)) == 0)
             continue;
@@ -1602,7 +1576,7 @@ csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item)
 {
     csc__hot_t *h = csc__hot(item);
     size_t len = csc__item_key_len(item);
-    char key[CSC__RPATH_STACK];
+    char key[CSC__PATH_BUF_STACK];
     size_t rounded = rec_rounded(len, csc__name_len(item));
     if (h->type != CSC_ITEM_FILE || (h->flags & CSC__F_TWIN) || len > sizeof key ||
         rounded > CSC__RSLAB_MAX)

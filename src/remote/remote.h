@@ -22,6 +22,7 @@
 
 #include "hash.h"
 #include "tree.h"
+#include "path.h"
 
 #include "cscsim/remote.h"
 
@@ -183,24 +184,10 @@ void csc__remote_free(csc_cache_t *cache);
 
 /* ---- normalised paths --------------------------------------------------- */
 
-#define CSC__RPATH_STACK 1024u
-
-typedef struct csc__rpath {
-    char stack[CSC__RPATH_STACK];
-    char *heap;
-    size_t heap_size;
-    char *display, *key;
-    size_t display_len, key_len;
-    uint32_t ncomp;
-} csc__rpath_t;
-
-/* Normalises `path` (C1.2). S_OK, 0x8007007B or E_OUTOFMEMORY; always call
- * csc__rpath_release afterwards. */
-csc_hresult csc__rpath_normalize(const csc_allocator_t *a, const char *path, csc__rpath_t *pb);
-void csc__rpath_release(const csc_allocator_t *a, csc__rpath_t *pb);
+/* Paths are normalised into path.h's csc__path_buf_t. */
 /* Bytes of the key (or display) path made of its first `depth` components. */
-size_t csc__rpath_key_prefix(const csc__rpath_t *pb, uint32_t depth);
-size_t csc__rpath_display_prefix(const csc__rpath_t *pb, uint32_t depth);
+size_t csc__rpath_key_prefix(const csc__path_buf_t *pb, uint32_t depth);
+size_t csc__rpath_display_prefix(const csc__path_buf_t *pb, uint32_t depth);
 
 /* ---- the namespace (remote.c) ------------------------------------------- */
 
@@ -268,7 +255,7 @@ csc_network_t csc__server_condition(const csc_cache_t *cache, const char *key, s
 
 /* The connect state of the item whose normalised, folded path is
  * key[0..key_len) (C10.5, C15.19, C16.9): a cached item's key, or a
- * csc__rpath_t's. Two lookups, never a walk. For C11 and C12 to use. */
+ * csc__path_buf_t's. Two lookups, never a walk. For C11 and C12 to use. */
 void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t key_len,
                             csc_connect_state_t *state, csc_offline_reason_t *reason);
 

@@ -222,6 +222,21 @@ static void link_child(csc_cache_t *cache, struct csc_item *parent, struct csc_i
         ph->u.d.first_child = iid;
 }
 
+/* Takes `item` out of its parent's child list (its own links are left
+ * for the caller to reset or drop). */
+static void unlink_child(csc_cache_t *cache, struct csc_item *parent, struct csc_item *item)
+{
+    csc__hot_t *h = csc__hot(item), *ph = csc__hot(parent);
+    if (item->prev_sibling != CSC__NONE)
+        csc__hot_at(cache, item->prev_sibling)->next_sibling = h->next_sibling;
+    else
+        ph->u.d.first_child = h->next_sibling;
+    if (h->next_sibling != CSC__NONE)
+        csc__item_at(cache, h->next_sibling)->prev_sibling = item->prev_sibling;
+    else
+        parent->u.last_child = item->prev_sibling;
+}
+
 /* ---- loading (snapshot.c) --------------------------------------------- */
 
 struct csc_item *csc__tree_append_child(csc_cache_t *cache, struct csc_item *parent,
@@ -294,14 +309,6 @@ void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now)
     }
 }
 
-static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_type_t leaf)
-{
-    if (depth == 1)
-        return CSC_ITEM_SERVER;
-    if (depth == 2)
-        return CSC_ITEM_SHARE;
-    return depth == ncomp ? leaf : CSC_ITEM_DIRECTORY;
-}
 
 /* Sets the size of an existing file, keeping the disk-space counters. */
 static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size)
@@ -322,7 +329,6 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
 {
     csc__hot_t *h = csc__hot(item);
     struct csc_item *parent = csc__item_at(cache, h->parent);
-    csc__hot_t *ph = csc__hot(parent);
     if ((h->flags & CSC__F_TWIN) && cache->twin_leaving != NULL)
         cache->twin_leaving(cache, item); /* hook of src/remote/ (C10.1) */
     cache->memo_n = 0; /* the memo may name it */
@@ -331,14 +337,7 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
     h->flags |= CSC__F_PROTECT; /* no longer evictable: leaves its heap */
     csc__evict_update(cache, item);
-    if (item->prev_sibling != CSC__NONE)
-        csc__hot_at(cache, item->prev_sibling)->next_sibling = h->next_sibling;
-    else
-        ph->u.d.first_child = h->next_sibling;
-    if (h->next_sibling != CSC__NONE)
-        csc__item_at(cache, h->next_sibling)->prev_sibling = item->prev_sibling;
-    else
-        parent->u.last_child = item->prev_sibling;
+    unlink_child(cache, parent, item);
     csc__index_remove(&cache->index, item);
     cache->item_count--;
     if (h->type == CSC_ITEM_FILE) {
@@ -408,7 +407,7 @@ static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint3
             hr = CSC_E_OUTOFMEMORY;
             break;
         }
-        csc__hot(made)->type = (uint8_t)type_at_depth(depth, pb->ncomp, leaf);
+        csc__hot(made)->type = (uint8_t)csc__type_at_depth(depth, pb->ncomp, leaf);
         made->last_use = cache->clock;
         if (prev == anc)
             top = made;
@@ -601,7 +600,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
         goto done;
     }
     csc_item_type_t want = type == CSC_ITEM_FILE ? CSC_ITEM_FILE
-                                                 : type_at_depth(pb.ncomp, pb.ncomp, type);
+                                                 : csc__type_at_depth(pb.ncomp, pb.ncomp, type);
 
     uint32_t depth = 0;
     comp_t c;
@@ -811,18 +810,10 @@ csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
 
     cache->memo_n = 0; /* the memo may name it */
     struct csc_item *parent = csc__item_at(cache, h->parent);
-    csc__hot_t *ph = csc__hot(parent);
     bool marked = csc__marked_hot(h);
     if (marked) /* C3.5: the old ancestors stop counting it */
         csc__tree_mark_changed(cache, h, false);
-    if (item->prev_sibling != CSC__NONE)
-        csc__hot_at(cache, item->prev_sibling)->next_sibling = h->next_sibling;
-    else
-        ph->u.d.first_child = h->next_sibling;
-    if (h->next_sibling != CSC__NONE)
-        csc__item_at(cache, h->next_sibling)->prev_sibling = item->prev_sibling;
-    else
-        parent->u.last_child = item->prev_sibling;
+    unlink_child(cache, parent, item);
     h->parent = pid;
     link_child(cache, new_parent, item);
     if (marked)

@@ -476,6 +476,18 @@ static inline bool csc__marked(const struct csc_item *item)
     return csc__marked_hot(csc__hot(item));
 }
 
+/* C2.1: the type of the component at `depth` (1-based) of a path of
+ * `ncomp` components whose last component is a `leaf`. */
+static inline csc_item_type_t csc__type_at_depth(uint32_t depth, uint32_t ncomp,
+                                                 csc_item_type_t leaf)
+{
+    if (depth == 1)
+        return CSC_ITEM_SERVER;
+    if (depth == 2)
+        return CSC_ITEM_SHARE;
+    return depth == ncomp ? leaf : CSC_ITEM_DIRECTORY;
+}
+
 /* C2.1: which type of item may sit under which (the root holds servers). */
 static inline bool csc__type_fits(uint8_t parent, uint8_t child)
 {

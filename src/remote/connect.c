@@ -280,6 +280,24 @@ static csc_hresult transition_scope(const csc_cache_t *cache, const char *path, 
 
 #define TRANSITION_FLAGS (CSC_TRANSITION_FLAG_INTERACTIVE | CSC_TRANSITION_FLAG_CONSOLE)
 
+/*
+ * Enters the guard for a transition (C14.5, C6.6), then refuses, before
+ * validation, while the feature is not active (C13.1), then flags other
+ * than Interactive and Console (C10.9, C10.10). On S_OK the caller leaves.
+ */
+static csc_hresult transition_enter(csc_cache_t *cache, uint32_t flags)
+{
+    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    if (hr != CSC_S_OK)
+        return hr;
+    hr = csc__active_check(cache);
+    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
+        hr = CSC_E_INVALIDARG;
+    if (hr != CSC_S_OK)
+        csc__leave(cache);
+    return hr;
+}
+
 csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool force,
                                    uint32_t flags, bool *open_files)
 {
@@ -288,17 +306,9 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
     *open_files = false;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    csc_hresult hr = transition_enter(cache, flags);
     if (hr != CSC_S_OK)
         return hr;
-    /* C13.1: not active, before validation; then C10.9's flags. */
-    hr = csc__active_check(cache);
-    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
-        hr = CSC_E_INVALIDARG;
-    if (hr != CSC_S_OK) {
-        csc__leave(cache);
-        return hr;
-    }
     csc__path_buf_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
@@ -329,17 +339,9 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
 {
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    csc_hresult hr = transition_enter(cache, flags);
     if (hr != CSC_S_OK)
         return hr;
-    /* C13.1: not active, before validation; then C10.10's flags (as C10.9). */
-    hr = csc__active_check(cache);
-    if (hr == CSC_S_OK && (flags & ~TRANSITION_FLAGS) != 0)
-        hr = CSC_E_INVALIDARG;
-    if (hr != CSC_S_OK) {
-        csc__leave(cache);
-        return hr;
-    }
     csc__path_buf_t pb;
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);

@@ -392,14 +392,6 @@ static void unlink_child(csc__rnode_t *n)
     n->prev_sibling = n->next_sibling = NULL;
 }
 
-static csc_item_type_t type_at_depth(uint32_t depth, uint32_t ncomp, csc_item_type_t leaf)
-{
-    if (depth == 1)
-        return CSC_ITEM_SERVER;
-    if (depth == 2)
-        return CSC_ITEM_SHARE;
-    return depth == ncomp ? leaf : CSC_ITEM_DIRECTORY;
-}
 
 /*
  * The deepest remote item on the path of `pb`: the item itself (*depth ==
@@ -477,7 +469,7 @@ static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__path_buf_t *p
             chain_undo(cache, top, top);
             return CSC_E_OUTOFMEMORY;
         }
-        n->type = (uint8_t)type_at_depth(d, pb->ncomp, leaf);
+        n->type = (uint8_t)csc__type_at_depth(d, pb->ncomp, leaf);
         n->mode = n->type == CSC_ITEM_SHARE ? CSC_CACHING_MODE_MANUAL : 0; /* C10.6 */
         n->version = n->type == CSC_ITEM_FILE ? 1 : 0;                    /* C10.1 */
         n->last_change = cache->clock;
@@ -693,7 +685,7 @@ static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_ty
         hr = CSC_E_INVALID_NAME;
     if (hr != CSC_S_OK)
         goto done;
-    csc_item_type_t want = type_at_depth(pb.ncomp, pb.ncomp, leaf);
+    csc_item_type_t want = csc__type_at_depth(pb.ncomp, pb.ncomp, leaf);
     csc__htable_settle(&cache->remote->nodes); /* after materialising */
     uint32_t depth;
     csc__rnode_t *found = deepest(cache, &pb, &depth);
@@ -930,7 +922,7 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
         hr = hr == CSC_E_OUTOFMEMORY ? hr : CSC_S_OK;
         goto done;
     }
-    csc_item_type_t want = type_at_depth(pb.ncomp, pb.ncomp, type);
+    csc_item_type_t want = csc__type_at_depth(pb.ncomp, pb.ncomp, type);
 
     /* The share's record, which remembers the mode it sees (C10.6). */
     if (pb.ncomp >= 2) {

@@ -189,6 +189,10 @@ void csc__scn_command_free(csc__scn_command_t *cmd);
 /* For fail.c: a number of at most `max` (decimal or 0x hex), and a result
  * code in HRESULT form (a number as it is, or a name), as expect reads them. */
 bool csc__scn_parse_number(const char *s, uint64_t max, uint64_t *out);
+/* ASCII case-insensitive equality of a[0..n) (or a) and the NUL-terminated
+ * b: how keywords compare. */
+bool csc__scn_eq_n(const char *a, size_t n, const char *b);
+bool csc__scn_eq(const char *a, const char *b);
 bool csc__scn_parse_hresult(const char *s, uint64_t *out);
 
 /* The name of a pin source bit ("user", "policy", "computer", "redirect"). */

@@ -51,24 +51,6 @@ static bool fsyntax(fparser_t *p, const csc__scn_token_t *t, const char *fmt, co
     return false;
 }
 
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static bool eq_n(const char *a, size_t n, const char *b)
-{
-    size_t i = 0;
-    for (; i < n && b[i] != '\0'; i++)
-        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-            return false;
-    return i == n && b[i] == '\0';
-}
-
-static bool eq(const char *a, const char *b)
-{
-    return eq_n(a, strlen(a), b);
-}
 
 /* OPS: terms joined by '|'; false when a term is unknown. */
 static bool parse_ops(const char *s, uint32_t *out)
@@ -78,7 +60,7 @@ static bool parse_ops(const char *s, uint32_t *out)
         const char *bar = strchr(s, '|');
         size_t n = bar != NULL ? (size_t)(bar - s) : strlen(s);
         size_t i = 0;
-        while (i < sizeof op_names / sizeof op_names[0] && !eq_n(s, n, op_names[i].name))
+        while (i < sizeof op_names / sizeof op_names[0] && !csc__scn_eq_n(s, n, op_names[i].name))
             i++;
         if (i == sizeof op_names / sizeof op_names[0])
             return false;
@@ -181,7 +163,7 @@ static bool parse_server_down(fparser_t *p, const csc__scn_line_t *line,
     for (size_t i = 2; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
         if (t->is_option) {
-            if (eq(t->name, "after")) {
+            if (csc__scn_eq(t->name, "after")) {
                 uint64_t v;
                 if (!once_only(p, t, &seen_after, "after="))
                     return false;
@@ -189,7 +171,7 @@ static bool parse_server_down(fparser_t *p, const csc__scn_line_t *line,
                     return fsyntax(p, t, "malformed value in '%s': expected %s", t->text,
                                    "a number");
                 rule->after = (uint32_t)v;
-            } else if (eq(t->name, "code")) {
+            } else if (csc__scn_eq(t->name, "code")) {
                 if (!once_only(p, t, &seen_code, "code=") || !parse_code_token(p, t, rule))
                     return false;
             } else {
@@ -234,14 +216,14 @@ bool csc__scn_parse_fail(const csc__scn_line_t *line, csc__scn_command_t *cmd, c
     if (first->is_option || first->quoted || first->text[0] == '\\' || first->text[0] == '/')
         return fsyntax(&p, first, "'fail' needs what fails first (" OPS_DESC "), not '%s'%s",
                        first->text, "");
-    if (eq(first->text, "clear")) {
+    if (csc__scn_eq(first->text, "clear")) {
         if (line->count > 2)
             return fsyntax(&p, &line->tokens[2], "unexpected argument '%s' for '%s'",
                            line->tokens[2].text, "fail clear");
         cmd->fail_clear = true;
         return true;
     }
-    if (eq(first->text, "server-down"))
+    if (csc__scn_eq(first->text, "server-down"))
         return parse_server_down(&p, line, cmd);
     csc_fault_rule_t *rule = &cmd->fault;
     if (!parse_ops(first->text, &rule->ops))
@@ -254,27 +236,27 @@ bool csc__scn_parse_fail(const csc__scn_line_t *line, csc__scn_command_t *cmd, c
         const csc__scn_token_t *t = &line->tokens[i];
         if (t->is_option) {
             uint64_t v;
-            if (eq(t->name, "nth")) {
+            if (csc__scn_eq(t->name, "nth")) {
                 if (!once_only(&p, t, &seen_nth, "nth="))
                     return false;
                 if (!csc__scn_parse_number(t->value, UINT32_MAX, &v) || v == 0)
                     return fsyntax(&p, t, "malformed value in '%s': expected %s", t->text,
                                    "a number of at least 1");
                 rule->nth = (uint32_t)v;
-            } else if (eq(t->name, "probability")) {
+            } else if (csc__scn_eq(t->name, "probability")) {
                 if (!once_only(&p, t, &seen_prob, "probability="))
                     return false;
                 if (!parse_probability(t->value, &rule->probability))
                     return fsyntax(&p, t, "malformed value in '%s': expected %s", t->text,
                                    "a probability from 0 to 1 (0.25) or a percentage (25%)");
-            } else if (eq(t->name, "seed")) {
+            } else if (csc__scn_eq(t->name, "seed")) {
                 if (!once_only(&p, t, &seen_seed, "seed="))
                     return false;
                 if (!csc__scn_parse_number(t->value, UINT64_MAX, &v))
                     return fsyntax(&p, t, "malformed value in '%s': expected %s", t->text,
                                    "a number");
                 rule->seed = v;
-            } else if (eq(t->name, "code")) {
+            } else if (csc__scn_eq(t->name, "code")) {
                 if (!once_only(&p, t, &seen_code, "code=") || !parse_code_token(&p, t, rule))
                     return false;
             } else {
@@ -287,18 +269,18 @@ bool csc__scn_parse_fail(const csc__scn_line_t *line, csc__scn_command_t *cmd, c
                 return false;
             continue;
         }
-        if (eq(t->text, "subtree")) {
+        if (csc__scn_eq(t->text, "subtree")) {
             if (cmd->nargs == 0)
                 return fsyntax(&p, t, "'subtree' follows a path: fail OPS PATH subtree%s%s", "",
                                "");
             if (!once_only(&p, t, &seen_subtree, "subtree"))
                 return false;
             rule->subtree = true;
-        } else if (eq(t->text, "once") || eq(t->text, "always")) {
+        } else if (csc__scn_eq(t->text, "once") || csc__scn_eq(t->text, "always")) {
             if (!once_only(&p, t, &seen_repeat, "once|always"))
                 return false;
-            rule->once = eq(t->text, "once");
-        } else if (eq(t->text, "call")) {
+            rule->once = csc__scn_eq(t->text, "once");
+        } else if (csc__scn_eq(t->text, "call")) {
             if (!once_only(&p, t, &seen_call, "call"))
                 return false;
             rule->delivery = CSC_FAULT_AT_CALL;

@@ -391,8 +391,7 @@ static int lower(int c)
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-/* ASCII case-insensitive equality of a[0..n) and the NUL-terminated b. */
-static bool eq_n(const char *a, size_t n, const char *b)
+bool csc__scn_eq_n(const char *a, size_t n, const char *b)
 {
     size_t i = 0;
     for (; i < n && b[i] != '\0'; i++)
@@ -401,9 +400,9 @@ static bool eq_n(const char *a, size_t n, const char *b)
     return i == n && b[i] == '\0';
 }
 
-static bool eq(const char *a, const char *b)
+bool csc__scn_eq(const char *a, const char *b)
 {
-    return eq_n(a, strlen(a), b);
+    return csc__scn_eq_n(a, strlen(a), b);
 }
 
 static int hex_digit(char c)
@@ -467,14 +466,14 @@ static bool parse_flag_term(const flag_table_t *table, const char *s, size_t n, 
         return parse_number(s, n, UINT32_MAX, false, out);
     for (size_t k = 0; k < 2 && table->prefixes[k] != NULL; k++) {
         size_t plen = strlen(table->prefixes[k]);
-        if (n > plen && eq_n(s, plen, table->prefixes[k])) {
+        if (n > plen && csc__scn_eq_n(s, plen, table->prefixes[k])) {
             s += plen;
             n -= plen;
             break;
         }
     }
     for (const flag_name_t *f = table->names; f->name != NULL; f++) {
-        if (eq_n(s, n, f->name)) {
+        if (csc__scn_eq_n(s, n, f->name)) {
             *out = f->value;
             return true;
         }
@@ -484,7 +483,7 @@ static bool parse_flag_term(const flag_table_t *table, const char *s, size_t n, 
 
 static bool parse_sources(const char *s, uint64_t *out)
 {
-    if (eq(s, "none")) {
+    if (csc__scn_eq(s, "none")) {
         *out = 0;
         return true;
     }
@@ -493,7 +492,7 @@ static bool parse_sources(const char *s, uint64_t *out)
         const char *comma = strchr(s, ',');
         size_t n = comma != NULL ? (size_t)(comma - s) : strlen(s);
         size_t i = 0;
-        while (i < 4 && !eq_n(s, n, source_names[i]))
+        while (i < 4 && !csc__scn_eq_n(s, n, source_names[i]))
             i++;
         if (i == 4)
             return false;
@@ -512,7 +511,7 @@ static bool find_name(const char *const *names, uint64_t first, uint64_t n, cons
                       uint64_t *out)
 {
     for (uint64_t i = first; i < n; i++) {
-        if (eq(s, names[i])) {
+        if (csc__scn_eq(s, names[i])) {
             *out = i;
             return true;
         }
@@ -527,7 +526,7 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
     case VAL_SIZE:
         return parse_number(s, strlen(s), UINT64_MAX, true, out);
     case VAL_LIMIT:
-        if (eq(s, "unlimited")) {
+        if (csc__scn_eq(s, "unlimited")) {
             *out = CSC_SPACE_UNLIMITED;
             return true;
         }
@@ -559,8 +558,8 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
     case VAL_YESNO: {
         const char *yes = kind == VAL_BOOL ? "true" : "yes";
         const char *no = kind == VAL_BOOL ? "false" : "no";
-        if (eq(s, yes) || eq(s, no)) {
-            *out = eq(s, yes);
+        if (csc__scn_eq(s, yes) || csc__scn_eq(s, no)) {
+            *out = csc__scn_eq(s, yes);
             return true;
         }
         return false;
@@ -572,7 +571,7 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
         return kind == VAL_COUNT || *out >= 1;
     case VAL_TYPE:
         for (uint64_t i = 0; i < 4; i++) {
-            if (eq(s, type_names[i])) {
+            if (csc__scn_eq(s, type_names[i])) {
                 *out = i;
                 return true;
             }
@@ -671,7 +670,7 @@ static bool add_arg(parser_t *p, csc__scn_command_t *cmd, const char *text)
 static const key_spec_t *find_key(const key_spec_t *keys, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (eq(name, keys[i].name))
+        if (csc__scn_eq(name, keys[i].name))
             return &keys[i];
     return NULL;
 }
@@ -679,31 +678,31 @@ static const key_spec_t *find_key(const key_spec_t *keys, size_t n, const char *
 /* Whether `name` is `event#` followed by something (K is checked later). */
 static bool is_event_at(const char *name)
 {
-    return eq_n(name, 6, "event#") && name[6] != '\0';
+    return csc__scn_eq_n(name, 6, "event#") && name[6] != '\0';
 }
 
 static bool is_result_key(const char *name)
 {
-    return eq(name, "location") || eq(name, "open-files") || eq(name, "cacheable") ||
-           eq(name, "mode") || eq(name, "return") || eq(name, "hresult") || eq(name, "events") ||
-           eq(name, "event") || is_event_at(name);
+    return csc__scn_eq(name, "location") || csc__scn_eq(name, "open-files") || csc__scn_eq(name, "cacheable") ||
+           csc__scn_eq(name, "mode") || csc__scn_eq(name, "return") || csc__scn_eq(name, "hresult") || csc__scn_eq(name, "events") ||
+           csc__scn_eq(name, "event") || is_event_at(name);
 }
 
 /* expect return=CODE | hresult=CODE | events=N | event="M" | event#K="M" */
 static bool parse_expect_result(parser_t *p, const csc__scn_token_t *t, csc__scn_expect_t *e)
 {
     const char *name = t->name;
-    if (eq(name, "open-files")) { /* the last offline's OpenFiles (C10.9) */
+    if (csc__scn_eq(name, "open-files")) { /* the last offline's OpenFiles (C10.9) */
         e->kind = CSC__SCN_EXPECT_OPEN_FILES;
         return parse_value(VAL_YESNO, t->value, &e->number) || malformed(p, t, VAL_YESNO);
     }
-    if (eq(name, "location")) { /* expect location="TEXT" (round 2) */
+    if (csc__scn_eq(name, "location")) { /* expect location="TEXT" (round 2) */
         e->kind = CSC__SCN_EXPECT_LOCATION;
         e->message = dup_string(t->value);
         return e->message != NULL || syntax(p, "out of memory");
     }
-    if (eq(name, "return") || eq(name, "hresult")) {
-        bool hr = eq(name, "hresult");
+    if (csc__scn_eq(name, "return") || csc__scn_eq(name, "hresult")) {
+        bool hr = csc__scn_eq(name, "hresult");
         e->kind = hr ? CSC__SCN_EXPECT_HRESULT : CSC__SCN_EXPECT_RETURN;
         if (!parse_code(t->value, hr, &e->number))
             return syntax(p,
@@ -712,11 +711,11 @@ static bool parse_expect_result(parser_t *p, const csc__scn_token_t *t, csc__scn
                           t->text);
         return true;
     }
-    if (eq(name, "events")) {
+    if (csc__scn_eq(name, "events")) {
         e->kind = CSC__SCN_EXPECT_EVENTS;
         return parse_value(VAL_COUNT, t->value, &e->number) || malformed(p, t, VAL_COUNT);
     }
-    if (eq(name, "event")) {
+    if (csc__scn_eq(name, "event")) {
         e->kind = CSC__SCN_EXPECT_EVENT_ANY;
     } else {
         e->kind = CSC__SCN_EXPECT_EVENT_AT;
@@ -743,7 +742,7 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
             options++;
         } else if (positional == NULL) {
             positional = t;
-        } else if (remote_path == NULL && !positional->quoted && eq(positional->text, "remote")) {
+        } else if (remote_path == NULL && !positional->quoted && csc__scn_eq(positional->text, "remote")) {
             remote_path = t; /* expect remote PATH (round 2) */
         } else {
             p->col = t->column;
@@ -762,7 +761,7 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
             if (line->tokens[i].is_option && t == NULL)
                 t = &line->tokens[i];
         p->col = t->column;
-        if (eq(t->name, "cacheable") || eq(t->name, "mode")) {
+        if (csc__scn_eq(t->name, "cacheable") || csc__scn_eq(t->name, "mode")) {
             /* expect cacheable=yes|no mode=MODE: either key or both (C10.7) */
             e->kind = CSC__SCN_EXPECT_CACHEABLE;
             uint32_t seen = 0;
@@ -796,10 +795,10 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
         return parse_expect_result(p, t, e);
     }
 
-    bool space = !positional->quoted && eq(positional->text, "space");
-    bool status = !positional->quoted && eq(positional->text, "status");
-    bool encryption = !positional->quoted && eq(positional->text, "encryption");
-    bool remote = !positional->quoted && eq(positional->text, "remote");
+    bool space = !positional->quoted && csc__scn_eq(positional->text, "space");
+    bool status = !positional->quoted && csc__scn_eq(positional->text, "status");
+    bool encryption = !positional->quoted && csc__scn_eq(positional->text, "encryption");
+    bool remote = !positional->quoted && csc__scn_eq(positional->text, "remote");
     if (remote && remote_path == NULL)
         return syntax(p, "'expect remote' needs a path");
     const key_spec_t *keys = space ? space_keys : item_keys;
@@ -855,7 +854,7 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
 static const cmd_spec_t *find_command(const char *name)
 {
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        if (eq(name, commands[i].name))
+        if (csc__scn_eq(name, commands[i].name))
             return &commands[i];
     return NULL;
 }
@@ -943,7 +942,7 @@ static bool finish(parser_t *p, csc__scn_command_t *cmd)
         static const csc_evict_policy_t values[] = {CSC_EVICT_MANUAL, CSC_EVICT_AUTOMATIC,
                                                     CSC_EVICT_EAGER};
         for (size_t i = 0; i < 3; i++) {
-            if (eq(cmd->args[0], names[i])) {
+            if (csc__scn_eq(cmd->args[0], names[i])) {
                 cmd->policy = values[i];
                 return true;
             }
@@ -963,13 +962,13 @@ static bool finish(parser_t *p, csc__scn_command_t *cmd)
         return true;
     case CSC__SCN_CMD_ENCRYPT:
     case CSC__SCN_CMD_ENABLE:
-        if (!eq(cmd->args[0], "on") && !eq(cmd->args[0], "off"))
+        if (!csc__scn_eq(cmd->args[0], "on") && !csc__scn_eq(cmd->args[0], "off"))
             return syntax(p, "'%s' takes 'on' or 'off', not '%s'", cmd->name, cmd->args[0]);
         return true;
     case CSC__SCN_CMD_REMOTE: { /* remote dir|file|write|delete PATH (C10.1) */
         const char *v = cmd->args[0];
-        bool file = eq(v, "file"), write = eq(v, "write");
-        if (!file && !write && !eq(v, "dir") && !eq(v, "delete"))
+        bool file = csc__scn_eq(v, "file"), write = csc__scn_eq(v, "write");
+        if (!file && !write && !csc__scn_eq(v, "dir") && !csc__scn_eq(v, "delete"))
             return syntax(p, "unknown 'remote %s': expected 'dir', 'file', 'write' or 'delete'",
                           v);
         if (cmd->opt[CSC__SCN_OPT_SIZE].set && !file && !write)
@@ -1014,7 +1013,7 @@ static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_com
         if (t->is_option) {
             const opt_spec_t *o = NULL;
             for (size_t k = 0; k < MAX_OPTS && spec->opts[k].name != NULL; k++)
-                if (eq(t->name, spec->opts[k].name))
+                if (csc__scn_eq(t->name, spec->opts[k].name))
                     o = &spec->opts[k];
             if (o == NULL)
                 return syntax(p, "unknown option '%s=' for '%s'", t->name, spec->name);
@@ -1039,7 +1038,7 @@ static bool parse_command(parser_t *p, const csc__scn_line_t *line, csc__scn_com
         const keyword_spec_t *kw = NULL;
         if (!t->quoted && !(spec->args == ARGS_USER && cmd->nargs == 0))
             for (size_t k = 0; k < MAX_KEYWORDS && spec->keywords[k].word != NULL; k++)
-                if (eq(t->text, spec->keywords[k].word))
+                if (csc__scn_eq(t->text, spec->keywords[k].word))
                     kw = &spec->keywords[k];
         if (kw != NULL) {
             if (!set_slot(p, cmd, kw->slot, 1, kw->word))

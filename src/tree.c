@@ -311,7 +311,7 @@ void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now)
 
 
 /* Sets the size of an existing file, keeping the disk-space counters. */
-static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size)
+void csc__tree_set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size)
 {
     csc__hot_t *h = csc__hot(item);
     uint64_t old = h->size;
@@ -325,12 +325,26 @@ static void set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t si
     csc__evict_size_changed(cache, item, old);
 }
 
+/* Pre-order successor of `id` over the hot links (the root's id ends). */
+uint32_t csc__tree_preorder_next(const csc_cache_t *cache, uint32_t id)
+{
+    uint32_t root = csc__id(cache->root);
+    const csc__hot_t *h = csc__hot_at(cache, id);
+    if (csc__hot_first_child(h) != CSC__NONE)
+        return h->u.d.first_child;
+    while (id != root && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+        id = csc__hot_at(cache, id)->parent;
+    return id == root ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+}
+
 void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
 {
     csc__hot_t *h = csc__hot(item);
     struct csc_item *parent = csc__item_at(cache, h->parent);
     if ((h->flags & CSC__F_TWIN) && cache->twin_leaving != NULL)
         cache->twin_leaving(cache, item); /* hook of src/remote/ (C10.1) */
+    if (h->type == CSC_ITEM_FILE && (h->flags & CSC__F_XSTATE) && cache->file_leaving != NULL)
+        cache->file_leaving(cache, item); /* src/remote/fstate.c */
     cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;
@@ -622,7 +636,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
             }
         }
         if (want == CSC_ITEM_FILE && has_size)
-            set_file_size(cache, item, size);
+            csc__tree_set_file_size(cache, item, size);
         item->last_use = cache->clock; /* C2.4, C5.4: caching again touches */
         csc__evict_update(cache, item);
         memo_record(cache, &pb, ids, pb.ncomp);

@@ -78,6 +78,9 @@ typedef struct csc__caller {
 #define CSC__F_TWIN 0x10u    /* a file whose remote twin is implicit: the
                               * server has it as cached (src/remote/, C10.2) */
 #define CSC__F_SUSPEND_ROOT 0x20u /* containers: a suspension root (C13.3, suspend.c) */
+#define CSC__F_XSTATE 0x20u  /* files (the same bit): the file has round-2 state
+                              * (sparse, created or deleted offline, a conflict,
+                              * a local change time) in src/remote/fstate.c */
 #define CSC__F_ENC_DIFF 0x40u /* files: encryption differs from the cache's
                                * configured state, cache->encrypted (C13.4,
                                * encrypt.c); a new file follows it (C15.16) */
@@ -232,6 +235,9 @@ struct csc_cache {
      * leaves (the remote side keeps its twin, C5.6, C10.1). Never fails,
      * never allocates (it uses memory reserved when the twin was made). */
     void (*twin_leaving)(struct csc_cache *cache, struct csc_item *item);
+    /* Called by csc__tree_remove_leaf for a file with CSC__F_XSTATE before it
+     * leaves: its entry in src/remote/fstate.c goes. Never fails. */
+    void (*file_leaving)(struct csc_cache *cache, struct csc_item *item);
     /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
     struct csc__recorder *rec;
     /* The other methods of C13 (feature.c, encrypt.c, rename.c). */
@@ -541,6 +547,12 @@ void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t
 void csc__evict_free(csc_cache_t *cache);
 /* Removes a childless item from the cache (eviction, DeleteItems). */
 void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item);
+/* Pre-order successor of `id` over the hot links; CSC__NONE after the last
+ * item (start from the root's first child). */
+uint32_t csc__tree_preorder_next(const csc_cache_t *cache, uint32_t id);
+/* Sets the size an existing file holds, keeping the disk-space counters and
+ * the eviction index (no room is made: the caller checks C5.7 first). */
+void csc__tree_set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size);
 /* C5.7: makes room for `added` bytes under the total limit, never evicting
  * `file` (may be NULL) nor `anc` and its ancestors. S_OK or DISK_FULL. */
 csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_item *file,

@@ -20,6 +20,7 @@
 #include "path.h"
 #include "remote.h"
 #include "fstate.h"
+#include "fetch.h"
 
 #include "cscsim/snapshot.h"
 
@@ -235,6 +236,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     cache->remote = r;
     cache->twin_leaving = twin_leaving;
     csc__fstate_init(cache);
+    csc__pending_init(cache);
     return CSC_S_OK;
 }
 
@@ -244,6 +246,7 @@ void csc__remote_free(csc_cache_t *cache)
     if (r == NULL)
         return;
     csc__fstate_free_all(cache);
+    csc__pending_free_all(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -342,6 +345,11 @@ static void ensure_sorted(csc__rnode_t *parent)
     }
     parent->first_child = list;
     parent->last_child = prev;
+}
+
+void csc__remote_sort_children(csc__rnode_t *parent)
+{
+    ensure_sorted(parent);
 }
 
 /* Appends `n` to its parent's children, in order or not (materialising). */
@@ -1599,4 +1607,5 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
     csc__fstate_rebind(cache);
+    csc__pending_rebind(cache);
 }

@@ -140,6 +140,9 @@ typedef struct csc__remote {
     csc__htable_t kids;
     /* Round-2 state of cached files by item id (fstate.c). */
     csc__htable_t fstates;
+    /* Pending deep pins of shallow-pinned containers by item id (fetch.c,
+     * C15.20). */
+    csc__htable_t pending;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found
@@ -194,6 +197,10 @@ size_t csc__rpath_display_prefix(const csc__path_buf_t *pb, uint32_t depth);
 /* ---- the namespace (remote.c) ------------------------------------------- */
 
 csc__rnode_t *csc__remote_find(const csc_cache_t *cache, const char *key, size_t key_len);
+
+/* Puts a container's children in C2.3 order when materialising appended
+ * them out of order (a read of the order must call it first; fetch.c). */
+void csc__remote_sort_children(csc__rnode_t *parent);
 
 /*
  * C10.2 / C15.4: what a setup caching (csc_cache_file, csc_cache_dir) does

@@ -69,6 +69,7 @@ typedef struct walk {
      * path, and per share by the merged walk (walk_merge). */
     bool nocaching;
     bool online;
+    bool online_known; /* else pin_fill looks the scope up */
     char *path; /* display path of the current item when progress != NULL */
     size_t path_len, path_cap;
 } walk_t;
@@ -162,6 +163,8 @@ static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
     return CSC_S_OK;
 }
 
+static void pin_online(walk_t *w, const struct csc_item *item);
+
 /*
  * Pin with Fill of a file with round-2 state (C10.8, C15.2): a sparse file
  * is filled when its scope is online (C5.7: 0x80070070 when it does not
@@ -175,6 +178,8 @@ static csc_hresult pin_fill(walk_t *w, uint32_t id)
     struct csc_item *item = csc__item_at(w->cache, id);
     if (!csc__fstate_is(w->cache, item, CSC__FS_SPARSE))
         return CSC_S_OK;
+    if (!w->online_known)
+        pin_online(w, item);
     if (!w->online)
         return CSC_E_CSCSHARE_OFFLINE;
     return csc__fetch_fill(w->cache, item);
@@ -420,6 +425,8 @@ CSC__WALK_INLINE bool process(walk_t *w, struct csc_item *item, uint32_t id, csc
         }
         /* Steps 3-5. */
         csc_hresult hr = item != NULL ? apply_fast(w, id, h) : failed_hr;
+        if (hr == CSC_E_OUTOFMEMORY && w->out_of_memory)
+            return false; /* C8.1: the item as it was, and no ItemResult */
         *result = hr;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
@@ -524,15 +531,39 @@ static bool share_key(walk_t *w, const struct csc_item *item, keybuf_t *kb)
 static bool pin_scope(walk_t *w, const struct csc_item *item)
 {
     w->nocaching = false;
-    w->online = true;
+    w->online = w->online_known = true;
     keybuf_t kb;
     if (w->cache->remote == NULL || !share_key(w, item, &kb))
         return false;
-    w->nocaching = csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
+    w->nocaching = w->cache->remote->nocaching_seen &&
+                   csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
     csc__fetch_scope_t fs = csc__fetch_scope(w->cache, kb.p, kb.len);
     w->online = fs != CSC__FETCH_OFFLINE;
     key_release(w, &kb);
     return fs == CSC__FETCH_ALLOWED && !w->nocaching;
+}
+
+/* pin_scope's NOCACHING part alone (a Pin that fetches nothing: a file, or
+ * a shallow Pin): no lookup at all unless some share was ever NOCACHING;
+ * the scope's connectivity is looked up when Fill needs it (pin_online). */
+static void pin_mode(walk_t *w, const struct csc_item *item)
+{
+    w->nocaching = false;
+    w->online = true;
+    w->online_known = false;
+    keybuf_t kb;
+    if (w->cache->remote == NULL || !w->cache->remote->nocaching_seen || !share_key(w, item, &kb))
+        return;
+    w->nocaching = csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
+    key_release(w, &kb);
+}
+
+static void pin_online(walk_t *w, const struct csc_item *item)
+{
+    bool nocaching = w->nocaching;
+    pin_scope(w, item);
+    w->nocaching = nocaching;
+    w->online_known = false; /* the next item may be in another scope */
 }
 
 /* Whether the remote side has an item below the cached container `top`
@@ -674,6 +705,8 @@ static bool process_remote(walk_t *w, uint32_t anc, const csc__rnode_t *r, bool 
                 w->out_of_memory = true;
             }
         }
+        if (hr == CSC_E_OUTOFMEMORY && w->out_of_memory)
+            return false; /* C8.1: the item as it was, and no ItemResult */
         *result = hr;
         if (pr != NULL && pr->item_result != NULL) {
             csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
@@ -751,6 +784,7 @@ static void merge_walk(walk_t *w, mstack_t *st)
             } else {
                 w->nocaching = f->nocaching;
                 w->online = f->online;
+                w->online_known = true;
             }
             bool nocaching = w->nocaching, online = w->online;
             csc_hresult ignored;
@@ -777,6 +811,7 @@ static void merge_walk(walk_t *w, mstack_t *st)
         csc_hresult ignored;
         w->nocaching = nocaching;
         w->online = online;
+        w->online_known = true;
         if (!process_remote(w, anc, r, false, w->path, w->path_len, &id, &ignored))
             return;
         if (r->type != CSC_ITEM_FILE &&
@@ -819,6 +854,7 @@ static bool pin_needs_merge(walk_t *w, struct csc_item *top, bool fetch)
     }
     w->nocaching = false; /* the server's own */
     w->online = true;
+    w->online_known = false; /* its shares differ: Fill looks each up */
     return need;
 }
 
@@ -891,7 +927,7 @@ static void pin_uncached(walk_t *w, const char *given, csc_hresult *result)
     }
     w->fault_live = w->fault_armed;
     w->nocaching = false;
-    w->online = true;
+    w->online = w->online_known = true;
     uint32_t id;
     if (!process_remote(w, csc__id(anc), r, nocaching, path, path_len, &id, result))
         return;
@@ -924,7 +960,11 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     w->path_len = len;
     bool merge = false;
     if (w->op == CSC__OP_PIN) { /* the remote side (C10.6, C15.1, C15.2) */
-        bool fetch = pin_scope(w, top);
+        bool fetch = false;
+        if (w->deep && csc__is_container(top))
+            fetch = pin_scope(w, top);
+        else
+            pin_mode(w, top);
         merge = w->deep && csc__is_container(top) && pin_needs_merge(w, top, fetch);
         if (stopped(w))
             return;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "evict.h"
 #include "remote/fetch.h"
 #include "remote/fstate.h"
 

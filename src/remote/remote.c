@@ -860,6 +860,8 @@ csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
         }
         if (hr == CSC_S_OK) {
             n->mode = (uint8_t)mode;
+            if (mode == CSC_CACHING_MODE_NOCACHING)
+                cache->remote->nocaching_seen = true;
             csc__connect_share_seen(cache, n); /* C15.7 */
         }
     }
@@ -1496,6 +1498,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         n->name_len = (uint16_t)nlen;
         n->type = type;
         n->mode = mode;
+        if (mode == CSC_CACHING_MODE_NOCACHING)
+            cache->remote->nocaching_seen = true;
         n->size = size;
         n->version = version;
         n->orig = orig;
@@ -1564,6 +1568,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         s->condition = condition;
         s->mode = mode;
         s->has_mode = (flags & SNAP_HAS_MODE) != 0;
+        if (s->has_mode && mode == CSC_CACHING_MODE_NOCACHING)
+            cache->remote->nocaching_seen = true;
         s->forced = (flags & SNAP_FORCED) != 0;
         s->has_override = (flags & SNAP_OVERRIDE) != 0;
         s->slow_epoch = slow_epoch;

@@ -143,6 +143,10 @@ typedef struct csc__remote {
     /* Pending deep pins of shallow-pinned containers by item id (fetch.c,
      * C15.20). */
     csc__htable_t pending;
+    /* Some share has had the NOCACHING mode (C10.6), on the server or as a
+     * cached share remembers it: until then Pin looks no mode up. Never
+     * cleared (a hint). */
+    bool nocaching_seen;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found

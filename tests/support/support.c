@@ -223,7 +223,8 @@ char *csc_test_dump(const csc_cache_t *cache)
          it = csc_test_next_preorder(it)) {
         ok = dump_item(f, cache, it) && ok;
         items++;
-        if (csc_item_type(it) == CSC_ITEM_FILE) {
+        if (csc_item_type(it) == CSC_ITEM_FILE && !csc_item_is_sparse(it)) {
+            /* a sparse file holds 0 bytes (C10.8) */
             used = add_saturating(used, csc_item_size(it));
             if (!csc_item_is_pinned(it))
                 unpinned = add_saturating(unpinned, csc_item_size(it));

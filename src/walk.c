@@ -904,13 +904,16 @@ static void pin_uncached(walk_t *w, const char *given, csc_hresult *result)
     const char *path = given;
     size_t path_len = strlen(given);
     if (w->progress != NULL) { /* the cached ancestor's path, then the server's names */
-        size_t len = csc__type(anc) == CSC__ITEM_ROOT ? 0 : csc__item_path_len(anc);
+        bool root = csc__type(anc) == CSC__ITEM_ROOT;
+        size_t len = root ? 1 : csc__item_path_len(anc); /* "\" of "\\server" */
         uint32_t below = 0;
         for (const csc__rnode_t *n = r; n != a; n = n->parent)
             below++;
         if (!reserve_path(w, len))
             return;
-        if (len != 0)
+        if (root)
+            memcpy(w->path, "\\", 2);
+        else
             csc_item_path(anc, w->path, w->path_cap);
         w->path_len = len;
         for (uint32_t k = below; k > 0; k--) {

@@ -30,6 +30,9 @@ struct model {
     struct record *records;
     size_t reccount, reccap;
     bool active, enabled;
+    bool enc_config;      /* C13.4: what the last Encrypt asked for */
+    char **rename_from, **rename_to; /* C13.2: RenameItem's log */
+    size_t renames;
 };
 
 /* A server's or share's record (C10.5-C10.10, C15.7). */
@@ -469,6 +472,8 @@ void model_free(model_t *m)
     for (size_t i = 0; i < m->reccount; i++)
         free(m->records[i].key);
     free(m->records);
+    model_free_names(m->rename_from, m->renames);
+    model_free_names(m->rename_to, m->renames);
     free(m->user);
     free(m);
 }
@@ -714,6 +719,7 @@ static void add_item(model_t *m, char *const *names, size_t depth, csc_item_type
         it.keys[c] = model_fold(names[c]);
     }
     it.last_use = m->clock;
+    it.encrypted = type == CSC_ITEM_FILE && m->enc_config; /* C15.16 */
     if (depth >= 2) {
         size_t parent = find_keys(m, it.keys, depth - 1);
         uint32_t inh = m->items[parent].inherit;
@@ -1868,11 +1874,14 @@ csc_hresult model_start(model_t *m)
     return CSC_S_OK;
 }
 
+static void renames_apply(model_t *m);
+
 csc_hresult model_restart(model_t *m)
 {
     for (size_t i = 0; i < m->count; i++)
         m->items[i].open_count = 0; /* every handle closes */
     m->active = m->enabled;
+    renames_apply(m); /* C15.14, C15.15 */
     return CSC_S_OK;
 }
 
@@ -1880,4 +1889,361 @@ void model_status(const model_t *m, bool *active, bool *enabled)
 {
     *active = m->active;
     *enabled = m->enabled;
+}
+
+/* ---- RenameItemEx and RenameItem (C13.2, C15.15, C15.19, C15.21) ---- */
+
+/* The checks of C13.2 in the library's order; on S_OK *item is the item
+ * and *nnames / *nkeys / *n the new path. */
+static csc_hresult rename_check(const model_t *m, const char *original, const char *new_path,
+                                bool access, bool handles, size_t *item, char ***nnames,
+                                size_t *n)
+{
+    *nnames = NULL;
+    *n = 0;
+    csc_hresult hr = lookup(m, original, item);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (access && !model_caller_has_access(m, *item))
+        return CSC_E_ACCESSDENIED;
+    hr = model_normalize(new_path, nnames, n);
+    if (hr != CSC_S_OK)
+        return hr;
+    const model_item_t *it = &m->items[*item];
+    char **nk = xmalloc(*n * sizeof *nk);
+    for (size_t c = 0; c < *n; c++)
+        nk[c] = model_fold((*nnames)[c]);
+    if (it->depth != *n)
+        hr = CSC_E_INVALIDARG; /* another depth */
+    else if (*n >= 3 && (strcmp(nk[0], it->keys[0]) != 0 || strcmp(nk[1], it->keys[1]) != 0))
+        hr = CSC_E_INVALIDARG; /* a directory or file stays in its share */
+    /* (same depth: New cannot lie inside Original's own subtree) */
+    if (hr == CSC_S_OK && find_keys(m, nk, *n) != SIZE_MAX)
+        hr = CSC_E_ALREADY_EXISTS;
+    if (hr == CSC_S_OK && *n > 1) {
+        size_t parent = find_keys(m, nk, *n - 1);
+        if (parent == SIZE_MAX || m->items[parent].type == CSC_ITEM_FILE)
+            hr = CSC_E_PATH_NOT_FOUND;
+    }
+    if (hr == CSC_S_OK && handles)
+        for (size_t j = 0; j < m->count && hr == CSC_S_OK; j++)
+            if ((j == *item || is_descendant(m, *item, j)) && m->items[j].open_count > 0)
+                hr = CSC_E_SHARING_VIOLATION;
+    model_free_names(nk, *n);
+    return hr;
+}
+
+/* Moves item i and its subtree to the new path (same depth). */
+static void rename_apply(model_t *m, size_t i, char *const *nnames, size_t n)
+{
+    char **old = xmalloc(n * sizeof *old);
+    for (size_t c = 0; c < n; c++)
+        old[c] = xstrdup(m->items[i].keys[c]);
+    for (size_t j = 0; j < m->count; j++) {
+        model_item_t *it = &m->items[j];
+        if (it->depth < n)
+            continue;
+        bool below = true;
+        for (size_t c = 0; below && c < n; c++)
+            below = strcmp(it->keys[c], old[c]) == 0;
+        if (!below)
+            continue;
+        for (size_t c = 0; c < n; c++) {
+            free(it->names[c]);
+            free(it->keys[c]);
+            it->names[c] = xstrdup(nnames[c]);
+            it->keys[c] = model_fold(nnames[c]);
+        }
+    }
+    model_free_names(old, n);
+}
+
+csc_hresult model_rename(model_t *m, const char *original, const char *new_path, bool at_restart)
+{
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    if (at_restart && !m->admin)
+        return CSC_E_ACCESSDENIED;
+    size_t i;
+    char **nnames;
+    size_t n;
+    csc_hresult hr = rename_check(m, original, new_path, true, !at_restart, &i, &nnames, &n);
+    if (hr == CSC_S_OK && !at_restart)
+        rename_apply(m, i, nnames, n);
+    model_free_names(nnames, n);
+    if (hr == CSC_S_OK && at_restart) { /* logged (C15.15) */
+        char **f = xmalloc((m->renames + 1) * sizeof *f), **t = xmalloc((m->renames + 1) * sizeof *t);
+        if (m->renames > 0) {
+            memcpy(f, m->rename_from, m->renames * sizeof *f);
+            memcpy(t, m->rename_to, m->renames * sizeof *t);
+        }
+        free(m->rename_from);
+        free(m->rename_to);
+        f[m->renames] = xstrdup(original);
+        t[m->renames] = xstrdup(new_path);
+        m->rename_from = f;
+        m->rename_to = t;
+        m->renames++;
+    }
+    return hr;
+}
+
+size_t model_pending_renames(const model_t *m)
+{
+    return m->renames;
+}
+
+/* At restart, in the order logged; a rename no longer possible is dropped;
+ * no access check again (C15.21). */
+static void renames_apply(model_t *m)
+{
+    for (size_t r = 0; r < m->renames; r++) {
+        size_t i;
+        char **nnames;
+        size_t n;
+        if (rename_check(m, m->rename_from[r], m->rename_to[r], false, false, &i, &nnames, &n) ==
+            CSC_S_OK)
+            rename_apply(m, i, nnames, n);
+        model_free_names(nnames, n);
+    }
+    model_free_names(m->rename_from, m->renames);
+    model_free_names(m->rename_to, m->renames);
+    m->rename_from = m->rename_to = NULL;
+    m->renames = 0;
+}
+
+/* ---- Encrypt (C13.4, C15.16) ---- */
+
+csc_hresult model_encrypt(model_t *m, bool encrypt, uint32_t flags, const model_sink_t *sink)
+{
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    if (flags & ~CSC_ENCRYPT_FLAGS_VALID)
+        return CSC_E_INVALIDARG; /* no event, nothing changes */
+    bool answers = !(flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS);
+    m->enc_config = encrypt; /* files cached later follow it */
+    bool cancelled = false;
+    char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
+    if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev) && answers)
+        cancelled = true;
+    free(ev);
+    size_t *order = xmalloc((m->count + 1) * sizeof *order);
+    size_t n = model_walk(m, order);
+    for (size_t k = 0; k < n && !cancelled; k++) {
+        size_t i = order[k];
+        if (m->items[i].type != CSC_ITEM_FILE)
+            continue;
+        char *path = model_item_path(m, i);
+        for (;;) {
+            ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path);
+            int r = CSC_OP_CONTINUE;
+            if (sink != NULL && sink->item_begin != NULL)
+                r = sink->item_begin(sink->user_data, ev);
+            free(ev);
+            if (answers && r == CSC_OP_ABORT) {
+                cancelled = true;
+                break;
+            }
+            csc_hresult hr = CSC_S_OK;
+            if (m->items[i].open_count > 0)
+                hr = CSC_E_SHARING_VIOLATION; /* keeps its state */
+            else
+                m->items[i].encrypted = encrypt;
+            ev = wmi_event(CSC_EVENT_ITEM_RESULT, hr, path);
+            r = CSC_OP_CONTINUE;
+            if (sink != NULL && sink->item_result != NULL)
+                r = sink->item_result(sink->user_data, ev, path);
+            free(ev);
+            if (!answers)
+                r = CSC_OP_CONTINUE;
+            if (r == CSC_OP_ABORT) {
+                cancelled = true;
+                break;
+            }
+            if (r != CSC_OP_RETRY)
+                break;
+        }
+        free(path);
+    }
+    free(order);
+    csc_hresult end = cancelled ? CSC_E_CANCELLED : CSC_S_OK;
+    ev = wmi_event(CSC_EVENT_END, end, "");
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->user_data, ev);
+    free(ev);
+    return end;
+}
+
+void model_encryption_state(const model_t *m, bool *encrypted, bool *partial)
+{
+    *encrypted = m->enc_config;
+    *partial = false;
+    for (size_t i = 0; i < m->count; i++)
+        if (m->items[i].type == CSC_ITEM_FILE && m->items[i].encrypted != m->enc_config)
+            *partial = true;
+}
+
+/* ---- DeleteItems, DeleteItemsForUser (C15.18, C13.7) ---- */
+
+/* C9.1 for a named user. */
+static bool user_has_access(const model_t *m, size_t index, const char *user)
+{
+    for (size_t d = m->items[index].depth; d >= 1; d--) {
+        const model_item_t *a = &m->items[ancestor(m, index, d)];
+        if (!a->has_access)
+            continue;
+        for (size_t u = 0; u < a->user_count; u++)
+            if (names_equal_folded(a->users[u], user))
+                return true;
+        return false;
+    }
+    return true;
+}
+
+/* Post-order: contents before their container, siblings in C2.3 order. */
+static int post_cmp(const model_t *m, size_t a, size_t b)
+{
+    const model_item_t *A = &m->items[a], *B = &m->items[b];
+    size_t n = A->depth < B->depth ? A->depth : B->depth;
+    for (size_t c = 0; c < n; c++) {
+        int r = strcmp(A->keys[c], B->keys[c]);
+        if (r != 0)
+            return r;
+    }
+    return A->depth > B->depth ? -1 : A->depth < B->depth ? 1 : 0;
+}
+
+static csc_hresult delete_one(model_t *m, size_t i, uint32_t flags, const char *user)
+{
+    const model_item_t *it = &m->items[i];
+    bool access = user != NULL ? user_has_access(m, i, user) : model_caller_has_access(m, i);
+    if (!(flags & CSC_DELETE_ADMIN) && !access)
+        return CSC_E_ACCESSDENIED;
+    if (it->type == CSC_ITEM_FILE) {
+        if (it->open_count > 0)
+            return CSC_E_SHARING_VIOLATION;
+        if (it->dirty && !(flags & CSC_DELETE_DEL_MODIFIED))
+            return CSC_S_FALSE;
+    }
+    if (it->pins != 0 && (flags & CSC_DELETE_NO_PINNED))
+        return CSC_S_FALSE;
+    if (it->type == CSC_ITEM_FILE && it->pins == 0 && (flags & CSC_DELETE_NO_AUTO_CACHED))
+        return CSC_S_FALSE;
+    if (has_child(m, i))
+        return CSC_HR(0x80070091u); /* ERROR_DIR_NOT_EMPTY */
+    item_free(&m->items[i]); /* local only: the server keeps it */
+    memmove(&m->items[i], &m->items[i + 1], (m->count - i - 1) * sizeof *m->items);
+    m->count--;
+    return CSC_S_OK;
+}
+
+static csc_hresult delete_walk(model_t *m, const char *user, const char *const *paths,
+                               size_t count, uint32_t flags, const model_sink_t *sink)
+{
+    bool cancelled = false, any_failed = false;
+    char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
+    if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev))
+        cancelled = true;
+    free(ev);
+    for (size_t p = 0; p < count && !cancelled; p++) {
+        size_t top;
+        csc_hresult fixed = lookup(m, paths[p], &top);
+        /* The subtree's keys, post-order, looked up again as items go. */
+        size_t n = 0;
+        char ***keys = NULL;
+        size_t *depths = NULL;
+        if (fixed == CSC_S_OK) {
+            size_t *list = xmalloc((m->count + 1) * sizeof *list);
+            for (size_t i = 0; i < m->count; i++)
+                if (i == top || is_descendant(m, top, i))
+                    list[n++] = i;
+            for (size_t a = 1; a < n; a++) { /* insertion sort, post-order */
+                size_t v = list[a], b = a;
+                while (b > 0 && post_cmp(m, list[b - 1], v) > 0) {
+                    list[b] = list[b - 1];
+                    b--;
+                }
+                list[b] = v;
+            }
+            keys = xmalloc(n * sizeof *keys);
+            depths = xmalloc(n * sizeof *depths);
+            for (size_t k = 0; k < n; k++) {
+                const model_item_t *it = &m->items[list[k]];
+                depths[k] = it->depth;
+                keys[k] = xmalloc(it->depth * sizeof *keys[k]);
+                for (size_t c = 0; c < it->depth; c++)
+                    keys[k][c] = xstrdup(it->keys[c]);
+            }
+            free(list);
+        } else {
+            n = 1;
+        }
+        for (size_t k = 0; k < n && !cancelled; k++) {
+            size_t i = fixed == CSC_S_OK ? find_keys(m, keys[k], depths[k]) : SIZE_MAX;
+            char *path = fixed == CSC_S_OK ? model_item_path(m, i) : xstrdup(paths[p]);
+            for (;;) {
+                ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path);
+                int r = CSC_OP_CONTINUE;
+                if (sink != NULL && sink->item_begin != NULL)
+                    r = sink->item_begin(sink->user_data, ev);
+                free(ev);
+                if (r == CSC_OP_ABORT) {
+                    cancelled = true;
+                    break;
+                }
+                csc_hresult hr = fixed != CSC_S_OK ? fixed : delete_one(m, i, flags, user);
+                ev = wmi_event(CSC_EVENT_ITEM_RESULT, hr, path);
+                r = CSC_OP_CONTINUE;
+                if (sink != NULL && sink->item_result != NULL)
+                    r = sink->item_result(sink->user_data, ev, path);
+                free(ev);
+                if (CSC_FAILED(hr) && r != CSC_OP_RETRY)
+                    any_failed = true;
+                if (r == CSC_OP_ABORT) {
+                    cancelled = true;
+                    break;
+                }
+                /* A deleted item has nothing left to retry. */
+                if (r == CSC_OP_RETRY && !(fixed == CSC_S_OK && hr == CSC_S_OK))
+                    continue;
+                break;
+            }
+            free(path);
+        }
+        for (size_t k = 0; fixed == CSC_S_OK && k < n; k++)
+            model_free_names(keys[k], depths[k]);
+        free(keys);
+        free(depths);
+    }
+    csc_hresult end = cancelled ? CSC_E_CANCELLED : CSC_S_OK;
+    ev = wmi_event(CSC_EVENT_END, end, "");
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->user_data, ev);
+    free(ev);
+    if (cancelled)
+        return end;
+    return any_failed ? CSC_E_MORE_DATA : CSC_S_OK;
+}
+
+csc_hresult model_delete_items(model_t *m, const char *user, const char *const *paths,
+                               size_t count, uint32_t flags, const model_sink_t *sink)
+{
+    if (!m->active) /* C13.1; C15.3: no pass */
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    csc_hresult hr = CSC_S_OK;
+    if (paths == NULL || count == 0)
+        hr = CSC_E_INVALIDARG;
+    for (size_t p = 0; hr == CSC_S_OK && p < count; p++)
+        if (paths[p] == NULL)
+            hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK && (flags & ~CSC_DELETE_FLAGS_VALID))
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK && user != NULL && (user[0] == '\0' || !utf8_valid(user)))
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK && !m->admin && (user != NULL || (flags & CSC_DELETE_ADMIN)))
+        hr = CSC_E_ACCESSDENIED; /* before any event */
+    if (hr == CSC_S_OK)
+        hr = delete_walk(m, user, paths, count, flags, sink);
+    policy_pass(m); /* C15.3: even after a rejected call */
+    return hr;
 }

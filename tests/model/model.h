@@ -23,9 +23,13 @@
  * IsPathCacheable (C10.7, C15.7) and each path's connect state and offline
  * reason in the order of C10.5, ITEM_SUSPENDED included; SuspendRoot
  * (C13.3) and the feature state (C13.1, C15.14: Enable, Start, restart,
- * methods refused while not active). Not modelled: applications (C11),
- * Synchronize against the remote side (C12, C10.10's service
- * Synchronize), Pin fetching (C10.8, C15.1), rename, encrypt, delete.
+ * methods refused while not active), RenameItemEx and RenameItem applied
+ * at restart (C13.2, C15.15), Encrypt (C13.4, C15.16) and DeleteItems /
+ * DeleteItemsForUser (C13.7, C15.18, with the library's documented round-1
+ * answers: S_FALSE for a kept item, ERROR_MORE_DATA or S_OK as the
+ * return). Not modelled: applications (C11), Synchronize against the
+ * remote side (C12, C10.10's service Synchronize), Pin fetching (C10.8,
+ * C15.1).
  */
 #ifndef CSC_TEST_MODEL_H
 #define CSC_TEST_MODEL_H
@@ -55,6 +59,7 @@ typedef struct model_item {
     uint64_t last_use;
     bool has_access;       /* an access list of its own */
     bool suspend_root;     /* C13.3: containers */
+    bool encrypted;        /* C13.4: files */
     char **users;
     size_t user_count;
 } model_item_t;
@@ -170,6 +175,19 @@ csc_hresult model_cacheable(const model_t *m, const char *path, bool *cacheable,
 /* C13.3 */
 csc_hresult model_suspend(model_t *m, const char *path, bool suspend);
 bool model_item_suspended(const model_t *m, size_t index);
+
+/* C13.2, C15.15: RenameItemEx (at once) and RenameItem (at restart). */
+csc_hresult model_rename(model_t *m, const char *original, const char *new_path,
+                         bool at_restart);
+size_t model_pending_renames(const model_t *m);
+
+/* C13.4, C15.16: Encrypt with Pin's events for files; the status. */
+csc_hresult model_encrypt(model_t *m, bool encrypt, uint32_t flags, const model_sink_t *sink);
+void model_encryption_state(const model_t *m, bool *encrypted, bool *partial);
+
+/* C15.18, C13.7: DeleteItems, or DeleteItemsForUser when `user` is not NULL. */
+csc_hresult model_delete_items(model_t *m, const char *user, const char *const *paths,
+                               size_t count, uint32_t flags, const model_sink_t *sink);
 
 /* C13.1, C15.14 */
 csc_hresult model_enable(model_t *m, bool enable, bool *reboot);

@@ -7,12 +7,14 @@
  * policy / pin / unpin (all flags, deep and shallow, abort and retry
  * answers, invalid and non-normalised spellings, sizes near 2^64) and, for
  * round 2 (C10, C13, C15), remote dir / file / write / delete, share,
- * network, offline, online, cacheable, suspend, enable, start and restart
- * run on a fresh library cache and a fresh model; after every step the test
+ * network, offline, online, cacheable, suspend, enable, start, restart,
+ * rename (RenameItemEx and RenameItem), encrypt and deleteitems (with
+ * for=USER) run on a fresh library cache and a fresh model; after every step the test
  * compares the return value and outputs (OpenFiles, Cacheable and Mode,
  * RebootRequired), every progress event (WMI form), every eviction
- * callback, the state of every item (suspension included), the disk-space
- * figures and the feature state, then probes every path the model knows
+ * callback, the state of every item (suspension and encryption included),
+ * the disk-space figures, the feature state, the encryption state and the
+ * renames waiting for a restart, then probes every path the model knows
  * (cached or remote) and the step's own: its remote item (type, size,
  * version, last change), connect state and offline reason, and
  * IsPathCacheable; and runs the library's invariant checker.
@@ -172,15 +174,17 @@ typedef enum op_kind {
     OP_TICK, OP_TOUCH, OP_EVICT, OP_PIN, OP_UNPIN, OP_LIMITS, OP_POLICY,
     /* round 2 (C10, C13) */
     OP_RDIR, OP_RFILE, OP_RWRITE, OP_RDELETE, OP_SHARE, OP_NETWORK, OP_OFFLINE, OP_ONLINE,
-    OP_CACHEABLE, OP_SUSPEND, OP_ENABLE, OP_START, OP_RESTART
+    OP_CACHEABLE, OP_SUSPEND, OP_ENABLE, OP_START, OP_RESTART, OP_RENAME, OP_ENCRYPT,
+    OP_DELETE
 } op_kind_t;
 
-#define OP_KINDS 28
+#define OP_KINDS 31
 static const char *const op_names[OP_KINDS] = {
     "file", "dir", "as", "access", "modify", "sync", "open", "close",
     "tick", "touch", "evict", "pin", "unpin", "limits", "policy",
     "remote dir", "remote file", "remote write", "remote delete", "share", "network",
-    "offline", "online", "cacheable", "suspend", "enable", "start", "restart"};
+    "offline", "online", "cacheable", "suspend", "enable", "start", "restart", "rename",
+    "encrypt", "deleteitems"};
 
 #define MAX_PATHS 3
 #define MAX_USERS 3
@@ -200,7 +204,8 @@ typedef struct op {
     bool has_num2; /* limits unpinned= */
     uint64_t num2;
     uint32_t flags; /* also offline / online's Flags */
-    bool deep;      /* also offline's Force, suspend (FALSE: release), enable on */
+    bool deep;      /* also offline's Force, suspend (FALSE: release), enable and
+                       encrypt on, rename at restart (RenameItem) */
     long abort_at; /* -1: none; 0: in Begin; K: the K-th ItemBegin */
     long retry_at; /* 0: none; K: the K-th ItemResult */
 } op_t;
@@ -470,13 +475,26 @@ static void lib_exec(world_t *w, const op_t *op)
     case OP_RESTART:
         o->hr = csc_cache_restart(c);
         return;
+    case OP_RENAME:
+        o->hr = op->deep ? csc_rename_item(c, op->paths[0], op->paths[1], false)
+                         : csc_rename_item_ex(c, op->paths[0], op->paths[1], false);
+        return;
     case OP_SYNC:
     case OP_PIN:
-    case OP_UNPIN: {
+    case OP_UNPIN:
+    case OP_ENCRYPT:
+    case OP_DELETE: {
         script_init(&s, op, o);
         s.cache = c;
         csc_progress_t pr = {CSC_PROGRESS_VERSION, &s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
-        if (op->kind == OP_SYNC)
+        if (op->kind == OP_ENCRYPT)
+            o->hr = csc_encrypt(c, op->deep, op->flags, &pr, NULL);
+        else if (op->kind == OP_DELETE && op->nusers > 0)
+            o->hr = csc_delete_items_for_user(c, op->users[0], op->paths, op->npaths, op->flags,
+                                              &pr, NULL);
+        else if (op->kind == OP_DELETE)
+            o->hr = csc_delete_items(c, op->paths, op->npaths, op->flags, &pr, NULL);
+        else if (op->kind == OP_SYNC)
             o->hr = csc_synchronize(c, op->paths, op->npaths, 0, &pr, NULL);
         else if (op->kind == OP_PIN)
             o->hr = csc_pin(c, op->paths, op->npaths, op->flags, op->deep, &pr, NULL);
@@ -546,12 +564,19 @@ static void model_exec(world_t *w, const op_t *op)
         break;
     case OP_SYNC:
     case OP_PIN:
-    case OP_UNPIN: {
+    case OP_UNPIN:
+    case OP_ENCRYPT:
+    case OP_DELETE: {
         script_init(&s, op, o);
         s.model = m;
         model_sink_t sink = {&s, model_begin_cb, model_item_begin_cb, model_item_result_cb,
                              model_end_cb};
-        if (op->kind == OP_SYNC)
+        if (op->kind == OP_ENCRYPT)
+            o->hr = model_encrypt(m, op->deep, op->flags, &sink);
+        else if (op->kind == OP_DELETE)
+            o->hr = model_delete_items(m, op->nusers > 0 ? op->users[0] : NULL, op->paths,
+                                       op->npaths, op->flags, &sink);
+        else if (op->kind == OP_SYNC)
             o->hr = model_synchronize(m, op->paths, op->npaths, 0, &sink);
         else if (op->kind == OP_PIN)
             o->hr = model_pin(m, op->paths, op->npaths, op->flags, op->deep, &sink);
@@ -624,6 +649,9 @@ static void model_exec(world_t *w, const op_t *op)
     case OP_RESTART:
         o->hr = model_restart(m);
         break;
+    case OP_RENAME:
+        o->hr = model_rename(m, op->paths[0], op->paths[1], op->deep);
+        break;
     }
 }
 
@@ -635,7 +663,7 @@ typedef struct snap_item {
     uint32_t pins, inherit;
     uint32_t wmi[4];
     bool pinned, partly, dirty, open, evictable, has_access, caller_access;
-    bool suspended, suspended_root;
+    bool suspended, suspended_root, encrypted;
     uint64_t dirty_bytes, size, last_use;
     uint32_t open_count, violations;
     strlist_t users;
@@ -646,7 +674,9 @@ typedef struct snap {
     size_t n, cap;
     uint64_t used, unpinned_used, limit, unpinned_limit, volume, clock;
     size_t item_count;
-    bool active, enabled; /* C13.1 */
+    bool active, enabled;   /* C13.1 */
+    bool encrypted, partial; /* C13.4 */
+    size_t pending_renames; /* C13.2 */
 } snap_t;
 
 static const uint32_t sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
@@ -719,6 +749,7 @@ static void snap_lib(const csc_cache_t *c, snap_t *s)
         it->caller_access = csc_cache_caller_has_access(c, item);
         it->suspended = csc_item_is_suspended(item);
         it->suspended_root = csc_item_is_suspended_root(item);
+        it->encrypted = csc_item_is_encrypted(item);
         /* The next item in pre-order. */
         const csc_item_t *next = csc_item_first_child(item);
         while (next == NULL && item != NULL) {
@@ -739,6 +770,8 @@ static void snap_lib(const csc_cache_t *c, snap_t *s)
     s->clock = csc_cache_clock(c);
     s->item_count = csc_cache_item_count(c);
     csc_feature_query_status(c, &s->active, &s->enabled, NULL);
+    csc_cache_encryption_state(c, &s->encrypted, &s->partial);
+    s->pending_renames = csc_cache_pending_renames(c);
 }
 
 static void snap_model(const model_t *m, snap_t *s)
@@ -773,6 +806,7 @@ static void snap_model(const model_t *m, snap_t *s)
         it->caller_access = model_caller_has_access(m, i);
         it->suspended = model_item_suspended(m, i);
         it->suspended_root = mi->suspend_root;
+        it->encrypted = mi->type == CSC_ITEM_FILE && mi->encrypted;
     }
     free(order);
     model_space(m, &s->used, &s->unpinned_used);
@@ -781,6 +815,8 @@ static void snap_model(const model_t *m, snap_t *s)
     s->clock = model_clock(m);
     s->item_count = n;
     model_status(m, &s->active, &s->enabled);
+    model_encryption_state(m, &s->encrypted, &s->partial);
+    s->pending_renames = model_pending_renames(m);
 }
 
 /* ---- comparing ------------------------------------------------------------- */
@@ -869,6 +905,7 @@ static void compare_item(const snap_item_t *a, const snap_item_t *b, size_t step
     CMP_FIELD(caller_access, "%s", AS_BOOL);
     CMP_FIELD(suspended, "%s", AS_BOOL);
     CMP_FIELD(suspended_root, "%s", AS_BOOL);
+    CMP_FIELD(encrypted, "%s", AS_BOOL);
     if (a->users.n != b->users.n) {
         div_set(d, step, "state:users", "%s: access list of %zu users in the library, %zu in the model",
                 b->path, a->users.n, b->users.n);
@@ -917,6 +954,9 @@ static void compare_snaps(const snap_t *a, const snap_t *b, size_t step, diverge
     CMP_SPACE(clock);
     CMP_SPACE(active);
     CMP_SPACE(enabled);
+    CMP_SPACE(encrypted);
+    CMP_SPACE(partial);
+    CMP_SPACE(pending_renames);
 }
 
 static char *spell(rng_t *r, char *const *names, size_t n);
@@ -1425,10 +1465,13 @@ static void gen_round2(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
                : k < 71 ? OP_OFFLINE
                : k < 83 ? OP_ONLINE
                : k < 88 ? OP_CACHEABLE
-               : k < 96 ? OP_SUSPEND
-               : k < 98 ? OP_ENABLE
-               : k < 99 ? OP_START
-                        : OP_RESTART;
+               : k < 92 ? OP_SUSPEND
+               : k < 93 ? OP_ENABLE
+               : k < 94 ? OP_START
+               : k < 95 ? OP_RESTART
+               : k < 98 ? OP_RENAME
+               : k < 99 ? OP_ENCRYPT
+                        : OP_DELETE;
     switch (op->kind) {
     case OP_RDIR:
     case OP_RDELETE:
@@ -1481,6 +1524,64 @@ static void gen_round2(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
     case OP_ENABLE:
         op->deep = chance(r, 60);
         break;
+    case OP_RENAME: {
+        /* Mostly a cached item to a sibling name of the same depth. */
+        op->npaths = 2;
+        op->paths[0] = own(s, pick_path(r, m, chance(r, 30), 10));
+        char **names;
+        size_t n;
+        if (model_normalize(op->paths[0], &names, &n) == CSC_S_OK && chance(r, 85)) {
+            if (n == 1)
+                names[0] = (free(names[0]), xstrdup(pool_servers[below(r, COUNT(pool_servers))]));
+            else if (n == 2)
+                names[1] = (free(names[1]), xstrdup(pool_shares[below(r, COUNT(pool_shares))]));
+            else if (chance(r, 70))
+                names[n - 1] = (free(names[n - 1]), xstrdup(chance(r, 50)
+                                                                ? pool_files[below(r, COUNT(pool_files))]
+                                                                : pool_dirs[below(r, COUNT(pool_dirs))]));
+            else
+                names[n - 2 > 1 ? n - 2 : n - 1] =
+                    (free(names[n - 2 > 1 ? n - 2 : n - 1]),
+                     xstrdup(pool_dirs[below(r, COUNT(pool_dirs))]));
+            op->paths[1] = own(s, spell(r, names, n));
+        } else {
+            op->paths[1] = own(s, pick_path(r, m, chance(r, 30), 50));
+        }
+        model_free_names(names, n);
+        op->deep = chance(r, 25);
+        break;
+    }
+    case OP_ENCRYPT: {
+        op->deep = chance(r, 60);
+        static const uint32_t fl[] = {0, 0, 0, CSC_ENCRYPT_FLAG_LOW_PRIORITY,
+                                      CSC_ENCRYPT_FLAG_INTERACTIVE, CSC_ENCRYPT_FLAG_BACKGROUND,
+                                      0x1, 0x100000};
+        op->flags = fl[below(r, COUNT(fl))];
+        if (chance(r, 10))
+            op->abort_at = (long)below(r, 4);
+        if (chance(r, 15))
+            op->retry_at = 1 + (long)below(r, 3);
+        break;
+    }
+    case OP_DELETE: {
+        uint32_t c = below(r, 100);
+        op->npaths = c < 80 ? 1 : c < 95 ? 2 : 3;
+        for (size_t i = 0; i < op->npaths; i++)
+            op->paths[i] = own(s, pick_path(r, m, chance(r, 40), 15));
+        static const uint32_t fl[] = {0, CSC_DELETE_NO_AUTO_CACHED, CSC_DELETE_NO_PINNED,
+                                      CSC_DELETE_DEL_MODIFIED, CSC_DELETE_ADMIN,
+                                      CSC_DELETE_DEL_MODIFIED | CSC_DELETE_ADMIN, 0x8};
+        op->flags = fl[below(r, COUNT(fl))];
+        if (chance(r, 20)) {
+            op->nusers = 1;
+            op->users[0] = pool_users[below(r, COUNT(pool_users))];
+        }
+        if (chance(r, 10))
+            op->abort_at = (long)below(r, 4);
+        if (chance(r, 15))
+            op->retry_at = 1 + (long)below(r, 3);
+        break;
+    }
     default:
         break;
     }
@@ -1776,6 +1877,34 @@ static void put_op(FILE *f, const op_t *op)
         break;
     case OP_ENABLE:
         fputs(op->deep ? " on" : " off", f);
+        break;
+    case OP_RENAME:
+        put_token(f, op->paths[0]);
+        put_token(f, op->paths[1]);
+        if (op->deep)
+            fputs(" restart-time", f);
+        break;
+    case OP_ENCRYPT:
+        fputs(op->deep ? " on" : " off", f);
+        if (op->flags != 0)
+            fprintf(f, " flags=0x%X", (unsigned)op->flags);
+        if (op->abort_at >= 0)
+            fprintf(f, " abort-at=%ld", op->abort_at);
+        if (op->retry_at > 0)
+            fprintf(f, " retry-at=%ld", op->retry_at);
+        break;
+    case OP_DELETE:
+        for (size_t p = 0; p < op->npaths; p++)
+            put_token(f, op->paths[p]);
+        if (op->flags != 0)
+            fprintf(f, " flags=0x%X", (unsigned)op->flags);
+        if (op->nusers > 0) {
+            fprintf(f, " for=\"%s\"", op->users[0]);
+        }
+        if (op->abort_at >= 0)
+            fprintf(f, " abort-at=%ld", op->abort_at);
+        if (op->retry_at > 0)
+            fprintf(f, " retry-at=%ld", op->retry_at);
         break;
     case OP_START:
     case OP_RESTART:

@@ -2022,7 +2022,8 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
     else
         fprintf(f, "# result: library 0x%08X, model 0x%08X\n", (unsigned)(uint32_t)w.lib.hr,
                 (unsigned)(uint32_t)w.mod.hr);
-    if (last->kind == OP_PIN || last->kind == OP_UNPIN) {
+    if (last->kind == OP_PIN || last->kind == OP_UNPIN || last->kind == OP_ENCRYPT ||
+        last->kind == OP_DELETE) {
         fprintf(f, "expect events=%zu\n", w.mod.events.n);
         for (size_t i = 0; i < w.mod.events.n; i++) {
             if (strchr(w.mod.events.v[i], '"') == NULL)
@@ -2052,10 +2053,55 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
         put_sources(f, it->pins);
         fputs(" inherit=", f);
         put_sources(f, it->inherit);
-        fprintf(f, " pinned=%s partly-pinned=%s dirty=%s evictable=%s open=%s\n",
+        fprintf(f, " pinned=%s partly-pinned=%s dirty=%s evictable=%s open=%s",
                 yn(it->pinned), yn(it->partly), yn(it->dirty), yn(it->evictable),
                 yn(it->open));
+        /* Round 2: suspension, encryption (files), connect state. */
+        fprintf(f, " suspended=%s suspended-root=%s", yn(it->suspended), yn(it->suspended_root));
+        if (it->type == CSC_ITEM_FILE)
+            fprintf(f, " encrypted=%s", yn(it->encrypted));
+        char *ep = expect_path(it->path);
+        csc_connect_state_t cs;
+        csc_offline_reason_t why;
+        if (model_connect_state(w.model, ep, &cs, &why) == CSC_S_OK) {
+            static const char *const reasons[] = {"unknown", "not-applicable", "forced", "slow",
+                                                  "error", "conflict", "suspended"};
+            fprintf(f, " connect=%s reason=%s",
+                    cs == CSC_CONNECT_STATE_ONLINE ? "online" : "offline",
+                    (unsigned)why < 7 ? reasons[why] : "unknown");
+        }
+        free(ep);
+        fputc('\n', f);
     }
+    /* The remote side as the model has it (C10.1). */
+    for (size_t i = 0; i < model_remote_count(w.model); i++) {
+        const model_remote_t *rm = model_remote_at(w.model, i);
+        char *p = spell(NULL, rm->keys, rm->depth);
+        fputs("expect remote", f);
+        put_token(f, p);
+        fputs(" exists=yes", f);
+        if (rm->type == CSC_ITEM_FILE)
+            fprintf(f, " size=%llu version=%llu", AS_U64(rm->size), AS_U64(rm->version));
+        if (rm->type == CSC_ITEM_SHARE) {
+            static const char *const modes[] = {"none", "nocaching", "manual", "documents",
+                                                "programs"};
+            fprintf(f, " caching=%s", modes[(unsigned)rm->mode % 5]);
+        }
+        fputc('\n', f);
+        free(p);
+    }
+    if (last->kind == OP_CACHEABLE && w.mod.hr == CSC_S_OK) {
+        static const char *const modes[] = {"none", "nocaching", "manual", "documents",
+                                            "programs"};
+        fprintf(f, "expect cacheable=%s mode=%s\n", yn(w.mod.out1 != 0),
+                modes[w.mod.out2 % 5]);
+    }
+    if (last->kind == OP_OFFLINE && w.mod.hr == CSC_S_OK)
+        fprintf(f, "expect open-files=%s\n", yn(w.mod.out1 != 0));
+    fprintf(f, "expect status active=%s enabled=%s%s%s\n", yn(b.active), yn(b.enabled),
+            last->kind == OP_ENABLE ? " reboot=" : "",
+            last->kind == OP_ENABLE ? yn(w.mod.out1 != 0) : "");
+    fprintf(f, "expect encryption encrypted=%s partial=%s\n", yn(b.encrypted), yn(b.partial));
     for (size_t i = 0; i < a.n; i++) {
         char *p = expect_path(a.v[i].path);
         if (model_lookup(w.model, p) == SIZE_MAX) {

@@ -149,6 +149,33 @@ static void test_rebind(void **state)
     unbind_free(one);
 }
 
+static DWORD inside_enable, inside_query;
+
+static void begin_cb(void *ud, const csc_event_t *ev, bool *abort)
+{
+    (void)ud;
+    (void)ev;
+    (void)abort;
+    inside_enable = OfflineFilesEnable(0, NULL); /* a change: refused (C14.5) */
+    BOOL a = 0;
+    inside_query = OfflineFilesQueryStatus(&a, NULL); /* a read: fine */
+}
+
+static void test_inside_a_callback(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = admin_cache();
+    assert_int_equal(csc_cache_file(cache, "\\\\s\\sh\\a", true, 1, NULL), CSC_S_OK);
+    csc_progress_t p = CSC_PROGRESS_INIT;
+    p.begin = begin_cb;
+    const char *paths[] = {"\\\\s\\sh"};
+    assert_int_equal(csc_pin(cache, paths, 1, CSC_PIN_FLAG_FOR_USER, false, &p, NULL), CSC_S_OK);
+    assert_int_equal(inside_enable, 170); /* ERROR_BUSY */
+    assert_int_equal(inside_query, 0);
+    status_is(1, 1);
+    unbind_free(cache);
+}
+
 static void *enable_loop(void *arg)
 {
     BOOL value = (BOOL)(intptr_t)arg;
@@ -185,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_enable_not_admin),
         cmocka_unit_test(test_start),
         cmocka_unit_test(test_rebind),
+        cmocka_unit_test(test_inside_a_callback),
         cmocka_unit_test(test_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -527,6 +527,61 @@ static void test_utf16(void **state)
     csc_cache_free(cache);
 }
 
+/* ---- re-entry (C14.5): a receiver may read, not change ---- */
+
+typedef struct reentry {
+    csc_cache_t *cache;
+    int reads, changes;
+    uint32_t change_ret;
+} reentry_t;
+
+static bool reentrant(void *ud, uint32_t upper, uint32_t current, const char *message)
+{
+    (void)upper;
+    (void)message;
+    reentry_t *r = ud;
+    if (current != 1)
+        return true;
+    csc_wmi_object_t *o = NULL;
+    if (csc_wmi_get_instance(r->cache, "Win32_OfflineFilesItem", SH "\\a.txt", &o) == CSC_S_OK)
+        r->reads++;
+    csc_wmi_object_free(o);
+    csc_wmi_objects_t *set = NULL;
+    if (csc_wmi_enum_instances(r->cache, "Win32_OfflineFilesItem", &set) == CSC_S_OK &&
+        csc_wmi_objects_count(set) == 5)
+        r->reads++;
+    csc_wmi_objects_free(set);
+    const char *p[] = {SH "\\a.txt"};
+    csc_wmi_arg_t args[] = {{"Paths", v_paths(p, 1)}, {"Flags", v_u32(0x20)}};
+    csc_wmi_object_t *out = NULL;
+    if (csc_wmi_exec_method(r->cache, CACHE_CLASS, "Pin", args, 2, NULL, NULL, &out) == CSC_S_OK)
+        r->changes++;
+    r->change_ret = wt_u32(out, "ReturnValue");
+    csc_wmi_object_free(out);
+    return true;
+}
+
+static void test_reentry(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = wt_cache();
+    reentry_t r = {cache, 0, 0, 0};
+    const char *docs[] = {SH "\\docs"};
+    csc_wmi_arg_t args[] = {{"Paths", v_paths(docs, 1)}, {"Flags", v_u32(0x20)}};
+    csc_wmi_object_t *out = NULL;
+    assert_int_equal(csc_wmi_exec_method(cache, CACHE_CLASS, "Pin", ARGS(args), reentrant, &r,
+                                         &out),
+                     CSC_S_OK);
+    assert_int_equal(wt_u32(out, "ReturnValue"), 0);
+    csc_wmi_object_free(out);
+    assert_int_equal(r.reads, 2);   /* reads work inside the call */
+    assert_int_equal(r.changes, 1); /* the nested method ran ... */
+    assert_int_equal(r.change_ret, 170); /* ... and was refused: ERROR_BUSY */
+    assert_false(csc_item_is_pinned(item(cache, SH "\\a.txt")));
+    assert_true(csc_item_is_pinned(item(cache, SH "\\docs")));
+    csc_cache_free(cache);
+}
+
 /* ---- two threads on one cache (C14.5) ---- */
 
 typedef struct worker {
@@ -588,7 +643,8 @@ int main(void)
         cmocka_unit_test(test_enable),         cmocka_unit_test(test_encrypt),
         cmocka_unit_test(test_rename),         cmocka_unit_test(test_suspend_root),
         cmocka_unit_test(test_transitions),    cmocka_unit_test(test_wbem_errors),
-        cmocka_unit_test(test_utf16),          cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_utf16),          cmocka_unit_test(test_reentry),
+        cmocka_unit_test(test_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -183,11 +183,15 @@ static csc_wmi_object_t *filesys_info(const csc_item_t *item)
     csc_wmi_object_t *o = wmi_obj_new("Win32_OfflineFilesFileSysInfo", N(filesys_props));
     if (o == NULL)
         return NULL;
-    char when[40], zero[40];
-    /* C13.5: the local and original sizes and times are the cache's (the
-     * local model keeps one time per item, its last use on the virtual
-     * clock); the remote fields are reserved and report 0. */
+    char when[40], written[40], zero[40];
+    /* C13.5: the local and original sizes and times are the cache's, on the
+     * virtual clock: a file's last write and change are its local last
+     * change (C15.9) when it has one, every other time the item's last use;
+     * the remote fields are reserved and report 0. */
+    uint64_t changed = 0;
     datetime(csc_item_last_use(item), when);
+    datetime(csc_item_local_change_time(item, &changed) ? changed : csc_item_last_use(item),
+             written);
     datetime(0, zero);
     uint32_t attrs = csc_item_attributes(item);
     int64_t size = s64(csc_item_size(item));
@@ -200,7 +204,7 @@ static csc_wmi_object_t *filesys_info(const csc_item_t *item)
     wmi_obj_u32(o, "LocalAttributes", attrs);
     wmi_obj_s64(o, "LocalSize", size);
     for (size_t i = 0; i < 4; i++)
-        wmi_obj_str(o, local_times[i], when);
+        wmi_obj_str(o, local_times[i], i == 1 || i == 2 ? written : when);
     wmi_obj_u32(o, "OriginalAttributes", attrs);
     wmi_obj_s64(o, "OriginalSize", size);
     for (size_t i = 0; i < 4; i++)
@@ -235,10 +239,8 @@ static csc_wmi_object_t *change_info(const csc_item_t *item)
     bool dirty = csc_item_is_dirty(item);
     bool file_changed = dirty && csc_item_type(item) == CSC_ITEM_FILE;
     wmi_obj_bool(o, "Dirty", dirty);
-    /* DeletedOffline and CreatedOffline: the public API has no getter for
-     * them yet (C11's applications); FALSE until it does. */
-    wmi_obj_bool(o, "DeletedOffline", false);
-    wmi_obj_bool(o, "CreatedOffline", false);
+    wmi_obj_bool(o, "DeletedOffline", csc_item_is_deleted_offline(item)); /* C11.5 */
+    wmi_obj_bool(o, "CreatedOffline", csc_item_is_created_offline(item)); /* C11.4 */
     wmi_obj_bool(o, "ModifiedData", file_changed); /* C13.5 */
     wmi_obj_bool(o, "ModifiedAttributes", false);
     wmi_obj_bool(o, "ModifiedTime", file_changed);
@@ -322,7 +324,7 @@ static csc_wmi_object_t *item_instance(const csc_cache_t *cache, const csc_item_
         wmi_obj_null(o, "SuspendInfo");
     }
     wmi_obj_bool(o, "Encrypted", csc_item_is_encrypted(item));
-    wmi_obj_bool(o, "Sparse", false); /* every cached file is complete in the local model */
+    wmi_obj_bool(o, "Sparse", csc_item_is_sparse(item)); /* C10.8 */
     if (type == CSC_ITEM_FILE)
         wmi_obj_obj(o, "DirtyInfo", dirty_info(item));
     else

@@ -19,6 +19,7 @@
 #include "record.h"
 #include "path.h"
 #include "remote.h"
+#include "fstate.h"
 
 #include "cscsim/snapshot.h"
 
@@ -233,6 +234,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     r->root->type = CSC__RNODE_ROOT;
     cache->remote = r;
     cache->twin_leaving = twin_leaving;
+    csc__fstate_init(cache);
     return CSC_S_OK;
 }
 
@@ -241,6 +243,7 @@ void csc__remote_free(csc_cache_t *cache)
     csc__remote_t *r = cache->remote;
     if (r == NULL)
         return;
+    csc__fstate_free_all(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -1595,4 +1598,5 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
+    csc__fstate_rebind(cache);
 }

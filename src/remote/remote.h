@@ -138,6 +138,8 @@ typedef struct csc__remote {
      * a table of their own, so that materialising finds a twin's parent in
      * O(1) while `nodes` may be overfull (csc__htable_add_noalloc). */
     csc__htable_t kids;
+    /* Round-2 state of cached files by item id (fstate.c). */
+    csc__htable_t fstates;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found

@@ -1074,7 +1074,7 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
         tw->chain->parent = NULL;
         made = chain_commit(cache, anc, tw->chain);
         if (made->type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
-            made->size = csc__hot(item)->size;
+            made->size = csc__fstate_size(cache, item); /* a sparse file's too */
             made->orig = made->version;
         }
     }
@@ -1096,6 +1096,11 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
         }
         cache->remote->last_parent = made;
         csc__hot(item)->flags |= CSC__F_TWIN;
+        /* An implicit twin has the size the cached file holds; a sparse
+         * file holds none (C10.8), so its twin is a record at once (from
+         * the memory just reserved), of the file's size (C10.2). */
+        if (csc__fstate_is(cache, item, CSC__FS_SPARSE))
+            materialize(cache, (struct csc_item *)item)->size = csc__fstate_size(cache, item);
     } else if (tw->existing_twin != NULL) {
         if (tw->has_size) { /* C15.4: both get size N, the twin a new version */
             csc__rnode_t *f = materialize(cache, (struct csc_item *)tw->existing_twin);

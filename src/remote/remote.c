@@ -199,6 +199,7 @@ static csc__rnode_t *node_alloc(csc_cache_t *cache, csc__remote_t *r, const char
     if (n == NULL)
         return NULL;
     memset(n, 0, sizeof *n);
+    r->rec_gen++; /* fetch.h: a record the cache may lack */
     memcpy(n->key, key, key_len);
     n->key[key_len] = '\0';
     char *nm = n->key + key_len + 1;
@@ -605,6 +606,7 @@ static csc__rnode_t *materialize(csc_cache_t *cache, struct csc_item *item)
     size_t key_len = csc__item_key_len(item), name_len = csc__name_len(item);
     csc__rnode_t *n = res_take(&r->slab, rec_rounded(key_len, name_len));
     memset(n, 0, sizeof *n);
+    r->rec_gen++;
     csc__item_key(item, n->key, key_len);
     n->key[key_len] = '\0';
     memcpy(n->key + key_len + 1, csc__name(item), name_len);

@@ -147,6 +147,12 @@ typedef struct csc__remote {
      * cached share remembers it: until then Pin looks no mode up. Never
      * cleared (a hint). */
     bool nocaching_seen;
+    /* Bumped whenever a record is made (a remote item the cache may lack):
+     * with the tree's shape_gen, what the Pin walk's memo of "nothing to
+     * fetch below clean_top" (walk.c) was taken at. */
+    uint64_t rec_gen;
+    uint32_t clean_top;
+    uint64_t clean_shape, clean_rec;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found

@@ -96,6 +96,37 @@ static void test_c15_1_nothing_to_fetch(void **state)
     csc_cache_free(cache);
 }
 
+/* A repeated deep Pin finds what changed since the last one: a new remote
+ * item, an evicted fetched file (its record was there already), a file
+ * renamed away from its remote path (C13.2, C15.15). */
+static void test_c15_1_repeated_pins_see_changes(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_test_file(cache, SH "\\d\\a.txt", 1);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true); /* nothing to fetch, twice */
+    assert_int_equal(csc_remote_file(cache, SH "\\d\\new.txt", true, 5), CSC_S_OK);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    assert_true(csc_test_cached(cache, SH "\\d\\new.txt"));
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    /* Evicted (its record stays as it was): fetched again. */
+    csc_test_unpin1_ok(cache, SH "\\d\\new.txt", USER, false);
+    assert_int_equal(csc_cache_evict(cache, true, 0, NULL, NULL), CSC_S_OK);
+    assert_false(csc_test_cached(cache, SH "\\d\\new.txt"));
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    assert_true(csc_test_cached(cache, SH "\\d\\new.txt"));
+    /* Renamed away: the server's file at the old path comes back. */
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    assert_int_equal(
+        csc_rename_item_ex(cache, SH "\\d\\new.txt", SH "\\d\\moved.txt", false), CSC_S_OK);
+    csc_test_pin1_ok(cache, SH "\\d", USER, true);
+    assert_true(csc_test_cached(cache, SH "\\d\\new.txt"));
+    assert_true(csc_test_cached(cache, SH "\\d\\moved.txt"));
+    assert_cache_ok(cache);
+    csc_cache_free(cache);
+}
+
 /* C15.2: Fill on a cached sparse file online fills it; C5.7 when it does
  * not fit: 0x80070070, not pinned. */
 static void test_c15_2_fill(void **state)
@@ -249,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_c15_1_merged_walk_order),
         cmocka_unit_test(test_c15_1_same_state_without_sink),
         cmocka_unit_test(test_c15_1_nothing_to_fetch),
+        cmocka_unit_test(test_c15_1_repeated_pins_see_changes),
         cmocka_unit_test(test_c15_2_fill),
         cmocka_unit_test(test_c15_20_pending_marks),
         cmocka_unit_test(test_snapshot_keeps_sparse_and_pending),

@@ -293,6 +293,16 @@ static void test_create_offline(void **state)
     assert_true(csc_item_is_changed_on_server(c)); /* C10.3 */
     assert_int_equal(csc_item_remote_dirty_bytes(c), 33);
     assert_false(csc_item_original_version(c, NULL));
+    /* C15.19: `file` never adopts a remote copy for a file created offline */
+    assert_int_equal(csc_cache_file(cache, SH "\\dir\\off.txt", false, 0, NULL), CSC_S_OK);
+    assert_int_equal(csc_item_size(c), 7);
+    assert_true(csc_item_is_created_offline(c));
+    assert_int_equal(csc_cache_file(cache, SH "\\dir\\off.txt", true, 2, NULL), CSC_S_OK);
+    assert_int_equal(csc_item_size(c), 2);
+    assert_int_equal(csc_test_remote(cache, SH "\\dir\\off.txt").size, 33);
+    assert_int_equal(csc_test_remote(cache, SH "\\dir\\off.txt").version, 1);
+    assert_int_equal(csc_item_dirty_bytes(c), 7);
+    assert_true(csc_item_is_dirty(c));
     /* errors offline */
     char *before = csc_test_remote_dump(cache);
     assert_int_equal(csc_app_create(cache, SH "\\nodir\\x.txt", 1), CSC_E_PATH_NOT_FOUND);

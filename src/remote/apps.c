@@ -518,6 +518,10 @@ static csc_hresult create_online(csc_cache_t *cache, app_t *a, uint64_t size, bo
     bool cache_it = item != NULL || auto_caching(mode) ||
                     (parent != NULL && csc__hot(parent)->inherit != 0 &&
                      mode != CSC_CACHING_MODE_NOCACHING);
+    const csc__rnode_t *rparent = csc__remote_find(cache, a->pb.key, plen);
+    if (rparent == NULL ||
+        (rparent->type != CSC_ITEM_SHARE && rparent->type != CSC_ITEM_DIRECTORY))
+        return CSC_E_PATH_NOT_FOUND; /* before any room is made (C11.4, C15.9) */
     if (item != NULL) { /* C15.19: it takes the new file; room first (C5.7) */
         uint64_t held = csc__hot(item)->size;
         if (size > held) {

@@ -10,6 +10,7 @@
 
 #include "fault.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 #include "remote/remote.h"
 #include "remote/fstate.h"

@@ -107,6 +107,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "alloc.h"
 #include "guard.h"
 #include "path.h"
@@ -114,6 +115,7 @@
 #include "remote/remote.h"
 #include "remote/fstate.h"
 #include "snapshot.h"
+#include "evict.h"
 #include "tree.h"
 
 #include "cscsim/snapshot.h"
@@ -1274,7 +1276,7 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
     fresh.index.alloc = &fresh.alloc;
     fresh.feature_enabled = fresh.feature_active = true; /* C13.1 defaults */
     reader_t r = {d + HEADER_SIZE, d + size - TRAILER_SIZE}, body;
-    hr = csc__tree_new_root(&fresh);
+    hr = csc__tree_new_root(&fresh, cache->hooks);
     if (hr == CSC_S_OK)
         hr = next_section(&r, SEC_SETTINGS, &body);
     if (hr == CSC_S_OK)

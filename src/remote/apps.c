@@ -23,6 +23,7 @@
 #include "record.h"
 #include "remote.h"
 #include "tree.h"
+#include "evict.h"
 
 #include "cscsim/apps.h"
 #include "cscsim/methods.h"

@@ -514,6 +514,14 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
             if (version > 1 + MAX_REMOTE_WRITES)
                 fprintf(out, "# cannot express: remote version %llu of %s\n",
                         (unsigned long long)version, path);
+        } else if (csc_item_type(it) == CSC_ITEM_FILE && type != CSC_ITEM_FILE) {
+            /* C15.19: the server has a directory where the cache has a file
+             * (changed on the server, C10.3) */
+            fputs("remote delete ", out);
+            put_token(out, path);
+            fputs("\nremote dir ", out);
+            put_token(out, path);
+            fputc('\n', out);
         } else if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
             /* The versions since the cached copy's original (C10.2): the
              * copy starts at 1, so the writes keep "changed on the server"

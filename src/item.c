@@ -381,6 +381,7 @@ static csc_hresult item_mark_synchronized_locked(csc_cache_t *cache, csc_item_t 
         if (h->type == CSC_ITEM_FILE) {
             h->flags &= (uint8_t)~CSC__F_DIRTY;
             it->u.dirty_bytes = 0;
+            csc__fstate_synced(cache, it); /* no longer created or deleted offline */
         }
         csc__evict_update(cache, it);
         if (csc__hot_first_child(h) != CSC__NONE) {

@@ -391,6 +391,31 @@ static void test_delete_offline(void **state)
     csc_cache_free(cache);
 }
 
+/* Round 1's local synchronization (C5.8) makes files clean: no longer
+ * created or deleted offline, the invariants hold. */
+static void test_local_sync_cleans_states(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_item_t *f = csc_test_file(cache, F1, 5);
+    down(cache);
+    assert_int_equal(csc_app_create(cache, SH "\\dir\\c.txt", 2), CSC_S_OK);
+    assert_int_equal(csc_app_delete(cache, F1), CSC_S_OK);
+    up(cache);
+    const char *p[] = {SH};
+    assert_int_equal(csc_synchronize(cache, p, 1, 0x6u, NULL, NULL), CSC_S_OK);
+    csc_item_t *c = csc_test_find(cache, SH "\\dir\\c.txt");
+    assert_false(csc_item_is_created_offline(c));
+    assert_false(csc_item_is_dirty(c));
+    assert_false(csc_item_is_deleted_offline(f));
+    assert_cache_ok(cache);
+    assert_int_equal(csc_app_delete(cache, F1), CSC_S_OK); /* online again */
+    /* clean now, online, and the server has no such file (C11.2) */
+    assert_int_equal(csc_app_write(cache, SH "\\dir\\c.txt", 1, false, 0),
+                     CSC_E_FILE_NOT_FOUND);
+    csc_cache_free(cache);
+}
+
 /* C8.1: refused allocations change nothing. */
 static void setup_files(csc_cache_t *cache)
 {
@@ -446,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_create_offline),
         cmocka_unit_test(test_delete_online),
         cmocka_unit_test(test_delete_offline),
+        cmocka_unit_test(test_local_sync_cleans_states),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,15 @@ void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t si
     csc__tree_set_file_size(cache, file, size);
 }
 
+void csc__fstate_synced(csc_cache_t *cache, struct csc_item *file)
+{
+    csc__fstate_t *fs = csc__fstate_get(cache, file);
+    if (fs == NULL)
+        return;
+    fs->bits &= (uint8_t)~(CSC__FS_CREATED | CSC__FS_DELETED);
+    csc__fstate_settle(cache, file);
+}
+
 bool csc__fstate_touch_local(csc_cache_t *cache, struct csc_item *file)
 {
     csc__fstate_t *fs = csc__fstate_make(cache, file);

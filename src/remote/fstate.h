@@ -66,6 +66,11 @@ void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t si
 
 bool csc__fstate_is(const csc_cache_t *cache, const struct csc_item *file, uint8_t bit);
 
+/* The file became clean by a local synchronization (round 1's model, C5.8:
+ * csc_item_mark_synchronized and the walk's sync): it is no longer created
+ * or deleted offline. Never allocates. */
+void csc__fstate_synced(csc_cache_t *cache, struct csc_item *file);
+
 /* Records the local last change now (C15.9); false when out of memory. */
 bool csc__fstate_touch_local(csc_cache_t *cache, struct csc_item *file);
 

@@ -456,6 +456,35 @@ static void test_guard_and_inactive(void **state)
     csc_cache_free(cache);
 }
 
+/* Paths longer than the stack buffers (C1: up to 32767 characters): the
+ * refresh, the original version and the remote dirty bytes still read the
+ * remote twin. */
+static void test_long_path(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    char path[2048];
+    int n = snprintf(path, sizeof path, "%s", SH);
+    for (int i = 0; i < 6; i++) {
+        path[n++] = '\\';
+        memset(path + n, 'a' + i, 200);
+        n += 200;
+    }
+    snprintf(path + n, sizeof path - (size_t)n, "\\f.txt");
+    csc_item_t *f = csc_test_file(cache, path, 3);
+    assert_int_equal(csc_remote_write(cache, path, true, 8), CSC_S_OK);
+    assert_true(csc_item_is_changed_on_server(f));
+    assert_int_equal(csc_item_remote_dirty_bytes(f), 8);
+    assert_int_equal(csc_app_open(cache, path), CSC_S_OK);
+    assert_int_equal(csc_item_size(f), 8);
+    uint64_t v = 0;
+    assert_true(csc_item_original_version(f, &v));
+    assert_int_equal(v, 2);
+    assert_false(csc_item_is_changed_on_server(f));
+    assert_cache_ok(cache);
+    csc_cache_free(cache);
+}
+
 /* C8.1: refused allocations change nothing (a non-cached handle, an
  * auto-caching). */
 static void setup_noncached(csc_cache_t *cache)
@@ -501,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_transition_offline_open_files),
         cmocka_unit_test(test_server_down_and_restart),
         cmocka_unit_test(test_guard_and_inactive),
+        cmocka_unit_test(test_long_path),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -357,8 +357,8 @@ static csc_hresult open_locked(csc_cache_t *cache, app_t *a, bool *cached)
                 if (hr != CSC_S_OK)
                     return hr;
             }
-            if (refresh) {
-                csc__rnode_t *n = csc__remote_file_record(cache, item);
+            if (refresh) { /* not an implicit twin: the view's record */
+                csc__rnode_t *n = a->rv.node;
                 csc__fstate_set_size(cache, item, n->size);
                 n->orig = n->version;
             }

@@ -1122,17 +1122,27 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
     memset(tw, 0, sizeof *tw);
 }
 
+/* The remote record at a cached item's folded path: NULL when none (or when
+ * a long path's buffer cannot be had, read as none). */
+static csc__rnode_t *record_at_item(const csc_cache_t *cache, const struct csc_item *item)
+{
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(item);
+    char *key = len <= sizeof stack ? stack : csc__malloc(&cache->alloc, len);
+    if (key == NULL)
+        return NULL;
+    csc__item_key(item, key, len);
+    csc__rnode_t *n = csc__remote_find(cache, key, len);
+    if (key != stack)
+        csc__free(&cache->alloc, key, len);
+    return n;
+}
+
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file)
 {
     if (csc__hot(file)->flags & CSC__F_TWIN)
         return false; /* an implicit twin is in sync */
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(file);
-    const csc__rnode_t *twin = NULL;
-    if (len <= sizeof stack) { /* [limit] longer paths: see csc__remote_original */
-        csc__item_key(file, stack, len);
-        twin = csc__remote_find(cache, stack, len);
-    }
+    const csc__rnode_t *twin = record_at_item(cache, file);
     bool remote_file = twin != NULL && twin->type == CSC_ITEM_FILE;
     if (csc__fstate_is(cache, file, CSC__FS_CREATED))
         return remote_file; /* C10.3: no original; the server has one now */
@@ -1147,12 +1157,7 @@ csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file)
 {
     if (csc__hot(file)->flags & CSC__F_TWIN)
         return materialize(cache, file);
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(file);
-    if (len > sizeof stack)
-        return NULL; /* [limit] as csc__remote_changed_on_server */
-    csc__item_key(file, stack, len);
-    csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    csc__rnode_t *n = record_at_item(cache, file);
     return n != NULL && n->type == CSC_ITEM_FILE ? n : NULL;
 }
 
@@ -1209,13 +1214,7 @@ uint64_t csc_item_remote_dirty_bytes(const csc_item_t *item)
 {
     if (!csc_item_is_changed_on_server(item))
         return 0;
-    const csc_cache_t *cache = csc__cache_of(item);
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(item);
-    if (len > sizeof stack)
-        return 0;
-    csc__item_key(item, stack, len);
-    const csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    const csc__rnode_t *n = record_at_item(csc__cache_of(item), item);
     return n != NULL && n->type == CSC_ITEM_FILE ? n->size : 0;
 }
 
@@ -1226,14 +1225,13 @@ bool csc_item_original_version(const csc_item_t *item, uint64_t *version)
     const csc_cache_t *cache = csc__cache_of(item);
     if (csc__fstate_is(cache, item, CSC__FS_CREATED))
         return false; /* C10.2: none for a file created offline */
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(item);
-    uint64_t v;
-    if (len > sizeof stack)
-        return false;
-    csc__item_key(item, stack, len);
-    if (!csc__remote_original(cache, stack, len, &v))
-        return false;
+    uint64_t v = 1; /* an implicit twin is in sync with version 1 */
+    if (!(csc__hot(item)->flags & CSC__F_TWIN)) {
+        const csc__rnode_t *n = record_at_item(cache, item);
+        if (n == NULL || n->type != CSC_ITEM_FILE || n->orig == 0)
+            return false;
+        v = n->orig;
+    }
     if (version != NULL)
         *version = v;
     return true;

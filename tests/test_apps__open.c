@@ -117,8 +117,12 @@ static void test_refresh_and_gone(void **state)
     csc_disk_space_t ds;
     assert_int_equal(csc_cache_get_disk_space(cache, &ds), CSC_S_OK);
     assert_int_equal(ds.used, 40);
-    /* gone from the server */
+    /* gone from the server: the original version stays (C13.5) */
     assert_int_equal(csc_remote_delete(cache, F1), CSC_S_OK);
+    assert_true(csc_item_original_version(f, &v));
+    assert_int_equal(v, 2);
+    assert_true(csc_item_is_changed_on_server(f));
+    assert_int_equal(csc_item_remote_dirty_bytes(f), 0);
     char *before = csc_test_remote_dump(cache);
     assert_int_equal(csc_app_open(cache, F1), CSC_E_FILE_NOT_FOUND);
     assert_unchanged(cache, before);
@@ -507,9 +511,23 @@ static csc_hresult op_open_auto(csc_cache_t *cache)
     return csc_app_open(cache, AUTO "\\d\\x.doc");
 }
 
+static void setup_tree(csc_cache_t *cache)
+{
+    csc_cache_file(cache, SH "\\d\\a.txt", true, 1, NULL);
+    csc_cache_file(cache, SH "\\d\\e\\b.txt", true, 1, NULL);
+    csc_remote_write(cache, SH "\\d\\e\\b.txt", false, 0);
+    csc_app_open(cache, SH "\\d\\e\\b.txt");
+}
+
+static csc_hresult op_remote_delete(csc_cache_t *cache)
+{
+    return csc_remote_delete(cache, SH "\\d");
+}
+
 static void test_out_of_memory(void **state)
 {
     (void)state;
+    assert_true(oom_sweep(setup_tree, op_remote_delete, CSC_S_OK) > 0); /* C13.5's originals */
     assert_true(oom_sweep(setup_noncached, op_open_noncached, CSC_S_OK) > 0);
     assert_true(oom_sweep(setup_noncached, op_open_auto, CSC_S_OK) > 0);
 }

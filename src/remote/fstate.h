@@ -28,6 +28,9 @@
 #define CSC__FS_CREATED 0x02u    /* C11.4: created offline (no original version, no twin) */
 #define CSC__FS_DELETED 0x04u    /* C11.5: deleted offline (dirty, opens fail) */
 #define CSC__FS_LOCAL_TIME 0x08u /* local_change is set (C15.9) */
+#define CSC__FS_ORIG 0x10u       /* orig is set: the original version (C10.2,
+                                  * C13.5) kept when the remote twin, which
+                                  * holds it, left the server (remote.c) */
 
 typedef struct csc__fstate {
     csc__hentry_t h;           /* keyed by id (4 bytes) */
@@ -40,6 +43,7 @@ typedef struct csc__fstate {
     uint64_t conflict_version; /* the remote version when the conflict was
                                 * recorded (C15.12: a later server change
                                 * clears it) */
+    uint64_t orig;             /* CSC__FS_ORIG: the original version */
 } csc__fstate_t;
 
 /* The file's state, or NULL when it has none (one bit test first). */

@@ -3,8 +3,8 @@
  * the library's WTF-8 and back without loss (an unpaired surrogate becomes
  * its three-byte form ED A0 80..ED BF BF and comes back as the same unit),
  * path arrays (a NULL pointer inside rgpszPaths is E_INVALIDARG, C16.7),
- * task memory (csc_com_free, CoTaskMemFree), and the read lock the
- * objects take to read a consistent snapshot.
+ * task memory (csc_com_alloc, csc_com_free and their Windows names), and
+ * the read lock the objects take to read a consistent snapshot.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -163,4 +163,14 @@ void com_read_unlock(csc_cache_t *cache, bool locked)
 {
     if (locked)
         csc_cache_unlock(cache);
+}
+
+void *csc_com_alloc(size_t size)
+{
+    return malloc(size == 0 ? 1 : size);
+}
+
+void *CoTaskMemAlloc(size_t size)
+{
+    return csc_com_alloc(size);
 }

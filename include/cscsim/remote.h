@@ -186,6 +186,15 @@ CSC_API csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, 
 CSC_API csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path,
                                           bool *cacheable, csc_caching_mode_t *mode);
 
+/*
+ * Whether the cached file is changed on the server (C10.3): its remote twin
+ * is gone (or no longer a file), or the twin's version differs from the
+ * file's original version. An item getter (cscsim/item.h's rules: no
+ * guard, the cache must not change meanwhile); false for a container and
+ * for NULL. What DirtyInfo's RemoteDirtyByteCount needs (C13.5).
+ */
+CSC_API bool csc_item_changed_on_server(const csc_item_t *item);
+
 #ifdef __cplusplus
 }
 #endif

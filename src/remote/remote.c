@@ -1133,6 +1133,13 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
     return twin->version != twin->orig;
 }
 
+bool csc_item_changed_on_server(const csc_item_t *item)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    return csc__remote_changed_on_server(csc__cache_of(item), item);
+}
+
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
                           uint64_t *version)
 {

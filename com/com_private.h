@@ -29,9 +29,9 @@
 HRESULT com_utf16_to_wtf8(LPCWSTR s, char **out);
 /* WTF-8 (as the library gives it) to UTF-16 in task memory (csc_com_free). */
 HRESULT com_wtf8_to_utf16(const char *s, LPWSTR *out);
-/* A path array of the COM face as the C API takes it: E_INVALIDARG for a
- * NULL pointer inside it (C16.7). `*out` is NULL for a NULL `paths`; free
- * it with com_free_paths. */
+/* A path array of the COM face as the C API takes it: a NULL pointer
+ * inside it stays NULL, for the C API's E_INVALIDARG (C16.7). `*out` is
+ * NULL for a NULL `paths`; free it with com_free_paths. */
 HRESULT com_convert_paths(LPCWSTR *paths, ULONG count, char ***out);
 void com_free_paths(char **paths, ULONG count);
 

@@ -128,14 +128,13 @@ HRESULT com_convert_paths(LPCWSTR *paths, ULONG count, char ***out)
     *out = NULL;
     if (paths == NULL || count == 0)
         return S_OK; /* the C API answers E_INVALIDARG itself (C4.1) */
-    for (ULONG i = 0; i < count; i++)
-        if (paths[i] == NULL)
-            return E_INVALIDARG; /* C16.7 */
     char **a = calloc(count, sizeof *a);
     if (a == NULL)
         return E_OUTOFMEMORY;
     for (ULONG i = 0; i < count; i++) {
-        HRESULT hr = com_utf16_to_wtf8(paths[i], &a[i]);
+        /* A NULL pointer stays NULL: the C API gives E_INVALIDARG for it
+         * (C4.1, C16.7), after its own earlier refusals (C13.1). */
+        HRESULT hr = paths[i] == NULL ? S_OK : com_utf16_to_wtf8(paths[i], &a[i]);
         if (FAILED(hr)) {
             com_free_paths(a, i);
             return hr;

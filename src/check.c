@@ -18,6 +18,7 @@
 #include "path.h"
 #include "tree.h"
 #include "remote/remote.h"
+#include "remote/fstate.h"
 
 #include "cscsim/cache.h"
 
@@ -77,10 +78,9 @@ static bool check_item(check_t *c, const csc_cache_t *cache, const struct csc_it
     if (!csc__type_fits(csc__type(p), h->type))
         return violation(c, it, "type %u not allowed below type %u", h->type, csc__type(p));
     if ((h->flags & ~(CSC__F_DIRTY | CSC__F_OPEN | CSC__F_PROTECT | CSC__F_NAMED |
-                      CSC__F_SUSPEND_ROOT | CSC__F_ENC_DIFF | CSC__F_TWIN)) != 0)
+                      CSC__F_SUSPEND_ROOT | CSC__F_ENC_DIFF | CSC__F_TWIN | CSC__F_XSTATE)) != 0)
         return violation(c, it, "unknown flags %#x", h->flags);
-    if ((h->flags & CSC__F_SUSPEND_ROOT) && (h->type == CSC_ITEM_FILE ||
-                                            h->type == CSC_ITEM_SERVER))
+    if ((h->flags & CSC__F_SUSPEND_ROOT) && h->type == CSC_ITEM_SERVER) /* on files: XSTATE */
         return violation(c, it, "a suspension root that is not a share or directory");
     if ((h->flags & CSC__F_ENC_DIFF) && h->type != CSC_ITEM_FILE)
         return violation(c, it, "an encryption mark on a container");
@@ -282,6 +282,8 @@ static csc_hresult check_locked(const csc_cache_t *cache, char *why, size_t why_
         violation(&c, root, "evictable files out of heap order");
     if (!c.failed && !heap_ordered(&cache->evictable_dirs))
         violation(&c, root, "evictable containers out of heap order");
+    if (!c.failed && !csc__fstate_check(cache, why, why_size)) /* src/remote/fstate.c */
+        c.failed = true;
     if (!c.failed && !csc__remote_check(cache, why, why_size)) /* src/remote/ (C10) */
         c.failed = true;
     return c.failed ? CSC_E_UNEXPECTED : CSC_S_OK;

@@ -10,8 +10,10 @@
 
 #include "fault.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 #include "remote/remote.h"
+#include "remote/fstate.h"
 
 #include "cscsim/item.h"
 #include "cscsim/methods.h"
@@ -308,7 +310,8 @@ uint32_t csc_item_sharing_violations(const csc_item_t *item)
 
 uint64_t csc_item_size(const csc_item_t *item)
 {
-    return item != NULL ? csc__hot(item)->size : 0;
+    /* A sparse file holds 0 bytes but has its size (C10.8, fstate.h). */
+    return item != NULL ? csc__fstate_size(csc__cache_of(item), item) : 0;
 }
 
 uint64_t csc_item_last_use(const csc_item_t *item)

@@ -93,12 +93,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "alloc.h"
 #include "guard.h"
 #include "path.h"
 #include "record.h"
 #include "remote/remote.h"
 #include "snapshot.h"
+#include "evict.h"
 #include "tree.h"
 
 #include "cscsim/snapshot.h"
@@ -418,21 +420,12 @@ static bool write_items(writer_t *w, const csc_cache_t *cache)
     return ok;
 }
 
-/* Pre-order successor of `id` over the hot links (the root's id ends). */
-static uint32_t preorder_next(const csc_cache_t *cache, uint32_t id)
-{
-    uint32_t root = csc__id(cache->root);
-    const csc__hot_t *h = csc__hot_at(cache, id);
-    if (csc__hot_first_child(h) != CSC__NONE)
-        return h->u.d.first_child;
-    while (id != root && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-        id = csc__hot_at(cache, id)->parent;
-    return id == root ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-}
 
 static uint8_t marks_of(const csc__hot_t *h)
 {
-    return (uint8_t)(((h->flags & CSC__F_SUSPEND_ROOT) ? MARK_SUSPEND : 0) |
+    /* On files the suspension bit is CSC__F_XSTATE (fstate.h). */
+    return (uint8_t)(((h->flags & CSC__F_SUSPEND_ROOT) && h->type != CSC_ITEM_FILE ? MARK_SUSPEND
+                                                                                    : 0) |
                      ((h->flags & CSC__F_ENC_DIFF) ? MARK_ENC : 0));
 }
 
@@ -441,7 +434,7 @@ static bool methods_needed(const csc_cache_t *cache, uint64_t *marks)
 {
     *marks = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = preorder_next(cache, id))
+         id = csc__tree_preorder_next(cache, id))
         if (marks_of(csc__hot_at(cache, id)) != 0)
             (*marks)++;
     return *marks != 0 || !cache->feature_enabled || !cache->feature_active ||
@@ -482,7 +475,7 @@ static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
     p = put64(p, marks);
     uint64_t pos = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = preorder_next(cache, id)) {
+         id = csc__tree_preorder_next(cache, id)) {
         pos++;
         uint8_t m = marks_of(csc__hot_at(cache, id));
         if (m != 0) {
@@ -509,7 +502,7 @@ static bool write_remote(writer_t *w, const csc_cache_t *cache)
     memset(p, 0, bitmap);
     size_t pos = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = preorder_next(cache, id), pos++)
+         id = csc__tree_preorder_next(cache, id), pos++)
         if (csc__hot_at(cache, id)->flags & CSC__F_TWIN)
             p[pos / 8u] = (unsigned char)(p[pos / 8u] | (1u << (pos % 8u)));
     w->len = (size_t)(p + bitmap - w->buf);
@@ -1107,7 +1100,7 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
         if (want <= pos || m == 0 || (m & ~(MARK_SUSPEND | MARK_ENC)) != 0)
             return CSC_E_FILE_CORRUPT;
         while (id != CSC__NONE && ++pos < want)
-            id = preorder_next(c, id);
+            id = csc__tree_preorder_next(c, id);
         if (id == CSC__NONE)
             return CSC_E_FILE_CORRUPT; /* beyond the last item */
         csc__hot_t *h = csc__hot_at(c, id);
@@ -1116,7 +1109,7 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
             return CSC_E_FILE_CORRUPT;
         h->flags = (uint8_t)(h->flags | ((m & MARK_SUSPEND) ? CSC__F_SUSPEND_ROOT : 0) |
                              ((m & MARK_ENC) ? CSC__F_ENC_DIFF : 0));
-        id = preorder_next(c, id);
+        id = csc__tree_preorder_next(c, id);
     }
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
@@ -1136,7 +1129,7 @@ static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
     r->p += bitmap;
     size_t pos = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(c->root)); id != CSC__NONE;
-         id = preorder_next(c, id), pos++) {
+         id = csc__tree_preorder_next(c, id), pos++) {
         if (bits[pos / 8u] & (1u << (pos % 8u))) {
             hr = csc__remote_snap_twin(c, csc__item_at(c, id));
             if (hr != CSC_S_OK)
@@ -1252,7 +1245,7 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
     fresh.index.alloc = &fresh.alloc;
     fresh.feature_enabled = fresh.feature_active = true; /* C13.1 defaults */
     reader_t r = {d + HEADER_SIZE, d + size - TRAILER_SIZE}, body;
-    hr = csc__tree_new_root(&fresh);
+    hr = csc__tree_new_root(&fresh, cache->hooks);
     if (hr == CSC_S_OK)
         hr = next_section(&r, SEC_SETTINGS, &body);
     if (hr == CSC_S_OK)

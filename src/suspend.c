@@ -46,7 +46,8 @@ static csc_hresult suspend_locked(csc_cache_t *cache, const char *path, bool sus
     csc_subtree_iter_init(&it, item);
     csc_item_t *x;
     while ((x = csc_subtree_iter_next(&it)) != NULL)
-        csc__hot(x)->flags &= (uint8_t)~CSC__F_SUSPEND_ROOT;
+        if (csc__type(x) != CSC_ITEM_FILE) /* the bit is CSC__F_XSTATE on files */
+            csc__hot(x)->flags &= (uint8_t)~CSC__F_SUSPEND_ROOT;
     return CSC_S_OK;
 }
 

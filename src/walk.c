@@ -19,9 +19,11 @@
  */
 #include <string.h>
 
+#include "access.h"
 #include "alloc.h"
 #include "fault.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 #include "walk.h"
 

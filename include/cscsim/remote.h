@@ -186,6 +186,33 @@ CSC_API csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, 
 CSC_API csc_hresult csc_is_path_cacheable(const csc_cache_t *cache, const char *path,
                                           bool *cacheable, csc_caching_mode_t *mode);
 
+/* ---- round-2 state of a cached file (C10.8, C11, C12.5, C13.5) ---------- */
+
+/* OFFLINEFILES_SYNC_STATE values of the conflicts C12.5 records (the other
+ * values are in cscsim/cscobj.h's OFFLINEFILES_SYNC_STATE). */
+typedef enum csc_sync_state {
+    CSC_SYNC_STATE_STABLE = 0,
+    CSC_SYNC_STATE_FILE_CREATED_ON_CLIENT_FILE_ON_SERVER = 9,
+    CSC_SYNC_STATE_FILE_CHANGED_ON_CLIENT_CHANGED_ON_SERVER = 12,
+    CSC_SYNC_STATE_FILE_CHANGED_ON_CLIENT_DELETED_ON_SERVER = 15,
+    CSC_SYNC_STATE_DELETED_ON_CLIENT_FILE_CHANGED_ON_SERVER = 36
+} csc_sync_state_t;
+
+/* A sparse file (not fully cached, C10.8): counts 0 bytes in disk space;
+ * csc_item_size still reports its size. FALSE for containers and NULL. */
+CSC_API bool csc_item_is_sparse(const csc_item_t *item);
+/* Created offline (C11.4: dirty, no original version) and deleted offline
+ * (C11.5: dirty, still cached, opens fail). FALSE for containers and NULL. */
+CSC_API bool csc_item_is_created_offline(const csc_item_t *item);
+CSC_API bool csc_item_is_deleted_offline(const csc_item_t *item);
+/* The unresolved conflict of a file (C12.5, C12.6): its
+ * OFFLINEFILES_SYNC_STATE value, or CSC_SYNC_STATE_STABLE (0) when none. */
+CSC_API csc_sync_state_t csc_item_conflict(const csc_item_t *item);
+/* The file's local last change (C15.9: set by modify, offline write, create
+ * and delete): TRUE with *time set, FALSE when it has none (a file never
+ * changed locally) or for containers and NULL. */
+CSC_API bool csc_item_local_change_time(const csc_item_t *item, uint64_t *time);
+
 /*
  * Whether the cached file is changed on the server (C10.3): its remote twin
  * is gone (or no longer a file), or the twin's version differs from the

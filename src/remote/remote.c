@@ -19,6 +19,7 @@
 #include "record.h"
 #include "path.h"
 #include "remote.h"
+#include "fstate.h"
 
 #include "cscsim/snapshot.h"
 
@@ -233,6 +234,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     r->root->type = CSC__RNODE_ROOT;
     cache->remote = r;
     cache->twin_leaving = twin_leaving;
+    csc__fstate_init(cache);
     return CSC_S_OK;
 }
 
@@ -241,6 +243,7 @@ void csc__remote_free(csc_cache_t *cache)
     csc__remote_t *r = cache->remote;
     if (r == NULL)
         return;
+    csc__fstate_free_all(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -1128,9 +1131,13 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
         csc__item_key(file, stack, len);
         twin = csc__remote_find(cache, stack, len);
     }
+    bool created = csc_item_is_created_offline(file);
     if (twin == NULL || twin->type != CSC_ITEM_FILE)
-        return true; /* C10.3: the remote twin is gone */
-    return twin->version != twin->orig;
+        return !created; /* C10.3: the remote twin is gone (a file created
+                          * offline never had one) */
+    /* C10.3: a file created offline is changed on the server when the
+     * server now has a file of that name. */
+    return created || twin->version != twin->orig;
 }
 
 bool csc_item_changed_on_server(const csc_item_t *item)
@@ -1602,4 +1609,5 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
+    csc__fstate_rebind(cache);
 }

@@ -67,6 +67,10 @@ typedef struct com_snapshot {
     uint32_t pins, inherit, attributes;
     bool partly, dirty, encrypted, suspended, suspended_root;
     bool changed_on_server; /* files (C10.3) */
+    bool sparse, created_offline, deleted_offline; /* files (C10.8, C11.4, C11.5) */
+    int conflict;           /* files: OFFLINEFILES_SYNC_STATE of a conflict, 0 none */
+    bool has_local_change;  /* files: local_change is set (C15.9) */
+    uint64_t local_change;
     bool remote_known;      /* the server has the item: remote_size, remote_change */
     uint64_t dirty_bytes, size, last_use, remote_size, remote_change;
     bool has_conn; /* conn and reason were read with the snapshot */
@@ -82,8 +86,9 @@ void com_snapshot_read(csc_cache_t *cache, const csc_item_t *item, const char *p
 /* The connect state of the item at `path` (C10.5), as csc_connect_state
  * gives it, with the item-level reason the C API leaves open today: a
  * cached item online by its scope but in a suspended tree (C13.3) is
- * OFFLINE with ITEM_SUSPENDED. Read now, under one hold of the cache. On
- * failure both outputs are UNKNOWN. */
+ * OFFLINE with ITEM_SUSPENDED, else with an unresolved conflict (C12.6)
+ * OFFLINE with ITEM_VERSION_CONFLICT. Read now, under one hold of the
+ * cache. On failure both outputs are UNKNOWN. */
 HRESULT com_connect_state(csc_cache_t *cache, const char *path, csc_connect_state_t *state,
                           csc_offline_reason_t *reason);
 

@@ -87,16 +87,22 @@ static const com_snapshot_t *snap(subject_t *s)
 
 /* The OFFLINEFILES_ITEM_FILTER_FLAG_* bits that hold for the item; the
  * connect state is read only when `mask` looks at it. Reserved bits
- * (access, PINNED_OTHERS, GHOST) never hold. [Extension points: CREATED,
- * DELETED and SPARSE once the C API gives offline creation and deletion
- * (C11) and sparse files (C10.8).] */
+ * (access, PINNED_OTHERS, GHOST) never hold. */
 static ULONGLONG state_bits(subject_t *s, ULONGLONG mask)
 {
     const com_snapshot_t *n = snap(s);
     ULONGLONG b = 0;
     bool file = csc_item_type(s->item) == CSC_ITEM_FILE;
     if (n->dirty)
-        b |= F(DIRTY) | F(MODIFIED) | F(MODIFIED_DATA); /* C13.5: modified offline */
+        b |= F(DIRTY);
+    if (n->dirty && !n->created_offline && !n->deleted_offline)
+        b |= F(MODIFIED) | F(MODIFIED_DATA); /* C13.5: modified offline */
+    if (n->created_offline)
+        b |= F(CREATED);
+    if (n->deleted_offline)
+        b |= F(DELETED);
+    if (n->sparse)
+        b |= F(SPARSE);
     b |= file ? F(FILE) : F(DIRECTORY);
     if (n->pins & CSC_PIN_SOURCE_USER)
         b |= F(PINNED_USER);

@@ -29,9 +29,11 @@ HRESULT com_connect_state(csc_cache_t *cache, const char *path, csc_connect_stat
 {
     bool locked = com_read_lock(cache);
     HRESULT hr = csc_connect_state(cache, path, state, reason);
-    csc_item_t *item;
-    bool suspended = SUCCEEDED(hr) && SUCCEEDED(csc_cache_find(cache, path, &item)) &&
-                     csc_item_is_suspended(item);
+    csc_item_t *item = NULL;
+    if (SUCCEEDED(hr) && FAILED(csc_cache_find(cache, path, &item)))
+        item = NULL;
+    bool suspended = item != NULL && csc_item_is_suspended(item);
+    bool conflict = item != NULL && csc_item_conflict(item) != CSC_SYNC_STATE_STABLE;
     com_read_unlock(cache, locked);
     if (FAILED(hr)) {
         *state = CSC_CONNECT_STATE_UNKNOWN;
@@ -39,13 +41,15 @@ HRESULT com_connect_state(csc_cache_t *cache, const char *path, csc_connect_stat
         return hr;
     }
     /* C10.5, last paragraph: an item online by its scope reports OFFLINE
-     * with ITEM_SUSPENDED in a suspended tree (C13.3). csc_connect_state
-     * leaves the item-level reasons open (an extension point of
-     * src/remote/connect.c); once it gives them this changes nothing.
-     * ITEM_VERSION_CONFLICT (C12.6) comes with the C API of C12. */
-    if (*state == CSC_CONNECT_STATE_ONLINE && suspended) {
+     * with ITEM_SUSPENDED in a suspended tree (C13.3), then OFFLINE with
+     * ITEM_VERSION_CONFLICT with an unresolved conflict (C12.6).
+     * csc_connect_state leaves these item-level reasons open (an extension
+     * point of src/remote/connect.c); once it gives them this changes
+     * nothing. */
+    if (*state == CSC_CONNECT_STATE_ONLINE && (suspended || conflict)) {
         *state = CSC_CONNECT_STATE_OFFLINE;
-        *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
+        *reason = suspended ? CSC_OFFLINE_REASON_ITEM_SUSPENDED
+                            : CSC_OFFLINE_REASON_ITEM_VERSION_CONFLICT;
     }
     return S_OK;
 }
@@ -66,6 +70,11 @@ void com_snapshot_read(csc_cache_t *cache, const csc_item_t *item, const char *p
     s->size = csc_item_size(item);
     s->last_use = csc_item_last_use(item);
     s->changed_on_server = csc_item_changed_on_server(item);
+    s->sparse = csc_item_is_sparse(item);
+    s->created_offline = csc_item_is_created_offline(item);
+    s->deleted_offline = csc_item_is_deleted_offline(item);
+    s->conflict = (int)csc_item_conflict(item);
+    s->has_local_change = csc_item_local_change_time(item, &s->local_change);
     csc_item_type_t rtype;
     uint64_t rsize = 0, rchange = 0;
     if (SUCCEEDED(csc_remote_item(cache, path, &rtype, &rsize, NULL, &rchange)) &&
@@ -80,13 +89,12 @@ void com_snapshot_read(csc_cache_t *cache, const csc_item_t *item, const char *p
 
 /*
  * C13.5: LOCAL and ORIGINAL give the item's times; REMOTE is reserved and
- * reports zeros. The simulation keeps one time of change per item, its
- * server's (the remote twin's last change, C10.1): while a file is not
- * changed on the server its cached copy is that version, so creation, last
- * write and change are that time; otherwise they are not known and report
- * zero. Last access is the item's last use (C5.4) for LOCAL, zero for
- * ORIGINAL. [Extension point: a file's local last change (C15.9) once the
- * C API gives it.]
+ * reports zeros. The original copy's creation, last write and change are
+ * its server's last change (C10.1) while the file is not changed on the
+ * server (the twin is then that version), else zero (not kept). The local
+ * copy's are the file's local last change (C15.9) when it has one, else
+ * the original's. Last access is the item's last use (C5.4) for LOCAL,
+ * zero for ORIGINAL.
  */
 HRESULT com_snapshot_times(const com_snapshot_t *s, OFFLINEFILES_ITEM_COPY copy, FILETIME t[4])
 {
@@ -104,7 +112,10 @@ HRESULT com_snapshot_times(const com_snapshot_t *s, OFFLINEFILES_ITEM_COPY copy,
     }
     if (s->remote_known && !s->changed_on_server)
         t[0] = t[1] = t[2] = com_filetime(s->remote_change);
-    if (copy == OFFLINEFILES_ITEM_COPY_LOCAL)
+    if (copy == OFFLINEFILES_ITEM_COPY_LOCAL) {
+        if (s->has_local_change)
+            t[0] = t[1] = t[2] = com_filetime(s->local_change);
         t[3] = com_filetime(s->last_use);
+    }
     return S_OK;
 }

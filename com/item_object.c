@@ -244,27 +244,22 @@ static HRESULT STDMETHODCALLTYPE item_Refresh(IOfflineFilesFileItem *iface, DWOR
     return hr; /* 0x80070002 once the item has left the cache (C16.2) */
 }
 
+/* C16.2: TRUE for a file deleted offline (C11.5). */
 static HRESULT STDMETHODCALLTYPE item_IsMarkedForDeletion(IOfflineFilesFileItem *iface,
                                                           BOOL *marked)
 {
-    (void)iface;
     if (marked == NULL)
         return E_POINTER;
-    /* C16.2: TRUE for a file deleted offline. [Extension point: offline
-     * deletion (C11.5) has no C API getter yet; until it has, no item is
-     * deleted offline.] */
-    *marked = FALSE;
+    *marked = snapshot(impl_from_IOfflineFilesFileItem(iface)).deleted_offline;
     return S_OK;
 }
 
+/* C10.8: not fully cached. */
 static HRESULT STDMETHODCALLTYPE item_IsSparse(IOfflineFilesFileItem *iface, BOOL *sparse)
 {
-    (void)iface;
     if (sparse == NULL)
         return E_POINTER;
-    /* C10.8. [Extension point: sparse files come with Pin's fetching and
-     * its C API getter; until then every cached file is complete.] */
-    *sparse = FALSE;
+    *sparse = snapshot(impl_from_IOfflineFilesFileItem(iface)).sparse;
     return S_OK;
 }
 
@@ -405,46 +400,53 @@ static const IOfflineFilesDirtyInfoVtbl dirty_vtbl = {
     dirty_RemoteDirtyByteCount,
 };
 
-/* ---- IOfflineFilesChangeInfo (C5.1, C13.5) ---- */
+/* ---- IOfflineFilesChangeInfo (C5.1, C11, C13.5) ---- */
 
-static HRESULT change_flag(IOfflineFilesChangeInfo *iface, BOOL *out, bool which_dirty)
+enum change_kind { CHANGE_DIRTY, CHANGE_DELETED, CHANGE_CREATED, CHANGE_MODIFIED, CHANGE_NONE };
+
+static HRESULT change_flag(IOfflineFilesChangeInfo *iface, BOOL *out, enum change_kind kind)
 {
     if (out == NULL)
         return E_POINTER;
-    *out = which_dirty && snapshot(impl_from_IOfflineFilesChangeInfo(iface)).dirty;
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesChangeInfo(iface));
+    switch (kind) {
+    case CHANGE_DIRTY: *out = s.dirty; break;
+    case CHANGE_DELETED: *out = s.deleted_offline; break;
+    case CHANGE_CREATED: *out = s.created_offline; break;
+    /* C13.5: ModifiedData and ModifiedTime are TRUE for a file modified
+     * offline: dirty, neither created nor deleted offline. */
+    case CHANGE_MODIFIED: *out = s.dirty && !s.created_offline && !s.deleted_offline; break;
+    default: *out = FALSE; break; /* ModifiedAttributes: always FALSE */
+    }
     return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE change_IsDirty(IOfflineFilesChangeInfo *iface, BOOL *out)
 {
-    return change_flag(iface, out, true);
+    return change_flag(iface, out, CHANGE_DIRTY);
 }
-/* [Extension point: offline creation and deletion (C11.4, C11.5) have no C
- * API getter yet; a dirty file is a file modified offline until then.] */
 static HRESULT STDMETHODCALLTYPE change_IsDeletedOffline(IOfflineFilesChangeInfo *iface, BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_DELETED);
 }
 static HRESULT STDMETHODCALLTYPE change_IsCreatedOffline(IOfflineFilesChangeInfo *iface, BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_CREATED);
 }
-/* C13.5: ModifiedData and ModifiedTime are TRUE for a file modified
- * offline; ModifiedAttributes is always FALSE. */
 static HRESULT STDMETHODCALLTYPE change_IsLocallyModifiedData(IOfflineFilesChangeInfo *iface,
                                                               BOOL *out)
 {
-    return change_flag(iface, out, true);
+    return change_flag(iface, out, CHANGE_MODIFIED);
 }
 static HRESULT STDMETHODCALLTYPE change_IsLocallyModifiedAttributes(IOfflineFilesChangeInfo *iface,
                                                                     BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_NONE);
 }
 static HRESULT STDMETHODCALLTYPE change_IsLocallyModifiedTime(IOfflineFilesChangeInfo *iface,
                                                               BOOL *out)
 {
-    return change_flag(iface, out, true);
+    return change_flag(iface, out, CHANGE_MODIFIED);
 }
 
 static const IOfflineFilesChangeInfoVtbl change_vtbl = {

@@ -11,8 +11,8 @@
  * times per copy, C13.5); DirtyInfo's remote count and ChangeInfo (C13.5);
  * which item types have which of these (C16.1, C16.9); every documented
  * error, NULL and bad arguments with NULL or reset outputs, the feature not
- * active (C13.1), reference counts back to zero, and two threads on one
- * cache object.
+ * active (C13.1), re-entry from a progress callback (C14.5), reference
+ * counts back to zero, and two threads on one cache object.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -610,6 +610,57 @@ static void test_change_info(void **state)
     assert_int_equal(item->lpVtbl->Release(item), 0);
 }
 
+/* ---- re-entrancy (C14.5): reads work inside a callback, changes are busy ---- */
+
+typedef struct reentry {
+    IOfflineFilesCache *pc;
+    IOfflineFilesConnectionInfo *conn;
+    HRESULT get, cacheable, offline, online, set;
+    OFFLINEFILES_CONNECT_STATE state;
+    BOOL open;
+} reentry_t;
+
+static void reentry_hook(sink_t *s, LPCWSTR path)
+{
+    (void)path;
+    reentry_t *r = s->hook_data;
+    OFFLINEFILES_OFFLINE_REASON why;
+    r->get = r->conn->lpVtbl->GetConnectState(r->conn, &r->state, &why);
+    BOOL c;
+    OFFLINEFILES_CACHING_MODE m;
+    r->cacheable = r->pc->lpVtbl->IsPathCacheable(r->pc, u"\\\\srv\\docs", &c, &m);
+    r->open = TRUE;
+    r->offline = r->conn->lpVtbl->TransitionOffline(r->conn, NULL, 0, TRUE, &r->open);
+    r->online = r->conn->lpVtbl->TransitionOnline(r->conn, NULL, 0);
+    r->set = r->conn->lpVtbl->SetConnectState(r->conn, NULL, 0, OFFLINEFILES_CONNECT_STATE_OFFLINE);
+}
+
+static void test_reentry(void **state)
+{
+    fixture_t *f = *state;
+    IOfflineFilesItem *item = find(f, u"\\\\srv\\docs\\a.txt", 0);
+    reentry_t r = {f->pc, conn_of(item), 0, 0, 0, 0, 0, 0, FALSE};
+    sink_t s;
+    sink_init(&s);
+    s.hook = reentry_hook;
+    s.hook_data = &r;
+    LPCWSTR paths[] = {u"\\\\srv\\docs\\a.txt"};
+    assert_int_equal(f->pc->lpVtbl->Pin(f->pc, NULL, paths, 1, FALSE, FALSE, 0x20, &s.sync_iface),
+                     S_OK);
+    assert_int_equal(r.get, S_OK);
+    assert_int_equal(r.state, OFFLINEFILES_CONNECT_STATE_ONLINE);
+    assert_int_equal(r.cacheable, S_OK);
+    assert_int_equal(r.offline, CSC_E_BUSY);
+    assert_false(r.open);
+    assert_int_equal(r.online, CSC_E_BUSY);
+    assert_int_equal(r.set, CSC_E_BUSY);
+    expect_state(f, r.conn, "\\\\srv\\docs\\a.txt", OFFLINEFILES_CONNECT_STATE_ONLINE,
+                 OFFLINEFILES_OFFLINE_REASON_NOT_APPLICABLE);
+    assert_int_equal(atomic_load(&s.ref), 1);
+    assert_int_equal(r.conn->lpVtbl->Release(r.conn), 1);
+    assert_int_equal(item->lpVtbl->Release(item), 0);
+}
+
 /* ---- two threads on one cache object ---- */
 
 typedef struct worker {
@@ -705,6 +756,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_sys_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sizes_and_times, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,9 @@
  * machine's limit for a walk (32-byte records linked by 32-bit indices in
  * one array). It first reports the peak resident memory of building and
  * deep-unpinning the N files. An optional SQLite peer runs the same unpin
- * as an UPDATE. Rows are `name<TAB>value<TAB>unit` (tsv) or an aligned
+ * as an UPDATE. Connectivity rows (C10.5, C10.9, C10.10) time
+ * TransitionOffline (against a 10,000-item scope), TransitionOnline and one
+ * item's connect state. Rows are `name<TAB>value<TAB>unit` (tsv) or an aligned
  * table, then a ratio section. Uses the public API only (plus uthash and
  * SQLite for the reference rows, and libcscsim-com for the COM face's row,
  * bench_com.c).
@@ -47,7 +49,7 @@ typedef struct row {
 typedef struct bench {
     size_t items;
     bool tsv;
-    row_t rows[48];
+    row_t rows[64];
     size_t nrows;
 } bench_t;
 
@@ -770,6 +772,76 @@ static void eviction_rows(bench_t *b, csc_cache_t *cache, size_t n)
     free(files), free(pick), free(paths);
 }
 
+/* ---- connectivity (C10.5, C10.9, C10.10) ------------------------------- */
+
+/*
+ * transition_offline_ns: TransitionOffline(path, FALSE, 0) of a path in the
+ * bench share (the share holds every item of the cache), per call. Each run
+ * first brings the scope back online (untimed), then times CALLS calls in a
+ * row: the first takes the scope offline, the others find it offline
+ * already and mark it forced again (C10.9), the same work. The call acts on
+ * the scope's record, never on its items, so the figure must not depend on
+ * the scope's size (compared with a 10,000-item scope, issue 13).
+ */
+static double time_transition_offline(csc_cache_t *cache, const char *path)
+{
+    enum { CALLS = 20000 };
+    runs_t rs = RUNS_INIT;
+    bool open_files = false;
+    while (runs_next(&rs)) {
+        csc_transition_online(cache, path, 0);
+        runs_start(&rs);
+        for (int k = 0; k < CALLS; k++)
+            csc_transition_offline(cache, path, false, 0, &open_files);
+        runs_keep(&rs, runs_elapsed_ns(&rs) / CALLS);
+    }
+    csc_transition_online(cache, path, 0);
+    return runs_median(&rs);
+}
+
+/*
+ * transition_online_ns: one TransitionOnline(path, 0) of a scope that is
+ * offline (forced), per call: each run takes the scope offline first
+ * (untimed). This is offline -> online as a whole: once the service's
+ * Synchronize of C10.10 runs, it includes that Synchronize of the scope,
+ * a walk of every item, and so grows with the scope's size (no target).
+ */
+static double time_transition_online(csc_cache_t *cache, const char *path)
+{
+    runs_t rs = RUNS_INIT;
+    bool open_files = false;
+    while (runs_next(&rs)) {
+        csc_transition_offline(cache, path, false, 0, &open_files);
+        runs_start(&rs);
+        csc_transition_online(cache, path, 0);
+        runs_keep(&rs, runs_elapsed_ns(&rs));
+    }
+    return runs_median(&rs);
+}
+
+/* connect_state_ns: the connect state and offline reason of one deep item
+ * (C10.5), per call: table lookups, never a walk (issue 13). */
+static double time_connect_state(csc_cache_t *cache, const char *path)
+{
+    enum { CALLS = 200000 };
+    runs_t rs = RUNS_INIT;
+    unsigned acc = 0;
+    while (runs_next(&rs)) {
+        runs_start(&rs);
+        for (int k = 0; k < CALLS; k++) {
+            csc_connect_state_t state = CSC_CONNECT_STATE_UNKNOWN;
+            csc_offline_reason_t reason = CSC_OFFLINE_REASON_UNKNOWN;
+            csc_connect_state(cache, path, &state, &reason);
+            acc += (unsigned)state + (unsigned)reason;
+        }
+        runs_keep(&rs, runs_elapsed_ns(&rs) / CALLS);
+    }
+    if (acc != (unsigned)(RUNS + 1) * CALLS * (CSC_CONNECT_STATE_ONLINE +
+                                              CSC_OFFLINE_REASON_NOT_APPLICABLE))
+        fprintf(stderr, "bench: connect state not online\n");
+    return runs_median(&rs);
+}
+
 /* ---- output ----------------------------------------------------------- */
 
 /*
@@ -872,9 +944,13 @@ int csc_sim_bench(size_t items, bool tsv)
     add_row(&b, "subtree_unpin_1m_ns", time_unpin(cache, sub, NULL, 1), "ns");
     add_row(&b, "call_overhead_ns", time_one_call(cache, "\\\\bench\\share\\d000005\\f000007.txt"),
             "ns");
+    const char *deep = "\\\\bench\\share\\d000005\\f000007.txt";
+    add_row(&b, "transition_offline_ns", time_transition_offline(cache, deep), "ns");
+    add_row(&b, "transition_online_ns", time_transition_online(cache, deep), "ns");
+    add_row(&b, "connect_state_ns", time_connect_state(cache, deep), "ns");
     /* The COM face's Unpin of the same file against csc_unpin (issue 14). */
     double c_ns = 0, com_ns = 0;
-    if (csc_sim_bench_com_unpin(cache, "\\\\bench\\share\\d000005\\f000007.txt", &c_ns, &com_ns)) {
+    if (csc_sim_bench_com_unpin(cache, deep, &c_ns, &com_ns)) {
         add_row(&b, "com_unpin_ns", com_ns, "ns");
         add_row(&b, "com_unpin_c_api_ns", c_ns, "ns"); /* the same call, paired */
         add_row(&b, "com_call_overhead_ns", com_ns > c_ns ? com_ns - c_ns : 0, "ns");
@@ -888,6 +964,8 @@ int csc_sim_bench(size_t items, bool tsv)
     free(small_paths);
     if (small != NULL) {
         add_row(&b, "subtree_unpin_10k_ns", time_unpin(small, sub, NULL, 1), "ns");
+        add_row(&b, "transition_offline_10k_ns",
+                time_transition_offline(small, "\\\\bench\\share\\d000005\\f000007.txt"), "ns");
         csc_cache_free(small);
     }
 
@@ -908,6 +986,8 @@ int csc_sim_bench(size_t items, bool tsv)
           2, false);
     ratio(&b, "ratio_subtree_1m_vs_10k", "subtree_unpin_1m_ns", "subtree_unpin_10k_ns", 1.5,
           false);
+    ratio(&b, "ratio_transition_1m_vs_10k", "transition_offline_ns", "transition_offline_10k_ns",
+          1.5, false);
     add_row(&b, "fault_rule_overhead", fault_overhead, "x");
     target(&b, 1.1, false);
 #ifdef CSC_HAVE_SQLITE

@@ -11,9 +11,9 @@
  * table (hash.h), apart from the remote items, and outlive them.
  *
  * Not yet simulated, marked "Extension point" below: applications' handles
- * on non-cached files (C10.9 OpenFiles, C10.11), suspended trees and
- * conflicts in an item's state (C10.5), and the service's synchronization
- * when a scope comes online (C10.10).
+ * on non-cached files (C10.9 OpenFiles, C10.11), conflicts in an item's
+ * state (C10.5), and the service's synchronization when a scope comes
+ * online (C10.10). An item in a suspended tree reports ITEM_SUSPENDED.
  */
 #include <string.h>
 
@@ -131,10 +131,30 @@ void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t ke
         return;
     }
     scope_state(cache, key, server_len, share_len, state, reason);
-    /* Extension point (C10.5, last paragraph): an item online by its scope
-     * reports OFFLINE with ITEM_SUSPENDED (6) when it is in a suspended tree
-     * (C13.3), then OFFLINE with ITEM_VERSION_CONFLICT (5) when it has an
-     * unresolved conflict (C12.6). Neither exists yet. */
+    if (*state != CSC_CONNECT_STATE_ONLINE)
+        return;
+    /* C10.5, last paragraph: an item online by its scope reports OFFLINE
+     * with ITEM_SUSPENDED (6) when it is in a suspended tree (C13.3). The
+     * item, or for an uncached path its closest cached ancestor (C15.8: an
+     * uncached file below a suspension root is offline), is found by one
+     * lookup per component that is not cached; suspension is read by
+     * walking up (O(depth), never the scope). */
+    size_t len = key_len;
+    const struct csc_item *item = csc__tree_find_key(cache, key, len);
+    while (item == NULL && len > share_len) {
+        while (len > share_len && key[len - 1] != '\\')
+            len--;
+        if (len > share_len)
+            len--; /* the separator */
+        item = csc__tree_find_key(cache, key, len);
+    }
+    if (item != NULL && csc__suspended(item)) {
+        *state = CSC_CONNECT_STATE_OFFLINE;
+        *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
+    }
+    /* Extension point (C10.5, last paragraph): then OFFLINE with
+     * ITEM_VERSION_CONFLICT (5) when the item has an unresolved conflict
+     * (C12.6). */
 }
 
 csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
@@ -147,14 +167,11 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
         *reason = CSC_OFFLINE_REASON_UNKNOWN;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
+    /* An item's state (ConnectionInfo, C13.5), read like the other getters
+     * while the feature is not active: checks still work (C15.14). */
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
-    hr = csc__active_check(cache); /* C13.1: a method of the cache */
-    if (hr != CSC_S_OK) {
-        csc__leave(cache);
-        return hr;
-    }
     csc__path_buf_t pb;
     hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK) {

@@ -84,9 +84,9 @@ void com_snapshot_read(csc_cache_t *cache, const csc_item_t *item, const char *p
                        DWORD query_flags, com_snapshot_t *s);
 
 /* The connect state of the item at `path` (C10.5), as csc_connect_state
- * gives it, with the item-level reason the C API leaves open today: a
- * cached item online by its scope but in a suspended tree (C13.3) is
- * OFFLINE with ITEM_SUSPENDED, else with an unresolved conflict (C12.6)
+ * gives it, with the item-level reasons: a cached item online by its scope
+ * but in a suspended tree (C13.3) is OFFLINE with ITEM_SUSPENDED, else
+ * with an unresolved conflict (C12.6, which the C API leaves open today)
  * OFFLINE with ITEM_VERSION_CONFLICT. Read now, under one hold of the
  * cache. On failure both outputs are UNKNOWN. */
 HRESULT com_connect_state(csc_cache_t *cache, const char *path, csc_connect_state_t *state,

@@ -43,9 +43,9 @@ HRESULT com_connect_state(csc_cache_t *cache, const char *path, csc_connect_stat
     /* C10.5, last paragraph: an item online by its scope reports OFFLINE
      * with ITEM_SUSPENDED in a suspended tree (C13.3), then OFFLINE with
      * ITEM_VERSION_CONFLICT with an unresolved conflict (C12.6).
-     * csc_connect_state leaves these item-level reasons open (an extension
-     * point of src/remote/connect.c); once it gives them this changes
-     * nothing. */
+     * csc_connect_state gives ITEM_SUSPENDED itself and leaves the conflict
+     * open (an extension point of src/remote/connect.c); once it gives
+     * both, this changes nothing. */
     if (*state == CSC_CONNECT_STATE_ONLINE && (suspended || conflict)) {
         *state = CSC_CONNECT_STATE_OFFLINE;
         *reason = suspended ? CSC_OFFLINE_REASON_ITEM_SUSPENDED

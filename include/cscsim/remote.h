@@ -216,6 +216,16 @@ CSC_API csc_sync_state_t csc_item_conflict(const csc_item_t *item);
  * changed locally) or for containers and NULL. */
 CSC_API bool csc_item_local_change_time(const csc_item_t *item, uint64_t *time);
 
+/*
+ * Whether the cached file is changed on the server (C10.3): its remote twin
+ * is gone (or no longer a file), or the twin's version differs from the
+ * file's original version; for a file created offline, the server has a
+ * file of that name. An item getter (cscsim/item.h's rules: no
+ * guard, the cache must not change meanwhile); false for a container and
+ * for NULL. What DirtyInfo's RemoteDirtyByteCount needs (C13.5).
+ */
+CSC_API bool csc_item_changed_on_server(const csc_item_t *item);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1131,9 +1131,20 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
         csc__item_key(file, stack, len);
         twin = csc__remote_find(cache, stack, len);
     }
+    bool created = csc_item_is_created_offline(file);
     if (twin == NULL || twin->type != CSC_ITEM_FILE)
-        return true; /* C10.3: the remote twin is gone */
-    return twin->version != twin->orig;
+        return !created; /* C10.3: the remote twin is gone (a file created
+                          * offline never had one) */
+    /* C10.3: a file created offline is changed on the server when the
+     * server now has a file of that name. */
+    return created || twin->version != twin->orig;
+}
+
+bool csc_item_changed_on_server(const csc_item_t *item)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    return csc__remote_changed_on_server(csc__cache_of(item), item);
 }
 
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,

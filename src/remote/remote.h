@@ -234,8 +234,8 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
 
 /* C10.3: whether the cached file is changed on the server: its twin is
  * gone (or no longer a file), or the twin's version differs from the
- * original version. Files created offline (no original: changed only when
- * the server has a file of that name) do not exist yet: extension point. */
+ * original version; a file created offline (no original) when the server
+ * has a file of that name. */
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file);
 
 /* check.c: the remote side's invariants (links, C2.3 order, types by depth,

@@ -102,7 +102,7 @@ static void test_refresh_and_gone(void **state)
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *f = csc_test_file(cache, F1, 5);
     assert_int_equal(csc_remote_write(cache, F1, true, 40), CSC_S_OK);
-    assert_true(csc_item_is_changed_on_server(f));
+    assert_true(csc_item_changed_on_server(f));
     assert_int_equal(csc_item_remote_dirty_bytes(f), 40); /* C13.5 */
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
@@ -111,7 +111,7 @@ static void test_refresh_and_gone(void **state)
     assert_int_equal(csc_item_size(f), 40);
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_int_equal(csc_item_remote_dirty_bytes(f), 0);
     assert_false(csc_item_is_dirty(f));
     csc_disk_space_t ds;
@@ -121,7 +121,7 @@ static void test_refresh_and_gone(void **state)
     assert_int_equal(csc_remote_delete(cache, F1), CSC_S_OK);
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 2);
-    assert_true(csc_item_is_changed_on_server(f));
+    assert_true(csc_item_changed_on_server(f));
     assert_int_equal(csc_item_remote_dirty_bytes(f), 0);
     char *before = csc_test_remote_dump(cache);
     assert_int_equal(csc_app_open(cache, F1), CSC_E_FILE_NOT_FOUND);
@@ -204,7 +204,7 @@ static void test_auto_caching(void **state)
     uint64_t v = 0;
     assert_true(csc_item_original_version(x, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(x));
+    assert_false(csc_item_changed_on_server(x));
     assert_int_equal(nch(cache, AUTO "\\d\\x.doc"), 0);
     /* programs too; the server down keeps the remembered mode (C10.6) */
     assert_int_equal(csc_remote_set_caching_mode(cache, AUTO, CSC_CACHING_MODE_AUTO_PROGANDDOC),
@@ -477,14 +477,14 @@ static void test_long_path(void **state)
     snprintf(path + n, sizeof path - (size_t)n, "\\f.txt");
     csc_item_t *f = csc_test_file(cache, path, 3);
     assert_int_equal(csc_remote_write(cache, path, true, 8), CSC_S_OK);
-    assert_true(csc_item_is_changed_on_server(f));
+    assert_true(csc_item_changed_on_server(f));
     assert_int_equal(csc_item_remote_dirty_bytes(f), 8);
     assert_int_equal(csc_app_open(cache, path), CSC_S_OK);
     assert_int_equal(csc_item_size(f), 8);
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_cache_ok(cache);
     csc_cache_free(cache);
 }

@@ -85,7 +85,7 @@ static void test_write_online(void **state)
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_false(csc_item_local_change_time(f, NULL)); /* online: no local change */
     /* without size=: unchanged */
     assert_int_equal(csc_app_write(cache, F1, 1, false, 0), CSC_S_OK);
@@ -256,7 +256,7 @@ static void test_create_over_old_copy_and_space(void **state)
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 1);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_int_equal(csc_remote_set_caching_mode(cache, AUTO, CSC_CACHING_MODE_AUTO_DOC),
                      CSC_S_OK);
     assert_int_equal(csc_cache_set_caller(cache, "root", true), CSC_S_OK);
@@ -287,10 +287,10 @@ static void test_create_offline(void **state)
     assert_false(csc_item_original_version(c, NULL));
     assert_int_equal(local_time(c), 5);
     assert_false(csc_test_remote_exists(cache, SH "\\dir\\off.txt"));
-    assert_false(csc_item_is_changed_on_server(c));
+    assert_false(csc_item_changed_on_server(c));
     assert_int_equal(csc_item_remote_dirty_bytes(c), 0);
     assert_int_equal(csc_remote_file(cache, SH "\\dir\\off.txt", true, 33), CSC_S_OK);
-    assert_true(csc_item_is_changed_on_server(c)); /* C10.3 */
+    assert_true(csc_item_changed_on_server(c)); /* C10.3 */
     assert_int_equal(csc_item_remote_dirty_bytes(c), 33);
     assert_false(csc_item_original_version(c, NULL));
     /* C15.19: `file` never adopts a remote copy for a file created offline */

@@ -1224,6 +1224,13 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
     return twin->version != twin->orig;
 }
 
+bool csc_item_changed_on_server(const csc_item_t *item)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    return csc__remote_changed_on_server(csc__cache_of(item), item);
+}
+
 /* ---- what applications do (apps.c, C11) ------------------------------------ */
 
 csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file)
@@ -1276,16 +1283,9 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
 
 /* ---- the public getters of C10.3 and C13.5 (cscsim/remote.h) ------------- */
 
-bool csc_item_is_changed_on_server(const csc_item_t *item)
-{
-    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
-        return false;
-    return csc__remote_changed_on_server(csc__cache_of(item), item);
-}
-
 uint64_t csc_item_remote_dirty_bytes(const csc_item_t *item)
 {
-    if (!csc_item_is_changed_on_server(item))
+    if (!csc_item_changed_on_server(item))
         return 0;
     const csc__rnode_t *n = record_at_item(csc__cache_of(item), item);
     return n != NULL && n->type == CSC_ITEM_FILE ? n->size : 0;

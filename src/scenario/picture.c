@@ -116,7 +116,7 @@ void csc__scn_round2_words(FILE *out, const csc_item_t *item, const char *sep)
     csc_sync_state_t conflict = csc_item_conflict(item);
     if (conflict != CSC_SYNC_STATE_STABLE)
         fprintf(out, "%sconflict (%s)", sep, csc__scn_sync_state_name((uint64_t)conflict));
-    if (csc_item_is_changed_on_server(item))
+    if (csc_item_changed_on_server(item))
         fprintf(out, "%schanged on server", sep);
 }
 

@@ -5,9 +5,10 @@
  * second extends the first) and IOfflineFilesItemContainer (its children
  * are the servers). Each method converts its arguments (UTF-16 paths to
  * WTF-8, C14.4; client sinks to csc_progress_t) and makes the same call
- * through the C API, so its answer is the C API's (C14). Methods whose C
- * API does not exist yet answer E_NOTIMPL (ProcessAdminPinPolicy, item
- * filters, IsPathCacheable: the remote side, issue 13).
+ * through the C API, so its answer is the C API's (C14). Left E_NOTIMPL:
+ * ProcessAdminPinPolicy (no C API: policy pins are not modelled), and
+ * bAsync = TRUE for Synchronize, DeleteItems, DeleteItemsForUser and
+ * Encrypt (cscsim/async.h has asynchronous Pin and Unpin only).
  */
 #include <stdlib.h>
 
@@ -163,6 +164,13 @@ static HRESULT pin_or_unpin(com_cache_t *This, path_call_fn fn, LPCWSTR *paths, 
     return hr;
 }
 
+/*
+ * Synchronize (C12, C16.5): csc_synchronize with the client's sync progress
+ * object as its csc_progress_t (SyncItemBegin / SyncItemResult per item,
+ * answers honoured) and the conflict handler held for the call (C14.1).
+ * bAsync = TRUE: E_INVALIDARG without a progress object (C16.5), else
+ * E_NOTIMPL (no asynchronous Synchronize in cscsim/async.h).
+ */
 static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, HWND hwnd,
                                                    LPCWSTR *paths, ULONG count, BOOL async,
                                                    DWORD flags,
@@ -171,20 +179,35 @@ static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, H
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     (void)hwnd; /* C14.1: hwndParent is ignored */
-    (void)sync_id; /* echoed to events (C16.5): no events yet */
+    /* C16.5: pSyncId is echoed to the events of IOfflineFilesEvents, which
+     * the face does not publish; the progress object's methods carry none. */
+    (void)sync_id;
     if (async)
         return sink == NULL ? E_INVALIDARG /* C16.5 */ : E_NOTIMPL;
     char **utf8;
     HRESULT hr = com_convert_paths(paths, count, &utf8);
     if (FAILED(hr))
         return hr;
-    /* The handler is held for the call (C14.1); the local model has no
-     * conflicts yet (C12.5, issue 13), so it is never called. */
+    /* The handler is held for the call and Released after End (C14.1). */
     if (handler != NULL)
         handler->lpVtbl->AddRef(handler);
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_sync(&p, sink, &use);
+    /*
+     * >>> CONFLICT HANDLER: WIRE HERE (C12.5, C16.5) <<<
+     * The C API's conflict callback (shaped like
+     * IOfflineFilesSyncConflictHandler::ResolveConflict) is being added to
+     * csc_synchronize. When it lands: give it an adapter that converts the
+     * path to UTF-16 (com_wtf8_to_utf16), calls
+     *     handler->lpVtbl->ResolveConflict(handler, wpath, fStateKnown (0x3),
+     *         state, fChangeDetails, &resolution, &new_name)
+     * (its return value is ignored), maps an answer outside 0-7 to NONE,
+     * converts new_name (task memory, freed here with csc_com_free) to
+     * WTF-8 for KEEPALLCHANGES, and passes the handler only when it is not
+     * NULL. The sync progress adapter (progress.c, cb_item_result) is where
+     * SyncItemResult's IOfflineFilesSyncErrorInfo for a failed item goes.
+     */
     hr = csc_synchronize(This->cache, (const char *const *)utf8, count, flags, use, NULL);
     com_progress_done(&p);
     if (handler != NULL)
@@ -300,25 +323,22 @@ HRESULT com_check_query_flags(csc_cache_t *cache, DWORD flags)
     return S_OK;
 }
 
-static HRESULT find_item(com_cache_t *This, LPCWSTR path, DWORD flags, IOfflineFilesItem **out)
+/* FindItem and FindItemEx (C16.4): an item the filters do not keep is not
+ * found (0x80070002) [decision]. */
+static HRESULT find_item(com_cache_t *This, LPCWSTR path, const com_filters_t *filters,
+                         DWORD flags, IOfflineFilesItem **out)
 {
-    if (out == NULL)
-        return E_POINTER;
-    *out = NULL;
-    if (path == NULL)
-        return E_POINTER;
-    HRESULT hr = com_check_query_flags(This->cache, flags);
-    if (FAILED(hr))
-        return hr;
     char *utf8;
-    hr = com_utf16_to_wtf8(path, &utf8);
+    HRESULT hr = com_utf16_to_wtf8(path, &utf8);
     if (FAILED(hr))
         return hr;
     bool locked = com_read_lock(This->cache);
     csc_item_t *item;
     hr = csc_cache_find(This->cache, utf8, &item);
+    if (SUCCEEDED(hr) && !com_filters_keep(filters, This->cache, item))
+        hr = CSC_E_FILE_NOT_FOUND;
     if (SUCCEEDED(hr))
-        hr = com_item_create(This->cache, item, out);
+        hr = com_item_create(This->cache, item, flags, out);
     com_read_unlock(This->cache, locked);
     free(utf8);
     return hr;
@@ -327,7 +347,9 @@ static HRESULT find_item(com_cache_t *This, LPCWSTR path, DWORD flags, IOfflineF
 static HRESULT STDMETHODCALLTYPE cache_FindItem(IOfflineFilesCache2 *iface, LPCWSTR path,
                                                 DWORD flags, IOfflineFilesItem **out)
 {
-    return find_item(impl_from_IOfflineFilesCache2(iface), path, flags, out);
+    /* "equivalent to calling FindItemEx with all four filter parameters
+     * set to NULL" (windows-api-facts §4.9) */
+    return iface->lpVtbl->FindItemEx(iface, path, NULL, NULL, NULL, NULL, flags, out);
 }
 
 static HRESULT STDMETHODCALLTYPE cache_FindItemEx(IOfflineFilesCache2 *iface, LPCWSTR path,
@@ -337,13 +359,25 @@ static HRESULT STDMETHODCALLTYPE cache_FindItemEx(IOfflineFilesCache2 *iface, LP
                                                   IOfflineFilesItemFilter *exc_dir, DWORD flags,
                                                   IOfflineFilesItem **out)
 {
+    com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     if (out == NULL)
         return E_POINTER;
     *out = NULL;
-    /* Filters (C16.4) need the item state bits of issue 13: not yet. */
-    if (inc_file != NULL || inc_dir != NULL || exc_file != NULL || exc_dir != NULL)
-        return E_NOTIMPL;
-    return find_item(impl_from_IOfflineFilesCache2(iface), path, flags, out);
+    if (path == NULL)
+        return E_POINTER;
+    HRESULT hr = com_check_query_flags(This->cache, flags);
+    if (FAILED(hr))
+        return hr;
+    if (inc_file == NULL && inc_dir == NULL && exc_file == NULL && exc_dir == NULL)
+        return find_item(This, path, NULL, flags, out);
+    com_filters_t *filters = malloc(sizeof *filters);
+    if (filters == NULL)
+        return E_OUTOFMEMORY;
+    hr = com_filters_read(filters, inc_file, inc_dir, exc_file, exc_dir);
+    if (SUCCEEDED(hr))
+        hr = find_item(This, path, filters, flags, out);
+    free(filters);
+    return hr;
 }
 
 typedef csc_hresult (*rename_fn)(csc_cache_t *cache, const char *original, const char *new_path,
@@ -425,7 +459,8 @@ static HRESULT STDMETHODCALLTYPE cache_ProcessAdminPinPolicy(IOfflineFilesCache2
                                                              IOfflineFilesSyncProgress *unpin)
 {
     (void)iface, (void)pin, (void)unpin;
-    return E_NOTIMPL; /* issue 13 */
+    /* No C API: the simulation has no Group Policy pins to process. */
+    return E_NOTIMPL;
 }
 
 static HRESULT STDMETHODCALLTYPE cache_GetSettingObject(IOfflineFilesCache2 *iface,
@@ -449,12 +484,31 @@ static HRESULT STDMETHODCALLTYPE cache_EnumSettingObjects(IOfflineFilesCache2 *i
     return com_settings_enum_create(out); /* lists none (C16.8) */
 }
 
+/* C10.7, C15.7: the path's share mode, as the C API reads it. */
 static HRESULT STDMETHODCALLTYPE cache_IsPathCacheable(IOfflineFilesCache2 *iface, LPCWSTR path,
                                                        BOOL *cacheable,
                                                        OFFLINEFILES_CACHING_MODE *mode)
 {
-    (void)iface, (void)path, (void)cacheable, (void)mode;
-    return E_NOTIMPL; /* issue 13 */
+    com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
+    if (cacheable != NULL)
+        *cacheable = FALSE;
+    if (mode != NULL)
+        *mode = OFFLINEFILES_CACHING_MODE_NONE;
+    if (path == NULL || cacheable == NULL || mode == NULL)
+        return E_POINTER;
+    char *utf8;
+    HRESULT hr = com_utf16_to_wtf8(path, &utf8);
+    if (FAILED(hr))
+        return hr;
+    bool c = false;
+    csc_caching_mode_t m = CSC_CACHING_MODE_NONE;
+    hr = csc_is_path_cacheable(This->cache, utf8, &c, &m);
+    free(utf8);
+    if (SUCCEEDED(hr)) {
+        *cacheable = c;
+        *mode = (OFFLINEFILES_CACHING_MODE)m;
+    }
+    return hr;
 }
 
 /* RenameItemEx: at once (C13.2). */

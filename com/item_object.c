@@ -1,19 +1,22 @@
 /*
  * com/item_object.c: item objects and enumerators of the COM face (C16.1,
  * C16.2). An item object is a snapshot of one cached item taken when it is
- * made (type, path, pin sources and inherit bits, partly pinned, dirty
- * state); Refresh re-reads it and gives 0x80070002 once the item has left
- * the cache. It implements IOfflineFilesItem and the interface of its type
- * (one vtable: IOfflineFilesFileItem extends IOfflineFilesItem, and the
- * server, share and directory interfaces add nothing), plus what applies:
- * IOfflineFilesItemContainer (servers, shares, directories), PinInfo and
- * PinInfo2, ChangeInfo and SuspendInfo (shares, directories, files),
- * IOfflineFilesSuspend (shares, directories), DirtyInfo (files).
- * ConnectionInfo, FileSysInfo and ShareInfo need the remote side (issue 13)
- * and give E_NOINTERFACE for now, as GhostInfo and TransparentCacheInfo
- * always do. IEnumOfflineFilesItems holds the item
- * objects it lists, made when it is made; the settings enumerator is empty
- * (C16.8).
+ * made (com_snapshot_t: pin sources and inherit bits, partly pinned, dirty
+ * state, sizes, the remote twin's size and time, and with
+ * OFFLINEFILES_ITEM_QUERY_CONNECTIONSTATE the connect state); Refresh
+ * re-reads it and gives 0x80070002 once the item has left the cache. It
+ * implements IOfflineFilesItem and the interface of its type (one vtable:
+ * IOfflineFilesFileItem extends IOfflineFilesItem, and the server, share
+ * and directory interfaces add nothing), plus what applies (C16.1):
+ * IOfflineFilesItemContainer (servers, shares, directories); PinInfo,
+ * PinInfo2, ChangeInfo, ConnectionInfo and SuspendInfo (shares,
+ * directories, files); IOfflineFilesSuspend (shares, directories);
+ * FileSysInfo (directories, files); DirtyInfo (files); ShareInfo (below a
+ * server). GhostInfo and TransparentCacheInfo give E_NOINTERFACE.
+ * ConnectionInfo's transitions and ShareInfo's caching mode act on the
+ * cache at once through the C API (C10.5-C10.10, C16.3).
+ * IEnumOfflineFilesItems holds the item objects it lists, made when it is
+ * made; the settings enumerator is empty (C16.8).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,56 +35,62 @@ typedef struct com_item {
     IOfflineFilesChangeInfo IOfflineFilesChangeInfo_iface;
     IOfflineFilesSuspend IOfflineFilesSuspend_iface;
     IOfflineFilesSuspendInfo IOfflineFilesSuspendInfo_iface;
+    IOfflineFilesConnectionInfo IOfflineFilesConnectionInfo_iface;
+    IOfflineFilesShareInfo IOfflineFilesShareInfo_iface;
+    IOfflineFilesFileSysInfo IOfflineFilesFileSysInfo_iface;
     atomic_ulong ref;
     csc_cache_t *cache;
     csc_item_type_t type;
     char *path; /* WTF-8, the item's display path */
     pthread_mutex_t lock; /* guards the snapshot below against Refresh */
-    uint32_t pins, inherit;
-    bool partly, dirty, encrypted, suspended, suspended_root;
-    uint64_t dirty_bytes;
+    com_snapshot_t snap;
 } com_item_t;
+
+#define IMPL_FROM(Iface)                                                                         \
+    static com_item_t *impl_from_##Iface(Iface *iface)                                           \
+    {                                                                                            \
+        return container_of(iface, com_item_t, Iface##_iface);                                   \
+    }
 
 static com_item_t *impl_from_IOfflineFilesFileItem(IOfflineFilesFileItem *iface)
 {
     return container_of(iface, com_item_t, IOfflineFilesItem_iface);
 }
-static com_item_t *impl_from_IOfflineFilesItemContainer(IOfflineFilesItemContainer *iface)
+IMPL_FROM(IOfflineFilesItemContainer)
+IMPL_FROM(IOfflineFilesPinInfo2)
+IMPL_FROM(IOfflineFilesDirtyInfo)
+IMPL_FROM(IOfflineFilesChangeInfo)
+IMPL_FROM(IOfflineFilesSuspend)
+IMPL_FROM(IOfflineFilesSuspendInfo)
+IMPL_FROM(IOfflineFilesConnectionInfo)
+IMPL_FROM(IOfflineFilesShareInfo)
+IMPL_FROM(IOfflineFilesFileSysInfo)
+
+/* Reads the item into the snapshot; the cache is held. */
+static void read_state(com_item_t *This, const csc_item_t *item, DWORD query_flags)
 {
-    return container_of(iface, com_item_t, IOfflineFilesItemContainer_iface);
-}
-static com_item_t *impl_from_IOfflineFilesPinInfo2(IOfflineFilesPinInfo2 *iface)
-{
-    return container_of(iface, com_item_t, IOfflineFilesPinInfo2_iface);
-}
-static com_item_t *impl_from_IOfflineFilesDirtyInfo(IOfflineFilesDirtyInfo *iface)
-{
-    return container_of(iface, com_item_t, IOfflineFilesDirtyInfo_iface);
-}
-static com_item_t *impl_from_IOfflineFilesChangeInfo(IOfflineFilesChangeInfo *iface)
-{
-    return container_of(iface, com_item_t, IOfflineFilesChangeInfo_iface);
-}
-static com_item_t *impl_from_IOfflineFilesSuspend(IOfflineFilesSuspend *iface)
-{
-    return container_of(iface, com_item_t, IOfflineFilesSuspend_iface);
-}
-static com_item_t *impl_from_IOfflineFilesSuspendInfo(IOfflineFilesSuspendInfo *iface)
-{
-    return container_of(iface, com_item_t, IOfflineFilesSuspendInfo_iface);
+    com_snapshot_t s;
+    com_snapshot_read(This->cache, item, This->path, query_flags, &s);
+    pthread_mutex_lock(&This->lock);
+    This->snap = s;
+    pthread_mutex_unlock(&This->lock);
 }
 
-static void read_state(com_item_t *This, const csc_item_t *item)
+/* A copy of the snapshot, read under its lock. */
+static com_snapshot_t snapshot(com_item_t *This)
 {
     pthread_mutex_lock(&This->lock);
-    This->pins = csc_item_pins(item);
-    This->inherit = csc_item_inherit(item);
-    This->partly = csc_item_is_partly_pinned(item);
-    This->dirty = csc_item_is_dirty(item);
-    This->dirty_bytes = csc_item_dirty_bytes(item);
-    This->encrypted = csc_item_is_encrypted(item);
-    This->suspended = csc_item_is_suspended(item);
-    This->suspended_root = csc_item_is_suspended_root(item);
+    com_snapshot_t s = This->snap;
+    pthread_mutex_unlock(&This->lock);
+    return s;
+}
+
+/* After a transition made through the object, its connect state is read
+ * again on demand. */
+static void forget_connect_state(com_item_t *This)
+{
+    pthread_mutex_lock(&This->lock);
+    This->snap.has_conn = false;
     pthread_mutex_unlock(&This->lock);
 }
 
@@ -109,6 +118,7 @@ static HRESULT item_query_interface(com_item_t *This, REFIID riid, void **ppv)
         return E_INVALIDARG;
     bool server = This->type == CSC_ITEM_SERVER;
     bool file = This->type == CSC_ITEM_FILE;
+    bool share = This->type == CSC_ITEM_SHARE;
     if (csc_com_guid_equal(riid, &IID_IUnknown) || csc_com_guid_equal(riid, &IID_IOfflineFilesItem) ||
         csc_com_guid_equal(riid, type_iid(This->type)))
         *ppv = &This->IOfflineFilesItem_iface;
@@ -125,6 +135,12 @@ static HRESULT item_query_interface(com_item_t *This, REFIID riid, void **ppv)
         *ppv = &This->IOfflineFilesSuspendInfo_iface;
     else if (!server && !file && csc_com_guid_equal(riid, &IID_IOfflineFilesSuspend))
         *ppv = &This->IOfflineFilesSuspend_iface;
+    else if (!server && csc_com_guid_equal(riid, &IID_IOfflineFilesConnectionInfo))
+        *ppv = &This->IOfflineFilesConnectionInfo_iface; /* C16.9: not for servers */
+    else if (!server && csc_com_guid_equal(riid, &IID_IOfflineFilesShareInfo))
+        *ppv = &This->IOfflineFilesShareInfo_iface;
+    else if (!server && !share && csc_com_guid_equal(riid, &IID_IOfflineFilesFileSysInfo))
+        *ppv = &This->IOfflineFilesFileSysInfo_iface;
     else
         return E_NOINTERFACE;
     atomic_fetch_add(&This->ref, 1);
@@ -170,6 +186,9 @@ ITEM_IUNKNOWN(dirty, IOfflineFilesDirtyInfo)
 ITEM_IUNKNOWN(change, IOfflineFilesChangeInfo)
 ITEM_IUNKNOWN(suspend, IOfflineFilesSuspend)
 ITEM_IUNKNOWN(suspinfo, IOfflineFilesSuspendInfo)
+ITEM_IUNKNOWN(conn, IOfflineFilesConnectionInfo)
+ITEM_IUNKNOWN(shareinfo, IOfflineFilesShareInfo)
+ITEM_IUNKNOWN(fsinfo, IOfflineFilesFileSysInfo)
 
 /* ---- IOfflineFilesItem, IOfflineFilesFileItem ---- */
 
@@ -203,7 +222,7 @@ static HRESULT STDMETHODCALLTYPE item_GetParentItem(IOfflineFilesFileItem *iface
     csc_item_t *item;
     HRESULT hr = csc_cache_find(This->cache, This->path, &item);
     if (SUCCEEDED(hr))
-        hr = com_item_create(This->cache, csc_item_parent(item), out);
+        hr = com_item_create(This->cache, csc_item_parent(item), 0, out);
     com_read_unlock(This->cache, locked);
     return hr;
 }
@@ -220,38 +239,35 @@ static HRESULT STDMETHODCALLTYPE item_Refresh(IOfflineFilesFileItem *iface, DWOR
     if (SUCCEEDED(hr) && csc_item_type(item) != This->type)
         hr = CSC_E_FILE_NOT_FOUND; /* another item under the same name */
     if (SUCCEEDED(hr))
-        read_state(This, item);
+        read_state(This, item, flags);
     com_read_unlock(This->cache, locked);
     return hr; /* 0x80070002 once the item has left the cache (C16.2) */
 }
 
+/* C16.2: TRUE for a file deleted offline (C11.5). */
 static HRESULT STDMETHODCALLTYPE item_IsMarkedForDeletion(IOfflineFilesFileItem *iface,
                                                           BOOL *marked)
 {
-    (void)iface;
     if (marked == NULL)
         return E_POINTER;
-    *marked = FALSE; /* offline deletion needs the remote side (issue 13) */
+    *marked = snapshot(impl_from_IOfflineFilesFileItem(iface)).deleted_offline;
     return S_OK;
 }
 
+/* C10.8: not fully cached. */
 static HRESULT STDMETHODCALLTYPE item_IsSparse(IOfflineFilesFileItem *iface, BOOL *sparse)
 {
-    (void)iface;
     if (sparse == NULL)
         return E_POINTER;
-    *sparse = FALSE; /* every cached file is complete in the local model */
+    *sparse = snapshot(impl_from_IOfflineFilesFileItem(iface)).sparse;
     return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE item_IsEncrypted(IOfflineFilesFileItem *iface, BOOL *encrypted)
 {
-    com_item_t *This = impl_from_IOfflineFilesFileItem(iface);
     if (encrypted == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    *encrypted = This->encrypted; /* C13.4 */
-    pthread_mutex_unlock(&This->lock);
+    *encrypted = snapshot(impl_from_IOfflineFilesFileItem(iface)).encrypted; /* C13.4 */
     return S_OK;
 }
 
@@ -294,24 +310,19 @@ static const IOfflineFilesItemContainerVtbl itemcont_vtbl = {
 static HRESULT pinned_for(IOfflineFilesPinInfo2 *iface, uint32_t source, BOOL *pinned,
                           BOOL *inherit)
 {
-    com_item_t *This = impl_from_IOfflineFilesPinInfo2(iface);
     if (pinned == NULL || inherit == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    *pinned = (This->pins & source) != 0;
-    *inherit = (This->inherit & source) != 0;
-    pthread_mutex_unlock(&This->lock);
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesPinInfo2(iface));
+    *pinned = (s.pins & source) != 0;
+    *inherit = (s.inherit & source) != 0;
     return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE pin_IsPinned(IOfflineFilesPinInfo2 *iface, BOOL *pinned)
 {
-    com_item_t *This = impl_from_IOfflineFilesPinInfo2(iface);
     if (pinned == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    *pinned = This->pins != 0;
-    pthread_mutex_unlock(&This->lock);
+    *pinned = snapshot(impl_from_IOfflineFilesPinInfo2(iface)).pins != 0;
     return S_OK;
 }
 
@@ -341,12 +352,9 @@ static HRESULT STDMETHODCALLTYPE pin_IsPinnedForFolderRedirection(IOfflineFilesP
 
 static HRESULT STDMETHODCALLTYPE pin_IsPartlyPinned(IOfflineFilesPinInfo2 *iface, BOOL *partly)
 {
-    com_item_t *This = impl_from_IOfflineFilesPinInfo2(iface);
     if (partly == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    *partly = This->partly;
-    pthread_mutex_unlock(&This->lock);
+    *partly = snapshot(impl_from_IOfflineFilesPinInfo2(iface)).partly;
     return S_OK;
 }
 
@@ -358,29 +366,32 @@ static const IOfflineFilesPinInfo2Vtbl pin_vtbl = {
     pin_IsPartlyPinned,
 };
 
-/* ---- IOfflineFilesDirtyInfo (files; the local part, C5.1) ---- */
+/* ---- IOfflineFilesDirtyInfo (files, C5.1, C13.5) ---- */
+
+/* LARGE_INTEGER is signed: a count beyond 2^63 - 1 is shown as that. */
+static LONGLONG as_signed(uint64_t v)
+{
+    return v > (uint64_t)INT64_MAX ? INT64_MAX : (LONGLONG)v;
+}
 
 static HRESULT STDMETHODCALLTYPE dirty_LocalDirtyByteCount(IOfflineFilesDirtyInfo *iface,
                                                            LARGE_INTEGER *count)
 {
-    com_item_t *This = impl_from_IOfflineFilesDirtyInfo(iface);
     if (count == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    /* LARGE_INTEGER is signed: a count beyond 2^63 - 1 is shown as that. */
-    count->QuadPart = This->dirty_bytes > (uint64_t)INT64_MAX ? INT64_MAX
-                                                               : (LONGLONG)This->dirty_bytes;
-    pthread_mutex_unlock(&This->lock);
+    count->QuadPart = as_signed(snapshot(impl_from_IOfflineFilesDirtyInfo(iface)).dirty_bytes);
     return S_OK;
 }
 
+/* C13.5: the remote file's size when the file is changed on the server
+ * (C10.3), else 0 (also when the remote file is gone). */
 static HRESULT STDMETHODCALLTYPE dirty_RemoteDirtyByteCount(IOfflineFilesDirtyInfo *iface,
                                                             LARGE_INTEGER *count)
 {
-    (void)iface;
     if (count == NULL)
         return E_POINTER;
-    count->QuadPart = 0; /* "reserved for future use" in Windows */
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesDirtyInfo(iface));
+    count->QuadPart = s.changed_on_server && s.remote_known ? as_signed(s.remote_size) : 0;
     return S_OK;
 }
 
@@ -389,46 +400,53 @@ static const IOfflineFilesDirtyInfoVtbl dirty_vtbl = {
     dirty_RemoteDirtyByteCount,
 };
 
-/* ---- IOfflineFilesChangeInfo (the local part: dirty data, C5.1) ---- */
+/* ---- IOfflineFilesChangeInfo (C5.1, C11, C13.5) ---- */
 
-static HRESULT change_flag(IOfflineFilesChangeInfo *iface, BOOL *out, bool which_dirty)
+enum change_kind { CHANGE_DIRTY, CHANGE_DELETED, CHANGE_CREATED, CHANGE_MODIFIED, CHANGE_NONE };
+
+static HRESULT change_flag(IOfflineFilesChangeInfo *iface, BOOL *out, enum change_kind kind)
 {
-    com_item_t *This = impl_from_IOfflineFilesChangeInfo(iface);
     if (out == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    *out = which_dirty && This->dirty;
-    pthread_mutex_unlock(&This->lock);
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesChangeInfo(iface));
+    switch (kind) {
+    case CHANGE_DIRTY: *out = s.dirty; break;
+    case CHANGE_DELETED: *out = s.deleted_offline; break;
+    case CHANGE_CREATED: *out = s.created_offline; break;
+    /* C13.5: ModifiedData and ModifiedTime are TRUE for a file modified
+     * offline: dirty, neither created nor deleted offline. */
+    case CHANGE_MODIFIED: *out = s.dirty && !s.created_offline && !s.deleted_offline; break;
+    default: *out = FALSE; break; /* ModifiedAttributes: always FALSE */
+    }
     return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE change_IsDirty(IOfflineFilesChangeInfo *iface, BOOL *out)
 {
-    return change_flag(iface, out, true);
+    return change_flag(iface, out, CHANGE_DIRTY);
 }
-/* Offline creation and deletion need the remote side (issue 13). */
 static HRESULT STDMETHODCALLTYPE change_IsDeletedOffline(IOfflineFilesChangeInfo *iface, BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_DELETED);
 }
 static HRESULT STDMETHODCALLTYPE change_IsCreatedOffline(IOfflineFilesChangeInfo *iface, BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_CREATED);
 }
 static HRESULT STDMETHODCALLTYPE change_IsLocallyModifiedData(IOfflineFilesChangeInfo *iface,
                                                               BOOL *out)
 {
-    return change_flag(iface, out, true);
+    return change_flag(iface, out, CHANGE_MODIFIED);
 }
 static HRESULT STDMETHODCALLTYPE change_IsLocallyModifiedAttributes(IOfflineFilesChangeInfo *iface,
                                                                     BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_NONE);
 }
 static HRESULT STDMETHODCALLTYPE change_IsLocallyModifiedTime(IOfflineFilesChangeInfo *iface,
                                                               BOOL *out)
 {
-    return change_flag(iface, out, false);
+    return change_flag(iface, out, CHANGE_MODIFIED);
 }
 
 static const IOfflineFilesChangeInfoVtbl change_vtbl = {
@@ -454,13 +472,11 @@ static const IOfflineFilesSuspendVtbl suspend_vtbl = {
 static HRESULT STDMETHODCALLTYPE suspinfo_IsSuspended(IOfflineFilesSuspendInfo *iface,
                                                       BOOL *suspended, BOOL *root)
 {
-    com_item_t *This = impl_from_IOfflineFilesSuspendInfo(iface);
     if (suspended == NULL || root == NULL)
         return E_POINTER;
-    pthread_mutex_lock(&This->lock);
-    *suspended = This->suspended;
-    *root = This->suspended_root;
-    pthread_mutex_unlock(&This->lock);
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesSuspendInfo(iface));
+    *suspended = s.suspended;
+    *root = s.suspended_root;
     return S_OK;
 }
 
@@ -468,7 +484,215 @@ static const IOfflineFilesSuspendInfoVtbl suspinfo_vtbl = {
     suspinfo_QueryInterface, suspinfo_AddRef, suspinfo_Release, suspinfo_IsSuspended,
 };
 
-HRESULT com_item_create(csc_cache_t *cache, const csc_item_t *item, IOfflineFilesItem **out)
+/* ---- IOfflineFilesConnectionInfo (shares, directories, files: C16.3) ---- */
+
+/* C10.5: the state read with the snapshot (OFFLINEFILES_ITEM_QUERY_
+ * CONNECTIONSTATE), else read now ("queried on demand"). */
+static HRESULT STDMETHODCALLTYPE conn_GetConnectState(IOfflineFilesConnectionInfo *iface,
+                                                      OFFLINEFILES_CONNECT_STATE *state,
+                                                      OFFLINEFILES_OFFLINE_REASON *reason)
+{
+    com_item_t *This = impl_from_IOfflineFilesConnectionInfo(iface);
+    if (state == NULL || reason == NULL) {
+        if (state != NULL)
+            *state = OFFLINEFILES_CONNECT_STATE_UNKNOWN;
+        if (reason != NULL)
+            *reason = OFFLINEFILES_OFFLINE_REASON_UNKNOWN;
+        return E_POINTER;
+    }
+    com_snapshot_t s = snapshot(This);
+    HRESULT hr = S_OK;
+    if (!s.has_conn)
+        hr = com_connect_state(This->cache, This->path, &s.conn, &s.reason);
+    *state = (OFFLINEFILES_CONNECT_STATE)s.conn;
+    *reason = (OFFLINEFILES_OFFLINE_REASON)s.reason;
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE conn_TransitionOnline(IOfflineFilesConnectionInfo *iface,
+                                                       HWND hwnd, DWORD flags)
+{
+    com_item_t *This = impl_from_IOfflineFilesConnectionInfo(iface);
+    (void)hwnd; /* C14.1 */
+    HRESULT hr = csc_transition_online(This->cache, This->path, flags); /* C10.10 */
+    forget_connect_state(This);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE conn_TransitionOffline(IOfflineFilesConnectionInfo *iface,
+                                                        HWND hwnd, DWORD flags, BOOL force,
+                                                        BOOL *open_files)
+{
+    com_item_t *This = impl_from_IOfflineFilesConnectionInfo(iface);
+    (void)hwnd;
+    if (open_files == NULL)
+        return E_POINTER;
+    bool open = false;
+    HRESULT hr = csc_transition_offline(This->cache, This->path, force != FALSE, flags,
+                                        &open); /* C10.9 */
+    *open_files = SUCCEEDED(hr) && open;
+    forget_connect_state(This);
+    return hr;
+}
+
+/* C16.3: ONLINE acts as TransitionOnline; OFFLINE as TransitionOffline
+ * without Force, but open non-cached handles make it fail with
+ * HRESULT_FROM_WIN32(ERROR_BUSY) (nothing changes: without Force the
+ * transition does not happen); other states E_INVALIDARG. */
+static HRESULT STDMETHODCALLTYPE conn_SetConnectState(IOfflineFilesConnectionInfo *iface,
+                                                      HWND hwnd, DWORD flags,
+                                                      OFFLINEFILES_CONNECT_STATE state)
+{
+    com_item_t *This = impl_from_IOfflineFilesConnectionInfo(iface);
+    if (state == OFFLINEFILES_CONNECT_STATE_ONLINE)
+        return conn_TransitionOnline(iface, hwnd, flags);
+    if (state != OFFLINEFILES_CONNECT_STATE_OFFLINE)
+        return E_INVALIDARG;
+    bool open = false;
+    HRESULT hr = csc_transition_offline(This->cache, This->path, false, flags, &open);
+    forget_connect_state(This);
+    return SUCCEEDED(hr) && open ? CSC_E_BUSY : hr;
+}
+
+static const IOfflineFilesConnectionInfoVtbl conn_vtbl = {
+    conn_QueryInterface,   conn_AddRef,          conn_Release,          conn_GetConnectState,
+    conn_SetConnectState,  conn_TransitionOnline, conn_TransitionOffline,
+};
+
+/* ---- IOfflineFilesShareInfo (below a server: C16.3) ---- */
+
+/* The length of the share's part of a display path (`\\server\share`). */
+static size_t share_len(const char *path)
+{
+    size_t i = 2, seps = 0;
+    for (; path[i] != '\0'; i++)
+        if (path[i] == '\\' && ++seps == 2)
+            break;
+    return i;
+}
+
+static HRESULT STDMETHODCALLTYPE shareinfo_GetShareItem(IOfflineFilesShareInfo *iface,
+                                                        IOfflineFilesShareItem **out)
+{
+    com_item_t *This = impl_from_IOfflineFilesShareInfo(iface);
+    if (out == NULL)
+        return E_POINTER;
+    *out = NULL;
+    size_t n = share_len(This->path);
+    char *share = malloc(n + 1);
+    if (share == NULL)
+        return E_OUTOFMEMORY;
+    memcpy(share, This->path, n);
+    share[n] = '\0';
+    bool locked = com_read_lock(This->cache);
+    csc_item_t *item;
+    HRESULT hr = csc_cache_find(This->cache, share, &item);
+    if (SUCCEEDED(hr)) /* the share item implements IOfflineFilesShareItem on its first vtable */
+        hr = com_item_create(This->cache, item, 0, (IOfflineFilesItem **)out);
+    com_read_unlock(This->cache, locked);
+    free(share);
+    return hr; /* 0x80070002 once the share has left the cache */
+}
+
+/* C10.6, C10.7, C15.7: the share's mode as IsPathCacheable reads it. */
+static HRESULT STDMETHODCALLTYPE shareinfo_GetShareCachingMode(IOfflineFilesShareInfo *iface,
+                                                               OFFLINEFILES_CACHING_MODE *mode)
+{
+    com_item_t *This = impl_from_IOfflineFilesShareInfo(iface);
+    if (mode == NULL)
+        return E_POINTER;
+    bool cacheable;
+    csc_caching_mode_t m = CSC_CACHING_MODE_NONE;
+    HRESULT hr = csc_is_path_cacheable(This->cache, This->path, &cacheable, &m);
+    *mode = SUCCEEDED(hr) ? (OFFLINEFILES_CACHING_MODE)m : OFFLINEFILES_CACHING_MODE_NONE;
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE shareinfo_IsShareDfsJunction(IOfflineFilesShareInfo *iface,
+                                                              BOOL *junction)
+{
+    (void)iface;
+    if (junction == NULL)
+        return E_POINTER;
+    *junction = FALSE; /* C16.3: the simulation has no DFS */
+    return S_OK;
+}
+
+static const IOfflineFilesShareInfoVtbl shareinfo_vtbl = {
+    shareinfo_QueryInterface,       shareinfo_AddRef,
+    shareinfo_Release,              shareinfo_GetShareItem,
+    shareinfo_GetShareCachingMode,  shareinfo_IsShareDfsJunction,
+};
+
+/* ---- IOfflineFilesFileSysInfo (directories, files: C13.5) ---- */
+
+static HRESULT STDMETHODCALLTYPE fsinfo_GetAttributes(IOfflineFilesFileSysInfo *iface,
+                                                      OFFLINEFILES_ITEM_COPY copy, DWORD *attributes)
+{
+    if (attributes == NULL)
+        return E_POINTER;
+    *attributes = 0;
+    switch (copy) {
+    case OFFLINEFILES_ITEM_COPY_LOCAL:
+    case OFFLINEFILES_ITEM_COPY_ORIGINAL:
+        *attributes = snapshot(impl_from_IOfflineFilesFileSysInfo(iface)).attributes;
+        return S_OK;
+    case OFFLINEFILES_ITEM_COPY_REMOTE:
+        return S_OK; /* reserved: 0 */
+    default:
+        return E_INVALIDARG;
+    }
+}
+
+static HRESULT STDMETHODCALLTYPE fsinfo_GetTimes(IOfflineFilesFileSysInfo *iface,
+                                                 OFFLINEFILES_ITEM_COPY copy, FILETIME *creation,
+                                                 FILETIME *write, FILETIME *change,
+                                                 FILETIME *access)
+{
+    if (creation == NULL || write == NULL || change == NULL || access == NULL)
+        return E_POINTER;
+    FILETIME t[4];
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesFileSysInfo(iface));
+    HRESULT hr = com_snapshot_times(&s, copy, t);
+    *creation = t[0];
+    *write = t[1];
+    *change = t[2];
+    *access = t[3];
+    return hr;
+}
+
+/* LOCAL: the cached copy's size; ORIGINAL: the version last in sync, which
+ * is the server's copy while the file is not changed on the server, else
+ * the local size (the original's size is not kept); REMOTE: reserved, 0.
+ * Containers: 0. */
+static HRESULT STDMETHODCALLTYPE fsinfo_GetFileSize(IOfflineFilesFileSysInfo *iface,
+                                                    OFFLINEFILES_ITEM_COPY copy, LARGE_INTEGER *size)
+{
+    if (size == NULL)
+        return E_POINTER;
+    size->QuadPart = 0;
+    com_snapshot_t s = snapshot(impl_from_IOfflineFilesFileSysInfo(iface));
+    switch (copy) {
+    case OFFLINEFILES_ITEM_COPY_LOCAL:
+        size->QuadPart = as_signed(s.size);
+        return S_OK;
+    case OFFLINEFILES_ITEM_COPY_ORIGINAL:
+        size->QuadPart = as_signed(s.remote_known && !s.changed_on_server ? s.remote_size : s.size);
+        return S_OK;
+    case OFFLINEFILES_ITEM_COPY_REMOTE:
+        return S_OK;
+    default:
+        return E_INVALIDARG;
+    }
+}
+
+static const IOfflineFilesFileSysInfoVtbl fsinfo_vtbl = {
+    fsinfo_QueryInterface, fsinfo_AddRef,   fsinfo_Release,
+    fsinfo_GetAttributes,  fsinfo_GetTimes, fsinfo_GetFileSize,
+};
+
+HRESULT com_item_create(csc_cache_t *cache, const csc_item_t *item, DWORD query_flags,
+                        IOfflineFilesItem **out)
 {
     *out = NULL;
     com_item_t *obj = calloc(1, sizeof *obj);
@@ -488,11 +712,14 @@ HRESULT com_item_create(csc_cache_t *cache, const csc_item_t *item, IOfflineFile
     obj->IOfflineFilesChangeInfo_iface.lpVtbl = &change_vtbl;
     obj->IOfflineFilesSuspend_iface.lpVtbl = &suspend_vtbl;
     obj->IOfflineFilesSuspendInfo_iface.lpVtbl = &suspinfo_vtbl;
+    obj->IOfflineFilesConnectionInfo_iface.lpVtbl = &conn_vtbl;
+    obj->IOfflineFilesShareInfo_iface.lpVtbl = &shareinfo_vtbl;
+    obj->IOfflineFilesFileSysInfo_iface.lpVtbl = &fsinfo_vtbl;
     atomic_init(&obj->ref, 1);
     obj->cache = cache;
     obj->type = csc_item_type(item);
     pthread_mutex_init(&obj->lock, NULL);
-    read_state(obj, item);
+    read_state(obj, item, query_flags);
     *out = (IOfflineFilesItem *)&obj->IOfflineFilesItem_iface;
     return S_OK;
 }
@@ -645,10 +872,14 @@ static HRESULT enum_new(IOfflineFilesItem **items, ULONG count, ULONG pos, com_e
     return S_OK;
 }
 
-/* Appends a snapshot of `item` to the growing array. */
-static HRESULT push(csc_cache_t *cache, const csc_item_t *item, IOfflineFilesItem ***items,
-                    ULONG *count, ULONG *cap)
+/* Appends a snapshot of `item` to the growing array when the filters keep
+ * it (C16.4). */
+static HRESULT push(csc_cache_t *cache, const csc_item_t *item, DWORD query_flags,
+                    const com_filters_t *filters, IOfflineFilesItem ***items, ULONG *count,
+                    ULONG *cap)
 {
+    if (!com_filters_keep(filters, cache, item))
+        return S_OK;
     if (*count == *cap) {
         ULONG ncap = *cap == 0 ? 8 : *cap * 2;
         IOfflineFilesItem **n = realloc(*items, ncap * sizeof *n);
@@ -657,13 +888,14 @@ static HRESULT push(csc_cache_t *cache, const csc_item_t *item, IOfflineFilesIte
         *items = n;
         *cap = ncap;
     }
-    HRESULT hr = com_item_create(cache, item, &(*items)[*count]);
+    HRESULT hr = com_item_create(cache, item, query_flags, &(*items)[*count]);
     if (SUCCEEDED(hr))
         (*count)++;
     return hr;
 }
 
 HRESULT com_enum_create(csc_cache_t *cache, const char *parent_path, bool flat, bool files_only,
+                        DWORD query_flags, const com_filters_t *filters,
                         IEnumOfflineFilesItems **out)
 {
     IOfflineFilesItem **items = NULL;
@@ -687,11 +919,11 @@ HRESULT com_enum_create(csc_cache_t *cache, const char *parent_path, bool flat, 
         }
         for (csc_item_t *i; SUCCEEDED(hr) && (i = csc_subtree_iter_next(&it)) != NULL;)
             if (!files_only || csc_item_type(i) == CSC_ITEM_FILE)
-                hr = push(cache, i, &items, &count, &cap);
+                hr = push(cache, i, query_flags, filters, &items, &count, &cap);
     } else if (SUCCEEDED(hr)) {
         csc_item_t *i = parent != NULL ? csc_item_first_child(parent) : csc_cache_first_server(cache);
         for (; SUCCEEDED(hr) && i != NULL; i = csc_item_next_sibling(i))
-            hr = push(cache, i, &items, &count, &cap);
+            hr = push(cache, i, query_flags, filters, &items, &count, &cap);
     }
     com_read_unlock(cache, locked);
     com_enum_t *e = NULL;
@@ -721,11 +953,20 @@ HRESULT com_enum_items_ex(csc_cache_t *cache, const char *parent_path,
     if ((enum_flags & OFFLINEFILES_ENUM_FLAT_FILESONLY) != 0 &&
         (enum_flags & OFFLINEFILES_ENUM_FLAT) == 0)
         return E_INVALIDARG; /* C16.4 */
-    /* Filters (C16.4) need the item state bits of issue 13: not yet. */
-    if (inc_file != NULL || inc_dir != NULL || exc_file != NULL || exc_dir != NULL)
-        return E_NOTIMPL;
-    return com_enum_create(cache, parent_path, (enum_flags & OFFLINEFILES_ENUM_FLAT) != 0,
-                           (enum_flags & OFFLINEFILES_ENUM_FLAT_FILESONLY) != 0, out);
+    bool filtered = inc_file != NULL || inc_dir != NULL || exc_file != NULL || exc_dir != NULL;
+    com_filters_t *filters = NULL;
+    if (filtered) {
+        filters = malloc(sizeof *filters);
+        if (filters == NULL)
+            return E_OUTOFMEMORY;
+        hr = com_filters_read(filters, inc_file, inc_dir, exc_file, exc_dir);
+    }
+    if (SUCCEEDED(hr))
+        hr = com_enum_create(cache, parent_path, (enum_flags & OFFLINEFILES_ENUM_FLAT) != 0,
+                             (enum_flags & OFFLINEFILES_ENUM_FLAT_FILESONLY) != 0, query_flags,
+                             filters, out);
+    free(filters);
+    return hr;
 }
 
 /* ======================= IEnumOfflineFilesSettings (C16.8) ======================= */

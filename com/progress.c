@@ -7,7 +7,8 @@
  * OFFLINEFILES_OP_RESPONSE answers honoured (C4.5; an answer outside 0-2
  * counts as CONTINUE), End with the call's result. The sink is AddRef'd
  * for the call and Released after End (C14.1). SyncItemResult carries no
- * IOfflineFilesSyncErrorInfo yet (C16.5 needs the remote side, issue 13).
+ * IOfflineFilesSyncErrorInfo yet (C16.5: marked below, for the C API of
+ * C12).
  */
 #include <stdlib.h>
 
@@ -75,6 +76,11 @@ static csc_op_response_t cb_item_result(void *ud, const csc_event_t *ev)
         return CSC_OP_CONTINUE;
     OFFLINEFILES_OP_RESPONSE r = OFFLINEFILES_OP_CONTINUE;
     if (p->sync != NULL)
+        /* >>> SYNC ERROR INFO: WIRE HERE (C16.5) <<< A failed item of
+         * Synchronize gets an IOfflineFilesSyncErrorInfo (its sync state,
+         * the local and remote item information) once the C API's sync
+         * events carry them; NULL for a successful item, and for Pin,
+         * Unpin and Encrypt. */
         p->sync->lpVtbl->SyncItemResult(p->sync, path, ev->result, NULL, &r);
     else
         p->simple->lpVtbl->ItemResult(p->simple, path, ev->result, &r);

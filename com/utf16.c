@@ -3,8 +3,8 @@
  * the library's WTF-8 and back without loss (an unpaired surrogate becomes
  * its three-byte form ED A0 80..ED BF BF and comes back as the same unit),
  * path arrays (a NULL pointer inside rgpszPaths is E_INVALIDARG, C16.7),
- * task memory (csc_com_free, CoTaskMemFree), and the read lock the
- * objects take to read a consistent snapshot.
+ * task memory (csc_com_alloc, csc_com_free and their Windows names), and
+ * the read lock the objects take to read a consistent snapshot.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +40,13 @@ HRESULT com_convert_paths(LPCWSTR *paths, ULONG count, char ***out)
     *out = NULL;
     if (paths == NULL || count == 0)
         return S_OK; /* the C API answers E_INVALIDARG itself (C4.1) */
-    for (ULONG i = 0; i < count; i++)
-        if (paths[i] == NULL)
-            return E_INVALIDARG; /* C16.7 */
     char **a = calloc(count, sizeof *a);
     if (a == NULL)
         return E_OUTOFMEMORY;
     for (ULONG i = 0; i < count; i++) {
-        HRESULT hr = com_utf16_to_wtf8(paths[i], &a[i]);
+        /* A NULL pointer stays NULL: the C API gives E_INVALIDARG for it
+         * (C4.1, C16.7), after its own earlier refusals (C13.1). */
+        HRESULT hr = paths[i] == NULL ? S_OK : com_utf16_to_wtf8(paths[i], &a[i]);
         if (FAILED(hr)) {
             com_free_paths(a, i);
             return hr;
@@ -75,4 +74,14 @@ void com_read_unlock(csc_cache_t *cache, bool locked)
 {
     if (locked)
         csc_cache_unlock(cache);
+}
+
+void *csc_com_alloc(size_t size)
+{
+    return malloc(size == 0 ? 1 : size);
+}
+
+void *CoTaskMemAlloc(size_t size)
+{
+    return csc_com_alloc(size);
 }

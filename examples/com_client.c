@@ -1,11 +1,16 @@
 /*
  * examples/com_client.c: a client of the COM face written the way Windows
- * clients use IOfflineFilesCache: create the cache object, read the disk
- * space, find a share and walk it through IOfflineFilesItemContainer /
- * IEnumOfflineFilesItems (as Microsoft's sample does), then Pin and Unpin
- * with a progress object of its own implementing IOfflineFilesSyncProgress.
- * Only the cache's contents are set up through the C API (there is no
- * server to cache from yet). Its output is checked exactly by the tests.
+ * clients of IOfflineFilesCache are: query the feature's status, create the
+ * cache object, read its Location, encryption status and disk space, ask
+ * whether a path is cacheable, FindItem a file and QueryInterface its
+ * IOfflineFilesConnectionInfo for GetConnectState, Synchronize with a
+ * conflict handler and a progress sink (COM objects of its own), take the
+ * file's scope online, offline, offline again with Force and back, then
+ * walk the whole cache as Microsoft's sample does (IOfflineFilesItemContainer,
+ * EnumItems, Next, GetPath, GetItemType), and finally Pin and Unpin. Only
+ * the servers' and the cache's contents are set up through the C API (in a
+ * real machine they are there already). Its output is checked exactly by
+ * the tests, and examples/com_client.cpp prints the same.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +33,21 @@ static const char *type_name(OFFLINEFILES_ITEM_TYPE t)
 {
     static const char *const names[] = {"file", "directory", "share", "server"};
     return (unsigned)t < 4 ? names[t] : "?";
+}
+
+static const char *state_name(OFFLINEFILES_CONNECT_STATE s)
+{
+    static const char *const names[] = {"unknown", "offline", "online"};
+    return (unsigned)s < 3 ? names[s] : "?";
+}
+
+static const char *reason_name(OFFLINEFILES_OFFLINE_REASON r)
+{
+    static const char *const names[] = {"unknown",          "not applicable",
+                                        "connection forced", "connection slow",
+                                        "connection error",  "item version conflict",
+                                        "item suspended"};
+    return (unsigned)r < 7 ? names[r] : "?";
 }
 
 /* ---- the client's progress object ---- */
@@ -102,10 +122,10 @@ static HRESULT STDMETHODCALLTYPE p_SyncItemResult(IOfflineFilesSyncProgress *Thi
                                                   HRESULT hr, IOfflineFilesSyncErrorInfo *info,
                                                   OFFLINEFILES_OP_RESPONSE *response)
 {
-    (void)This, (void)info;
+    (void)This;
     printf("  SyncItemResult ");
     print_w(file);
-    printf(" 0x%08X\n", (unsigned)hr);
+    printf(" 0x%08X%s\n", (unsigned)hr, info != NULL ? " (error info)" : "");
     *response = OFFLINEFILES_OP_CONTINUE;
     return S_OK;
 }
@@ -115,46 +135,115 @@ static const IOfflineFilesSyncProgressVtbl progress_vtbl = {
     p_SyncItemBegin,  p_SyncItemResult,
 };
 
+/* ---- the client's conflict handler: keeps the latest copy ---- */
+
+typedef struct handler {
+    IOfflineFilesSyncConflictHandler IOfflineFilesSyncConflictHandler_iface;
+    LONG ref;
+    int calls;
+} handler_t;
+
+static HRESULT STDMETHODCALLTYPE h_QueryInterface(IOfflineFilesSyncConflictHandler *This,
+                                                  REFIID riid, void **ppv)
+{
+    if (csc_com_guid_equal(riid, &IID_IUnknown) ||
+        csc_com_guid_equal(riid, &IID_IOfflineFilesSyncConflictHandler)) {
+        *ppv = This;
+        This->lpVtbl->AddRef(This);
+        return S_OK;
+    }
+    *ppv = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG STDMETHODCALLTYPE h_AddRef(IOfflineFilesSyncConflictHandler *This)
+{
+    return (ULONG)++((handler_t *)This)->ref;
+}
+
+static ULONG STDMETHODCALLTYPE h_Release(IOfflineFilesSyncConflictHandler *This)
+{
+    return (ULONG)--((handler_t *)This)->ref;
+}
+
+static HRESULT STDMETHODCALLTYPE h_ResolveConflict(IOfflineFilesSyncConflictHandler *This,
+                                                   LPCWSTR path, DWORD known,
+                                                   OFFLINEFILES_SYNC_STATE state, DWORD details,
+                                                   OFFLINEFILES_SYNC_CONFLICT_RESOLVE *resolution,
+                                                   LPWSTR *new_name)
+{
+    ((handler_t *)This)->calls++;
+    printf("  ResolveConflict ");
+    print_w(path);
+    printf(" known 0x%lX state %d changes 0x%lX: keep latest\n", (unsigned long)known, (int)state,
+           (unsigned long)details);
+    *resolution = OFFLINEFILES_SYNC_CONFLICT_RESOLVE_KEEPLATEST;
+    *new_name = NULL;
+    return S_OK;
+}
+
+static const IOfflineFilesSyncConflictHandlerVtbl handler_vtbl = {
+    h_QueryInterface, h_AddRef, h_Release, h_ResolveConflict,
+};
+
 /* ---- walking the cache as Microsoft's sample does ---- */
 
-static void walk(IOfflineFilesItem *item, int depth)
+static void walk(IOfflineFilesItemContainer *container, int depth)
 {
-    LPWSTR path = NULL;
-    OFFLINEFILES_ITEM_TYPE type;
-    if (SUCCEEDED(item->lpVtbl->GetPath(item, &path)) &&
-        SUCCEEDED(item->lpVtbl->GetItemType(item, &type))) {
-        printf("%*s%s ", depth * 2, "", type_name(type));
-        print_w(path);
-        printf("\n");
-    }
-    CoTaskMemFree(path);
-
-    IOfflineFilesItemContainer *container = NULL;
-    if (FAILED(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesItemContainer,
-                                            (void **)&container)))
-        return; /* a file */
     IEnumOfflineFilesItems *items = NULL;
-    if (SUCCEEDED(container->lpVtbl->EnumItems(container, 0, &items))) {
-        IOfflineFilesItem *child;
-        ULONG fetched;
-        while (items->lpVtbl->Next(items, 1, &child, &fetched) == S_OK) {
+    if (FAILED(container->lpVtbl->EnumItems(container, 0, &items)))
+        return;
+    IOfflineFilesItem *item;
+    ULONG fetched;
+    while (items->lpVtbl->Next(items, 1, &item, &fetched) == S_OK) {
+        LPWSTR path = NULL;
+        OFFLINEFILES_ITEM_TYPE type;
+        if (SUCCEEDED(item->lpVtbl->GetPath(item, &path)) &&
+            SUCCEEDED(item->lpVtbl->GetItemType(item, &type))) {
+            printf("%*s%s ", depth * 2, "", type_name(type));
+            print_w(path);
+            printf("\n");
+        }
+        CoTaskMemFree(path);
+        IOfflineFilesItemContainer *child = NULL;
+        if (SUCCEEDED(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesItemContainer,
+                                                   (void **)&child))) {
             walk(child, depth + 1);
             child->lpVtbl->Release(child);
         }
-        items->lpVtbl->Release(items);
+        item->lpVtbl->Release(item);
     }
-    container->lpVtbl->Release(container);
+    items->lpVtbl->Release(items);
+}
+
+static void print_state(IOfflineFilesConnectionInfo *conn)
+{
+    OFFLINEFILES_CONNECT_STATE state;
+    OFFLINEFILES_OFFLINE_REASON reason;
+    HRESULT hr = conn->lpVtbl->GetConnectState(conn, &state, &reason);
+    printf("GetConnectState: 0x%08X %s (%s)\n", (unsigned)hr, state_name(state), reason_name(reason));
 }
 
 int main(void)
 {
-    /* The cache's contents, through the C API. */
+    /* The servers and the cache's contents, through the C API. */
     csc_cache_t *cache;
     if (FAILED(csc_cache_new(&cache, NULL)))
         return 1;
     csc_cache_file(cache, "\\\\srv\\docs\\report.txt", true, 1200, NULL);
     csc_cache_file(cache, "\\\\srv\\docs\\2026\\plan.txt", true, 300, NULL);
     csc_cache_dir(cache, "\\\\srv\\docs\\empty", NULL);
+    csc_remote_set_caching_mode(cache, "\\\\srv\\docs", CSC_CACHING_MODE_AUTO_DOC);
+    csc_remote_set_caching_mode(cache, "\\\\srv\\private", CSC_CACHING_MODE_NOCACHING);
+    csc_item_t *report;
+    if (SUCCEEDED(csc_cache_find(cache, "\\\\srv\\docs\\report.txt", &report)))
+        csc_item_modify(cache, report, 64); /* changed offline */
+    csc_remote_write(cache, "\\\\srv\\docs\\2026\\plan.txt", true, 350); /* changed on the server */
+
+    /* OfflineFilesQueryStatus(&active, &enabled) */
+    bool active = false, enabled = false;
+    csc_feature_query_status(cache, &active, &enabled, NULL);
+    printf("OfflineFilesQueryStatus: active %d enabled %d\n", active, enabled);
 
     /* CoCreateInstance(CLSID_OfflineFilesCache, ..., IID_IOfflineFilesCache, ...) */
     IOfflineFilesCache *pCache = NULL;
@@ -164,63 +253,129 @@ int main(void)
     if (FAILED(hr))
         return 1;
 
+    LPWSTR location = NULL;
+    hr = pCache->lpVtbl->GetLocation(pCache, &location);
+    printf("GetLocation: 0x%08X ", (unsigned)hr);
+    if (location != NULL)
+        print_w(location);
+    printf("\n");
+    CoTaskMemFree(location);
+
+    BOOL encrypted, partial;
+    hr = pCache->lpVtbl->GetEncryptionStatus(pCache, &encrypted, &partial);
+    printf("GetEncryptionStatus: 0x%08X encrypted %d partial %d\n", (unsigned)hr, encrypted,
+           partial);
+
     ULONGLONG total, limit, used, unpinned_limit, unpinned_used;
     hr = pCache->lpVtbl->GetDiskSpaceInformation(pCache, &total, &limit, &used, &unpinned_limit,
                                                  &unpinned_used);
     printf("GetDiskSpaceInformation: 0x%08X used %llu unpinned used %llu\n", (unsigned)hr,
            (unsigned long long)used, (unsigned long long)unpinned_used);
 
-    IOfflineFilesItem *share = NULL;
-    hr = pCache->lpVtbl->FindItem(pCache, u"\\\\srv\\docs", 0, &share);
-    printf("FindItem \\\\srv\\docs: 0x%08X\n", (unsigned)hr);
-    if (SUCCEEDED(hr)) {
-        walk(share, 1);
-        share->lpVtbl->Release(share);
+    LPCWSTR candidates[] = {u"\\\\srv\\docs\\new.txt", u"\\\\srv\\private\\x.txt",
+                            u"\\\\nowhere\\share"};
+    for (int i = 0; i < 3; i++) {
+        BOOL cacheable;
+        OFFLINEFILES_CACHING_MODE mode;
+        hr = pCache->lpVtbl->IsPathCacheable(pCache, candidates[i], &cacheable, &mode);
+        printf("IsPathCacheable ");
+        print_w(candidates[i]);
+        printf(": 0x%08X cacheable %d mode %d\n", (unsigned)hr, cacheable, (int)mode);
+    }
+
+    /* FindItem, then the item's connection information. */
+    IOfflineFilesItem *item = NULL;
+    IOfflineFilesConnectionInfo *conn = NULL;
+    hr = pCache->lpVtbl->FindItem(pCache, u"\\\\srv\\docs\\report.txt", 0, &item);
+    printf("FindItem \\\\srv\\docs\\report.txt: 0x%08X\n", (unsigned)hr);
+    if (FAILED(hr))
+        return 1;
+    hr = item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesConnectionInfo, (void **)&conn);
+    printf("QueryInterface IOfflineFilesConnectionInfo: 0x%08X\n", (unsigned)hr);
+    if (FAILED(hr))
+        return 1;
+    print_state(conn);
+    IOfflineFilesDirtyInfo *dirty = NULL;
+    if (SUCCEEDED(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesDirtyInfo,
+                                               (void **)&dirty))) {
+        LARGE_INTEGER n;
+        dirty->lpVtbl->LocalDirtyByteCount(dirty, &n);
+        printf("LocalDirtyByteCount: %lld\n", (long long)n.QuadPart);
+        dirty->lpVtbl->Release(dirty);
     }
     IOfflineFilesItem *missing = NULL;
     hr = pCache->lpVtbl->FindItem(pCache, u"\\\\srv\\docs\\nothing.txt", 0, &missing);
     printf("FindItem \\\\srv\\docs\\nothing.txt: 0x%08X (%s)\n", (unsigned)hr,
            missing == NULL ? "no item" : "item");
 
+    /* Synchronize with a conflict handler and a progress object. */
     progress_t progress = {{&progress_vtbl}, 1};
-    LPCWSTR paths[] = {u"\\\\srv\\docs"};
-    printf("Pin \\\\srv\\docs deep, for user:\n");
-    hr = pCache->lpVtbl->Pin(pCache, NULL, paths, 1, TRUE, FALSE,
+    handler_t handler = {{&handler_vtbl}, 1, 0};
+    LPCWSTR share[] = {u"\\\\srv\\docs"};
+    GUID sync_id = {0x12345678, 0x1234, 0x5678, {1, 2, 3, 4, 5, 6, 7, 8}};
+    printf("Synchronize \\\\srv\\docs in and out:\n");
+    hr = pCache->lpVtbl->Synchronize(pCache, NULL, share, 1, FALSE,
+                                     OFFLINEFILES_SYNC_CONTROL_FLAG_SYNCIN |
+                                         OFFLINEFILES_SYNC_CONTROL_FLAG_SYNCOUT,
+                                     &handler.IOfflineFilesSyncConflictHandler_iface,
+                                     &progress.IOfflineFilesSyncProgress_iface, &sync_id);
+    printf("Synchronize: 0x%08X (conflicts resolved: %d)\n", (unsigned)hr, handler.calls);
+    item->lpVtbl->Refresh(item, 0);
+    if (SUCCEEDED(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesDirtyInfo,
+                                               (void **)&dirty))) {
+        LARGE_INTEGER n;
+        dirty->lpVtbl->LocalDirtyByteCount(dirty, &n);
+        printf("LocalDirtyByteCount after Refresh: %lld\n", (long long)n.QuadPart);
+        dirty->lpVtbl->Release(dirty);
+    }
+
+    /* The scope's transitions, through the item's connection information. */
+    hr = conn->lpVtbl->TransitionOnline(conn, NULL, 0);
+    printf("TransitionOnline: 0x%08X\n", (unsigned)hr);
+    BOOL open_files = TRUE;
+    hr = conn->lpVtbl->TransitionOffline(conn, NULL, 0, FALSE, &open_files);
+    printf("TransitionOffline: 0x%08X open files %d\n", (unsigned)hr, open_files);
+    print_state(conn);
+    open_files = TRUE;
+    hr = conn->lpVtbl->TransitionOffline(conn, NULL, 0, TRUE, &open_files);
+    printf("TransitionOffline with Force: 0x%08X open files %d\n", (unsigned)hr, open_files);
+    hr = conn->lpVtbl->TransitionOnline(conn, NULL, 0);
+    printf("TransitionOnline: 0x%08X\n", (unsigned)hr);
+    print_state(conn);
+    conn->lpVtbl->Release(conn);
+
+    /* The whole cache, from its IOfflineFilesItemContainer. */
+    IOfflineFilesItemContainer *root = NULL;
+    hr = pCache->lpVtbl->QueryInterface(pCache, &IID_IOfflineFilesItemContainer, (void **)&root);
+    printf("EnumItems walk: 0x%08X\n", (unsigned)hr);
+    if (SUCCEEDED(hr)) {
+        walk(root, 1);
+        root->lpVtbl->Release(root);
+    }
+
+    /* Pin and Unpin with the same progress object. */
+    printf("Pin \\\\srv\\docs\\2026 deep, for user:\n");
+    LPCWSTR dir[] = {u"\\\\srv\\docs\\2026"};
+    hr = pCache->lpVtbl->Pin(pCache, NULL, dir, 1, TRUE, FALSE,
                              OFFLINEFILES_PIN_CONTROL_FLAG_FORUSER,
                              &progress.IOfflineFilesSyncProgress_iface);
     printf("Pin: 0x%08X\n", (unsigned)hr);
-
-    IOfflineFilesItem *report = NULL;
     IOfflineFilesPinInfo *pin = NULL;
-    if (SUCCEEDED(pCache->lpVtbl->FindItem(pCache, u"\\\\srv\\docs\\report.txt", 0, &report)) &&
-        SUCCEEDED(report->lpVtbl->QueryInterface(report, &IID_IOfflineFilesPinInfo,
-                                                 (void **)&pin))) {
+    if (SUCCEEDED(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesPinInfo, (void **)&pin))) {
         BOOL pinned, inherit;
         pin->lpVtbl->IsPinnedForUser(pin, &pinned, &inherit);
         printf("report.txt pinned for user: %s\n", pinned ? "yes" : "no");
         pin->lpVtbl->Release(pin);
     }
-
-    LPCWSTR one[] = {u"\\\\srv\\docs\\report.txt"};
-    printf("Unpin \\\\srv\\docs\\report.txt, for user:\n");
-    hr = pCache->lpVtbl->Unpin(pCache, NULL, one, 1, FALSE, FALSE,
+    printf("Unpin \\\\srv\\docs\\2026 deep, for user:\n");
+    hr = pCache->lpVtbl->Unpin(pCache, NULL, dir, 1, TRUE, FALSE,
                                OFFLINEFILES_PIN_CONTROL_FLAG_FORUSER,
                                &progress.IOfflineFilesSyncProgress_iface);
     printf("Unpin: 0x%08X\n", (unsigned)hr);
-    if (report != NULL) {
-        IOfflineFilesPinInfo2 *pin2 = NULL;
-        report->lpVtbl->Refresh(report, 0);
-        if (SUCCEEDED(report->lpVtbl->QueryInterface(report, &IID_IOfflineFilesPinInfo2,
-                                                     (void **)&pin2))) {
-            BOOL pinned;
-            pin2->lpVtbl->IsPinned(pin2, &pinned);
-            printf("report.txt pinned after Refresh: %s\n", pinned ? "yes" : "no");
-            pin2->lpVtbl->Release(pin2);
-        }
-        report->lpVtbl->Release(report);
-    }
+    item->lpVtbl->Release(item);
 
-    printf("progress object references at the end: %ld\n", (long)progress.ref);
+    printf("references at the end: progress %ld, conflict handler %ld\n", (long)progress.ref,
+           (long)handler.ref);
     pCache->lpVtbl->Release(pCache);
     csc_cache_free(cache);
     return 0;

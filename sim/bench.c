@@ -12,7 +12,8 @@
  * TransitionOffline (against a 10,000-item scope), TransitionOnline and one
  * item's connect state. Rows are `name<TAB>value<TAB>unit` (tsv) or an aligned
  * table, then a ratio section. Uses the public API only (plus uthash and
- * SQLite for the reference rows).
+ * SQLite for the reference rows, and libcscsim-com for the COM face's row,
+ * bench_com.c).
  */
 #include "bench.h"
 
@@ -947,6 +948,15 @@ int csc_sim_bench(size_t items, bool tsv)
     add_row(&b, "transition_offline_ns", time_transition_offline(cache, deep), "ns");
     add_row(&b, "transition_online_ns", time_transition_online(cache, deep), "ns");
     add_row(&b, "connect_state_ns", time_connect_state(cache, deep), "ns");
+    /* The COM face's Unpin of the same file against csc_unpin (issue 14). */
+    double c_ns = 0, com_ns = 0;
+    if (csc_sim_bench_com_unpin(cache, deep, &c_ns, &com_ns)) {
+        add_row(&b, "com_unpin_ns", com_ns, "ns");
+        add_row(&b, "com_unpin_c_api_ns", c_ns, "ns"); /* the same call, paired */
+        add_row(&b, "com_call_overhead_ns", com_ns > c_ns ? com_ns - c_ns : 0, "ns");
+    } else {
+        fprintf(stderr, "bench: the COM face's Unpin failed\n");
+    }
     eviction_rows(&b, cache, n); /* last: it evicts half of the cache */
     csc_cache_free(cache);
     char (*small_paths)[PATH_CAP] = make_paths(10000);

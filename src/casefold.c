@@ -5,12 +5,15 @@
  * pair written as two halves, nothing above U+10FFFF, no truncated
  * sequences), the Unicode simple case
  * folding of one code point (an ASCII fast path, then a binary search in the
- * generated table src/casefold_table.h, CaseFolding.txt statuses C and S), and
+ * generated table src/casefold_table.h, CaseFolding.txt statuses C and S;
+ * public as csc_casefold for the faces), and
  * the folding of a whole UTF-8 string into the key under which names compare.
  * No Unicode normalisation (NFC/NFD) is applied. Nothing here allocates or
  * keeps state.
  */
 #include "path.h"
+
+#include "cscsim/path.h"
 
 #include "casefold_table.h"
 
@@ -33,6 +36,11 @@ uint32_t csc__casefold(uint32_t cp)
         return csc__casefold_table[lo].to;
     }
     return cp;
+}
+
+uint32_t csc_casefold(uint32_t cp)
+{
+    return csc__casefold(cp);
 }
 
 static bool is_continuation(unsigned char b)

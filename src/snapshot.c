@@ -12,7 +12,7 @@
  *   header (24 bytes)
  *     0  magic "CSCSNAP" 0x1A            8 bytes
  *     8  format version                   u32  (1)
- *    12  section count                    u32  (2 to 4)
+ *    12  section count                    u32  (2 to 5)
  *    16  total length of the file         u64  (header, sections, checksum)
  *   sections, each: id u32, reserved u32 (0), payload length u64, payload
  *     1  settings: clock u64, total limit u64, unpinned limit u64,
@@ -73,21 +73,26 @@
  *                          bits u8: 1 suspension root (a share or
  *                          directory, C13.3), 2 encryption differs from the
  *                          configured state (a file, C13.4)
- *     5  round-2 state (optional, src/remote/fstate.h and fetch.h; written
- *        only when some cached file has round-2 state or some container a
- *        pending deep pin, so older snapshots and their bytes stay as they
- *        were; the header then counts 2 to 5 sections):
- *          files u64       then for each such file, in pre-order: position
- *                          u64 (1-based, as in section 2), bits u8 (1
- *                          sparse, 2 created offline, 4 deleted offline, 8
- *                          local change time set), conflict u8
- *                          (OFFLINEFILES_SYNC_STATE, 0 none), reserved u16
- *                          (0), full size u64 (sparse: the file's size; it
- *                          holds 0 bytes in section 2), local change u64,
- *                          conflict version u64
- *          pending u64     then for each container with a pending deep pin
- *                          (C15.20), in pre-order: position u64 and sources
- *                          u16 (CSC_PIN_SOURCE_* bits)
+ *     5  file states (optional, round 2: src/remote/fstate.c and apps.c;
+ *        written only when a cached file has round-2 state or an
+ *        application holds a non-cached handle, so older snapshots and
+ *        their bytes stay as they were; the header counts 2 to 5):
+ *          entries u64     then per file with state, in pre-order:
+ *                          position u64 (1-based, as in section 2), bits
+ *                          u8 (1 sparse, 2 created offline, 4 deleted
+ *                          offline, 8 has a local change time), conflict
+ *                          u8 (OFFLINEFILES_SYNC_STATE, 0 none), reserved
+ *                          u16 (0), full size u64 (sparse: its logical
+ *                          size; its size in section 2 is 0), local change
+ *                          u64, conflict version u64
+ *          handles u64     then the non-cached handles (C11.1) per path:
+ *                          count u32, key length u32, the folded path
+ *     6  pending deep pins (optional, C15.20, src/remote/fetch.c; written
+ *        only when a container has one, so older snapshots and their bytes
+ *        stay as they were; the header then counts 2 to 6):
+ *          pending u64     then per container with a pending deep pin, in
+ *                          pre-order: position u64 (1-based, as in section
+ *                          2), sources u16 (CSC_PIN_SOURCE_* bits)
  *   checksum u64: XXH64 (seed 0) of every byte before it
  *
  * Stable across versions: the magic, the version field and the checksum
@@ -130,9 +135,9 @@
 #define SEC_ITEMS 2u
 #define SEC_REMOTE 3u /* optional (C10) */
 #define SEC_METHODS 4u /* optional (C13) */
-#define SEC_STATE 5u /* optional (round-2 file state, pending deep pins) */
-#define STATE_FILE_BYTES 36u
-#define STATE_PENDING_BYTES 10u
+#define SEC_FSTATE 5u /* optional (C10.8, C11, C12.5) */
+#define SEC_PENDING 6u /* optional (C15.20) */
+#define PENDING_BYTES 10u
 #define LOCATION_DEFAULT 0xFFFFFFFFu
 #define MARK_SUSPEND 0x01u
 #define MARK_ENC 0x02u
@@ -530,47 +535,36 @@ static bool write_remote(writer_t *w, const csc_cache_t *cache)
     return true;
 }
 
-/* Section 5: the round-2 state of files and the pending deep pins. */
-static bool state_needed(const csc_cache_t *cache)
+/* The file-state section (round 2): src/remote/fstate.c's entries and
+ * the applications' non-cached handles. */
+static bool write_fstate(writer_t *w, const csc_cache_t *cache)
 {
-    return cache->remote != NULL &&
-           (csc__fstate_count(cache) != 0 || csc__pending_pin_count(cache) != 0);
+    if (!reserve(w, SECTION_HEAD + csc__fstate_snap_bytes(cache)))
+        return false;
+    size_t start = section_begin(w, SEC_FSTATE);
+    unsigned char *p = csc__fstate_snap_write(cache, w->buf + w->len);
+    w->len = (size_t)(p - w->buf);
+    section_end(w, start);
+    return true;
 }
 
-static bool write_state(writer_t *w, const csc_cache_t *cache)
+/* Section 6: the pending deep pins (C15.20). */
+static bool write_pending(writer_t *w, const csc_cache_t *cache)
 {
-    size_t files = csc__fstate_count(cache), pending = csc__pending_pin_count(cache);
-    if (!reserve(w, SECTION_HEAD + 16 + files * STATE_FILE_BYTES + pending * STATE_PENDING_BYTES))
+    size_t n = csc__pending_pin_count(cache);
+    if (!reserve(w, SECTION_HEAD + 8 + n * PENDING_BYTES))
         return false;
-    size_t start = section_begin(w, SEC_STATE);
-    unsigned char *p = w->buf + w->len;
-    for (int part = 0; part < 2; part++) {
-        p = put64(p, part == 0 ? (uint64_t)files : (uint64_t)pending);
-        uint64_t pos = 0;
-        for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-             id = csc__tree_preorder_next(cache, id)) {
-            pos++;
-            const struct csc_item *item = csc__item_at(cache, id);
-            if (part == 0) {
-                const csc__fstate_t *fs = csc__fstate_get(cache, item);
-                if (fs == NULL)
-                    continue;
-                p = put64(p, pos);
-                *p++ = fs->bits;
-                *p++ = fs->conflict;
-                p = put16(p, 0);
-                p = put64(p, fs->full_size);
-                p = put64(p, fs->local_change);
-                p = put64(p, fs->conflict_version);
-            } else {
-                uint16_t src = csc__type(item) == CSC_ITEM_FILE
-                                   ? 0
-                                   : csc__pending_pin_get(cache, item);
-                if (src == 0)
-                    continue;
-                p = put64(p, pos);
-                p = put16(p, src);
-            }
+    size_t start = section_begin(w, SEC_PENDING);
+    unsigned char *p = put64(w->buf + w->len, (uint64_t)n);
+    uint64_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = csc__tree_preorder_next(cache, id)) {
+        pos++;
+        const struct csc_item *item = csc__item_at(cache, id);
+        uint16_t src = csc__type(item) == CSC_ITEM_FILE ? 0 : csc__pending_pin_get(cache, item);
+        if (src != 0) {
+            p = put64(p, pos);
+            p = put16(p, src);
         }
     }
     w->len = (size_t)(p - w->buf);
@@ -609,12 +603,13 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     uint64_t marks = 0;
     bool methods = methods_needed(cache, &marks);
     bool remote = csc__remote_snap_needed(cache);
-    bool state = state_needed(cache);
+    bool fstate = csc__fstate_snap_needed(cache);
+    bool pending = csc__pending_pin_count(cache) != 0;
     if (ok) {
         w->len = HEADER_SIZE;
         ok = write_settings(w, cache) && write_items(w, cache) &&
-             (!remote || write_remote(w, cache)) &&
-             (!methods || write_methods(w, cache, marks)) && (!state || write_state(w, cache)) &&
+             (!remote || write_remote(w, cache)) && (!methods || write_methods(w, cache, marks)) &&
+             (!fstate || write_fstate(w, cache)) && (!pending || write_pending(w, cache)) &&
              reserve(w, TRAILER_SIZE);
     }
     if (!ok) {
@@ -626,7 +621,8 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     unsigned char *p = w->buf;
     memcpy(p, MAGIC, 8);
     put32(p + 8, CSC_SNAPSHOT_VERSION);
-    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u) + (state ? 1u : 0u));
+    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u) + (fstate ? 1u : 0u) +
+                      (pending ? 1u : 0u));
     put64(p + 16, (uint64_t)(w->len + TRAILER_SIZE));
     w->len += TRAILER_SIZE;
     csc__snapshot_seal(w->buf, w->len);
@@ -1098,7 +1094,7 @@ static csc_hresult check_frame(const unsigned char *d, size_t size)
     if (version > CSC_SNAPSHOT_VERSION)
         return CSC_E_REVISION_MISMATCH;
     uint32_t sections = get32(d + 12);
-    return sections >= 2 && sections <= 5 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+    return sections >= 2 && sections <= 6 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* A length-prefixed string of the methods section, copied (no NUL inside). */
@@ -1185,63 +1181,6 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
-/* Section 5, into a fresh cache whose items and remote side are read. */
-static csc_hresult read_state(csc_cache_t *c, reader_t *r)
-{
-    for (int part = 0; part < 2; part++) {
-        size_t each = part == 0 ? STATE_FILE_BYTES : STATE_PENDING_BYTES;
-        if (!has(r, 8))
-            return CSC_E_FILE_CORRUPT;
-        uint64_t n = get64(r->p);
-        r->p += 8;
-        if (n > (uint64_t)(r->end - r->p) / each)
-            return CSC_E_FILE_CORRUPT;
-        uint64_t pos = 0;
-        uint32_t id = csc__hot_first_child(csc__hot(c->root));
-        for (uint64_t i = 0; i < n; i++) {
-            const unsigned char *q = r->p;
-            r->p += each;
-            uint64_t want = get64(q);
-            if (want <= pos)
-                return CSC_E_FILE_CORRUPT;
-            while (id != CSC__NONE && ++pos < want)
-                id = csc__tree_preorder_next(c, id);
-            if (id == CSC__NONE)
-                return CSC_E_FILE_CORRUPT; /* beyond the last item */
-            struct csc_item *item = csc__item_at(c, id);
-            const csc__hot_t *h = csc__hot(item);
-            if (part == 1) {
-                uint16_t src = get16(q + 8);
-                if (src == 0 || (src & ~CSC_PIN_SOURCES_ALL) != 0 ||
-                    (h->type != CSC_ITEM_SHARE && h->type != CSC_ITEM_DIRECTORY))
-                    return CSC_E_FILE_CORRUPT;
-                csc_hresult hr = csc__pending_pin_add(c, item, src);
-                if (hr != CSC_S_OK)
-                    return hr;
-            } else {
-                uint8_t bits = q[8], conflict = q[9];
-                if (h->type != CSC_ITEM_FILE || (bits == 0 && conflict == 0) ||
-                    (bits & ~(CSC__FS_SPARSE | CSC__FS_CREATED | CSC__FS_DELETED |
-                              CSC__FS_LOCAL_TIME)) != 0 ||
-                    get16(q + 10) != 0 || ((bits & CSC__FS_SPARSE) && h->size != 0) ||
-                    ((bits & CSC__FS_CREATED) && (bits & CSC__FS_DELETED)) ||
-                    ((bits & (CSC__FS_CREATED | CSC__FS_DELETED)) && !(h->flags & CSC__F_DIRTY)))
-                    return CSC_E_FILE_CORRUPT; /* what csc__fstate_check rejects */
-                csc__fstate_t *fs = csc__fstate_make(c, item);
-                if (fs == NULL)
-                    return CSC_E_OUTOFMEMORY;
-                fs->bits = bits;
-                fs->conflict = conflict;
-                fs->full_size = get64(q + 12);
-                fs->local_change = get64(q + 20);
-                fs->conflict_version = get64(q + 28);
-            }
-            id = csc__tree_preorder_next(c, id);
-        }
-    }
-    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
-}
-
 static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
 {
     csc_hresult hr = csc__remote_snap_read(c, &r->p, r->end);
@@ -1272,6 +1211,38 @@ static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
     /* Everything else (links, C2.3 order, types by depth, keys, versions,
      * modes, the connectivity records) is what the invariant check judges. */
     return csc__remote_check_records(c) ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+}
+
+/* Section 6 into a fresh cache whose items are read (C15.20). */
+static csc_hresult read_pending(csc_cache_t *c, reader_t *r)
+{
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint64_t n = get64(r->p);
+    r->p += 8;
+    if (n == 0 || n > (uint64_t)(r->end - r->p) / PENDING_BYTES)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(c->root));
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t want = get64(r->p);
+        uint16_t src = get16(r->p + 8);
+        r->p += PENDING_BYTES;
+        if (want <= pos || src == 0 || (src & ~CSC_PIN_SOURCES_ALL) != 0)
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = csc__tree_preorder_next(c, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        struct csc_item *item = csc__item_at(c, id);
+        if (csc__type(item) != CSC_ITEM_SHARE && csc__type(item) != CSC_ITEM_DIRECTORY)
+            return CSC_E_FILE_CORRUPT;
+        csc_hresult hr = csc__pending_pin_add(c, item, src);
+        if (hr != CSC_S_OK)
+            return hr;
+        id = csc__tree_preorder_next(c, id);
+    }
+    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* The next section's id, or 0 when none is left. */
@@ -1399,11 +1370,19 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         if (hr == CSC_S_OK)
             hr = read_methods(&fresh, &body);
     }
-    if (hr == CSC_S_OK && r.p != r.end) {
-        hr = next_section(&r, SEC_STATE, &body);
+    if (hr == CSC_S_OK && peek_section(&r) == SEC_FSTATE) {
+        hr = next_section(&r, SEC_FSTATE, &body);
         sections++;
         if (hr == CSC_S_OK)
-            hr = read_state(&fresh, &body);
+            hr = csc__fstate_snap_read(&fresh, &body.p, body.end);
+        if (hr == CSC_S_OK && body.p != body.end)
+            hr = CSC_E_FILE_CORRUPT;
+    }
+    if (hr == CSC_S_OK && r.p != r.end) {
+        hr = next_section(&r, SEC_PENDING, &body);
+        sections++;
+        if (hr == CSC_S_OK)
+            hr = read_pending(&fresh, &body);
     }
     if (hr == CSC_S_OK && sections != get32(d + 12))
         hr = CSC_E_FILE_CORRUPT;

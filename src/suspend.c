@@ -18,7 +18,7 @@ bool csc__suspended(const struct csc_item *item)
         return false;
     for (const struct csc_item *it = item; it != NULL; it = csc__parent(it))
         if ((csc__hot(it)->flags & CSC__F_SUSPEND_ROOT) && csc__type(it) != CSC_ITEM_FILE)
-            return true; /* on files the bit is CSC__F_XSTATE */
+            return true; /* on a file the bit is CSC__F_XSTATE */
     return false;
 }
 
@@ -75,5 +75,5 @@ bool csc_item_is_suspended(const csc_item_t *item)
 bool csc_item_is_suspended_root(const csc_item_t *item)
 {
     return item != NULL && csc__type(item) != CSC_ITEM_FILE &&
-           (csc__hot(item)->flags & CSC__F_SUSPEND_ROOT) != 0; /* XSTATE on files */
+           (csc__hot(item)->flags & CSC__F_SUSPEND_ROOT) != 0;
 }

@@ -267,6 +267,8 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
         if (h->flags & CSC__F_DIRTY) {
             h->flags &= (uint8_t)~CSC__F_DIRTY;
             csc__item_at(cache, id)->u.dirty_bytes = 0;
+            if (h->flags & CSC__F_XSTATE) /* no longer created or deleted offline */
+                csc__fstate_synced(cache, csc__item_at(cache, id));
             csc__evict_update_hot(cache, id, h);
         }
         return CSC_S_OK;

@@ -454,17 +454,12 @@ static void test_find_item(void **state)
     assert_int_equal(csc_cache_set_caller(f->cache, "admin", true), S_OK);
     assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, u"\\\\srv\\docs", 0x80000006u, &item), S_OK);
     assert_int_equal(item->lpVtbl->Release(item), 0);
-    /* FindItemEx: four NULL filters is FindItem; filters not yet. */
+    /* FindItemEx: four NULL filters is FindItem (filters:
+     * test_com__filters.c). */
     assert_int_equal(f->pc->lpVtbl->FindItemEx(f->pc, u"\\\\srv\\docs", NULL, NULL, NULL, NULL, 0,
                                                &item),
                      S_OK);
     assert_int_equal(item->lpVtbl->Release(item), 0);
-    IOfflineFilesItemFilter *filter = (IOfflineFilesItemFilter *)f->pc; /* never called */
-    item = (IOfflineFilesItem *)1;
-    assert_int_equal(f->pc->lpVtbl->FindItemEx(f->pc, u"\\\\srv\\docs", filter, NULL, NULL, NULL,
-                                               0, &item),
-                     E_NOTIMPL);
-    assert_null(item);
     assert_int_equal(f->pc->lpVtbl->FindItemEx(f->pc, u"\\\\srv\\docs", NULL, NULL, NULL, NULL, 0,
                                                NULL),
                      E_POINTER);
@@ -656,15 +651,12 @@ static void test_delete_items_for_user(void **state)
                      CSC_E_FILE_NOT_FOUND);
 }
 
-static void test_not_implemented_yet(void **state)
+static void test_not_implemented(void **state)
 {
     fixture_t *f = *state;
-    LPCWSTR one[] = {u"\\\\srv\\docs\\a.txt"};
-    BOOL b1 = TRUE;
-    OFFLINEFILES_CACHING_MODE mode;
-    /* The remote side (issue 13): E_NOTIMPL, and nothing changes. */
+    /* No C API (policy pins are not modelled): E_NOTIMPL, nothing changes.
+     * IsPathCacheable: test_com__connection.c. */
     assert_int_equal(f->pc->lpVtbl->ProcessAdminPinPolicy(f->pc, NULL, NULL), E_NOTIMPL);
-    assert_int_equal(f->pc->lpVtbl->IsPathCacheable(f->pc, one[0], &b1, &mode), E_NOTIMPL);
     assert_int_equal(csc_cache_item_count(f->cache), 8);
 }
 
@@ -721,8 +713,6 @@ static void test_cache_container(void **state)
     assert_int_equal(c->lpVtbl->EnumItems(c, 0x80000000u, &e), E_ACCESSDENIED);
     assert_int_equal(c->lpVtbl->EnumItems(c, 0x100, &e), E_INVALIDARG);
     assert_int_equal(c->lpVtbl->EnumItems(c, 0, NULL), E_POINTER);
-    IOfflineFilesItemFilter *filter = (IOfflineFilesItemFilter *)f->pc;
-    assert_int_equal(c->lpVtbl->EnumItemsEx(c, NULL, filter, NULL, NULL, 0, 0, &e), E_NOTIMPL);
     assert_int_equal(c->lpVtbl->Release(c), 1);
 }
 
@@ -838,7 +828,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_location_and_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encrypt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_items_for_user, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_not_implemented_yet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_implemented, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentry_from_progress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_threads, setup, teardown),

@@ -4,7 +4,8 @@
  * E_NOINTERFACE, QueryInterface identity, GetItemType, GetPath in task
  * memory, GetParentItem up to the server (ERROR_NOT_SUPPORTED there),
  * snapshots and Refresh (0x80070002 once the item has left the cache),
- * PinInfo and PinInfo2 (C3.2, C3.5), DirtyInfo and ChangeInfo (C5.1), an
+ * PinInfo and PinInfo2 (C3.2, C3.5), DirtyInfo and ChangeInfo (C5.1,
+ * C13.5), ConnectionInfo, ShareInfo and FileSysInfo by item type, an
  * IOfflineFilesSuspend and SuspendInfo (C13.3), an
  * item's IOfflineFilesItemContainer, IEnumOfflineFilesItems' Next (S_FALSE
  * when fewer than asked), Skip, Reset and Clone, NULL arguments, and every
@@ -66,8 +67,7 @@ static bool has(IOfflineFilesItem *item, const GUID *iid)
     return false;
 }
 
-/* C16.1 as far as the local model goes (ConnectionInfo, FileSysInfo and
- * ShareInfo come with issue 13). */
+/* C16.1, C16.9: every interface of every item type. */
 static void test_interfaces_by_type(void **state)
 {
     fixture_t *f = *state;
@@ -90,6 +90,9 @@ static void test_interfaces_by_type(void **state)
         assert_int_equal(has(all[i], &IID_IOfflineFilesDirtyInfo), i == 3);
         assert_int_equal(has(all[i], &IID_IOfflineFilesSuspendInfo), i != 0);
         assert_int_equal(has(all[i], &IID_IOfflineFilesSuspend), i == 1 || i == 2);
+        assert_int_equal(has(all[i], &IID_IOfflineFilesConnectionInfo), i != 0);
+        assert_int_equal(has(all[i], &IID_IOfflineFilesShareInfo), i != 0);
+        assert_int_equal(has(all[i], &IID_IOfflineFilesFileSysInfo), i == 2 || i == 3);
         assert_false(has(all[i], &IID_IOfflineFilesGhostInfo));
         assert_false(has(all[i], &IID_IOfflineFilesTransparentCacheInfo));
         assert_false(has(all[i], &IID_IOfflineFilesCache));
@@ -259,7 +262,7 @@ static void test_dirty_and_change_info(void **state)
     assert_int_equal(c->lpVtbl->IsLocallyModifiedAttributes(c, &b), S_OK);
     assert_false(b);
     assert_int_equal(c->lpVtbl->IsLocallyModifiedTime(c, &b), S_OK);
-    assert_false(b);
+    assert_true(b); /* C13.5: data and time, for a file modified offline */
     assert_int_equal(c->lpVtbl->IsDirty(c, NULL), E_POINTER);
     /* Synchronized: clean after Refresh. */
     assert_int_equal(csc_item_mark_synchronized(f->cache, a), S_OK);

@@ -21,9 +21,10 @@ CSC_COM_API HRESULT csc_com_create_instance(csc_cache_t *cache, REFCLSID clsid,
  * starts the operation and returns S_OK at once; the progress object
  * receives its events on the loop's thread while the loop runs, and is
  * Released after End. Calls with bAsync = TRUE must then be made on the
- * loop's thread. Without a loop, and for Synchronize and DeleteItems (the
- * C API has no asynchronous form of them yet), bAsync = TRUE gives
- * E_NOTIMPL. `loop` NULL takes the loop away. E_POINTER for a NULL
+ * loop's thread. Without a loop, and for Synchronize, DeleteItems,
+ * DeleteItemsForUser and Encrypt (the C API has no asynchronous form of
+ * them yet), bAsync = TRUE gives E_NOTIMPL (Synchronize checks C16.5's
+ * NULL progress object first: E_INVALIDARG). `loop` NULL takes the loop away. E_POINTER for a NULL
  * `cache_object`; E_INVALIDARG when it is not a cache object of this face.
  */
 struct uv_loop_s;
@@ -34,6 +35,13 @@ CSC_COM_API HRESULT csc_com_set_loop(IOfflineFilesCache *cache_object, struct uv
 CSC_COM_API void csc_com_free(void *p);
 /* The same under Windows' name, for client code written for Windows. */
 CSC_COM_API void CoTaskMemFree(void *p);
+
+/* Allocates task memory, as CoTaskMemAlloc does (NULL when out of memory):
+ * what a client gives the face to free, e.g. the new name a conflict
+ * handler returns with KEEPALLCHANGES (C12.5). */
+CSC_COM_API void *csc_com_alloc(size_t size);
+/* The same under Windows' name. */
+CSC_COM_API void *CoTaskMemAlloc(size_t size);
 
 /* Whether two GUIDs are equal (IsEqualGUID). */
 CSC_COM_API BOOL csc_com_guid_equal(const GUID *a, const GUID *b);

@@ -9,6 +9,7 @@
 #define CSCSIM_PATH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cscsim/error.h"
 #include "cscsim/export.h"
@@ -31,6 +32,14 @@ extern "C" {
 CSC_API csc_hresult csc_path_normalize(const char *path, char *display, size_t display_size,
                                        size_t *display_len, char *key, size_t key_size,
                                        size_t *key_len);
+
+/*
+ * The Unicode simple case folding of one code point, as names compare
+ * (C1.3: CaseFolding.txt statuses C and S; an unpaired surrogate folds to
+ * itself, C14.4). For a face that matches names itself (the COM face's
+ * pattern filters, C16.4).
+ */
+CSC_API uint32_t csc_casefold(uint32_t cp);
 
 #ifdef __cplusplus
 }

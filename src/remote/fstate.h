@@ -28,6 +28,9 @@
 #define CSC__FS_CREATED 0x02u    /* C11.4: created offline (no original version, no twin) */
 #define CSC__FS_DELETED 0x04u    /* C11.5: deleted offline (dirty, opens fail) */
 #define CSC__FS_LOCAL_TIME 0x08u /* local_change is set (C15.9) */
+#define CSC__FS_ORIG 0x10u       /* orig is set: the original version (C10.2,
+                                  * C13.5) kept when the remote twin, which
+                                  * holds it, left the server (remote.c) */
 
 typedef struct csc__fstate {
     csc__hentry_t h;           /* keyed by id (4 bytes) */
@@ -40,6 +43,7 @@ typedef struct csc__fstate {
     uint64_t conflict_version; /* the remote version when the conflict was
                                 * recorded (C15.12: a later server change
                                 * clears it) */
+    uint64_t orig;             /* CSC__FS_ORIG: the original version */
 } csc__fstate_t;
 
 /* The file's state, or NULL when it has none (one bit test first). */
@@ -59,7 +63,9 @@ void csc__fstate_fill(csc_cache_t *cache, struct csc_item *file);
 /* The logical size of a file (its hot size unless sparse). */
 uint64_t csc__fstate_size(const csc_cache_t *cache, const struct csc_item *file);
 /* Sets the logical size of a file: a sparse file's recorded size, else the
- * hot size through the tree (counters kept). */
+ * hot size through the tree (counters kept). An implicit remote twin
+ * (remote.h) becomes a record first, keeping the server's size; so does
+ * csc__fstate_make_sparse. */
 void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t size);
 
 /* make_sparse in two steps, for a caller that must not fail once the tree
@@ -76,6 +82,11 @@ void csc__fstate_cancel(csc_cache_t *cache, csc__fstate_spare_t *sp);
 
 bool csc__fstate_is(const csc_cache_t *cache, const struct csc_item *file, uint8_t bit);
 
+/* The file became clean by a local synchronization (round 1's model, C5.8:
+ * csc_item_mark_synchronized and the walk's sync): it is no longer created
+ * or deleted offline. Never allocates. */
+void csc__fstate_synced(csc_cache_t *cache, struct csc_item *file);
+
 /* Records the local last change now (C15.9); false when out of memory. */
 bool csc__fstate_touch_local(csc_cache_t *cache, struct csc_item *file);
 
@@ -87,5 +98,23 @@ size_t csc__fstate_count(const csc_cache_t *cache);
 /* check.c: every CSC__F_XSTATE file has an entry with something in it,
  * every entry a cached file with the bit; sparse files hold 0 bytes. */
 bool csc__fstate_check(const csc_cache_t *cache, char *why, size_t why_size);
+
+/*
+ * Snapshots (section 5, src/snapshot.c): the entries, by item position
+ * (1-based pre-order, as section 2), then the applications' non-cached
+ * handles (apps.c). Needed when there is any; bytes and writer; the reader
+ * fills a fresh cache whose items are loaded (CSC_E_FILE_CORRUPT for
+ * anything a cache could not hold).
+ */
+bool csc__fstate_snap_needed(const csc_cache_t *cache);
+size_t csc__fstate_snap_bytes(const csc_cache_t *cache);
+unsigned char *csc__fstate_snap_write(const csc_cache_t *cache, unsigned char *p);
+csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                  const unsigned char *end);
+/* apps.c: the non-cached handles' part. */
+size_t csc__apps_snap_bytes(const csc_cache_t *cache);
+unsigned char *csc__apps_snap_write(const csc_cache_t *cache, unsigned char *p);
+csc_hresult csc__apps_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                const unsigned char *end);
 
 #endif

@@ -41,13 +41,11 @@ typedef struct csc__rnode {
     /* Files: the original version of the cached copy at this path, the
      * remote version it was last in sync with (C10.2); 0 when none. Every
      * way of caching a file from the server must set it (today: the setup
-     * twins of C10.2 / C15.4). It is meaningful only while the file is
-     * cached; a later caching sets it again. Known limit of this first
-     * slice: a remote delete of the file loses it (the cached copy then
-     * has no original), which C10.3's "twin gone" reads the same way;
-     * when C13.5's `version=` must survive that, move it to the cached
-     * item (or a record keyed by the cached path, removed by a hook from
-     * the tree's removal). */
+     * twins of C10.2 / C15.4, applications C11). It is meaningful only
+     * while the file is cached; a later caching sets it again. A remote
+     * delete copies it to the cached file's round-2 state first
+     * (fstate.h, CSC__FS_ORIG), where csc_item_original_version finds it
+     * when no record holds one. */
     uint64_t orig;
     /* Containers: the last-change time of their implicit file twins (see
      * "Implicit twins" below), valid when has_kids. */
@@ -130,6 +128,19 @@ typedef struct csc__rslab {
     size_t res_next_size;
 } csc__rslab_t;
 
+/* Non-cached handles on one file path (apps.c): `count` handles. */
+typedef struct csc__nch {
+    csc__hentry_t h;
+    uint32_t count;
+    uint32_t key_len;
+    char key[]; /* folded path, NUL */
+} csc__nch_t;
+
+static inline size_t csc__nch_size(size_t key_len)
+{
+    return sizeof(csc__nch_t) + key_len + 1;
+}
+
 typedef struct csc__remote {
     csc__rslab_t slab;
     csc__htable_t nodes;  /* csc__rnode_t by folded path */
@@ -153,6 +164,10 @@ typedef struct csc__remote {
     uint64_t rec_gen;
     uint32_t clean_top;
     uint64_t clean_shape, clean_rec;
+    /* Applications' non-cached handles (C11.1, C11.6) by folded file path
+     * (apps.c, csc__nch_t), and how many handles they hold in all. */
+    csc__htable_t handles;
+    size_t handle_count;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found
@@ -251,9 +266,24 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
 
 /* C10.3: whether the cached file is changed on the server: its twin is
  * gone (or no longer a file), or the twin's version differs from the
- * original version. Files created offline (no original: changed only when
- * the server has a file of that name) do not exist yet: extension point. */
+ * original version; a file created offline (no original) only when the
+ * server has a file of that name. */
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file);
+
+/* ---- what applications do to the remote side (apps.c, C11) --------------- */
+
+/* The record of a cached file's remote twin, an implicit twin made a record
+ * first (never fails, never allocates); NULL when the server has no file
+ * there. */
+csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file);
+/* C11.4: the server gets a new file at pb's path (version 1, size `size`,
+ * last change now): 0x80070003 when its parent is not a share or directory
+ * on the server, 0x800700B7 when an item of that name exists there,
+ * E_OUTOFMEMORY; nothing changed on failure. */
+csc_hresult csc__remote_create_file(csc_cache_t *cache, const csc__path_buf_t *pb,
+                                    uint64_t size, csc__rnode_t **out);
+/* The file of a view leaves the server (C11.5; a record or an implicit twin). */
+void csc__remote_remove_file(csc_cache_t *cache, const csc__rview_t *v);
 
 /* check.c: the remote side's invariants (links, C2.3 order, types by depth,
  * keys, the tables, versions and modes). false with a reason in why. */
@@ -299,5 +329,15 @@ csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item);
 bool csc__remote_check_records(const csc_cache_t *cache);
 /* Points the remote tables at cache->alloc (after a state swap). */
 void csc__remote_rebind(csc_cache_t *cache);
+
+/* ---- applications' non-cached handles (apps.c, C10.9, C10.11, C11.6) ------ */
+
+/* Non-cached handles on files whose folded path begins with key[0..len)
+ * followed by a separator (a scope or a server); len 0: all of them. */
+size_t csc__apps_handles_below(const csc_cache_t *cache, const char *key, size_t len);
+/* Closes those handles (never fails). */
+void csc__apps_close_below(csc_cache_t *cache, const char *key, size_t len);
+/* Frees every entry (csc__remote_free). */
+void csc__apps_free(csc_cache_t *cache);
 
 #endif

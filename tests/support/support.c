@@ -223,11 +223,12 @@ char *csc_test_dump(const csc_cache_t *cache)
          it = csc_test_next_preorder(it)) {
         ok = dump_item(f, cache, it) && ok;
         items++;
-        if (csc_item_type(it) == CSC_ITEM_FILE && !csc_item_is_sparse(it)) {
+        if (csc_item_type(it) == CSC_ITEM_FILE) {
             /* a sparse file holds 0 bytes (C10.8) */
-            used = add_saturating(used, csc_item_size(it));
+            uint64_t held = csc_item_is_sparse(it) ? 0 : csc_item_size(it);
+            used = add_saturating(used, held);
             if (!csc_item_is_pinned(it))
-                unpinned = add_saturating(unpinned, csc_item_size(it));
+                unpinned = add_saturating(unpinned, held);
         }
     }
     fclose(f);

@@ -16,6 +16,14 @@
  * ERROR_MORE_DATA when any item failed. Fault rules (fault.h) take the
  * place of steps 3-5 for an item they fire on, or of the whole call before
  * Begin; a path where a rule can fire is walked item by item (no fast runs).
+ * Pin reaches the servers through src/remote/fetch.h (C10.8, C15.1, C15.2,
+ * C15.19): an uncached path that its server has is fetched (pin_uncached);
+ * a deep Pin of a container below which the server has uncached items walks
+ * the union of both trees in walk order (merge_walk), fetching as it goes;
+ * everything else keeps the fast walk, whose only extra per-item cost is
+ * one test (NOCACHING, Fill and shallow Pins go out of line,
+ * apply_pin_special). A shallow Pin of a container leaves a pending deep
+ * pin (C15.20), which an Unpin of it clears.
  */
 #include <string.h>
 

@@ -8,10 +8,11 @@
  * keep their entries in generic keyed tables (hash.h) keyed by the same
  * normalised, case-folded paths as the cache's index (C1.2, C1.3).
  *
- * Dependencies point one way: item.c and cache.c call in here; tree.c and
- * the walk know nothing of the remote side but one hook (twin_leaving in
- * struct csc_cache, for implicit twins, below). The remote side reads the
- * cache tree through tree.h (lookups by key, the CSC__F_TWIN flag).
+ * Dependencies point one way: item.c, cache.c and the Pin walk (through
+ * fetch.h) call in here; tree.c knows nothing of the remote side but its
+ * hooks (twin_leaving in struct csc_cache, for implicit twins, below;
+ * file_leaving and container_leaving). The remote side reads the cache tree
+ * through tree.h (lookups by key, the CSC__F_TWIN flag).
  */
 #ifndef CSC_SRC_REMOTE_REMOTE_H
 #define CSC_SRC_REMOTE_REMOTE_H

@@ -158,6 +158,10 @@ static csc_cache_t *fixture(void)
     csc_test_pin1_ok(c, "\\\\Other\\pub\\x", CSC_PIN_FLAG_FOR_ALL | CSC_PIN_FLAG_FOR_REDIR,
                      false);
     csc_test_pin1_ok(c, "\\\\Other\\pub\\x\\y\\z\\deep.bin", CSC_PIN_FLAG_FOR_USER_POLICY, false);
+    /* A slow override, made while everything is in sync: the service's
+     * Synchronize of a scope coming online (C10.10) has nothing to do. */
+    assert_int_equal(csc_remote_set_network(c, "\\\\Server", CSC_NETWORK_SLOW), CSC_S_OK);
+    assert_int_equal(csc_transition_online(c, "\\\\Server\\Share", 0), CSC_S_OK); /* override */
     csc_test_advance_to(c, 9);
     csc_item_t *it = csc_test_find(c, "\\\\Server\\Share\\Docs\\b.txt");
     assert_int_equal(csc_item_modify(c, it, 0), CSC_S_OK); /* dirty, no bytes */
@@ -195,8 +199,6 @@ static csc_cache_t *fixture(void)
     assert_int_equal(csc_remote_set_caching_mode(c, "\\\\Other\\pub", CSC_CACHING_MODE_NOCACHING),
                      CSC_S_OK);
     assert_int_equal(csc_remote_set_network(c, "\\\\Other", CSC_NETWORK_DOWN), CSC_S_OK);
-    assert_int_equal(csc_remote_set_network(c, "\\\\Server", CSC_NETWORK_SLOW), CSC_S_OK);
-    assert_int_equal(csc_transition_online(c, "\\\\Server\\Share", 0), CSC_S_OK); /* override */
     assert_int_equal(csc_remote_dir(c, "\\\\Third\\s"), CSC_S_OK);
     bool open_files = false;
     assert_int_equal(csc_transition_offline(c, "\\\\Third\\s", true, 0, &open_files), CSC_S_OK);

@@ -414,7 +414,7 @@ static void lib_exec(world_t *w, const op_t *op)
         s.cache = c;
         csc_progress_t pr = {CSC_PROGRESS_VERSION, &s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
         if (op->kind == OP_SYNC)
-            o->hr = csc_synchronize(c, op->paths, op->npaths, 0, &pr, NULL);
+            o->hr = csc_synchronize(c, op->paths, op->npaths, 0x6u /* SyncIn|SyncOut, as `sync` */, &pr, NULL);
         else if (op->kind == OP_PIN)
             o->hr = csc_pin(c, op->paths, op->npaths, op->flags, op->deep, &pr, NULL);
         else

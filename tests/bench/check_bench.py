@@ -29,6 +29,8 @@ ROWS = {
     "async_queue_peak_bytes": "bytes",
     "subtree_unpin_1m_ns": "ns",
     "call_overhead_ns": "ns",
+    "sync_clean_ns_per_item": "ns",
+    "sync_changed_1pct_ns_per_item": "ns",
     "subtree_unpin_10k_ns": "ns",
     "evict_index_pin_unpin_ns": "ns",
     "evict_index_open_close_ns": "ns",
@@ -45,6 +47,7 @@ ROWS = {
     "ratio_lookup_vs_raw_lookup": "x",
     "ratio_sink_vs_no_sink": "x",
     "ratio_subtree_1m_vs_10k": "x",
+    "ratio_sync_clean_vs_deep_unpin": "x",
     "fault_rule_overhead": "x",
 }
 SQLITE_ROWS = {"sqlite_deep_unpin_ns_per_item": "ns", "ratio_sqlite_vs_ours": "x"}

@@ -133,12 +133,13 @@ void csc__fstate_init(csc_cache_t *cache)
 
 void csc__fstate_free_all(csc_cache_t *cache)
 {
+    /* Each entry leaves the table before it is freed: clearing the table
+     * after freeing them would read the freed first entry. */
     csc__htable_t *t = table(cache);
-    csc__hentry_t *e = csc__htable_first(t);
-    while (e != NULL) {
-        csc__hentry_t *next = csc__htable_next(e);
+    csc__hentry_t *e;
+    while ((e = csc__htable_first(t)) != NULL) {
+        csc__htable_remove(t, e);
         csc__free(&cache->alloc, e, sizeof(csc__fstate_t));
-        e = next;
     }
     csc__htable_clear(t);
 }

@@ -334,6 +334,8 @@ static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint
     csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_MODIFY, item);
     if (hr != CSC_S_OK)
         return hr;
+    if (!csc__fstate_touch_local(cache, item)) /* C15.9: the local last change */
+        return CSC_E_OUTOFMEMORY;
     uint64_t *dirty_bytes = &item->u.dirty_bytes;
     csc__hot(item)->flags |= CSC__F_DIRTY;
     *dirty_bytes = bytes > UINT64_MAX - *dirty_bytes ? UINT64_MAX : *dirty_bytes + bytes;

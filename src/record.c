@@ -1296,6 +1296,26 @@ void csc__rec_command(csc_cache_t *cache, const char *verb, const char *path1,
     emit(cache);
 }
 
+void csc__rec_app(csc_cache_t *cache, const char *verb, const char *path, const char *tail,
+                  csc_hresult hr)
+{
+    if (cache->rec->method == NULL) {
+        csc__rec_command(cache, verb, path, NULL, tail, hr);
+        return;
+    }
+    rbuf_t *b = target(cache);
+    if (!expressible(path)) {
+        rb_printf(cache, b, "# not expressible: %s with a path holding a double quote or a "
+                            "line break; result 0x%08X\n", verb, (unsigned)(uint32_t)hr);
+        return;
+    }
+    rb_printf(cache, b, "# from a progress callback of the call above: %s ", verb);
+    put_path(cache, b, path);
+    if (tail != NULL && *tail != '\0')
+        rb_printf(cache, b, " %s", tail);
+    rb_printf(cache, b, " = 0x%08X\n", (unsigned)(uint32_t)hr);
+}
+
 /* A C13 call the language cannot write (enumeration, encryption status). */
 void csc__rec_not_expressible(csc_cache_t *cache, const char *what)
 {

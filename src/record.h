@@ -107,6 +107,12 @@ void csc__rec_network(csc_cache_t *cache, const char *server, int condition, csc
 void csc__rec_transition(csc_cache_t *cache, bool offline, const char *path, bool force,
                          uint32_t flags, bool open_files, csc_hresult hr);
 
+/* C11 (apps.c): `open PATH`, `close PATH`, `write PATH bytes=N [size=M]`,
+ * `create PATH size=N`, `delete PATH` with the result check; a close from a
+ * progress callback (CSC__APP) becomes a note under the running call. */
+void csc__rec_app(csc_cache_t *cache, const char *verb, const char *path, const char *tail,
+                  csc_hresult hr);
+
 csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
                                      const char *const *paths, size_t count, uint32_t flags,
                                      const csc_progress_t *progress, csc_cancel_t *cancel);

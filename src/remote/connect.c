@@ -10,11 +10,14 @@
  * TransitionOnline and IsPathCacheable. Records live in their own keyed
  * table (hash.h), apart from the remote items, and outlive them.
  *
- * It reports an unresolved conflict in an item's state (C10.5, C12.6) and
- * starts the service's synchronization (src/remote/sync.c) of each scope
- * that comes online (C10.10). Not yet simulated, marked "Extension point"
- * below: applications' handles on non-cached files (C10.9 OpenFiles,
- * C10.11) and suspended trees in an item's state (C10.5).
+ * An item online by its scope reports the item reasons of C10.5
+ * (ITEM_SUSPENDED, then ITEM_VERSION_CONFLICT; C15.8 for uncached paths);
+ * applications' non-cached handles (apps.c) make TransitionOffline answer
+ * OpenFiles TRUE or are closed by Force, and a server going down closes its
+ * own (C10.9, C10.11, C15.6).
+ *
+ * When a scope comes online (TransitionOnline, its server's condition), the
+ * service's synchronization runs (src/remote/sync.c, C10.10).
  */
 #include <string.h>
 
@@ -114,6 +117,45 @@ static void scope_state(const csc_cache_t *cache, const char *key, size_t server
     }
 }
 
+/*
+ * C10.5, last paragraph: an item online by its scope reports OFFLINE with
+ * ITEM_SUSPENDED (6) when it is in a suspended tree (C13.3), then with
+ * ITEM_VERSION_CONFLICT (5) when it has an unresolved conflict (C12.6). A
+ * path not cached is in a suspended tree when its closest cached ancestor is
+ * (C15.8: a suspension root above it). One index lookup per component.
+ */
+static void item_state(const csc_cache_t *cache, const char *key, size_t key_len,
+                       csc_connect_state_t *state, csc_offline_reason_t *reason)
+{
+    const struct csc_item *it = cache->root;
+    size_t pos = 2;
+    bool whole = false;
+    while (pos <= key_len) {
+        size_t end = pos;
+        while (end < key_len && key[end] != '\\')
+            end++;
+        const struct csc_item *c =
+            csc__index_find(&cache->index, csc__id(it), key + pos, end - pos);
+        if (c == NULL)
+            break;
+        it = c;
+        whole = end == key_len;
+        pos = end + 1;
+    }
+    if (it == cache->root)
+        return;
+    if (csc__suspended(it)) {
+        *state = CSC_CONNECT_STATE_OFFLINE;
+        *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
+    } else if (whole && csc__type(it) == CSC_ITEM_FILE) {
+        const csc__fstate_t *fs = csc__fstate_get(cache, it);
+        if (fs != NULL && fs->conflict != 0) {
+            *state = CSC_CONNECT_STATE_OFFLINE;
+            *reason = CSC_OFFLINE_REASON_ITEM_VERSION_CONFLICT;
+        }
+    }
+}
+
 void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t key_len,
                             csc_connect_state_t *state, csc_offline_reason_t *reason)
 {
@@ -134,18 +176,8 @@ void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t ke
         return;
     }
     scope_state(cache, key, server_len, share_len, state, reason);
-    /* Extension point (C10.5, last paragraph): an item online by its scope
-     * reports OFFLINE with ITEM_SUSPENDED (6) when it is in a suspended tree
-     * (C13.3), then OFFLINE with ITEM_VERSION_CONFLICT (5) when it has an
-     * unresolved conflict (C12.6, below). */
-    if (*state == CSC_CONNECT_STATE_ONLINE && csc__fstate_count(cache) != 0) {
-        const struct csc_item *item = csc__tree_find_key(cache, key, key_len);
-        const csc__fstate_t *fs = item != NULL ? csc__fstate_get(cache, item) : NULL;
-        if (fs != NULL && fs->conflict != 0) {
-            *state = CSC_CONNECT_STATE_OFFLINE;
-            *reason = CSC_OFFLINE_REASON_ITEM_VERSION_CONFLICT;
-        }
-    }
+    if (*state == CSC_CONNECT_STATE_ONLINE)
+        item_state(cache, key, key_len, state, reason);
 }
 
 /* C10.10: the cached shares of the server key[0..len) that are not online
@@ -315,11 +347,11 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
                 s->slow_epoch++; /* earlier TransitionOnline overrides lapse (C10.5) */
             if (old == CSC_NETWORK_DOWN)
                 server_seen(cache, pb.key, pb.key_len);
-            /* Extension point (C10.11): going down closes every handle on a
-             * non-cached file of the server; applications' handles do not
-             * exist yet. C10.10: each scope of the server that this change
-             * brings online gets the service's Synchronize(scope,
-             * SyncIn|SyncOut) and the eviction pass of C5.5. */
+            if (condition == CSC_NETWORK_DOWN) /* C10.11, C11.6 */
+                csc__apps_close_below(cache, pb.key, pb.key_len);
+            /* C10.10: each scope of the server that this change brings
+             * online gets the service's Synchronize(scope, SyncIn|SyncOut)
+             * and the eviction pass of C5.5. */
             service_after(cache, pb.key_len, off, n_off);
         }
     }
@@ -407,20 +439,28 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
     if (hr == CSC_S_OK) {
-        /* Extension point (C10.9, C15.6): when applications hold handles to
-         * non-cached files of the scope and `force` is FALSE, nothing
-         * changes and the call returns S_OK with OpenFiles TRUE; with
-         * `force` those handles are closed (C11.6) first. Applications'
-         * non-cached handles do not exist yet, so OpenFiles is FALSE. */
-        (void)force;
-        csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
-        if (s == NULL) {
-            s = csc__scope_make(cache, pb.key, share_len, true);
-            if (s == NULL)
-                hr = CSC_E_OUTOFMEMORY;
+        /* C10.9, C15.6: applications' non-cached handles of an online
+         * scope without Force: nothing changes, OpenFiles TRUE. Otherwise
+         * Force closes them (C11.6), also in a scope already offline. */
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(cache, pb.key, server_len, share_len, &st, &why);
+        bool handles = csc__apps_handles_below(cache, pb.key, share_len) != 0;
+        if (handles && !force && st == CSC_CONNECT_STATE_ONLINE) {
+            *open_files = true;
+        } else {
+            csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
+            if (s == NULL) {
+                s = csc__scope_make(cache, pb.key, share_len, true);
+                if (s == NULL)
+                    hr = CSC_E_OUTOFMEMORY;
+            }
+            if (hr == CSC_S_OK) {
+                if (force)
+                    csc__apps_close_below(cache, pb.key, share_len);
+                s->forced = true; /* C10.9: already offline: marked forced as well */
+            }
         }
-        if (hr == CSC_S_OK)
-            s->forced = true; /* C10.9: already offline: marked forced as well */
     }
     csc__path_buf_release(&cache->alloc, &pb);
     if (CSC__RECORDING(cache))

@@ -225,6 +225,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
+    r->handles.alloc = &cache->alloc;
     r->root = node_alloc(cache, r, "", 0, 0, "", 0);
     if (r->root == NULL) {
         slab_destroy(&cache->alloc, &r->slab);
@@ -244,6 +245,7 @@ void csc__remote_free(csc_cache_t *cache)
     if (r == NULL)
         return;
     csc__fstate_free_all(cache);
+    csc__apps_free(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -1133,9 +1135,57 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
         csc__item_key(file, stack, len);
         twin = csc__remote_find(cache, stack, len);
     }
-    if (twin == NULL || twin->type != CSC_ITEM_FILE)
+    bool remote_file = twin != NULL && twin->type == CSC_ITEM_FILE;
+    if (csc__fstate_is(cache, file, CSC__FS_CREATED))
+        return remote_file; /* C10.3: no original; the server has one now */
+    if (!remote_file)
         return true; /* C10.3: the remote twin is gone */
     return twin->version != twin->orig;
+}
+
+/* ---- what applications do (apps.c, C11) ------------------------------------ */
+
+csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file)
+{
+    if (csc__hot(file)->flags & CSC__F_TWIN)
+        return materialize(cache, file);
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(file);
+    if (len > sizeof stack)
+        return NULL; /* [limit] as csc__remote_changed_on_server */
+    csc__item_key(file, stack, len);
+    csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    return n != NULL && n->type == CSC_ITEM_FILE ? n : NULL;
+}
+
+csc_hresult csc__remote_create_file(csc_cache_t *cache, const csc__path_buf_t *pb,
+                                    uint64_t size, csc__rnode_t **out)
+{
+    *out = NULL;
+    csc__htable_settle(&cache->remote->nodes);
+    csc__rview_t v;
+    if (csc__remote_view(cache, pb->key, pb->key_len, &v))
+        return CSC_E_ALREADY_EXISTS;
+    size_t plen = csc__rpath_key_prefix(pb, pb->ncomp - 1);
+    csc__rnode_t *parent = csc__remote_find(cache, pb->key, plen);
+    if (parent == NULL || (parent->type != CSC_ITEM_SHARE && parent->type != CSC_ITEM_DIRECTORY))
+        return CSC_E_PATH_NOT_FOUND; /* C11.4, C15.9 (an implicit twin is a file) */
+    csc__rnode_t *top;
+    csc_hresult hr = chain_prepare(cache, pb, pb->ncomp, CSC_ITEM_FILE, &top);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rnode_t *made = chain_commit(cache, parent, top);
+    made->size = size;
+    *out = made;
+    return CSC_S_OK;
+}
+
+void csc__remote_remove_file(csc_cache_t *cache, const csc__rview_t *v)
+{
+    if (v->node != NULL)
+        subtree_delete(cache, v->node);
+    else if (v->twin != NULL)
+        twin_drop(cache, v->twin);
 }
 
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
@@ -1145,6 +1195,49 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
     if (!csc__remote_view(cache, key, key_len, &v) || v.type != CSC_ITEM_FILE || v.orig == 0)
         return false;
     *version = v.orig;
+    return true;
+}
+
+/* ---- the public getters of C10.3 and C13.5 (cscsim/remote.h) ------------- */
+
+bool csc_item_is_changed_on_server(const csc_item_t *item)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    return csc__remote_changed_on_server(csc__cache_of(item), item);
+}
+
+uint64_t csc_item_remote_dirty_bytes(const csc_item_t *item)
+{
+    if (!csc_item_is_changed_on_server(item))
+        return 0;
+    const csc_cache_t *cache = csc__cache_of(item);
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(item);
+    if (len > sizeof stack)
+        return 0;
+    csc__item_key(item, stack, len);
+    const csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    return n != NULL && n->type == CSC_ITEM_FILE ? n->size : 0;
+}
+
+bool csc_item_original_version(const csc_item_t *item, uint64_t *version)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    const csc_cache_t *cache = csc__cache_of(item);
+    if (csc__fstate_is(cache, item, CSC__FS_CREATED))
+        return false; /* C10.2: none for a file created offline */
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(item);
+    uint64_t v;
+    if (len > sizeof stack)
+        return false;
+    csc__item_key(item, stack, len);
+    if (!csc__remote_original(cache, stack, len, &v))
+        return false;
+    if (version != NULL)
+        *version = v;
     return true;
 }
 
@@ -1600,6 +1693,7 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
+    r->handles.alloc = &cache->alloc;
     csc__fstate_rebind(cache);
 }
 
@@ -1626,7 +1720,7 @@ void csc__remote_remove_at(csc_cache_t *cache, const char *key, size_t key_len)
         twin_drop(cache, tw);
 }
 
-csc_hresult csc__remote_create_file(csc_cache_t *cache, const char *path, uint64_t size,
+csc_hresult csc__remote_sync_create(csc_cache_t *cache, const char *path, uint64_t size,
                                     csc__rnode_t **out)
 {
     *out = NULL;

@@ -246,7 +246,7 @@ static csc_hresult push_local(sync_t *s, struct csc_item *item)
     if (rec == NULL) {
         if (!load_path(s, item))
             return CSC_E_OUTOFMEMORY;
-        csc_hresult hr = csc__remote_create_file(cache, s->path.p, size, &rec);
+        csc_hresult hr = csc__remote_sync_create(cache, s->path.p, size, &rec);
         if (hr != CSC_S_OK)
             return hr;
     } else {
@@ -547,7 +547,7 @@ static csc_hresult apply_file(sync_t *s, struct csc_item *item)
                 return CSC_E_OUTOFMEMORY;
             csc__rnode_t *made;
             csc_hresult hr =
-                csc__remote_create_file(cache, s->path.p, csc__fstate_size(cache, item), &made);
+                csc__remote_sync_create(cache, s->path.p, csc__fstate_size(cache, item), &made);
             if (hr != CSC_S_OK)
                 return hr;
             made->last_change = cache->clock;

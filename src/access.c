@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "path.h"
 #include "record.h"
+#include "access.h"
 #include "tree.h"
 
 #include "cscsim/item.h"

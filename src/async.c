@@ -27,6 +27,7 @@
 #include "alloc.h"
 #include "guard.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 #include "walk.h"
 

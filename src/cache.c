@@ -5,11 +5,14 @@
  * embedder's ways of holding it across calls (csc_cache_lock, per-call
  * callers: C14.5). csc_cache_busy and csc_cache_close are declared in
  * cscsim/async.h, which is included here so their definitions see CSC_API
- * (issue 12, point 3).
+ * (issue 12, point 3). It also composes the cache's modules: the tree's
+ * hooks (tree.h) point at eviction and access lists, which sit above it.
  */
 #include <string.h>
 
+#include "access.h"
 #include "alloc.h"
+#include "evict.h"
 #include "fault.h"
 #include "guard.h"
 #include "path.h"
@@ -19,6 +22,18 @@
 
 #include "cscsim/async.h"
 #include "cscsim/cache.h"
+
+/* The modules above the tree, as the tree reaches them (tree.h): eviction
+ * (C5.2-C5.7) and access lists (C9.1). */
+const csc__tree_hooks_t csc__tree_hooks = {
+    .refile = csc__evict_update_hot,
+    .size_changed = csc__evict_size_changed,
+    .reserve = csc__evict_reserve,
+    .reorder = csc__evict_reorder,
+    .release = csc__evict_free,
+    .make_room = csc__space_make_room,
+    .acl_free = csc__acl_free,
+};
 
 csc_hresult csc_cache_options_init(csc_cache_options_t *opts, unsigned int version)
 {
@@ -65,7 +80,7 @@ csc_hresult csc_cache_new(csc_cache_t **out, const csc_cache_options_t *opts)
     csc_hresult hr = csc__caller_make(&cache->alloc, opts->user != NULL ? opts->user : "user",
                                       opts->admin, &cache->caller);
     if (hr == CSC_S_OK)
-        hr = csc__tree_new_root(cache);
+        hr = csc__tree_new_root(cache, &csc__tree_hooks);
     if (hr == CSC_S_OK)
         hr = csc__remote_new(cache); /* C10.1 */
     if (hr != CSC_S_OK) {

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 
 #include "cscsim/space.h"
@@ -422,3 +423,4 @@ void csc__evict_reorder(csc_cache_t *cache)
             for (size_t i = hs[k]->count / 2; i-- > 0;)
                 sift_down(hs[k], i);
 }
+

@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 #include "remote/remote.h"
 

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "access.h"
 #include "alloc.h"
 #include "path.h"
 #include "record.h"

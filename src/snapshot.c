@@ -87,6 +87,11 @@
  *                          u64, conflict version u64
  *          handles u64     then the non-cached handles (C11.1) per path:
  *                          count u32, key length u32, the folded path
+ *          pending u64     then for each container with a pending deep pin
+ *                          (C15.20, fetch.h), in pre-order: position u64
+ *                          and sources u16 (CSC_PIN_SOURCE_* bits); the
+ *                          section is also written when only such a pin
+ *                          exists
  *   checksum u64: XXH64 (seed 0) of every byte before it
  *
  * Stable across versions: the magic, the version field and the checksum
@@ -107,13 +112,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "alloc.h"
 #include "guard.h"
 #include "path.h"
 #include "record.h"
 #include "remote/remote.h"
+#include "remote/fetch.h"
 #include "remote/fstate.h"
 #include "snapshot.h"
+#include "evict.h"
 #include "tree.h"
 
 #include "cscsim/snapshot.h"
@@ -127,6 +135,7 @@
 #define SEC_REMOTE 3u /* optional (C10) */
 #define SEC_METHODS 4u /* optional (C13) */
 #define SEC_FSTATE 5u /* optional (C10.8, C11, C12.5) */
+#define STATE_PENDING_BYTES 10u
 #define LOCATION_DEFAULT 0xFFFFFFFFu
 #define MARK_SUSPEND 0x01u
 #define MARK_ENC 0x02u
@@ -528,10 +537,25 @@ static bool write_remote(writer_t *w, const csc_cache_t *cache)
  * the applications' non-cached handles. */
 static bool write_fstate(writer_t *w, const csc_cache_t *cache)
 {
-    if (!reserve(w, SECTION_HEAD + csc__fstate_snap_bytes(cache)))
+    if (!reserve(w, SECTION_HEAD + csc__fstate_snap_bytes(cache) + 8 +
+                        csc__pending_pin_count(cache) * STATE_PENDING_BYTES))
         return false;
     size_t start = section_begin(w, SEC_FSTATE);
     unsigned char *p = csc__fstate_snap_write(cache, w->buf + w->len);
+    /* the pending deep pins (C15.20), after the file states */
+    p = put64(p, (uint64_t)csc__pending_pin_count(cache));
+    uint64_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root));
+         id != CSC__NONE && csc__pending_pin_count(cache) != 0;
+         id = csc__tree_preorder_next(cache, id)) {
+        pos++;
+        const struct csc_item *item = csc__item_at(cache, id);
+        uint16_t src = csc__type(item) == CSC_ITEM_FILE ? 0 : csc__pending_pin_get(cache, item);
+        if (src == 0)
+            continue;
+        p = put64(p, pos);
+        p = put16(p, src);
+    }
     w->len = (size_t)(p - w->buf);
     section_end(w, start);
     return true;
@@ -568,7 +592,8 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     uint64_t marks = 0;
     bool methods = methods_needed(cache, &marks);
     bool remote = csc__remote_snap_needed(cache);
-    bool fstate = csc__fstate_snap_needed(cache);
+    bool fstate = cache->remote != NULL && (csc__fstate_snap_needed(cache) ||
+                                             csc__pending_pin_count(cache) != 0);
     if (ok) {
         w->len = HEADER_SIZE;
         ok = write_settings(w, cache) && write_items(w, cache) &&
@@ -1143,6 +1168,42 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
+/* Section 5, into a fresh cache whose items and remote side are read. */
+/* Section 5's last part: the pending deep pins (C15.20). */
+static csc_hresult read_pending(csc_cache_t *c, reader_t *r)
+{
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint64_t n = get64(r->p);
+    r->p += 8;
+    if (n > (uint64_t)(r->end - r->p) / STATE_PENDING_BYTES)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(c->root));
+    for (uint64_t i = 0; i < n; i++) {
+        const unsigned char *q = r->p;
+        r->p += STATE_PENDING_BYTES;
+        uint64_t want = get64(q);
+        if (want <= pos)
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = csc__tree_preorder_next(c, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        struct csc_item *item = csc__item_at(c, id);
+        const csc__hot_t *h = csc__hot(item);
+        uint16_t src = get16(q + 8);
+        if (src == 0 || (src & ~CSC_PIN_SOURCES_ALL) != 0 ||
+            (h->type != CSC_ITEM_SHARE && h->type != CSC_ITEM_DIRECTORY))
+            return CSC_E_FILE_CORRUPT;
+        csc_hresult hr = csc__pending_pin_add(c, item, src);
+        if (hr != CSC_S_OK)
+            return hr;
+        id = csc__tree_preorder_next(c, id);
+    }
+    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+}
+
 static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
 {
     csc_hresult hr = csc__remote_snap_read(c, &r->p, r->end);
@@ -1274,7 +1335,7 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
     fresh.index.alloc = &fresh.alloc;
     fresh.feature_enabled = fresh.feature_active = true; /* C13.1 defaults */
     reader_t r = {d + HEADER_SIZE, d + size - TRAILER_SIZE}, body;
-    hr = csc__tree_new_root(&fresh);
+    hr = csc__tree_new_root(&fresh, cache->hooks);
     if (hr == CSC_S_OK)
         hr = next_section(&r, SEC_SETTINGS, &body);
     if (hr == CSC_S_OK)
@@ -1305,8 +1366,8 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         sections++;
         if (hr == CSC_S_OK)
             hr = csc__fstate_snap_read(&fresh, &body.p, body.end);
-        if (hr == CSC_S_OK && body.p != body.end)
-            hr = CSC_E_FILE_CORRUPT;
+        if (hr == CSC_S_OK)
+            hr = read_pending(&fresh, &body);
     }
     if (hr == CSC_S_OK && sections != get32(d + 12))
         hr = CSC_E_FILE_CORRUPT;

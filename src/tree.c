@@ -20,6 +20,12 @@
 
 /* A free id, or CSC__NONE when out of memory (or ids). Slabs are added,
  * never moved; their pages are touched only as ids are handed out. */
+/* Tells the modules above (eviction) that the item's state changed. */
+static void refile(csc_cache_t *cache, struct csc_item *item)
+{
+    cache->hooks->refile(cache, csc__id(item), csc__hot(item));
+}
+
 static uint32_t id_alloc(csc_cache_t *cache)
 {
     if (cache->id_free != CSC__NONE) {
@@ -112,7 +118,7 @@ static struct csc_item *alloc_item(csc_cache_t *cache, uint32_t parent, const ch
 static void free_item(csc_cache_t *cache, struct csc_item *item)
 {
     if (item->acl != 0) {
-        csc__acl_free(cache, cache->acls[item->acl]);
+        cache->hooks->acl_free(cache, cache->acls[item->acl]);
         cache->acls[item->acl] = NULL;
         cache->acl_count--;
     }
@@ -122,8 +128,9 @@ static void free_item(csc_cache_t *cache, struct csc_item *item)
     id_release(cache, csc__id(item));
 }
 
-csc_hresult csc__tree_new_root(csc_cache_t *cache)
+csc_hresult csc__tree_new_root(csc_cache_t *cache, const csc__tree_hooks_t *hooks)
 {
+    cache->hooks = hooks;
     struct csc_item *root = alloc_item(cache, CSC__NONE, "", 0, "", 0);
     if (root == NULL)
         return CSC_E_OUTOFMEMORY;
@@ -155,7 +162,8 @@ void csc__tree_free_all(csc_cache_t *cache)
     cache->memo_cap = 0;
     cache->memo_n = 0;
     cache->item_count = 0;
-    csc__evict_free(cache);
+    if (cache->hooks != NULL)
+        cache->hooks->release(cache);
 }
 
 /* ---- order ------------------------------------------------------------ */
@@ -277,7 +285,7 @@ void csc__tree_set_pins_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h, uint
     h->inherit = inherit;
     if (was == now)
         return;
-    csc__evict_update_hot(cache, id, h);
+    cache->hooks->refile(cache, id, h);
     if (h->type == CSC_ITEM_FILE) {
         if (now)
             csc__bytes_sub(&cache->unpinned_used, h->size);
@@ -322,7 +330,7 @@ void csc__tree_set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t
         csc__bytes_add(&cache->unpinned_used, size);
     }
     h->size = size;
-    csc__evict_size_changed(cache, item, old);
+    cache->hooks->size_changed(cache, item, old);
 }
 
 /* Pre-order successor of `id` over the hot links (the root's id ends). */
@@ -345,12 +353,14 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
         cache->twin_leaving(cache, item); /* hook of src/remote/ (C10.1) */
     if (h->type == CSC_ITEM_FILE && (h->flags & CSC__F_XSTATE) && cache->file_leaving != NULL)
         cache->file_leaving(cache, item); /* src/remote/fstate.c */
+    else if (h->type != CSC_ITEM_FILE && cache->container_leaving != NULL)
+        cache->container_leaving(cache, item); /* src/remote/fetch.c */
     cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
     h->flags |= CSC__F_PROTECT; /* no longer evictable: leaves its heap */
-    csc__evict_update(cache, item);
+    refile(cache, item);
     unlink_child(cache, parent, item);
     csc__index_remove(&cache->index, item);
     cache->item_count--;
@@ -362,7 +372,7 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
         cache->container_count--;
     }
     free_item(cache, item);
-    csc__evict_update(cache, parent); /* it may have become evictable */
+    refile(cache, parent); /* it may have become evictable */
 }
 
 /* ---- caching ---------------------------------------------------------- */
@@ -435,7 +445,7 @@ static csc_hresult prepare_chain(csc_cache_t *cache, struct csc_item *anc, uint3
     if (hr == CSC_S_OK) {
         size_t files = leaf == CSC_ITEM_FILE ? 1 : 0;
         size_t path_bound = (anc == cache->root ? 0 : csc__item_path_len(anc)) + pb->display_len;
-        if (!csc__evict_reserve(cache, files, made_count - files, path_bound))
+        if (!cache->hooks->reserve(cache, files, made_count - files, path_bound))
             hr = CSC_E_OUTOFMEMORY;
     }
 
@@ -488,9 +498,9 @@ static struct csc_item *commit_chain(csc_cache_t *cache, struct csc_item *top, u
     }
     /* Eviction index: the old ancestor gained a child; new items file in. */
     struct csc_item *old = csc__parent(top);
-    csc__evict_update(cache, old);
+    refile(cache, old);
     for (it = leaf_item; it != old; it = csc__parent(it))
-        csc__evict_update(cache, it);
+        refile(cache, it);
     return leaf_item;
 }
 
@@ -629,7 +639,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
             goto done;
         }
         if (want == CSC_ITEM_FILE && has_size && size > h->size) {
-            hr = csc__space_make_room(cache, size - h->size, item, csc__parent(item)); /* C5.7 */
+            hr = cache->hooks->make_room(cache, size - h->size, item, csc__parent(item)); /* C5.7 */
             if (hr != CSC_S_OK) {
                 item = NULL;
                 goto done;
@@ -638,7 +648,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
         if (want == CSC_ITEM_FILE && has_size)
             csc__tree_set_file_size(cache, item, size);
         item->last_use = cache->clock; /* C2.4, C5.4: caching again touches */
-        csc__evict_update(cache, item);
+        refile(cache, item);
         memo_record(cache, &pb, ids, pb.ncomp);
         goto done;
     }
@@ -649,7 +659,7 @@ csc_hresult csc__tree_cache(csc_cache_t *cache, const char *path, csc_item_type_
     struct csc_item *top = NULL;
     hr = prepare_chain(cache, anc, depth + 1, c, &pb, want, &top);
     if (hr == CSC_S_OK && want == CSC_ITEM_FILE && has_size && size > 0) {
-        hr = csc__space_make_room(cache, size, NULL, anc); /* C5.7 */
+        hr = cache->hooks->make_room(cache, size, NULL, anc); /* C5.7 */
         if (hr != CSC_S_OK)
             undo_chain(cache, top, NULL);
     }
@@ -832,8 +842,8 @@ csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
     link_child(cache, new_parent, item);
     if (marked)
         csc__tree_mark_changed(cache, h, true);
-    csc__evict_update(cache, parent);
-    csc__evict_update(cache, new_parent);
-    csc__evict_reorder(cache); /* walk order moved with the subtree (C5.4) */
+    refile(cache, parent);
+    refile(cache, new_parent);
+    cache->hooks->reorder(cache); /* walk order moved with the subtree (C5.4) */
     return CSC_S_OK;
 }

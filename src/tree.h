@@ -10,7 +10,10 @@
  * component, to the item. tree.c owns item storage, creating items
  * (caching, C2.2-C2.4), ordered child lists (C2.3) and the pin-state
  * bookkeeping every change goes through (C3.5 counters, disk-space
- * counters); index.c owns the hash; check.c verifies it all.
+ * counters); index.c owns the hash; check.c verifies it all. The tree sits
+ * below eviction (evict.h) and access lists (access.h) and reaches them
+ * only through its hooks (csc__tree_hooks_t), which cache.c sets: the
+ * dependencies point one way.
  */
 #ifndef CSC_SRC_TREE_H
 #define CSC_SRC_TREE_H
@@ -192,6 +195,7 @@ struct csc_cache {
     uint32_t acl_cap;
     uint64_t clock;
     csc__guard_t guard;    /* C14.5: serialises calls, refuses re-entrant changes */
+    const struct csc__tree_hooks *hooks; /* the modules above the tree (cache.c sets them) */
     csc__caller_t caller;  /* the current caller (C9.1) */
     /* disk space, kept incrementally (C5.5) */
     csc__bytes_t used;          /* exact sums (bytes.h) */
@@ -238,6 +242,9 @@ struct csc_cache {
     /* Called by csc__tree_remove_leaf for a file with CSC__F_XSTATE before it
      * leaves: its entry in src/remote/fstate.c goes. Never fails. */
     void (*file_leaving)(struct csc_cache *cache, struct csc_item *item);
+    /* Called by csc__tree_remove_leaf for a container before it leaves: its
+     * pending deep pin (src/remote/fetch.c, C15.20) goes. Never fails. */
+    void (*container_leaving)(struct csc_cache *cache, struct csc_item *item);
     /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
     struct csc__recorder *rec;
     /* The other methods of C13 (feature.c, encrypt.c, rename.c). */
@@ -249,6 +256,35 @@ struct csc_cache {
     size_t rename_count, rename_cap;
     struct csc__fault_set *faults; /* fault rules (fault.c), NULL until the first */
 };
+
+/*
+ * What the tree tells the modules above it (the dependencies point one way:
+ * tree.c knows nothing of eviction or access lists; evict.c and access.c
+ * know the tree). cache.c, which composes the cache, sets them
+ * (csc__tree_new_root). Each is called under the guard and never fails but
+ * where it says so.
+ */
+typedef struct csc__tree_hooks {
+    /* evict.c: re-file an item whose pins, flags, children or last use
+     * changed; a file whose size changed; room for more items (false: no
+     * memory, nothing changed); the walk order moved (a subtree moved);
+     * the index freed with the tree. */
+    void (*refile)(struct csc_cache *cache, uint32_t id, csc__hot_t *h);
+    void (*size_changed)(struct csc_cache *cache, struct csc_item *item, uint64_t old_size);
+    bool (*reserve)(struct csc_cache *cache, size_t files, size_t dirs, size_t path_len);
+    void (*reorder)(struct csc_cache *cache);
+    void (*release)(struct csc_cache *cache);
+    /* evict.c, C5.7: room for `added` bytes under the total limit, never
+     * evicting `file` (may be NULL) nor `anc` and its ancestors. S_OK or
+     * 0x80070070 (nothing evicted then). */
+    csc_hresult (*make_room)(struct csc_cache *cache, uint64_t added, struct csc_item *file,
+                             struct csc_item *anc);
+    /* access.c: frees an item's access list (the item leaves). */
+    void (*acl_free)(struct csc_cache *cache, csc__acl_t *acl);
+} csc__tree_hooks_t;
+
+/* cache.c: the hooks every cache uses. */
+extern const csc__tree_hooks_t csc__tree_hooks;
 
 /* A logged RenameItem (C13.2): both paths as given, owned by the cache. */
 typedef struct csc__rename {
@@ -426,7 +462,8 @@ size_t csc__index_count(const csc__index_t *idx);
 void csc__index_clear(csc__index_t *idx);
 
 /* tree.c */
-csc_hresult csc__tree_new_root(csc_cache_t *cache);
+/* Makes the root; `hooks` (static storage) are the modules above the tree. */
+csc_hresult csc__tree_new_root(csc_cache_t *cache, const csc__tree_hooks_t *hooks);
 void csc__tree_free_all(csc_cache_t *cache);
 
 /*
@@ -515,36 +552,10 @@ static inline bool csc__is_container(const struct csc_item *item)
     return csc__hot(item)->type != CSC_ITEM_FILE;
 }
 
-/* Files `id` on the pending list of evict.c when it has room (O(1), no
- * allocation); false otherwise (then csc__evict_update_hot does it). */
-static inline bool csc__pending_try(csc_cache_t *cache, uint32_t id, csc__hot_t *h)
-{
-    csc__list_t *p = &cache->pending;
-    if (p->count == p->cap)
-        return false;
-    p->slots[p->count] = id;
-    h->heap_pos = CSC__PENDING | (uint32_t)p->count;
-    p->count++;
-    return true;
-}
-
 /* tree.c: the item `id` stopped (now false) or started being marked
  * (C3.5): its parent's count follows, and so on up while a mark flips. */
 void csc__tree_mark_changed(csc_cache_t *cache, const csc__hot_t *h, bool now);
 
-/* evict.c: the eviction index and passes (C5.2-C5.7). */
-/* Makes the heaps and the scratch buffer big enough for `files` more files,
- * `dirs` more containers and a path of `path_len` bytes. false: no memory,
- * nothing changed. */
-bool csc__evict_reserve(csc_cache_t *cache, size_t files, size_t dirs, size_t path_len);
-/* Re-files an item in the eviction index after any change of the state
- * the evictable predicate or the LRU order reads. Never allocates. */
-void csc__evict_update(csc_cache_t *cache, struct csc_item *item);
-/* The same by id and hot record (the walk's form). */
-void csc__evict_update_hot(csc_cache_t *cache, uint32_t id, csc__hot_t *h);
-/* A file's size changed from old_size (evictable bytes follow). */
-void csc__evict_size_changed(csc_cache_t *cache, struct csc_item *item, uint64_t old_size);
-void csc__evict_free(csc_cache_t *cache);
 /* Removes a childless item from the cache (eviction, DeleteItems). */
 void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item);
 /* Pre-order successor of `id` over the hot links; CSC__NONE after the last
@@ -553,16 +564,4 @@ uint32_t csc__tree_preorder_next(const csc_cache_t *cache, uint32_t id);
 /* Sets the size an existing file holds, keeping the disk-space counters and
  * the eviction index (no room is made: the caller checks C5.7 first). */
 void csc__tree_set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t size);
-/* C5.7: makes room for `added` bytes under the total limit, never evicting
- * `file` (may be NULL) nor `anc` and its ancestors. S_OK or DISK_FULL. */
-csc_hresult csc__space_make_room(csc_cache_t *cache, uint64_t added, struct csc_item *file,
-                                 struct csc_item *anc);
-/* C5.5: the pass the policy asks for after a command or method call. */
-void csc__policy_after(csc_cache_t *cache);
-
-/* access.c: whether `caller` may access the item (C9.1). */
-bool csc__access_allowed(const csc_cache_t *cache, const csc__caller_t *caller,
-                         const struct csc_item *item);
-void csc__acl_free(csc_cache_t *cache, csc__acl_t *acl);
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "record.h"
+#include "evict.h"
 #include "tree.h"
 #include "walk.h"
 

@@ -81,6 +81,61 @@ csc_hresult csc__fstate_make_sparse(csc_cache_t *cache, struct csc_item *file, u
     return CSC_S_OK;
 }
 
+csc_hresult csc__fstate_reserve(csc_cache_t *cache, csc__fstate_spare_t *sp)
+{
+    sp->fs = sp->anchor = NULL;
+    sp->fs = csc__malloc(&cache->alloc, sizeof *sp->fs);
+    if (sp->fs == NULL)
+        return CSC_E_OUTOFMEMORY;
+    memset(sp->fs, 0, sizeof *sp->fs);
+    if (csc__htable_count(table(cache)) != 0)
+        return CSC_S_OK; /* commit adds without allocating */
+    /* An empty table has no storage yet: an anchor under id 0 (never an
+     * item's) makes it now, and leaves at commit. */
+    sp->anchor = csc__malloc(&cache->alloc, sizeof *sp->anchor);
+    if (sp->anchor != NULL) {
+        memset(sp->anchor, 0, sizeof *sp->anchor);
+        if (csc__htable_add(table(cache), &sp->anchor->h, (const char *)&sp->anchor->id,
+                            sizeof sp->anchor->id))
+            return CSC_S_OK;
+        csc__free(&cache->alloc, sp->anchor, sizeof *sp->anchor);
+        sp->anchor = NULL;
+    }
+    csc__free(&cache->alloc, sp->fs, sizeof *sp->fs);
+    sp->fs = NULL;
+    return CSC_E_OUTOFMEMORY;
+}
+
+void csc__fstate_commit_sparse(csc_cache_t *cache, csc__fstate_spare_t *sp,
+                               struct csc_item *file, uint64_t size)
+{
+    csc__fstate_t *fs = csc__fstate_get(cache, file);
+    if (fs == NULL) {
+        fs = sp->fs;
+        sp->fs = NULL;
+        fs->id = csc__id(file);
+        csc__htable_add_noalloc(table(cache), &fs->h, (const char *)&fs->id, sizeof fs->id);
+        csc__hot(file)->flags |= CSC__F_XSTATE;
+    }
+    fs->bits |= CSC__FS_SPARSE;
+    fs->full_size = size;
+    csc__tree_set_file_size(cache, file, 0); /* C10.8: 0 bytes until filled */
+    csc__fstate_cancel(cache, sp); /* what was not used */
+}
+
+void csc__fstate_cancel(csc_cache_t *cache, csc__fstate_spare_t *sp)
+{
+    if (sp->anchor != NULL) {
+        csc__htable_remove(table(cache), &sp->anchor->h);
+        csc__free(&cache->alloc, sp->anchor, sizeof *sp->anchor);
+        sp->anchor = NULL;
+    }
+    if (sp->fs != NULL) {
+        csc__free(&cache->alloc, sp->fs, sizeof *sp->fs);
+        sp->fs = NULL;
+    }
+}
+
 void csc__fstate_fill(csc_cache_t *cache, struct csc_item *file)
 {
     csc__fstate_t *fs = csc__fstate_get(cache, file);
@@ -139,6 +194,8 @@ void csc__fstate_init(csc_cache_t *cache)
 
 void csc__fstate_free_all(csc_cache_t *cache)
 {
+    /* Clearing the table frees only the table (the head entry holds it),
+     * so the entries' own links still lead from the first to the last. */
     csc__htable_t *t = table(cache);
     /* Clearing frees only the table (it reads the entries' links), so the
      * entries go after it, through their own links. */

@@ -64,6 +64,18 @@ uint64_t csc__fstate_size(const csc_cache_t *cache, const struct csc_item *file)
  * csc__fstate_make_sparse. */
 void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t size);
 
+/* make_sparse in two steps, for a caller that must not fail once the tree
+ * changed (C8.1; fetch.c): reserve (may fail with E_OUTOFMEMORY, nothing
+ * changed) before the change, then commit (never fails) or cancel. */
+typedef struct csc__fstate_spare {
+    csc__fstate_t *fs;     /* the entry to be */
+    csc__fstate_t *anchor; /* keeps an empty table allocated until commit */
+} csc__fstate_spare_t;
+csc_hresult csc__fstate_reserve(csc_cache_t *cache, csc__fstate_spare_t *sp);
+void csc__fstate_commit_sparse(csc_cache_t *cache, csc__fstate_spare_t *sp,
+                               struct csc_item *file, uint64_t size);
+void csc__fstate_cancel(csc_cache_t *cache, csc__fstate_spare_t *sp);
+
 bool csc__fstate_is(const csc_cache_t *cache, const struct csc_item *file, uint8_t bit);
 
 /* Records the local last change now (C15.9); false when out of memory. */

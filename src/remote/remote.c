@@ -20,6 +20,7 @@
 #include "path.h"
 #include "remote.h"
 #include "fstate.h"
+#include "fetch.h"
 
 #include "cscsim/snapshot.h"
 
@@ -236,6 +237,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     cache->remote = r;
     cache->twin_leaving = twin_leaving;
     csc__fstate_init(cache);
+    csc__pending_init(cache);
     return CSC_S_OK;
 }
 
@@ -246,6 +248,7 @@ void csc__remote_free(csc_cache_t *cache)
         return;
     csc__fstate_free_all(cache);
     csc__apps_free(cache);
+    csc__pending_free_all(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -344,6 +347,11 @@ static void ensure_sorted(csc__rnode_t *parent)
     }
     parent->first_child = list;
     parent->last_child = prev;
+}
+
+void csc__remote_sort_children(csc__rnode_t *parent)
+{
+    ensure_sorted(parent);
 }
 
 /* Appends `n` to its parent's children, in order or not (materialising). */
@@ -856,6 +864,8 @@ csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
         }
         if (hr == CSC_S_OK) {
             n->mode = (uint8_t)mode;
+            if (mode == CSC_CACHING_MODE_NOCACHING)
+                cache->remote->nocaching_seen = true;
             csc__connect_share_seen(cache, n); /* C15.7 */
         }
     }
@@ -1583,6 +1593,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         n->name_len = (uint16_t)nlen;
         n->type = type;
         n->mode = mode;
+        if (mode == CSC_CACHING_MODE_NOCACHING)
+            cache->remote->nocaching_seen = true;
         n->size = size;
         n->version = version;
         n->orig = orig;
@@ -1651,6 +1663,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         s->condition = condition;
         s->mode = mode;
         s->has_mode = (flags & SNAP_HAS_MODE) != 0;
+        if (s->has_mode && mode == CSC_CACHING_MODE_NOCACHING)
+            cache->remote->nocaching_seen = true;
         s->forced = (flags & SNAP_FORCED) != 0;
         s->has_override = (flags & SNAP_OVERRIDE) != 0;
         s->slow_epoch = slow_epoch;
@@ -1695,6 +1709,7 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->kids.alloc = &cache->alloc;
     r->handles.alloc = &cache->alloc;
     csc__fstate_rebind(cache);
+    csc__pending_rebind(cache);
 }
 
 /* ---- for Synchronize (src/remote/sync.c, C12) ----------------------------- */

@@ -157,6 +157,13 @@ typedef struct csc__remote {
      * (apps.c, csc__nch_t), and how many handles they hold in all. */
     csc__htable_t handles;
     size_t handle_count;
+    /* Pending deep pins of shallow-pinned containers by item id (fetch.c,
+     * C15.20). */
+    csc__htable_t pending;
+    /* Some share has had the NOCACHING mode (C10.6), on the server or as a
+     * cached share remembers it: until then Pin looks no mode up. Never
+     * cleared (a hint). */
+    bool nocaching_seen;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found
@@ -211,6 +218,10 @@ size_t csc__rpath_display_prefix(const csc__path_buf_t *pb, uint32_t depth);
 /* ---- the namespace (remote.c) ------------------------------------------- */
 
 csc__rnode_t *csc__remote_find(const csc_cache_t *cache, const char *key, size_t key_len);
+
+/* Puts a container's children in C2.3 order when materialising appended
+ * them out of order (a read of the order must call it first; fetch.c). */
+void csc__remote_sort_children(csc__rnode_t *parent);
 
 /*
  * C10.2 / C15.4: what a setup caching (csc_cache_file, csc_cache_dir) does

@@ -43,6 +43,11 @@ static int cmp_scopes(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+static int compare_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char *csc_test_remote_dump(const csc_cache_t *cache)
 {
     assert_cache_ok(cache); /* the tree's and the remote side's invariants */
@@ -57,16 +62,33 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
     assert_non_null(r);
     size_t nodes = 0;
     fprintf(f, "remote items=%zu\n", r->node_count);
+    /* Sorted by key: a list that materialising left unsorted is sorted by
+     * the next write that reads its order (remote.h), which is no change of
+     * state, so the dump does not show the lists' order. */
+    char **lines = calloc(r->node_count + 1, sizeof *lines);
+    assert_non_null(lines);
     for (const csc__rnode_t *n = next_preorder(r->root, r->root); n != NULL;
          n = next_preorder(n, r->root)) {
-        nodes++;
+        assert_true(nodes < r->node_count);
         assert_ptr_equal(csc__htable_find(&r->nodes, n->key, n->key_len), &n->h);
-        fprintf(f, "R %s name=%s type=%d size=%llu version=%llu last=%llu mode=%d orig=%llu\n",
+        char *line = NULL;
+        size_t line_len = 0;
+        FILE *lf = open_memstream(&line, &line_len);
+        assert_non_null(lf);
+        fprintf(lf, "R %s name=%s type=%d size=%llu version=%llu last=%llu mode=%d orig=%llu\n",
                 n->key, csc__rnode_name(n), (int)n->type, (unsigned long long)n->size,
                 (unsigned long long)n->version, (unsigned long long)n->last_change,
                 (int)n->mode, (unsigned long long)n->orig);
+        fclose(lf);
+        lines[nodes++] = line;
     }
     assert_int_equal(nodes, r->node_count);
+    qsort(lines, nodes, sizeof *lines, compare_lines);
+    for (size_t i = 0; i < nodes; i++) {
+        fputs(lines[i], f);
+        free(lines[i]);
+    }
+    free(lines);
     /* Implicit twins (src/remote/remote.h): cached files with CSC__F_TWIN. */
     /* In the cache's pre-order (C2.3), not by id: a loaded snapshot numbers
      * its items afresh. */

@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "fault.h"
 #include "evict.h"
+#include "fetch.h"
 #include "fstate.h"
 #include "guard.h"
 #include "record.h"
@@ -79,6 +80,17 @@ typedef struct sync {
     uint32_t *done;
     size_t ndone, done_cap;
     uint32_t copy_id; /* the copy to process next, or CSC__NONE */
+    /* C12.7, C15.20: PinNewFiles given (with SyncIn); the containers whose
+     * pending deep pin this walk took (their subtrees fetch what the
+     * server has); remote children that could not be fetched, given as
+     * failing items after their container's events. */
+    bool pin_new;
+    uint16_t pin_for; /* the PinFor* sources of PinNewFiles (C15.13) */
+    uint32_t *regions;
+    size_t nregions, regions_cap;
+    char **failed_paths;
+    csc_hresult *failed_hrs;
+    size_t nfailed, failed_cap;
 } sync_t;
 
 /* ---- buffers ------------------------------------------------------------ */
@@ -174,6 +186,20 @@ static bool scope_error(sync_t *s, const struct csc_item *item)
     s->scope_id = id;
     s->scope_error = st == CSC_CONNECT_STATE_OFFLINE && why == CSC_OFFLINE_REASON_CONNECTION_ERROR;
     return s->scope_error;
+}
+
+/* The pre-order successor of `id` within the subtree of `top`; CSC__NONE
+ * after the last. */
+static uint32_t next_pre_any(const csc_cache_t *cache, uint32_t id, uint32_t top)
+{
+    const csc__hot_t *h = csc__hot_at(cache, id);
+    if (csc__hot_first_child(h) != CSC__NONE)
+        return h->u.d.first_child;
+    while (id != top && h->next_sibling == CSC__NONE) {
+        id = h->parent;
+        h = csc__hot_at(cache, id);
+    }
+    return id == top ? CSC__NONE : h->next_sibling;
 }
 
 /* ---- changes to a cached file --------------------------------------------- */
@@ -571,6 +597,157 @@ static csc_hresult apply_file(sync_t *s, struct csc_item *item)
     return conflict(s, item, rec, rgone);
 }
 
+/* ---- fetching below a container (C12.7, C15.20) ------------------------- */
+
+static bool push_id(sync_t *s, uint32_t **v, size_t *n, size_t *cap, uint32_t id)
+{
+    if (*n == *cap) {
+        size_t c = *cap != 0 ? *cap * 2 : 8;
+        uint32_t *p = csc__malloc(&s->cache->alloc, c * sizeof *p);
+        if (p == NULL) {
+            s->out_of_memory = true;
+            return false;
+        }
+        if (*v != NULL) {
+            memcpy(p, *v, *n * sizeof *p);
+            csc__free(&s->cache->alloc, *v, *cap * sizeof *p);
+        }
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = id;
+    return true;
+}
+
+/* Whether the container is in (or is) a subtree whose pending deep pin this
+ * walk took. */
+static bool in_region(const sync_t *s, uint32_t id)
+{
+    if (s->nregions == 0)
+        return false;
+    const csc_cache_t *cache = s->cache;
+    for (;;) {
+        for (size_t i = 0; i < s->nregions; i++)
+            if (s->regions[i] == id)
+                return true;
+        const csc__hot_t *h = csc__hot_at(cache, id);
+        if (h->type != CSC_ITEM_DIRECTORY)
+            return false;
+        id = h->parent;
+    }
+}
+
+/* C15.20: the cached subtree is pinned for `src` as a deep Pin pins it
+ * (C3.3: pins, and inherit bits on containers; touched, C5.4). */
+static void deep_pin_subtree(sync_t *s, struct csc_item *top, uint16_t src)
+{
+    csc_cache_t *cache = s->cache;
+    uint32_t top_id = csc__id(top);
+    for (uint32_t id = top_id; id != CSC__NONE; id = next_pre_any(cache, id, top_id)) {
+        struct csc_item *it = csc__item_at(cache, id);
+        uint16_t inherit = csc__inherit(it);
+        if (csc__type(it) != CSC_ITEM_FILE)
+            inherit |= src;
+        csc__tree_set_pins(cache, it, (uint16_t)(csc__pins(it) | src), inherit);
+        it->last_use = cache->clock;
+        csc__evict_update(cache, it);
+    }
+}
+
+/* A remote child that could not be fetched: a failing item given after the
+ * container's own events [decision]. */
+static void note_failed(sync_t *s, const struct csc_item *container, const csc__rnode_t *r,
+                        csc_hresult hr)
+{
+    if (s->progress == NULL)
+        return;
+    if (s->nfailed == s->failed_cap) {
+        size_t c = s->failed_cap != 0 ? s->failed_cap * 2 : 4;
+        char **p = csc__malloc(&s->cache->alloc, c * sizeof *p);
+        csc_hresult *q = csc__malloc(&s->cache->alloc, c * sizeof *q);
+        if (p == NULL || q == NULL) {
+            if (p != NULL)
+                csc__free(&s->cache->alloc, p, c * sizeof *p);
+            if (q != NULL)
+                csc__free(&s->cache->alloc, q, c * sizeof *q);
+            s->out_of_memory = true;
+            return;
+        }
+        if (s->failed_paths != NULL) {
+            memcpy(p, s->failed_paths, s->nfailed * sizeof *p);
+            memcpy(q, s->failed_hrs, s->nfailed * sizeof *q);
+            csc__free(&s->cache->alloc, s->failed_paths, s->failed_cap * sizeof *p);
+            csc__free(&s->cache->alloc, s->failed_hrs, s->failed_cap * sizeof *q);
+        }
+        s->failed_paths = p;
+        s->failed_hrs = q;
+        s->failed_cap = c;
+    }
+    size_t plen = csc__item_path_len(container);
+    const char *name = csc__rnode_name(r);
+    size_t nlen = strlen(name);
+    char *path = csc__malloc(&s->cache->alloc, plen + 1 + nlen + 1);
+    if (path == NULL) {
+        s->out_of_memory = true;
+        return;
+    }
+    csc_item_path(container, path, plen + 1);
+    path[plen] = '\\';
+    memcpy(path + plen + 1, name, nlen + 1);
+    s->failed_paths[s->nfailed] = path;
+    s->failed_hrs[s->nfailed++] = hr;
+}
+
+/*
+ * C12.7, C15.20: with SyncIn, a container whose pending deep pin is taken
+ * here (its subtree pinned, then fetched), or below one taken, or with
+ * PinNewFiles and an inherit bit, gets its uncached remote children cached
+ * (full: SyncIn fills), pinned by C3.3 (and PinNewFiles' PinFor* pins,
+ * C15.13); the walk then meets them in walk order. Only in a scope that is
+ * online and not NOCACHING (C10.8) [decision: a pending deep pin waits for
+ * such a Synchronize].
+ */
+static void fetch_below(sync_t *s, struct csc_item *container)
+{
+    csc_cache_t *cache = s->cache;
+    if (!load_key(s, &s->tmp, container))
+        return;
+    size_t share_len = 2;
+    int seps = 0;
+    while (share_len < s->tmp.len && !(s->tmp.p[share_len] == '\\' && ++seps == 2))
+        share_len++;
+    if (csc__fetch_scope(cache, s->tmp.p, share_len) != CSC__FETCH_ALLOWED)
+        return;
+    uint32_t id = csc__id(container);
+    uint16_t src = 0;
+    if (csc__pending_pin_get(cache, container) != 0 &&
+        csc__pending_pin_take(cache, container, &src)) {
+        if (!push_id(s, &s->regions, &s->nregions, &s->regions_cap, id))
+            return;
+        deep_pin_subtree(s, container, src);
+    }
+    bool region = in_region(s, id);
+    bool pnf = s->pin_new && csc__hot(container)->inherit != 0;
+    if (!region && !pnf)
+        return;
+    uint16_t extra = pnf ? s->pin_for : 0;
+    csc__fetch_iter_t it;
+    csc__fetch_iter_init(cache, container, &it);
+    const csc__rnode_t *r;
+    while ((r = csc__fetch_iter_next(&it)) != NULL) {
+        struct csc_item *got;
+        csc_hresult hr = csc__fetch_one(cache, container, r, true, extra, &got);
+        if (hr == CSC_E_OUTOFMEMORY) {
+            s->out_of_memory = true;
+            return;
+        }
+        if (hr != CSC_S_OK)
+            note_failed(s, container, r, hr);
+        if (s->out_of_memory)
+            return;
+    }
+}
+
 static csc_hresult apply(sync_t *s, struct csc_item *item)
 {
     csc_hresult fhr;
@@ -584,7 +761,14 @@ static csc_hresult apply(sync_t *s, struct csc_item *item)
     bool offline = scope_error(s, item);
     if (s->out_of_memory)
         return CSC_E_OUTOFMEMORY;
-    return offline ? E_CSCSHARE_OFFLINE : CSC_S_OK; /* C12.2: containers transfer nothing */
+    if (offline)
+        return E_CSCSHARE_OFFLINE;
+    if (s->in && (s->pin_new || s->nregions != 0 || csc__pending_pin_count(s->cache) != 0)) {
+        fetch_below(s, item);
+        if (s->out_of_memory)
+            return CSC_E_OUTOFMEMORY;
+    }
+    return CSC_S_OK; /* C12.2: containers transfer nothing */
 }
 
 /* ---- the walk (C12.2) -------------------------------------------------------- */
@@ -689,6 +873,20 @@ static bool process(sync_t *s, struct csc_item *item, const char *given, csc_hre
         if (s->cancelled)
             return false;
         break;
+    }
+    if (s->nfailed != 0) { /* remote children that could not be fetched, in order */
+        size_t n = s->nfailed;
+        bool go = true;
+        s->nfailed = 0;
+        for (size_t k = 0; k < n; k++) {
+            char *path = s->failed_paths[k];
+            csc_hresult ignored;
+            if (go)
+                go = process(s, NULL, path, s->failed_hrs[k], &ignored);
+            csc__free(&s->cache->alloc, path, strlen(path) + 1);
+        }
+        if (!go)
+            return false;
     }
     if (pending_copy != CSC__NONE) { /* C12.5: the copy is the next item */
         uint32_t copy = pending_copy;
@@ -826,6 +1024,8 @@ static void sync_init(sync_t *s, csc_cache_t *cache, uint32_t flags,
     s->fault_armed = csc__fault_armed(cache->faults, s->fault_op);
     s->path_id = CSC__NONE;
     s->scope_id = CSC__NONE;
+    s->pin_new = (flags & CSC_SYNC_FLAG_PIN_NEW_FILES) != 0 && s->in; /* C12.7 */
+    s->pin_for = (uint16_t)(flags & CSC_PIN_SOURCES_ALL);
 }
 
 static void sync_free(sync_t *s)
@@ -835,6 +1035,14 @@ static void sync_free(sync_t *s)
     buf_free(s, &s->tmp);
     if (s->done != NULL)
         csc__free(&s->cache->alloc, s->done, s->done_cap * sizeof *s->done);
+    if (s->regions != NULL)
+        csc__free(&s->cache->alloc, s->regions, s->regions_cap * sizeof *s->regions);
+    for (size_t i = 0; i < s->nfailed; i++)
+        csc__free(&s->cache->alloc, s->failed_paths[i], strlen(s->failed_paths[i]) + 1);
+    if (s->failed_paths != NULL) {
+        csc__free(&s->cache->alloc, s->failed_paths, s->failed_cap * sizeof *s->failed_paths);
+        csc__free(&s->cache->alloc, s->failed_hrs, s->failed_cap * sizeof *s->failed_hrs);
+    }
 }
 
 csc_hresult csc__sync_run(csc_cache_t *cache, const char *const *paths, size_t count,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "com_private.h"
+#include "utf16.h"
 
 void csc_com_free(void *p)
 {
@@ -21,106 +22,17 @@ void CoTaskMemFree(void *p)
     free(p);
 }
 
-static bool is_high(uint32_t u)
-{
-    return u >= 0xD800 && u <= 0xDBFF;
-}
-
-static bool is_low(uint32_t u)
-{
-    return u >= 0xDC00 && u <= 0xDFFF;
-}
-
+/* The conversions themselves are the faces' shared copy (utf16/utf16.c). */
 HRESULT com_utf16_to_wtf8(LPCWSTR s, char **out)
 {
-    size_t n = 0;
-    while (s[n] != 0)
-        n++;
-    /* At most 3 bytes per unit (a pair: 4 bytes for 2 units). */
-    char *buf = malloc(n * 3 + 1);
-    if (buf == NULL)
-        return E_OUTOFMEMORY;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t c = (uint32_t)s[i];
-        if (is_high(c) && i + 1 < n && is_low((uint32_t)s[i + 1])) {
-            c = 0x10000u + ((c - 0xD800u) << 10) + ((uint32_t)s[i + 1] - 0xDC00u);
-            i++;
-        }
-        if (c < 0x80) {
-            buf[o++] = (char)c;
-        } else if (c < 0x800) {
-            buf[o++] = (char)(0xC0 | (c >> 6));
-            buf[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            /* Unpaired surrogates take this form too (WTF-8). */
-            buf[o++] = (char)(0xE0 | (c >> 12));
-            buf[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            buf[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            buf[o++] = (char)(0xF0 | (c >> 18));
-            buf[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            buf[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            buf[o++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    buf[o] = '\0';
-    *out = buf;
-    return S_OK;
-}
-
-/* Decodes one WTF-8 sequence at s; returns its length, 0 when malformed. */
-static size_t decode(const unsigned char *s, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-    if (len == 0 || s[0] > 0xF4)
-        return 0;
-    uint32_t c = s[0] & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min[len] || c > 0x10FFFF)
-        return 0;
-    *cp = c;
-    return len;
+    *out = csc_u16_to_wtf8((const uint16_t *)s);
+    return *out != NULL ? S_OK : E_OUTOFMEMORY;
 }
 
 HRESULT com_wtf8_to_utf16(const char *s, LPWSTR *out)
 {
-    size_t n = strlen(s);
-    /* At most one unit per byte. */
-    LPWSTR buf = malloc((n + 1) * sizeof(WCHAR));
-    if (buf == NULL)
-        return E_OUTOFMEMORY;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t o = 0;
-    while (*p != 0) {
-        uint32_t c;
-        size_t len = decode(p, &c);
-        if (len == 0) {
-            /* The library gives only WTF-8; anything else is shown as U+FFFD. */
-            c = 0xFFFD;
-            len = 1;
-        }
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            buf[o++] = (WCHAR)(0xD800 + (c >> 10));
-            buf[o++] = (WCHAR)(0xDC00 + (c & 0x3FF));
-        } else {
-            buf[o++] = (WCHAR)c;
-        }
-        p += len;
-    }
-    buf[o] = 0;
-    *out = buf;
-    return S_OK;
+    *out = (LPWSTR)csc_wtf8_to_u16(s);
+    return *out != NULL ? S_OK : E_OUTOFMEMORY;
 }
 
 HRESULT com_convert_paths(LPCWSTR *paths, ULONG count, char ***out)

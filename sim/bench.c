@@ -8,7 +8,9 @@
  * machine's limit for a walk (32-byte records linked by 32-bit indices in
  * one array). It first reports the peak resident memory of building and
  * deep-unpinning the N files. An optional SQLite peer runs the same unpin
- * as an UPDATE. Rows are `name<TAB>value<TAB>unit` (tsv) or an aligned
+ * as an UPDATE. Connectivity rows (C10.5, C10.9, C10.10) time
+ * TransitionOffline (against a 10,000-item scope), TransitionOnline and one
+ * item's connect state. Rows are `name<TAB>value<TAB>unit` (tsv) or an aligned
  * table, then a ratio section. Uses the public API only (plus uthash and
  * SQLite for the reference rows).
  */
@@ -46,7 +48,7 @@ typedef struct row {
 typedef struct bench {
     size_t items;
     bool tsv;
-    row_t rows[48];
+    row_t rows[64];
     size_t nrows;
 } bench_t;
 
@@ -798,6 +800,76 @@ static void eviction_rows(bench_t *b, csc_cache_t *cache, size_t n)
     free(files), free(pick), free(paths);
 }
 
+/* ---- connectivity (C10.5, C10.9, C10.10) ------------------------------- */
+
+/*
+ * transition_offline_ns: TransitionOffline(path, FALSE, 0) of a path in the
+ * bench share (the share holds every item of the cache), per call. Each run
+ * first brings the scope back online (untimed), then times CALLS calls in a
+ * row: the first takes the scope offline, the others find it offline
+ * already and mark it forced again (C10.9), the same work. The call acts on
+ * the scope's record, never on its items, so the figure must not depend on
+ * the scope's size (compared with a 10,000-item scope, issue 13).
+ */
+static double time_transition_offline(csc_cache_t *cache, const char *path)
+{
+    enum { CALLS = 20000 };
+    runs_t rs = RUNS_INIT;
+    bool open_files = false;
+    while (runs_next(&rs)) {
+        csc_transition_online(cache, path, 0);
+        runs_start(&rs);
+        for (int k = 0; k < CALLS; k++)
+            csc_transition_offline(cache, path, false, 0, &open_files);
+        runs_keep(&rs, runs_elapsed_ns(&rs) / CALLS);
+    }
+    csc_transition_online(cache, path, 0);
+    return runs_median(&rs);
+}
+
+/*
+ * transition_online_ns: one TransitionOnline(path, 0) of a scope that is
+ * offline (forced), per call: each run takes the scope offline first
+ * (untimed). This is offline -> online as a whole: once the service's
+ * Synchronize of C10.10 runs, it includes that Synchronize of the scope,
+ * a walk of every item, and so grows with the scope's size (no target).
+ */
+static double time_transition_online(csc_cache_t *cache, const char *path)
+{
+    runs_t rs = RUNS_INIT;
+    bool open_files = false;
+    while (runs_next(&rs)) {
+        csc_transition_offline(cache, path, false, 0, &open_files);
+        runs_start(&rs);
+        csc_transition_online(cache, path, 0);
+        runs_keep(&rs, runs_elapsed_ns(&rs));
+    }
+    return runs_median(&rs);
+}
+
+/* connect_state_ns: the connect state and offline reason of one deep item
+ * (C10.5), per call: table lookups, never a walk (issue 13). */
+static double time_connect_state(csc_cache_t *cache, const char *path)
+{
+    enum { CALLS = 200000 };
+    runs_t rs = RUNS_INIT;
+    unsigned acc = 0;
+    while (runs_next(&rs)) {
+        runs_start(&rs);
+        for (int k = 0; k < CALLS; k++) {
+            csc_connect_state_t state = CSC_CONNECT_STATE_UNKNOWN;
+            csc_offline_reason_t reason = CSC_OFFLINE_REASON_UNKNOWN;
+            csc_connect_state(cache, path, &state, &reason);
+            acc += (unsigned)state + (unsigned)reason;
+        }
+        runs_keep(&rs, runs_elapsed_ns(&rs) / CALLS);
+    }
+    if (acc != (unsigned)(RUNS + 1) * CALLS * (CSC_CONNECT_STATE_ONLINE +
+                                              CSC_OFFLINE_REASON_NOT_APPLICABLE))
+        fprintf(stderr, "bench: connect state not online\n");
+    return runs_median(&rs);
+}
+
 /* ---- output ----------------------------------------------------------- */
 
 /*
@@ -904,6 +976,10 @@ int csc_sim_bench(size_t items, bool tsv)
     add_row(&b, "sync_clean_ns_per_item", time_sync(cache, share, walked, n, 0), "ns");
     add_row(&b, "sync_changed_1pct_ns_per_item", time_sync(cache, share, walked, n, n / 100),
             "ns");
+    const char *deep = "\\\\bench\\share\\d000005\\f000007.txt";
+    add_row(&b, "transition_offline_ns", time_transition_offline(cache, deep), "ns");
+    add_row(&b, "transition_online_ns", time_transition_online(cache, deep), "ns");
+    add_row(&b, "connect_state_ns", time_connect_state(cache, deep), "ns");
     eviction_rows(&b, cache, n); /* last: it evicts half of the cache */
     csc_cache_free(cache);
     char (*small_paths)[PATH_CAP] = make_paths(10000);
@@ -911,6 +987,8 @@ int csc_sim_bench(size_t items, bool tsv)
     free(small_paths);
     if (small != NULL) {
         add_row(&b, "subtree_unpin_10k_ns", time_unpin(small, sub, NULL, 1), "ns");
+        add_row(&b, "transition_offline_10k_ns",
+                time_transition_offline(small, "\\\\bench\\share\\d000005\\f000007.txt"), "ns");
         csc_cache_free(small);
     }
 
@@ -933,6 +1011,8 @@ int csc_sim_bench(size_t items, bool tsv)
           "deep_unpin_ns_per_item", 2, false);
     ratio(&b, "ratio_subtree_1m_vs_10k", "subtree_unpin_1m_ns", "subtree_unpin_10k_ns", 1.5,
           false);
+    ratio(&b, "ratio_transition_1m_vs_10k", "transition_offline_ns", "transition_offline_10k_ns",
+          1.5, false);
     add_row(&b, "fault_rule_overhead", fault_overhead, "x");
     target(&b, 1.1, false);
 #ifdef CSC_HAVE_SQLITE

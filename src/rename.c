@@ -93,26 +93,18 @@ static csc_hresult check(csc_cache_t *cache, const char *original, const char *n
     norm_free(&cache->alloc, &og);
     if (hr != CSC_S_OK)
         return hr;
-    struct csc_item *there;
-    hr = csc__tree_find(cache, nw->display, &there);
-    if (hr == CSC_S_OK)
+    /* By the normalised key, never by re-normalising a display prefix: a
+     * component kept with a trailing period ("e." of "e..", C1.2 step 6)
+     * would lose it as a last component and name another item. */
+    if (csc__tree_find_key(cache, nw->key, nw->key_len) != NULL)
         return CSC_E_ALREADY_EXISTS; /* ReplaceIfExists is reserved */
-    if (hr != CSC_E_FILE_NOT_FOUND)
-        return hr;
-    size_t cut = comp_end(nw->display, nw->display_len, nw->ncomp - 1);
     if (nw->ncomp == 1) {
         *parent = cache->root;
     } else {
-        char save = nw->display[cut];
-        nw->display[cut] = '\0';
-        hr = csc__tree_find(cache, nw->display, parent);
-        nw->display[cut] = save;
-        if (hr == CSC_E_FILE_NOT_FOUND)
+        size_t cut = comp_end(nw->key, nw->key_len, nw->ncomp - 1);
+        *parent = csc__tree_find_key(cache, nw->key, cut);
+        if (*parent == NULL || !csc__is_container(*parent))
             return CSC_HR(0x80070003u); /* ERROR_PATH_NOT_FOUND */
-        if (hr != CSC_S_OK)
-            return hr;
-        if (!csc__is_container(*parent))
-            return CSC_HR(0x80070003u);
     }
     if (handles) {
         csc_subtree_iter_t it;

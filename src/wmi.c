@@ -6,7 +6,8 @@
  * message it can produce (the longest cached path, the longest path given),
  * so no message is ever lost for lack of memory mid-call. A NULL string
  * inside `Paths` counts as an empty one, as WMI passes a NULL BSTR (C14.4,
- * C16.7): an invalid path for that item.
+ * C16.7): an invalid path for that item. The _ex forms take a cancel token,
+ * which the WMI face (wmi/) requests when its progress receiver cancels.
  */
 #include <string.h>
 
@@ -55,7 +56,7 @@ static void on_end(void *ud, const csc_event_t *ev)
 /* The call, inside the guard. */
 static uint32_t call_entered(csc__walk_op_t op, csc_cache_t *cache, const char *const *paths,
                              size_t count, uint32_t flags, bool deep, csc_wmi_progress_cb cb,
-                             void *user_data)
+                             void *user_data, csc_cancel_t *cancel)
 {
     csc_hresult hr;
     /* A malformed call (C4.1: before anything else, whatever the memory) is
@@ -80,7 +81,7 @@ static uint32_t call_entered(csc__walk_op_t op, csc_cache_t *cache, const char *
         paths = given;
     }
     if (cb == NULL) {
-        hr = csc__method_call(cache, paths, count, flags, deep, NULL, NULL, op);
+        hr = csc__method_call(cache, paths, count, flags, deep, NULL, cancel, op);
         csc__free(&cache->alloc, given, count * sizeof *given);
         return csc_hresult_to_wmi(hr);
     }
@@ -96,7 +97,7 @@ static uint32_t call_entered(csc__walk_op_t op, csc_cache_t *cache, const char *
         return csc_hresult_to_wmi(CSC_E_OUTOFMEMORY);
     }
     csc_progress_t progress = {CSC_PROGRESS_VERSION, &sink, on_begin, NULL, on_item, on_item, on_end};
-    hr = csc__method_call(cache, paths, count, flags, deep, &progress, NULL, op);
+    hr = csc__method_call(cache, paths, count, flags, deep, &progress, cancel, op);
     csc__free(&cache->alloc, sink.buf, sink.size);
     csc__free(&cache->alloc, given, count * sizeof *given);
     return csc_hresult_to_wmi(hr);
@@ -104,7 +105,7 @@ static uint32_t call_entered(csc__walk_op_t op, csc_cache_t *cache, const char *
 
 static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *paths,
                      size_t count, uint32_t flags, bool deep, csc_wmi_progress_cb cb,
-                     void *user_data)
+                     void *user_data, csc_cancel_t *cancel)
 {
     /* NULL cache, busy (C6.6) or a change from inside a callback (C14.5):
      * refused before anything else. */
@@ -112,12 +113,12 @@ static uint32_t call(csc__walk_op_t op, csc_cache_t *cache, const char *const *p
     if (hr != CSC_S_OK)
         return csc_hresult_to_wmi(hr);
     if (!CSC__RECORDING(cache)) {
-        uint32_t ret = call_entered(op, cache, paths, count, flags, deep, cb, user_data);
+        uint32_t ret = call_entered(op, cache, paths, count, flags, deep, cb, user_data, cancel);
         csc__leave(cache);
         return ret;
     }
     csc__rec_wmi_begin(cache, &cb, &user_data);
-    uint32_t ret = call_entered(op, cache, paths, count, flags, deep, cb, user_data);
+    uint32_t ret = call_entered(op, cache, paths, count, flags, deep, cb, user_data, cancel);
     csc__rec_wmi_end(cache, op, paths, count, flags, deep, ret);
     csc__leave(cache);
     return ret;
@@ -127,11 +128,25 @@ uint32_t csc_wmi_unpin(csc_cache_t *cache, const char *const *paths, size_t coun
                        uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
                        void *user_data)
 {
-    return call(CSC__OP_UNPIN, cache, paths, count, flags, deep, on_progress, user_data);
+    return call(CSC__OP_UNPIN, cache, paths, count, flags, deep, on_progress, user_data, NULL);
 }
 
 uint32_t csc_wmi_pin(csc_cache_t *cache, const char *const *paths, size_t count, uint32_t flags,
                      bool deep, csc_wmi_progress_cb on_progress, void *user_data)
 {
-    return call(CSC__OP_PIN, cache, paths, count, flags, deep, on_progress, user_data);
+    return call(CSC__OP_PIN, cache, paths, count, flags, deep, on_progress, user_data, NULL);
+}
+
+uint32_t csc_wmi_unpin_ex(csc_cache_t *cache, const char *const *paths, size_t count,
+                          uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
+                          void *user_data, csc_cancel_t *cancel)
+{
+    return call(CSC__OP_UNPIN, cache, paths, count, flags, deep, on_progress, user_data, cancel);
+}
+
+uint32_t csc_wmi_pin_ex(csc_cache_t *cache, const char *const *paths, size_t count,
+                        uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
+                        void *user_data, csc_cancel_t *cancel)
+{
+    return call(CSC__OP_PIN, cache, paths, count, flags, deep, on_progress, user_data, cancel);
 }

@@ -210,6 +210,41 @@ static void test_c10_5_internal_key_state(void **state)
     csc_cache_free(cache);
 }
 
+/* C10.5, last paragraph (C13.3, C15.8): an item online by its scope is
+ * OFFLINE with ITEM_SUSPENDED in a suspended tree, an uncached path below a
+ * suspension root too; the scope's own reasons come first; release ends it. */
+static void test_c10_5_item_suspended(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_test_file(cache, FILE1, 1);
+    csc_test_file(cache, SH "\\other\\b.txt", 1);
+    assert_int_equal(csc_suspend_root(cache, SH "\\dir", true), CSC_S_OK);
+    assert_connect(cache, SH "\\dir", OFF, CSC_OFFLINE_REASON_ITEM_SUSPENDED);
+    assert_connect(cache, FILE1, OFF, CSC_OFFLINE_REASON_ITEM_SUSPENDED);
+    assert_connect(cache, SH "\\dir\\x\\uncached.txt", OFF, CSC_OFFLINE_REASON_ITEM_SUSPENDED);
+    assert_connect(cache, SH "\\other\\b.txt", ON, NA);
+    assert_connect(cache, SH, ON, NA);
+    assert_connect(cache, SH "\\uncached", ON, NA);
+    /* The scope's reasons come first (C10.5: "online by its scope"). */
+    assert_int_equal(csc_remote_set_network(cache, SRV, CSC_NETWORK_SLOW), CSC_S_OK);
+    assert_connect(cache, FILE1, OFF, SLOW);
+    assert_int_equal(csc_remote_set_network(cache, SRV, CSC_NETWORK_UP), CSC_S_OK);
+    bool open_files = true;
+    assert_int_equal(csc_transition_offline(cache, FILE1, false, 0, &open_files), CSC_S_OK);
+    assert_connect(cache, FILE1, OFF, FORCED);
+    assert_int_equal(csc_transition_online(cache, FILE1, 0), CSC_S_OK);
+    assert_connect(cache, FILE1, OFF, CSC_OFFLINE_REASON_ITEM_SUSPENDED);
+    /* The whole share suspended; then released from the share down. */
+    assert_int_equal(csc_suspend_root(cache, SH, true), CSC_S_OK);
+    assert_connect(cache, SH "\\other\\b.txt", OFF, CSC_OFFLINE_REASON_ITEM_SUSPENDED);
+    assert_connect(cache, SRV, ON, NA); /* a server is never suspended */
+    assert_int_equal(csc_suspend_root(cache, SH, false), CSC_S_OK);
+    assert_connect(cache, FILE1, ON, NA);
+    assert_connect(cache, SH "\\dir\\x\\uncached.txt", ON, NA);
+    csc_cache_free(cache);
+}
+
 /* C15.5: validation of `network`; errors change nothing. */
 static void test_c15_5_network_validation(void **state)
 {
@@ -301,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_c10_5_order),
         cmocka_unit_test(test_c10_5_no_walk),
         cmocka_unit_test(test_c10_5_internal_key_state),
+        cmocka_unit_test(test_c10_5_item_suspended),
         cmocka_unit_test(test_c15_5_network_validation),
         cmocka_unit_test(test_connect_state_validation),
         cmocka_unit_test(test_c8_1_network_allocation),

@@ -190,6 +190,11 @@ static void test_methods_refused_while_not_active(void **state)
     csc_disk_space_t ds;
     assert_int_equal(csc_cache_get_disk_space(cache, &ds), CSC_S_OK);
     assert_int_equal(ds.used, 30);
+    csc_connect_state_t cs = CSC_CONNECT_STATE_UNKNOWN;
+    csc_offline_reason_t why = CSC_OFFLINE_REASON_UNKNOWN;
+    assert_int_equal(csc_connect_state(cache, SH "\\d\\a", &cs, &why), CSC_S_OK);
+    assert_int_equal(cs, CSC_CONNECT_STATE_ONLINE); /* a check (ConnectionInfo) */
+    assert_int_equal(why, CSC_OFFLINE_REASON_NOT_APPLICABLE);
     csc_cache_encryption_state(cache, &enc, &partial);
     assert_false(enc);
     assert_false(partial);

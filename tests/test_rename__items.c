@@ -248,6 +248,35 @@ static void test_rename_eviction_order(void **state)
     csc_cache_free(cache);
 }
 
+/* C13.2 with C1.2 step 6: New is looked up as normalised. A component
+ * that keeps a trailing period ("p.." is "p." when not last) is found as
+ * its parent, and a New ending in a separator ("p..\" keeps "p.") is
+ * cached already; neither is read as "p". (Found by the differential
+ * test: the parent and New were looked up by re-normalising a prefix of
+ * the display path.) */
+static void test_rename_trailing_period_names(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_test_file(cache, SH "\\p..\\x.txt", 1);
+    csc_test_file(cache, SH "\\q\\f.txt", 2);
+    csc_test_dir(cache, SH "\\p");
+    assert_int_equal(csc_rename_item_ex(cache, SH "\\q\\f.txt", SH "\\p..\\f.txt", false),
+                     CSC_S_OK);
+    assert_true(csc_test_cached(cache, SH "\\p..\\f.txt"));
+    assert_false(csc_test_cached(cache, SH "\\p\\f.txt"));
+    char *before = csc_test_dump(cache);
+    assert_int_equal(csc_rename_item_ex(cache, SH "\\q", SH "\\p..\\", false),
+                     CSC_E_ALREADY_EXISTS);
+    assert_int_equal(csc_rename_item(cache, SH "\\q", SH "\\p..\\", false), CSC_E_ACCESSDENIED);
+    char *after = csc_test_dump(cache);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_cache_ok(cache);
+    csc_cache_free(cache);
+}
+
 /* C8.1: with allocation k refused, the call fails with E_OUTOFMEMORY and
  * changes nothing, or succeeds exactly as a clean run. */
 static void test_rename_allocation_failure(void **state)
@@ -291,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_rename_errors),
         cmocka_unit_test(test_rename_at_restart),
         cmocka_unit_test(test_rename_eviction_order),
+        cmocka_unit_test(test_rename_trailing_period_names),
         cmocka_unit_test(test_rename_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

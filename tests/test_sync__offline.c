@@ -198,6 +198,23 @@ static void test_c10_10_server_back(void **state)
     csc_cache_free(cache);
 }
 
+/* C10.10, C12.2 [decision]: the service's Synchronize is not explicit: it
+ * leaves suspended trees alone. */
+static void test_c10_10_service_skips_suspended(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = base();
+    csc_test_file(cache, SH "\\s\\c.txt", 3);
+    assert_int_equal(csc_item_modify(cache, csc_test_find(cache, SH "\\s\\c.txt"), 1), CSC_S_OK);
+    assert_int_equal(csc_suspend_root(cache, SH "\\s", true), CSC_S_OK);
+    bool open_files;
+    assert_int_equal(csc_transition_offline(cache, SH, false, 0, &open_files), CSC_S_OK);
+    assert_int_equal(csc_transition_online(cache, SH, 0), CSC_S_OK);
+    assert_false(dirty_of(cache, A));
+    assert_true(dirty_of(cache, SH "\\s\\c.txt"));
+    csc_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_c12_2_skip_suspended),
         cmocka_unit_test(test_c10_10_transition_online_syncs),
         cmocka_unit_test(test_c10_10_server_back),
+        cmocka_unit_test(test_c10_10_service_skips_suspended),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,6 +188,20 @@ CSC_API uint32_t csc_wmi_pin(csc_cache_t *cache, const char *const *paths, size_
                              uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
                              void *user_data);
 
+/*
+ * csc_wmi_unpin and csc_wmi_pin with a cancel token (may be NULL), so that
+ * a WMI provider can cancel from its progress receiver (SWbemSink.Cancel):
+ * a csc_cancel_request made inside `on_progress` stops the call before its
+ * next item (C4.5 step 1), which returns 1223 (ERROR_CANCELLED). The WMI
+ * face (cscsim/wmi.h) calls these.
+ */
+CSC_API uint32_t csc_wmi_unpin_ex(csc_cache_t *cache, const char *const *paths, size_t count,
+                                  uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
+                                  void *user_data, csc_cancel_t *cancel);
+CSC_API uint32_t csc_wmi_pin_ex(csc_cache_t *cache, const char *const *paths, size_t count,
+                                uint32_t flags, bool deep, csc_wmi_progress_cb on_progress,
+                                void *user_data, csc_cancel_t *cancel);
+
 #ifdef __cplusplus
 }
 #endif

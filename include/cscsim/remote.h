@@ -153,7 +153,10 @@ CSC_API csc_hresult csc_remote_network(const csc_cache_t *cache, const char *ser
  * The connect state of the item at `path`, cached or not, and why it is
  * offline (C10.5, C15.19): a server is ONLINE unless down (C16.9); below a
  * server, the scope's state in the order of C10.5. `reason` may be NULL; it
- * is NOT_APPLICABLE when online.
+ * is NOT_APPLICABLE when online. An item in a suspended tree (or an
+ * uncached path below a suspension root) that is online by its scope
+ * reports OFFLINE, ITEM_SUSPENDED (C13.3). Like the other getters of item
+ * state it works while the feature is not active (C15.14).
  */
 CSC_API csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
                                       csc_connect_state_t *state, csc_offline_reason_t *reason);

@@ -269,14 +269,11 @@ csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
         *reason = CSC_OFFLINE_REASON_UNKNOWN;
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
+    /* An item's state (ConnectionInfo, C13.5), read like the other getters
+     * while the feature is not active: checks still work (C15.14). */
     csc_hresult hr = csc__enter(cache, CSC__QUERY);
     if (hr != CSC_S_OK)
         return hr;
-    hr = csc__active_check(cache); /* C13.1: a method of the cache */
-    if (hr != CSC_S_OK) {
-        csc__leave(cache);
-        return hr;
-    }
     csc__path_buf_t pb;
     hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
     if (hr == CSC_S_OK) {

@@ -1144,9 +1144,13 @@ void csc__sync_service(csc_cache_t *cache, struct csc_item *scope)
 {
     if (!cache->feature_active || scope == NULL)
         return;
+    /* [decision] The service's synchronization is not an explicit one:
+     * suspended trees are left alone (C12.2: only "an explicit Synchronize
+     * processes them"), as with SkipSuspendedDirs. */
     sync_t s;
-    sync_init(&s, cache, CSC_SYNC_FLAG_SYNC_IN | CSC_SYNC_FLAG_SYNC_OUT, NULL, NULL, NULL, NULL,
-              true);
+    sync_init(&s, cache,
+              CSC_SYNC_FLAG_SYNC_IN | CSC_SYNC_FLAG_SYNC_OUT | CSC_SYNC_FLAG_SKIP_SUSPENDED_DIRS,
+              NULL, NULL, NULL, NULL, true);
     csc_hresult ignored;
     walk_path(&s, scope, &ignored);
     sync_free(&s);

@@ -49,6 +49,11 @@ ROWS = {
     "ratio_subtree_1m_vs_10k": "x",
     "ratio_sync_clean_vs_deep_unpin": "x",
     "fault_rule_overhead": "x",
+    "transition_offline_ns": "ns",
+    "transition_online_ns": "ns",
+    "connect_state_ns": "ns",
+    "transition_offline_10k_ns": "ns",
+    "ratio_transition_1m_vs_10k": "x",
 }
 SQLITE_ROWS = {"sqlite_deep_unpin_ns_per_item": "ns", "ratio_sqlite_vs_ours": "x"}
 

@@ -7,7 +7,7 @@ the tree (issue 12, point 11).
    or C6 -- must have an entry in docs/behaviour.md: a Markdown heading that
    begins with it ("### C4.7 ...", "## C6 ...") or a list item that begins
    with it ("- C10.8 ...", in "Not yet implemented").
-2. Every function declared CSC_API (or CSC_COM_API, the COM face) in include/ must be named in a heading of
+2. Every function declared CSC_API (or CSC_COM_API, CSC_WMI_API, CSC_CSCAPI_API: the faces) in include/ must be named in a heading of
    docs/api.md, and every csc_ function named in an api.md heading must
    still be declared.
 
@@ -33,7 +33,7 @@ SKIP_PARTS = {"corpus", "casefold_table.h", "error_table.h"}
 HEADING_RULE = re.compile(r"^#{1,6}\s+(C\d+(?:\.\d+)?)\b")
 ITEM_RULE = re.compile(r"^\s*[-*]\s+(?:\*\*)?(C\d+(?:\.\d+)?)\b")
 HEADING = re.compile(r"^#{1,6}\s+(.*)$")
-API_DECL = re.compile(r"\bCSC(?:_COM)?_API\b[^;{()]*?\b([A-Za-z_]\w*)\s*\(")
+API_DECL = re.compile(r"\bCSC(?:_COM|_WMI|_CSCAPI)?_API\b[^;{()]*?\b([A-Za-z_]\w*)\s*\(")
 
 
 def text_files(root):

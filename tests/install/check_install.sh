@@ -9,7 +9,9 @@
 # .pc file's Cflags and libuv's flags from its Requires). Runs the client
 # against the staged shared library, once through LD_LIBRARY_PATH and once
 # through an rpath, then linked with the staged libcscsim.a (the .pc file's
-# --static libs), and checks its exit status and output each time.
+# --static libs), and checks its exit status and output each time. Then the
+# same for the cscapi and WMI faces (faces_client.c next to CLIENT_C, with
+# `pkg-config --cflags --libs cscapi cscsim-wmi`).
 #
 # Usage: check_install.sh MESON BUILD_DIR CLIENT_C VERSION SANITIZE CC...
 #   SANITIZE is meson's b_sanitize ("none", "address,undefined", "thread"):
@@ -131,5 +133,26 @@ if ldd "$work/client-static" | grep -q 'libcscsim\.so'; then
   fail "the static client still needs libcscsim.so"
 fi
 check_run "static" env -u LD_LIBRARY_PATH "$work/client-static"
+
+# The cscapi and WMI faces (libcscapi, libcscsim-wmi): their .pc files,
+# the installed headers, a client built as outsiders build it, and the
+# data/offlinefiles.mof the WMI face ships.
+faces_c="$(dirname "$client_c")/faces_client.c"
+for pc in cscapi cscsim-wmi; do
+  [ "$(pkg-config --modversion "$pc")" = "$version" ] || fail "pkg-config does not find $pc $version"
+done
+[ -f "$includedir/cscsim/cscapi.h" ] && [ -f "$includedir/cscsim/wmi.h" ] \
+  || fail "cscsim/cscapi.h or cscsim/wmi.h not installed"
+[ -n "$(find "$root" -name offlinefiles.mof)" ] || fail "offlinefiles.mof not installed"
+faces_flags=$(pkg-config --cflags --libs cscapi cscsim-wmi)
+echo "== ${cc[*]} faces_client.c \$(pkg-config --cflags --libs cscapi cscsim-wmi)"
+echo "   flags:  $faces_flags"
+# shellcheck disable=SC2086
+"${cc[@]}" "${strict[@]}" "${san[@]}" -o "$work/faces-client" "$faces_c" $faces_flags \
+  || fail "building the faces' client from the installed headers and pkg-config"
+out=$(env LD_LIBRARY_PATH="$libdir" "$work/faces-client" 2>"$work/faces.err") \
+  || { cat "$work/faces.err" >&2; fail "the faces' client failed"; }
+printf '%s\n' "$out" | sed 's/^/   | /'
+[ "$(printf '%s\n' "$out" | tail -n 1)" = "faces: ok" ] || fail "faces: no 'faces: ok' line"
 
 echo "check_install: ok"

@@ -22,7 +22,30 @@ struct model {
     void *evict_ud;
     uint64_t limit, unpinned_limit; /* C5.5, UINT64_MAX: unlimited */
     csc_evict_policy_t policy;
+    /* Round 2: the remote namespace, the records of servers and shares
+     * (keyed by their folded components joined with '\\'), the feature
+     * state (C13.1). */
+    model_remote_t *remote;
+    size_t rcount, rcap;
+    struct record *records;
+    size_t reccount, reccap;
+    bool active, enabled;
+    bool enc_config;      /* C13.4: what the last Encrypt asked for */
+    char **rename_from, **rename_to; /* C13.2: RenameItem's log */
+    size_t renames;
 };
+
+/* A server's or share's record (C10.5-C10.10, C15.7). */
+typedef struct record {
+    char *key;
+    csc_network_t condition;  /* servers */
+    uint64_t slow_epoch;      /* servers: how many times it became slow */
+    bool forced;              /* shares: TransitionOffline's mark */
+    bool has_override;        /* shares: TransitionOnline while slow */
+    uint64_t override_epoch;
+    bool has_mode;            /* shares: the remembered caching mode */
+    csc_caching_mode_t mode;
+} record_t;
 
 /* Sums of sizes, exact: two 64-bit halves (sizes are 64-bit, so their sum
  * over a cache can pass 2^64 - 1). */
@@ -53,6 +76,18 @@ static bool wide_exceeds(wide_t a, uint64_t limit)
 
 static void policy_pass(model_t *m);
 static bool make_room(model_t *m, char *const *keys, size_t depth, uint64_t needed);
+
+/* Round 2 hooks of setup caching (C10.2). */
+typedef struct twin_plan {
+    bool active;        /* a path the twins apply to */
+    bool has_size;      /* as the caller gave it */
+    uint64_t size;
+    bool server_down, share_was_cached;
+} twin_plan_t;
+static void twin_prepare(model_t *m, char *const *keys, size_t n, bool file, bool *has_size,
+                         uint64_t *size, twin_plan_t *tp);
+static void twin_commit(model_t *m, char *const *keys, size_t n, csc_item_type_t type,
+                        const twin_plan_t *tp);
 
 enum method { METHOD_PIN, METHOD_UNPIN, METHOD_SYNC };
 
@@ -408,6 +443,7 @@ model_t *model_new(void)
     m->user = xstrdup("user");
     m->limit = m->unpinned_limit = CSC_SPACE_UNLIMITED;
     m->policy = CSC_EVICT_MANUAL;
+    m->active = m->enabled = true;
     return m;
 }
 
@@ -430,6 +466,14 @@ void model_free(model_t *m)
     for (size_t i = 0; i < m->count; i++)
         item_free(&m->items[i]);
     free(m->items);
+    for (size_t i = 0; i < m->rcount; i++)
+        model_free_names(m->remote[i].keys, m->remote[i].depth);
+    free(m->remote);
+    for (size_t i = 0; i < m->reccount; i++)
+        free(m->records[i].key);
+    free(m->records);
+    model_free_names(m->rename_from, m->renames);
+    model_free_names(m->rename_to, m->renames);
     free(m->user);
     free(m);
 }
@@ -675,6 +719,7 @@ static void add_item(model_t *m, char *const *names, size_t depth, csc_item_type
         it.keys[c] = model_fold(names[c]);
     }
     it.last_use = m->clock;
+    it.encrypted = type == CSC_ITEM_FILE && m->enc_config; /* C15.16 */
     if (depth >= 2) {
         size_t parent = find_keys(m, it.keys, depth - 1);
         uint32_t inh = m->items[parent].inherit;
@@ -705,6 +750,8 @@ static csc_hresult cache_item(model_t *m, const char *path, bool file, bool has_
     for (size_t c = 0; c < n; c++)
         keys[c] = model_fold(names[c]);
 
+    twin_plan_t tp;
+    twin_prepare(m, keys, n, file, &has_size, &size, &tp);
     hr = CSC_S_OK;
     for (size_t d = 1; d < n && hr == CSC_S_OK; d++) {
         size_t a = find_keys(m, keys, d);
@@ -739,6 +786,8 @@ static csc_hresult cache_item(model_t *m, const char *path, bool file, bool has_
                 m->items[m->count - 1].size = size;
         }
     }
+    if (hr == CSC_S_OK)
+        twin_commit(m, keys, n, type, &tp);
     model_free_names(keys, n);
     model_free_names(names, n);
     if (hr == CSC_S_OK)
@@ -930,6 +979,8 @@ static csc_hresult walk_method(model_t *m, enum method method, const char *const
 static csc_hresult run_method(model_t *m, enum method method, const char *const *paths,
                               size_t count, uint32_t flags, bool deep, const model_sink_t *sink)
 {
+    if (!m->active) /* C13.1: before validation; C15.3: no pass */
+        return CSC_E_SERVICE_NOT_ACTIVE;
     csc_hresult hr = walk_method(m, method, paths, count, flags, deep, sink);
     policy_pass(m);
     return hr;
@@ -1190,6 +1241,8 @@ static bool make_room(model_t *m, char *const *keys, size_t depth, uint64_t need
 
 csc_hresult model_set_limits(model_t *m, uint64_t total, uint64_t unpinned)
 {
+    if (!m->active) /* C15.14 */
+        return CSC_E_SERVICE_NOT_ACTIVE;
     if (!m->admin)
         return CSC_E_ACCESSDENIED;
     m->limit = total;
@@ -1206,4 +1259,991 @@ void model_limits(const model_t *m, uint64_t *total, uint64_t *unpinned)
 void model_set_policy(model_t *m, csc_evict_policy_t policy)
 {
     m->policy = policy;
+}
+
+/* ==== Round 2: the remote side, connectivity, suspension, feature state ==== */
+
+/* Normalises and folds a path: S_OK with malloc'd keys, or 0x8007007B. */
+static csc_hresult path_keys(const char *path, char ***keys, size_t *n)
+{
+    char **names;
+    csc_hresult hr = model_normalize(path, &names, n);
+    if (hr != CSC_S_OK)
+        return hr;
+    *keys = xmalloc(*n * sizeof **keys);
+    for (size_t c = 0; c < *n; c++)
+        (*keys)[c] = model_fold(names[c]);
+    model_free_names(names, *n);
+    return CSC_S_OK;
+}
+
+static csc_item_type_t type_at(size_t d, size_t n, csc_item_type_t leaf)
+{
+    return d == 1 ? CSC_ITEM_SERVER : d == 2 ? CSC_ITEM_SHARE : d == n ? leaf : CSC_ITEM_DIRECTORY;
+}
+
+/* ---- records ---- */
+
+static char *join_keys(char *const *keys, size_t depth)
+{
+    size_t len = 1;
+    for (size_t c = 0; c < depth; c++)
+        len += strlen(keys[c]) + 1;
+    char *s = xmalloc(len);
+    s[0] = '\0';
+    for (size_t c = 0; c < depth; c++) {
+        if (c > 0)
+            strcat(s, "\\");
+        strcat(s, keys[c]);
+    }
+    return s;
+}
+
+static record_t *record_find(const model_t *m, char *const *keys, size_t depth)
+{
+    char *k = join_keys(keys, depth);
+    record_t *r = NULL;
+    for (size_t i = 0; i < m->reccount && r == NULL; i++)
+        if (strcmp(m->records[i].key, k) == 0)
+            r = &m->records[i];
+    free(k);
+    return r;
+}
+
+static record_t *record_make(model_t *m, char *const *keys, size_t depth)
+{
+    record_t *r = record_find(m, keys, depth);
+    if (r != NULL)
+        return r;
+    if (m->reccount == m->reccap) {
+        m->reccap = m->reccap == 0 ? 8 : 2 * m->reccap;
+        record_t *grown = xmalloc(m->reccap * sizeof *grown);
+        if (m->reccount > 0)
+            memcpy(grown, m->records, m->reccount * sizeof *grown);
+        free(m->records);
+        m->records = grown;
+    }
+    r = &m->records[m->reccount++];
+    memset(r, 0, sizeof *r);
+    r->key = join_keys(keys, depth);
+    r->condition = CSC_NETWORK_UP;
+    return r;
+}
+
+/* A server's condition: up unless its record says otherwise (C10.5). */
+static csc_network_t condition_of(const model_t *m, char *const *keys)
+{
+    const record_t *r = record_find(m, keys, 1);
+    return r != NULL ? r->condition : CSC_NETWORK_UP;
+}
+
+/* ---- the remote items ---- */
+
+static size_t rfind(const model_t *m, char *const *keys, size_t depth)
+{
+    for (size_t i = 0; i < m->rcount; i++) {
+        const model_remote_t *r = &m->remote[i];
+        if (r->depth != depth)
+            continue;
+        bool same = true;
+        for (size_t c = 0; same && c < depth; c++)
+            same = strcmp(r->keys[c], keys[c]) == 0;
+        if (same)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* The deepest existing remote item on the path: *depth its depth (0: none). */
+static size_t rdeepest(const model_t *m, char *const *keys, size_t n, size_t *depth)
+{
+    for (size_t d = n; d >= 1; d--) {
+        size_t i = rfind(m, keys, d);
+        if (i != SIZE_MAX) {
+            *depth = d;
+            return i;
+        }
+    }
+    *depth = 0;
+    return SIZE_MAX;
+}
+
+/* C15.7: the share is seen; its record remembers its mode unless the
+ * server is down. */
+static void share_seen(model_t *m, size_t share)
+{
+    const model_remote_t *r = &m->remote[share];
+    record_t *rec = record_find(m, r->keys, 2);
+    if (rec == NULL || condition_of(m, r->keys) == CSC_NETWORK_DOWN)
+        return;
+    rec->mode = r->mode;
+    rec->has_mode = true;
+}
+
+static size_t radd(model_t *m, char *const *keys, size_t depth, csc_item_type_t type)
+{
+    if (m->rcount == m->rcap) {
+        m->rcap = m->rcap == 0 ? 16 : 2 * m->rcap;
+        model_remote_t *grown = xmalloc(m->rcap * sizeof *grown);
+        if (m->rcount > 0)
+            memcpy(grown, m->remote, m->rcount * sizeof *grown);
+        free(m->remote);
+        m->remote = grown;
+    }
+    model_remote_t *r = &m->remote[m->rcount];
+    memset(r, 0, sizeof *r);
+    r->depth = depth;
+    r->type = type;
+    r->keys = xmalloc(depth * sizeof *r->keys);
+    for (size_t c = 0; c < depth; c++)
+        r->keys[c] = xstrdup(keys[c]);
+    r->version = type == CSC_ITEM_FILE ? 1 : 0;
+    r->last_change = m->clock;
+    r->mode = CSC_CACHING_MODE_MANUAL; /* C10.6: a new share */
+    size_t i = m->rcount++;
+    if (type == CSC_ITEM_SHARE)
+        share_seen(m, i);
+    return i;
+}
+
+/* Creates the items of depths from..n (all missing), `leaf` last. */
+static size_t rchain(model_t *m, char *const *keys, size_t from, size_t n, csc_item_type_t leaf)
+{
+    size_t last = SIZE_MAX;
+    for (size_t d = from; d <= n; d++)
+        last = radd(m, keys, d, type_at(d, n, leaf));
+    return last;
+}
+
+static bool rbelow_or_at(const model_remote_t *r, char *const *keys, size_t depth)
+{
+    if (r->depth < depth)
+        return false;
+    for (size_t c = 0; c < depth; c++)
+        if (strcmp(r->keys[c], keys[c]) != 0)
+            return false;
+    return true;
+}
+
+size_t model_remote_count(const model_t *m)
+{
+    return m->rcount;
+}
+
+const model_remote_t *model_remote_at(const model_t *m, size_t index)
+{
+    return &m->remote[index];
+}
+
+/* ---- C10.2, C15.4, C15.19: the twins of setup caching ---- */
+
+static void twin_prepare(model_t *m, char *const *keys, size_t n, bool file, bool *has_size,
+                         uint64_t *size, twin_plan_t *tp)
+{
+    memset(tp, 0, sizeof *tp);
+    if (file && n < 3)
+        return; /* the tree refuses it */
+    tp->active = true;
+    tp->has_size = *has_size;
+    tp->size = *size;
+    if (n >= 2) {
+        tp->server_down = condition_of(m, keys) == CSC_NETWORK_DOWN;
+        tp->share_was_cached = find_keys(m, keys, 2) != SIZE_MAX;
+    }
+    /* C15.4 as the library decides it: without a size the cached copy
+     * takes the server's size when the server has a version the cache has
+     * not taken (its original differs). */
+    size_t r = rfind(m, keys, n);
+    if (file && !*has_size && r != SIZE_MAX && m->remote[r].type == CSC_ITEM_FILE &&
+        m->remote[r].version != m->remote[r].orig) {
+        *has_size = true;
+        *size = m->remote[r].size;
+    }
+}
+
+static void twin_commit(model_t *m, char *const *keys, size_t n, csc_item_type_t type,
+                        const twin_plan_t *tp)
+{
+    if (!tp->active)
+        return;
+    record_t *rec = n >= 2 ? record_make(m, keys, 2) : NULL;
+    size_t depth;
+    size_t found = rdeepest(m, keys, n, &depth);
+    if (depth == n) {
+        model_remote_t *r = &m->remote[found];
+        if (r->type == CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
+            if (tp->has_size) { /* C15.4: both get size N, the twin a new version */
+                r->size = tp->size;
+                r->version++;
+                r->last_change = m->clock;
+            }
+            r->orig = r->version;
+        } /* C15.19: none over a remote item of another type */
+    } else if (found == SIZE_MAX || m->remote[found].type != CSC_ITEM_FILE) {
+        size_t made = rchain(m, keys, depth + 1, n, type);
+        if (type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
+            m->remote[made].size = m->items[find_keys(m, keys, n)].size;
+            m->remote[made].orig = m->remote[made].version;
+        }
+    } /* C15.19: none below a remote file */
+    /* C10.6, C15.19: a share newly cached remembers the remote share's
+     * mode; while the server is not down a record gets one if it has none. */
+    if (rec != NULL) {
+        rec = record_find(m, keys, 2);
+        bool update = tp->server_down ? !tp->share_was_cached : !rec->has_mode;
+        size_t share = rfind(m, keys, 2);
+        if (update && share != SIZE_MAX) {
+            rec->mode = m->remote[share].mode;
+            rec->has_mode = true;
+        }
+    }
+}
+
+/* ---- the remote side's commands (C10.1, C15.4, C15.5) ---- */
+
+static csc_hresult remote_make(model_t *m, const char *path, csc_item_type_t leaf, bool has_size,
+                               uint64_t size)
+{
+    char **keys;
+    size_t n;
+    csc_hresult hr = path_keys(path, &keys, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (leaf == CSC_ITEM_FILE && n < 3) {
+        model_free_names(keys, n);
+        return CSC_E_INVALID_NAME;
+    }
+    csc_item_type_t want = type_at(n, n, leaf);
+    size_t depth;
+    size_t found = rdeepest(m, keys, n, &depth);
+    if (depth == n) {
+        model_remote_t *r = &m->remote[found];
+        if (r->type != want) {
+            hr = CSC_E_ALREADY_EXISTS;
+        } else if (want == CSC_ITEM_FILE) { /* C15.4: a new version */
+            if (has_size)
+                r->size = size;
+            r->version++;
+            r->last_change = m->clock;
+        }
+    } else if (found != SIZE_MAX && m->remote[found].type == CSC_ITEM_FILE) {
+        hr = CSC_E_DIRECTORY; /* below a file */
+    } else {
+        size_t made = rchain(m, keys, depth + 1, n, want);
+        if (want == CSC_ITEM_FILE)
+            m->remote[made].size = has_size ? size : 0;
+    }
+    model_free_names(keys, n);
+    return hr;
+}
+
+csc_hresult model_remote_dir(model_t *m, const char *path)
+{
+    return remote_make(m, path, CSC_ITEM_DIRECTORY, false, 0);
+}
+
+csc_hresult model_remote_file(model_t *m, const char *path, bool has_size, uint64_t size)
+{
+    return remote_make(m, path, CSC_ITEM_FILE, has_size, size);
+}
+
+/* Looks a remote item up: S_OK and *index, 0x8007007B, 0x80070002. */
+static csc_hresult rlookup(const model_t *m, const char *path, size_t *index, size_t *ncomp)
+{
+    char **keys;
+    size_t n;
+    csc_hresult hr = path_keys(path, &keys, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    *index = rfind(m, keys, n);
+    if (ncomp != NULL)
+        *ncomp = n;
+    model_free_names(keys, n);
+    return *index == SIZE_MAX ? CSC_E_FILE_NOT_FOUND : CSC_S_OK;
+}
+
+csc_hresult model_remote_write(model_t *m, const char *path, bool has_size, uint64_t size)
+{
+    size_t i;
+    csc_hresult hr = rlookup(m, path, &i, NULL);
+    if (hr != CSC_S_OK)
+        return hr;
+    model_remote_t *r = &m->remote[i];
+    if (r->type != CSC_ITEM_FILE)
+        return CSC_E_INVALIDARG;
+    if (has_size)
+        r->size = size;
+    r->version++;
+    r->last_change = m->clock;
+    return CSC_S_OK;
+}
+
+csc_hresult model_remote_delete(model_t *m, const char *path)
+{
+    size_t i;
+    csc_hresult hr = rlookup(m, path, &i, NULL);
+    if (hr != CSC_S_OK)
+        return hr;
+    size_t depth = m->remote[i].depth;
+    char **top = xmalloc(depth * sizeof *top);
+    for (size_t c = 0; c < depth; c++)
+        top[c] = xstrdup(m->remote[i].keys[c]);
+    size_t k = 0;
+    for (size_t j = 0; j < m->rcount; j++) {
+        if (rbelow_or_at(&m->remote[j], top, depth))
+            model_free_names(m->remote[j].keys, m->remote[j].depth);
+        else
+            m->remote[k++] = m->remote[j];
+    }
+    m->rcount = k;
+    model_free_names(top, depth); /* records stay (C15.7) */
+    return CSC_S_OK;
+}
+
+csc_hresult model_share_mode(model_t *m, const char *share, csc_caching_mode_t mode)
+{
+    if (mode < CSC_CACHING_MODE_NOCACHING || mode > CSC_CACHING_MODE_AUTO_PROGANDDOC)
+        return CSC_E_INVALIDARG;
+    char **keys;
+    size_t n;
+    csc_hresult hr = path_keys(share, &keys, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (n != 2) {
+        model_free_names(keys, n);
+        return CSC_E_INVALIDARG; /* C15.5 */
+    }
+    size_t depth;
+    size_t i = rdeepest(m, keys, 2, &depth);
+    if (depth < 2)
+        i = rchain(m, keys, depth + 1, 2, CSC_ITEM_SHARE);
+    m->remote[i].mode = mode;
+    share_seen(m, i);
+    model_free_names(keys, n);
+    return CSC_S_OK;
+}
+
+csc_hresult model_remote_item(const model_t *m, const char *path, csc_item_type_t *type,
+                              uint64_t *size, uint64_t *version, uint64_t *last_change)
+{
+    size_t i;
+    csc_hresult hr = rlookup(m, path, &i, NULL);
+    if (hr != CSC_S_OK)
+        return hr;
+    const model_remote_t *r = &m->remote[i];
+    bool file = r->type == CSC_ITEM_FILE;
+    *type = r->type;
+    *size = file ? r->size : 0;
+    *version = file ? r->version : 0;
+    *last_change = r->last_change;
+    return CSC_S_OK;
+}
+
+/* ---- network conditions (C10.5, C10.11, C15.5) ---- */
+
+csc_hresult model_network(model_t *m, const char *server, csc_network_t condition)
+{
+    if (condition != CSC_NETWORK_UP && condition != CSC_NETWORK_DOWN &&
+        condition != CSC_NETWORK_SLOW)
+        return CSC_E_INVALIDARG;
+    char **keys;
+    size_t n;
+    csc_hresult hr = path_keys(server, &keys, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (n != 1)
+        hr = CSC_E_INVALIDARG;
+    else if (find_keys(m, keys, 1) == SIZE_MAX && rfind(m, keys, 1) == SIZE_MAX)
+        hr = CSC_E_FILE_NOT_FOUND;
+    if (hr == CSC_S_OK) {
+        csc_network_t old = condition_of(m, keys);
+        if (old != condition) { /* the same condition changes nothing */
+            record_t *r = record_make(m, keys, 1);
+            r->condition = condition;
+            if (condition == CSC_NETWORK_SLOW)
+                r->slow_epoch++; /* earlier overrides lapse */
+            if (old == CSC_NETWORK_DOWN) /* C15.7: its shares are seen again */
+                for (size_t i = 0; i < m->rcount; i++)
+                    if (m->remote[i].type == CSC_ITEM_SHARE &&
+                        strcmp(m->remote[i].keys[0], keys[0]) == 0)
+                        share_seen(m, i);
+        }
+    }
+    model_free_names(keys, n);
+    return hr;
+}
+
+/* ---- connect states (C10.5) ---- */
+
+static void scope_state(const model_t *m, char *const *keys, csc_connect_state_t *state,
+                        csc_offline_reason_t *reason)
+{
+    const record_t *server = record_find(m, keys, 1), *share = record_find(m, keys, 2);
+    csc_network_t cond = server != NULL ? server->condition : CSC_NETWORK_UP;
+    *state = CSC_CONNECT_STATE_OFFLINE;
+    if (cond == CSC_NETWORK_DOWN || rfind(m, keys, 2) == SIZE_MAX)
+        *reason = CSC_OFFLINE_REASON_CONNECTION_ERROR;
+    else if (share != NULL && share->forced)
+        *reason = CSC_OFFLINE_REASON_CONNECTION_FORCED;
+    else if (cond == CSC_NETWORK_SLOW &&
+             !(share != NULL && share->has_override && share->override_epoch == server->slow_epoch))
+        *reason = CSC_OFFLINE_REASON_CONNECTION_SLOW;
+    else {
+        *state = CSC_CONNECT_STATE_ONLINE;
+        *reason = CSC_OFFLINE_REASON_NOT_APPLICABLE;
+    }
+}
+
+bool model_item_suspended(const model_t *m, size_t index)
+{
+    const model_item_t *it = &m->items[index];
+    if (it->type == CSC_ITEM_SERVER)
+        return false;
+    for (size_t d = it->depth; d >= 1; d--)
+        if (m->items[ancestor(m, index, d)].suspend_root)
+            return true;
+    return false;
+}
+
+csc_hresult model_connect_state(const model_t *m, const char *path, csc_connect_state_t *state,
+                                csc_offline_reason_t *reason)
+{
+    *state = CSC_CONNECT_STATE_UNKNOWN;
+    *reason = CSC_OFFLINE_REASON_UNKNOWN;
+    char **keys;
+    size_t n;
+    csc_hresult hr = path_keys(path, &keys, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (n == 1) { /* a server: online unless down */
+        bool down = condition_of(m, keys) == CSC_NETWORK_DOWN;
+        *state = down ? CSC_CONNECT_STATE_OFFLINE : CSC_CONNECT_STATE_ONLINE;
+        *reason = down ? CSC_OFFLINE_REASON_CONNECTION_ERROR : CSC_OFFLINE_REASON_NOT_APPLICABLE;
+    } else {
+        scope_state(m, keys, state, reason);
+        if (*state == CSC_CONNECT_STATE_ONLINE) {
+            /* The item, or its closest cached ancestor down to the share,
+             * in a suspended tree (C10.5, C13.3, C15.8). */
+            size_t i = SIZE_MAX;
+            for (size_t d = n; d >= 2 && i == SIZE_MAX; d--)
+                i = find_keys(m, keys, d);
+            if (i != SIZE_MAX && model_item_suspended(m, i)) {
+                *state = CSC_CONNECT_STATE_OFFLINE;
+                *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
+            }
+        }
+    }
+    model_free_names(keys, n);
+    return CSC_S_OK;
+}
+
+/* ---- TransitionOffline / TransitionOnline (C10.9, C10.10, C15.5, C15.6) ---- */
+
+#define TRANSITION_FLAGS (CSC_TRANSITION_FLAG_INTERACTIVE | CSC_TRANSITION_FLAG_CONSOLE)
+
+static csc_hresult transition_scope(const model_t *m, const char *path, uint32_t flags,
+                                    char ***keys, size_t *n)
+{
+    *keys = NULL;
+    *n = 0;
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    if (flags & ~TRANSITION_FLAGS)
+        return CSC_E_INVALIDARG;
+    csc_hresult hr = path_keys(path, keys, n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (*n < 2)
+        return CSC_E_INVALIDARG;
+    if (find_keys(m, *keys, 2) == SIZE_MAX && rfind(m, *keys, 2) == SIZE_MAX)
+        return CSC_E_FILE_NOT_FOUND;
+    return CSC_S_OK;
+}
+
+csc_hresult model_transition_offline(model_t *m, const char *path, bool force, uint32_t flags,
+                                     bool *open_files)
+{
+    (void)force; /* no non-cached handles without applications (C11) */
+    *open_files = false;
+    char **keys;
+    size_t n;
+    csc_hresult hr = transition_scope(m, path, flags, &keys, &n);
+    if (hr == CSC_S_OK)
+        record_make(m, keys, 2)->forced = true; /* also when already offline */
+    model_free_names(keys, n);
+    return hr;
+}
+
+csc_hresult model_transition_online(model_t *m, const char *path, uint32_t flags)
+{
+    char **keys;
+    size_t n;
+    csc_hresult hr = transition_scope(m, path, flags, &keys, &n);
+    if (hr == CSC_S_OK) {
+        const record_t *server = record_find(m, keys, 1);
+        bool slow = server != NULL && server->condition == CSC_NETWORK_SLOW;
+        record_t *share = slow ? record_make(m, keys, 2) : record_find(m, keys, 2);
+        server = record_find(m, keys, 1); /* record_make may move records */
+        if (share != NULL) {
+            share->forced = false;
+            share->has_override = slow; /* until the server next becomes slow */
+            share->override_epoch = slow ? server->slow_epoch : 0;
+        }
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(m, keys, &st, &why);
+        if (st != CSC_CONNECT_STATE_ONLINE)
+            hr = CSC_E_BAD_NETPATH; /* the forced mark stays cleared */
+    }
+    model_free_names(keys, n);
+    return hr;
+}
+
+/* ---- IsPathCacheable (C10.7, C15.7) ---- */
+
+csc_hresult model_cacheable(const model_t *m, const char *path, bool *cacheable,
+                            csc_caching_mode_t *mode)
+{
+    *cacheable = false;
+    *mode = CSC_CACHING_MODE_NONE;
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    char **keys;
+    size_t n;
+    csc_hresult hr = path_keys(path, &keys, &n);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (n >= 2) {
+        size_t share = rfind(m, keys, 2);
+        csc_caching_mode_t md = CSC_CACHING_MODE_NONE;
+        if (share != SIZE_MAX && condition_of(m, keys) != CSC_NETWORK_DOWN) {
+            md = m->remote[share].mode;
+        } else if (find_keys(m, keys, 2) != SIZE_MAX) {
+            const record_t *r = record_find(m, keys, 2);
+            if (r != NULL && r->has_mode)
+                md = r->mode;
+        }
+        *mode = md;
+        *cacheable = md != CSC_CACHING_MODE_NONE && md != CSC_CACHING_MODE_NOCACHING;
+    }
+    model_free_names(keys, n);
+    return CSC_S_OK;
+}
+
+/* ---- SuspendRoot (C13.3, C15.16) ---- */
+
+csc_hresult model_suspend(model_t *m, const char *path, bool suspend)
+{
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    size_t i;
+    csc_hresult hr = lookup(m, path, &i);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (m->items[i].type == CSC_ITEM_SERVER)
+        return CSC_E_NOT_SUPPORTED;
+    if (m->items[i].type == CSC_ITEM_FILE)
+        return CSC_E_INVALIDARG;
+    if (suspend) {
+        m->items[i].suspend_root = true;
+        return CSC_S_OK;
+    }
+    for (size_t j = 0; j < m->count; j++)
+        if (j == i || is_descendant(m, i, j))
+            m->items[j].suspend_root = false;
+    return CSC_S_OK;
+}
+
+/* ---- the feature state (C13.1, C15.14, C15.19) ---- */
+
+csc_hresult model_enable(model_t *m, bool enable, bool *reboot)
+{
+    *reboot = false;
+    if (!m->admin)
+        return CSC_E_ACCESSDENIED;
+    m->enabled = enable;
+    *reboot = m->active != enable;
+    return CSC_S_OK;
+}
+
+csc_hresult model_start(model_t *m)
+{
+    if (!m->enabled)
+        return CSC_E_NOT_SUPPORTED;
+    m->active = true;
+    return CSC_S_OK;
+}
+
+static void renames_apply(model_t *m);
+
+csc_hresult model_restart(model_t *m)
+{
+    for (size_t i = 0; i < m->count; i++)
+        m->items[i].open_count = 0; /* every handle closes */
+    m->active = m->enabled;
+    renames_apply(m); /* C15.14, C15.15 */
+    return CSC_S_OK;
+}
+
+void model_status(const model_t *m, bool *active, bool *enabled)
+{
+    *active = m->active;
+    *enabled = m->enabled;
+}
+
+/* ---- RenameItemEx and RenameItem (C13.2, C15.15, C15.19, C15.21) ---- */
+
+/* The checks of C13.2 in the library's order; on S_OK *item is the item
+ * and *nnames / *nkeys / *n the new path. */
+static csc_hresult rename_check(const model_t *m, const char *original, const char *new_path,
+                                bool access, bool handles, size_t *item, char ***nnames,
+                                size_t *n)
+{
+    *nnames = NULL;
+    *n = 0;
+    csc_hresult hr = lookup(m, original, item);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (access && !model_caller_has_access(m, *item))
+        return CSC_E_ACCESSDENIED;
+    hr = model_normalize(new_path, nnames, n);
+    if (hr != CSC_S_OK)
+        return hr;
+    const model_item_t *it = &m->items[*item];
+    char **nk = xmalloc(*n * sizeof *nk);
+    for (size_t c = 0; c < *n; c++)
+        nk[c] = model_fold((*nnames)[c]);
+    if (it->depth != *n)
+        hr = CSC_E_INVALIDARG; /* another depth */
+    else if (*n >= 3 && (strcmp(nk[0], it->keys[0]) != 0 || strcmp(nk[1], it->keys[1]) != 0))
+        hr = CSC_E_INVALIDARG; /* a directory or file stays in its share */
+    /* (same depth: New cannot lie inside Original's own subtree) */
+    if (hr == CSC_S_OK && find_keys(m, nk, *n) != SIZE_MAX)
+        hr = CSC_E_ALREADY_EXISTS;
+    if (hr == CSC_S_OK && *n > 1) {
+        size_t parent = find_keys(m, nk, *n - 1);
+        if (parent == SIZE_MAX || m->items[parent].type == CSC_ITEM_FILE)
+            hr = CSC_E_PATH_NOT_FOUND;
+    }
+    if (hr == CSC_S_OK && handles)
+        for (size_t j = 0; j < m->count && hr == CSC_S_OK; j++)
+            if ((j == *item || is_descendant(m, *item, j)) && m->items[j].open_count > 0)
+                hr = CSC_E_SHARING_VIOLATION;
+    model_free_names(nk, *n);
+    return hr;
+}
+
+/* Moves item i and its subtree to the new path (same depth). */
+static void rename_apply(model_t *m, size_t i, char *const *nnames, size_t n)
+{
+    char **old = xmalloc(n * sizeof *old);
+    for (size_t c = 0; c < n; c++)
+        old[c] = xstrdup(m->items[i].keys[c]);
+    for (size_t j = 0; j < m->count; j++) {
+        model_item_t *it = &m->items[j];
+        if (it->depth < n)
+            continue;
+        bool below = true;
+        for (size_t c = 0; below && c < n; c++)
+            below = strcmp(it->keys[c], old[c]) == 0;
+        if (!below)
+            continue;
+        for (size_t c = 0; c < n; c++) {
+            free(it->names[c]);
+            free(it->keys[c]);
+            it->names[c] = xstrdup(nnames[c]);
+            it->keys[c] = model_fold(nnames[c]);
+        }
+    }
+    model_free_names(old, n);
+}
+
+csc_hresult model_rename(model_t *m, const char *original, const char *new_path, bool at_restart)
+{
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    if (at_restart && !m->admin)
+        return CSC_E_ACCESSDENIED;
+    size_t i;
+    char **nnames;
+    size_t n;
+    csc_hresult hr = rename_check(m, original, new_path, true, !at_restart, &i, &nnames, &n);
+    if (hr == CSC_S_OK && !at_restart)
+        rename_apply(m, i, nnames, n);
+    model_free_names(nnames, n);
+    if (hr == CSC_S_OK && at_restart) { /* logged (C15.15) */
+        char **f = xmalloc((m->renames + 1) * sizeof *f), **t = xmalloc((m->renames + 1) * sizeof *t);
+        if (m->renames > 0) {
+            memcpy(f, m->rename_from, m->renames * sizeof *f);
+            memcpy(t, m->rename_to, m->renames * sizeof *t);
+        }
+        free(m->rename_from);
+        free(m->rename_to);
+        f[m->renames] = xstrdup(original);
+        t[m->renames] = xstrdup(new_path);
+        m->rename_from = f;
+        m->rename_to = t;
+        m->renames++;
+    }
+    return hr;
+}
+
+size_t model_pending_renames(const model_t *m)
+{
+    return m->renames;
+}
+
+/* At restart, in the order logged; a rename no longer possible is dropped;
+ * no access check again (C15.21). */
+static void renames_apply(model_t *m)
+{
+    for (size_t r = 0; r < m->renames; r++) {
+        size_t i;
+        char **nnames;
+        size_t n;
+        if (rename_check(m, m->rename_from[r], m->rename_to[r], false, false, &i, &nnames, &n) ==
+            CSC_S_OK)
+            rename_apply(m, i, nnames, n);
+        model_free_names(nnames, n);
+    }
+    model_free_names(m->rename_from, m->renames);
+    model_free_names(m->rename_to, m->renames);
+    m->rename_from = m->rename_to = NULL;
+    m->renames = 0;
+}
+
+/* ---- Encrypt (C13.4, C15.16) ---- */
+
+csc_hresult model_encrypt(model_t *m, bool encrypt, uint32_t flags, const model_sink_t *sink)
+{
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    if (flags & ~CSC_ENCRYPT_FLAGS_VALID)
+        return CSC_E_INVALIDARG; /* no event, nothing changes */
+    bool answers = !(flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS);
+    m->enc_config = encrypt; /* files cached later follow it */
+    bool cancelled = false;
+    char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
+    if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev) && answers)
+        cancelled = true;
+    free(ev);
+    size_t *order = xmalloc((m->count + 1) * sizeof *order);
+    size_t n = model_walk(m, order);
+    for (size_t k = 0; k < n && !cancelled; k++) {
+        size_t i = order[k];
+        if (m->items[i].type != CSC_ITEM_FILE)
+            continue;
+        char *path = model_item_path(m, i);
+        for (;;) {
+            ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path);
+            int r = CSC_OP_CONTINUE;
+            if (sink != NULL && sink->item_begin != NULL)
+                r = sink->item_begin(sink->user_data, ev);
+            free(ev);
+            if (answers && r == CSC_OP_ABORT) {
+                cancelled = true;
+                break;
+            }
+            csc_hresult hr = CSC_S_OK;
+            if (m->items[i].open_count > 0)
+                hr = CSC_E_SHARING_VIOLATION; /* keeps its state */
+            else
+                m->items[i].encrypted = encrypt;
+            ev = wmi_event(CSC_EVENT_ITEM_RESULT, hr, path);
+            r = CSC_OP_CONTINUE;
+            if (sink != NULL && sink->item_result != NULL)
+                r = sink->item_result(sink->user_data, ev, path);
+            free(ev);
+            if (!answers)
+                r = CSC_OP_CONTINUE;
+            if (r == CSC_OP_ABORT) {
+                cancelled = true;
+                break;
+            }
+            if (r != CSC_OP_RETRY)
+                break;
+        }
+        free(path);
+    }
+    free(order);
+    csc_hresult end = cancelled ? CSC_E_CANCELLED : CSC_S_OK;
+    ev = wmi_event(CSC_EVENT_END, end, "");
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->user_data, ev);
+    free(ev);
+    return end;
+}
+
+void model_encryption_state(const model_t *m, bool *encrypted, bool *partial)
+{
+    *encrypted = m->enc_config;
+    *partial = false;
+    for (size_t i = 0; i < m->count; i++)
+        if (m->items[i].type == CSC_ITEM_FILE && m->items[i].encrypted != m->enc_config)
+            *partial = true;
+}
+
+/* ---- DeleteItems, DeleteItemsForUser (C15.18, C13.7) ---- */
+
+/* C9.1 for a named user. */
+static bool user_has_access(const model_t *m, size_t index, const char *user)
+{
+    for (size_t d = m->items[index].depth; d >= 1; d--) {
+        const model_item_t *a = &m->items[ancestor(m, index, d)];
+        if (!a->has_access)
+            continue;
+        for (size_t u = 0; u < a->user_count; u++)
+            if (names_equal_folded(a->users[u], user))
+                return true;
+        return false;
+    }
+    return true;
+}
+
+/* Post-order: contents before their container, siblings in C2.3 order. */
+static int post_cmp(const model_t *m, size_t a, size_t b)
+{
+    const model_item_t *A = &m->items[a], *B = &m->items[b];
+    size_t n = A->depth < B->depth ? A->depth : B->depth;
+    for (size_t c = 0; c < n; c++) {
+        int r = strcmp(A->keys[c], B->keys[c]);
+        if (r != 0)
+            return r;
+    }
+    return A->depth > B->depth ? -1 : A->depth < B->depth ? 1 : 0;
+}
+
+static csc_hresult delete_one(model_t *m, size_t i, uint32_t flags, const char *user)
+{
+    const model_item_t *it = &m->items[i];
+    bool access = user != NULL ? user_has_access(m, i, user) : model_caller_has_access(m, i);
+    if (!(flags & CSC_DELETE_ADMIN) && !access)
+        return CSC_E_ACCESSDENIED;
+    if (it->type == CSC_ITEM_FILE) {
+        if (it->open_count > 0)
+            return CSC_E_SHARING_VIOLATION;
+        if (it->dirty && !(flags & CSC_DELETE_DEL_MODIFIED))
+            return CSC_S_FALSE;
+    }
+    if (it->pins != 0 && (flags & CSC_DELETE_NO_PINNED))
+        return CSC_S_FALSE;
+    if (it->type == CSC_ITEM_FILE && it->pins == 0 && (flags & CSC_DELETE_NO_AUTO_CACHED))
+        return CSC_S_FALSE;
+    if (has_child(m, i))
+        return CSC_HR(0x80070091u); /* ERROR_DIR_NOT_EMPTY */
+    item_free(&m->items[i]); /* local only: the server keeps it */
+    memmove(&m->items[i], &m->items[i + 1], (m->count - i - 1) * sizeof *m->items);
+    m->count--;
+    return CSC_S_OK;
+}
+
+static csc_hresult delete_walk(model_t *m, const char *user, const char *const *paths,
+                               size_t count, uint32_t flags, const model_sink_t *sink)
+{
+    bool cancelled = false, any_failed = false;
+    char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
+    if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev))
+        cancelled = true;
+    free(ev);
+    for (size_t p = 0; p < count && !cancelled; p++) {
+        size_t top;
+        csc_hresult fixed = lookup(m, paths[p], &top);
+        /* The subtree's keys, post-order, looked up again as items go. */
+        size_t n = 0;
+        char ***keys = NULL;
+        size_t *depths = NULL;
+        if (fixed == CSC_S_OK) {
+            size_t *list = xmalloc((m->count + 1) * sizeof *list);
+            for (size_t i = 0; i < m->count; i++)
+                if (i == top || is_descendant(m, top, i))
+                    list[n++] = i;
+            for (size_t a = 1; a < n; a++) { /* insertion sort, post-order */
+                size_t v = list[a], b = a;
+                while (b > 0 && post_cmp(m, list[b - 1], v) > 0) {
+                    list[b] = list[b - 1];
+                    b--;
+                }
+                list[b] = v;
+            }
+            keys = xmalloc(n * sizeof *keys);
+            depths = xmalloc(n * sizeof *depths);
+            for (size_t k = 0; k < n; k++) {
+                const model_item_t *it = &m->items[list[k]];
+                depths[k] = it->depth;
+                keys[k] = xmalloc(it->depth * sizeof *keys[k]);
+                for (size_t c = 0; c < it->depth; c++)
+                    keys[k][c] = xstrdup(it->keys[c]);
+            }
+            free(list);
+        } else {
+            n = 1;
+        }
+        for (size_t k = 0; k < n && !cancelled; k++) {
+            size_t i = fixed == CSC_S_OK ? find_keys(m, keys[k], depths[k]) : SIZE_MAX;
+            char *path = fixed == CSC_S_OK ? model_item_path(m, i) : xstrdup(paths[p]);
+            for (;;) {
+                ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path);
+                int r = CSC_OP_CONTINUE;
+                if (sink != NULL && sink->item_begin != NULL)
+                    r = sink->item_begin(sink->user_data, ev);
+                free(ev);
+                if (r == CSC_OP_ABORT) {
+                    cancelled = true;
+                    break;
+                }
+                csc_hresult hr = fixed != CSC_S_OK ? fixed : delete_one(m, i, flags, user);
+                ev = wmi_event(CSC_EVENT_ITEM_RESULT, hr, path);
+                r = CSC_OP_CONTINUE;
+                if (sink != NULL && sink->item_result != NULL)
+                    r = sink->item_result(sink->user_data, ev, path);
+                free(ev);
+                if (CSC_FAILED(hr) && r != CSC_OP_RETRY)
+                    any_failed = true;
+                if (r == CSC_OP_ABORT) {
+                    cancelled = true;
+                    break;
+                }
+                /* A deleted item has nothing left to retry. */
+                if (r == CSC_OP_RETRY && !(fixed == CSC_S_OK && hr == CSC_S_OK))
+                    continue;
+                break;
+            }
+            free(path);
+        }
+        for (size_t k = 0; fixed == CSC_S_OK && k < n; k++)
+            model_free_names(keys[k], depths[k]);
+        free(keys);
+        free(depths);
+    }
+    csc_hresult end = cancelled ? CSC_E_CANCELLED : CSC_S_OK;
+    ev = wmi_event(CSC_EVENT_END, end, "");
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->user_data, ev);
+    free(ev);
+    if (cancelled)
+        return end;
+    return any_failed ? CSC_E_MORE_DATA : CSC_S_OK;
+}
+
+csc_hresult model_delete_items(model_t *m, const char *user, const char *const *paths,
+                               size_t count, uint32_t flags, const model_sink_t *sink)
+{
+    if (!m->active) /* C13.1; C15.3: no pass */
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    csc_hresult hr = CSC_S_OK;
+    if (paths == NULL || count == 0)
+        hr = CSC_E_INVALIDARG;
+    for (size_t p = 0; hr == CSC_S_OK && p < count; p++)
+        if (paths[p] == NULL)
+            hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK && (flags & ~CSC_DELETE_FLAGS_VALID))
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK && user != NULL && (user[0] == '\0' || !utf8_valid(user)))
+        hr = CSC_E_INVALIDARG;
+    if (hr == CSC_S_OK && !m->admin && (user != NULL || (flags & CSC_DELETE_ADMIN)))
+        hr = CSC_E_ACCESSDENIED; /* before any event */
+    if (hr == CSC_S_OK)
+        hr = delete_walk(m, user, paths, count, flags, sink);
+    policy_pass(m); /* C15.3: even after a rejected call */
+    return hr;
 }

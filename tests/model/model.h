@@ -13,6 +13,23 @@
  * table of Latin-1, Greek, Cyrillic and letterlike characters whose simple
  * case folding is hard-coded (see model_fold_cp in model.c). Any other code
  * point folds to itself.
+ *
+ * Round 2 (C10, C13, C15): the remote namespace (servers, shares with
+ * their caching modes, directories, files with size, version, original
+ * version and last change) in a second flat array; the twins round-1 setup
+ * makes (C10.2, C15.4, C15.19); network conditions, forced marks, slow
+ * overrides and remembered modes in a third (the records of servers and
+ * shares); TransitionOffline / TransitionOnline (C10.9, C10.10),
+ * IsPathCacheable (C10.7, C15.7) and each path's connect state and offline
+ * reason in the order of C10.5, ITEM_SUSPENDED included; SuspendRoot
+ * (C13.3) and the feature state (C13.1, C15.14: Enable, Start, restart,
+ * methods refused while not active), RenameItemEx and RenameItem applied
+ * at restart (C13.2, C15.15), Encrypt (C13.4, C15.16) and DeleteItems /
+ * DeleteItemsForUser (C13.7, C15.18, with the library's documented round-1
+ * answers: S_FALSE for a kept item, ERROR_MORE_DATA or S_OK as the
+ * return). Not modelled: applications (C11), Synchronize against the
+ * remote side (C12, C10.10's service Synchronize), Pin fetching (C10.8,
+ * C15.1).
  */
 #ifndef CSC_TEST_MODEL_H
 #define CSC_TEST_MODEL_H
@@ -41,6 +58,8 @@ typedef struct model_item {
     uint64_t size;
     uint64_t last_use;
     bool has_access;       /* an access list of its own */
+    bool suspend_root;     /* C13.3: containers */
+    bool encrypted;        /* C13.4: files */
     char **users;
     size_t user_count;
 } model_item_t;
@@ -117,5 +136,63 @@ bool model_caller_has_access(const model_t *m, size_t index);
 size_t model_lookup(const model_t *m, const char *path);
 /* Disk space (C5.5), saturated at 2^64 - 1. */
 void model_space(const model_t *m, uint64_t *used, uint64_t *unpinned_used);
+
+/* ---- round 2 ---- */
+
+/* One remote item (C10.1): `keys` are the folded components. */
+typedef struct model_remote {
+    size_t depth;
+    char **keys;
+    csc_item_type_t type;
+    uint64_t size, version, orig, last_change; /* files; last_change: all */
+    csc_caching_mode_t mode;                   /* shares */
+} model_remote_t;
+
+/* The remote side's setup commands (`remote dir|file|write|delete`,
+ * `share`, `network`), as the library's csc_remote_* calls. */
+csc_hresult model_remote_dir(model_t *m, const char *path);
+csc_hresult model_remote_file(model_t *m, const char *path, bool has_size, uint64_t size);
+csc_hresult model_remote_write(model_t *m, const char *path, bool has_size, uint64_t size);
+csc_hresult model_remote_delete(model_t *m, const char *path);
+csc_hresult model_share_mode(model_t *m, const char *share, csc_caching_mode_t mode);
+csc_hresult model_network(model_t *m, const char *server, csc_network_t condition);
+/* csc_remote_item: S_OK, 0x8007007B or 0x80070002; sizes and versions of
+ * containers are 0. */
+csc_hresult model_remote_item(const model_t *m, const char *path, csc_item_type_t *type,
+                              uint64_t *size, uint64_t *version, uint64_t *last_change);
+size_t model_remote_count(const model_t *m);
+const model_remote_t *model_remote_at(const model_t *m, size_t index);
+
+/* Connectivity (C10.5, C10.7, C10.9, C10.10). */
+csc_hresult model_connect_state(const model_t *m, const char *path, csc_connect_state_t *state,
+                                csc_offline_reason_t *reason);
+csc_hresult model_transition_offline(model_t *m, const char *path, bool force, uint32_t flags,
+                                     bool *open_files);
+csc_hresult model_transition_online(model_t *m, const char *path, uint32_t flags);
+csc_hresult model_cacheable(const model_t *m, const char *path, bool *cacheable,
+                            csc_caching_mode_t *mode);
+
+/* C13.3 */
+csc_hresult model_suspend(model_t *m, const char *path, bool suspend);
+bool model_item_suspended(const model_t *m, size_t index);
+
+/* C13.2, C15.15: RenameItemEx (at once) and RenameItem (at restart). */
+csc_hresult model_rename(model_t *m, const char *original, const char *new_path,
+                         bool at_restart);
+size_t model_pending_renames(const model_t *m);
+
+/* C13.4, C15.16: Encrypt with Pin's events for files; the status. */
+csc_hresult model_encrypt(model_t *m, bool encrypt, uint32_t flags, const model_sink_t *sink);
+void model_encryption_state(const model_t *m, bool *encrypted, bool *partial);
+
+/* C15.18, C13.7: DeleteItems, or DeleteItemsForUser when `user` is not NULL. */
+csc_hresult model_delete_items(model_t *m, const char *user, const char *const *paths,
+                               size_t count, uint32_t flags, const model_sink_t *sink);
+
+/* C13.1, C15.14 */
+csc_hresult model_enable(model_t *m, bool enable, bool *reboot);
+csc_hresult model_start(model_t *m);
+csc_hresult model_restart(model_t *m);
+void model_status(const model_t *m, bool *active, bool *enabled);
 
 #endif

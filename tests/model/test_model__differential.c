@@ -5,11 +5,19 @@
  * test_model__differential: seeded random sequences of file / dir / as /
  * access / modify / sync / open / close / touch / tick / evict / limits /
  * policy / pin / unpin (all flags, deep and shallow, abort and retry
- * answers, invalid and non-normalised spellings, sizes near 2^64) run on a
- * fresh library cache and a fresh model; after every step the test compares
- * the return value, every progress event (WMI form), every eviction
- * callback, the state of every item and the disk-space figures, and runs
- * the library's invariant checker.
+ * answers, invalid and non-normalised spellings, sizes near 2^64) and, for
+ * round 2 (C10, C13, C15), remote dir / file / write / delete, share,
+ * network, offline, online, cacheable, suspend, enable, start, restart,
+ * rename (RenameItemEx and RenameItem), encrypt and deleteitems (with
+ * for=USER) run on a fresh library cache and a fresh model; after every step the test
+ * compares the return value and outputs (OpenFiles, Cacheable and Mode,
+ * RebootRequired), every progress event (WMI form), every eviction
+ * callback, the state of every item (suspension and encryption included),
+ * the disk-space figures, the feature state, the encryption state and the
+ * renames waiting for a restart, then probes every path the model knows
+ * (cached or remote) and the step's own: its remote item (type, size,
+ * version, last change), connect state and offline reason, and
+ * IsPathCacheable; and runs the library's invariant checker.
  *
  * test_model__normalise: random spellings (separators, dots, spaces,
  * prefixes, letters that fold, invalid characters and bytes) and the C1.4
@@ -163,13 +171,20 @@ static bool chance(rng_t *r, unsigned percent)
 
 typedef enum op_kind {
     OP_FILE, OP_DIR, OP_AS, OP_ACCESS, OP_MODIFY, OP_SYNC, OP_OPEN, OP_CLOSE,
-    OP_TICK, OP_TOUCH, OP_EVICT, OP_PIN, OP_UNPIN, OP_LIMITS, OP_POLICY
+    OP_TICK, OP_TOUCH, OP_EVICT, OP_PIN, OP_UNPIN, OP_LIMITS, OP_POLICY,
+    /* round 2 (C10, C13) */
+    OP_RDIR, OP_RFILE, OP_RWRITE, OP_RDELETE, OP_SHARE, OP_NETWORK, OP_OFFLINE, OP_ONLINE,
+    OP_CACHEABLE, OP_SUSPEND, OP_ENABLE, OP_START, OP_RESTART, OP_RENAME, OP_ENCRYPT,
+    OP_DELETE
 } op_kind_t;
 
-#define OP_KINDS 15
+#define OP_KINDS 31
 static const char *const op_names[OP_KINDS] = {
     "file", "dir", "as", "access", "modify", "sync", "open", "close",
-    "tick", "touch", "evict", "pin", "unpin", "limits", "policy"};
+    "tick", "touch", "evict", "pin", "unpin", "limits", "policy",
+    "remote dir", "remote file", "remote write", "remote delete", "share", "network",
+    "offline", "online", "cacheable", "suspend", "enable", "start", "restart", "rename",
+    "encrypt", "deleteitems"};
 
 #define MAX_PATHS 3
 #define MAX_USERS 3
@@ -188,8 +203,9 @@ typedef struct op {
     uint64_t num;  /* also tick's count, policy's value */
     bool has_num2; /* limits unpinned= */
     uint64_t num2;
-    uint32_t flags;
-    bool deep;
+    uint32_t flags; /* also offline / online's Flags */
+    bool deep;      /* also offline's Force, suspend (FALSE: release), enable and
+                       encrypt on, rename at restart (RenameItem) */
     long abort_at; /* -1: none; 0: in Begin; K: the K-th ItemBegin */
     long retry_at; /* 0: none; K: the K-th ItemResult */
 } op_t;
@@ -208,6 +224,7 @@ typedef struct outcome {
     strlist_t evictions; /* "PATH=SIZE" */
     uint64_t freed;
     size_t evicted;
+    uint64_t out1, out2; /* cacheable: Cacheable, Mode; offline: OpenFiles; enable: reboot */
 } outcome_t;
 
 static void outcome_clear(outcome_t *o)
@@ -217,6 +234,7 @@ static void outcome_clear(outcome_t *o)
     sl_clear(&o->evictions);
     o->freed = 0;
     o->evicted = 0;
+    o->out1 = o->out2 = 0;
 }
 
 static void outcome_free(outcome_t *o)
@@ -407,14 +425,78 @@ static void lib_exec(world_t *w, const op_t *op)
     case OP_POLICY:
         o->hr = csc_cache_set_policy(c, (csc_evict_policy_t)op->num);
         return;
+    case OP_RDIR:
+        o->hr = csc_remote_dir(c, op->paths[0]);
+        return;
+    case OP_RFILE:
+        o->hr = csc_remote_file(c, op->paths[0], op->has_num, op->num);
+        return;
+    case OP_RWRITE:
+        o->hr = csc_remote_write(c, op->paths[0], op->has_num, op->num);
+        return;
+    case OP_RDELETE:
+        o->hr = csc_remote_delete(c, op->paths[0]);
+        return;
+    case OP_SHARE:
+        o->hr = csc_remote_set_caching_mode(c, op->paths[0], (csc_caching_mode_t)op->num);
+        return;
+    case OP_NETWORK:
+        o->hr = csc_remote_set_network(c, op->paths[0], (csc_network_t)op->num);
+        return;
+    case OP_OFFLINE: {
+        bool of = false;
+        o->hr = csc_transition_offline(c, op->paths[0], op->deep, op->flags, &of);
+        o->out1 = of;
+        return;
+    }
+    case OP_ONLINE:
+        o->hr = csc_transition_online(c, op->paths[0], op->flags);
+        return;
+    case OP_CACHEABLE: {
+        bool ok = false;
+        csc_caching_mode_t mode = CSC_CACHING_MODE_NONE;
+        o->hr = csc_is_path_cacheable(c, op->paths[0], &ok, &mode);
+        o->out1 = ok;
+        o->out2 = (uint64_t)mode;
+        return;
+    }
+    case OP_SUSPEND:
+        o->hr = csc_suspend_root(c, op->paths[0], op->deep);
+        return;
+    case OP_ENABLE: {
+        bool reboot = false;
+        o->hr = csc_feature_enable(c, op->deep, &reboot);
+        o->out1 = reboot;
+        return;
+    }
+    case OP_START:
+        o->hr = csc_feature_start(c);
+        return;
+    case OP_RESTART:
+        o->hr = csc_cache_restart(c);
+        return;
+    case OP_RENAME:
+        o->hr = op->deep ? csc_rename_item(c, op->paths[0], op->paths[1], false)
+                         : csc_rename_item_ex(c, op->paths[0], op->paths[1], false);
+        return;
     case OP_SYNC:
     case OP_PIN:
-    case OP_UNPIN: {
+    case OP_UNPIN:
+    case OP_ENCRYPT:
+    case OP_DELETE: {
         script_init(&s, op, o);
         s.cache = c;
         csc_progress_t pr = {CSC_PROGRESS_VERSION, &s, lib_begin, NULL, lib_item_begin, lib_item_result, lib_end};
-        if (op->kind == OP_SYNC)
-            o->hr = csc_synchronize(c, op->paths, op->npaths, 0x6u /* SyncIn|SyncOut, as `sync` */, &pr, NULL);
+        if (op->kind == OP_ENCRYPT)
+            o->hr = csc_encrypt(c, op->deep, op->flags, &pr, NULL);
+        else if (op->kind == OP_DELETE && op->nusers > 0)
+            o->hr = csc_delete_items_for_user(c, op->users[0], op->paths, op->npaths, op->flags,
+                                              &pr, NULL);
+        else if (op->kind == OP_DELETE)
+            o->hr = csc_delete_items(c, op->paths, op->npaths, op->flags, &pr, NULL);
+        else if (op->kind == OP_SYNC)
+            o->hr = csc_synchronize(c, op->paths, op->npaths, 0x6u /* SyncIn|SyncOut, as `sync` */,
+                                    &pr, NULL);
         else if (op->kind == OP_PIN)
             o->hr = csc_pin(c, op->paths, op->npaths, op->flags, op->deep, &pr, NULL);
         else
@@ -483,12 +565,19 @@ static void model_exec(world_t *w, const op_t *op)
         break;
     case OP_SYNC:
     case OP_PIN:
-    case OP_UNPIN: {
+    case OP_UNPIN:
+    case OP_ENCRYPT:
+    case OP_DELETE: {
         script_init(&s, op, o);
         s.model = m;
         model_sink_t sink = {&s, model_begin_cb, model_item_begin_cb, model_item_result_cb,
                              model_end_cb};
-        if (op->kind == OP_SYNC)
+        if (op->kind == OP_ENCRYPT)
+            o->hr = model_encrypt(m, op->deep, op->flags, &sink);
+        else if (op->kind == OP_DELETE)
+            o->hr = model_delete_items(m, op->nusers > 0 ? op->users[0] : NULL, op->paths,
+                                       op->npaths, op->flags, &sink);
+        else if (op->kind == OP_SYNC)
             o->hr = model_synchronize(m, op->paths, op->npaths, 0, &sink);
         else if (op->kind == OP_PIN)
             o->hr = model_pin(m, op->paths, op->npaths, op->flags, op->deep, &sink);
@@ -511,6 +600,59 @@ static void model_exec(world_t *w, const op_t *op)
     case OP_TOUCH:
         o->hr = model_touch(m, op->paths[0]);
         break;
+    case OP_RDIR:
+        o->hr = model_remote_dir(m, op->paths[0]);
+        break;
+    case OP_RFILE:
+        o->hr = model_remote_file(m, op->paths[0], op->has_num, op->num);
+        break;
+    case OP_RWRITE:
+        o->hr = model_remote_write(m, op->paths[0], op->has_num, op->num);
+        break;
+    case OP_RDELETE:
+        o->hr = model_remote_delete(m, op->paths[0]);
+        break;
+    case OP_SHARE:
+        o->hr = model_share_mode(m, op->paths[0], (csc_caching_mode_t)op->num);
+        break;
+    case OP_NETWORK:
+        o->hr = model_network(m, op->paths[0], (csc_network_t)op->num);
+        break;
+    case OP_OFFLINE: {
+        bool of = false;
+        o->hr = model_transition_offline(m, op->paths[0], op->deep, op->flags, &of);
+        o->out1 = of;
+        break;
+    }
+    case OP_ONLINE:
+        o->hr = model_transition_online(m, op->paths[0], op->flags);
+        break;
+    case OP_CACHEABLE: {
+        bool ok = false;
+        csc_caching_mode_t mode = CSC_CACHING_MODE_NONE;
+        o->hr = model_cacheable(m, op->paths[0], &ok, &mode);
+        o->out1 = ok;
+        o->out2 = (uint64_t)mode;
+        break;
+    }
+    case OP_SUSPEND:
+        o->hr = model_suspend(m, op->paths[0], op->deep);
+        break;
+    case OP_ENABLE: {
+        bool reboot = false;
+        o->hr = model_enable(m, op->deep, &reboot);
+        o->out1 = reboot;
+        break;
+    }
+    case OP_START:
+        o->hr = model_start(m);
+        break;
+    case OP_RESTART:
+        o->hr = model_restart(m);
+        break;
+    case OP_RENAME:
+        o->hr = model_rename(m, op->paths[0], op->paths[1], op->deep);
+        break;
     }
 }
 
@@ -522,6 +664,7 @@ typedef struct snap_item {
     uint32_t pins, inherit;
     uint32_t wmi[4];
     bool pinned, partly, dirty, open, evictable, has_access, caller_access;
+    bool suspended, suspended_root, encrypted;
     uint64_t dirty_bytes, size, last_use;
     uint32_t open_count, violations;
     strlist_t users;
@@ -532,6 +675,9 @@ typedef struct snap {
     size_t n, cap;
     uint64_t used, unpinned_used, limit, unpinned_limit, volume, clock;
     size_t item_count;
+    bool active, enabled;   /* C13.1 */
+    bool encrypted, partial; /* C13.4 */
+    size_t pending_renames; /* C13.2 */
 } snap_t;
 
 static const uint32_t sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY,
@@ -602,6 +748,9 @@ static void snap_lib(const csc_cache_t *c, snap_t *s)
         for (size_t u = 0; it->has_access && u < nu; u++)
             sl_add(&it->users, csc_item_access_user(item, u));
         it->caller_access = csc_cache_caller_has_access(c, item);
+        it->suspended = csc_item_is_suspended(item);
+        it->suspended_root = csc_item_is_suspended_root(item);
+        it->encrypted = csc_item_is_encrypted(item);
         /* The next item in pre-order. */
         const csc_item_t *next = csc_item_first_child(item);
         while (next == NULL && item != NULL) {
@@ -621,6 +770,9 @@ static void snap_lib(const csc_cache_t *c, snap_t *s)
     s->volume = ds.volume_total;
     s->clock = csc_cache_clock(c);
     s->item_count = csc_cache_item_count(c);
+    csc_feature_query_status(c, &s->active, &s->enabled, NULL);
+    csc_cache_encryption_state(c, &s->encrypted, &s->partial);
+    s->pending_renames = csc_cache_pending_renames(c);
 }
 
 static void snap_model(const model_t *m, snap_t *s)
@@ -653,6 +805,9 @@ static void snap_model(const model_t *m, snap_t *s)
         for (size_t u = 0; u < mi->user_count; u++)
             sl_add(&it->users, mi->users[u]);
         it->caller_access = model_caller_has_access(m, i);
+        it->suspended = model_item_suspended(m, i);
+        it->suspended_root = mi->suspend_root;
+        it->encrypted = mi->type == CSC_ITEM_FILE && mi->encrypted;
     }
     free(order);
     model_space(m, &s->used, &s->unpinned_used);
@@ -660,6 +815,9 @@ static void snap_model(const model_t *m, snap_t *s)
     s->volume = CSC_SPACE_UNLIMITED;
     s->clock = model_clock(m);
     s->item_count = n;
+    model_status(m, &s->active, &s->enabled);
+    model_encryption_state(m, &s->encrypted, &s->partial);
+    s->pending_renames = model_pending_renames(m);
 }
 
 /* ---- comparing ------------------------------------------------------------- */
@@ -746,6 +904,9 @@ static void compare_item(const snap_item_t *a, const snap_item_t *b, size_t step
     CMP_FIELD(evictable, "%s", AS_BOOL);
     CMP_FIELD(has_access, "%s", AS_BOOL);
     CMP_FIELD(caller_access, "%s", AS_BOOL);
+    CMP_FIELD(suspended, "%s", AS_BOOL);
+    CMP_FIELD(suspended_root, "%s", AS_BOOL);
+    CMP_FIELD(encrypted, "%s", AS_BOOL);
     if (a->users.n != b->users.n) {
         div_set(d, step, "state:users", "%s: access list of %zu users in the library, %zu in the model",
                 b->path, a->users.n, b->users.n);
@@ -792,6 +953,74 @@ static void compare_snaps(const snap_t *a, const snap_t *b, size_t step, diverge
     CMP_SPACE(unpinned_limit);
     CMP_SPACE(volume);
     CMP_SPACE(clock);
+    CMP_SPACE(active);
+    CMP_SPACE(enabled);
+    CMP_SPACE(encrypted);
+    CMP_SPACE(partial);
+    CMP_SPACE(pending_renames);
+}
+
+static char *spell(rng_t *r, char *const *names, size_t n);
+static char *expect_path(const char *display);
+
+/* Compares what both sides answer for one path: its remote item (C10.1),
+ * its connect state and offline reason (C10.5) and IsPathCacheable
+ * (C10.7). Queries only: nothing changes. */
+static void compare_probe(const world_t *w, const char *path, size_t step, divergence_t *d)
+{
+    csc_item_type_t ta = CSC_ITEM_FILE, tb = CSC_ITEM_FILE;
+    uint64_t sa = 0, va = 0, la = 0, sb = 0, vb = 0, lb = 0;
+    csc_hresult ha = csc_remote_item(w->cache, path, &ta, &sa, &va, &la);
+    csc_hresult hb = model_remote_item(w->model, path, &tb, &sb, &vb, &lb);
+    if (ha != hb || (ha == CSC_S_OK && (ta != tb || sa != sb || va != vb || la != lb))) {
+        div_set(d, step, "remote:item",
+                "remote item %s: library 0x%08X type %d size %llu version %llu change %llu, "
+                "model 0x%08X type %d size %llu version %llu change %llu",
+                path, (unsigned)(uint32_t)ha, (int)ta, AS_U64(sa), AS_U64(va), AS_U64(la),
+                (unsigned)(uint32_t)hb, (int)tb, AS_U64(sb), AS_U64(vb), AS_U64(lb));
+        return;
+    }
+    csc_connect_state_t csa = CSC_CONNECT_STATE_UNKNOWN, csb = CSC_CONNECT_STATE_UNKNOWN;
+    csc_offline_reason_t ra = CSC_OFFLINE_REASON_UNKNOWN, rb = CSC_OFFLINE_REASON_UNKNOWN;
+    ha = csc_connect_state(w->cache, path, &csa, &ra);
+    hb = model_connect_state(w->model, path, &csb, &rb);
+    if (ha != hb || csa != csb || ra != rb) {
+        div_set(d, step, "remote:connect",
+                "connect state of %s: library 0x%08X %d reason %d, model 0x%08X %d reason %d",
+                path, (unsigned)(uint32_t)ha, (int)csa, (int)ra, (unsigned)(uint32_t)hb,
+                (int)csb, (int)rb);
+        return;
+    }
+    bool ca = false, cb = false;
+    csc_caching_mode_t ma = CSC_CACHING_MODE_NONE, mb = CSC_CACHING_MODE_NONE;
+    ha = csc_is_path_cacheable(w->cache, path, &ca, &ma);
+    hb = model_cacheable(w->model, path, &cb, &mb);
+    if (ha != hb || ca != cb || ma != mb)
+        div_set(d, step, "remote:cacheable",
+                "IsPathCacheable(%s): library 0x%08X %s mode %d, model 0x%08X %s mode %d", path,
+                (unsigned)(uint32_t)ha, AS_BOOL(ca), (int)ma, (unsigned)(uint32_t)hb,
+                AS_BOOL(cb), (int)mb);
+}
+
+/* Probes every path the model knows (cached or remote) and the step's own. */
+static void compare_probes(const world_t *w, const op_t *op, size_t step, divergence_t *d)
+{
+    const model_t *m = w->model;
+    for (size_t p = 0; p < op->npaths && !d->found; p++)
+        compare_probe(w, op->paths[p], step, d);
+    for (size_t i = 0; i < model_count(m) && !d->found; i++) {
+        char *display = model_item_path(m, i);
+        char *path = expect_path(display);
+        compare_probe(w, path, step, d);
+        free(path);
+        free(display);
+    }
+    for (size_t i = 0; i < model_remote_count(m) && !d->found; i++) {
+        const model_remote_t *r = model_remote_at(m, i);
+        char *path = spell(NULL, r->keys, r->depth);
+        compare_probe(w, path, step, d);
+        free(path);
+    }
 }
 
 /* Runs one step on both sides and compares everything. */
@@ -815,6 +1044,12 @@ static void world_step(world_t *w, const op_t *op, size_t step, divergence_t *d)
     compare_lists(&w->lib.evictions, &w->mod.evictions, "eviction", step, d);
     if (d->found)
         return;
+    if (w->lib.out1 != w->mod.out1 || w->lib.out2 != w->mod.out2) {
+        div_set(d, step, "outputs", "outputs: library %llu/%llu, model %llu/%llu",
+                AS_U64(w->lib.out1), AS_U64(w->lib.out2), AS_U64(w->mod.out1),
+                AS_U64(w->mod.out2));
+        return;
+    }
     if (w->lib.freed != w->mod.freed || w->lib.evicted != w->mod.evicted) {
         div_set(d, step, "evict-count", "evict freed/count: library %llu/%zu, model %llu/%zu",
                 AS_U64(w->lib.freed), w->lib.evicted, AS_U64(w->mod.freed), w->mod.evicted);
@@ -826,6 +1061,8 @@ static void world_step(world_t *w, const op_t *op, size_t step, divergence_t *d)
     compare_snaps(&a, &b, step, d);
     snap_free(&a);
     snap_free(&b);
+    if (!d->found)
+        compare_probes(w, op, step, d);
 }
 
 /* Coverage figures of a run (CSC_DIFF_STATS=1 prints them). */
@@ -1179,10 +1416,186 @@ static uint32_t random_flags(rng_t *r)
  * (CSC_DIFF_NO_OVERFLOW=1 turns them off). */
 static bool huge = true;
 
+/* A path for a remote command: a remote item respelled, a cached item, or
+ * a fresh path. */
+static char *pick_remote_path(rng_t *r, const model_t *m, bool want_file)
+{
+    size_t n = model_remote_count(m);
+    if (n > 0 && chance(r, 45)) {
+        size_t i = below(r, (uint32_t)n);
+        if (want_file) {
+            for (size_t t = 0; t < n; t++) {
+                size_t j = (i + t) % n;
+                if (model_remote_at(m, j)->type == CSC_ITEM_FILE) {
+                    i = j;
+                    break;
+                }
+            }
+        }
+        const model_remote_t *it = model_remote_at(m, i);
+        return spell(r, it->keys, it->depth);
+    }
+    return pick_path(r, m, want_file, 40);
+}
+
+/* A server path: mostly one of the pool's (known or not), else longer,
+ * unknown or invalid (C15.5). */
+static char *pick_server(rng_t *r, const model_t *m)
+{
+    uint32_t k = below(r, 100);
+    if (k < 4)
+        return invalid_path(r);
+    if (k < 10)
+        return pick_path(r, m, false, 30);
+    if (k < 14)
+        return xstrdup("\\nowhere");
+    char *names[1] = {(char *)pool_servers[below(r, COUNT(pool_servers))]};
+    return spell(r, names, 1);
+}
+
+/* Round 2 (C10, C13): the remote side, connectivity, suspension, feature. */
+static void gen_round2(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
+{
+    uint32_t k = below(r, 100);
+    op->kind = k < 10   ? OP_RDIR
+               : k < 24 ? OP_RFILE
+               : k < 36 ? OP_RWRITE
+               : k < 43 ? OP_RDELETE
+               : k < 49 ? OP_SHARE
+               : k < 63 ? OP_NETWORK
+               : k < 71 ? OP_OFFLINE
+               : k < 83 ? OP_ONLINE
+               : k < 88 ? OP_CACHEABLE
+               : k < 92 ? OP_SUSPEND
+               : k < 93 ? OP_ENABLE
+               : k < 94 ? OP_START
+               : k < 95 ? OP_RESTART
+               : k < 98 ? OP_RENAME
+               : k < 99 ? OP_ENCRYPT
+                        : OP_DELETE;
+    switch (op->kind) {
+    case OP_RDIR:
+    case OP_RDELETE:
+    case OP_CACHEABLE:
+        op->npaths = 1;
+        op->paths[0] = own(s, pick_remote_path(r, m, chance(r, 20)));
+        break;
+    case OP_RFILE:
+    case OP_RWRITE:
+        op->npaths = 1;
+        op->paths[0] = own(s, pick_remote_path(r, m, !chance(r, 10)));
+        if (chance(r, 60)) {
+            static const uint64_t sizes[] = {0, 1, 100, 512, 4096};
+            op->has_num = true;
+            op->num = chance(r, 50) ? sizes[below(r, COUNT(sizes))] : below(r, 10000);
+        }
+        break;
+    case OP_SHARE: {
+        op->npaths = 1;
+        if (chance(r, 85)) {
+            char *names[2] = {(char *)pool_servers[below(r, COUNT(pool_servers))],
+                              (char *)pool_shares[below(r, COUNT(pool_shares))]};
+            op->paths[0] = own(s, spell(r, names, 2));
+        } else {
+            op->paths[0] = own(s, pick_path(r, m, false, 30));
+        }
+        op->num = 1 + below(r, 4);
+        break;
+    }
+    case OP_NETWORK:
+        op->npaths = 1;
+        op->paths[0] = own(s, pick_server(r, m));
+        op->num = below(r, 3);
+        break;
+    case OP_OFFLINE:
+    case OP_ONLINE:
+        op->npaths = 1;
+        op->paths[0] = own(s, pick_remote_path(r, m, chance(r, 30)));
+        op->deep = chance(r, 30);
+        if (chance(r, 6)) {
+            static const uint32_t flags[] = {0x1, 0x2, 0x3, 0x4, 0x80, 0x80000000u};
+            op->flags = flags[below(r, COUNT(flags))];
+        }
+        break;
+    case OP_SUSPEND:
+        op->npaths = 1;
+        op->paths[0] = own(s, pick_path(r, m, chance(r, 10), 10));
+        op->deep = chance(r, 65);
+        break;
+    case OP_ENABLE:
+        op->deep = chance(r, 60);
+        break;
+    case OP_RENAME: {
+        /* Mostly a cached item to a sibling name of the same depth. */
+        op->npaths = 2;
+        op->paths[0] = own(s, pick_path(r, m, chance(r, 30), 10));
+        char **names;
+        size_t n;
+        if (model_normalize(op->paths[0], &names, &n) == CSC_S_OK && chance(r, 85)) {
+            if (n == 1)
+                names[0] = (free(names[0]), xstrdup(pool_servers[below(r, COUNT(pool_servers))]));
+            else if (n == 2)
+                names[1] = (free(names[1]), xstrdup(pool_shares[below(r, COUNT(pool_shares))]));
+            else if (chance(r, 70))
+                names[n - 1] = (free(names[n - 1]), xstrdup(chance(r, 50)
+                                                                ? pool_files[below(r, COUNT(pool_files))]
+                                                                : pool_dirs[below(r, COUNT(pool_dirs))]));
+            else
+                names[n - 2 > 1 ? n - 2 : n - 1] =
+                    (free(names[n - 2 > 1 ? n - 2 : n - 1]),
+                     xstrdup(pool_dirs[below(r, COUNT(pool_dirs))]));
+            op->paths[1] = own(s, spell(r, names, n));
+        } else {
+            op->paths[1] = own(s, pick_path(r, m, chance(r, 30), 50));
+        }
+        model_free_names(names, n);
+        op->deep = chance(r, 25);
+        break;
+    }
+    case OP_ENCRYPT: {
+        op->deep = chance(r, 60);
+        static const uint32_t fl[] = {0, 0, 0, CSC_ENCRYPT_FLAG_LOW_PRIORITY,
+                                      CSC_ENCRYPT_FLAG_INTERACTIVE, CSC_ENCRYPT_FLAG_BACKGROUND,
+                                      0x1, 0x100000};
+        op->flags = fl[below(r, COUNT(fl))];
+        if (chance(r, 10))
+            op->abort_at = (long)below(r, 4);
+        if (chance(r, 15))
+            op->retry_at = 1 + (long)below(r, 3);
+        break;
+    }
+    case OP_DELETE: {
+        uint32_t c = below(r, 100);
+        op->npaths = c < 80 ? 1 : c < 95 ? 2 : 3;
+        for (size_t i = 0; i < op->npaths; i++)
+            op->paths[i] = own(s, pick_path(r, m, chance(r, 40), 15));
+        static const uint32_t fl[] = {0, CSC_DELETE_NO_AUTO_CACHED, CSC_DELETE_NO_PINNED,
+                                      CSC_DELETE_DEL_MODIFIED, CSC_DELETE_ADMIN,
+                                      CSC_DELETE_DEL_MODIFIED | CSC_DELETE_ADMIN, 0x8};
+        op->flags = fl[below(r, COUNT(fl))];
+        if (chance(r, 20)) {
+            op->nusers = 1;
+            op->users[0] = pool_users[below(r, COUNT(pool_users))];
+        }
+        if (chance(r, 10))
+            op->abort_at = (long)below(r, 4);
+        if (chance(r, 15))
+            op->retry_at = 1 + (long)below(r, 3);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 static void gen_op(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
 {
     memset(op, 0, sizeof *op);
     op->abort_at = -1;
+    if (chance(r, 30)) {
+        gen_round2(r, m, s, op);
+        return;
+    }
     uint32_t k = below(r, 100);
     op->kind = k < 22   ? OP_FILE
                : k < 28 ? OP_DIR
@@ -1202,7 +1615,12 @@ static void gen_op(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
     switch (op->kind) {
     case OP_FILE:
         op->npaths = 1;
-        op->paths[0] = own(s, pick_path(r, m, !chance(r, 10), 45));
+        /* Sometimes a file the server has: evicted, or made remotely
+         * (C10.2, C15.4: twins and adoption). */
+        if (model_remote_count(m) > 0 && chance(r, 15))
+            op->paths[0] = own(s, pick_remote_path(r, m, true));
+        else
+            op->paths[0] = own(s, pick_path(r, m, !chance(r, 10), 45));
         if (chance(r, 60)) {
             static const uint64_t sizes[] = {0, 1, 100, 512, 1000, 4096};
             op->has_num = true;
@@ -1283,6 +1701,8 @@ static void gen_op(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
     }
     case OP_POLICY:
         op->num = below(r, 3);
+        break;
+    default: /* round 2: gen_round2 */
         break;
     }
 }
@@ -1430,6 +1850,72 @@ static void put_op(FILE *f, const op_t *op)
         for (size_t u = 0; u < op->nusers; u++)
             put_token(f, op->users[u]);
         break;
+    case OP_SHARE: {
+        static const char *const modes[] = {"none", "nocaching", "manual", "documents",
+                                            "programs"};
+        put_token(f, op->paths[0]);
+        fprintf(f, " caching=%s", modes[op->num % 5]);
+        break;
+    }
+    case OP_NETWORK: {
+        static const char *const conds[] = {"up", "down", "slow"};
+        put_token(f, op->paths[0]);
+        fprintf(f, " %s", conds[op->num % 3]);
+        break;
+    }
+    case OP_OFFLINE:
+    case OP_ONLINE:
+        put_token(f, op->paths[0]);
+        if (op->kind == OP_OFFLINE && op->deep)
+            fputs(" force", f);
+        if (op->flags != 0) /* the language passes Flags 0 */
+            fprintf(f, "  # with Flags 0x%X: not expressible", (unsigned)op->flags);
+        break;
+    case OP_SUSPEND:
+        put_token(f, op->paths[0]);
+        if (!op->deep)
+            fputs(" release", f);
+        break;
+    case OP_ENABLE:
+        fputs(op->deep ? " on" : " off", f);
+        break;
+    case OP_RENAME:
+        put_token(f, op->paths[0]);
+        put_token(f, op->paths[1]);
+        if (op->deep)
+            fputs(" restart-time", f);
+        break;
+    case OP_ENCRYPT:
+        fputs(op->deep ? " on" : " off", f);
+        if (op->flags != 0)
+            fprintf(f, " flags=0x%X", (unsigned)op->flags);
+        if (op->abort_at >= 0)
+            fprintf(f, " abort-at=%ld", op->abort_at);
+        if (op->retry_at > 0)
+            fprintf(f, " retry-at=%ld", op->retry_at);
+        break;
+    case OP_DELETE:
+        for (size_t p = 0; p < op->npaths; p++)
+            put_token(f, op->paths[p]);
+        if (op->flags != 0)
+            fprintf(f, " flags=0x%X", (unsigned)op->flags);
+        if (op->nusers > 0) {
+            fprintf(f, " for=\"%s\"", op->users[0]);
+        }
+        if (op->abort_at >= 0)
+            fprintf(f, " abort-at=%ld", op->abort_at);
+        if (op->retry_at > 0)
+            fprintf(f, " retry-at=%ld", op->retry_at);
+        break;
+    case OP_START:
+    case OP_RESTART:
+        break;
+    case OP_RFILE:
+    case OP_RWRITE:
+        put_token(f, op->paths[0]);
+        if (op->has_num)
+            fprintf(f, " size=%llu", AS_U64(op->num));
+        break;
     default:
         for (size_t p = 0; p < op->npaths; p++)
             put_token(f, op->paths[p]);
@@ -1537,7 +2023,8 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
     else
         fprintf(f, "# result: library 0x%08X, model 0x%08X\n", (unsigned)(uint32_t)w.lib.hr,
                 (unsigned)(uint32_t)w.mod.hr);
-    if (last->kind == OP_PIN || last->kind == OP_UNPIN) {
+    if (last->kind == OP_PIN || last->kind == OP_UNPIN || last->kind == OP_ENCRYPT ||
+        last->kind == OP_DELETE) {
         fprintf(f, "expect events=%zu\n", w.mod.events.n);
         for (size_t i = 0; i < w.mod.events.n; i++) {
             if (strchr(w.mod.events.v[i], '"') == NULL)
@@ -1567,10 +2054,55 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
         put_sources(f, it->pins);
         fputs(" inherit=", f);
         put_sources(f, it->inherit);
-        fprintf(f, " pinned=%s partly-pinned=%s dirty=%s evictable=%s open=%s\n",
+        fprintf(f, " pinned=%s partly-pinned=%s dirty=%s evictable=%s open=%s",
                 yn(it->pinned), yn(it->partly), yn(it->dirty), yn(it->evictable),
                 yn(it->open));
+        /* Round 2: suspension, encryption (files), connect state. */
+        fprintf(f, " suspended=%s suspended-root=%s", yn(it->suspended), yn(it->suspended_root));
+        if (it->type == CSC_ITEM_FILE)
+            fprintf(f, " encrypted=%s", yn(it->encrypted));
+        char *ep = expect_path(it->path);
+        csc_connect_state_t cs;
+        csc_offline_reason_t why;
+        if (model_connect_state(w.model, ep, &cs, &why) == CSC_S_OK) {
+            static const char *const reasons[] = {"unknown", "not-applicable", "forced", "slow",
+                                                  "error", "conflict", "suspended"};
+            fprintf(f, " connect=%s reason=%s",
+                    cs == CSC_CONNECT_STATE_ONLINE ? "online" : "offline",
+                    (unsigned)why < 7 ? reasons[why] : "unknown");
+        }
+        free(ep);
+        fputc('\n', f);
     }
+    /* The remote side as the model has it (C10.1). */
+    for (size_t i = 0; i < model_remote_count(w.model); i++) {
+        const model_remote_t *rm = model_remote_at(w.model, i);
+        char *p = spell(NULL, rm->keys, rm->depth);
+        fputs("expect remote", f);
+        put_token(f, p);
+        fputs(" exists=yes", f);
+        if (rm->type == CSC_ITEM_FILE)
+            fprintf(f, " size=%llu version=%llu", AS_U64(rm->size), AS_U64(rm->version));
+        if (rm->type == CSC_ITEM_SHARE) {
+            static const char *const modes[] = {"none", "nocaching", "manual", "documents",
+                                                "programs"};
+            fprintf(f, " caching=%s", modes[(unsigned)rm->mode % 5]);
+        }
+        fputc('\n', f);
+        free(p);
+    }
+    if (last->kind == OP_CACHEABLE && w.mod.hr == CSC_S_OK) {
+        static const char *const modes[] = {"none", "nocaching", "manual", "documents",
+                                            "programs"};
+        fprintf(f, "expect cacheable=%s mode=%s\n", yn(w.mod.out1 != 0),
+                modes[w.mod.out2 % 5]);
+    }
+    if (last->kind == OP_OFFLINE && w.mod.hr == CSC_S_OK)
+        fprintf(f, "expect open-files=%s\n", yn(w.mod.out1 != 0));
+    fprintf(f, "expect status active=%s enabled=%s%s%s\n", yn(b.active), yn(b.enabled),
+            last->kind == OP_ENABLE ? " reboot=" : "",
+            last->kind == OP_ENABLE ? yn(w.mod.out1 != 0) : "");
+    fprintf(f, "expect encryption encrypted=%s partial=%s\n", yn(b.encrypted), yn(b.partial));
     for (size_t i = 0; i < a.n; i++) {
         char *p = expect_path(a.v[i].path);
         if (model_lookup(w.model, p) == SIZE_MAX) {

@@ -66,6 +66,13 @@ csc_hresult csc__rec_method(csc_cache_t *cache, const char *const *paths, size_t
                             uint32_t flags, bool deep, const csc_progress_t *progress,
                             csc_cancel_t *cancel, csc__walk_op_t op);
 
+/* Synchronize with its options (src/remote/sync.c): as csc__rec_method,
+ * with the conflict handler watched too (resolve=NAME when its answers
+ * were all the same). */
+csc_hresult csc__rec_sync(csc_cache_t *cache, const char *const *paths, size_t count,
+                          uint32_t flags, const csc_sync_options_t *options,
+                          const csc_progress_t *progress, csc_cancel_t *cancel);
+
 /* The WMI entry points (wmi.c): begin swaps the message callback for the
  * recorder's, which passes each message on; end records the call. */
 void csc__rec_wmi_begin(csc_cache_t *cache, csc_wmi_progress_cb *cb, void **user_data);

@@ -1,6 +1,7 @@
 /*
  * src/walk.c: Pin and Unpin, the walk at the heart of the simulator, and
- * the same walk for Synchronize (C5.8) and DeleteItems. It
+ * the same walk for DeleteItems (Synchronize has its own walk,
+ * src/remote/sync.c, reached from here by the shared entry points). It
  * validates the whole call before any event (C4.1); sends Begin, then for
  * each path in the order given (C4.3) the items of that path (C4.4 for
  * Unpin, C3.3/C3.4 for Pin) in pre-order (C2.3), each through the steps of
@@ -31,6 +32,7 @@
 #include "alloc.h"
 #include "fault.h"
 #include "record.h"
+#include "remote/sync.h"
 #include "evict.h"
 #include "tree.h"
 #include "walk.h"
@@ -271,16 +273,6 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
     csc_cache_t *cache = w->cache;
     if (w->op == CSC__OP_DELETE)
         return apply_delete(w, csc__item_at(cache, id));
-    if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
-        if (h->flags & CSC__F_DIRTY) {
-            h->flags &= (uint8_t)~CSC__F_DIRTY;
-            csc__item_at(cache, id)->u.dirty_bytes = 0;
-            if (h->flags & CSC__F_XSTATE) /* no longer created or deleted offline */
-                csc__fstate_synced(cache, csc__item_at(cache, id));
-            csc__evict_update_hot(cache, id, h);
-        }
-        return CSC_S_OK;
-    }
     if (cache->acl_count != 0 && !csc__access_allowed(cache, w->caller, csc__item_at(cache, id)))
         return CSC_E_ACCESSDENIED; /* step 3, C9.1 */
     if (w->pin_special) /* Pin: NOCACHING, Fill or shallow; rare, out of line */
@@ -1137,8 +1129,9 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
 
 csc_hresult csc__walk_validate_flags(uint32_t flags, csc__walk_op_t op)
 {
-    if (op == CSC__OP_SYNC)
-        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
+    if (op == CSC__OP_SYNC) /* C12.1: the CR field holds 0-3 */
+        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 || (flags >> 28) > 3u ? CSC_E_INVALIDARG
+                                                                           : CSC_S_OK;
     if (op == CSC__OP_DELETE)
         return (flags & ~CSC_DELETE_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
     if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0)
@@ -1163,6 +1156,9 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
                           const csc_progress_t *progress, csc_cancel_t *cancel,
                           csc_cancel_t *cancel2, bool ignore_answers, csc__walk_op_t op)
 {
+    if (op == CSC__OP_SYNC) /* Synchronize has a walk of its own (src/remote/sync.c) */
+        return csc__sync_run(cache, paths, count, flags, NULL, progress, cancel, cancel2,
+                             ignore_answers);
     walk_t w = {0};
     w.cache = cache;
     w.caller = caller != NULL ? caller : &cache->caller;
@@ -1260,6 +1256,8 @@ csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_
                              uint32_t flags, bool deep, const csc_progress_t *progress,
                              csc_cancel_t *cancel, csc__walk_op_t op)
 {
+    if (op == CSC__OP_SYNC) /* C12 (src/remote/sync.c) */
+        return csc__sync_call(cache, paths, count, flags, NULL, progress, cancel);
     /* C13.1: refused before validation while the feature is not active,
      * and no eviction pass follows (C15.3). */
     csc_hresult hr = csc__active_check(cache);
@@ -1308,16 +1306,6 @@ csc_hresult csc_pin(csc_cache_t *cache, const char *const *paths, size_t count, 
                     bool deep, const csc_progress_t *progress, csc_cancel_t *cancel)
 {
     return run_sync(cache, paths, count, flags, deep, progress, cancel, CSC__OP_PIN);
-}
-
-csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t count,
-                            uint32_t flags, const csc_progress_t *progress, csc_cancel_t *cancel)
-{
-    /* C5.8: the item and everything below it: a deep walk. Background is a
-     * sync flag too, but the local model opens nothing, so it never backs
-     * off. */
-    return run_sync(cache, paths, count, flags & ~CSC_PIN_FLAG_BACKGROUND, true, progress,
-                    cancel, CSC__OP_SYNC);
 }
 
 csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_t count,

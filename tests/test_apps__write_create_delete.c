@@ -160,14 +160,18 @@ static void test_write_offline(void **state)
     char *before = csc_test_remote_dump(cache);
     assert_int_equal(csc_app_write(cache, SH "\\nope.txt", 1, false, 0), CSC_E_FILE_NOT_FOUND);
     assert_unchanged(cache, before);
-    up(cache);
+    up(cache); /* C10.10: the service's Synchronize sends the change out */
+    assert_false(csc_item_is_dirty(f));
+    assert_int_equal(csc_test_remote(cache, F1).version, 2);
+    assert_int_equal(csc_test_remote(cache, F1).size, 8);
+    assert_int_equal(csc_item_modify(cache, f, 6), CSC_S_OK); /* dirty again, online */
     csc_test_advance_to(cache, 9);
     assert_int_equal(csc_app_write(cache, F1, 1, true, 3), CSC_S_OK);
     assert_int_equal(csc_item_dirty_bytes(f), 7);
     assert_int_equal(csc_item_size(f), 3);
     assert_int_equal(local_time(f), 9);
-    assert_int_equal(csc_test_remote(cache, F1).version, 1); /* the server untouched */
-    assert_int_equal(csc_test_remote(cache, F1).size, 5);
+    assert_int_equal(csc_test_remote(cache, F1).version, 2); /* the server untouched */
+    assert_int_equal(csc_test_remote(cache, F1).size, 8);
     /* C15.8: offline writes never fail for space */
     assert_int_equal(csc_cache_set_caller(cache, "root", true), CSC_S_OK);
     assert_int_equal(csc_cache_set_disk_space_limits(cache, 4, 4), CSC_S_OK);

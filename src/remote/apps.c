@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "fault.h"
+#include "evict.h"
 #include "fstate.h"
 #include "guard.h"
 #include "path.h"

@@ -16,16 +16,17 @@
  * OpenFiles TRUE or are closed by Force, and a server going down closes its
  * own (C10.9, C10.11, C15.6).
  *
- * Not yet simulated, marked "Extension point" below: the service's
- * synchronization when a scope comes online (C10.10).
+ * When a scope comes online (TransitionOnline, its server's condition), the
+ * service's synchronization runs (src/remote/sync.c, C10.10).
  */
 #include <string.h>
 
 #include "alloc.h"
 #include "guard.h"
 #include "record.h"
-#include "remote.h"
 #include "fstate.h"
+#include "remote.h"
+#include "sync.h"
 
 /* ---- records ----------------------------------------------------------- */
 
@@ -179,6 +180,85 @@ void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t ke
         item_state(cache, key, key_len, state, reason);
 }
 
+/* C10.10: the cached shares of the server key[0..len) that are not online
+ * now, by id, for service_after (NULL and 0 when none or out of memory:
+ * the service's sync is then skipped). */
+static uint32_t *offline_shares(csc_cache_t *cache, const char *key, size_t len, size_t *n)
+{
+    *n = 0;
+    const struct csc_item *server = csc__tree_find_key(cache, key, len);
+    if (server == NULL || !cache->feature_active)
+        return NULL;
+    size_t count = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(server)); id != CSC__NONE;
+         id = csc__hot_at(cache, id)->next_sibling)
+        count++;
+    if (count == 0)
+        return NULL;
+    uint32_t *ids = csc__malloc(&cache->alloc, count * sizeof *ids);
+    if (ids == NULL)
+        return NULL;
+    char *k = NULL;
+    size_t kcap = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(server)); id != CSC__NONE;
+         id = csc__hot_at(cache, id)->next_sibling) {
+        const struct csc_item *share = csc__item_at(cache, id);
+        size_t klen = csc__item_key_len(share);
+        if (klen + 1 > kcap) {
+            if (k != NULL)
+                csc__free(&cache->alloc, k, kcap);
+            kcap = klen + 1;
+            k = csc__malloc(&cache->alloc, kcap);
+            if (k == NULL)
+                break;
+        }
+        csc__item_key(share, k, klen);
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(cache, k, len, klen, &st, &why);
+        if (st != CSC_CONNECT_STATE_ONLINE)
+            ids[(*n)++] = id;
+    }
+    if (k != NULL)
+        csc__free(&cache->alloc, k, kcap);
+    if (*n == 0) {
+        csc__free(&cache->alloc, ids, count * sizeof *ids);
+        return NULL;
+    }
+    return ids;
+}
+
+/* C10.10: each share of `ids` that is online now gets the service's
+ * Synchronize; frees `ids`. */
+static void service_after(csc_cache_t *cache, size_t len, uint32_t *ids, size_t n)
+{
+    if (ids == NULL)
+        return;
+    char *k = NULL;
+    size_t kcap = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct csc_item *share = csc__item_at(cache, ids[i]);
+        size_t klen = csc__item_key_len(share);
+        if (klen + 1 > kcap) {
+            if (k != NULL)
+                csc__free(&cache->alloc, k, kcap);
+            kcap = klen + 1;
+            k = csc__malloc(&cache->alloc, kcap);
+            if (k == NULL)
+                break;
+        }
+        csc__item_key(share, k, klen);
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(cache, k, len, klen, &st, &why);
+        if (st == CSC_CONNECT_STATE_ONLINE)
+            csc__sync_service(cache, share);
+    }
+    if (k != NULL)
+        csc__free(&cache->alloc, k, kcap);
+    csc__free(&cache->alloc, ids, n * sizeof *ids);
+}
+
 csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
                               csc_connect_state_t *state, csc_offline_reason_t *reason)
 {
@@ -255,6 +335,10 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
                 hr = CSC_E_OUTOFMEMORY;
         }
         if (hr == CSC_S_OK && old != condition) { /* the same condition changes nothing */
+            size_t n_off = 0;
+            uint32_t *off = condition == CSC_NETWORK_DOWN
+                                ? NULL
+                                : offline_shares(cache, pb.key, pb.key_len, &n_off);
             s->condition = (uint8_t)condition;
             if (condition == CSC_NETWORK_SLOW)
                 s->slow_epoch++; /* earlier TransitionOnline overrides lapse (C10.5) */
@@ -262,10 +346,10 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
                 server_seen(cache, pb.key, pb.key_len);
             if (condition == CSC_NETWORK_DOWN) /* C10.11, C11.6 */
                 csc__apps_close_below(cache, pb.key, pb.key_len);
-            /* Extension point (C10.10, C15.21): each scope of the
-             * server that this change brings online gets the service's
-             * Synchronize(scope, SyncIn|SyncOut) and the eviction pass of
-             * C5.5; Synchronize of the remote side does not exist yet. */
+            /* C10.10: each scope of the server that this change brings
+             * online gets the service's Synchronize(scope, SyncIn|SyncOut)
+             * and the eviction pass of C5.5. */
+            service_after(cache, pb.key_len, off, n_off);
         }
     }
     csc__path_buf_release(&cache->alloc, &pb);
@@ -416,12 +500,12 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
             scope_state(cache, pb.key, server_len, share_len, &after, &why);
             if (after != CSC_CONNECT_STATE_ONLINE)
                 hr = CSC_E_BAD_NETPATH; /* server down or share gone; the mark stays cleared */
-            /* Extension point (C10.10, C15.21): when the scope became online
-             * here (before != ONLINE), the service runs Synchronize(scope,
-             * SyncIn|SyncOut) with no handler and no events, then the
-             * eviction pass of C5.5; not while the feature is not active
-             * (C13.1). Synchronize of the remote side does not exist yet. */
-            (void)before;
+            /* C10.10: when the scope became online here, the service runs
+             * Synchronize(scope, SyncIn|SyncOut) with no handler and no
+             * events, then the eviction pass of C5.5; not while the feature
+             * is not active (C13.1, csc__sync_service). */
+            if (hr == CSC_S_OK && before != CSC_CONNECT_STATE_ONLINE)
+                csc__sync_service(cache, csc__tree_find_key(cache, pb.key, share_len));
         }
     }
     csc__path_buf_release(&cache->alloc, &pb);

@@ -727,6 +727,7 @@ static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_ty
                 found->size = size;
             found->version++;
             found->last_change = cache->clock;
+            csc__sync_server_changed(cache, found->key, found->key_len); /* C15.12 */
         }
         goto done;
     }
@@ -810,8 +811,7 @@ csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size
             n->size = size;
         n->version++;
         n->last_change = cache->clock;
-        /* Extension point (C15.12): a change on the server clears a recorded
-         * conflict of the cached copy, once conflicts exist (C12.6). */
+        csc__sync_server_changed(cache, n->key, n->key_len); /* C15.12 */
     }
     if (CSC__RECORDING(cache))
         csc__rec_remote(cache, "remote write", path, has_size, size, hr);
@@ -902,10 +902,12 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
     if (hr == CSC_S_OK && !(v.node != NULL ? keep_originals(cache, v.node->key, v.node->key_len)
                                             : keep_originals_of(cache, v.twin)))
         hr = CSC_E_OUTOFMEMORY; /* nothing changed */
-    if (hr == CSC_S_OK && v.node != NULL)
+    if (hr == CSC_S_OK && v.node != NULL) {
+        csc__sync_server_changed(cache, v.node->key, v.node->key_len); /* C15.12 */
         subtree_delete(cache, v.node); /* remembered modes stay (C15.7) */
-    else if (hr == CSC_S_OK)
+    } else if (hr == CSC_S_OK) {
         twin_drop(cache, v.twin);
+    }
     if (CSC__RECORDING(cache))
         csc__rec_remote(cache, "remote delete", path, false, 0, hr);
     csc__leave(cache);
@@ -1790,4 +1792,68 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->handles.alloc = &cache->alloc;
     csc__fstate_rebind(cache);
     csc__pending_rebind(cache);
+}
+
+/* ---- for Synchronize (src/remote/sync.c, C12) ----------------------------- */
+
+csc__rnode_t *csc__remote_record_at(csc_cache_t *cache, const char *key, size_t key_len)
+{
+    csc__rnode_t *n = csc__remote_find(cache, key, key_len);
+    if (n != NULL)
+        return n;
+    struct csc_item *tw = implicit_at(cache, key, key_len);
+    return tw != NULL ? materialize(cache, tw) : NULL;
+}
+
+void csc__remote_remove_at(csc_cache_t *cache, const char *key, size_t key_len)
+{
+    csc__rnode_t *n = csc__remote_find(cache, key, key_len);
+    if (n != NULL) {
+        subtree_delete(cache, n);
+        return;
+    }
+    struct csc_item *tw = implicit_at(cache, key, key_len);
+    if (tw != NULL)
+        twin_drop(cache, tw);
+}
+
+csc_hresult csc__remote_sync_create(csc_cache_t *cache, const char *path, uint64_t size,
+                                    csc__rnode_t **out)
+{
+    *out = NULL;
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
+    if (hr == CSC_S_OK && pb.ncomp < 3)
+        hr = CSC_E_INVALID_NAME;
+    if (hr != CSC_S_OK)
+        goto done;
+    csc__htable_settle(&cache->remote->nodes);
+    uint32_t depth;
+    csc__rnode_t *found = deepest(cache, &pb, &depth);
+    if (depth < pb.ncomp && depth >= 2 &&
+        implicit_at(cache, pb.key, csc__rpath_key_prefix(&pb, depth + 1)) != NULL) {
+        /* an implicit twin file where a directory or the file must go */
+        hr = depth + 1 < pb.ncomp ? CSC_HRESULT_FROM_WIN32(3u) : CSC_E_ALREADY_EXISTS;
+        goto done;
+    }
+    if (depth == pb.ncomp) {
+        hr = found->type == CSC_ITEM_FILE ? CSC_S_OK : CSC_E_ALREADY_EXISTS; /* C15.19 */
+        if (hr == CSC_S_OK)
+            *out = found;
+        goto done;
+    }
+    if (found->type == CSC_ITEM_FILE) { /* C15.19: a remote file where an ancestor must go */
+        hr = CSC_HRESULT_FROM_WIN32(3u);
+        goto done;
+    }
+    csc__rnode_t *top;
+    hr = chain_prepare(cache, &pb, depth + 1, CSC_ITEM_FILE, &top);
+    if (hr == CSC_S_OK) {
+        csc__rnode_t *made = chain_commit(cache, found, top);
+        made->size = size;
+        *out = made;
+    }
+done:
+    csc__path_buf_release(&cache->alloc, &pb);
+    return hr;
 }

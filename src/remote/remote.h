@@ -286,6 +286,26 @@ csc_hresult csc__remote_create_file(csc_cache_t *cache, const csc__path_buf_t *p
 /* The file of a view leaves the server (C11.5; a record or an implicit twin). */
 void csc__remote_remove_file(csc_cache_t *cache, const csc__rview_t *v);
 
+/* For Synchronize (sync.c, C12). The record of the remote file at the
+ * folded path key[0..key_len), materialising an implicit twin (never
+ * failing); NULL when the server has no item there. */
+csc__rnode_t *csc__remote_record_at(csc_cache_t *cache, const char *key, size_t key_len);
+/* The remote item at key[0..key_len) (and what is below it) is gone from
+ * the server; nothing when there is none. */
+void csc__remote_remove_at(csc_cache_t *cache, const char *key, size_t key_len);
+/* The server gets a file at `path` (a display path) of `size` bytes,
+ * version 1, with its missing ancestors (C15.10); an existing remote file
+ * is returned as it is. 0x80070003 when a remote file stands where an
+ * ancestor directory must go, 0x800700B7 when a remote directory has the
+ * file's name (C15.19), E_OUTOFMEMORY; nothing changes on failure. */
+csc_hresult csc__remote_sync_create(csc_cache_t *cache, const char *path, uint64_t size,
+                                    csc__rnode_t **out);
+
+/* sync.c (C15.12): the server changed or removed the item at the folded
+ * path key[0..key_len): a recorded conflict of the cached copy (and, for a
+ * removed container, of the cached files below) is cleared. */
+void csc__sync_server_changed(csc_cache_t *cache, const char *key, size_t key_len);
+
 /* check.c: the remote side's invariants (links, C2.3 order, types by depth,
  * keys, the tables, versions and modes). false with a reason in why. */
 bool csc__remote_check(const csc_cache_t *cache, char *why, size_t why_size);

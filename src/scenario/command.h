@@ -74,6 +74,7 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_RELEASE,   /* suspend PATH release */
     CSC__SCN_OPT_FORCE,     /* offline PATH force */
     CSC__SCN_OPT_CACHING,   /* share PATH caching=MODE (csc_caching_mode_t) */
+    CSC__SCN_OPT_RESOLVE,   /* sync resolve=RESOLUTION (csc_sync_resolve_t, C12.5) */
     CSC__SCN_OPT_COUNT
 } csc__scn_opt_t;
 

@@ -40,6 +40,7 @@ typedef enum val_kind {
     VAL_MODE,     /* none | the VAL_CACHING names (0-4, OFFLINEFILES_CACHING_MODE) */
     VAL_CONNECT,  /* online | offline (csc_connect_state_t) */
     VAL_REASON,   /* the OfflineReason names (csc_offline_reason_t) */
+    VAL_RESOLVE,  /* a conflict resolution (csc_sync_resolve_t 0-7, C12.5) */
     VAL_VERSION,  /* a number or `none` (CSC__SCN_VERSION_NONE) */
     VAL_SYNC_STATE /* `none` or an OFFLINEFILES_SYNC_STATE name without its prefix */
 } val_kind_t;
@@ -62,6 +63,8 @@ static const char *const val_desc[] = {
     [VAL_CACHING] = "'nocaching', 'manual', 'documents' or 'programs'",
     [VAL_MODE] = "'none', 'nocaching', 'manual', 'documents' or 'programs'",
     [VAL_CONNECT] = "'online' or 'offline'",
+    [VAL_RESOLVE] = ("'none', 'keep-local', 'keep-remote', 'keep-all-changes', "
+                     "'keep-latest', 'log', 'skip' or 'abort'"),
     [VAL_REASON] = ("'unknown', 'not-applicable', 'forced', 'slow', 'error', 'conflict' or "
                     "'suspended'"),
     [VAL_VERSION] = "a number or 'none'",
@@ -127,6 +130,7 @@ static const cmd_spec_t commands[] = {
      CSC__SCN_CMD_SYNC,
      ARGS_PATHS,
      {{"flags", CSC__SCN_OPT_FLAGS, VAL_SYNC_FLAGS},
+      {"resolve", CSC__SCN_OPT_RESOLVE, VAL_RESOLVE},
       {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
       {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE}},
      {{0}}},
@@ -331,6 +335,9 @@ const uint32_t csc__scn_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY
                                  CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
 static const char *const source_names[4] = {"user", "policy", "computer", "redirect"};
 static const char *const type_names[4] = {"file", "directory", "share", "server"};
+static const char *const resolve_names[8] = {"none", "keep-local", "keep-remote",
+                                             "keep-all-changes", "keep-latest", "log",
+                                             "skip", "abort"};
 static const char *const mode_names[5] = {"none", "nocaching", "manual", "documents",
                                           "programs"};
 static const char *const connect_names[3] = {"unknown", "offline", "online"};
@@ -658,6 +665,8 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
         return parse_sources(s, out);
     case VAL_CACHING:
         return find_name(mode_names, 1, 5, s, out);
+    case VAL_RESOLVE: /* in the order of OFFLINEFILES_SYNC_CONFLICT_RESOLVE */
+        return find_name(resolve_names, 0, 8, s, out);
     case VAL_MODE:
         return find_name(mode_names, 0, 5, s, out);
     case VAL_CONNECT:

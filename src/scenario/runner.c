@@ -364,6 +364,15 @@ static bool word_on(const char *w)
     return (w[0] == 'o' || w[0] == 'O') && (w[1] == 'n' || w[1] == 'N') && w[2] == '\0';
 }
 
+/* sync resolve=RESOLUTION: the handler's one answer (C12.5). */
+static csc_sync_resolve_t resolve_always(void *user_data, const csc_conflict_t *conflict,
+                                         const char **new_name)
+{
+    (void)conflict;
+    *new_name = NULL;
+    return *(const csc_sync_resolve_t *)user_data;
+}
+
 /* pin, unpin, sync and deleteitems: always printed; leave a result and
  * the events (round 2: sync's and deleteitems' replace those of the last
  * method call, as Pin's do). */
@@ -394,7 +403,12 @@ static void run_pin(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
         hr = csc_pin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
     else if (cmd->kind == CSC__SCN_CMD_UNPIN)
         hr = csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
-    else if (cmd->kind == CSC__SCN_CMD_SYNC)
+    else if (cmd->kind == CSC__SCN_CMD_SYNC && o[CSC__SCN_OPT_RESOLVE].set) {
+        /* resolve=: a conflict handler answering every conflict alike */
+        csc_sync_resolve_t answer = (csc_sync_resolve_t)o[CSC__SCN_OPT_RESOLVE].num;
+        csc_sync_options_t opts = {CSC_SYNC_OPTIONS_VERSION, &answer, resolve_always};
+        hr = csc_synchronize_ex(r->cache, paths, cmd->nargs, flags, &opts, &pr, NULL);
+    } else if (cmd->kind == CSC__SCN_CMD_SYNC)
         hr = csc_synchronize(r->cache, paths, cmd->nargs, flags, &pr, NULL);
     else if (cmd->kind == CSC__SCN_CMD_ENCRYPT) /* C13.4: events for files */
         hr = csc_encrypt(r->cache, word_on(cmd->args[0]), flags, &pr, NULL);

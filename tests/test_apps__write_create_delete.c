@@ -395,28 +395,37 @@ static void test_delete_offline(void **state)
     csc_cache_free(cache);
 }
 
-/* Round 1's local synchronization (C5.8) makes files clean: no longer
- * created or deleted offline, the invariants hold. */
-static void test_local_sync_cleans_states(void **state)
+/* C10.10, C12.4: a scope coming back online is synchronized by the
+ * service: the file created offline goes to the server (in sync, no longer
+ * created offline), the file deleted offline leaves the server and the
+ * cache; the invariants hold. */
+static void test_coming_online_sends_states_out(void **state)
 {
     (void)state;
     csc_cache_t *cache = csc_test_cache_new();
-    csc_item_t *f = csc_test_file(cache, F1, 5);
+    csc_test_file(cache, F1, 5);
     down(cache);
     assert_int_equal(csc_app_create(cache, SH "\\dir\\c.txt", 2), CSC_S_OK);
     assert_int_equal(csc_app_delete(cache, F1), CSC_S_OK);
+    assert_true(csc_item_is_deleted_offline(csc_test_find(cache, F1)));
     up(cache);
-    const char *p[] = {SH};
-    assert_int_equal(csc_synchronize(cache, p, 1, 0x6u, NULL, NULL), CSC_S_OK);
     csc_item_t *c = csc_test_find(cache, SH "\\dir\\c.txt");
     assert_false(csc_item_is_created_offline(c));
     assert_false(csc_item_is_dirty(c));
-    assert_false(csc_item_is_deleted_offline(f));
+    uint64_t size = 0, version = 0;
+    assert_int_equal(csc_remote_item(cache, SH "\\dir\\c.txt", NULL, &size, &version, NULL),
+                     CSC_S_OK);
+    assert_int_equal(size, 2);
+    assert_int_equal(version, 1);
+    csc_item_t *gone = NULL;
+    assert_int_equal(csc_cache_find(cache, F1, &gone), CSC_E_FILE_NOT_FOUND);
+    assert_int_equal(csc_remote_item(cache, F1, NULL, NULL, NULL, NULL), CSC_E_FILE_NOT_FOUND);
     assert_cache_ok(cache);
-    assert_int_equal(csc_app_delete(cache, F1), CSC_S_OK); /* online again */
-    /* clean now, online, and the server has no such file (C11.2) */
-    assert_int_equal(csc_app_write(cache, SH "\\dir\\c.txt", 1, false, 0),
-                     CSC_E_FILE_NOT_FOUND);
+    /* online and in sync: a write goes through (C11.2) */
+    assert_int_equal(csc_app_write(cache, SH "\\dir\\c.txt", 1, false, 0), CSC_S_OK);
+    assert_int_equal(csc_remote_item(cache, SH "\\dir\\c.txt", NULL, NULL, &version, NULL),
+                     CSC_S_OK);
+    assert_int_equal(version, 2);
     csc_cache_free(cache);
 }
 
@@ -475,7 +484,7 @@ int main(void)
         cmocka_unit_test(test_create_offline),
         cmocka_unit_test(test_delete_online),
         cmocka_unit_test(test_delete_offline),
-        cmocka_unit_test(test_local_sync_cleans_states),
+        cmocka_unit_test(test_coming_online_sends_states_out),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

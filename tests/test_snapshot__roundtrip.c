@@ -159,6 +159,10 @@ static csc_cache_t *fixture(void)
     csc_test_pin1_ok(c, "\\\\Other\\pub\\x", CSC_PIN_FLAG_FOR_ALL | CSC_PIN_FLAG_FOR_REDIR,
                      false);
     csc_test_pin1_ok(c, "\\\\Other\\pub\\x\\y\\z\\deep.bin", CSC_PIN_FLAG_FOR_USER_POLICY, false);
+    /* A slow override, made while everything is in sync: the service's
+     * Synchronize of a scope coming online (C10.10) has nothing to do. */
+    assert_int_equal(csc_remote_set_network(c, "\\\\Server", CSC_NETWORK_SLOW), CSC_S_OK);
+    assert_int_equal(csc_transition_online(c, "\\\\Server\\Share", 0), CSC_S_OK); /* override */
     csc_test_advance_to(c, 9);
     csc_item_t *it = csc_test_find(c, "\\\\Server\\Share\\Docs\\b.txt");
     assert_int_equal(csc_item_modify(c, it, 0), CSC_S_OK); /* dirty, no bytes */
@@ -196,8 +200,6 @@ static csc_cache_t *fixture(void)
     assert_int_equal(csc_remote_set_caching_mode(c, "\\\\Other\\pub", CSC_CACHING_MODE_NOCACHING),
                      CSC_S_OK);
     assert_int_equal(csc_remote_set_network(c, "\\\\Other", CSC_NETWORK_DOWN), CSC_S_OK);
-    assert_int_equal(csc_remote_set_network(c, "\\\\Server", CSC_NETWORK_SLOW), CSC_S_OK);
-    assert_int_equal(csc_transition_online(c, "\\\\Server\\Share", 0), CSC_S_OK); /* override */
     assert_int_equal(csc_remote_dir(c, "\\\\Third\\s"), CSC_S_OK);
     bool open_files = false;
     assert_int_equal(csc_transition_offline(c, "\\\\Third\\s", true, 0, &open_files), CSC_S_OK);
@@ -810,16 +812,17 @@ static void test_file_states_round_trip(void **state)
     fs->conflict = 12;
     fs->conflict_version = 2;
     csc_test_file(a, "\\\\S\\h\\gone.txt", 4);
-    assert_int_equal(csc_remote_file(a, "\\\\S\\h\\Remote.txt", true, 1), CSC_S_OK);
+    assert_int_equal(csc_remote_file(a, "\\\\S\\k\\Remote.txt", true, 1), CSC_S_OK);
     csc_test_advance_to(a, 6);
     assert_int_equal(csc_transition_offline(a, "\\\\S\\h", true, 0, &(bool){false}), CSC_S_OK);
     assert_int_equal(csc_app_create(a, "\\\\S\\h\\new.txt", 5), CSC_S_OK);
     assert_int_equal(csc_app_delete(a, "\\\\S\\h\\gone.txt"), CSC_S_OK);
-    assert_int_equal(csc_transition_online(a, "\\\\S\\h", 0), CSC_S_OK);
-    assert_int_equal(csc_app_open(a, "\\\\S\\h\\Remote.txt"), CSC_S_OK);
-    assert_int_equal(csc_app_open(a, "\\\\S\\h\\remote.TXT"), CSC_S_OK);
-    assert_int_equal(csc_remote_file(a, "\\\\S\\h\\x\\Other.txt", true, 1), CSC_S_OK);
-    assert_int_equal(csc_app_open(a, "\\\\S\\h\\x\\Other.txt"), CSC_S_OK);
+    /* \\S\h stays offline: coming online would synchronize it (C10.10);
+     * the applications' non-cached handles are on the other share */
+    assert_int_equal(csc_app_open(a, "\\\\S\\k\\Remote.txt"), CSC_S_OK);
+    assert_int_equal(csc_app_open(a, "\\\\S\\k\\remote.TXT"), CSC_S_OK);
+    assert_int_equal(csc_remote_file(a, "\\\\S\\k\\x\\Other.txt", true, 1), CSC_S_OK);
+    assert_int_equal(csc_app_open(a, "\\\\S\\k\\x\\Other.txt"), CSC_S_OK);
     void *data, *again;
     size_t size, again_size;
     csc_cache_t *b = copy_of(a, &data, &size);
@@ -835,10 +838,10 @@ static void test_file_states_round_trip(void **state)
     assert_true(csc_item_local_change_time(csc_test_find(b, "\\\\S\\h\\new.txt"), &t));
     assert_int_equal(t, 6);
     uint32_t n = 0;
-    assert_int_equal(csc_app_noncached_handles(b, "\\\\S\\h\\remote.txt", &n), CSC_S_OK);
+    assert_int_equal(csc_app_noncached_handles(b, "\\\\S\\k\\remote.txt", &n), CSC_S_OK);
     assert_int_equal(n, 2);
     bool open_files = false;
-    assert_int_equal(csc_transition_offline(b, "\\\\S\\h", false, 0, &open_files), CSC_S_OK);
+    assert_int_equal(csc_transition_offline(b, "\\\\S\\k", false, 0, &open_files), CSC_S_OK);
     assert_true(open_files); /* the handles block as they did */
     assert_int_equal(csc_cache_save_buffer(b, &again, &again_size), CSC_S_OK);
     assert_int_equal(size, again_size);

@@ -1,5 +1,6 @@
 /*
- * src/async.c: asynchronous Pin and Unpin on libuv (C6.4-C6.6). An
+ * src/async.c: asynchronous Pin, Unpin, DeleteItems, DeleteItemsForUser
+ * and Encrypt on libuv (C6.4-C6.6). An
  * operation owns a csc__op_state: a copy of the call's arguments and of the
  * caller, a thread of its own that runs the walk (walk.h) holding the
  * cache's guard (guard.h, lent out whenever the walk waits for the loop),
@@ -33,6 +34,36 @@
 
 #include "cscsim/async.h"
 #include "cscsim/cache.h"
+#include "cscsim/sync.h"
+
+/* What an operation runs. */
+typedef enum op_kind {
+    K_UNPIN,
+    K_PIN,
+    K_DELETE,
+    K_DELETE_FOR_USER,
+    K_ENCRYPT
+} op_kind_t;
+
+/* The arguments of a call, as the entry points pass them to start(). */
+typedef struct call {
+    op_kind_t kind;
+    const char *const *paths; /* NULL and 0 for Encrypt */
+    size_t count;
+    uint32_t flags;
+    bool deep;
+    const char *user; /* DeleteItemsForUser */
+    bool encrypt;     /* Encrypt */
+} call_t;
+
+static csc__walk_op_t walk_op(op_kind_t kind)
+{
+    switch (kind) {
+    case K_UNPIN: return CSC__OP_UNPIN;
+    case K_PIN: return CSC__OP_PIN;
+    default: return CSC__OP_DELETE;
+    }
+}
 
 #define BATCH_EVENTS 4096u
 #define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path */
@@ -65,9 +96,10 @@ struct csc__op_state {
     bool async_progress;    /* AsyncProgress: batches, answers ignored */
     csc_cancel_t *user_cancel;
     csc_cancel_t *own_cancel; /* csc_op_cancel, csc_cache_free */
-    csc__walk_op_t kind;
+    op_kind_t kind;
     uint32_t flags;
     bool deep;
+    bool encrypt;           /* Encrypt: the state asked for */
     char **paths;
     size_t count;
     char *path_bytes;
@@ -263,10 +295,15 @@ static void walk_thread(void *arg)
     sink.item_begin = q_item;
     sink.item_result = q_item;
     sink.end = q_end;
+    const csc_progress_t *use = st->has_progress ? &sink : NULL;
     csc__guard_take(st->cache);
-    st->result = csc__walk_run(st->cache, &st->caller, (const char *const *)st->paths, st->count,
-                               st->flags, st->deep, st->has_progress ? &sink : NULL,
-                               st->user_cancel, st->own_cancel, false, st->kind);
+    if (st->kind == K_ENCRYPT)
+        st->result = csc__encrypt_run(st->cache, st->encrypt, use, st->user_cancel,
+                                      st->own_cancel, false);
+    else
+        st->result = csc__walk_run(st->cache, &st->caller, (const char *const *)st->paths,
+                                   st->count, st->flags, st->deep, use, st->user_cancel,
+                                   st->own_cancel, false, walk_op(st->kind));
     csc__guard_release(st->cache);
     uv_mutex_lock(&st->mu);
     st->walk_done = true;
@@ -358,6 +395,16 @@ static void drain(struct csc__op_state *st)
     }
 }
 
+/* The recorder's end of a call (record.h), refused or complete. */
+static void record_end(csc_cache_t *cache, op_kind_t kind, bool encrypt, uint32_t flags,
+                       csc_hresult hr)
+{
+    if (kind == K_ENCRYPT)
+        csc__rec_encrypt(cache, encrypt, flags, hr);
+    else
+        csc__rec_async_end(cache, hr);
+}
+
 static void free_state(struct csc__op_state *st)
 {
     while (st->free_list != NULL) {
@@ -397,10 +444,10 @@ static void finish(struct csc__op_state *st)
     cache->running = NULL;
     atomic_store_explicit(&cache->busy, false, memory_order_release);
     bool free_now = cache->free_pending;
-    if (!free_now)
-        csc__policy_after(cache); /* C5.5: after the method call */
+    if (!free_now && st->kind != K_ENCRYPT)
+        csc__policy_after(cache); /* C5.5: after the method call; not Encrypt (C15.3) */
     if (CSC__RECORDING(cache))
-        csc__rec_async_end(cache, st->result);
+        record_end(cache, st->kind, st->encrypt, st->flags, st->result);
     csc__guard_release(cache);
     if (free_now)
         csc__cache_destroy(cache);
@@ -426,6 +473,8 @@ static void wake_cb(uv_async_t *handle)
 /* Copies the paths into one array and one block of bytes. */
 static bool copy_paths(struct csc__op_state *st, const char *const *paths, size_t count)
 {
+    if (count == 0)
+        return true; /* Encrypt */
     size_t bytes = 0;
     for (size_t i = 0; i < count; i++)
         bytes += strlen(paths[i]) + 1;
@@ -446,23 +495,33 @@ static bool copy_paths(struct csc__op_state *st, const char *const *paths, size_
 }
 
 /* Makes the state of an operation, everything but its thread. NULL when
- * out of memory; then nothing is left behind. */
+ * out of memory; then nothing is left behind. `who`, when not NULL, is the
+ * caller the operation runs as (DeleteItemsForUser's User), made by the
+ * caller of this function: moved into the state on success, left to its
+ * maker on failure; otherwise the cache's caller is copied (C9.1). */
 static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
-                                       const char *const *paths, size_t count)
+                                       const char *const *paths, size_t count,
+                                       csc__caller_t *who)
 {
     struct csc__op_state *st = calloc(1, sizeof *st);
     if (st == NULL)
         return NULL;
     st->cache_alloc = cache->alloc;
     bool paths_ok = copy_paths(st, paths, count);
-    bool caller_ok = paths_ok && csc__caller_make(&st->cache_alloc, cache->caller.name,
-                                                  cache->caller.admin, &st->caller) == CSC_S_OK;
+    bool caller_ok = paths_ok && (who != NULL || csc__caller_make(&st->cache_alloc,
+                                                                  cache->caller.name,
+                                                                  cache->caller.admin,
+                                                                  &st->caller) == CSC_S_OK);
     bool cancel_ok = caller_ok && csc_cancel_new(&st->own_cancel) == CSC_S_OK;
     bool mu_ok = cancel_ok && uv_mutex_init(&st->mu) == 0;
     bool cond_ok = mu_ok && uv_cond_init(&st->cond) == 0;
     bool async_ok = cond_ok && uv_async_init(loop, &st->wake, wake_cb) == 0;
     if (async_ok) {
         st->wake.data = st;
+        if (who != NULL) {
+            st->caller = *who;
+            memset(who, 0, sizeof *who);
+        }
         return st;
     }
     if (cond_ok)
@@ -470,7 +529,7 @@ static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
     if (mu_ok)
         uv_mutex_destroy(&st->mu);
     csc_cancel_free(st->own_cancel);
-    if (caller_ok)
+    if (caller_ok && who == NULL)
         csc__caller_free(&st->cache_alloc, &st->caller);
     free(st->paths);
     free(st->path_bytes);
@@ -478,36 +537,72 @@ static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
     return NULL;
 }
 
-static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
-                         const char *const *paths, size_t count, uint32_t flags, bool deep,
-                         const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done,
-                         csc__walk_op_t kind)
+/*
+ * C4.1, C13.7, C15.16: the checks a synchronous form makes before its
+ * first event, in its order. DeleteItemsForUser makes its User's caller
+ * into *who (*made then true).
+ */
+static csc_hresult validate(csc_cache_t *cache, const call_t *c, const csc_progress_t *progress,
+                            csc__caller_t *who, bool *made)
+{
+    *made = false;
+    if (c->kind == K_ENCRYPT)
+        return csc__encrypt_validate(c->flags, progress);
+    csc_hresult hr = csc__walk_validate(c->paths, c->count, c->flags, walk_op(c->kind));
+    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
+        hr = CSC_E_INVALIDARG; /* a sink newer than this library */
+    if (hr != CSC_S_OK)
+        return hr;
+    if (c->kind == K_DELETE && (c->flags & CSC_DELETE_ADMIN) && !cache->caller.admin)
+        return CSC_E_ACCESSDENIED; /* "fails for non-admins", before any event */
+    if (c->kind == K_DELETE_FOR_USER) {
+        if (c->user == NULL)
+            return CSC_E_INVALIDARG;
+        hr = csc__caller_make(&cache->alloc, c->user, false, who);
+        *made = hr == CSC_S_OK;
+        if (hr == CSC_S_OK && !cache->caller.admin)
+            hr = CSC_E_ACCESSDENIED; /* C13.7: needs an administrator */
+    }
+    return hr;
+}
+
+static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache, const call_t *c,
+                         const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done)
 {
     if (op == NULL || loop == NULL || cache == NULL || done == NULL)
         return CSC_E_POINTER;
     csc_hresult hr = csc__enter(cache, CSC__WRITE); /* C6.6, C14.5 */
     if (hr != CSC_S_OK)
         return hr;
+    /* Recorded as the synchronous forms are: every call but a busy one. */
+    if (CSC__RECORDING(cache) && c->kind != K_ENCRYPT) /* the recorder's sink watches */
+        progress = csc__rec_async_start(cache, walk_op(c->kind), c->paths, c->count, c->flags,
+                                        c->deep, c->kind == K_DELETE_FOR_USER, c->user,
+                                        progress, cancel);
     if (!cache->feature_active) { /* C13.1: before validation; no pass (C15.3) */
+        if (CSC__RECORDING(cache))
+            record_end(cache, c->kind, c->encrypt, c->flags, CSC_E_SERVICE_NOT_ACTIVE);
         csc__leave(cache);
         return CSC_E_SERVICE_NOT_ACTIVE;
     }
-    if (CSC__RECORDING(cache)) /* the recorder's sink watches the events */
-        progress = csc__rec_async_start(cache, kind, paths, count, flags, deep, progress, cancel);
-    hr = csc__walk_validate(paths, count, flags, kind);
-    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
-        hr = CSC_E_INVALIDARG; /* a sink newer than this library */
+    csc__caller_t who = {0};
+    bool made = false;
+    hr = validate(cache, c, progress, &who, &made);
     struct csc__op_state *st = NULL;
     if (hr == CSC_S_OK) {
-        st = new_state(loop, cache, paths, count);
+        st = new_state(loop, cache, c->paths, c->count, made ? &who : NULL);
         if (st == NULL)
             hr = CSC_E_OUTOFMEMORY;
     }
     if (hr != CSC_S_OK) {
-        /* C5.5: the pass follows every method call, even a rejected one. */
-        csc__policy_after(cache);
+        if (made)
+            csc__caller_free(&cache->alloc, &who);
+        /* C5.5, C15.3: the pass follows every method call, even a rejected
+         * one; not Encrypt. */
+        if (c->kind != K_ENCRYPT)
+            csc__policy_after(cache);
         if (CSC__RECORDING(cache))
-            csc__rec_async_end(cache, hr);
+            record_end(cache, c->kind, c->encrypt, c->flags, hr);
         csc__leave(cache);
         return hr;
     }
@@ -515,14 +610,16 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
     st->loop = loop;
     st->cache = cache;
     st->done = done;
-    st->flags = flags;
-    st->deep = deep;
-    st->kind = kind;
+    st->flags = c->flags;
+    st->deep = c->deep;
+    st->kind = c->kind;
+    st->encrypt = c->encrypt;
     st->user_cancel = cancel;
     st->has_progress = progress != NULL;
     if (progress != NULL)
         st->user = *progress;
-    st->async_progress = (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
+    /* The same bit for Pin, Unpin and Encrypt; DeleteItems has none. */
+    st->async_progress = (c->flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
     op->priv_ = st;
     op->priv_peak_ = 0;
     cache->running = st;
@@ -532,9 +629,10 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
         csc__guard_take(cache);
         atomic_store_explicit(&cache->busy, false, memory_order_release);
         cache->running = NULL;
-        csc__policy_after(cache);
+        if (c->kind != K_ENCRYPT)
+            csc__policy_after(cache);
         if (CSC__RECORDING(cache))
-            csc__rec_async_end(cache, CSC_E_FAIL);
+            record_end(cache, c->kind, c->encrypt, c->flags, CSC_E_FAIL);
         csc__guard_release(cache);
         op->priv_ = NULL;
         st->finished = true;
@@ -549,16 +647,43 @@ csc_hresult csc_unpin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                             const csc_progress_t *progress, csc_cancel_t *cancel,
                             csc_op_cb done)
 {
-    return start(op, loop, cache, paths, count, flags, deep, progress, cancel, done,
-                 CSC__OP_UNPIN);
+    call_t c = {K_UNPIN, paths, count, flags, deep, NULL, false};
+    return start(op, loop, cache, &c, progress, cancel, done);
 }
 
 csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                           const char *const *paths, size_t count, uint32_t flags, bool deep,
                           const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done)
 {
-    return start(op, loop, cache, paths, count, flags, deep, progress, cancel, done,
-                 CSC__OP_PIN);
+    call_t c = {K_PIN, paths, count, flags, deep, NULL, false};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_delete_items_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                   const char *const *paths, size_t count, uint32_t flags,
+                                   const csc_progress_t *progress, csc_cancel_t *cancel,
+                                   csc_op_cb done)
+{
+    call_t c = {K_DELETE, paths, count, flags, false, NULL, false};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_delete_items_for_user_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                            const char *user, const char *const *paths,
+                                            size_t count, uint32_t flags,
+                                            const csc_progress_t *progress,
+                                            csc_cancel_t *cancel, csc_op_cb done)
+{
+    call_t c = {K_DELETE_FOR_USER, paths, count, flags, false, user, false};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_encrypt_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache, bool encrypt,
+                              uint32_t flags, const csc_progress_t *progress,
+                              csc_cancel_t *cancel, csc_op_cb done)
+{
+    call_t c = {K_ENCRYPT, NULL, 0, flags, false, NULL, encrypt};
+    return start(op, loop, cache, &c, progress, cancel, done);
 }
 
 void csc_op_cancel(csc_op_t *op)

@@ -5,10 +5,12 @@
  * second extends the first) and IOfflineFilesItemContainer (its children
  * are the servers). Each method converts its arguments (UTF-16 paths to
  * WTF-8, C14.4; client sinks to csc_progress_t) and makes the same call
- * through the C API, so its answer is the C API's (C14). Left E_NOTIMPL:
- * ProcessAdminPinPolicy (no C API: policy pins are not modelled), and
- * bAsync = TRUE for Synchronize, DeleteItems, DeleteItemsForUser and
- * Encrypt (cscsim/async.h has asynchronous Pin and Unpin only).
+ * through the C API, so its answer is the C API's (C14). bAsync = TRUE
+ * makes the asynchronous call of cscsim/async.h on the loop given by
+ * csc_com_set_loop (C6.5): Pin, Unpin, DeleteItems, DeleteItemsForUser and
+ * Encrypt. Left E_NOTIMPL: ProcessAdminPinPolicy (no C API: policy pins
+ * are not modelled), bAsync = TRUE for Synchronize (no asynchronous form
+ * in the C API yet), and bAsync = TRUE with no loop given.
  */
 #include <stdlib.h>
 
@@ -96,7 +98,7 @@ typedef csc_hresult (*async_call_fn)(csc_op_t *op, uv_loop_t *loop, csc_cache_t 
                                      bool deep, const csc_progress_t *progress,
                                      csc_cancel_t *cancel, csc_op_cb done);
 
-/* An asynchronous Pin or Unpin in flight: what must live until `done`. */
+/* An asynchronous call in flight: what must live until `done`. */
 typedef struct async_call {
     csc_op_t op;
     com_progress_t progress;
@@ -114,30 +116,63 @@ static void async_done(csc_op_t *op, csc_hresult result)
     free(call);
 }
 
-/* bAsync = TRUE (C6.5): on the embedder's loop, the call returns at once. */
-static HRESULT start_async(com_cache_t *This, async_call_fn fn, char **utf8, ULONG count,
-                           BOOL deep, DWORD flags, IOfflineFilesSyncProgress *sink)
+/*
+ * bAsync = TRUE (C6.5): the state of a call about to start on the
+ * embedder's loop, with the client's sync or simple progress object held
+ * (C14.1) and the cache object referenced; *use is the sink to pass. NULL
+ * with *hr set when it cannot be made (E_NOTIMPL: no loop given).
+ */
+static async_call_t *async_begin(com_cache_t *This, IOfflineFilesSyncProgress *sync,
+                                 IOfflineFilesSimpleProgress *simple, uv_loop_t **loop,
+                                 const csc_progress_t **use, HRESULT *hr)
 {
-    uv_loop_t *loop = atomic_load(&This->loop);
-    if (loop == NULL)
-        return E_NOTIMPL; /* no loop given (csc_com_set_loop) */
+    *loop = atomic_load(&This->loop);
+    if (*loop == NULL) {
+        *hr = E_NOTIMPL; /* no loop given (csc_com_set_loop) */
+        return NULL;
+    }
     async_call_t *call = calloc(1, sizeof *call);
-    if (call == NULL)
-        return E_OUTOFMEMORY;
-    const csc_progress_t *use;
-    com_progress_init_sync(&call->progress, sink, &use);
+    if (call == NULL) {
+        *hr = E_OUTOFMEMORY;
+        return NULL;
+    }
+    if (simple != NULL)
+        com_progress_init_simple(&call->progress, simple, use);
+    else
+        com_progress_init_sync(&call->progress, sync, use);
     call->op.data = call;
     call->owner = This;
     atomic_fetch_add(&This->ref, 1);
-    /* The C API copies the paths and the progress struct. */
-    HRESULT hr = fn(&call->op, loop, This->cache, (const char *const *)utf8, count, flags,
-                    deep != FALSE, use, NULL, async_done);
+    *hr = S_OK;
+    return call;
+}
+
+/* After the C API's answer: a refused call holds nothing (async_done runs
+ * only for a started one). */
+static HRESULT async_started(async_call_t *call, HRESULT hr)
+{
     if (FAILED(hr)) {
         com_progress_done(&call->progress);
-        atomic_fetch_sub(&This->ref, 1);
+        atomic_fetch_sub(&call->owner->ref, 1);
         free(call);
     }
     return hr;
+}
+
+/* bAsync = TRUE for Pin and Unpin: on the embedder's loop, the call
+ * returns at once. The C API copies the paths and the progress struct. */
+static HRESULT start_async(com_cache_t *This, async_call_fn fn, char **utf8, ULONG count,
+                           BOOL deep, DWORD flags, IOfflineFilesSyncProgress *sink)
+{
+    uv_loop_t *loop;
+    const csc_progress_t *use;
+    HRESULT hr;
+    async_call_t *call = async_begin(This, sink, NULL, &loop, &use, &hr);
+    if (call == NULL)
+        return hr;
+    hr = fn(&call->op, loop, This->cache, (const char *const *)utf8, count, flags,
+            deep != FALSE, use, NULL, async_done);
+    return async_started(call, hr);
 }
 
 static HRESULT pin_or_unpin(com_cache_t *This, path_call_fn fn, LPCWSTR *paths, ULONG count,
@@ -221,12 +256,23 @@ static HRESULT STDMETHODCALLTYPE cache_DeleteItems(IOfflineFilesCache2 *iface, L
                                                    IOfflineFilesSimpleProgress *sink)
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
-    if (async)
-        return E_NOTIMPL;
+    if (async && atomic_load(&This->loop) == NULL)
+        return E_NOTIMPL; /* bAsync needs the embedder's loop (C6.5) */
     char **utf8;
     HRESULT hr = com_convert_paths(paths, count, &utf8);
     if (FAILED(hr))
         return hr;
+    if (async) {
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        async_call_t *call = async_begin(This, NULL, sink, &loop, &use, &hr);
+        if (call != NULL)
+            hr = async_started(call, csc_delete_items_async(&call->op, loop, This->cache,
+                                                            (const char *const *)utf8, count,
+                                                            flags, use, NULL, async_done));
+        com_free_paths(utf8, count);
+        return hr;
+    }
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_simple(&p, sink, &use);
@@ -242,15 +288,26 @@ static HRESULT STDMETHODCALLTYPE cache_DeleteItemsForUser(IOfflineFilesCache2 *i
                                                           IOfflineFilesSimpleProgress *sink)
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
-    if (async)
-        return E_NOTIMPL; /* no asynchronous form in the C API */
+    if (async && atomic_load(&This->loop) == NULL)
+        return E_NOTIMPL; /* bAsync needs the embedder's loop (C6.5) */
     char *user8 = NULL;
     HRESULT hr = user != NULL ? com_utf16_to_wtf8(user, &user8) : S_OK;
     if (FAILED(hr))
         return hr;
     char **utf8;
     hr = com_convert_paths(paths, count, &utf8);
-    if (SUCCEEDED(hr)) {
+    if (SUCCEEDED(hr) && async) {
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        async_call_t *call = async_begin(This, NULL, sink, &loop, &use, &hr);
+        /* The C API copies the user and the paths. */
+        if (call != NULL)
+            hr = async_started(call, csc_delete_items_for_user_async(
+                                         &call->op, loop, This->cache, user8,
+                                         (const char *const *)utf8, count, flags, use, NULL,
+                                         async_done));
+        com_free_paths(utf8, count);
+    } else if (SUCCEEDED(hr)) {
         com_progress_t p;
         const csc_progress_t *use;
         com_progress_init_simple(&p, sink, &use);
@@ -300,8 +357,17 @@ static HRESULT STDMETHODCALLTYPE cache_Encrypt(IOfflineFilesCache2 *iface, HWND 
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     (void)hwnd;
-    if (async)
-        return E_NOTIMPL; /* no asynchronous form in the C API */
+    if (async) { /* C6.5: on the embedder's loop */
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        HRESULT hr;
+        async_call_t *call = async_begin(This, sink, NULL, &loop, &use, &hr);
+        if (call == NULL)
+            return hr;
+        return async_started(call, csc_encrypt_async(&call->op, loop, This->cache,
+                                                     encrypt != FALSE, flags, use, NULL,
+                                                     async_done));
+    }
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_sync(&p, sink, &use);

@@ -422,6 +422,35 @@ static double time_unpin(csc_cache_t *cache, const char *root, const csc_progres
 }
 
 /*
+ * Synchronize (C12) with SyncIn|SyncOut over the share, no sink: files in
+ * sync by construction need nothing. With `changed` > 0, before each run
+ * (untimed) that many files, spread evenly, are modified locally and as
+ * many others on the server, so that each run transfers both ways.
+ */
+static double time_sync(csc_cache_t *cache, const char *root, size_t items, size_t n,
+                        size_t changed)
+{
+    const char *p[] = {root};
+    runs_t rs = RUNS_INIT;
+    size_t step = changed != 0 ? n / changed : 0;
+    char path[PATH_CAP];
+    while (runs_next(&rs)) {
+        for (size_t k = 0; k < changed; k++) {
+            csc_item_t *it = NULL;
+            file_path(path, sizeof path, k * step);
+            if (csc_cache_find(cache, path, &it) == CSC_S_OK)
+                csc_item_modify(cache, it, 1);
+            file_path(path, sizeof path, k * step + step / 2);
+            csc_remote_write(cache, path, false, 0);
+        }
+        runs_start(&rs);
+        csc_synchronize(cache, p, 1, CSC_SYNC_FLAG_SYNC_IN | CSC_SYNC_FLAG_SYNC_OUT, NULL, NULL);
+        runs_keep(&rs, runs_elapsed_ns(&rs) / (double)items);
+    }
+    return runs_median(&rs);
+}
+
+/*
  * fault_rule_overhead (issue 15): a deep unpin with an armed fault rule that
  * never matches (Unpin, another share's subtree) against the same unpin with
  * no rule, as a ratio; five alternating rounds, the median ratio (an unpin
@@ -944,6 +973,10 @@ int csc_sim_bench(size_t items, bool tsv)
     add_row(&b, "subtree_unpin_1m_ns", time_unpin(cache, sub, NULL, 1), "ns");
     add_row(&b, "call_overhead_ns", time_one_call(cache, "\\\\bench\\share\\d000005\\f000007.txt"),
             "ns");
+    /* Synchronize (C12): the clean cache, then 1% changed on each side. */
+    add_row(&b, "sync_clean_ns_per_item", time_sync(cache, share, walked, n, 0), "ns");
+    add_row(&b, "sync_changed_1pct_ns_per_item", time_sync(cache, share, walked, n, n / 100),
+            "ns");
     const char *deep = "\\\\bench\\share\\d000005\\f000007.txt";
     add_row(&b, "transition_offline_ns", time_transition_offline(cache, deep), "ns");
     add_row(&b, "transition_online_ns", time_transition_online(cache, deep), "ns");
@@ -984,6 +1017,8 @@ int csc_sim_bench(size_t items, bool tsv)
     ratio(&b, "ratio_lookup_vs_raw_lookup", "lookup_ns", "raw_lookup_ns", 2, false);
     ratio(&b, "ratio_sink_vs_no_sink", "deep_unpin_sink_ns_per_item", "deep_unpin_ns_per_item",
           2, false);
+    ratio(&b, "ratio_sync_clean_vs_deep_unpin", "sync_clean_ns_per_item",
+          "deep_unpin_ns_per_item", 2, false);
     ratio(&b, "ratio_subtree_1m_vs_10k", "subtree_unpin_1m_ns", "subtree_unpin_10k_ns", 1.5,
           false);
     ratio(&b, "ratio_transition_1m_vs_10k", "transition_offline_ns", "transition_offline_10k_ns",

@@ -17,6 +17,7 @@
 #include "record.h"
 #include "evict.h"
 #include "tree.h"
+#include "remote/remote.h"
 
 #include "cscsim/methods.h"
 
@@ -86,9 +87,11 @@ csc_hresult csc_feature_query_status(const csc_cache_t *cache, bool *active, boo
     return CSC_S_OK;
 }
 
-/* C15.14: applications end with the machine. */
+/* C15.14: applications end with the machine, their non-cached handles too
+ * (apps.c). */
 static void close_every_handle(csc_cache_t *cache)
 {
+    csc__apps_close_below(cache, "", 0);
     csc_subtree_iter_t it;
     csc_cache_iter_init(&it, cache);
     csc_item_t *item;

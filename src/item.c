@@ -51,7 +51,16 @@ static csc_hresult cache_with_twins(csc_cache_t *cache, const char *path, csc_it
         has_size = true;
         size = twin.adopt_size;
     }
-    hr = csc__tree_cache(cache, path, type, has_size, size, &item);
+    /* C15.19: a sparse file stays sparse: its logical size is set, it holds
+     * nothing (looked up only when some file has round-2 state). */
+    csc_item_t *sparse = NULL;
+    if (type == CSC_ITEM_FILE && has_size && csc__fstate_count(cache) != 0 &&
+        csc__tree_find(cache, path, &sparse) == CSC_S_OK &&
+        !csc__fstate_is(cache, sparse, CSC__FS_SPARSE))
+        sparse = NULL;
+    hr = csc__tree_cache(cache, path, type, has_size && sparse == NULL, size, &item);
+    if (hr == CSC_S_OK && sparse != NULL)
+        csc__fstate_set_size(cache, item, size);
     if (hr == CSC_S_OK)
         csc__remote_twin_commit(cache, &twin, item);
     else
@@ -335,6 +344,8 @@ static csc_hresult item_modify_locked(csc_cache_t *cache, csc_item_t *item, uint
     csc_hresult hr = csc__fault_one(cache, CSC_FAULT_OP_MODIFY, item);
     if (hr != CSC_S_OK)
         return hr;
+    if (!csc__fstate_touch_local(cache, item)) /* C15.9: the local last change */
+        return CSC_E_OUTOFMEMORY;
     uint64_t *dirty_bytes = &item->u.dirty_bytes;
     csc__hot(item)->flags |= CSC__F_DIRTY;
     *dirty_bytes = bytes > UINT64_MAX - *dirty_bytes ? UINT64_MAX : *dirty_bytes + bytes;

@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "guard.h"
 #include "record.h"
+#include "remote/sync.h"
 #include "tree.h"
 
 #include "cscsim/record.h"
@@ -62,6 +63,14 @@ typedef struct capture {
     size_t count;
     uint32_t flags;
     bool deep;
+    /* Synchronize's conflict handler (C12.5): the embedder's options and
+     * its answers, written as resolve=NAME when they were all the same. */
+    csc_sync_options_t user_opts;
+    csc_sync_options_t wrap_opts;
+    unsigned answers;
+    int answer;     /* the first answer */
+    bool answers_vary;
+    bool new_names; /* a KEEPALLCHANGES answer came with a name */
     bool for_user;  /* csc_delete_items_for_user_async */
     char *for_name; /* ... its User, copied */
     bool user_bad;  /* ... a user name the language cannot write */
@@ -638,6 +647,16 @@ static void put_method(csc_cache_t *cache, capture_t *c, csc__walk_op_t op,
             cap_note(c, "cancelled through a cancel token after the first item");
         }
     }
+    if (op == CSC__OP_SYNC && c->answers > 0 && !c->answers_vary) {
+        static const char *const names[8] = {"none", "keep-local", "keep-remote",
+                                             "keep-all-changes", "keep-latest", "log",
+                                             "skip", "abort"};
+        rb_printf(cache, b, " resolve=%s", names[c->answer]);
+        if (c->new_names)
+            cap_note(c, "the conflict handler's new names for kept copies");
+    } else if (op == CSC__OP_SYNC && c->answers_vary) {
+        cap_note(c, "a conflict handler whose answers differ from one conflict to the next");
+    }
     if (abort_at >= 0)
         rb_printf(cache, b, " abort-at=%lld", abort_at);
     if (c->retry_at >= 0)
@@ -686,6 +705,58 @@ csc_hresult csc__rec_method(csc_cache_t *cache, const char *const *paths, size_t
     csc_hresult hr = csc__method_call(cache, paths, count, flags, deep, use, cancel, op);
     rec->method = NULL;
     put_method(cache, &c, op, paths, count, flags, deep, hr, false, 0, api_of(op));
+    cap_free(&c);
+    emit(cache);
+    return hr;
+}
+
+/* The recorder's conflict handler: passes the conflict on, notes the
+ * answer (as the library reads it: outside 0-7 is NONE, C16.5). */
+static csc_sync_resolve_t cap_resolve(void *ud, const csc_conflict_t *conflict,
+                                      const char **new_name)
+{
+    capture_t *c = ud;
+    csc_sync_resolve_t r =
+        c->user_opts.resolve_conflict(c->user_opts.user_data, conflict, new_name);
+    int v = (unsigned)r > CSC_SYNC_RESOLVE_ABORT ? 0 : (int)r;
+    if (c->answers == 0)
+        c->answer = v;
+    else if (c->answer != v)
+        c->answers_vary = true;
+    c->answers++;
+    if (v == CSC_SYNC_RESOLVE_KEEPALLCHANGES && *new_name != NULL)
+        c->new_names = true;
+    return r;
+}
+
+csc_hresult csc__rec_sync(csc_cache_t *cache, const char *const *paths, size_t count,
+                          uint32_t flags, const csc_sync_options_t *options,
+                          const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    rec_t *rec = cache->rec;
+    if (rec->method != NULL) /* not reached: a method cannot run inside one */
+        return csc__sync_call(cache, paths, count, flags, options, progress, cancel);
+    capture_t c;
+    cap_init(&c, cache, progress, flags, cancel);
+    const csc_progress_t *use = progress != NULL && progress->version > CSC_PROGRESS_VERSION
+                                    ? progress
+                                    : &c.wrap;
+    const csc_sync_options_t *opts = options;
+    if (options != NULL && options->version <= CSC_SYNC_OPTIONS_VERSION &&
+        options->resolve_conflict != NULL) {
+        c.user_opts = *options;
+        c.wrap_opts = *options;
+        c.wrap_opts.user_data = &c;
+        c.wrap_opts.resolve_conflict = cap_resolve;
+        opts = &c.wrap_opts;
+    }
+    rec->method = &c;
+    csc_hresult hr = csc__sync_call(cache, paths, count, flags, opts, use, cancel);
+    rec->method = NULL;
+    if (options != NULL && options->version > CSC_SYNC_OPTIONS_VERSION)
+        cap_note(&c, "options newer than the library (the call was refused)");
+    put_method(cache, &c, CSC__OP_SYNC, paths, count, flags, false, hr, false, 0,
+               "csc_synchronize_ex");
     cap_free(&c);
     emit(cache);
     return hr;
@@ -1258,6 +1329,26 @@ void csc__rec_command(csc_cache_t *cache, const char *verb, const char *path1,
     rb_puts(cache, b, "\n");
     put_hresult_check(cache, hr);
     emit(cache);
+}
+
+void csc__rec_app(csc_cache_t *cache, const char *verb, const char *path, const char *tail,
+                  csc_hresult hr)
+{
+    if (cache->rec->method == NULL) {
+        csc__rec_command(cache, verb, path, NULL, tail, hr);
+        return;
+    }
+    rbuf_t *b = target(cache);
+    if (!expressible(path)) {
+        rb_printf(cache, b, "# not expressible: %s with a path holding a double quote or a "
+                            "line break; result 0x%08X\n", verb, (unsigned)(uint32_t)hr);
+        return;
+    }
+    rb_printf(cache, b, "# from a progress callback of the call above: %s ", verb);
+    put_path(cache, b, path);
+    if (tail != NULL && *tail != '\0')
+        rb_printf(cache, b, " %s", tail);
+    rb_printf(cache, b, " = 0x%08X\n", (unsigned)(uint32_t)hr);
 }
 
 /* A C13 call the language cannot write (enumeration, encryption status). */

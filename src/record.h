@@ -66,6 +66,13 @@ csc_hresult csc__rec_method(csc_cache_t *cache, const char *const *paths, size_t
                             uint32_t flags, bool deep, const csc_progress_t *progress,
                             csc_cancel_t *cancel, csc__walk_op_t op);
 
+/* Synchronize with its options (src/remote/sync.c): as csc__rec_method,
+ * with the conflict handler watched too (resolve=NAME when its answers
+ * were all the same). */
+csc_hresult csc__rec_sync(csc_cache_t *cache, const char *const *paths, size_t count,
+                          uint32_t flags, const csc_sync_options_t *options,
+                          const csc_progress_t *progress, csc_cancel_t *cancel);
+
 /* The WMI entry points (wmi.c): begin swaps the message callback for the
  * recorder's, which passes each message on; end records the call. */
 void csc__rec_wmi_begin(csc_cache_t *cache, csc_wmi_progress_cb *cb, void **user_data);
@@ -99,6 +106,12 @@ void csc__rec_share(csc_cache_t *cache, const char *share, int mode, csc_hresult
 void csc__rec_network(csc_cache_t *cache, const char *server, int condition, csc_hresult hr);
 void csc__rec_transition(csc_cache_t *cache, bool offline, const char *path, bool force,
                          uint32_t flags, bool open_files, csc_hresult hr);
+
+/* C11 (apps.c): `open PATH`, `close PATH`, `write PATH bytes=N [size=M]`,
+ * `create PATH size=N`, `delete PATH` with the result check; a close from a
+ * progress callback (CSC__APP) becomes a note under the running call. */
+void csc__rec_app(csc_cache_t *cache, const char *verb, const char *path, const char *tail,
+                  csc_hresult hr);
 
 csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
                                      const char *const *paths, size_t count, uint32_t flags,

@@ -12,7 +12,7 @@
  *   header (24 bytes)
  *     0  magic "CSCSNAP" 0x1A            8 bytes
  *     8  format version                   u32  (1)
- *    12  section count                    u32  (2 to 4)
+ *    12  section count                    u32  (2 to 5)
  *    16  total length of the file         u64  (header, sections, checksum)
  *   sections, each: id u32, reserved u32 (0), payload length u64, payload
  *     1  settings: clock u64, total limit u64, unpinned limit u64,
@@ -73,6 +73,25 @@
  *                          bits u8: 1 suspension root (a share or
  *                          directory, C13.3), 2 encryption differs from the
  *                          configured state (a file, C13.4)
+ *     5  file states (optional, round 2: src/remote/fstate.c and apps.c;
+ *        written only when a cached file has round-2 state or an
+ *        application holds a non-cached handle, so older snapshots and
+ *        their bytes stay as they were; the header counts 2 to 5):
+ *          entries u64     then per file with state, in pre-order:
+ *                          position u64 (1-based, as in section 2), bits
+ *                          u8 (1 sparse, 2 created offline, 4 deleted
+ *                          offline, 8 has a local change time), conflict
+ *                          u8 (OFFLINEFILES_SYNC_STATE, 0 none), reserved
+ *                          u16 (0), full size u64 (sparse: its logical
+ *                          size; its size in section 2 is 0), local change
+ *                          u64, conflict version u64
+ *          handles u64     then the non-cached handles (C11.1) per path:
+ *                          count u32, key length u32, the folded path
+ *          pending u64     then for each container with a pending deep pin
+ *                          (C15.20, fetch.h), in pre-order: position u64
+ *                          and sources u16 (CSC_PIN_SOURCE_* bits); the
+ *                          section is also written when only such a pin
+ *                          exists
  *   checksum u64: XXH64 (seed 0) of every byte before it
  *
  * Stable across versions: the magic, the version field and the checksum
@@ -99,6 +118,8 @@
 #include "path.h"
 #include "record.h"
 #include "remote/remote.h"
+#include "remote/fetch.h"
+#include "remote/fstate.h"
 #include "snapshot.h"
 #include "evict.h"
 #include "tree.h"
@@ -113,6 +134,8 @@
 #define SEC_ITEMS 2u
 #define SEC_REMOTE 3u /* optional (C10) */
 #define SEC_METHODS 4u /* optional (C13) */
+#define SEC_FSTATE 5u /* optional (C10.8, C11, C12.5) */
+#define STATE_PENDING_BYTES 10u
 #define LOCATION_DEFAULT 0xFFFFFFFFu
 #define MARK_SUSPEND 0x01u
 #define MARK_ENC 0x02u
@@ -510,6 +533,34 @@ static bool write_remote(writer_t *w, const csc_cache_t *cache)
     return true;
 }
 
+/* The file-state section (round 2): src/remote/fstate.c's entries and
+ * the applications' non-cached handles. */
+static bool write_fstate(writer_t *w, const csc_cache_t *cache)
+{
+    if (!reserve(w, SECTION_HEAD + csc__fstate_snap_bytes(cache) + 8 +
+                        csc__pending_pin_count(cache) * STATE_PENDING_BYTES))
+        return false;
+    size_t start = section_begin(w, SEC_FSTATE);
+    unsigned char *p = csc__fstate_snap_write(cache, w->buf + w->len);
+    /* the pending deep pins (C15.20), after the file states */
+    p = put64(p, (uint64_t)csc__pending_pin_count(cache));
+    uint64_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root));
+         id != CSC__NONE && csc__pending_pin_count(cache) != 0;
+         id = csc__tree_preorder_next(cache, id)) {
+        pos++;
+        const struct csc_item *item = csc__item_at(cache, id);
+        uint16_t src = csc__type(item) == CSC_ITEM_FILE ? 0 : csc__pending_pin_get(cache, item);
+        if (src == 0)
+            continue;
+        p = put64(p, pos);
+        p = put16(p, src);
+    }
+    w->len = (size_t)(p - w->buf);
+    section_end(w, start);
+    return true;
+}
+
 static bool write_settings(writer_t *w, const csc_cache_t *cache)
 {
     const csc__caller_t *c = &cache->caller;
@@ -541,10 +592,13 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     uint64_t marks = 0;
     bool methods = methods_needed(cache, &marks);
     bool remote = csc__remote_snap_needed(cache);
+    bool fstate = cache->remote != NULL && (csc__fstate_snap_needed(cache) ||
+                                             csc__pending_pin_count(cache) != 0);
     if (ok) {
         w->len = HEADER_SIZE;
         ok = write_settings(w, cache) && write_items(w, cache) &&
-             (!remote || write_remote(w, cache)) && (!methods || write_methods(w, cache, marks)) && reserve(w, TRAILER_SIZE);
+             (!remote || write_remote(w, cache)) && (!methods || write_methods(w, cache, marks)) &&
+             (!fstate || write_fstate(w, cache)) && reserve(w, TRAILER_SIZE);
     }
     if (!ok) {
         csc_snapshot_free(w->buf);
@@ -555,7 +609,7 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     unsigned char *p = w->buf;
     memcpy(p, MAGIC, 8);
     put32(p + 8, CSC_SNAPSHOT_VERSION);
-    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u));
+    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u) + (fstate ? 1u : 0u));
     put64(p + 16, (uint64_t)(w->len + TRAILER_SIZE));
     w->len += TRAILER_SIZE;
     csc__snapshot_seal(w->buf, w->len);
@@ -1027,7 +1081,7 @@ static csc_hresult check_frame(const unsigned char *d, size_t size)
     if (version > CSC_SNAPSHOT_VERSION)
         return CSC_E_REVISION_MISMATCH;
     uint32_t sections = get32(d + 12);
-    return sections >= 2 && sections <= 4 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+    return sections >= 2 && sections <= 5 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* A length-prefixed string of the methods section, copied (no NUL inside). */
@@ -1109,6 +1163,42 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
             return CSC_E_FILE_CORRUPT;
         h->flags = (uint8_t)(h->flags | ((m & MARK_SUSPEND) ? CSC__F_SUSPEND_ROOT : 0) |
                              ((m & MARK_ENC) ? CSC__F_ENC_DIFF : 0));
+        id = csc__tree_preorder_next(c, id);
+    }
+    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+}
+
+/* Section 5, into a fresh cache whose items and remote side are read. */
+/* Section 5's last part: the pending deep pins (C15.20). */
+static csc_hresult read_pending(csc_cache_t *c, reader_t *r)
+{
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint64_t n = get64(r->p);
+    r->p += 8;
+    if (n > (uint64_t)(r->end - r->p) / STATE_PENDING_BYTES)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(c->root));
+    for (uint64_t i = 0; i < n; i++) {
+        const unsigned char *q = r->p;
+        r->p += STATE_PENDING_BYTES;
+        uint64_t want = get64(q);
+        if (want <= pos)
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = csc__tree_preorder_next(c, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        struct csc_item *item = csc__item_at(c, id);
+        const csc__hot_t *h = csc__hot(item);
+        uint16_t src = get16(q + 8);
+        if (src == 0 || (src & ~CSC_PIN_SOURCES_ALL) != 0 ||
+            (h->type != CSC_ITEM_SHARE && h->type != CSC_ITEM_DIRECTORY))
+            return CSC_E_FILE_CORRUPT;
+        csc_hresult hr = csc__pending_pin_add(c, item, src);
+        if (hr != CSC_S_OK)
+            return hr;
         id = csc__tree_preorder_next(c, id);
     }
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
@@ -1265,11 +1355,19 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         if (hr == CSC_S_OK)
             hr = read_remote(&fresh, &body);
     }
-    if (hr == CSC_S_OK && r.p != r.end) {
+    if (hr == CSC_S_OK && peek_section(&r) == SEC_METHODS) {
         hr = next_section(&r, SEC_METHODS, &body);
         sections++;
         if (hr == CSC_S_OK)
             hr = read_methods(&fresh, &body);
+    }
+    if (hr == CSC_S_OK && r.p != r.end) {
+        hr = next_section(&r, SEC_FSTATE, &body);
+        sections++;
+        if (hr == CSC_S_OK)
+            hr = csc__fstate_snap_read(&fresh, &body.p, body.end);
+        if (hr == CSC_S_OK)
+            hr = read_pending(&fresh, &body);
     }
     if (hr == CSC_S_OK && sections != get32(d + 12))
         hr = CSC_E_FILE_CORRUPT;

@@ -17,8 +17,8 @@ bool csc__suspended(const struct csc_item *item)
     if (csc__type(item) == CSC_ITEM_SERVER)
         return false;
     for (const struct csc_item *it = item; it != NULL; it = csc__parent(it))
-        if (csc__hot(it)->flags & CSC__F_SUSPEND_ROOT)
-            return true;
+        if ((csc__hot(it)->flags & CSC__F_SUSPEND_ROOT) && csc__type(it) != CSC_ITEM_FILE)
+            return true; /* on a file the bit is CSC__F_XSTATE */
     return false;
 }
 
@@ -74,5 +74,6 @@ bool csc_item_is_suspended(const csc_item_t *item)
 
 bool csc_item_is_suspended_root(const csc_item_t *item)
 {
-    return item != NULL && (csc__hot(item)->flags & CSC__F_SUSPEND_ROOT) != 0;
+    return item != NULL && csc__type(item) != CSC_ITEM_FILE &&
+           (csc__hot(item)->flags & CSC__F_SUSPEND_ROOT) != 0;
 }

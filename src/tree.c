@@ -353,6 +353,8 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
         cache->twin_leaving(cache, item); /* hook of src/remote/ (C10.1) */
     if (h->type == CSC_ITEM_FILE && (h->flags & CSC__F_XSTATE) && cache->file_leaving != NULL)
         cache->file_leaving(cache, item); /* src/remote/fstate.c */
+    else if (h->type != CSC_ITEM_FILE && cache->container_leaving != NULL)
+        cache->container_leaving(cache, item); /* src/remote/fetch.c */
     cache->memo_n = 0; /* the memo may name it */
     if (cache->watch == item)
         cache->watch = NULL;

@@ -242,6 +242,9 @@ struct csc_cache {
     /* Called by csc__tree_remove_leaf for a file with CSC__F_XSTATE before it
      * leaves: its entry in src/remote/fstate.c goes. Never fails. */
     void (*file_leaving)(struct csc_cache *cache, struct csc_item *item);
+    /* Called by csc__tree_remove_leaf for a container before it leaves: its
+     * pending deep pin (src/remote/fetch.c, C15.20) goes. Never fails. */
+    void (*container_leaving)(struct csc_cache *cache, struct csc_item *item);
     /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
     struct csc__recorder *rec;
     /* The other methods of C13 (feature.c, encrypt.c, rename.c). */

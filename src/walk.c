@@ -1,6 +1,7 @@
 /*
  * src/walk.c: Pin and Unpin, the walk at the heart of the simulator, and
- * the same walk for Synchronize (C5.8) and DeleteItems. It
+ * the same walk for DeleteItems (Synchronize has its own walk,
+ * src/remote/sync.c, reached from here by the shared entry points). It
  * validates the whole call before any event (C4.1); sends Begin, then for
  * each path in the order given (C4.3) the items of that path (C4.4 for
  * Unpin, C3.3/C3.4 for Pin) in pre-order (C2.3), each through the steps of
@@ -23,9 +24,12 @@
 #include "alloc.h"
 #include "fault.h"
 #include "record.h"
+#include "remote/sync.h"
 #include "evict.h"
 #include "tree.h"
 #include "walk.h"
+#include "remote/fetch.h"
+#include "remote/fstate.h"
 
 #include "cscsim/pin.h"
 #include "cscsim/sync.h"
@@ -61,6 +65,13 @@ typedef struct walk {
     uint32_t fault_op;
     bool fault_armed;
     bool fault_live;
+    /* Pin and the remote side (C10.6, C10.8, C15.1, C15.2): whether the
+     * current item's share is NOCACHING (its Pin fails with 0x80070032)
+     * and whether its scope is online (Fill of a sparse file). Set per
+     * path, and per share by the merged walk (walk_merge). */
+    bool nocaching;
+    bool online;
+    bool online_known; /* else pin_fill looks the scope up */
     char *path; /* display path of the current item when progress != NULL */
     size_t path_len, path_cap;
 } walk_t;
@@ -154,6 +165,28 @@ static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
     return CSC_S_OK;
 }
 
+static void pin_online(walk_t *w, const struct csc_item *item);
+
+/*
+ * Pin with Fill of a file with round-2 state (C10.8, C15.2): a sparse file
+ * is filled when its scope is online (C5.7: 0x80070070 when it does not
+ * fit); offline it stays sparse and the item gets 0x800704EE, pinned and
+ * touched all the same (C15.21). The pass of C5.7 may evict other items,
+ * never this file nor its ancestors: the walks read a link only after the
+ * item it leaves from is done.
+ */
+static csc_hresult pin_fill(walk_t *w, uint32_t id)
+{
+    struct csc_item *item = csc__item_at(w->cache, id);
+    if (!csc__fstate_is(w->cache, item, CSC__FS_SPARSE))
+        return CSC_S_OK;
+    if (!w->online_known)
+        pin_online(w, item);
+    if (!w->online)
+        return CSC_E_CSCSHARE_OFFLINE;
+    return csc__fetch_fill(w->cache, item);
+}
+
 /* C4.5 steps 3-5 for one cached item, by id and hot record: the cold
  * record is reached only for what lives there (access lists, counters,
  * last use). */
@@ -162,16 +195,10 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
     csc_cache_t *cache = w->cache;
     if (w->op == CSC__OP_DELETE)
         return apply_delete(w, csc__item_at(cache, id));
-    if (w->op == CSC__OP_SYNC) { /* C5.8: no access check; the item becomes clean */
-        if (h->flags & CSC__F_DIRTY) {
-            h->flags &= (uint8_t)~CSC__F_DIRTY;
-            csc__item_at(cache, id)->u.dirty_bytes = 0;
-            csc__evict_update_hot(cache, id, h);
-        }
-        return CSC_S_OK;
-    }
     if (cache->acl_count != 0 && !csc__access_allowed(cache, w->caller, csc__item_at(cache, id)))
         return CSC_E_ACCESSDENIED; /* step 3, C9.1 */
+    if (w->nocaching) /* C10.6, C15.2: after the access check (Pin only) */
+        return CSC_E_NOT_SUPPORTED;
     if (h->flags & CSC__F_OPEN) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
             return CSC_E_SHARING_VIOLATION;
@@ -183,13 +210,29 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
         return CSC_S_OK;
     }
     if (w->op == CSC__OP_PIN) {
+        csc_hresult res = CSC_S_OK;
+        if ((w->flags & CSC_PIN_FLAG_FILL) && h->type == CSC_ITEM_FILE &&
+            (h->flags & CSC__F_XSTATE)) {
+            res = pin_fill(w, id); /* C10.8, C15.2 */
+            if (res == CSC_E_DISK_FULL)
+                return res; /* neither filled nor pinned */
+        }
+        if (!w->deep && h->type != CSC_ITEM_FILE &&
+            csc__pending_pin_add(cache, csc__item_at(cache, id), w->sources) != CSC_S_OK) {
+            w->out_of_memory = true; /* C8.1: the item unchanged */
+            return CSC_E_OUTOFMEMORY;
+        }
         uint8_t inherit = h->inherit;
         if (w->deep && h->type != CSC_ITEM_FILE) /* C3.3; shallow sets none (C3.4) */
             inherit |= w->hsources;
         csc__tree_set_pins_hot(cache, id, h, h->pins | w->hsources, inherit);
         csc__item_at(cache, id)->last_use = cache->clock; /* C5.4 */
         csc__evict_update_hot(cache, id, h);
-    } else if ((h->pins & w->hsources) != 0) {
+        return res;
+    }
+    if (h->type != CSC_ITEM_FILE) /* C15.20: Unpin clears a pending deep pin */
+        csc__pending_pin_clear(cache, csc__item_at(cache, id), w->sources);
+    if ((h->pins & w->hsources) != 0) {
         csc__tree_set_pins_hot(cache, id, h, h->pins & (uint8_t)~w->hsources,
                                h->inherit & (uint8_t)~w->hsources);
     }
@@ -376,6 +419,8 @@ CSC__WALK_INLINE bool process(walk_t *w, struct csc_item *item, uint32_t id, csc
         }
         /* Steps 3-5. */
         csc_hresult hr = item != NULL ? apply_fast(w, id, h) : failed_hr;
+        if (hr == CSC_E_OUTOFMEMORY && w->out_of_memory)
+            return false; /* C8.1: the item as it was, and no ItemResult */
         *result = hr;
         /* Step 6: ItemResult; RETRY processes the item again. */
         if (pr != NULL && pr->item_result != NULL) {
@@ -434,6 +479,464 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
     }
 }
 
+/* ---- Pin and the remote side (C10.8, C15.1, C15.2, C15.19) --------------- */
+
+/* The folded key of an item's share (its first two components) into kb:
+ * false for a server (no share) or out of memory (w->out_of_memory). */
+typedef struct keybuf {
+    char stack[256];
+    char *p;
+    size_t len, cap;
+} keybuf_t;
+
+static void key_release(walk_t *w, keybuf_t *kb)
+{
+    if (kb->p != kb->stack)
+        csc__free(&w->cache->alloc, kb->p, kb->cap);
+    kb->p = kb->stack;
+}
+
+static bool share_key(walk_t *w, const struct csc_item *item, keybuf_t *kb)
+{
+    kb->p = kb->stack;
+    kb->cap = sizeof kb->stack;
+    const struct csc_item *share = item;
+    if (csc__type(share) == CSC_ITEM_SERVER || csc__type(share) == CSC__ITEM_ROOT)
+        return false;
+    while (csc__type(share) != CSC_ITEM_SHARE)
+        share = csc__parent(share);
+    kb->len = csc__item_key_len(share);
+    if (kb->len > kb->cap) {
+        kb->p = csc__malloc(&w->cache->alloc, kb->len);
+        if (kb->p == NULL) {
+            kb->p = kb->stack;
+            w->out_of_memory = true;
+            return false;
+        }
+        kb->cap = kb->len;
+    }
+    csc__item_key(share, kb->p, kb->len);
+    return true;
+}
+
+/* The scope of a cached item below a server, for Pin: sets w->nocaching
+ * and w->online, and tells whether uncached remote items may be fetched
+ * there (C10.8: online, not NOCACHING). A server: none of them. */
+static bool pin_scope(walk_t *w, const struct csc_item *item)
+{
+    w->nocaching = false;
+    w->online = w->online_known = true;
+    keybuf_t kb;
+    if (w->cache->remote == NULL || !share_key(w, item, &kb))
+        return false;
+    w->nocaching = w->cache->remote->nocaching_seen &&
+                   csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
+    csc__fetch_scope_t fs = csc__fetch_scope(w->cache, kb.p, kb.len);
+    w->online = fs != CSC__FETCH_OFFLINE;
+    key_release(w, &kb);
+    return fs == CSC__FETCH_ALLOWED && !w->nocaching;
+}
+
+/* pin_scope's NOCACHING part alone (a Pin that fetches nothing: a file, or
+ * a shallow Pin): no lookup at all unless some share was ever NOCACHING;
+ * the scope's connectivity is looked up when Fill needs it (pin_online). */
+static void pin_mode(walk_t *w, const struct csc_item *item)
+{
+    w->nocaching = false;
+    w->online = true;
+    w->online_known = false;
+    keybuf_t kb;
+    if (w->cache->remote == NULL || !w->cache->remote->nocaching_seen || !share_key(w, item, &kb))
+        return;
+    w->nocaching = csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
+    key_release(w, &kb);
+}
+
+static void pin_online(walk_t *w, const struct csc_item *item)
+{
+    bool nocaching = w->nocaching;
+    pin_scope(w, item);
+    w->nocaching = nocaching;
+    w->online_known = false; /* the next item may be in another scope */
+}
+
+/* Whether the remote side has an item below the cached container `top`
+ * (remote record `rtop`) that is not cached: one index lookup per remote
+ * record below (containers, and files that are not implicit twins), so a
+ * cache in sync with its server pays per directory, not per file. */
+static bool remote_has_uncached(const csc_cache_t *cache, const struct csc_item *top,
+                                const csc__rnode_t *rtop)
+{
+    const csc__rnode_t *r = rtop, *n = rtop->first_child;
+    const struct csc_item *c = top;
+    for (;;) {
+        while (n != NULL) {
+            const struct csc_item *found = csc__index_find(
+                &cache->index, csc__id(c), n->key + n->name_off, n->key_len - n->name_off);
+            if (found == NULL)
+                return true;
+            if (n->first_child != NULL && csc__is_container(found)) {
+                r = n;
+                c = found;
+                n = n->first_child;
+                continue;
+            }
+            n = n->next_sibling;
+        }
+        if (r == rtop)
+            return false;
+        n = r->next_sibling;
+        r = r->parent;
+        c = csc__parent(c);
+    }
+}
+
+/* A level of the merged walk: a container and where its two child lists
+ * (cached, remote) have got to. */
+typedef struct mframe {
+    uint32_t cid;               /* the container, CSC__NONE when not cached */
+    uint32_t anc;               /* the closest cached container at or above */
+    uint32_t next_c;            /* its next cached child */
+    const csc__rnode_t *next_r; /* its next remote child (NULL: none to fetch) */
+    size_t path_len;            /* its path's length in w->path (with a sink) */
+    bool fetch;                 /* uncached remote children are fetched */
+    bool nocaching, online;     /* its scope, for its items (w->nocaching) */
+    bool server;                /* a server: each share has its own scope */
+} mframe_t;
+
+typedef struct mstack {
+    mframe_t *f;
+    size_t n, cap;
+} mstack_t;
+
+static mframe_t *mpush(walk_t *w, mstack_t *st)
+{
+    if (st->n == st->cap) {
+        size_t cap = st->cap != 0 ? st->cap * 2 : 16;
+        mframe_t *f = csc__malloc(&w->cache->alloc, cap * sizeof *f);
+        if (f == NULL) {
+            w->out_of_memory = true;
+            return NULL;
+        }
+        if (st->n != 0)
+            memcpy(f, st->f, st->n * sizeof *f);
+        csc__free(&w->cache->alloc, st->f, st->cap * sizeof *f);
+        st->f = f;
+        st->cap = cap;
+    }
+    mframe_t *f = &st->f[st->n++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+/* Sets the path buffer to base_len bytes of itself, '\' and the remote
+ * item's display name (the server's spelling, C15.1). */
+static bool path_push_remote(walk_t *w, size_t base_len, const csc__rnode_t *r)
+{
+    if (w->progress == NULL)
+        return true;
+    size_t len = base_len + 1 + r->name_len;
+    if (!reserve_path(w, len))
+        return false;
+    w->path[base_len] = '\\';
+    memcpy(w->path + base_len + 1, csc__rnode_name(r), r->name_len);
+    w->path[len] = '\0';
+    w->path_len = len;
+    return true;
+}
+
+/*
+ * The steps of C4.5 for a remote item that is not cached (C10.8, C15.1):
+ * step 3 checks access on the closest cached ancestor `anc` (C9.1), then
+ * NOCACHING (C15.2; `nocaching`); then the item is fetched (sparse unless
+ * Fill, C5.7 for Fill: 0x80070070 and neither fetched nor pinned, C15.2)
+ * and pinned as any item (apply_fast). RETRY after a fetch processes the
+ * cached item. *id receives the fetched item's id, or CSC__NONE. Returns
+ * false when the walk must stop.
+ */
+static bool process_remote(walk_t *w, uint32_t anc, const csc__rnode_t *r, bool nocaching,
+                           const char *path, size_t path_len, uint32_t *id, csc_hresult *result)
+{
+    csc_cache_t *cache = w->cache;
+    const csc_progress_t *pr = w->progress;
+    *id = CSC__NONE;
+    for (;;) {
+        if (w->has_cancel &&
+            (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
+            w->cancelled = true;
+            return false;
+        }
+        if (pr != NULL && pr->query_abort != NULL) {
+            bool abort = false;
+            pr->query_abort(pr->user_data, &abort);
+            if (abort && !w->ignore_answers) {
+                w->cancelled = true;
+                return false;
+            }
+        }
+        if (pr != NULL && pr->item_begin != NULL) {
+            csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path, path_len};
+            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !w->ignore_answers) {
+                w->cancelled = true;
+                return false;
+            }
+        }
+        csc_hresult hr;
+        if (*id != CSC__NONE) {
+            hr = apply_fast(w, *id, csc__hot_at(cache, *id));
+        } else if (cache->acl_count != 0 &&
+                   !csc__access_allowed(cache, w->caller, csc__item_at(cache, anc))) {
+            hr = CSC_E_ACCESSDENIED;
+        } else if (nocaching) {
+            hr = CSC_E_NOT_SUPPORTED;
+        } else {
+            struct csc_item *item = NULL;
+            hr = csc__fetch_one(cache, NULL, r, (w->flags & CSC_PIN_FLAG_FILL) != 0, 0, &item);
+            if (hr == CSC_S_OK) {
+                *id = csc__id(item);
+                hr = apply_fast(w, *id, csc__hot(item));
+            } else if (hr == CSC_E_OUTOFMEMORY) {
+                w->out_of_memory = true;
+            }
+        }
+        if (hr == CSC_E_OUTOFMEMORY && w->out_of_memory)
+            return false; /* C8.1: the item as it was, and no ItemResult */
+        *result = hr;
+        if (pr != NULL && pr->item_result != NULL) {
+            csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
+            csc_op_response_t a = pr->item_result(pr->user_data, &ev);
+            if (w->ignore_answers)
+                a = CSC_OP_CONTINUE;
+            if (CSC_FAILED(hr) && a != CSC_OP_RETRY)
+                w->any_failed = true;
+            if (a == CSC_OP_ABORT) {
+                w->cancelled = true;
+                return false;
+            }
+            if (a == CSC_OP_RETRY)
+                continue;
+        } else if (CSC_FAILED(hr)) {
+            w->any_failed = true;
+        }
+        return !stopped(w);
+    }
+}
+
+/* Pushes the frame of a container the merged walk goes into. */
+static bool merge_enter(walk_t *w, mstack_t *st, uint32_t cid, uint32_t anc,
+                        const csc__rnode_t *r, bool fetch, bool nocaching, bool online,
+                        bool server)
+{
+    mframe_t *f = mpush(w, st);
+    if (f == NULL)
+        return false;
+    f->cid = cid;
+    f->anc = anc;
+    f->next_c = cid != CSC__NONE ? csc__hot_first_child(csc__hot_at(w->cache, cid)) : CSC__NONE;
+    f->next_r = fetch && r != NULL ? csc__fetch_first_child((csc__rnode_t *)r) : NULL;
+    f->path_len = w->path_len;
+    f->fetch = fetch;
+    f->nocaching = nocaching;
+    f->online = online;
+    f->server = server;
+    return true;
+}
+
+/*
+ * A deep Pin below a container (its frame pushed) over the union of the
+ * cached items and the remote items that are not cached, in walk order
+ * (C2.3: both lists are ordered by folded name), each an item of the walk
+ * (C15.1). A remote folder that failed (no access) is still walked into,
+ * its items failing in turn (C15.19); a server's uncached shares are not
+ * walked (C15.19), each cached share has its own scope. The item a step
+ * leaves from is read after its processing (C5.7 may evict other items).
+ */
+static void merge_walk(walk_t *w, mstack_t *st)
+{
+    csc_cache_t *cache = w->cache;
+    while (st->n != 0 && !stopped(w)) {
+        mframe_t *f = &st->f[st->n - 1];
+        uint32_t c = f->next_c;
+        const csc__rnode_t *r = f->next_r;
+        if (c == CSC__NONE && r == NULL) {
+            st->n--;
+            if (st->n != 0)
+                w->path_len = st->f[st->n - 1].path_len;
+            continue;
+        }
+        int cmp = c == CSC__NONE ? 1 : r == NULL ? -1 : csc__fetch_cmp(csc__item_at(cache, c), r);
+        if (cmp <= 0) { /* a cached item, with its remote twin when cmp == 0 */
+            const csc__rnode_t *twin = cmp == 0 ? r : NULL;
+            if (twin != NULL)
+                f->next_r = r->next_sibling;
+            struct csc_item *item = csc__item_at(cache, c);
+            csc__hot_t *h = csc__hot(item);
+            bool fetch = f->fetch;
+            if (f->server) {
+                fetch = pin_scope(w, item);
+                twin = fetch ? csc__fetch_rnode_of(cache, item) : NULL;
+            } else {
+                w->nocaching = f->nocaching;
+                w->online = f->online;
+                w->online_known = true;
+            }
+            bool nocaching = w->nocaching, online = w->online;
+            csc_hresult ignored;
+            if (!path_push(w, f->path_len, item, h) ||
+                !process(w, item, c, h, w->path, w->path_len, 0, &ignored))
+                return;
+            /* The links are read now: the item is still cached (C5.7 never
+             * evicts the item it makes room for, nor its ancestors). */
+            f = &st->f[st->n - 1];
+            f->next_c = h->next_sibling;
+            if (h->type != CSC_ITEM_FILE &&
+                !merge_enter(w, st, c, c, twin != NULL && twin->type != CSC_ITEM_FILE ? twin : NULL,
+                             fetch, nocaching, online, false))
+                return;
+            continue;
+        }
+        f->next_r = r->next_sibling; /* a remote item not cached */
+        bool fetch = f->fetch;
+        bool nocaching = f->nocaching, online = f->online;
+        uint32_t anc = f->anc;
+        if (!path_push_remote(w, f->path_len, r))
+            return;
+        uint32_t id;
+        csc_hresult ignored;
+        w->nocaching = nocaching;
+        w->online = online;
+        w->online_known = true;
+        if (!process_remote(w, anc, r, false, w->path, w->path_len, &id, &ignored))
+            return;
+        if (r->type != CSC_ITEM_FILE &&
+            !merge_enter(w, st, id, id != CSC__NONE ? id : anc, r, fetch, nocaching, online, false))
+            return;
+    }
+}
+
+/* A deep Pin's items below the cached container `top` when the remote side
+ * has something to fetch there or a server's shares differ in mode. */
+static void merge_below(walk_t *w, struct csc_item *top, bool fetch)
+{
+    mstack_t st = {NULL, 0, 0};
+    bool server = csc__type(top) == CSC_ITEM_SERVER;
+    const csc__rnode_t *r = fetch ? csc__fetch_rnode_of(w->cache, top) : NULL;
+    if (merge_enter(w, &st, csc__id(top), csc__id(top), r, fetch, w->nocaching, w->online,
+                    server))
+        merge_walk(w, &st);
+    csc__free(&w->cache->alloc, st.f, st.cap * sizeof *st.f);
+}
+
+/* Whether a deep Pin of the cached container `top` needs the merged walk:
+ * something to fetch below it (C15.1), or, below a server, a NOCACHING
+ * share among others (C10.6). pin_scope has been called for `top`. */
+static bool pin_needs_merge(walk_t *w, struct csc_item *top, bool fetch)
+{
+    csc_cache_t *cache = w->cache;
+    if (cache->remote == NULL)
+        return false;
+    if (csc__type(top) != CSC_ITEM_SERVER) {
+        const csc__rnode_t *r = fetch ? csc__fetch_rnode_of(cache, top) : NULL;
+        return r != NULL && remote_has_uncached(cache, top, r);
+    }
+    bool need = false;
+    for (struct csc_item *sh = csc__first_child(top); sh != NULL && !need;
+         sh = csc__next_sibling(sh)) {
+        bool f = pin_scope(w, sh);
+        const csc__rnode_t *r = f ? csc__fetch_rnode_of(cache, sh) : NULL;
+        need = w->nocaching || (r != NULL && remote_has_uncached(cache, sh, r));
+    }
+    w->nocaching = false; /* the server's own */
+    w->online = true;
+    w->online_known = false; /* its shares differ: Fill looks each up */
+    return need;
+}
+
+/*
+ * Pin of a path that is not cached (C10.8, C15.1, C15.2, C15.19): when the
+ * server has it and its scope is online (a server: when it is not down),
+ * it is one item of the walk, fetched with its missing ancestors (C2.2,
+ * silently), and with Deep its whole remote subtree after it. Its events
+ * carry the path as given when it is not fetched for a reason known
+ * before its events (0x80070002, no access, NOCACHING), else its path with
+ * the server's spelling. Returns its result through *result.
+ */
+static void pin_uncached(walk_t *w, const char *given, csc_hresult *result)
+{
+    csc_cache_t *cache = w->cache;
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, given, &pb);
+    if (hr == CSC_E_OUTOFMEMORY) {
+        w->out_of_memory = true;
+        return;
+    }
+    const csc__rnode_t *r = hr == CSC_S_OK && cache->remote != NULL
+                                ? csc__fetch_find(cache, pb.key, pb.key_len)
+                                : NULL;
+    csc__fetch_scope_t fs = CSC__FETCH_OFFLINE;
+    if (r != NULL && pb.ncomp == 1)
+        fs = csc__server_condition(cache, pb.key, pb.key_len) == CSC_NETWORK_DOWN
+                 ? CSC__FETCH_OFFLINE
+                 : CSC__FETCH_ALLOWED;
+    else if (r != NULL)
+        fs = csc__fetch_scope(cache, pb.key, csc__rpath_key_prefix(&pb, 2));
+    csc__path_buf_release(&cache->alloc, &pb);
+    if (fs == CSC__FETCH_OFFLINE) { /* C10.8, C15.19: not there, or offline */
+        process(w, NULL, CSC__NONE, NULL, given, strlen(given), CSC_E_FILE_NOT_FOUND, result);
+        return;
+    }
+    /* The closest cached ancestor (the root when none). */
+    const csc__rnode_t *a = r->parent;
+    struct csc_item *anc = NULL;
+    for (; a != NULL && a->type != CSC__RNODE_ROOT; a = a->parent)
+        if ((anc = csc__tree_find_key(cache, a->key, a->key_len)) != NULL)
+            break;
+    if (anc == NULL)
+        anc = cache->root;
+    bool nocaching = fs == CSC__FETCH_NOCACHING;
+    bool attempt = !nocaching && csc__access_allowed(cache, w->caller, anc);
+    const char *path = given;
+    size_t path_len = strlen(given);
+    if (w->progress != NULL) { /* the cached ancestor's path, then the server's names */
+        size_t len = csc__type(anc) == CSC__ITEM_ROOT ? 0 : csc__item_path_len(anc);
+        uint32_t below = 0;
+        for (const csc__rnode_t *n = r; n != a; n = n->parent)
+            below++;
+        if (!reserve_path(w, len))
+            return;
+        if (len != 0)
+            csc_item_path(anc, w->path, w->path_cap);
+        w->path_len = len;
+        for (uint32_t k = below; k > 0; k--) {
+            const csc__rnode_t *n = r;
+            for (uint32_t j = 1; j < k; j++)
+                n = n->parent;
+            if (!path_push_remote(w, w->path_len, n))
+                return;
+        }
+        if (attempt) {
+            path = w->path;
+            path_len = w->path_len;
+        }
+    }
+    w->fault_live = w->fault_armed;
+    w->nocaching = false;
+    w->online = w->online_known = true;
+    uint32_t id;
+    if (!process_remote(w, csc__id(anc), r, nocaching, path, path_len, &id, result))
+        return;
+    /* Deep: the remote subtree; a folder that failed for access is still
+     * walked into (C15.19); a server's uncached shares are not (C15.19). */
+    bool walk_in = w->deep && r->type != CSC_ITEM_FILE && r->type != CSC_ITEM_SERVER &&
+                   (id != CSC__NONE || *result == CSC_E_ACCESSDENIED);
+    if (!walk_in)
+        return;
+    mstack_t st = {NULL, 0, 0};
+    if (merge_enter(w, &st, id, id != CSC__NONE ? id : csc__id(anc), r, true, false, true, false))
+        merge_walk(w, &st);
+    csc__free(&cache->alloc, st.f, st.cap * sizeof *st.f);
+}
+
 static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
 {
     w->fault_live = w->fault_armed && csc__fault_path_live(w->cache, w->fault_op, top);
@@ -449,8 +952,30 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         csc_item_path(top, w->path, w->path_cap);
     }
     w->path_len = len;
-    if (!process(w, top, csc__id(top), csc__hot(top), w->path, w->path_len, CSC_S_OK, result))
+    bool merge = false;
+    if (w->op == CSC__OP_PIN) { /* the remote side (C10.6, C15.1, C15.2) */
+        bool fetch = false;
+        if (w->deep && csc__is_container(top))
+            fetch = pin_scope(w, top);
+        else
+            pin_mode(w, top);
+        merge = w->deep && csc__is_container(top) && pin_needs_merge(w, top, fetch);
+        if (stopped(w))
+            return;
+        if (merge && csc__type(top) == CSC_ITEM_SERVER) {
+            w->nocaching = false;
+            w->online = true;
+        }
+        if (!process(w, top, csc__id(top), csc__hot(top), w->path, w->path_len, CSC_S_OK, result))
+            return;
+        if (merge) {
+            merge_below(w, top, fetch);
+            return;
+        }
+    } else if (!process(w, top, csc__id(top), csc__hot(top), w->path, w->path_len, CSC_S_OK,
+                        result)) {
         return;
+    }
     if (!csc__is_container(top))
         return;
 
@@ -527,8 +1052,9 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
 
 csc_hresult csc__walk_validate_flags(uint32_t flags, csc__walk_op_t op)
 {
-    if (op == CSC__OP_SYNC)
-        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
+    if (op == CSC__OP_SYNC) /* C12.1: the CR field holds 0-3 */
+        return (flags & ~CSC_SYNC_FLAGS_VALID) != 0 || (flags >> 28) > 3u ? CSC_E_INVALIDARG
+                                                                           : CSC_S_OK;
     if (op == CSC__OP_DELETE)
         return (flags & ~CSC_DELETE_FLAGS_VALID) != 0 ? CSC_E_INVALIDARG : CSC_S_OK;
     if ((flags & ~CSC_PIN_FLAGS_VALID) != 0 || (flags & CSC_PIN_FLAGS_SOURCES) == 0)
@@ -553,6 +1079,9 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
                           const csc_progress_t *progress, csc_cancel_t *cancel,
                           csc_cancel_t *cancel2, bool ignore_answers, csc__walk_op_t op)
 {
+    if (op == CSC__OP_SYNC) /* Synchronize has a walk of its own (src/remote/sync.c) */
+        return csc__sync_run(cache, paths, count, flags, NULL, progress, cancel, cancel2,
+                             ignore_answers);
     walk_t w = {0};
     w.cache = cache;
     w.caller = caller != NULL ? caller : &cache->caller;
@@ -615,7 +1144,9 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
             w.out_of_memory = true;
             break;
         }
-        if (CSC_FAILED(hr)) /* C4.3: invalid or not cached (C7.2 for Pin) */
+        if (hr == CSC_E_FILE_NOT_FOUND && op == CSC__OP_PIN) /* C7.2, C10.8 */
+            pin_uncached(&w, paths[i], &last);
+        else if (CSC_FAILED(hr)) /* C4.3: invalid or not cached */
             process(&w, NULL, CSC__NONE, NULL, paths[i], strlen(paths[i]), hr, &last);
         else
             walk_path(&w, item, &last);
@@ -646,6 +1177,8 @@ csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_
                              uint32_t flags, bool deep, const csc_progress_t *progress,
                              csc_cancel_t *cancel, csc__walk_op_t op)
 {
+    if (op == CSC__OP_SYNC) /* C12 (src/remote/sync.c) */
+        return csc__sync_call(cache, paths, count, flags, NULL, progress, cancel);
     /* C13.1: refused before validation while the feature is not active,
      * and no eviction pass follows (C15.3). */
     csc_hresult hr = csc__active_check(cache);
@@ -694,16 +1227,6 @@ csc_hresult csc_pin(csc_cache_t *cache, const char *const *paths, size_t count, 
                     bool deep, const csc_progress_t *progress, csc_cancel_t *cancel)
 {
     return run_sync(cache, paths, count, flags, deep, progress, cancel, CSC__OP_PIN);
-}
-
-csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths, size_t count,
-                            uint32_t flags, const csc_progress_t *progress, csc_cancel_t *cancel)
-{
-    /* C5.8: the item and everything below it: a deep walk. Background is a
-     * sync flag too, but the local model opens nothing, so it never backs
-     * off. */
-    return run_sync(cache, paths, count, flags & ~CSC_PIN_FLAG_BACKGROUND, true, progress,
-                    cancel, CSC__OP_SYNC);
 }
 
 csc_hresult csc_delete_items(csc_cache_t *cache, const char *const *paths, size_t count,

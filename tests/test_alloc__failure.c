@@ -291,7 +291,8 @@ static csc_hresult exec_op(csc_cache_t *cache, const op_t *op, csc_item_t *item,
         return from_wmi(r);
     }
     case OP_SYNC:
-        return csc_synchronize(cache, op->paths, op->npaths, op->flags, progress, NULL);
+        return csc_synchronize(cache, op->paths, op->npaths, op->flags != 0 ? op->flags : 0x6u,
+                               progress, NULL); /* SyncIn|SyncOut: C12.4 cleans */
     case OP_DELETE:
         return csc_delete_items(cache, op->paths, op->npaths, op->flags, progress, NULL);
     case OP_EVICT: {

@@ -94,7 +94,7 @@ static void test_c5_5_manual_never_on_its_own(void **state)
     csc_test_unpin1_ok(cache, SH "\\a", USER, false);
     assert_int_equal(csc_unpin(cache, (const char *[]){SH}, 1, 0, true, NULL, NULL),
                      CSC_E_INVALIDARG);
-    assert_int_equal(csc_synchronize(cache, (const char *[]){SH}, 1, 0, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_synchronize(cache, (const char *[]){SH}, 1, 0x6, NULL, NULL), CSC_S_OK);
     assert_int_equal(csc_delete_items(cache, (const char *[]){SH "\\nope"}, 1, 0, NULL, NULL),
                      CSC_E_MORE_DATA);
     assert_cache_ok(cache);
@@ -268,7 +268,7 @@ static void test_c5_5_automatic_after_each_method(void **state)
 
     /* Synchronize of a clean file. */
     csc_test_set_limits(cache, UNL, 45);
-    assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\f9"}, 1, 0, NULL, NULL),
+    assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\f9"}, 1, 0x6, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\f6=10");
@@ -369,7 +369,7 @@ static void test_c5_5_eager(void **state)
     assert_cache_ok(cache);
     csc_test_unpin1_ok(cache, SH "\\keep\\h", USER, false);
     assert_none_evicted(&log);
-    assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\keep\\h"}, 1, 0, NULL, NULL),
+    assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\keep\\h"}, 1, 0x6, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_evicted(&log, SH "\\keep\\h=4");

@@ -422,9 +422,9 @@ static void test_call_fault_nth_sync_delete(void **state)
     rule.code = OFFLINE;
     add(cache, &rule);
     const char *p[] = {O};
-    assert_int_equal(csc_synchronize(cache, p, 1, 0, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_synchronize(cache, p, 1, 0x6, NULL, NULL), CSC_S_OK);
     const char *pa[] = {A};
-    assert_int_equal(csc_synchronize(cache, pa, 1, 0, NULL, NULL), OFFLINE);
+    assert_int_equal(csc_synchronize(cache, pa, 1, 0x6, NULL, NULL), OFFLINE);
     assert_true(csc_item_is_dirty(csc_test_find(cache, A)));
     assert_int_equal(csc_delete_items(cache, p, 1, 0, NULL, NULL), CSC_S_OK);
     assert_false(csc_test_cached(cache, O));
@@ -449,7 +449,7 @@ static void test_item_fault_sync_and_delete(void **state)
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     const char *p[] = {D};
-    assert_int_equal(csc_synchronize(cache, p, 1, 0, &rec.sink, NULL), CSC_S_OK);
+    assert_int_equal(csc_synchronize(cache, p, 1, 0x6, &rec.sink, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_string_equal(failed(&rec), "d\\b.txt");
     assert_false(csc_item_is_dirty(csc_test_find(cache, A)));
@@ -534,7 +534,7 @@ static void test_server_down(void **state)
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     const char *p[] = {SH, "\\\\t\\sh"};
-    assert_int_equal(csc_synchronize(cache, p, 2, 0, &rec.sink, NULL), CSC_S_OK);
+    assert_int_equal(csc_synchronize(cache, p, 2, 0x6, &rec.sink, NULL), CSC_S_OK);
     assert_cache_ok(cache);
     assert_string_equal(failed(&rec), "d\\a.txt|d\\b.txt|d\\sub|d\\sub\\c.txt|o.txt");
     assert_string_equal(rec.events[14], "3:0x800704EE:The share is currently offline or does "
@@ -542,7 +542,7 @@ static void test_server_down(void **state)
     assert_true(csc_item_is_dirty(csc_test_find(cache, O)));
     csc_test_recorder_clear(&rec);
     const char *po[] = {O};
-    assert_int_equal(csc_synchronize(cache, po, 1, 0, &rec.sink, NULL), OFFLINE);
+    assert_int_equal(csc_synchronize(cache, po, 1, 0x6, &rec.sink, NULL), OFFLINE);
     assert_int_equal(fired(cache, id, NULL), 6);
     /* Unpin is not concerned. */
     assert_int_equal(unpin(cache, O, false, &rec), CSC_S_OK);

@@ -200,7 +200,7 @@ static void remote_syntax_errors(void **state)
         "expect cacheable=maybe\n"                    /* 10 */
         "expect cacheable=yes hresult=0\n"            /* 11 */
         "expect \\\\s\\sh connect=transparent\n"      /* 12 */
-        "expect \\\\s\\sh sparse=no\n"                /* 13 */
+        "expect \\\\s\\sh conflict=maybe\n"           /* 13 */
         "expect open-files=yes mode=none\n"           /* 14 */
         "remote write \\\\s\\sh\\f bytes=3 size=4\n"  /* valid */
         "expect remote \\\\s\\sh exists=no size=1 version=2 caching=programs\n"
@@ -216,7 +216,10 @@ static void remote_syntax_errors(void **state)
                         "unknown 'remote frob': expected 'dir', 'file', 'write' or 'delete'");
     assert_string_equal(res.syntax_errors[3].message,
                         "'share' needs caching=nocaching|manual|documents|programs");
-    assert_string_equal(res.syntax_errors[12].message, "unknown key 'sparse=' for 'expect PATH'");
+    assert_string_equal(res.syntax_errors[12].message,
+                        "malformed value in 'conflict=maybe': expected 'none' or an "
+                        "OFFLINEFILES_SYNC_STATE name without its prefix (such as "
+                        "'FileChangedOnClient_ChangedOnServer')");
     csc_scenario_result_clear(&res);
     csc_cache_free(cache);
 }

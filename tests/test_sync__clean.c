@@ -63,7 +63,7 @@ static csc_hresult sync_paths(csc_cache_t *cache, const char *const *paths, size
 
 static csc_hresult sync1(csc_cache_t *cache, const char *path, csc_test_recorder_t *rec)
 {
-    return sync_paths(cache, (const char *[]){path}, 1, 0, rec);
+    return sync_paths(cache, (const char *[]){path}, 1, 0x6, rec);
 }
 
 /* C5.8: the item and everything below become clean, pre-order, exact
@@ -122,7 +122,7 @@ static void test_c5_8_paths_and_return_values(void **state)
     assert_int_equal(sync_paths(cache,
                                 (const char *[]){SH "\\nope", D "\\sub\\b.txt", "\\\\s\\x?",
                                                  D "\\sub"},
-                                4, 0, &rec),
+                                4, 0x6, &rec),
                      CSC_S_OK);
     assert_events(&rec, EV_BEGIN, IB(SH "\\nope"), R_NF(SH "\\nope"), ITEM_OK(D "\\sub\\b.txt"),
                   IB("\\\\s\\x?"), R_BAD("\\\\s\\x?"), ITEM_OK(D "\\sub"),
@@ -132,11 +132,11 @@ static void test_c5_8_paths_and_return_values(void **state)
     assert_int_equal(csc_cache_item_count(cache), 8);
 
     /* Without a sink. */
-    assert_int_equal(csc_synchronize(cache, (const char *[]){D "\\a.txt"}, 1, 0, NULL, NULL),
+    assert_int_equal(csc_synchronize(cache, (const char *[]){D "\\a.txt"}, 1, 0x6, NULL, NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
     assert_dirty(cache, D "\\a.txt", false, 0);
-    assert_int_equal(csc_synchronize(cache, (const char *[]){D "\\zz"}, 1, 0, NULL, NULL),
+    assert_int_equal(csc_synchronize(cache, (const char *[]){D "\\zz"}, 1, 0x6, NULL, NULL),
                      CSC_E_FILE_NOT_FOUND);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
@@ -178,7 +178,7 @@ static void test_c5_8_cancellation(void **state)
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
     rec.abort_at = 3;
-    assert_int_equal(csc_synchronize(cache, (const char *[]){D}, 1, 0, &rec.sink, NULL),
+    assert_int_equal(csc_synchronize(cache, (const char *[]){D}, 1, 0x6, &rec.sink, NULL),
                      CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, ITEM_OK(D), ITEM_OK(D "\\a.txt"), IB(D "\\c.txt"),
@@ -192,7 +192,7 @@ static void test_c5_8_cancellation(void **state)
     csc_test_recorder_clear(&rec);
     /* Even a single file path returns the cancellation code (C4.7). */
     assert_int_equal(
-        csc_synchronize(cache, (const char *[]){SH "\\x.txt"}, 1, 0, &rec.sink, cancel),
+        csc_synchronize(cache, (const char *[]){SH "\\x.txt"}, 1, 0x6, &rec.sink, cancel),
         CSC_E_CANCELLED);
     assert_cache_ok(cache);
     assert_events(&rec, EV_BEGIN, EV_END_CANCELLED);
@@ -202,7 +202,7 @@ static void test_c5_8_cancellation(void **state)
     /* RETRY processes the item again (C4.5 step 6). */
     csc_test_recorder_clear(&rec);
     rec.retry_at = 1;
-    assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\x.txt"}, 1, 0, &rec.sink,
+    assert_int_equal(csc_synchronize(cache, (const char *[]){SH "\\x.txt"}, 1, 0x6, &rec.sink,
                                      NULL),
                      CSC_S_OK);
     assert_cache_ok(cache);
@@ -221,15 +221,16 @@ static void test_c5_8_validation(void **state)
     csc_cache_t *cache = tree_cache();
     csc_test_recorder_t rec;
     csc_test_recorder_init(&rec);
-    const uint32_t bad[] = {0x00004000u, 0x00008000u, 0x00040000u, 0x08000000u, 0xFFFFFFFFu};
+    const uint32_t bad[] = {0x00004000u, 0x00008000u, 0x00040000u, 0x08000000u, 0xFFFFFFFFu,
+                            0x40000006u, 0xF0000000u}; /* C12.1: CR values 4-15 */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(sync_paths(cache, (const char *[]){D}, 1, bad[i], &rec),
                          CSC_E_INVALIDARG);
         assert_int_equal(rec.count, 0);
     }
-    assert_int_equal(sync_paths(cache, (const char *[]){D}, 0, 0, &rec), CSC_E_INVALIDARG);
-    assert_int_equal(sync_paths(cache, (const char *[]){D, NULL}, 2, 0, &rec), CSC_E_INVALIDARG);
-    assert_int_equal(sync_paths(cache, NULL, 1, 0, &rec), CSC_E_INVALIDARG);
+    assert_int_equal(sync_paths(cache, (const char *[]){D}, 0, 0x6, &rec), CSC_E_INVALIDARG);
+    assert_int_equal(sync_paths(cache, (const char *[]){D, NULL}, 2, 0x6, &rec), CSC_E_INVALIDARG);
+    assert_int_equal(sync_paths(cache, NULL, 1, 0x6, &rec), CSC_E_INVALIDARG);
     assert_int_equal(rec.count, 0);
     assert_dirty(cache, D "\\a.txt", true, 5);
 
@@ -237,8 +238,8 @@ static void test_c5_8_validation(void **state)
                      CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\a.txt"), EV_END_OK);
     assert_dirty(cache, D "\\a.txt", false, 0);
-    assert_int_equal(sync_paths(cache, (const char *[]){SH "\\x.txt"}, 1, CSC_SYNC_FLAGS_VALID,
-                                &rec),
+    assert_int_equal(sync_paths(cache, (const char *[]){SH "\\x.txt"}, 1,
+                                CSC_SYNC_FLAGS_VALID & ~0xC0000000u, &rec), /* CR 3: C12.1 */
                      CSC_S_OK);
     assert_dirty(cache, SH "\\x.txt", false, 0);
     csc_test_recorder_clear(&rec);

@@ -45,6 +45,7 @@ typedef int32_t csc_hresult;
 #define CSC_ERROR_MORE_DATA 234u
 #define CSC_ERROR_DIRECTORY 267u
 #define CSC_ERROR_CANCELLED 1223u
+#define CSC_ERROR_FILE_OFFLINE 4350u
 
 /* HRESULTs. */
 #define CSC_S_OK CSC_HR(0x00000000u)
@@ -70,6 +71,7 @@ typedef int32_t csc_hresult;
 #define CSC_E_NOT_OWNER CSC_HR(0x80070120u)          /* ERROR_NOT_OWNER */
 #define CSC_E_DIRECTORY CSC_HR(0x8007010Bu)          /* ERROR_DIRECTORY */
 #define CSC_E_CANCELLED CSC_HR(0x800704C7u)          /* ERROR_CANCELLED */
+#define CSC_E_FILE_OFFLINE CSC_HR(0x800710FEu)       /* ERROR_FILE_OFFLINE */
 
 /*
  * Windows' English message text of an HRESULT (contract C6.1), without the

@@ -10,17 +10,23 @@
  * TransitionOnline and IsPathCacheable. Records live in their own keyed
  * table (hash.h), apart from the remote items, and outlive them.
  *
- * Not yet simulated, marked "Extension point" below: applications' handles
- * on non-cached files (C10.9 OpenFiles, C10.11), conflicts in an item's
- * state (C10.5), and the service's synchronization when a scope comes
- * online (C10.10). An item in a suspended tree reports ITEM_SUSPENDED.
+ * An item online by its scope reports the item reasons of C10.5
+ * (ITEM_SUSPENDED, then ITEM_VERSION_CONFLICT; C15.8 for uncached paths);
+ * applications' non-cached handles (apps.c) make TransitionOffline answer
+ * OpenFiles TRUE or are closed by Force, and a server going down closes its
+ * own (C10.9, C10.11, C15.6).
+ *
+ * When a scope comes online (TransitionOnline, its server's condition), the
+ * service's synchronization runs (src/remote/sync.c, C10.10).
  */
 #include <string.h>
 
 #include "alloc.h"
 #include "guard.h"
 #include "record.h"
+#include "fstate.h"
 #include "remote.h"
+#include "sync.h"
 
 /* ---- records ----------------------------------------------------------- */
 
@@ -111,6 +117,45 @@ static void scope_state(const csc_cache_t *cache, const char *key, size_t server
     }
 }
 
+/*
+ * C10.5, last paragraph: an item online by its scope reports OFFLINE with
+ * ITEM_SUSPENDED (6) when it is in a suspended tree (C13.3), then with
+ * ITEM_VERSION_CONFLICT (5) when it has an unresolved conflict (C12.6). A
+ * path not cached is in a suspended tree when its closest cached ancestor is
+ * (C15.8: a suspension root above it). One index lookup per component.
+ */
+static void item_state(const csc_cache_t *cache, const char *key, size_t key_len,
+                       csc_connect_state_t *state, csc_offline_reason_t *reason)
+{
+    const struct csc_item *it = cache->root;
+    size_t pos = 2;
+    bool whole = false;
+    while (pos <= key_len) {
+        size_t end = pos;
+        while (end < key_len && key[end] != '\\')
+            end++;
+        const struct csc_item *c =
+            csc__index_find(&cache->index, csc__id(it), key + pos, end - pos);
+        if (c == NULL)
+            break;
+        it = c;
+        whole = end == key_len;
+        pos = end + 1;
+    }
+    if (it == cache->root)
+        return;
+    if (csc__suspended(it)) {
+        *state = CSC_CONNECT_STATE_OFFLINE;
+        *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
+    } else if (whole && csc__type(it) == CSC_ITEM_FILE) {
+        const csc__fstate_t *fs = csc__fstate_get(cache, it);
+        if (fs != NULL && fs->conflict != 0) {
+            *state = CSC_CONNECT_STATE_OFFLINE;
+            *reason = CSC_OFFLINE_REASON_ITEM_VERSION_CONFLICT;
+        }
+    }
+}
+
 void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t key_len,
                             csc_connect_state_t *state, csc_offline_reason_t *reason)
 {
@@ -131,30 +176,87 @@ void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t ke
         return;
     }
     scope_state(cache, key, server_len, share_len, state, reason);
-    if (*state != CSC_CONNECT_STATE_ONLINE)
+    if (*state == CSC_CONNECT_STATE_ONLINE)
+        item_state(cache, key, key_len, state, reason);
+}
+
+/* C10.10: the cached shares of the server key[0..len) that are not online
+ * now, by id, for service_after (NULL and 0 when none or out of memory:
+ * the service's sync is then skipped). */
+static uint32_t *offline_shares(csc_cache_t *cache, const char *key, size_t len, size_t *n)
+{
+    *n = 0;
+    const struct csc_item *server = csc__tree_find_key(cache, key, len);
+    if (server == NULL || !cache->feature_active)
+        return NULL;
+    size_t count = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(server)); id != CSC__NONE;
+         id = csc__hot_at(cache, id)->next_sibling)
+        count++;
+    if (count == 0)
+        return NULL;
+    uint32_t *ids = csc__malloc(&cache->alloc, count * sizeof *ids);
+    if (ids == NULL)
+        return NULL;
+    char *k = NULL;
+    size_t kcap = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(server)); id != CSC__NONE;
+         id = csc__hot_at(cache, id)->next_sibling) {
+        const struct csc_item *share = csc__item_at(cache, id);
+        size_t klen = csc__item_key_len(share);
+        if (klen + 1 > kcap) {
+            if (k != NULL)
+                csc__free(&cache->alloc, k, kcap);
+            kcap = klen + 1;
+            k = csc__malloc(&cache->alloc, kcap);
+            if (k == NULL)
+                break;
+        }
+        csc__item_key(share, k, klen);
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(cache, k, len, klen, &st, &why);
+        if (st != CSC_CONNECT_STATE_ONLINE)
+            ids[(*n)++] = id;
+    }
+    if (k != NULL)
+        csc__free(&cache->alloc, k, kcap);
+    if (*n == 0) {
+        csc__free(&cache->alloc, ids, count * sizeof *ids);
+        return NULL;
+    }
+    return ids;
+}
+
+/* C10.10: each share of `ids` that is online now gets the service's
+ * Synchronize; frees `ids`. */
+static void service_after(csc_cache_t *cache, size_t len, uint32_t *ids, size_t n)
+{
+    if (ids == NULL)
         return;
-    /* C10.5, last paragraph: an item online by its scope reports OFFLINE
-     * with ITEM_SUSPENDED (6) when it is in a suspended tree (C13.3). The
-     * item, or for an uncached path its closest cached ancestor (C15.8: an
-     * uncached file below a suspension root is offline), is found by one
-     * lookup per component that is not cached; suspension is read by
-     * walking up (O(depth), never the scope). */
-    size_t len = key_len;
-    const struct csc_item *item = csc__tree_find_key(cache, key, len);
-    while (item == NULL && len > share_len) {
-        while (len > share_len && key[len - 1] != '\\')
-            len--;
-        if (len > share_len)
-            len--; /* the separator */
-        item = csc__tree_find_key(cache, key, len);
+    char *k = NULL;
+    size_t kcap = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct csc_item *share = csc__item_at(cache, ids[i]);
+        size_t klen = csc__item_key_len(share);
+        if (klen + 1 > kcap) {
+            if (k != NULL)
+                csc__free(&cache->alloc, k, kcap);
+            kcap = klen + 1;
+            k = csc__malloc(&cache->alloc, kcap);
+            if (k == NULL)
+                break;
+        }
+        csc__item_key(share, k, klen);
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(cache, k, len, klen, &st, &why);
+        if (st == CSC_CONNECT_STATE_ONLINE)
+            csc__sync_service(cache, share);
     }
-    if (item != NULL && csc__suspended(item)) {
-        *state = CSC_CONNECT_STATE_OFFLINE;
-        *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
-    }
-    /* Extension point (C10.5, last paragraph): then OFFLINE with
-     * ITEM_VERSION_CONFLICT (5) when the item has an unresolved conflict
-     * (C12.6). */
+    if (k != NULL)
+        csc__free(&cache->alloc, k, kcap);
+    csc__free(&cache->alloc, ids, n * sizeof *ids);
 }
 
 csc_hresult csc_connect_state(const csc_cache_t *cache, const char *path,
@@ -233,17 +335,21 @@ csc_hresult csc_remote_set_network(csc_cache_t *cache, const char *server, csc_n
                 hr = CSC_E_OUTOFMEMORY;
         }
         if (hr == CSC_S_OK && old != condition) { /* the same condition changes nothing */
+            size_t n_off = 0;
+            uint32_t *off = condition == CSC_NETWORK_DOWN
+                                ? NULL
+                                : offline_shares(cache, pb.key, pb.key_len, &n_off);
             s->condition = (uint8_t)condition;
             if (condition == CSC_NETWORK_SLOW)
                 s->slow_epoch++; /* earlier TransitionOnline overrides lapse (C10.5) */
             if (old == CSC_NETWORK_DOWN)
                 server_seen(cache, pb.key, pb.key_len);
-            /* Extension point (C10.11): going down closes every handle on a
-             * non-cached file of the server; applications' handles do not
-             * exist yet. Extension point (C10.10, C15.21): each scope of the
-             * server that this change brings online gets the service's
-             * Synchronize(scope, SyncIn|SyncOut) and the eviction pass of
-             * C5.5; Synchronize of the remote side does not exist yet. */
+            if (condition == CSC_NETWORK_DOWN) /* C10.11, C11.6 */
+                csc__apps_close_below(cache, pb.key, pb.key_len);
+            /* C10.10: each scope of the server that this change brings
+             * online gets the service's Synchronize(scope, SyncIn|SyncOut)
+             * and the eviction pass of C5.5. */
+            service_after(cache, pb.key_len, off, n_off);
         }
     }
     csc__path_buf_release(&cache->alloc, &pb);
@@ -330,20 +436,28 @@ csc_hresult csc_transition_offline(csc_cache_t *cache, const char *path, bool fo
     size_t server_len, share_len;
     hr = transition_scope(cache, path, &pb, &server_len, &share_len);
     if (hr == CSC_S_OK) {
-        /* Extension point (C10.9, C15.6): when applications hold handles to
-         * non-cached files of the scope and `force` is FALSE, nothing
-         * changes and the call returns S_OK with OpenFiles TRUE; with
-         * `force` those handles are closed (C11.6) first. Applications'
-         * non-cached handles do not exist yet, so OpenFiles is FALSE. */
-        (void)force;
-        csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
-        if (s == NULL) {
-            s = csc__scope_make(cache, pb.key, share_len, true);
-            if (s == NULL)
-                hr = CSC_E_OUTOFMEMORY;
+        /* C10.9, C15.6: applications' non-cached handles of an online
+         * scope without Force: nothing changes, OpenFiles TRUE. Otherwise
+         * Force closes them (C11.6), also in a scope already offline. */
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(cache, pb.key, server_len, share_len, &st, &why);
+        bool handles = csc__apps_handles_below(cache, pb.key, share_len) != 0;
+        if (handles && !force && st == CSC_CONNECT_STATE_ONLINE) {
+            *open_files = true;
+        } else {
+            csc__scope_t *s = csc__scope_find(cache, pb.key, share_len);
+            if (s == NULL) {
+                s = csc__scope_make(cache, pb.key, share_len, true);
+                if (s == NULL)
+                    hr = CSC_E_OUTOFMEMORY;
+            }
+            if (hr == CSC_S_OK) {
+                if (force)
+                    csc__apps_close_below(cache, pb.key, share_len);
+                s->forced = true; /* C10.9: already offline: marked forced as well */
+            }
         }
-        if (hr == CSC_S_OK)
-            s->forced = true; /* C10.9: already offline: marked forced as well */
     }
     csc__path_buf_release(&cache->alloc, &pb);
     if (CSC__RECORDING(cache))
@@ -386,12 +500,12 @@ csc_hresult csc_transition_online(csc_cache_t *cache, const char *path, uint32_t
             scope_state(cache, pb.key, server_len, share_len, &after, &why);
             if (after != CSC_CONNECT_STATE_ONLINE)
                 hr = CSC_E_BAD_NETPATH; /* server down or share gone; the mark stays cleared */
-            /* Extension point (C10.10, C15.21): when the scope became online
-             * here (before != ONLINE), the service runs Synchronize(scope,
-             * SyncIn|SyncOut) with no handler and no events, then the
-             * eviction pass of C5.5; not while the feature is not active
-             * (C13.1). Synchronize of the remote side does not exist yet. */
-            (void)before;
+            /* C10.10: when the scope became online here, the service runs
+             * Synchronize(scope, SyncIn|SyncOut) with no handler and no
+             * events, then the eviction pass of C5.5; not while the feature
+             * is not active (C13.1, csc__sync_service). */
+            if (hr == CSC_S_OK && before != CSC_CONNECT_STATE_ONLINE)
+                csc__sync_service(cache, csc__tree_find_key(cache, pb.key, share_len));
         }
     }
     csc__path_buf_release(&cache->alloc, &pb);

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "cscsim/remote.h"
+#include "cscsim/snapshot.h"
 #include "fstate.h"
 #include "remote.h"
 
@@ -72,10 +73,67 @@ csc_hresult csc__fstate_make_sparse(csc_cache_t *cache, struct csc_item *file, u
     csc__fstate_t *fs = csc__fstate_make(cache, file);
     if (fs == NULL)
         return CSC_E_OUTOFMEMORY;
+    if (csc__hot(file)->flags & CSC__F_TWIN)
+        csc__remote_file_record(cache, file); /* the twin keeps its size */
     fs->bits |= CSC__FS_SPARSE;
     fs->full_size = size;
     csc__tree_set_file_size(cache, file, 0); /* C10.8: 0 bytes until filled */
     return CSC_S_OK;
+}
+
+csc_hresult csc__fstate_reserve(csc_cache_t *cache, csc__fstate_spare_t *sp)
+{
+    sp->fs = sp->anchor = NULL;
+    sp->fs = csc__malloc(&cache->alloc, sizeof *sp->fs);
+    if (sp->fs == NULL)
+        return CSC_E_OUTOFMEMORY;
+    memset(sp->fs, 0, sizeof *sp->fs);
+    if (csc__htable_count(table(cache)) != 0)
+        return CSC_S_OK; /* commit adds without allocating */
+    /* An empty table has no storage yet: an anchor under id 0 (never an
+     * item's) makes it now, and leaves at commit. */
+    sp->anchor = csc__malloc(&cache->alloc, sizeof *sp->anchor);
+    if (sp->anchor != NULL) {
+        memset(sp->anchor, 0, sizeof *sp->anchor);
+        if (csc__htable_add(table(cache), &sp->anchor->h, (const char *)&sp->anchor->id,
+                            sizeof sp->anchor->id))
+            return CSC_S_OK;
+        csc__free(&cache->alloc, sp->anchor, sizeof *sp->anchor);
+        sp->anchor = NULL;
+    }
+    csc__free(&cache->alloc, sp->fs, sizeof *sp->fs);
+    sp->fs = NULL;
+    return CSC_E_OUTOFMEMORY;
+}
+
+void csc__fstate_commit_sparse(csc_cache_t *cache, csc__fstate_spare_t *sp,
+                               struct csc_item *file, uint64_t size)
+{
+    csc__fstate_t *fs = csc__fstate_get(cache, file);
+    if (fs == NULL) {
+        fs = sp->fs;
+        sp->fs = NULL;
+        fs->id = csc__id(file);
+        csc__htable_add_noalloc(table(cache), &fs->h, (const char *)&fs->id, sizeof fs->id);
+        csc__hot(file)->flags |= CSC__F_XSTATE;
+    }
+    fs->bits |= CSC__FS_SPARSE;
+    fs->full_size = size;
+    csc__tree_set_file_size(cache, file, 0); /* C10.8: 0 bytes until filled */
+    csc__fstate_cancel(cache, sp); /* what was not used */
+}
+
+void csc__fstate_cancel(csc_cache_t *cache, csc__fstate_spare_t *sp)
+{
+    if (sp->anchor != NULL) {
+        csc__htable_remove(table(cache), &sp->anchor->h);
+        csc__free(&cache->alloc, sp->anchor, sizeof *sp->anchor);
+        sp->anchor = NULL;
+    }
+    if (sp->fs != NULL) {
+        csc__free(&cache->alloc, sp->fs, sizeof *sp->fs);
+        sp->fs = NULL;
+    }
 }
 
 void csc__fstate_fill(csc_cache_t *cache, struct csc_item *file)
@@ -101,10 +159,13 @@ uint64_t csc__fstate_size(const csc_cache_t *cache, const struct csc_item *file)
 void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t size)
 {
     csc__fstate_t *fs = csc__fstate_get(cache, file);
-    if (fs != NULL && (fs->bits & CSC__FS_SPARSE))
+    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
         fs->full_size = size;
-    else
-        csc__tree_set_file_size(cache, file, size);
+        return;
+    }
+    if ((csc__hot(file)->flags & CSC__F_TWIN) && csc__hot(file)->size != size)
+        csc__remote_file_record(cache, file); /* an implicit twin keeps its size */
+    csc__tree_set_file_size(cache, file, size);
 }
 
 bool csc__fstate_touch_local(csc_cache_t *cache, struct csc_item *file)
@@ -133,14 +194,18 @@ void csc__fstate_init(csc_cache_t *cache)
 
 void csc__fstate_free_all(csc_cache_t *cache)
 {
+    /* Clearing the table frees only the table (the head entry holds it),
+     * so the entries' own links still lead from the first to the last. */
     csc__htable_t *t = table(cache);
+    /* Clearing frees only the table (it reads the entries' links), so the
+     * entries go after it, through their own links. */
     csc__hentry_t *e = csc__htable_first(t);
+    csc__htable_clear(t);
     while (e != NULL) {
         csc__hentry_t *next = csc__htable_next(e);
         csc__free(&cache->alloc, e, sizeof(csc__fstate_t));
         e = next;
     }
-    csc__htable_clear(t);
 }
 
 void csc__fstate_rebind(csc_cache_t *cache)
@@ -185,6 +250,106 @@ bool csc__fstate_check(const csc_cache_t *cache, char *why, size_t why_size)
         return false;
     }
     return true;
+}
+
+/* ---- snapshots (section 5) ----------------------------------------------- */
+
+#define SNAP_ENTRY 36u /* position u64, bits u8, conflict u8, reserved u16,
+                        * full size u64, local change u64, conflict version u64 */
+#define FS_BITS (CSC__FS_SPARSE | CSC__FS_CREATED | CSC__FS_DELETED | CSC__FS_LOCAL_TIME)
+
+static unsigned char *put(unsigned char *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+    return p + bytes;
+}
+
+static uint64_t get(const unsigned char *p, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+bool csc__fstate_snap_needed(const csc_cache_t *cache)
+{
+    return cache->remote != NULL &&
+           (csc__fstate_count(cache) != 0 || cache->remote->handle_count != 0);
+}
+
+size_t csc__fstate_snap_bytes(const csc_cache_t *cache)
+{
+    return 8 + csc__fstate_count(cache) * SNAP_ENTRY + csc__apps_snap_bytes(cache);
+}
+
+unsigned char *csc__fstate_snap_write(const csc_cache_t *cache, unsigned char *p)
+{
+    p = put(p, csc__fstate_count(cache), 8);
+    uint64_t pos = 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = csc__tree_preorder_next(cache, id)) {
+        pos++;
+        const csc__hot_t *h = csc__hot_at(cache, id);
+        if (h->type != CSC_ITEM_FILE || !(h->flags & CSC__F_XSTATE))
+            continue;
+        const csc__fstate_t *fs = csc__fstate_get(cache, csc__item_at(cache, id));
+        p = put(p, pos, 8);
+        *p++ = fs->bits;
+        *p++ = fs->conflict;
+        p = put(p, 0, 2);
+        p = put(p, fs->full_size, 8);
+        p = put(p, fs->local_change, 8);
+        p = put(p, fs->conflict_version, 8);
+    }
+    return csc__apps_snap_write(cache, p);
+}
+
+csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                  const unsigned char *end)
+{
+    const unsigned char *p = *pp;
+    if (end - p < 8)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t count = get(p, 8);
+    p += 8;
+    if (count > (uint64_t)(end - p) / SNAP_ENTRY)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(cache->root));
+    for (uint64_t i = 0; i < count; i++, p += SNAP_ENTRY) {
+        uint64_t want = get(p, 8);
+        uint8_t bits = p[8], conflict = p[9];
+        uint64_t full = get(p + 12, 8), local = get(p + 20, 8), cver = get(p + 28, 8);
+        if (want <= pos || get(p + 10, 2) != 0 || (bits & ~FS_BITS) != 0 ||
+            (bits == 0 && conflict == 0) || conflict >= 54 ||
+            (!(bits & CSC__FS_SPARSE) && full != 0) ||
+            (!(bits & CSC__FS_LOCAL_TIME) && local != 0) || (conflict == 0 && cver != 0))
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = csc__tree_preorder_next(cache, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        struct csc_item *file = csc__item_at(cache, id);
+        const csc__hot_t *h = csc__hot(file);
+        bool dirty = (h->flags & CSC__F_DIRTY) != 0;
+        if (h->type != CSC_ITEM_FILE || ((bits & CSC__FS_SPARSE) && h->size != 0) ||
+            ((bits & CSC__FS_CREATED) && (bits & CSC__FS_DELETED)) ||
+            ((bits & (CSC__FS_CREATED | CSC__FS_DELETED)) && !dirty))
+            return CSC_E_FILE_CORRUPT;
+        csc__fstate_t *fs = csc__fstate_make(cache, file);
+        if (fs == NULL)
+            return CSC_E_OUTOFMEMORY;
+        fs->bits = bits;
+        fs->conflict = conflict;
+        fs->full_size = full;
+        fs->local_change = local;
+        fs->conflict_version = cver;
+        id = csc__tree_preorder_next(cache, id);
+    }
+    *pp = p;
+    return csc__apps_snap_read(cache, pp, end);
 }
 
 /* ---- the public getters (cscsim/remote.h) ------------------------------ */

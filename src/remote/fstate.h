@@ -59,8 +59,22 @@ void csc__fstate_fill(csc_cache_t *cache, struct csc_item *file);
 /* The logical size of a file (its hot size unless sparse). */
 uint64_t csc__fstate_size(const csc_cache_t *cache, const struct csc_item *file);
 /* Sets the logical size of a file: a sparse file's recorded size, else the
- * hot size through the tree (counters kept). */
+ * hot size through the tree (counters kept). An implicit remote twin
+ * (remote.h) becomes a record first, keeping the server's size; so does
+ * csc__fstate_make_sparse. */
 void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t size);
+
+/* make_sparse in two steps, for a caller that must not fail once the tree
+ * changed (C8.1; fetch.c): reserve (may fail with E_OUTOFMEMORY, nothing
+ * changed) before the change, then commit (never fails) or cancel. */
+typedef struct csc__fstate_spare {
+    csc__fstate_t *fs;     /* the entry to be */
+    csc__fstate_t *anchor; /* keeps an empty table allocated until commit */
+} csc__fstate_spare_t;
+csc_hresult csc__fstate_reserve(csc_cache_t *cache, csc__fstate_spare_t *sp);
+void csc__fstate_commit_sparse(csc_cache_t *cache, csc__fstate_spare_t *sp,
+                               struct csc_item *file, uint64_t size);
+void csc__fstate_cancel(csc_cache_t *cache, csc__fstate_spare_t *sp);
 
 bool csc__fstate_is(const csc_cache_t *cache, const struct csc_item *file, uint8_t bit);
 
@@ -75,5 +89,23 @@ size_t csc__fstate_count(const csc_cache_t *cache);
 /* check.c: every CSC__F_XSTATE file has an entry with something in it,
  * every entry a cached file with the bit; sparse files hold 0 bytes. */
 bool csc__fstate_check(const csc_cache_t *cache, char *why, size_t why_size);
+
+/*
+ * Snapshots (section 5, src/snapshot.c): the entries, by item position
+ * (1-based pre-order, as section 2), then the applications' non-cached
+ * handles (apps.c). Needed when there is any; bytes and writer; the reader
+ * fills a fresh cache whose items are loaded (CSC_E_FILE_CORRUPT for
+ * anything a cache could not hold).
+ */
+bool csc__fstate_snap_needed(const csc_cache_t *cache);
+size_t csc__fstate_snap_bytes(const csc_cache_t *cache);
+unsigned char *csc__fstate_snap_write(const csc_cache_t *cache, unsigned char *p);
+csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                  const unsigned char *end);
+/* apps.c: the non-cached handles' part. */
+size_t csc__apps_snap_bytes(const csc_cache_t *cache);
+unsigned char *csc__apps_snap_write(const csc_cache_t *cache, unsigned char *p);
+csc_hresult csc__apps_snap_read(csc_cache_t *cache, const unsigned char **pp,
+                                const unsigned char *end);
 
 #endif

@@ -20,6 +20,7 @@
 #include "path.h"
 #include "remote.h"
 #include "fstate.h"
+#include "fetch.h"
 
 #include "cscsim/snapshot.h"
 
@@ -225,6 +226,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
+    r->handles.alloc = &cache->alloc;
     r->root = node_alloc(cache, r, "", 0, 0, "", 0);
     if (r->root == NULL) {
         slab_destroy(&cache->alloc, &r->slab);
@@ -235,6 +237,7 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     cache->remote = r;
     cache->twin_leaving = twin_leaving;
     csc__fstate_init(cache);
+    csc__pending_init(cache);
     return CSC_S_OK;
 }
 
@@ -244,6 +247,8 @@ void csc__remote_free(csc_cache_t *cache)
     if (r == NULL)
         return;
     csc__fstate_free_all(cache);
+    csc__apps_free(cache);
+    csc__pending_free_all(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -342,6 +347,11 @@ static void ensure_sorted(csc__rnode_t *parent)
     }
     parent->first_child = list;
     parent->last_child = prev;
+}
+
+void csc__remote_sort_children(csc__rnode_t *parent)
+{
+    ensure_sorted(parent);
 }
 
 /* Appends `n` to its parent's children, in order or not (materialising). */
@@ -715,6 +725,7 @@ static csc_hresult make_locked(csc_cache_t *cache, const char *path, csc_item_ty
                 found->size = size;
             found->version++;
             found->last_change = cache->clock;
+            csc__sync_server_changed(cache, found->key, found->key_len); /* C15.12 */
         }
         goto done;
     }
@@ -798,8 +809,7 @@ csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size
             n->size = size;
         n->version++;
         n->last_change = cache->clock;
-        /* Extension point (C15.12): a change on the server clears a recorded
-         * conflict of the cached copy, once conflicts exist (C12.6). */
+        csc__sync_server_changed(cache, n->key, n->key_len); /* C15.12 */
     }
     if (CSC__RECORDING(cache))
         csc__rec_remote(cache, "remote write", path, has_size, size, hr);
@@ -817,10 +827,12 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
     csc__htable_settle(&cache->remote->nodes);
     csc__rview_t v;
     hr = find_locked(cache, path, &v, NULL);
-    if (hr == CSC_S_OK && v.node != NULL)
+    if (hr == CSC_S_OK && v.node != NULL) {
+        csc__sync_server_changed(cache, v.node->key, v.node->key_len); /* C15.12 */
         subtree_delete(cache, v.node); /* remembered modes stay (C15.7) */
-    else if (hr == CSC_S_OK)
+    } else if (hr == CSC_S_OK) {
         twin_drop(cache, v.twin);
+    }
     if (CSC__RECORDING(cache))
         csc__rec_remote(cache, "remote delete", path, false, 0, hr);
     csc__leave(cache);
@@ -852,6 +864,8 @@ csc_hresult csc_remote_set_caching_mode(csc_cache_t *cache, const char *share,
         }
         if (hr == CSC_S_OK) {
             n->mode = (uint8_t)mode;
+            if (mode == CSC_CACHING_MODE_NOCACHING)
+                cache->remote->nocaching_seen = true;
             csc__connect_share_seen(cache, n); /* C15.7 */
         }
     }
@@ -1131,13 +1145,12 @@ bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_it
         csc__item_key(file, stack, len);
         twin = csc__remote_find(cache, stack, len);
     }
-    bool created = csc_item_is_created_offline(file);
-    if (twin == NULL || twin->type != CSC_ITEM_FILE)
-        return !created; /* C10.3: the remote twin is gone (a file created
-                          * offline never had one) */
-    /* C10.3: a file created offline is changed on the server when the
-     * server now has a file of that name. */
-    return created || twin->version != twin->orig;
+    bool remote_file = twin != NULL && twin->type == CSC_ITEM_FILE;
+    if (csc__fstate_is(cache, file, CSC__FS_CREATED))
+        return remote_file; /* C10.3: no original; the server has one now */
+    if (!remote_file)
+        return true; /* C10.3: the remote twin is gone */
+    return twin->version != twin->orig;
 }
 
 bool csc_item_changed_on_server(const csc_item_t *item)
@@ -1147,6 +1160,51 @@ bool csc_item_changed_on_server(const csc_item_t *item)
     return csc__remote_changed_on_server(csc__cache_of(item), item);
 }
 
+/* ---- what applications do (apps.c, C11) ------------------------------------ */
+
+csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file)
+{
+    if (csc__hot(file)->flags & CSC__F_TWIN)
+        return materialize(cache, file);
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(file);
+    if (len > sizeof stack)
+        return NULL; /* [limit] as csc__remote_changed_on_server */
+    csc__item_key(file, stack, len);
+    csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    return n != NULL && n->type == CSC_ITEM_FILE ? n : NULL;
+}
+
+csc_hresult csc__remote_create_file(csc_cache_t *cache, const csc__path_buf_t *pb,
+                                    uint64_t size, csc__rnode_t **out)
+{
+    *out = NULL;
+    csc__htable_settle(&cache->remote->nodes);
+    csc__rview_t v;
+    if (csc__remote_view(cache, pb->key, pb->key_len, &v))
+        return CSC_E_ALREADY_EXISTS;
+    size_t plen = csc__rpath_key_prefix(pb, pb->ncomp - 1);
+    csc__rnode_t *parent = csc__remote_find(cache, pb->key, plen);
+    if (parent == NULL || (parent->type != CSC_ITEM_SHARE && parent->type != CSC_ITEM_DIRECTORY))
+        return CSC_E_PATH_NOT_FOUND; /* C11.4, C15.9 (an implicit twin is a file) */
+    csc__rnode_t *top;
+    csc_hresult hr = chain_prepare(cache, pb, pb->ncomp, CSC_ITEM_FILE, &top);
+    if (hr != CSC_S_OK)
+        return hr;
+    csc__rnode_t *made = chain_commit(cache, parent, top);
+    made->size = size;
+    *out = made;
+    return CSC_S_OK;
+}
+
+void csc__remote_remove_file(csc_cache_t *cache, const csc__rview_t *v)
+{
+    if (v->node != NULL)
+        subtree_delete(cache, v->node);
+    else if (v->twin != NULL)
+        twin_drop(cache, v->twin);
+}
+
 bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_len,
                           uint64_t *version)
 {
@@ -1154,6 +1212,49 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
     if (!csc__remote_view(cache, key, key_len, &v) || v.type != CSC_ITEM_FILE || v.orig == 0)
         return false;
     *version = v.orig;
+    return true;
+}
+
+/* ---- the public getters of C10.3 and C13.5 (cscsim/remote.h) ------------- */
+
+bool csc_item_is_changed_on_server(const csc_item_t *item)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    return csc__remote_changed_on_server(csc__cache_of(item), item);
+}
+
+uint64_t csc_item_remote_dirty_bytes(const csc_item_t *item)
+{
+    if (!csc_item_is_changed_on_server(item))
+        return 0;
+    const csc_cache_t *cache = csc__cache_of(item);
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(item);
+    if (len > sizeof stack)
+        return 0;
+    csc__item_key(item, stack, len);
+    const csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    return n != NULL && n->type == CSC_ITEM_FILE ? n->size : 0;
+}
+
+bool csc_item_original_version(const csc_item_t *item, uint64_t *version)
+{
+    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
+        return false;
+    const csc_cache_t *cache = csc__cache_of(item);
+    if (csc__fstate_is(cache, item, CSC__FS_CREATED))
+        return false; /* C10.2: none for a file created offline */
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(item);
+    uint64_t v;
+    if (len > sizeof stack)
+        return false;
+    csc__item_key(item, stack, len);
+    if (!csc__remote_original(cache, stack, len, &v))
+        return false;
+    if (version != NULL)
+        *version = v;
     return true;
 }
 
@@ -1499,6 +1600,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         n->name_len = (uint16_t)nlen;
         n->type = type;
         n->mode = mode;
+        if (mode == CSC_CACHING_MODE_NOCACHING)
+            cache->remote->nocaching_seen = true;
         n->size = size;
         n->version = version;
         n->orig = orig;
@@ -1567,6 +1670,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         s->condition = condition;
         s->mode = mode;
         s->has_mode = (flags & SNAP_HAS_MODE) != 0;
+        if (s->has_mode && mode == CSC_CACHING_MODE_NOCACHING)
+            cache->remote->nocaching_seen = true;
         s->forced = (flags & SNAP_FORCED) != 0;
         s->has_override = (flags & SNAP_OVERRIDE) != 0;
         s->slow_epoch = slow_epoch;
@@ -1609,5 +1714,71 @@ void csc__remote_rebind(csc_cache_t *cache)
     r->nodes.alloc = &cache->alloc;
     r->scopes.alloc = &cache->alloc;
     r->kids.alloc = &cache->alloc;
+    r->handles.alloc = &cache->alloc;
     csc__fstate_rebind(cache);
+    csc__pending_rebind(cache);
+}
+
+/* ---- for Synchronize (src/remote/sync.c, C12) ----------------------------- */
+
+csc__rnode_t *csc__remote_record_at(csc_cache_t *cache, const char *key, size_t key_len)
+{
+    csc__rnode_t *n = csc__remote_find(cache, key, key_len);
+    if (n != NULL)
+        return n;
+    struct csc_item *tw = implicit_at(cache, key, key_len);
+    return tw != NULL ? materialize(cache, tw) : NULL;
+}
+
+void csc__remote_remove_at(csc_cache_t *cache, const char *key, size_t key_len)
+{
+    csc__rnode_t *n = csc__remote_find(cache, key, key_len);
+    if (n != NULL) {
+        subtree_delete(cache, n);
+        return;
+    }
+    struct csc_item *tw = implicit_at(cache, key, key_len);
+    if (tw != NULL)
+        twin_drop(cache, tw);
+}
+
+csc_hresult csc__remote_sync_create(csc_cache_t *cache, const char *path, uint64_t size,
+                                    csc__rnode_t **out)
+{
+    *out = NULL;
+    csc__path_buf_t pb;
+    csc_hresult hr = csc__path_buf_normalize(&cache->alloc, path, &pb);
+    if (hr == CSC_S_OK && pb.ncomp < 3)
+        hr = CSC_E_INVALID_NAME;
+    if (hr != CSC_S_OK)
+        goto done;
+    csc__htable_settle(&cache->remote->nodes);
+    uint32_t depth;
+    csc__rnode_t *found = deepest(cache, &pb, &depth);
+    if (depth < pb.ncomp && depth >= 2 &&
+        implicit_at(cache, pb.key, csc__rpath_key_prefix(&pb, depth + 1)) != NULL) {
+        /* an implicit twin file where a directory or the file must go */
+        hr = depth + 1 < pb.ncomp ? CSC_HRESULT_FROM_WIN32(3u) : CSC_E_ALREADY_EXISTS;
+        goto done;
+    }
+    if (depth == pb.ncomp) {
+        hr = found->type == CSC_ITEM_FILE ? CSC_S_OK : CSC_E_ALREADY_EXISTS; /* C15.19 */
+        if (hr == CSC_S_OK)
+            *out = found;
+        goto done;
+    }
+    if (found->type == CSC_ITEM_FILE) { /* C15.19: a remote file where an ancestor must go */
+        hr = CSC_HRESULT_FROM_WIN32(3u);
+        goto done;
+    }
+    csc__rnode_t *top;
+    hr = chain_prepare(cache, &pb, depth + 1, CSC_ITEM_FILE, &top);
+    if (hr == CSC_S_OK) {
+        csc__rnode_t *made = chain_commit(cache, found, top);
+        made->size = size;
+        *out = made;
+    }
+done:
+    csc__path_buf_release(&cache->alloc, &pb);
+    return hr;
 }

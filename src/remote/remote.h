@@ -130,6 +130,19 @@ typedef struct csc__rslab {
     size_t res_next_size;
 } csc__rslab_t;
 
+/* Non-cached handles on one file path (apps.c): `count` handles. */
+typedef struct csc__nch {
+    csc__hentry_t h;
+    uint32_t count;
+    uint32_t key_len;
+    char key[]; /* folded path, NUL */
+} csc__nch_t;
+
+static inline size_t csc__nch_size(size_t key_len)
+{
+    return sizeof(csc__nch_t) + key_len + 1;
+}
+
 typedef struct csc__remote {
     csc__rslab_t slab;
     csc__htable_t nodes;  /* csc__rnode_t by folded path */
@@ -140,6 +153,17 @@ typedef struct csc__remote {
     csc__htable_t kids;
     /* Round-2 state of cached files by item id (fstate.c). */
     csc__htable_t fstates;
+    /* Applications' non-cached handles (C11.1, C11.6) by folded file path
+     * (apps.c, csc__nch_t), and how many handles they hold in all. */
+    csc__htable_t handles;
+    size_t handle_count;
+    /* Pending deep pins of shallow-pinned containers by item id (fetch.c,
+     * C15.20). */
+    csc__htable_t pending;
+    /* Some share has had the NOCACHING mode (C10.6), on the server or as a
+     * cached share remembers it: until then Pin looks no mode up. Never
+     * cleared (a hint). */
+    bool nocaching_seen;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found
@@ -195,6 +219,10 @@ size_t csc__rpath_display_prefix(const csc__path_buf_t *pb, uint32_t depth);
 
 csc__rnode_t *csc__remote_find(const csc_cache_t *cache, const char *key, size_t key_len);
 
+/* Puts a container's children in C2.3 order when materialising appended
+ * them out of order (a read of the order must call it first; fetch.c). */
+void csc__remote_sort_children(csc__rnode_t *parent);
+
 /*
  * C10.2 / C15.4: what a setup caching (csc_cache_file, csc_cache_dir) does
  * on the remote side. item.c calls prepare before the tree's caching, which
@@ -234,9 +262,44 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
 
 /* C10.3: whether the cached file is changed on the server: its twin is
  * gone (or no longer a file), or the twin's version differs from the
- * original version; a file created offline (no original) when the server
- * has a file of that name. */
+ * original version; a file created offline (no original) only when the
+ * server has a file of that name. */
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file);
+
+/* ---- what applications do to the remote side (apps.c, C11) --------------- */
+
+/* The record of a cached file's remote twin, an implicit twin made a record
+ * first (never fails, never allocates); NULL when the server has no file
+ * there. */
+csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file);
+/* C11.4: the server gets a new file at pb's path (version 1, size `size`,
+ * last change now): 0x80070003 when its parent is not a share or directory
+ * on the server, 0x800700B7 when an item of that name exists there,
+ * E_OUTOFMEMORY; nothing changed on failure. */
+csc_hresult csc__remote_create_file(csc_cache_t *cache, const csc__path_buf_t *pb,
+                                    uint64_t size, csc__rnode_t **out);
+/* The file of a view leaves the server (C11.5; a record or an implicit twin). */
+void csc__remote_remove_file(csc_cache_t *cache, const csc__rview_t *v);
+
+/* For Synchronize (sync.c, C12). The record of the remote file at the
+ * folded path key[0..key_len), materialising an implicit twin (never
+ * failing); NULL when the server has no item there. */
+csc__rnode_t *csc__remote_record_at(csc_cache_t *cache, const char *key, size_t key_len);
+/* The remote item at key[0..key_len) (and what is below it) is gone from
+ * the server; nothing when there is none. */
+void csc__remote_remove_at(csc_cache_t *cache, const char *key, size_t key_len);
+/* The server gets a file at `path` (a display path) of `size` bytes,
+ * version 1, with its missing ancestors (C15.10); an existing remote file
+ * is returned as it is. 0x80070003 when a remote file stands where an
+ * ancestor directory must go, 0x800700B7 when a remote directory has the
+ * file's name (C15.19), E_OUTOFMEMORY; nothing changes on failure. */
+csc_hresult csc__remote_sync_create(csc_cache_t *cache, const char *path, uint64_t size,
+                                    csc__rnode_t **out);
+
+/* sync.c (C15.12): the server changed or removed the item at the folded
+ * path key[0..key_len): a recorded conflict of the cached copy (and, for a
+ * removed container, of the cached files below) is cleared. */
+void csc__sync_server_changed(csc_cache_t *cache, const char *key, size_t key_len);
 
 /* check.c: the remote side's invariants (links, C2.3 order, types by depth,
  * keys, the tables, versions and modes). false with a reason in why. */
@@ -282,5 +345,15 @@ csc_hresult csc__remote_snap_twin(csc_cache_t *cache, struct csc_item *item);
 bool csc__remote_check_records(const csc_cache_t *cache);
 /* Points the remote tables at cache->alloc (after a state swap). */
 void csc__remote_rebind(csc_cache_t *cache);
+
+/* ---- applications' non-cached handles (apps.c, C10.9, C10.11, C11.6) ------ */
+
+/* Non-cached handles on files whose folded path begins with key[0..len)
+ * followed by a separator (a scope or a server); len 0: all of them. */
+size_t csc__apps_handles_below(const csc_cache_t *cache, const char *key, size_t len);
+/* Closes those handles (never fails). */
+void csc__apps_close_below(csc_cache_t *cache, const char *key, size_t len);
+/* Frees every entry (csc__remote_free). */
+void csc__apps_free(csc_cache_t *cache);
 
 #endif

@@ -51,7 +51,11 @@ typedef enum csc__scn_cmd_kind {
     CSC__SCN_CMD_NETWORK,   /* network \\SERVER up|down|slow (args[1] the word) */
     CSC__SCN_CMD_OFFLINE,   /* offline PATH [force] */
     CSC__SCN_CMD_ONLINE,    /* online PATH */
-    CSC__SCN_CMD_CACHEABLE  /* cacheable PATH */
+    CSC__SCN_CMD_CACHEABLE, /* cacheable PATH */
+    /* round 2, C11 (apps.h); open and close are the applications' too */
+    CSC__SCN_CMD_WRITE,     /* write PATH [bytes=N] [size=M] */
+    CSC__SCN_CMD_CREATE,    /* create PATH [size=N] */
+    CSC__SCN_CMD_DELETE     /* delete PATH */
 } csc__scn_cmd_kind_t;
 
 /* The option slots of a command; each command accepts some of them. */
@@ -70,6 +74,7 @@ typedef enum csc__scn_opt {
     CSC__SCN_OPT_RELEASE,   /* suspend PATH release */
     CSC__SCN_OPT_FORCE,     /* offline PATH force */
     CSC__SCN_OPT_CACHING,   /* share PATH caching=MODE (csc_caching_mode_t) */
+    CSC__SCN_OPT_RESOLVE,   /* sync resolve=RESOLUTION (csc_sync_resolve_t, C12.5) */
     CSC__SCN_OPT_COUNT
 } csc__scn_opt_t;
 
@@ -130,8 +135,24 @@ typedef enum csc__scn_key {
     CSC__SCN_KEY_CACHING,
     /* expect cacheable= mode= */
     CSC__SCN_KEY_CACHEABLE,
-    CSC__SCN_KEY_MODE
+    CSC__SCN_KEY_MODE,
+    /* round 2, C11 and C13.5 item keys (files only) */
+    CSC__SCN_KEY_SPARSE,
+    CSC__SCN_KEY_CREATED_OFFLINE,
+    CSC__SCN_KEY_DELETED_OFFLINE,
+    CSC__SCN_KEY_DIRTY_BYTES,
+    CSC__SCN_KEY_REMOTE_DIRTY_BYTES,
+    CSC__SCN_KEY_SIZE,
+    CSC__SCN_KEY_VERSION,  /* the original version; CSC__SCN_VERSION_NONE: none */
+    CSC__SCN_KEY_CONFLICT, /* an OFFLINEFILES_SYNC_STATE value, 0: none */
+    CSC__SCN_KEY_HANDLES
 } csc__scn_key_t;
+
+/* version=none of `expect PATH` (a file created offline has no original). */
+#define CSC__SCN_VERSION_NONE UINT64_MAX
+
+/* Whether an item key applies to files only (it fails on a container). */
+bool csc__scn_key_files_only(csc__scn_key_t key);
 
 /* One KEY=VALUE of an `expect`: the value converted (yes/no as 1/0, a type,
  * a set of CSC_PIN_SOURCE_* bits, a size or CSC_SPACE_UNLIMITED). */
@@ -213,6 +234,10 @@ const char *csc__scn_type_name(csc_item_type_t type);
 const char *csc__scn_mode_name(uint64_t mode);
 const char *csc__scn_connect_name(uint64_t state);
 const char *csc__scn_reason_name(uint64_t reason);
+/* The OFFLINEFILES_SYNC_STATE name of a value without its prefix
+ * ("FileChangedOnClient_ChangedOnServer"); "none" for 0 as `conflict=`
+ * writes it. */
+const char *csc__scn_sync_state_name(uint64_t state);
 
 /* The name of a key as the language writes it ("partly-pinned", "used"). */
 const char *csc__scn_key_name(csc__scn_key_t key);

@@ -5,7 +5,8 @@
  * phases, each a walk in C2.3 order over the items of the subtree, so that
  * no command disturbs what an earlier one set up:
  *   1. `policy manual`, so that nothing is evicted while it builds (C5.5);
- *   2. each item, parents first (`dir`, or `file ... size=N`), followed by
+ *   2. each item, parents first (`dir`, or `file ... size=N`; a sparse file
+ *      as a Pin fetches it, C10.8: `remote file`, `pin`, `unpin`), followed by
  *      the pin and unpin commands that turn the state it arrives in (pinned
  *      with inherit by C3.3 when its parent has inherit bits) into its own:
  *      a deep Pin of a container that has no child yet sets pinned and
@@ -170,7 +171,21 @@ static const csc_item_t *next_item(const csc_item_t *it, const csc_item_t *top)
 static void put_item(FILE *out, const csc_item_t *item, const char *path, bool is_top)
 {
     csc_item_type_t type = csc_item_type(item);
-    if (type == CSC_ITEM_FILE) {
+    const csc_item_t *parent = csc_item_parent(item);
+    uint32_t arrival = is_top || parent == NULL ? 0 : csc_item_inherit(parent);
+    if (type == CSC_ITEM_FILE && csc_item_is_sparse(item)) {
+        /* Only a Pin fetching it makes a sparse file (C10.8): the server
+         * gets it, a Pin of a source it does not inherit fetches it, and an
+         * Unpin of that source leaves it as it arrives (C3.3). */
+        uint32_t s = CSC_PIN_SOURCE_USER;
+        while (s < CSC_PIN_SOURCE_REDIRECT && (arrival & s))
+            s <<= 1;
+        fputs("remote file ", out);
+        put_token(out, path);
+        fprintf(out, " size=%llu\n", (unsigned long long)csc_item_size(item));
+        put_call(out, "pin", path, s, false);
+        put_call(out, "unpin", path, s & ~arrival, false);
+    } else if (type == CSC_ITEM_FILE) {
         fputs("file ", out);
         put_token(out, path);
         fprintf(out, " size=%llu\n", (unsigned long long)csc_item_size(item));
@@ -183,8 +198,6 @@ static void put_item(FILE *out, const csc_item_t *item, const char *path, bool i
         return; /* no pin state (C3.1) */
     /* What C3.3 gives it on arrival: its parent's inherit bits (the top of a
      * subtree arrives below plain containers). */
-    const csc_item_t *parent = csc_item_parent(item);
-    uint32_t arrival = is_top || parent == NULL ? 0 : csc_item_inherit(parent);
     uint32_t pins = csc_item_pins(item), inherit = csc_item_inherit(item);
     if (inherit & ~pins) {
         fputs("# cannot express: inherit bits without their pin (", out);

@@ -39,7 +39,10 @@ typedef enum val_kind {
     VAL_CACHING,  /* nocaching | manual | documents | programs (1-4, C10.6) */
     VAL_MODE,     /* none | the VAL_CACHING names (0-4, OFFLINEFILES_CACHING_MODE) */
     VAL_CONNECT,  /* online | offline (csc_connect_state_t) */
-    VAL_REASON    /* the OfflineReason names (csc_offline_reason_t) */
+    VAL_REASON,   /* the OfflineReason names (csc_offline_reason_t) */
+    VAL_RESOLVE,  /* a conflict resolution (csc_sync_resolve_t 0-7, C12.5) */
+    VAL_VERSION,  /* a number or `none` (CSC__SCN_VERSION_NONE) */
+    VAL_SYNC_STATE /* `none` or an OFFLINEFILES_SYNC_STATE name without its prefix */
 } val_kind_t;
 
 static const char *const val_desc[] = {
@@ -60,8 +63,13 @@ static const char *const val_desc[] = {
     [VAL_CACHING] = "'nocaching', 'manual', 'documents' or 'programs'",
     [VAL_MODE] = "'none', 'nocaching', 'manual', 'documents' or 'programs'",
     [VAL_CONNECT] = "'online' or 'offline'",
+    [VAL_RESOLVE] = ("'none', 'keep-local', 'keep-remote', 'keep-all-changes', "
+                     "'keep-latest', 'log', 'skip' or 'abort'"),
     [VAL_REASON] = ("'unknown', 'not-applicable', 'forced', 'slow', 'error', 'conflict' or "
                     "'suspended'"),
+    [VAL_VERSION] = "a number or 'none'",
+    [VAL_SYNC_STATE] = ("'none' or an OFFLINEFILES_SYNC_STATE name without its prefix "
+                        "(such as 'FileChangedOnClient_ChangedOnServer')"),
 };
 
 /* ---- the command table ------------------------------------------------- */
@@ -122,6 +130,7 @@ static const cmd_spec_t commands[] = {
      CSC__SCN_CMD_SYNC,
      ARGS_PATHS,
      {{"flags", CSC__SCN_OPT_FLAGS, VAL_SYNC_FLAGS},
+      {"resolve", CSC__SCN_OPT_RESOLVE, VAL_RESOLVE},
       {"abort-at", CSC__SCN_OPT_ABORT_AT, VAL_COUNT},
       {"retry-at", CSC__SCN_OPT_RETRY_AT, VAL_POSITIVE}},
      {{0}}},
@@ -178,6 +187,14 @@ static const cmd_spec_t commands[] = {
     {"offline", CSC__SCN_CMD_OFFLINE, ARGS_PATH, {{0}}, {{"force", CSC__SCN_OPT_FORCE}}},
     {"online", CSC__SCN_CMD_ONLINE, ARGS_PATH, {{0}}, {{0}}},
     {"cacheable", CSC__SCN_CMD_CACHEABLE, ARGS_PATH, {{0}}, {{0}}},
+    /* round 2, C11: applications */
+    {"write",
+     CSC__SCN_CMD_WRITE,
+     ARGS_PATH,
+     {{"bytes", CSC__SCN_OPT_BYTES, VAL_SIZE}, {"size", CSC__SCN_OPT_SIZE, VAL_SIZE}},
+     {{0}}},
+    {"create", CSC__SCN_CMD_CREATE, ARGS_PATH, {{"size", CSC__SCN_OPT_SIZE, VAL_SIZE}}, {{0}}},
+    {"delete", CSC__SCN_CMD_DELETE, ARGS_PATH, {{0}}, {{0}}},
     {"save", CSC__SCN_CMD_SAVE, ARGS_WORD, {{0}}, {{0}}}, /* a snapshot file */
     {"load", CSC__SCN_CMD_LOAD, ARGS_WORD, {{0}}, {{0}}},
     {"fail", CSC__SCN_CMD_FAIL, ARGS_FAIL, {{0}}, {{0}}},
@@ -207,6 +224,16 @@ static const key_spec_t item_keys[] = {
     {"encrypted", CSC__SCN_KEY_ENCRYPTED, VAL_YESNO},
     {"connect", CSC__SCN_KEY_CONNECT, VAL_CONNECT},
     {"reason", CSC__SCN_KEY_REASON, VAL_REASON},
+    /* round 2, C11, C13.5 (files only) */
+    {"sparse", CSC__SCN_KEY_SPARSE, VAL_YESNO},
+    {"created-offline", CSC__SCN_KEY_CREATED_OFFLINE, VAL_YESNO},
+    {"deleted-offline", CSC__SCN_KEY_DELETED_OFFLINE, VAL_YESNO},
+    {"dirty-bytes", CSC__SCN_KEY_DIRTY_BYTES, VAL_SIZE},
+    {"remote-dirty-bytes", CSC__SCN_KEY_REMOTE_DIRTY_BYTES, VAL_SIZE},
+    {"size", CSC__SCN_KEY_SIZE, VAL_SIZE},
+    {"version", CSC__SCN_KEY_VERSION, VAL_VERSION},
+    {"conflict", CSC__SCN_KEY_CONFLICT, VAL_SYNC_STATE},
+    {"handles", CSC__SCN_KEY_HANDLES, VAL_COUNT},
 };
 
 /* expect remote PATH ... (round 2, C10.1, C10.6) */
@@ -308,11 +335,68 @@ const uint32_t csc__scn_sources[4] = {CSC_PIN_SOURCE_USER, CSC_PIN_SOURCE_POLICY
                                  CSC_PIN_SOURCE_COMPUTER, CSC_PIN_SOURCE_REDIRECT};
 static const char *const source_names[4] = {"user", "policy", "computer", "redirect"};
 static const char *const type_names[4] = {"file", "directory", "share", "server"};
+static const char *const resolve_names[8] = {"none", "keep-local", "keep-remote",
+                                             "keep-all-changes", "keep-latest", "log",
+                                             "skip", "abort"};
 static const char *const mode_names[5] = {"none", "nocaching", "manual", "documents",
                                           "programs"};
 static const char *const connect_names[3] = {"unknown", "offline", "online"};
 static const char *const reason_names[7] = {"unknown", "not-applicable", "forced", "slow",
                                             "error",   "conflict",       "suspended"};
+
+static const char *const sync_state_names[54] = {
+    "Stable", "FileOnClient_DirOnServer",
+    "FileOnClient_NoServerCopy", "DirOnClient_FileOnServer",
+    "DirOnClient_FileChangedOnServer", "DirOnClient_NoServerCopy",
+    "FileCreatedOnClient_NoServerCopy", "FileCreatedOnClient_FileChangedOnServer",
+    "FileCreatedOnClient_DirChangedOnServer", "FileCreatedOnClient_FileOnServer",
+    "FileCreatedOnClient_DirOnServer", "FileCreatedOnClient_DeletedOnServer",
+    "FileChangedOnClient_ChangedOnServer", "FileChangedOnClient_DirOnServer",
+    "FileChangedOnClient_DirChangedOnServer", "FileChangedOnClient_DeletedOnServer",
+    "FileSparseOnClient_ChangedOnServer", "FileSparseOnClient_DeletedOnServer",
+    "FileSparseOnClient_DirOnServer", "FileSparseOnClient_DirChangedOnServer",
+    "DirCreatedOnClient_NoServerCopy", "DirCreatedOnClient_DirOnServer",
+    "DirCreatedOnClient_FileOnServer", "DirCreatedOnClient_FileChangedOnServer",
+    "DirCreatedOnClient_DirChangedOnServer", "DirCreatedOnClient_DeletedOnServer",
+    "DirChangedOnClient_FileOnServer", "DirChangedOnClient_FileChangedOnServer",
+    "DirChangedOnClient_ChangedOnServer", "DirChangedOnClient_DeletedOnServer",
+    "NoClientCopy_FileOnServer", "NoClientCopy_DirOnServer",
+    "NoClientCopy_FileChangedOnServer", "NoClientCopy_DirChangedOnServer",
+    "DeletedOnClient_FileOnServer", "DeletedOnClient_DirOnServer",
+    "DeletedOnClient_FileChangedOnServer", "DeletedOnClient_DirChangedOnServer",
+    "FileSparseOnClient", "FileChangedOnClient",
+    "FileRenamedOnClient", "DirSparseOnClient",
+    "DirChangedOnClient", "DirRenamedOnClient",
+    "FileChangedOnServer", "FileRenamedOnServer",
+    "FileDeletedOnServer", "DirChangedOnServer",
+    "DirRenamedOnServer", "DirDeletedOnServer",
+    "FileReplacedAndDeletedOnClient_FileOnServer", "FileReplacedAndDeletedOnClient_FileChangedOnServer",
+    "FileReplacedAndDeletedOnClient_DirOnServer", "FileReplacedAndDeletedOnClient_DirChangedOnServer",
+};
+
+const char *csc__scn_sync_state_name(uint64_t state)
+{
+    return state == 0 ? "none" : state < 54 ? sync_state_names[state] : "?";
+}
+
+bool csc__scn_key_files_only(csc__scn_key_t key)
+{
+    switch (key) {
+    case CSC__SCN_KEY_ENCRYPTED:
+    case CSC__SCN_KEY_SPARSE:
+    case CSC__SCN_KEY_CREATED_OFFLINE:
+    case CSC__SCN_KEY_DELETED_OFFLINE:
+    case CSC__SCN_KEY_DIRTY_BYTES:
+    case CSC__SCN_KEY_REMOTE_DIRTY_BYTES:
+    case CSC__SCN_KEY_SIZE:
+    case CSC__SCN_KEY_VERSION:
+    case CSC__SCN_KEY_CONFLICT:
+    case CSC__SCN_KEY_HANDLES:
+        return true;
+    default:
+        return false;
+    }
+}
 
 const char *csc__scn_mode_name(uint64_t mode)
 {
@@ -581,12 +665,26 @@ static bool parse_value(val_kind_t kind, const char *s, uint64_t *out)
         return parse_sources(s, out);
     case VAL_CACHING:
         return find_name(mode_names, 1, 5, s, out);
+    case VAL_RESOLVE: /* in the order of OFFLINEFILES_SYNC_CONFLICT_RESOLVE */
+        return find_name(resolve_names, 0, 8, s, out);
     case VAL_MODE:
         return find_name(mode_names, 0, 5, s, out);
     case VAL_CONNECT:
         return find_name(connect_names, 1, 3, s, out);
     case VAL_REASON:
         return find_name(reason_names, 0, 7, s, out);
+    case VAL_VERSION:
+        if (csc__scn_eq(s, "none")) {
+            *out = CSC__SCN_VERSION_NONE;
+            return true;
+        }
+        return parse_number(s, strlen(s), UINT64_MAX - 1, false, out);
+    case VAL_SYNC_STATE: /* C15.19: names compare case-insensitively */
+        if (csc__scn_eq(s, "none")) {
+            *out = 0;
+            return true;
+        }
+        return find_name(sync_state_names, 1, 54, s, out);
     case VAL_USER:
         *out = 0;
         return s[0] != '\0' && !is_path_token(s);
@@ -818,7 +916,7 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
         e->kind = CSC__SCN_EXPECT_REMOTE;
     }
     bool named_form = space || status || encryption;
-    uint32_t seen = 0;
+    uint64_t seen = 0; /* bit k: key k (csc__scn_key_t has fewer than 64) */
     for (size_t i = 1; i < line->count; i++) {
         const csc__scn_token_t *t = &line->tokens[i];
         if (!t->is_option)
@@ -831,9 +929,9 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
             return syntax(p, "unknown key '%s=' for 'expect %s'", t->name,
                           named_form ? positional->text : "PATH");
         }
-        if (seen & (1u << k->key))
+        if (seen & ((uint64_t)1 << k->key))
             return syntax(p, "repeated key '%s='", t->name);
-        seen |= 1u << k->key;
+        seen |= (uint64_t)1 << k->key;
         if (e->key_count == CSC__SCN_MAX_CHECK_KEYS)
             return syntax(p, "too many keys");
         csc__scn_check_key_t *ck = &e->keys[e->key_count++];
@@ -841,10 +939,12 @@ static bool parse_expect(parser_t *p, const csc__scn_line_t *line, csc__scn_comm
         if (!parse_value(k->kind, t->value, &ck->value))
             return malformed(p, t, k->kind);
     }
-    if (status && !(seen & (1u << CSC__SCN_KEY_ACTIVE) && seen & (1u << CSC__SCN_KEY_ENABLED)))
+    if (status && !(seen & ((uint64_t)1 << CSC__SCN_KEY_ACTIVE) &&
+                    seen & ((uint64_t)1 << CSC__SCN_KEY_ENABLED)))
         return syntax(p, "'expect status' needs active= and enabled=");
     if (encryption &&
-        !(seen & (1u << CSC__SCN_KEY_ENC_ENCRYPTED) && seen & (1u << CSC__SCN_KEY_PARTIAL)))
+        !(seen & ((uint64_t)1 << CSC__SCN_KEY_ENC_ENCRYPTED) &&
+          seen & ((uint64_t)1 << CSC__SCN_KEY_PARTIAL)))
         return syntax(p, "'expect encryption' needs encrypted= and partial=");
     if (remote)
         return add_arg(p, cmd, remote_path->text);

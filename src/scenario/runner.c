@@ -364,6 +364,15 @@ static bool word_on(const char *w)
     return (w[0] == 'o' || w[0] == 'O') && (w[1] == 'n' || w[1] == 'N') && w[2] == '\0';
 }
 
+/* sync resolve=RESOLUTION: the handler's one answer (C12.5). */
+static csc_sync_resolve_t resolve_always(void *user_data, const csc_conflict_t *conflict,
+                                         const char **new_name)
+{
+    (void)conflict;
+    *new_name = NULL;
+    return *(const csc_sync_resolve_t *)user_data;
+}
+
 /* pin, unpin, sync and deleteitems: always printed; leave a result and
  * the events (round 2: sync's and deleteitems' replace those of the last
  * method call, as Pin's do). */
@@ -394,7 +403,12 @@ static void run_pin(csc__scn_runner_t *r, const csc__scn_command_t *cmd)
         hr = csc_pin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
     else if (cmd->kind == CSC__SCN_CMD_UNPIN)
         hr = csc_unpin(r->cache, paths, cmd->nargs, flags, deep, &pr, NULL);
-    else if (cmd->kind == CSC__SCN_CMD_SYNC)
+    else if (cmd->kind == CSC__SCN_CMD_SYNC && o[CSC__SCN_OPT_RESOLVE].set) {
+        /* resolve=: a conflict handler answering every conflict alike */
+        csc_sync_resolve_t answer = (csc_sync_resolve_t)o[CSC__SCN_OPT_RESOLVE].num;
+        csc_sync_options_t opts = {CSC_SYNC_OPTIONS_VERSION, &answer, resolve_always};
+        hr = csc_synchronize_ex(r->cache, paths, cmd->nargs, flags, &opts, &pr, NULL);
+    } else if (cmd->kind == CSC__SCN_CMD_SYNC)
         hr = csc_synchronize(r->cache, paths, cmd->nargs, flags, &pr, NULL);
     else if (cmd->kind == CSC__SCN_CMD_ENCRYPT) /* C13.4: events for files */
         hr = csc_encrypt(r->cache, word_on(cmd->args[0]), flags, &pr, NULL);
@@ -470,6 +484,21 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
                                            (csc_caching_mode_t)o[CSC__SCN_OPT_CACHING].num);
     case CSC__SCN_CMD_NETWORK: /* C10.5 */
         return csc_remote_set_network(cache, cmd->args[0], (csc_network_t)cmd->ticks);
+    /* C11: the applications, by path (apps.h); open and close keep their
+     * round-1 meaning on cached files (C10.2) */
+    case CSC__SCN_CMD_OPEN:
+        return csc_app_open(cache, cmd->args[0]);
+    case CSC__SCN_CMD_CLOSE:
+        return csc_app_close(cache, cmd->args[0]);
+    case CSC__SCN_CMD_WRITE:
+        return csc_app_write(cache, cmd->args[0],
+                             o[CSC__SCN_OPT_BYTES].set ? o[CSC__SCN_OPT_BYTES].num : 1,
+                             o[CSC__SCN_OPT_SIZE].set, o[CSC__SCN_OPT_SIZE].num);
+    case CSC__SCN_CMD_CREATE:
+        return csc_app_create(cache, cmd->args[0],
+                              o[CSC__SCN_OPT_SIZE].set ? o[CSC__SCN_OPT_SIZE].num : 0);
+    case CSC__SCN_CMD_DELETE:
+        return csc_app_delete(cache, cmd->args[0]);
     case CSC__SCN_CMD_FAIL: /* leaves no result: it configures, as policy does */
         *leaves = false;
         return csc__scn_fail_run(cache, cmd, &r->faults);
@@ -487,10 +516,6 @@ static csc_hresult run_setup(csc__scn_runner_t *r, const csc__scn_command_t *cmd
     case CSC__SCN_CMD_MODIFY:
         return csc_item_modify(cache, item,
                                o[CSC__SCN_OPT_BYTES].set ? o[CSC__SCN_OPT_BYTES].num : 1);
-    case CSC__SCN_CMD_OPEN:
-        return csc_item_open(cache, item);
-    case CSC__SCN_CMD_CLOSE:
-        return csc_item_close(cache, item);
     case CSC__SCN_CMD_TOUCH:
         return csc_item_touch(cache, item);
     default:
@@ -596,7 +621,20 @@ static void put_key_value(FILE *f, csc__scn_key_t key, uint64_t v)
         break;
     case CSC__SCN_KEY_REMOTE_SIZE:
     case CSC__SCN_KEY_REMOTE_VERSION:
+    case CSC__SCN_KEY_DIRTY_BYTES:
+    case CSC__SCN_KEY_REMOTE_DIRTY_BYTES:
+    case CSC__SCN_KEY_SIZE:
+    case CSC__SCN_KEY_HANDLES:
         fprintf(f, "%llu", (unsigned long long)v);
+        break;
+    case CSC__SCN_KEY_VERSION:
+        if (v == CSC__SCN_VERSION_NONE)
+            fputs("none", f);
+        else
+            fprintf(f, "%llu", (unsigned long long)v);
+        break;
+    case CSC__SCN_KEY_CONFLICT:
+        fputs(csc__scn_sync_state_name(v), f);
         break;
     case CSC__SCN_KEY_USED:
     case CSC__SCN_KEY_UNPINNED_USED:
@@ -629,6 +667,19 @@ static uint64_t item_value(const csc_item_t *item, csc__scn_key_t key)
     case CSC__SCN_KEY_SUSPENDED: return csc_item_is_suspended(item);
     case CSC__SCN_KEY_SUSPENDED_ROOT: return csc_item_is_suspended_root(item);
     case CSC__SCN_KEY_ENCRYPTED: return csc_item_is_encrypted(item);
+    /* round 2, C11, C13.5 (files only) */
+    case CSC__SCN_KEY_SPARSE: return csc_item_is_sparse(item);
+    case CSC__SCN_KEY_CREATED_OFFLINE: return csc_item_is_created_offline(item);
+    case CSC__SCN_KEY_DELETED_OFFLINE: return csc_item_is_deleted_offline(item);
+    case CSC__SCN_KEY_DIRTY_BYTES: return csc_item_dirty_bytes(item);
+    case CSC__SCN_KEY_REMOTE_DIRTY_BYTES: return csc_item_remote_dirty_bytes(item);
+    case CSC__SCN_KEY_SIZE: return csc_item_size(item);
+    case CSC__SCN_KEY_VERSION: {
+        uint64_t v;
+        return csc_item_original_version(item, &v) ? v : CSC__SCN_VERSION_NONE;
+    }
+    case CSC__SCN_KEY_CONFLICT: return (uint64_t)csc_item_conflict(item);
+    case CSC__SCN_KEY_HANDLES: return csc_item_open_count(item);
     default: return 0;
     }
 }
@@ -680,8 +731,7 @@ static bool check_keys(const csc__scn_runner_t *r, const csc__scn_command_t *cmd
             put_key_value(exp, k->key, k->value);
             sep = ", ";
             continue;
-        } else if (k->key == CSC__SCN_KEY_ENCRYPTED &&
-                   csc_item_type(item) != CSC_ITEM_FILE) {
+        } else if (csc__scn_key_files_only(k->key) && csc_item_type(item) != CSC_ITEM_FILE) {
             /* a key of files only fails on a container (round 2) */
             pass = false;
             fputs(sep, exp);

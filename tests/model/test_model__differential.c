@@ -495,7 +495,8 @@ static void lib_exec(world_t *w, const op_t *op)
         else if (op->kind == OP_DELETE)
             o->hr = csc_delete_items(c, op->paths, op->npaths, op->flags, &pr, NULL);
         else if (op->kind == OP_SYNC)
-            o->hr = csc_synchronize(c, op->paths, op->npaths, 0, &pr, NULL);
+            o->hr = csc_synchronize(c, op->paths, op->npaths, 0x6u /* SyncIn|SyncOut, as `sync` */,
+                                    &pr, NULL);
         else if (op->kind == OP_PIN)
             o->hr = csc_pin(c, op->paths, op->npaths, op->flags, op->deep, &pr, NULL);
         else

@@ -13,6 +13,7 @@
 
 #include "path.h"
 #include "remote/remote.h"
+#include "remote/fstate.h"
 
 static const csc__rnode_t *next_preorder(const csc__rnode_t *n, const csc__rnode_t *root)
 {
@@ -42,6 +43,11 @@ static int cmp_scopes(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+static int compare_lines(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char *csc_test_remote_dump(const csc_cache_t *cache)
 {
     assert_cache_ok(cache); /* the tree's and the remote side's invariants */
@@ -56,16 +62,33 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
     assert_non_null(r);
     size_t nodes = 0;
     fprintf(f, "remote items=%zu\n", r->node_count);
+    /* Sorted by key: a list that materialising left unsorted is sorted by
+     * the next write that reads its order (remote.h), which is no change of
+     * state, so the dump does not show the lists' order. */
+    char **lines = calloc(r->node_count + 1, sizeof *lines);
+    assert_non_null(lines);
     for (const csc__rnode_t *n = next_preorder(r->root, r->root); n != NULL;
          n = next_preorder(n, r->root)) {
-        nodes++;
+        assert_true(nodes < r->node_count);
         assert_ptr_equal(csc__htable_find(&r->nodes, n->key, n->key_len), &n->h);
-        fprintf(f, "R %s name=%s type=%d size=%llu version=%llu last=%llu mode=%d orig=%llu\n",
+        char *line = NULL;
+        size_t line_len = 0;
+        FILE *lf = open_memstream(&line, &line_len);
+        assert_non_null(lf);
+        fprintf(lf, "R %s name=%s type=%d size=%llu version=%llu last=%llu mode=%d orig=%llu\n",
                 n->key, csc__rnode_name(n), (int)n->type, (unsigned long long)n->size,
                 (unsigned long long)n->version, (unsigned long long)n->last_change,
                 (int)n->mode, (unsigned long long)n->orig);
+        fclose(lf);
+        lines[nodes++] = line;
     }
     assert_int_equal(nodes, r->node_count);
+    qsort(lines, nodes, sizeof *lines, compare_lines);
+    for (size_t i = 0; i < nodes; i++) {
+        fputs(lines[i], f);
+        free(lines[i]);
+    }
+    free(lines);
     /* Implicit twins (src/remote/remote.h): cached files with CSC__F_TWIN. */
     /* In the cache's pre-order (C2.3), not by id: a loaded snapshot numbers
      * its items afresh. */
@@ -86,6 +109,40 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
                 csc__name(it), (int)v.type, (unsigned long long)v.size,
                 (unsigned long long)v.version, (unsigned long long)v.last_change,
                 (unsigned long long)v.orig);
+    }
+    /* Round-2 file states (fstate.c), in the cache's pre-order. */
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
+         id = item_next(cache, root, id)) {
+        const csc_item_t *it = csc__item_at(cache, id);
+        const csc__fstate_t *fs = csc__fstate_get(cache, it);
+        if (fs == NULL)
+            continue;
+        char path[1024];
+        csc_item_path(it, path, sizeof path);
+        fprintf(f, "F %s bits=%u conflict=%u full=%llu local=%llu cver=%llu\n", path,
+                (unsigned)fs->bits, (unsigned)fs->conflict, (unsigned long long)fs->full_size,
+                (unsigned long long)fs->local_change, (unsigned long long)fs->conflict_version);
+    }
+    /* Applications' non-cached handles (apps.c), sorted by key. */
+    {
+        size_t hn = csc__htable_count(&r->handles), k = 0, total = 0;
+        const csc__nch_t **hs = calloc(hn + 1, sizeof *hs);
+        assert_non_null(hs);
+        for (const csc__hentry_t *e = csc__htable_first(&r->handles); e != NULL;
+             e = csc__htable_next(e))
+            hs[k++] = (const csc__nch_t *)e;
+        for (size_t a = 1; a < hn; a++) /* insertion sort: a handful */
+            for (size_t b = a; b > 0 && strcmp(hs[b - 1]->key, hs[b]->key) > 0; b--) {
+                const csc__nch_t *t = hs[b];
+                hs[b] = hs[b - 1];
+                hs[b - 1] = t;
+            }
+        for (k = 0; k < hn; k++) {
+            fprintf(f, "H %s count=%u\n", hs[k]->key, (unsigned)hs[k]->count);
+            total += hs[k]->count;
+        }
+        assert_int_equal(total, r->handle_count);
+        free(hs);
     }
     assert_int_equal(csc__htable_count(&r->nodes), r->node_count);
     size_t count = csc__htable_count(&r->scopes), i = 0;

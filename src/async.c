@@ -1,6 +1,6 @@
 /*
- * src/async.c: asynchronous Pin, Unpin, DeleteItems, DeleteItemsForUser
- * and Encrypt on libuv (C6.4-C6.6). An
+ * src/async.c: asynchronous Pin, Unpin, Synchronize, DeleteItems,
+ * DeleteItemsForUser and Encrypt on libuv (C6.4-C6.6). An
  * operation owns a csc__op_state: a copy of the call's arguments and of the
  * caller, a thread of its own that runs the walk (walk.h) holding the
  * cache's guard (guard.h, lent out whenever the walk waits for the loop),
@@ -17,6 +17,11 @@
  *   speed. Answers are ignored.
  * - otherwise: a rendezvous per event; the walk waits for the loop thread's
  *   answer, so answers take effect at once (C6.3).
+ * Synchronize's conflict handler (C12.5, C16.5) is a rendezvous too, with
+ * or without AsyncProgress: the walk publishes the events queued so far
+ * (ItemBegin comes before the question), hands the conflict to the loop
+ * thread and waits, the cache's guard lent out, for the answer, which it
+ * applies before it goes on (C14.5). The handler runs on the loop thread.
  * The completion callback runs after the last event (End) was delivered.
  * Once detached (csc_cache_cancel_wait), the walk waits for nobody: events
  * are queued without bound (the cancelled walk makes few) and the waiting
@@ -31,6 +36,7 @@
 #include "evict.h"
 #include "tree.h"
 #include "walk.h"
+#include "remote/sync.h"
 
 #include "cscsim/async.h"
 #include "cscsim/cache.h"
@@ -42,7 +48,8 @@ typedef enum op_kind {
     K_PIN,
     K_DELETE,
     K_DELETE_FOR_USER,
-    K_ENCRYPT
+    K_ENCRYPT,
+    K_SYNC
 } op_kind_t;
 
 /* The arguments of a call, as the entry points pass them to start(). */
@@ -54,6 +61,7 @@ typedef struct call {
     bool deep;
     const char *user; /* DeleteItemsForUser */
     bool encrypt;     /* Encrypt */
+    const csc_sync_options_t *options; /* Synchronize */
 } call_t;
 
 static csc__walk_op_t walk_op(op_kind_t kind)
@@ -61,6 +69,7 @@ static csc__walk_op_t walk_op(op_kind_t kind)
     switch (kind) {
     case K_UNPIN: return CSC__OP_UNPIN;
     case K_PIN: return CSC__OP_PIN;
+    case K_SYNC: return CSC__OP_SYNC;
     default: return CSC__OP_DELETE;
     }
 }
@@ -100,6 +109,10 @@ struct csc__op_state {
     uint32_t flags;
     bool deep;
     bool encrypt;           /* Encrypt: the state asked for */
+    bool has_handler;       /* Synchronize with a conflict handler */
+    csc_sync_options_t user_opts; /* ... the caller's options (copied) */
+    csc_sync_options_t walk_opts; /* ... the walk's: q_resolve */
+    char *conflict_name;    /* the last KEEPALLCHANGES name, copied (walk thread's) */
     char **paths;
     size_t count;
     char *path_bytes;
@@ -118,9 +131,12 @@ struct csc__op_state {
     bool in_delivery;       /* a user callback runs (loop thread) */
     /* Rendezvous. */
     bool pending, answered;
-    bool pending_is_query;
+    enum { P_EVENT, P_QUERY, P_CONFLICT } pending_kind;
     csc_event_t pending_ev;
+    csc_conflict_t pending_conflict; /* its path is the walk's, which waits */
     csc_op_response_t answer;
+    csc_sync_resolve_t resolution;
+    char *resolution_name;  /* malloc'd by the loop thread, taken by the walk */
 };
 
 /* ---- the walk thread's side ------------------------------------------- */
@@ -229,7 +245,7 @@ static csc_op_response_t rendezvous(struct csc__op_state *st, const csc_event_t 
     }
     st->pending = true;
     st->answered = false;
-    st->pending_is_query = query;
+    st->pending_kind = query ? P_QUERY : P_EVENT;
     if (ev != NULL)
         st->pending_ev = *ev;
     uv_mutex_unlock(&st->mu);
@@ -285,6 +301,49 @@ static void q_end(void *ud, const csc_event_t *ev)
     }
 }
 
+/*
+ * The conflict handler's stand-in on the walk thread (C16.5): the events
+ * queued so far go first, then the conflict waits for the handler's answer
+ * on the loop thread. Detached (csc_cache_cancel_wait), nobody answers:
+ * NONE, the conflict stays (C12.6) and the cancelled walk stops before its
+ * next item. A KEEPALLCHANGES name is the loop thread's copy, kept until
+ * the next conflict or the end of the operation.
+ */
+static csc_sync_resolve_t q_resolve(void *ud, const csc_conflict_t *conflict,
+                                    const char **new_name)
+{
+    struct csc__op_state *st = ud;
+    *new_name = NULL;
+    free(st->conflict_name);
+    st->conflict_name = NULL;
+    if (st->async_progress)
+        publish(st);
+    uv_mutex_lock(&st->mu);
+    if (st->detached) {
+        uv_mutex_unlock(&st->mu);
+        return CSC_SYNC_RESOLVE_NONE;
+    }
+    st->pending = true;
+    st->answered = false;
+    st->pending_kind = P_CONFLICT;
+    st->pending_conflict = *conflict;
+    st->resolution_name = NULL;
+    uv_mutex_unlock(&st->mu);
+    uv_async_send(&st->wake);
+    uv_mutex_lock(&st->mu);
+    while (!st->answered && !st->detached)
+        wait_for_loop(st);
+    csc_sync_resolve_t r = st->answered ? st->resolution : CSC_SYNC_RESOLVE_NONE;
+    if (st->answered) {
+        st->conflict_name = st->resolution_name;
+        st->resolution_name = NULL;
+    }
+    st->pending = false;
+    uv_mutex_unlock(&st->mu);
+    *new_name = st->conflict_name;
+    return r;
+}
+
 static void walk_thread(void *arg)
 {
     struct csc__op_state *st = arg;
@@ -300,6 +359,10 @@ static void walk_thread(void *arg)
     if (st->kind == K_ENCRYPT)
         st->result = csc__encrypt_run(st->cache, st->encrypt, use, st->user_cancel,
                                       st->own_cancel, false);
+    else if (st->kind == K_SYNC)
+        st->result = csc__sync_run(st->cache, (const char *const *)st->paths, st->count,
+                                   st->flags, st->has_handler ? &st->walk_opts : NULL, use,
+                                   st->user_cancel, st->own_cancel, false);
     else
         st->result = csc__walk_run(st->cache, &st->caller, (const char *const *)st->paths,
                                    st->count, st->flags, st->deep, use, st->user_cancel,
@@ -347,36 +410,61 @@ static csc_op_response_t deliver(struct csc__op_state *st, const csc_event_t *ev
     return r;
 }
 
+/* Answers the walk's question (an event without AsyncProgress, QueryAbort,
+ * or a conflict) on the loop thread. */
+static void answer_pending(struct csc__op_state *st)
+{
+    uv_mutex_lock(&st->mu);
+    bool pending = st->pending && !st->answered && !st->detached;
+    int kind = st->pending_kind;
+    csc_event_t ev = st->pending_ev;
+    csc_conflict_t conflict = st->pending_conflict;
+    uv_mutex_unlock(&st->mu);
+    if (!pending)
+        return;
+    csc_op_response_t answer = CSC_OP_CONTINUE;
+    csc_sync_resolve_t resolution = CSC_SYNC_RESOLVE_NONE;
+    char *name_copy = NULL;
+    if (kind == P_QUERY) {
+        bool abort = false;
+        st->in_delivery = true;
+        st->user.query_abort(st->user.user_data, &abort);
+        st->in_delivery = false;
+        answer = abort ? CSC_OP_ABORT : CSC_OP_CONTINUE;
+    } else if (kind == P_CONFLICT) {
+        const char *name = NULL;
+        st->in_delivery = true;
+        resolution = st->user_opts.resolve_conflict(st->user_opts.user_data, &conflict, &name);
+        st->in_delivery = false;
+        /* Borrowed from the handler until it returns: copied here. Out of
+         * memory, the walk falls back to its own name (sync.h). */
+        if (resolution == CSC_SYNC_RESOLVE_KEEPALLCHANGES && name != NULL) {
+            size_t n = strlen(name) + 1;
+            name_copy = malloc(n);
+            if (name_copy != NULL)
+                memcpy(name_copy, name, n);
+        }
+    } else {
+        answer = deliver(st, &ev);
+    }
+    uv_mutex_lock(&st->mu);
+    st->answer = answer;
+    st->resolution = resolution;
+    st->resolution_name = name_copy;
+    st->answered = true;
+    uv_cond_broadcast(&st->cond);
+    uv_mutex_unlock(&st->mu);
+}
+
+/* Delivers what the walk has handed over: the published batches first (in
+ * order: a conflict's ItemBegin before the conflict), then its question. */
 static void drain(struct csc__op_state *st)
 {
     for (;;) {
         uv_mutex_lock(&st->mu);
         batch_t *list = st->ready_head;
         st->ready_head = st->ready_tail = NULL;
-        bool pending = st->pending && !st->answered && !st->detached;
-        csc_event_t ev = st->pending_ev;
-        bool query = st->pending_is_query;
         uv_mutex_unlock(&st->mu);
-
-        if (pending) {
-            csc_op_response_t answer = CSC_OP_CONTINUE;
-            if (query) {
-                bool abort = false;
-                st->in_delivery = true;
-                st->user.query_abort(st->user.user_data, &abort);
-                st->in_delivery = false;
-                answer = abort ? CSC_OP_ABORT : CSC_OP_CONTINUE;
-            } else {
-                answer = deliver(st, &ev);
-            }
-            uv_mutex_lock(&st->mu);
-            st->answer = answer;
-            st->answered = true;
-            uv_cond_broadcast(&st->cond);
-            uv_mutex_unlock(&st->mu);
-        }
-        if (list == NULL)
-            return;
         while (list != NULL) {
             batch_t *b = list;
             list = b->next;
@@ -392,6 +480,12 @@ static void drain(struct csc__op_state *st)
             uv_cond_broadcast(&st->cond);
             uv_mutex_unlock(&st->mu);
         }
+        answer_pending(st);
+        uv_mutex_lock(&st->mu);
+        bool more = st->ready_head != NULL || (st->pending && !st->answered && !st->detached);
+        uv_mutex_unlock(&st->mu);
+        if (!more)
+            return;
     }
 }
 
@@ -414,6 +508,8 @@ static void free_state(struct csc__op_state *st)
     }
     csc__caller_free(&st->cache_alloc, &st->caller);
     csc_cancel_free(st->own_cancel);
+    free(st->conflict_name);
+    free(st->resolution_name);
     uv_cond_destroy(&st->cond);
     uv_mutex_destroy(&st->mu);
     free(st->paths);
@@ -548,6 +644,8 @@ static csc_hresult validate(csc_cache_t *cache, const call_t *c, const csc_progr
     *made = false;
     if (c->kind == K_ENCRYPT)
         return csc__encrypt_validate(c->flags, progress);
+    if (c->kind == K_SYNC) /* C12.1, and the options' version */
+        return csc__sync_validate(c->paths, c->count, c->flags, c->options, progress);
     csc_hresult hr = csc__walk_validate(c->paths, c->count, c->flags, walk_op(c->kind));
     if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
         hr = CSC_E_INVALIDARG; /* a sink newer than this library */
@@ -575,10 +673,14 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache, cons
     if (hr != CSC_S_OK)
         return hr;
     /* Recorded as the synchronous forms are: every call but a busy one. */
-    if (CSC__RECORDING(cache) && c->kind != K_ENCRYPT) /* the recorder's sink watches */
+    const csc_sync_options_t *options = c->options;
+    if (CSC__RECORDING(cache) && c->kind != K_ENCRYPT) { /* the recorder's sink watches */
         progress = csc__rec_async_start(cache, walk_op(c->kind), c->paths, c->count, c->flags,
                                         c->deep, c->kind == K_DELETE_FOR_USER, c->user,
                                         progress, cancel);
+        if (c->kind == K_SYNC) /* ... and the conflict handler's answers */
+            options = csc__rec_async_options(cache, options);
+    }
     if (!cache->feature_active) { /* C13.1: before validation; no pass (C15.3) */
         if (CSC__RECORDING(cache))
             record_end(cache, c->kind, c->encrypt, c->flags, CSC_E_SERVICE_NOT_ACTIVE);
@@ -614,11 +716,18 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache, cons
     st->deep = c->deep;
     st->kind = c->kind;
     st->encrypt = c->encrypt;
+    if (options != NULL && options->resolve_conflict != NULL) {
+        st->has_handler = true;
+        st->user_opts = *options;
+        csc_sync_options_t walk_opts = {CSC_SYNC_OPTIONS_VERSION, st, q_resolve};
+        st->walk_opts = walk_opts;
+    }
     st->user_cancel = cancel;
     st->has_progress = progress != NULL;
     if (progress != NULL)
         st->user = *progress;
-    /* The same bit for Pin, Unpin and Encrypt; DeleteItems has none. */
+    /* The same bit for Pin, Unpin, Synchronize and Encrypt; DeleteItems has
+     * none. */
     st->async_progress = (c->flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
     op->priv_ = st;
     op->priv_peak_ = 0;
@@ -647,7 +756,7 @@ csc_hresult csc_unpin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                             const csc_progress_t *progress, csc_cancel_t *cancel,
                             csc_op_cb done)
 {
-    call_t c = {K_UNPIN, paths, count, flags, deep, NULL, false};
+    call_t c = {K_UNPIN, paths, count, flags, deep, NULL, false, NULL};
     return start(op, loop, cache, &c, progress, cancel, done);
 }
 
@@ -655,7 +764,17 @@ csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                           const char *const *paths, size_t count, uint32_t flags, bool deep,
                           const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done)
 {
-    call_t c = {K_PIN, paths, count, flags, deep, NULL, false};
+    call_t c = {K_PIN, paths, count, flags, deep, NULL, false, NULL};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_synchronize_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                  const char *const *paths, size_t count, uint32_t flags,
+                                  const csc_sync_options_t *options,
+                                  const csc_progress_t *progress, csc_cancel_t *cancel,
+                                  csc_op_cb done)
+{
+    call_t c = {K_SYNC, paths, count, flags, false, NULL, false, options};
     return start(op, loop, cache, &c, progress, cancel, done);
 }
 
@@ -664,7 +783,7 @@ csc_hresult csc_delete_items_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *c
                                    const csc_progress_t *progress, csc_cancel_t *cancel,
                                    csc_op_cb done)
 {
-    call_t c = {K_DELETE, paths, count, flags, false, NULL, false};
+    call_t c = {K_DELETE, paths, count, flags, false, NULL, false, NULL};
     return start(op, loop, cache, &c, progress, cancel, done);
 }
 
@@ -674,7 +793,7 @@ csc_hresult csc_delete_items_for_user_async(csc_op_t *op, uv_loop_t *loop, csc_c
                                             const csc_progress_t *progress,
                                             csc_cancel_t *cancel, csc_op_cb done)
 {
-    call_t c = {K_DELETE_FOR_USER, paths, count, flags, false, user, false};
+    call_t c = {K_DELETE_FOR_USER, paths, count, flags, false, user, false, NULL};
     return start(op, loop, cache, &c, progress, cancel, done);
 }
 
@@ -682,7 +801,7 @@ csc_hresult csc_encrypt_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                               uint32_t flags, const csc_progress_t *progress,
                               csc_cancel_t *cancel, csc_op_cb done)
 {
-    call_t c = {K_ENCRYPT, NULL, 0, flags, false, NULL, encrypt};
+    call_t c = {K_ENCRYPT, NULL, 0, flags, false, NULL, encrypt, NULL};
     return start(op, loop, cache, &c, progress, cancel, done);
 }
 

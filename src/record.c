@@ -861,6 +861,25 @@ const csc_progress_t *csc__rec_async_start(csc_cache_t *cache, csc__walk_op_t op
     return &c->wrap;
 }
 
+const csc_sync_options_t *csc__rec_async_options(csc_cache_t *cache,
+                                                 const csc_sync_options_t *options)
+{
+    capture_t *c = cache->rec->async;
+    if (c == NULL || options == NULL)
+        return options;
+    if (options->version > CSC_SYNC_OPTIONS_VERSION) {
+        cap_note(c, "options newer than the library (the call was refused)");
+        return options;
+    }
+    if (options->resolve_conflict == NULL)
+        return options;
+    c->user_opts = *options;
+    c->wrap_opts = *options;
+    c->wrap_opts.user_data = c;
+    c->wrap_opts.resolve_conflict = cap_resolve;
+    return &c->wrap_opts;
+}
+
 void csc__rec_async_end(csc_cache_t *cache, csc_hresult hr)
 {
     rec_t *rec = cache->rec;

@@ -1,7 +1,7 @@
 /*
- * tests/test_async__methods.c: the asynchronous forms of DeleteItems,
- * DeleteItemsForUser and Encrypt (C6.3-C6.6, C13.4, C13.7, C15.3,
- * C15.16). Each is checked against its synchronous form on an identical
+ * tests/test_async__methods.c: the asynchronous forms of Synchronize,
+ * DeleteItems, DeleteItemsForUser and Encrypt (C6.3-C6.6, C12.5, C13.4,
+ * C13.7, C14.5, C15.3, C15.16, C16.5). Each is checked against its synchronous form on an identical
  * cache: the same events in the same order, delivered on the loop with End
  * last and before the completion callback, the same answers honoured
  * (ABORT, RETRY) or ignored (AsyncProgress), the same result, the same
@@ -11,10 +11,12 @@
  * after Encrypt, C15.3), and teardown with csc_cache_cancel_wait and
  * csc_cache_free without running the loop. The walk runs on a thread of its
  * own, so these caches use the C library's allocator; every test ends with
- * uv_loop_close returning 0.
+ * uv_loop_close returning 0. Synchronize's conflict handler runs on the
+ * loop thread, between the item's ItemBegin and ItemResult, with or
+ * without AsyncProgress, and its answer is applied as the synchronous
+ * form applies it.
  */
-#include "support.h"
-#include "events.h"
+#include "sync_support.h"
 
 #include <cscsim/async.h>
 
@@ -33,7 +35,7 @@
 
 /* ---- the calls under test ---------------------------------------------------- */
 
-typedef enum kind { DELETE, DELETE_FOR_USER, ENCRYPT } kind_t;
+typedef enum kind { DELETE, DELETE_FOR_USER, ENCRYPT, SYNC } kind_t;
 
 typedef struct call {
     kind_t kind;
@@ -42,12 +44,22 @@ typedef struct call {
     uint32_t flags;
     const char *user;
     bool encrypt;
+    /* Synchronize: the cache to build (a conflict on x), and the handler's
+     * answer (NONE and no handler when `handler` is false). */
+    bool handler;
+    csc_sync_resolve_t answer;
+    const char *new_name;
 } call_t;
+
+static csc_sync_options_t options_for(void *ctx, const call_t *c);
 
 static csc_hresult run_sync(csc_cache_t *cache, const call_t *c, const csc_progress_t *sink,
                             csc_cancel_t *cancel)
 {
+    csc_sync_options_t o = options_for((void *)sink->user_data, c);
     switch (c->kind) {
+    case SYNC:
+        return csc_synchronize_ex(cache, c->paths, c->count, c->flags, &o, sink, cancel);
     case DELETE:
         return csc_delete_items(cache, c->paths, c->count, c->flags, sink, cancel);
     case DELETE_FOR_USER:
@@ -62,7 +74,11 @@ static csc_hresult start_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache
                                const call_t *c, const csc_progress_t *sink, csc_cancel_t *cancel,
                                csc_op_cb done)
 {
+    csc_sync_options_t o = options_for(op->data, c); /* copied */
     switch (c->kind) {
+    case SYNC:
+        return csc_synchronize_async(op, loop, cache, c->paths, c->count, c->flags, &o, sink,
+                                     cancel, done);
     case DELETE:
         return csc_delete_items_async(op, loop, cache, c->paths, c->count, c->flags, sink, cancel,
                                       done);
@@ -92,6 +108,30 @@ static csc_cache_t *build(void)
     return cache;
 }
 
+/* x changed on both sides (local 10 bytes dirty at time 3, the server's
+ * version of 20 bytes at 5), y changed locally, z on the server. */
+static csc_cache_t *build_sync(void)
+{
+    csc_cache_t *cache = NULL;
+    assert_int_equal(csc_cache_new(&cache, NULL), CSC_S_OK);
+    csc_test_file(cache, X, 10);
+    csc_test_file(cache, Y, 10);
+    csc_test_file(cache, Z, 10);
+    csc_test_advance_to(cache, 3);
+    assert_int_equal(csc_item_modify(cache, csc_test_find(cache, X), 4), CSC_S_OK);
+    set_local_time(cache, X, 3);
+    assert_int_equal(csc_item_modify(cache, csc_test_find(cache, Y), 2), CSC_S_OK);
+    csc_test_advance_to(cache, 5);
+    assert_int_equal(csc_remote_write(cache, X, true, 20), CSC_S_OK);
+    assert_int_equal(csc_remote_write(cache, Z, true, 30), CSC_S_OK);
+    return cache;
+}
+
+static csc_cache_t *build_for(const call_t *c)
+{
+    return c->kind == SYNC ? build_sync() : build();
+}
+
 /* ---- a sink on the loop thread ----------------------------------------------- */
 
 typedef struct ctx {
@@ -112,6 +152,14 @@ typedef struct ctx {
     size_t events_at_done;
     bool idle_in_done;
     csc_hresult result;
+    /* Synchronize's handler. */
+    const call_t *call;
+    uv_thread_t loop_thread;
+    unsigned conflicts;
+    bool handler_on_loop_thread;
+    size_t items_in_handler;
+    csc_hresult change_in_handler;
+    char name[64];
 } ctx_t;
 
 static void never_done(csc_op_t *op, csc_hresult result)
@@ -151,6 +199,10 @@ static void check_busy(ctx_t *c)
     assert_int_equal(csc_delete_items(cache, p, 1, 0, NULL, NULL), CSC_E_BUSY);
     assert_int_equal(csc_delete_items_for_user(cache, "bob", p, 1, 0, NULL, NULL), CSC_E_BUSY);
     assert_int_equal(csc_encrypt(cache, true, 0, NULL, NULL), CSC_E_BUSY);
+    assert_int_equal(csc_synchronize_ex(cache, p, 1, SYNC_INOUT, NULL, NULL, NULL), CSC_E_BUSY);
+    assert_int_equal(csc_synchronize_async(&other, c->loop, cache, p, 1, SYNC_INOUT, NULL, NULL,
+                                           NULL, never_done),
+                     CSC_E_BUSY);
     assert_int_equal(csc_delete_items_async(&other, c->loop, cache, p, 1, 0, NULL, NULL,
                                             never_done),
                      CSC_E_BUSY);
@@ -200,9 +252,48 @@ static void w_end(void *ud, const csc_event_t *ev)
     c->rec.sink.end(&c->rec, ev);
 }
 
+/* The conflict handler (C16.5): noted among the events, so that its place
+ * between ItemBegin and ItemResult is checked; it reads the cache (a read
+ * that cannot fail waits for the walk to pause) and tries a change
+ * (refused, C14.5, C6.6). */
+static csc_sync_resolve_t on_conflict(void *ud, const csc_conflict_t *cf, const char **new_name)
+{
+    ctx_t *c = ud;
+    seen(c);
+    c->conflicts++;
+    uv_thread_t self = uv_thread_self();
+    c->handler_on_loop_thread = uv_thread_equal(&self, &c->loop_thread) != 0;
+    c->items_in_handler = csc_cache_item_count(c->cache);
+    c->change_in_handler = csc_cache_file(c->cache, "\\\\h\\s\\x.txt", false, 0, NULL);
+    char line[600];
+    snprintf(line, sizeof line, "conflict %s %u 0x%X 0x%X", cf->path, (unsigned)cf->state,
+             (unsigned)cf->state_known, (unsigned)cf->change_details);
+    char *copy = test_malloc(strlen(line) + 1);
+    strcpy(copy, line);
+    assert_true(c->rec.count < CSC_TEST_MAX_EVENTS);
+    c->rec.events[c->rec.count++] = copy;
+    if (c->call->new_name != NULL) {
+        snprintf(c->name, sizeof c->name, "%s", c->call->new_name);
+        *new_name = c->name;
+    }
+    return c->call->answer;
+}
+
+static csc_sync_options_t options_for(void *ctx, const call_t *c)
+{
+    csc_sync_options_t o = CSC_SYNC_OPTIONS_INIT;
+    if (c->kind == SYNC && c->handler) {
+        ((ctx_t *)ctx)->call = c;
+        o.user_data = ctx;
+        o.resolve_conflict = on_conflict;
+    }
+    return o;
+}
+
 static void ctx_init(ctx_t *c, csc_cache_t *cache, uv_loop_t *loop)
 {
     memset(c, 0, sizeof *c);
+    c->loop_thread = uv_thread_self();
     csc_test_recorder_init(&c->rec);
     csc_progress_t s = CSC_PROGRESS_INIT;
     s.user_data = c;
@@ -245,7 +336,7 @@ typedef struct script {
  * identical, and checks that they agree. Returns the result. */
 static csc_hresult same_as_sync(const call_t *call, const script_t *script)
 {
-    csc_cache_t *a = build(), *b = build();
+    csc_cache_t *a = build_for(call), *b = build_for(call);
     /* Synchronous. */
     ctx_t s;
     ctx_init(&s, a, NULL);
@@ -274,6 +365,13 @@ static csc_hresult same_as_sync(const call_t *call, const script_t *script)
     assert_false(c.event_after_end);
     assert_int_equal(c.events_at_done, c.rec.count); /* End came before done */
     assert_true(c.busy_checked == script->check_busy);
+    assert_int_equal(c.conflicts, s.conflicts);
+    if (c.conflicts > 0) {
+        assert_true(c.handler_on_loop_thread);
+        assert_int_equal(c.items_in_handler, s.items_in_handler);
+        assert_int_equal(c.change_in_handler, CSC_E_BUSY);
+        assert_int_equal(s.change_in_handler, CSC_E_BUSY);
+    }
     csc_test_assert_strings(__FILE__, __LINE__, "events", (const char *const *)c.rec.events,
                             c.rec.count, (const char *const *)s.rec.events);
     assert_int_equal(c.rec.count, s.rec.count);
@@ -294,11 +392,11 @@ static csc_hresult same_as_sync(const call_t *call, const script_t *script)
 static const char *const DELETE_PATHS[] = {D, Z, GONE, "bad\\path"};
 static const char *const USER_PATHS[] = {X, Y};
 
-static const call_t DELETE_CALL = {DELETE, DELETE_PATHS, 4, 0, NULL, false};
-static const call_t USER_CALL = {DELETE_FOR_USER, USER_PATHS, 2, 0, "bob", false};
-static const call_t ENCRYPT_CALL = {ENCRYPT, NULL, 0, 0, NULL, true};
-static const call_t ENCRYPT_ASYNC_PROGRESS = {ENCRYPT, NULL, 0, CSC_ENCRYPT_FLAG_ASYNC_PROGRESS,
-                                              NULL, true};
+static const call_t DELETE_CALL = {DELETE, DELETE_PATHS, 4, 0, NULL, false, false, 0, NULL};
+static const call_t USER_CALL = {DELETE_FOR_USER, USER_PATHS, 2, 0, "bob", false, false, 0, NULL};
+static const call_t ENCRYPT_CALL = {ENCRYPT, NULL, 0, 0, NULL, true, false, 0, NULL};
+static const call_t ENCRYPT_ASYNC_PROGRESS = {
+    ENCRYPT, NULL, 0, CSC_ENCRYPT_FLAG_ASYNC_PROGRESS, NULL, true, false, 0, NULL};
 
 static void test_delete_items_async_as_sync(void **state)
 {
@@ -348,6 +446,99 @@ static void test_encrypt_async_as_sync(void **state)
     assert_int_equal(same_as_sync(&ENCRYPT_ASYNC_PROGRESS, &retry), CSC_S_OK);
 }
 
+static const char *const SYNC_PATHS[] = {D, Z};
+#define SYNC_CALL(flags_, handler_, answer_)                                            \
+    {SYNC, SYNC_PATHS, 2, SYNC_INOUT | (flags_), NULL, false, (handler_), (answer_), NULL}
+
+/* C12.5, C16.5: with and without a handler, every answer, as the
+ * synchronous form; AsyncProgress changes delivery only (the handler's
+ * answer still counts). */
+static void test_synchronize_async_as_sync(void **state)
+{
+    (void)state;
+    script_t none = {0};
+    const call_t no_handler = SYNC_CALL(0, false, CSC_SYNC_RESOLVE_NONE);
+    assert_int_equal(same_as_sync(&no_handler, &none), CSC_S_OK);
+    const call_t keep_remote = SYNC_CALL(CSC_SYNC_CR_KEEP_REMOTE, false, CSC_SYNC_RESOLVE_NONE);
+    assert_int_equal(same_as_sync(&keep_remote, &none), CSC_S_OK);
+    for (int r = 0; r <= 8; r++) {
+        const call_t with = SYNC_CALL(0, true, (csc_sync_resolve_t)r);
+        same_as_sync(&with, &none);
+        const call_t batched = SYNC_CALL(CSC_SYNC_FLAG_ASYNC_PROGRESS, true,
+                                         (csc_sync_resolve_t)r);
+        same_as_sync(&batched, &none);
+    }
+    const call_t abort = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_ABORT);
+    assert_int_equal(same_as_sync(&abort, &none), CSC_E_CANCELLED);
+    /* KEEPALLCHANGES with the handler's name (copied when it returns). */
+    call_t named = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_KEEPALLCHANGES);
+    named.new_name = "mine.txt";
+    same_as_sync(&named, &none);
+    named.flags |= CSC_SYNC_FLAG_ASYNC_PROGRESS;
+    same_as_sync(&named, &none);
+    /* Progress answers: honoured without AsyncProgress, ignored with it. */
+    const call_t skip = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_SKIP);
+    script_t abort2 = {.abort_at = 2}, retry = {.retry_at = 3};
+    assert_int_equal(same_as_sync(&skip, &abort2), CSC_E_CANCELLED);
+    same_as_sync(&skip, &retry);
+    const call_t skip_batched = SYNC_CALL(CSC_SYNC_FLAG_ASYNC_PROGRESS, true,
+                                          CSC_SYNC_RESOLVE_SKIP);
+    assert_int_equal(same_as_sync(&skip_batched, &abort2), CSC_S_OK);
+}
+
+/* The handler's place among the events, and what it was shown (C16.5). */
+static void test_synchronize_async_handler_place(void **state)
+{
+    (void)state;
+    for (int batched = 0; batched < 2; batched++) {
+        uv_loop_t loop;
+        assert_int_equal(uv_loop_init(&loop), 0);
+        csc_cache_t *cache = build_sync();
+        ctx_t c;
+        ctx_init(&c, cache, &loop);
+        const call_t call = SYNC_CALL(batched ? CSC_SYNC_FLAG_ASYNC_PROGRESS : 0, true,
+                                      CSC_SYNC_RESOLVE_KEEPLOCAL);
+        assert_int_equal(start_async(&c.op, &loop, cache, &call, &c.sink, NULL, on_done),
+                         CSC_S_OK);
+        assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+        assert_int_equal(c.result, CSC_S_OK);
+        assert_events(&c.rec, EV_BEGIN, ITEM_OK(D), IB(X),
+                      "conflict " X " 12 0x3 0x2D", R_OK(X), ITEM_OK(Y), ITEM_OK(Z), EV_END_OK);
+        assert_true(c.handler_on_loop_thread);
+        assert_false(dirty_of(cache, X));
+        assert_int_equal(csc_test_remote(cache, X).version, 3); /* the local copy went */
+        assert_int_equal(csc_test_remote(cache, X).size, csc_item_size(csc_test_find(cache, X)));
+        csc_test_recorder_clear(&c.rec);
+        csc_cache_free(cache);
+        assert_int_equal(uv_loop_close(&loop), 0);
+    }
+}
+
+/* Teardown while a conflict waits for the loop (AsyncProgress: the walk
+ * runs up to the question): nobody answers, NONE; the walk stops. */
+static void test_synchronize_async_teardown_at_conflict(void **state)
+{
+    (void)state;
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    csc_cache_t *cache = build_sync();
+    ctx_t c;
+    ctx_init(&c, cache, &loop);
+    const call_t call = SYNC_CALL(CSC_SYNC_FLAG_ASYNC_PROGRESS, true, CSC_SYNC_RESOLVE_KEEPLOCAL);
+    assert_int_equal(start_async(&c.op, &loop, cache, &call, &c.sink, NULL, on_done), CSC_S_OK);
+    assert_int_equal(csc_cache_cancel_wait(cache), CSC_S_OK);
+    assert_int_equal(c.done_calls, 1);
+    assert_int_equal(c.conflicts, 0);
+    assert_int_equal(c.result, CSC_E_CANCELLED);
+    assert_int_equal(c.ends, 1);
+    assert_false(c.event_after_end);
+    assert_true(dirty_of(cache, X)); /* not resolved */
+    assert_cache_ok(cache);
+    csc_test_recorder_clear(&c.rec);
+    csc_cache_free(cache);
+    close_loop(&loop);
+}
+
 /* csc_op_cancel from a loop callback: the walk stops before its next item
  * (C4.5 step 1), End reports 0x800704C7, as a cancel token does for the
  * synchronous form. */
@@ -361,6 +552,8 @@ static void test_cancel(void **state)
     /* At the last item there is nothing left to stop. */
     assert_int_equal(same_as_sync(&USER_CALL, &cancel2), CSC_E_MORE_DATA);
     assert_int_equal(same_as_sync(&ENCRYPT_CALL, &cancel2), CSC_E_CANCELLED);
+    const call_t sync = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_KEEPLOCAL);
+    assert_int_equal(same_as_sync(&sync, &cancel2), CSC_E_CANCELLED);
 }
 
 /* C6.6: every other call is refused while each form runs. */
@@ -371,6 +564,8 @@ static void test_busy_refusal(void **state)
     same_as_sync(&DELETE_CALL, &busy);
     same_as_sync(&USER_CALL, &busy);
     same_as_sync(&ENCRYPT_CALL, &busy);
+    const call_t sync = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_KEEPREMOTE);
+    same_as_sync(&sync, &busy);
 }
 
 /* ---- refusals before anything starts ----------------------------------------- */
@@ -432,6 +627,33 @@ static void test_refused(void **state)
     /* C15.16. */
     assert_int_equal(csc_encrypt_async(&op, &loop, cache, true, 0x1, &c.sink, NULL, never_done),
                      CSC_E_INVALIDARG);
+    /* C12.1: no path, a NULL path, an unknown bit, a CR value above 3; the
+     * options' version. */
+    assert_int_equal(csc_synchronize_async(NULL, &loop, cache, p, 1, 0, NULL, NULL, NULL,
+                                           never_done),
+                     CSC_E_POINTER);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 1, 0, NULL, NULL, NULL, NULL),
+                     CSC_E_POINTER);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 0, SYNC_INOUT, NULL, &c.sink,
+                                           NULL, never_done),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, with_null, 1, SYNC_INOUT, NULL,
+                                           &c.sink, NULL, never_done),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 1, 0x08000000u, NULL, &c.sink,
+                                           NULL, never_done),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 1, 0x40000000u, NULL, &c.sink,
+                                           NULL, never_done),
+                     CSC_E_INVALIDARG);
+    csc_sync_options_t newer_opts = CSC_SYNC_OPTIONS_INIT;
+    newer_opts.version = CSC_SYNC_OPTIONS_VERSION + 1;
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 1, SYNC_INOUT, &newer_opts,
+                                           &c.sink, NULL, never_done),
+                     CSC_E_INVALIDARG);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 1, SYNC_INOUT, NULL, &newer,
+                                           NULL, never_done),
+                     CSC_E_INVALIDARG);
     assert_int_equal(csc_encrypt_async(&op, &loop, cache, true, 0, &newer, NULL, never_done),
                      CSC_E_INVALIDARG);
     assert_int_equal(csc_cache_set_caller(cache, "carol", false), CSC_S_OK);
@@ -466,6 +688,9 @@ static void test_refused(void **state)
                      CSC_E_SERVICE_NOT_ACTIVE);
     assert_int_equal(csc_encrypt_async(&op, &loop, cache, true, 0, NULL, NULL, never_done),
                      CSC_E_SERVICE_NOT_ACTIVE);
+    assert_int_equal(csc_synchronize_async(&op, &loop, cache, p, 1, 0, NULL, NULL, NULL,
+                                           never_done),
+                     CSC_E_SERVICE_NOT_ACTIVE);
     assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
     csc_test_recorder_clear(&c.rec);
     csc_cache_free(cache);
@@ -482,7 +707,7 @@ static void test_pass_after_refusal(void **state)
     assert_int_equal(uv_loop_init(&loop), 0);
     csc_op_t op;
     const char *p[] = {X};
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         csc_cache_t *cache = NULL;
         assert_int_equal(csc_cache_new(&cache, NULL), CSC_S_OK);
         csc_test_file(cache, Y, 1);
@@ -493,6 +718,8 @@ static void test_pass_after_refusal(void **state)
                                               never_done)
             : k == 1 ? csc_delete_items_for_user_async(&op, &loop, cache, NULL, p, 1, 0, NULL,
                                                        NULL, never_done)
+            : k == 3 ? csc_synchronize_async(&op, &loop, cache, p, 1, 0x08000000u, NULL, NULL,
+                                             NULL, never_done)
                      : csc_encrypt_async(&op, &loop, cache, true, 0x1, NULL, NULL, never_done);
         assert_int_equal(hr, CSC_E_INVALIDARG);
         assert_true(csc_test_cached(cache, Y) == (k == 2));
@@ -540,13 +767,15 @@ static void test_pass_after_completion(void **state)
 static void test_teardown(void **state)
 {
     (void)state;
-    const call_t *calls[] = {&DELETE_CALL, &USER_CALL, &ENCRYPT_CALL, &ENCRYPT_ASYNC_PROGRESS};
-    for (size_t i = 0; i < 2 * 4; i++) {
-        const call_t *call = calls[i % 4];
-        bool by_free = i >= 4;
+    const call_t sync = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_KEEPLOCAL);
+    const call_t *calls[] = {&DELETE_CALL, &USER_CALL, &ENCRYPT_CALL, &ENCRYPT_ASYNC_PROGRESS,
+                             &sync};
+    for (size_t i = 0; i < 2 * 5; i++) {
+        const call_t *call = calls[i % 5];
+        bool by_free = i >= 5;
         uv_loop_t loop;
         assert_int_equal(uv_loop_init(&loop), 0);
-        csc_cache_t *cache = build();
+        csc_cache_t *cache = build_for(call);
         ctx_t c;
         ctx_init(&c, cache, &loop);
         assert_int_equal(start_async(&c.op, &loop, cache, call, &c.sink, NULL, on_done),
@@ -562,7 +791,7 @@ static void test_teardown(void **state)
         assert_int_equal(c.ends, 1);
         assert_false(c.event_after_end);
         assert_int_equal(c.events_at_done, c.rec.count);
-        if (call->flags == 0) { /* the walk waited for Begin's answer */
+        if ((call->flags & 0x400) == 0) { /* the walk waited for Begin's answer */
             assert_int_equal(c.result, CSC_E_CANCELLED);
             assert_int_equal(c.rec.count, 2);
             assert_string_equal(c.rec.events[1], EV_END_CANCELLED);
@@ -667,11 +896,12 @@ static void strip_async(char *s)
 static void test_recorded_as_sync(void **state)
 {
     (void)state;
-    const call_t refused = {DELETE, USER_PATHS, 2, 0x8, NULL, false};
-    const call_t *calls[] = {&DELETE_CALL, &USER_CALL, &ENCRYPT_CALL, &refused};
-    for (size_t i = 0; i < 4; i++) {
+    const call_t refused = {DELETE, USER_PATHS, 2, 0x8, NULL, false, false, 0, NULL};
+    const call_t sync = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_KEEPLOCAL);
+    const call_t *calls[] = {&DELETE_CALL, &USER_CALL, &ENCRYPT_CALL, &refused, &sync};
+    for (size_t i = 0; i < 5; i++) {
         text_t ts = {0}, ta = {0};
-        csc_cache_t *a = build(), *b = build();
+        csc_cache_t *a = build_for(calls[i]), *b = build_for(calls[i]);
         ctx_t s, c;
         ctx_init(&s, a, NULL);
         assert_int_equal(csc_cache_record_start(a, to_text, &ts, NULL), CSC_S_OK);
@@ -694,6 +924,13 @@ static void test_recorded_as_sync(void **state)
             assert_non_null(strstr(ta.p, "# csc_delete_items_for_user_async\n"));
         if (calls[i]->kind == ENCRYPT)
             assert_non_null(strstr(ta.p, "\nencrypt on\n"));
+        if (calls[i]->kind == SYNC) { /* written as `sync ... resolve=keep-local` */
+            assert_non_null(strstr(ta.p, "# csc_synchronize_async\nsync "));
+            assert_non_null(strstr(ta.p, "resolve=keep-local"));
+            char *api = strstr(ts.p, "# csc_synchronize_ex\n");
+            assert_non_null(api);
+            memmove(api + 17, api + 20, strlen(api + 20) + 1); /* "_ex" goes */
+        }
         strip_async(ta.p);
         assert_string_equal(ta.p, ts.p);
         free(ts.p);
@@ -712,6 +949,9 @@ int main(void)
         cmocka_unit_test(test_delete_items_async_as_sync),
         cmocka_unit_test(test_delete_items_for_user_async_as_sync),
         cmocka_unit_test(test_encrypt_async_as_sync),
+        cmocka_unit_test(test_synchronize_async_as_sync),
+        cmocka_unit_test(test_synchronize_async_handler_place),
+        cmocka_unit_test(test_synchronize_async_teardown_at_conflict),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_busy_refusal),
         cmocka_unit_test(test_refused),

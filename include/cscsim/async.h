@@ -1,6 +1,7 @@
 /*
- * cscsim/async.h: asynchronous Pin, Unpin, DeleteItems, DeleteItemsForUser
- * and Encrypt on an embedder's libuv loop (contract C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
+ * cscsim/async.h: asynchronous Pin, Unpin, Synchronize, DeleteItems,
+ * DeleteItemsForUser and Encrypt on an embedder's libuv loop (contract
+ * C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
  * by the caller, carrying a `data` pointer, valid until its completion
  * callback has run. The walk runs off the loop thread (on a thread of its
  * own); progress callbacks and the completion callback run on the loop
@@ -45,6 +46,7 @@
 #include "cscsim/error.h"
 #include "cscsim/export.h"
 #include "cscsim/pin.h"
+#include "cscsim/sync.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,6 +89,29 @@ CSC_API csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *ca
                                   const char *const *paths, size_t count, uint32_t flags,
                                   bool deep, const csc_progress_t *progress,
                                   csc_cancel_t *cancel, csc_op_cb done);
+
+/*
+ * Starts an asynchronous Synchronize (csc_synchronize_ex, cscsim/sync.h),
+ * with the rules of csc_unpin_async: refused at once with what
+ * csc_synchronize_ex refuses before any event (E_INVALIDARG: C12.1, a sink
+ * or options newer than the library), then followed by the policy's pass
+ * (C15.3); 0x800700AA when busy (C6.6). `options` is copied;
+ * `options->user_data` must stay valid until `done`.
+ * The conflict handler runs on the loop thread, like the progress
+ * callbacks, with or without AsyncProgress: the walk stops between the
+ * item's ItemBegin and ItemResult, every event before it is delivered
+ * first, and the walk waits, the cache's guard lent out, so the handler
+ * sees the cache as the walk left it; its answer (and its KEEPALLCHANGES
+ * name, copied when it returns) is applied before the walk goes on. What
+ * it may call is what a progress callback of a running operation may
+ * (above). When csc_cache_cancel_wait detaches the operation while a
+ * conflict waits, nobody answers: NONE (the conflict stays, C12.6).
+ */
+CSC_API csc_hresult csc_synchronize_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                          const char *const *paths, size_t count,
+                                          uint32_t flags, const csc_sync_options_t *options,
+                                          const csc_progress_t *progress,
+                                          csc_cancel_t *cancel, csc_op_cb done);
 
 /*
  * Starts an asynchronous DeleteItems (cscsim/sync.h), with the rules of

@@ -75,7 +75,7 @@ static csc__walk_op_t walk_op(op_kind_t kind)
 }
 
 #define BATCH_EVENTS 4096u
-#define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path */
+#define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path and its NUL */
 #define MAX_BATCHES 4u
 
 typedef struct event_rec {
@@ -205,7 +205,8 @@ static void enqueue(struct csc__op_state *st, const csc_event_t *ev)
     if (st->queue_failed)
         return;
     if (st->cur != NULL &&
-        (st->cur->count == BATCH_EVENTS || st->cur->path_used + ev->path_len > BATCH_PATH_BYTES))
+        (st->cur->count == BATCH_EVENTS ||
+         st->cur->path_used + ev->path_len + 1 > BATCH_PATH_BYTES))
         publish(st);
     if (st->cur == NULL) {
         st->cur = get_batch(st);
@@ -220,8 +221,10 @@ static void enqueue(struct csc__op_state *st, const csc_event_t *ev)
     r->result = ev->result;
     r->path_off = (uint32_t)b->path_used;
     r->path_len = (uint32_t)ev->path_len;
+    /* NUL-terminated, as pin.h promises a sink (path[path_len] == '\0'). */
     memcpy(b->paths + b->path_used, ev->path, ev->path_len);
-    b->path_used += ev->path_len;
+    b->paths[b->path_used + ev->path_len] = '\0';
+    b->path_used += ev->path_len + 1;
 }
 
 /* Queues an event for whoever delivers after a detach; the walk stops. */

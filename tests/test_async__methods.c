@@ -175,10 +175,19 @@ static void seen(ctx_t *c)
         c->event_after_end = true;
 }
 
+/* pin.h: an event's path is NUL-terminated, batched (AsyncProgress) or
+ * not. */
+static void seen_ev(ctx_t *c, const csc_event_t *ev)
+{
+    seen(c);
+    assert_int_equal(ev->path[ev->path_len], '\0');
+    assert_int_equal(strlen(ev->path), ev->path_len);
+}
+
 static void w_begin(void *ud, const csc_event_t *ev, bool *abort)
 {
     ctx_t *c = ud;
-    seen(c);
+    seen_ev(c, ev);
     c->rec.sink.begin(&c->rec, ev, abort);
 }
 
@@ -224,7 +233,7 @@ static void check_busy(ctx_t *c)
 static csc_op_response_t w_item_begin(void *ud, const csc_event_t *ev)
 {
     ctx_t *c = ud;
-    seen(c);
+    seen_ev(c, ev);
     c->item_begins++;
     if (c->check_busy && c->item_begins == 1)
         check_busy(c);
@@ -240,14 +249,14 @@ static csc_op_response_t w_item_begin(void *ud, const csc_event_t *ev)
 static csc_op_response_t w_item_result(void *ud, const csc_event_t *ev)
 {
     ctx_t *c = ud;
-    seen(c);
+    seen_ev(c, ev);
     return c->rec.sink.item_result(&c->rec, ev);
 }
 
 static void w_end(void *ud, const csc_event_t *ev)
 {
     ctx_t *c = ud;
-    seen(c);
+    seen_ev(c, ev);
     c->ends++;
     c->rec.sink.end(&c->rec, ev);
 }

@@ -31,10 +31,16 @@ static const char shell_help[] =
     "  deleteitems PATH... [flags=FLAGS] [for=USER]  rename PATH NEWPATH [restart-time]\n"
     "  suspend PATH [release]    encrypt on|off [flags=FLAGS]\n"
     "  enable on|off   start   restart   location \"TEXT\"\n"
+    "  remote dir|file|write|delete PATH [size=N]   share PATH caching=MODE\n"
+    "  network \\\\SERVER up|down|slow   offline PATH [force]   online PATH\n"
+    "  cacheable PATH\n"
+    "  write PATH [bytes=N] [size=M]   create PATH [size=N]   delete PATH\n"
     "  expect PATH KEY=VALUE...  expect return=CODE | hresult=CODE | events=N\n"
     "  expect event=\"MESSAGE\" | event#K=\"MESSAGE\"   expect space KEY=N...\n"
     "  expect location=\"TEXT\"  expect status active=.. enabled=.. [reboot=..]\n"
     "  expect encryption encrypted=yes|no partial=yes|no\n"
+    "  expect remote PATH KEY=VALUE...   expect cacheable=yes|no [mode=MODE]\n"
+    "  expect open-files=yes|no\n"
     "Shell: help, quit (or end of input).\n";
 
 /* Whether the line is the single word `w` (the shell's own commands). */

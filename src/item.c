@@ -44,7 +44,21 @@ static csc_hresult cache_with_twins(csc_cache_t *cache, const char *path, csc_it
 {
     csc__twin_t twin;
     csc_item_t *item = NULL;
-    csc_hresult hr = csc__remote_twin_prepare(cache, path, type, has_size, size, &twin);
+    csc_hresult hr;
+    /* C15.19: `file` never adopts a remote copy for a file created offline
+     * (nor makes it a twin); only its cached size changes. Looked up only
+     * while some file has round-2 state. */
+    if (type == CSC_ITEM_FILE && csc__fstate_count(cache) != 0 &&
+        csc__tree_find(cache, path, &item) == CSC_S_OK &&
+        csc__fstate_is(cache, item, CSC__FS_CREATED)) {
+        item = NULL;
+        hr = csc__tree_cache(cache, path, type, has_size, size, &item);
+        if (out != NULL)
+            *out = item;
+        return hr;
+    }
+    item = NULL;
+    hr = csc__remote_twin_prepare(cache, path, type, has_size, size, &twin);
     if (hr != CSC_S_OK)
         return hr;
     if (twin.adopt) {
@@ -376,6 +390,7 @@ static csc_hresult item_mark_synchronized_locked(csc_cache_t *cache, csc_item_t 
         if (h->type == CSC_ITEM_FILE) {
             h->flags &= (uint8_t)~CSC__F_DIRTY;
             it->u.dirty_bytes = 0;
+            csc__fstate_synced(cache, it); /* no longer created or deleted offline */
         }
         csc__evict_update(cache, it);
         if (csc__hot_first_child(h) != CSC__NONE) {

@@ -102,7 +102,7 @@ static void test_refresh_and_gone(void **state)
     csc_cache_t *cache = csc_test_cache_new();
     csc_item_t *f = csc_test_file(cache, F1, 5);
     assert_int_equal(csc_remote_write(cache, F1, true, 40), CSC_S_OK);
-    assert_true(csc_item_is_changed_on_server(f));
+    assert_true(csc_item_changed_on_server(f));
     assert_int_equal(csc_item_remote_dirty_bytes(f), 40); /* C13.5 */
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
@@ -111,14 +111,18 @@ static void test_refresh_and_gone(void **state)
     assert_int_equal(csc_item_size(f), 40);
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_int_equal(csc_item_remote_dirty_bytes(f), 0);
     assert_false(csc_item_is_dirty(f));
     csc_disk_space_t ds;
     assert_int_equal(csc_cache_get_disk_space(cache, &ds), CSC_S_OK);
     assert_int_equal(ds.used, 40);
-    /* gone from the server */
+    /* gone from the server: the original version stays (C13.5) */
     assert_int_equal(csc_remote_delete(cache, F1), CSC_S_OK);
+    assert_true(csc_item_original_version(f, &v));
+    assert_int_equal(v, 2);
+    assert_true(csc_item_changed_on_server(f));
+    assert_int_equal(csc_item_remote_dirty_bytes(f), 0);
     char *before = csc_test_remote_dump(cache);
     assert_int_equal(csc_app_open(cache, F1), CSC_E_FILE_NOT_FOUND);
     assert_unchanged(cache, before);
@@ -200,7 +204,7 @@ static void test_auto_caching(void **state)
     uint64_t v = 0;
     assert_true(csc_item_original_version(x, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(x));
+    assert_false(csc_item_changed_on_server(x));
     assert_int_equal(nch(cache, AUTO "\\d\\x.doc"), 0);
     /* programs too; the server down keeps the remembered mode (C10.6) */
     assert_int_equal(csc_remote_set_caching_mode(cache, AUTO, CSC_CACHING_MODE_AUTO_PROGANDDOC),
@@ -456,6 +460,35 @@ static void test_guard_and_inactive(void **state)
     csc_cache_free(cache);
 }
 
+/* Paths longer than the stack buffers (C1: up to 32767 characters): the
+ * refresh, the original version and the remote dirty bytes still read the
+ * remote twin. */
+static void test_long_path(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    char path[2048];
+    int n = snprintf(path, sizeof path, "%s", SH);
+    for (int i = 0; i < 6; i++) {
+        path[n++] = '\\';
+        memset(path + n, 'a' + i, 200);
+        n += 200;
+    }
+    snprintf(path + n, sizeof path - (size_t)n, "\\f.txt");
+    csc_item_t *f = csc_test_file(cache, path, 3);
+    assert_int_equal(csc_remote_write(cache, path, true, 8), CSC_S_OK);
+    assert_true(csc_item_changed_on_server(f));
+    assert_int_equal(csc_item_remote_dirty_bytes(f), 8);
+    assert_int_equal(csc_app_open(cache, path), CSC_S_OK);
+    assert_int_equal(csc_item_size(f), 8);
+    uint64_t v = 0;
+    assert_true(csc_item_original_version(f, &v));
+    assert_int_equal(v, 2);
+    assert_false(csc_item_changed_on_server(f));
+    assert_cache_ok(cache);
+    csc_cache_free(cache);
+}
+
 /* C8.1: refused allocations change nothing (a non-cached handle, an
  * auto-caching). */
 static void setup_noncached(csc_cache_t *cache)
@@ -478,9 +511,23 @@ static csc_hresult op_open_auto(csc_cache_t *cache)
     return csc_app_open(cache, AUTO "\\d\\x.doc");
 }
 
+static void setup_tree(csc_cache_t *cache)
+{
+    csc_cache_file(cache, SH "\\d\\a.txt", true, 1, NULL);
+    csc_cache_file(cache, SH "\\d\\e\\b.txt", true, 1, NULL);
+    csc_remote_write(cache, SH "\\d\\e\\b.txt", false, 0);
+    csc_app_open(cache, SH "\\d\\e\\b.txt");
+}
+
+static csc_hresult op_remote_delete(csc_cache_t *cache)
+{
+    return csc_remote_delete(cache, SH "\\d");
+}
+
 static void test_out_of_memory(void **state)
 {
     (void)state;
+    assert_true(oom_sweep(setup_tree, op_remote_delete, CSC_S_OK) > 0); /* C13.5's originals */
     assert_true(oom_sweep(setup_noncached, op_open_noncached, CSC_S_OK) > 0);
     assert_true(oom_sweep(setup_noncached, op_open_auto, CSC_S_OK) > 0);
 }
@@ -501,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_transition_offline_open_files),
         cmocka_unit_test(test_server_down_and_restart),
         cmocka_unit_test(test_guard_and_inactive),
+        cmocka_unit_test(test_long_path),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,7 +85,7 @@ static void test_write_online(void **state)
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 2);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_false(csc_item_local_change_time(f, NULL)); /* online: no local change */
     /* without size=: unchanged */
     assert_int_equal(csc_app_write(cache, F1, 1, false, 0), CSC_S_OK);
@@ -260,7 +260,7 @@ static void test_create_over_old_copy_and_space(void **state)
     uint64_t v = 0;
     assert_true(csc_item_original_version(f, &v));
     assert_int_equal(v, 1);
-    assert_false(csc_item_is_changed_on_server(f));
+    assert_false(csc_item_changed_on_server(f));
     assert_int_equal(csc_remote_set_caching_mode(cache, AUTO, CSC_CACHING_MODE_AUTO_DOC),
                      CSC_S_OK);
     assert_int_equal(csc_cache_set_caller(cache, "root", true), CSC_S_OK);
@@ -291,12 +291,22 @@ static void test_create_offline(void **state)
     assert_false(csc_item_original_version(c, NULL));
     assert_int_equal(local_time(c), 5);
     assert_false(csc_test_remote_exists(cache, SH "\\dir\\off.txt"));
-    assert_false(csc_item_is_changed_on_server(c));
+    assert_false(csc_item_changed_on_server(c));
     assert_int_equal(csc_item_remote_dirty_bytes(c), 0);
     assert_int_equal(csc_remote_file(cache, SH "\\dir\\off.txt", true, 33), CSC_S_OK);
-    assert_true(csc_item_is_changed_on_server(c)); /* C10.3 */
+    assert_true(csc_item_changed_on_server(c)); /* C10.3 */
     assert_int_equal(csc_item_remote_dirty_bytes(c), 33);
     assert_false(csc_item_original_version(c, NULL));
+    /* C15.19: `file` never adopts a remote copy for a file created offline */
+    assert_int_equal(csc_cache_file(cache, SH "\\dir\\off.txt", false, 0, NULL), CSC_S_OK);
+    assert_int_equal(csc_item_size(c), 7);
+    assert_true(csc_item_is_created_offline(c));
+    assert_int_equal(csc_cache_file(cache, SH "\\dir\\off.txt", true, 2, NULL), CSC_S_OK);
+    assert_int_equal(csc_item_size(c), 2);
+    assert_int_equal(csc_test_remote(cache, SH "\\dir\\off.txt").size, 33);
+    assert_int_equal(csc_test_remote(cache, SH "\\dir\\off.txt").version, 1);
+    assert_int_equal(csc_item_dirty_bytes(c), 7);
+    assert_true(csc_item_is_dirty(c));
     /* errors offline */
     char *before = csc_test_remote_dump(cache);
     assert_int_equal(csc_app_create(cache, SH "\\nodir\\x.txt", 1), CSC_E_PATH_NOT_FOUND);
@@ -385,6 +395,31 @@ static void test_delete_offline(void **state)
     csc_cache_free(cache);
 }
 
+/* Round 1's local synchronization (C5.8) makes files clean: no longer
+ * created or deleted offline, the invariants hold. */
+static void test_local_sync_cleans_states(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    csc_item_t *f = csc_test_file(cache, F1, 5);
+    down(cache);
+    assert_int_equal(csc_app_create(cache, SH "\\dir\\c.txt", 2), CSC_S_OK);
+    assert_int_equal(csc_app_delete(cache, F1), CSC_S_OK);
+    up(cache);
+    const char *p[] = {SH};
+    assert_int_equal(csc_synchronize(cache, p, 1, 0x6u, NULL, NULL), CSC_S_OK);
+    csc_item_t *c = csc_test_find(cache, SH "\\dir\\c.txt");
+    assert_false(csc_item_is_created_offline(c));
+    assert_false(csc_item_is_dirty(c));
+    assert_false(csc_item_is_deleted_offline(f));
+    assert_cache_ok(cache);
+    assert_int_equal(csc_app_delete(cache, F1), CSC_S_OK); /* online again */
+    /* clean now, online, and the server has no such file (C11.2) */
+    assert_int_equal(csc_app_write(cache, SH "\\dir\\c.txt", 1, false, 0),
+                     CSC_E_FILE_NOT_FOUND);
+    csc_cache_free(cache);
+}
+
 /* C8.1: refused allocations change nothing. */
 static void setup_files(csc_cache_t *cache)
 {
@@ -440,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_create_offline),
         cmocka_unit_test(test_delete_online),
         cmocka_unit_test(test_delete_offline),
+        cmocka_unit_test(test_local_sync_cleans_states),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

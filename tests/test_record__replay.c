@@ -15,6 +15,7 @@
  * as `# not expressible:` lines, and start/stop answer as documented.
  */
 #include "support.h"
+#include "remote_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -715,6 +716,66 @@ static void test_remote_calls_recorded_and_replayed(void **state)
     text_free(&rec);
 }
 
+/* Round 2, C11 (cscsim/apps.h): the applications' calls recorded as
+ * `open`, `close`, `write`, `create` and `delete` with their results; the
+ * replay ends in the same state (files created and deleted offline, a
+ * write-through, a non-cached handle that blocks TransitionOffline). */
+static void apps_session(csc_cache_t *c)
+{
+    assert_int_equal(csc_app_open(c, "\\\\srv\\share\\a.txt"), CSC_S_OK);
+    assert_int_equal(csc_app_close(c, "\\\\srv\\share\\a.txt"), CSC_S_OK);
+    assert_int_equal(csc_app_write(c, "\\\\srv\\share\\a.txt", 2, true, 30), CSC_S_OK);
+    assert_int_equal(csc_app_write(c, "\\\\srv\\share\\none", 1, false, 0),
+                     CSC_E_FILE_NOT_FOUND);
+    assert_int_equal(csc_remote_file(c, "\\\\srv\\share\\n.txt", true, 1), CSC_S_OK);
+    assert_int_equal(csc_app_open(c, "\\\\srv\\share\\n.txt"), CSC_S_OK);
+    assert_int_equal(csc_app_create(c, "\\\\srv\\share\\d\\on.txt", 4), CSC_S_OK);
+    bool open_files = false;
+    assert_int_equal(csc_transition_offline(c, "\\\\srv\\share", false, 0, &open_files),
+                     CSC_S_OK);
+    assert_true(open_files);
+    assert_int_equal(csc_suspend_root(c, "\\\\srv\\share\\d", true), CSC_S_OK);
+    assert_int_equal(csc_app_create(c, "\\\\srv\\share\\d\\off.txt", 3), CSC_S_OK);
+    assert_int_equal(csc_app_delete(c, "\\\\srv\\share\\d\\b.txt"), CSC_S_OK);
+    assert_int_equal(csc_app_write(c, "\\\\srv\\share\\d\\off.txt", 5, false, 0), CSC_S_OK);
+    assert_int_equal(csc_suspend_root(c, "\\\\srv\\share\\d", false), CSC_S_OK);
+    assert_int_equal(csc_app_delete(c, "\\\\srv\\share\\d"), CSC_E_INVALIDARG);
+}
+
+static void test_apps_recorded_and_replayed(void **state)
+{
+    (void)state;
+    text_t rec = {0};
+    csc_cache_t *c = csc_test_cache_new();
+    csc_test_file(c, "\\\\srv\\share\\a.txt", 10);
+    csc_test_file(c, "\\\\srv\\share\\d\\b.txt", 2);
+    assert_int_equal(csc_cache_record_start(c, to_text, &rec, NULL), CSC_S_OK);
+    apps_session(c);
+    assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
+    char *dump = csc_test_remote_dump(c);
+    csc_cache_free(c);
+    if (getenv("CSC_TEST_SHOW") != NULL)
+        fputs(rec.p, stdout);
+    assert_non_null(strstr(rec.p, "open \\\\srv\\share\\a.txt\nexpect hresult=0x00000000"));
+    assert_non_null(strstr(rec.p, "close \\\\srv\\share\\a.txt\n"));
+    assert_non_null(strstr(rec.p, "write \\\\srv\\share\\a.txt bytes=2 size=30\n"));
+    assert_non_null(strstr(rec.p, "write \\\\srv\\share\\none bytes=1\nexpect hresult=0x80070002"));
+    assert_non_null(strstr(rec.p, "create \\\\srv\\share\\d\\off.txt size=3\n"));
+    assert_non_null(strstr(rec.p, "delete \\\\srv\\share\\d\\b.txt\n"));
+    assert_non_null(strstr(rec.p, "delete \\\\srv\\share\\d\nexpect hresult=0x80070057"));
+    csc_scenario_result_t res = {0};
+    c = replay(&rec, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    assert_true(res.passed >= 14);
+    csc_scenario_result_clear(&res);
+    char *dump2 = csc_test_remote_dump(c);
+    assert_string_equal(dump2, dump);
+    free(dump2);
+    free(dump);
+    csc_cache_free(c);
+    text_free(&rec);
+}
+
 /* An access list removed (not expressible): a comment, not a command. */
 static void test_not_expressible(void **state)
 {
@@ -804,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_start_and_stop),
         cmocka_unit_test(test_not_expressible),
         cmocka_unit_test(test_remote_calls_recorded_and_replayed),
+        cmocka_unit_test(test_apps_recorded_and_replayed),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -659,6 +659,38 @@ static void dump_round_trips_every_scenario(void **state)
     assert_true(files >= 64);
 }
 
+/* Round 2 (C11, C13.5): the item keys of files fail on a container, each
+ * with its own line; on a file they compare. show and the keys' values. */
+static void file_keys_fail_on_containers(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    static const char text[] =
+        "file \\\\s\\sh\\d\\f.txt size=3\n"
+        "expect \\\\s\\sh\\d sparse=no\n"
+        "expect \\\\s\\sh\\d created-offline=no deleted-offline=no\n"
+        "expect \\\\s\\sh\\d dirty-bytes=0 remote-dirty-bytes=0 size=0\n"
+        "expect \\\\s\\sh\\d version=none conflict=none handles=0\n"
+        "expect \\\\s\\sh\\d\\f.txt sparse=no created-offline=no deleted-offline=no "
+        "dirty-bytes=0 remote-dirty-bytes=0 size=3 version=1 conflict=NONE handles=0\n"
+        "expect \\\\s\\sh\\d\\f.txt conflict=filechangedonclient_changedonserver\n"
+        "expect \\\\s\\sh\\d\\f.txt version=none\n";
+    csc_scenario_result_t res;
+    assert_int_equal(csc_scenario_run(cache, TEXT(text), NULL, &res), CSC_S_FALSE);
+    assert_int_equal(res.passed, 1);
+    assert_int_equal(res.failed, 6);
+    assert_int_equal(res.failures[0].line, 2);
+    assert_non_null(strstr(res.failures[0].message, "sparse (a key of files) on a directory"));
+    assert_non_null(strstr(res.failures[3].message, "handles (a key of files) on a directory"));
+    assert_int_equal(res.failures[4].line, 7);
+    assert_non_null(strstr(res.failures[4].message,
+                           "expected conflict=FileChangedOnClient_ChangedOnServer, got "
+                           "conflict=none"));
+    assert_non_null(strstr(res.failures[5].message, "expected version=none, got version=1"));
+    csc_scenario_result_clear(&res);
+    csc_cache_free(cache);
+}
+
 /* What the language cannot say is a comment, not a wrong command. */
 static void dump_says_what_it_cannot_express(void **state)
 {
@@ -781,6 +813,7 @@ int main(void)
         cmocka_unit_test(dump_scenario_round_trip),
         cmocka_unit_test(dump_round_trips_every_scenario),
         cmocka_unit_test(dump_says_what_it_cannot_express),
+        cmocka_unit_test(file_keys_fail_on_containers),
         cmocka_unit_test(same_fixture_in_c_and_in_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #include "remote/remote.h"
 #include "remote_support.h"
 #include "snapshot.h"
+#include "remote/fstate.h"
 
 /* ---- an eviction recorder without a size limit ----------------------------- */
 
@@ -795,6 +796,95 @@ static void test_differential_random_states(void **state)
     assert_true(evicted > 100);
 }
 
+/* Section 5 (round 2): sparse, created and deleted offline, conflicts,
+ * local change times and applications' non-cached handles round-trip; a
+ * cache without them writes no section 5. */
+static void test_file_states_round_trip(void **state)
+{
+    (void)state;
+    csc_cache_t *a = csc_test_cache_new();
+    csc_item_t *sp = csc_test_file(a, "\\\\S\\h\\sparse.bin", 40);
+    assert_int_equal(csc__fstate_make_sparse(a, sp, 40), CSC_S_OK);
+    csc_item_t *cf = csc_test_file(a, "\\\\S\\h\\conflict.txt", 3);
+    csc__fstate_t *fs = csc__fstate_make(a, cf);
+    assert_non_null(fs);
+    fs->conflict = 12;
+    fs->conflict_version = 2;
+    csc_test_file(a, "\\\\S\\h\\gone.txt", 4);
+    assert_int_equal(csc_remote_file(a, "\\\\S\\h\\Remote.txt", true, 1), CSC_S_OK);
+    csc_test_advance_to(a, 6);
+    assert_int_equal(csc_transition_offline(a, "\\\\S\\h", true, 0, &(bool){false}), CSC_S_OK);
+    assert_int_equal(csc_app_create(a, "\\\\S\\h\\new.txt", 5), CSC_S_OK);
+    assert_int_equal(csc_app_delete(a, "\\\\S\\h\\gone.txt"), CSC_S_OK);
+    assert_int_equal(csc_transition_online(a, "\\\\S\\h", 0), CSC_S_OK);
+    assert_int_equal(csc_app_open(a, "\\\\S\\h\\Remote.txt"), CSC_S_OK);
+    assert_int_equal(csc_app_open(a, "\\\\S\\h\\remote.TXT"), CSC_S_OK);
+    assert_int_equal(csc_remote_file(a, "\\\\S\\h\\x\\Other.txt", true, 1), CSC_S_OK);
+    assert_int_equal(csc_app_open(a, "\\\\S\\h\\x\\Other.txt"), CSC_S_OK);
+    void *data, *again;
+    size_t size, again_size;
+    csc_cache_t *b = copy_of(a, &data, &size);
+    assert_int_equal(((unsigned char *)data)[12], 4); /* settings, items, remote, file states */
+    assert_same_dump(a, b);
+    csc_item_t *x = csc_test_find(b, "\\\\S\\h\\sparse.bin");
+    assert_true(csc_item_is_sparse(x));
+    assert_int_equal(csc_item_size(x), 40);
+    assert_true(csc_item_is_created_offline(csc_test_find(b, "\\\\S\\h\\new.txt")));
+    assert_true(csc_item_is_deleted_offline(csc_test_find(b, "\\\\S\\h\\gone.txt")));
+    assert_int_equal(csc_item_conflict(csc_test_find(b, "\\\\S\\h\\conflict.txt")), 12);
+    uint64_t t = 0;
+    assert_true(csc_item_local_change_time(csc_test_find(b, "\\\\S\\h\\new.txt"), &t));
+    assert_int_equal(t, 6);
+    uint32_t n = 0;
+    assert_int_equal(csc_app_noncached_handles(b, "\\\\S\\h\\remote.txt", &n), CSC_S_OK);
+    assert_int_equal(n, 2);
+    bool open_files = false;
+    assert_int_equal(csc_transition_offline(b, "\\\\S\\h", false, 0, &open_files), CSC_S_OK);
+    assert_true(open_files); /* the handles block as they did */
+    assert_int_equal(csc_cache_save_buffer(b, &again, &again_size), CSC_S_OK);
+    assert_int_equal(size, again_size);
+    assert_memory_equal(data, again, size);
+    csc_snapshot_free(again);
+    /* damaged section 5 (resealed): refused, the target unchanged */
+    const unsigned char *d = data;
+    size_t off = 24;
+    while (off + 16 <= size - 8 && d[off] != 5)
+        off += 16 + (size_t)le64(d + off + 8);
+    assert_true(off + 16 <= size - 8);
+    size_t body = off + 16;
+    static const struct {
+        size_t at;
+        unsigned char value;
+        const char *what;
+    } damage[] = {
+        {0, 9, "more entries than bytes"},
+        {8, 1, "an entry on the server item (position 1)"},
+        {16, 0x80, "an unknown bit"},
+        {17, 0, "an empty entry (the first has only a conflict)"},
+        {17, 99, "a conflict state out of range"},
+        {18, 1, "reserved bytes not 0"},
+    };
+    unsigned char *bad = malloc(size);
+    assert_non_null(bad);
+    char *before = csc_test_remote_dump(b);
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        memcpy(bad, data, size);
+        bad[body + damage[i].at] = damage[i].value;
+        csc__snapshot_seal(bad, size);
+        csc_hresult hr = csc_cache_load_buffer(b, bad, size);
+        if (hr != CSC_E_FILE_CORRUPT)
+            fail_msg("damage %zu (%s): 0x%08x", i, damage[i].what, (unsigned)hr);
+        char *after = csc_test_remote_dump(b);
+        assert_string_equal(before, after);
+        free(after);
+    }
+    free(before);
+    free(bad);
+    csc_snapshot_free(data);
+    csc_cache_free(a);
+    csc_cache_free(b);
+}
+
 /* The checksum is XXH64 (known answers of the xxHash reference). */
 static void test_checksum_vectors(void **state)
 {
@@ -809,6 +899,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checksum_vectors),
         cmocka_unit_test(test_fixture_round_trip),
+        cmocka_unit_test(test_file_states_round_trip),
         cmocka_unit_test(test_empty_cache),
         cmocka_unit_test(test_without_remote_section),
         cmocka_unit_test(test_load_replaces_state),

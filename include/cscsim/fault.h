@@ -76,8 +76,8 @@ extern "C" {
 #define CSC_FAULT_OP_SYNCHRONIZE 0x0004u  /* csc_synchronize */
 #define CSC_FAULT_OP_DELETE_ITEMS 0x0008u /* csc_delete_items */
 #define CSC_FAULT_OP_CACHE 0x0010u        /* csc_cache_file, csc_cache_dir */
-#define CSC_FAULT_OP_OPEN 0x0020u         /* csc_item_open */
-#define CSC_FAULT_OP_CLOSE 0x0040u        /* csc_item_close */
+#define CSC_FAULT_OP_OPEN 0x0020u         /* csc_item_open, csc_app_open (a cached copy) */
+#define CSC_FAULT_OP_CLOSE 0x0040u        /* csc_item_close, csc_app_close (a cached file) */
 #define CSC_FAULT_OP_MODIFY 0x0080u       /* csc_item_modify */
 #define CSC_FAULT_OP_METHODS 0x000Fu      /* the four walking methods */
 #define CSC_FAULT_OP_ANY 0x00FFu          /* every operation this library knows */

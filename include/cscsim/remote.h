@@ -215,16 +215,13 @@ CSC_API csc_sync_state_t csc_item_conflict(const csc_item_t *item);
  * and delete): TRUE with *time set, FALSE when it has none (a file never
  * changed locally) or for containers and NULL. */
 CSC_API bool csc_item_local_change_time(const csc_item_t *item, uint64_t *time);
-/* C10.3: the file is changed on the server (its remote twin's version
- * differs from its original version, or the twin is gone; a file created
- * offline: the server has a file of that name). FALSE for containers, NULL. */
-CSC_API bool csc_item_is_changed_on_server(const csc_item_t *item);
 /* C13.5 DirtyInfo RemoteDirtyByteCount: the remote file's size when the
  * file is changed on the server, else 0 (also when the server has none). */
 CSC_API uint64_t csc_item_remote_dirty_bytes(const csc_item_t *item);
 /* C10.2, C13.5: the file's original version, the remote version it was last
- * in sync with: TRUE with *version set, FALSE when it has none (created
- * offline, or its remote twin gone) or for containers and NULL. */
+ * in sync with (kept when its remote twin leaves the server): TRUE with
+ * *version set, FALSE when it has none (created offline) or for containers
+ * and NULL. */
 CSC_API bool csc_item_original_version(const csc_item_t *item, uint64_t *version);
 
 /*

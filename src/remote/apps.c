@@ -24,6 +24,7 @@
 #include "record.h"
 #include "remote.h"
 #include "tree.h"
+#include "evict.h"
 
 #include "cscsim/apps.h"
 #include "cscsim/methods.h"
@@ -357,8 +358,8 @@ static csc_hresult open_locked(csc_cache_t *cache, app_t *a, bool *cached)
                 if (hr != CSC_S_OK)
                     return hr;
             }
-            if (refresh) {
-                csc__rnode_t *n = csc__remote_file_record(cache, item);
+            if (refresh) { /* not an implicit twin: the view's record */
+                csc__rnode_t *n = a->rv.node;
                 csc__fstate_set_size(cache, item, n->size);
                 n->orig = n->version;
             }
@@ -519,6 +520,10 @@ static csc_hresult create_online(csc_cache_t *cache, app_t *a, uint64_t size, bo
     bool cache_it = item != NULL || auto_caching(mode) ||
                     (parent != NULL && csc__hot(parent)->inherit != 0 &&
                      mode != CSC_CACHING_MODE_NOCACHING);
+    const csc__rnode_t *rparent = csc__remote_find(cache, a->pb.key, plen);
+    if (rparent == NULL ||
+        (rparent->type != CSC_ITEM_SHARE && rparent->type != CSC_ITEM_DIRECTORY))
+        return CSC_E_PATH_NOT_FOUND; /* before any room is made (C11.4, C15.9) */
     if (item != NULL) { /* C15.19: it takes the new file; room first (C5.7) */
         uint64_t held = csc__hot(item)->size;
         if (size > held) {

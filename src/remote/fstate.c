@@ -168,6 +168,15 @@ void csc__fstate_set_size(csc_cache_t *cache, struct csc_item *file, uint64_t si
     csc__tree_set_file_size(cache, file, size);
 }
 
+void csc__fstate_synced(csc_cache_t *cache, struct csc_item *file)
+{
+    csc__fstate_t *fs = csc__fstate_get(cache, file);
+    if (fs == NULL)
+        return;
+    fs->bits &= (uint8_t)~(CSC__FS_CREATED | CSC__FS_DELETED);
+    csc__fstate_settle(cache, file);
+}
+
 bool csc__fstate_touch_local(csc_cache_t *cache, struct csc_item *file)
 {
     csc__fstate_t *fs = csc__fstate_make(cache, file);
@@ -254,9 +263,11 @@ bool csc__fstate_check(const csc_cache_t *cache, char *why, size_t why_size)
 
 /* ---- snapshots (section 5) ----------------------------------------------- */
 
-#define SNAP_ENTRY 36u /* position u64, bits u8, conflict u8, reserved u16,
-                        * full size u64, local change u64, conflict version u64 */
-#define FS_BITS (CSC__FS_SPARSE | CSC__FS_CREATED | CSC__FS_DELETED | CSC__FS_LOCAL_TIME)
+#define SNAP_ENTRY 44u /* position u64, bits u8, conflict u8, reserved u16,
+                        * full size u64, local change u64, conflict version u64,
+                        * original version u64 */
+#define FS_BITS                                                                        \
+    (CSC__FS_SPARSE | CSC__FS_CREATED | CSC__FS_DELETED | CSC__FS_LOCAL_TIME | CSC__FS_ORIG)
 
 static unsigned char *put(unsigned char *p, uint64_t v, unsigned bytes)
 {
@@ -302,6 +313,7 @@ unsigned char *csc__fstate_snap_write(const csc_cache_t *cache, unsigned char *p
         p = put(p, fs->full_size, 8);
         p = put(p, fs->local_change, 8);
         p = put(p, fs->conflict_version, 8);
+        p = put(p, fs->orig, 8);
     }
     return csc__apps_snap_write(cache, p);
 }
@@ -322,10 +334,12 @@ csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
         uint64_t want = get(p, 8);
         uint8_t bits = p[8], conflict = p[9];
         uint64_t full = get(p + 12, 8), local = get(p + 20, 8), cver = get(p + 28, 8);
+        uint64_t orig = get(p + 36, 8);
         if (want <= pos || get(p + 10, 2) != 0 || (bits & ~FS_BITS) != 0 ||
             (bits == 0 && conflict == 0) || conflict >= 54 ||
             (!(bits & CSC__FS_SPARSE) && full != 0) ||
-            (!(bits & CSC__FS_LOCAL_TIME) && local != 0) || (conflict == 0 && cver != 0))
+            (!(bits & CSC__FS_LOCAL_TIME) && local != 0) || (conflict == 0 && cver != 0) ||
+            ((bits & CSC__FS_ORIG) ? orig == 0 : orig != 0))
             return CSC_E_FILE_CORRUPT;
         while (id != CSC__NONE && ++pos < want)
             id = csc__tree_preorder_next(cache, id);
@@ -346,6 +360,7 @@ csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
         fs->full_size = full;
         fs->local_change = local;
         fs->conflict_version = cver;
+        fs->orig = orig;
         id = csc__tree_preorder_next(cache, id);
     }
     *pp = p;

@@ -28,6 +28,9 @@
 #define CSC__FS_CREATED 0x02u    /* C11.4: created offline (no original version, no twin) */
 #define CSC__FS_DELETED 0x04u    /* C11.5: deleted offline (dirty, opens fail) */
 #define CSC__FS_LOCAL_TIME 0x08u /* local_change is set (C15.9) */
+#define CSC__FS_ORIG 0x10u       /* orig is set: the original version (C10.2,
+                                  * C13.5) kept when the remote twin, which
+                                  * holds it, left the server (remote.c) */
 
 typedef struct csc__fstate {
     csc__hentry_t h;           /* keyed by id (4 bytes) */
@@ -40,6 +43,7 @@ typedef struct csc__fstate {
     uint64_t conflict_version; /* the remote version when the conflict was
                                 * recorded (C15.12: a later server change
                                 * clears it) */
+    uint64_t orig;             /* CSC__FS_ORIG: the original version */
 } csc__fstate_t;
 
 /* The file's state, or NULL when it has none (one bit test first). */
@@ -77,6 +81,11 @@ void csc__fstate_commit_sparse(csc_cache_t *cache, csc__fstate_spare_t *sp,
 void csc__fstate_cancel(csc_cache_t *cache, csc__fstate_spare_t *sp);
 
 bool csc__fstate_is(const csc_cache_t *cache, const struct csc_item *file, uint8_t bit);
+
+/* The file became clean by a local synchronization (round 1's model, C5.8:
+ * csc_item_mark_synchronized and the walk's sync): it is no longer created
+ * or deleted offline. Never allocates. */
+void csc__fstate_synced(csc_cache_t *cache, struct csc_item *file);
 
 /* Records the local last change now (C15.9); false when out of memory. */
 bool csc__fstate_touch_local(csc_cache_t *cache, struct csc_item *file);

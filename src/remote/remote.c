@@ -817,6 +817,76 @@ csc_hresult csc_remote_write(csc_cache_t *cache, const char *path, bool has_size
     return hr;
 }
 
+static csc__rnode_t *record_at_item(const csc_cache_t *cache, const struct csc_item *item);
+
+/* The original version a cached file's remote twin holds (C10.2): 1 for an
+ * implicit twin, the record's, 0 for none. */
+static uint64_t twin_orig(const csc_cache_t *cache, const struct csc_item *file)
+{
+    if (csc__hot(file)->flags & CSC__F_TWIN)
+        return 1;
+    const csc__rnode_t *n = record_at_item(cache, file);
+    return n != NULL && n->type == CSC_ITEM_FILE ? n->orig : 0;
+}
+
+/* Next file of the cached subtree of top_id in pre-order after id. */
+static uint32_t subtree_next(const csc_cache_t *cache, uint32_t top_id, uint32_t id)
+{
+    uint32_t next = csc__hot_first_child(csc__hot_at(cache, id));
+    if (next != CSC__NONE)
+        return next;
+    while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
+        id = csc__hot_at(cache, id)->parent;
+    return id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+}
+
+/*
+ * C10.2, C13.5: the cached files at and below key[0..len) keep their
+ * original versions (fstate.c, CSC__FS_ORIG) when the server loses their
+ * twins, which hold them. Every entry is made first: false when out of
+ * memory, with nothing changed.
+ */
+static bool keep_originals(csc_cache_t *cache, const char *key, size_t len)
+{
+    struct csc_item *top = csc__tree_find_key(cache, key, len);
+    if (top == NULL)
+        return true;
+    uint32_t top_id = csc__id(top);
+    bool ok = true;
+    for (uint32_t id = top_id; id != CSC__NONE && ok; id = subtree_next(cache, top_id, id)) {
+        struct csc_item *f = csc__item_at(cache, id);
+        if (csc__type(f) == CSC_ITEM_FILE && twin_orig(cache, f) != 0 &&
+            !csc__fstate_is(cache, f, CSC__FS_CREATED))
+            ok = csc__fstate_make(cache, f) != NULL;
+    }
+    for (uint32_t id = top_id; id != CSC__NONE; id = subtree_next(cache, top_id, id)) {
+        struct csc_item *f = csc__item_at(cache, id);
+        if (csc__type(f) != CSC_ITEM_FILE)
+            continue;
+        uint64_t orig = twin_orig(cache, f);
+        csc__fstate_t *fs = csc__fstate_get(cache, f);
+        if (ok && fs != NULL && orig != 0 && !(fs->bits & CSC__FS_CREATED)) {
+            fs->bits |= CSC__FS_ORIG;
+            fs->orig = orig;
+        }
+        csc__fstate_settle(cache, f); /* drops an entry made for nothing */
+    }
+    return ok;
+}
+
+/* The same for one cached file with an implicit twin. */
+static bool keep_originals_of(csc_cache_t *cache, struct csc_item *file)
+{
+    if (csc__fstate_is(cache, file, CSC__FS_CREATED))
+        return true;
+    csc__fstate_t *fs = csc__fstate_make(cache, file);
+    if (fs == NULL)
+        return false;
+    fs->bits |= CSC__FS_ORIG;
+    fs->orig = twin_orig(cache, file);
+    return true;
+}
+
 csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
 {
     if (cache == NULL || path == NULL)
@@ -827,6 +897,9 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
     csc__htable_settle(&cache->remote->nodes);
     csc__rview_t v;
     hr = find_locked(cache, path, &v, NULL);
+    if (hr == CSC_S_OK && !(v.node != NULL ? keep_originals(cache, v.node->key, v.node->key_len)
+                                            : keep_originals_of(cache, v.twin)))
+        hr = CSC_E_OUTOFMEMORY; /* nothing changed */
     if (hr == CSC_S_OK && v.node != NULL) {
         csc__sync_server_changed(cache, v.node->key, v.node->key_len); /* C15.12 */
         subtree_delete(cache, v.node); /* remembered modes stay (C15.7) */
@@ -1134,17 +1207,27 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
     memset(tw, 0, sizeof *tw);
 }
 
+/* The remote record at a cached item's folded path: NULL when none (or when
+ * a long path's buffer cannot be had, read as none). */
+static csc__rnode_t *record_at_item(const csc_cache_t *cache, const struct csc_item *item)
+{
+    char stack[CSC__PATH_BUF_STACK];
+    size_t len = csc__item_key_len(item);
+    char *key = len <= sizeof stack ? stack : csc__malloc(&cache->alloc, len);
+    if (key == NULL)
+        return NULL;
+    csc__item_key(item, key, len);
+    csc__rnode_t *n = csc__remote_find(cache, key, len);
+    if (key != stack)
+        csc__free(&cache->alloc, key, len);
+    return n;
+}
+
 bool csc__remote_changed_on_server(const csc_cache_t *cache, const struct csc_item *file)
 {
     if (csc__hot(file)->flags & CSC__F_TWIN)
         return false; /* an implicit twin is in sync */
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(file);
-    const csc__rnode_t *twin = NULL;
-    if (len <= sizeof stack) { /* [limit] longer paths: see csc__remote_original */
-        csc__item_key(file, stack, len);
-        twin = csc__remote_find(cache, stack, len);
-    }
+    const csc__rnode_t *twin = record_at_item(cache, file);
     bool remote_file = twin != NULL && twin->type == CSC_ITEM_FILE;
     if (csc__fstate_is(cache, file, CSC__FS_CREATED))
         return remote_file; /* C10.3: no original; the server has one now */
@@ -1166,12 +1249,7 @@ csc__rnode_t *csc__remote_file_record(csc_cache_t *cache, struct csc_item *file)
 {
     if (csc__hot(file)->flags & CSC__F_TWIN)
         return materialize(cache, file);
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(file);
-    if (len > sizeof stack)
-        return NULL; /* [limit] as csc__remote_changed_on_server */
-    csc__item_key(file, stack, len);
-    csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    csc__rnode_t *n = record_at_item(cache, file);
     return n != NULL && n->type == CSC_ITEM_FILE ? n : NULL;
 }
 
@@ -1217,24 +1295,11 @@ bool csc__remote_original(const csc_cache_t *cache, const char *key, size_t key_
 
 /* ---- the public getters of C10.3 and C13.5 (cscsim/remote.h) ------------- */
 
-bool csc_item_is_changed_on_server(const csc_item_t *item)
-{
-    if (item == NULL || csc__type(item) != CSC_ITEM_FILE)
-        return false;
-    return csc__remote_changed_on_server(csc__cache_of(item), item);
-}
-
 uint64_t csc_item_remote_dirty_bytes(const csc_item_t *item)
 {
-    if (!csc_item_is_changed_on_server(item))
+    if (!csc_item_changed_on_server(item))
         return 0;
-    const csc_cache_t *cache = csc__cache_of(item);
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(item);
-    if (len > sizeof stack)
-        return 0;
-    csc__item_key(item, stack, len);
-    const csc__rnode_t *n = csc__remote_find(cache, stack, len);
+    const csc__rnode_t *n = record_at_item(csc__cache_of(item), item);
     return n != NULL && n->type == CSC_ITEM_FILE ? n->size : 0;
 }
 
@@ -1245,14 +1310,17 @@ bool csc_item_original_version(const csc_item_t *item, uint64_t *version)
     const csc_cache_t *cache = csc__cache_of(item);
     if (csc__fstate_is(cache, item, CSC__FS_CREATED))
         return false; /* C10.2: none for a file created offline */
-    char stack[CSC__PATH_BUF_STACK];
-    size_t len = csc__item_key_len(item);
-    uint64_t v;
-    if (len > sizeof stack)
-        return false;
-    csc__item_key(item, stack, len);
-    if (!csc__remote_original(cache, stack, len, &v))
-        return false;
+    uint64_t v = 1; /* an implicit twin is in sync with version 1 */
+    if (!(csc__hot(item)->flags & CSC__F_TWIN)) {
+        const csc__rnode_t *n = record_at_item(cache, item);
+        const csc__fstate_t *fs = csc__fstate_get(cache, item);
+        if (n != NULL && n->type == CSC_ITEM_FILE && n->orig != 0)
+            v = n->orig;
+        else if (fs != NULL && (fs->bits & CSC__FS_ORIG))
+            v = fs->orig; /* kept when the twin left the server */
+        else
+            return false;
+    }
     if (version != NULL)
         *version = v;
     return true;

@@ -41,13 +41,11 @@ typedef struct csc__rnode {
     /* Files: the original version of the cached copy at this path, the
      * remote version it was last in sync with (C10.2); 0 when none. Every
      * way of caching a file from the server must set it (today: the setup
-     * twins of C10.2 / C15.4). It is meaningful only while the file is
-     * cached; a later caching sets it again. Known limit of this first
-     * slice: a remote delete of the file loses it (the cached copy then
-     * has no original), which C10.3's "twin gone" reads the same way;
-     * when C13.5's `version=` must survive that, move it to the cached
-     * item (or a record keyed by the cached path, removed by a hook from
-     * the tree's removal). */
+     * twins of C10.2 / C15.4, applications C11). It is meaningful only
+     * while the file is cached; a later caching sets it again. A remote
+     * delete copies it to the cached file's round-2 state first
+     * (fstate.h, CSC__FS_ORIG), where csc_item_original_version finds it
+     * when no record holds one. */
     uint64_t orig;
     /* Containers: the last-change time of their implicit file twins (see
      * "Implicit twins" below), valid when has_kids. */

@@ -6,7 +6,8 @@
  * several do, grey for a partly pinned container); a double border marks
  * inherit bits; a thick red border a dirty file; a dashed border an evictable
  * item; and a legend cluster explains all of it. Labels carry the same words
- * as `show`. Strings are escaped for DOT (backslash and double quote).
+ * as `show` (round 2: offline scopes, suspended, sparse, created and
+ * deleted offline, conflicts, changed on server). Strings are escaped for DOT (backslash and double quote).
  */
 #include "dot.h"
 
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "picture.h"
 
 /* Colours of the pin sources, in the order of csc__scn_sources. */
 static const char *const source_colors[4] = {"#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb"};
@@ -30,7 +32,7 @@ static void put_escaped(FILE *out, const char *s)
     }
 }
 
-static void put_node(FILE *out, size_t id, const csc_item_t *item)
+static void put_node(FILE *out, const csc_cache_t *cache, size_t id, const csc_item_t *item)
 {
     csc_item_type_t type = csc_item_type(item);
     uint32_t pins = csc_item_pins(item), inherit = csc_item_inherit(item);
@@ -59,6 +61,11 @@ static void put_node(FILE *out, size_t id, const csc_item_t *item)
         fprintf(out, "\\nopen (%u)", (unsigned)csc_item_open_count(item));
     if (evictable)
         fputs("\\nevictable", out);
+    /* round 2: offline scopes (C10.5) and the words of `show` */
+    csc_offline_reason_t reason;
+    if (csc__scn_offline_reason(cache, item, &reason))
+        fprintf(out, "\\noffline (%s)", csc__scn_reason_name((uint64_t)reason));
+    csc__scn_round2_words(out, item, "\\n");
     fputc('"', out);
 
     /* Fill: one colour per pin source, stripes for several. */
@@ -153,7 +160,7 @@ bool csc__scn_dot_write(FILE *out, const csc_cache_t *cache, const csc_item_t *t
         }
         size_t id = next_id++;
         ids[depth] = id;
-        put_node(out, id, it);
+        put_node(out, cache, id, it);
         if (depth > 0)
             fprintf(out, "  n%zu -> n%zu;\n", ids[depth - 1], id);
         if (csc_item_first_child(it) != NULL) {

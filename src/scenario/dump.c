@@ -17,6 +17,9 @@
  *      source the open file does not have, or a Pin of one it has (C4.5
  *      step 4, C7.1), with the file opened for it and closed again when it
  *      is not open;
+ *      round 2: a file created offline is made by `create` and `write`
+ *      below its parent suspended for the moment (C11.4, C15.8), a file
+ *      deleted offline is deleted so after its handles are opened (C11.5);
  *   4. access lists (C9.1), after every Pin and Unpin, which check access;
  *   5. last-use times (C5.4): everything so far ran at clock 0, and items are
  *      touched in order of their last use, the clock advanced to each time
@@ -168,12 +171,48 @@ static const csc_item_t *next_item(const csc_item_t *it, const csc_item_t *top)
 /* ---- the phases ---------------------------------------------------------------- */
 
 /* Phase 2: the item, and the pins that give it its own pin state. */
+/* Round 2 (C11, C15.8): `suspend PARENT` (on) or `suspend PARENT release`
+ * around an application's offline change to `item`, so that no scope goes
+ * offline (coming back online would synchronize, C10.10). The dump writes
+ * suspension roots later (phase 7), so none is lost here. */
+static void put_suspended(FILE *out, const csc_item_t *item, bool on)
+{
+    const csc_item_t *parent = csc_item_parent(item);
+    size_t len = parent != NULL ? csc_item_path(parent, NULL, 0) : 0;
+    char *pp = len != 0 ? malloc(len + 1) : NULL;
+    if (pp == NULL) {
+        fputs("# cannot express: out of memory\n", out);
+        return;
+    }
+    csc_item_path(parent, pp, len + 1);
+    fputs("suspend ", out);
+    put_token(out, pp);
+    fputs(on ? "\n" : " release\n", out);
+    free(pp);
+}
+
 static void put_item(FILE *out, const csc_item_t *item, const char *path, bool is_top)
 {
     csc_item_type_t type = csc_item_type(item);
     const csc_item_t *parent = csc_item_parent(item);
     uint32_t arrival = is_top || parent == NULL ? 0 : csc_item_inherit(parent);
-    if (type == CSC_ITEM_FILE && csc_item_is_sparse(item)) {
+    if (type == CSC_ITEM_FILE && csc_item_is_created_offline(item)) {
+        /* C11.4: created by an application while its parent is offline
+         * (suspended, C15.8: no service synchronization follows), with
+         * its dirty bytes and size (an offline write, C11.2) */
+        put_suspended(out, item, true);
+        fputs("create ", out);
+        put_token(out, path);
+        fputs(" size=0\n", out);
+        uint64_t dirty = csc_item_dirty_bytes(item), size = csc_item_size(item);
+        if (dirty != 0 || size != 0) {
+            fputs("write ", out);
+            put_token(out, path);
+            fprintf(out, " bytes=%llu size=%llu\n", (unsigned long long)dirty,
+                    (unsigned long long)size);
+        }
+        put_suspended(out, item, false);
+    } else if (type == CSC_ITEM_FILE && csc_item_is_sparse(item)) {
         /* Only a Pin fetching it makes a sparse file (C10.8): the server
          * gets it, a Pin of a source it does not inherit fetches it, and an
          * Unpin of that source leaves it as it arrives (C3.3). */
@@ -219,10 +258,24 @@ static void put_item(FILE *out, const csc_item_t *item, const char *path, bool i
     }
 }
 
-/* Phase 3: dirty, open, sharing violations. */
+/* Phase 3: dirty, open, sharing violations; deleted offline last. */
+static void put_use_rest(FILE *out, const csc_item_t *item, const char *path);
+
 static void put_use(FILE *out, const csc_item_t *item, const char *path)
 {
-    if (csc_item_is_dirty(item)) {
+    put_use_rest(out, item, path);
+    if (csc_item_is_deleted_offline(item)) { /* C11.5, as created offline */
+        put_suspended(out, item, true);
+        fputs("delete ", out);
+        put_token(out, path);
+        fputc('\n', out);
+        put_suspended(out, item, false);
+    }
+}
+
+static void put_use_rest(FILE *out, const csc_item_t *item, const char *path)
+{
+    if (csc_item_is_dirty(item) && !csc_item_is_created_offline(item)) {
         fputs("modify ", out);
         put_token(out, path);
         fprintf(out, " bytes=%llu\n", (unsigned long long)csc_item_dirty_bytes(item));
@@ -437,8 +490,8 @@ done:
 /* Phase 6b (C10): the remote side as far as the cached items show it,
  * through the public API (remote.h has no enumeration: remote items that
  * are not cached are not written). For the items of the dump, in order:
- * a file's twin changed on the server (`remote write`, version - 1 times,
- * assuming the cached copy's original version 1, which no getter shows),
+ * a file's twin changed on the server (`remote write`, once per version
+ * after the cached copy's original version),
  * share modes other than MANUAL (`share`), forced-offline scopes
  * (`offline`), servers' slow conditions with TransitionOnline overrides
  * (`network ... slow`, `online`), twins gone from the server (`remote
@@ -458,7 +511,35 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
         uint64_t size = 0, version = 0;
         if (csc_remote_item(c, path, &type, &size, &version, NULL) != CSC_S_OK)
             continue;
-        if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
+        if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE &&
+            csc_item_is_created_offline(it)) {
+            /* C10.3: the server has a file of that name now */
+            fputs("remote file ", out);
+            put_token(out, path);
+            fprintf(out, " size=%llu\n", (unsigned long long)size);
+            for (uint64_t v = 1; v < version && v <= MAX_REMOTE_WRITES; v++) {
+                fputs("remote write ", out);
+                put_token(out, path);
+                fputc('\n', out);
+            }
+            if (version > 1 + MAX_REMOTE_WRITES)
+                fprintf(out, "# cannot express: remote version %llu of %s\n",
+                        (unsigned long long)version, path);
+        } else if (csc_item_type(it) == CSC_ITEM_FILE && type != CSC_ITEM_FILE) {
+            /* C15.19: the server has a directory where the cache has a file
+             * (changed on the server, C10.3) */
+            fputs("remote delete ", out);
+            put_token(out, path);
+            fputs("\nremote dir ", out);
+            put_token(out, path);
+            fputc('\n', out);
+        } else if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
+            /* The versions since the cached copy's original (C10.2): the
+             * copy starts at 1, so the writes keep "changed on the server"
+             * and the remote size, not the numbers themselves. */
+            uint64_t orig = 1;
+            if (csc_item_original_version(it, &orig) && orig >= 1 && orig <= version)
+                version = version - orig + 1;
             bool resize = size != csc_item_size(it);
             if (version <= 1 && resize) {
                 fprintf(out, "# cannot express: the remote size %llu of %s at version 1\n",
@@ -525,7 +606,8 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
         const char *path = paths[k++];
         if (!expressible(path))
             continue;
-        if (csc_remote_item(c, path, NULL, NULL, NULL, NULL) != CSC_E_FILE_NOT_FOUND)
+        if (csc_remote_item(c, path, NULL, NULL, NULL, NULL) != CSC_E_FILE_NOT_FOUND ||
+            csc_item_is_created_offline(it)) /* it never had one (C11.4) */
             continue;
         const csc_item_t *parent = csc_item_parent(it);
         char *pp = parent != NULL && it != top ? path_of(parent) : NULL;

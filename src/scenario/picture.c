@@ -7,7 +7,10 @@
  * `inherit=` with their pin sources; `partly-pinned`; `dirty` with its dirty
  * bytes; `open` with its handle count; the item's own access list; sharing
  * violations caused (C4.5 step 4); `evictable` (C5.2); and, round 2,
- * `offline (REASON)` on an offline server or share (C10.5). The whole cache is
+ * `offline (REASON)` on an offline server or share (C10.5), `suspended`
+ * (C13.3), `encrypted` (C13.4), and on files `sparse` (C10.8), `created
+ * offline`, `deleted offline` (C11.4, C11.5), `conflict (STATE)` (C12.6) and
+ * `changed on server` (C10.3). The whole cache is
  * headed by its disk-space figures. Colour (ANSI) only when asked for. The
  * walk follows parent and sibling links, so any depth draws without
  * recursion.
@@ -90,13 +93,49 @@ static void put_state(FILE *out, const csc_item_t *item, const palette_t *p)
         fprintf(out, "  sharing-violations=%u", (unsigned)violations);
     if (csc_item_is_evictable(item))
         fprintf(out, "  %sevictable%s", p->evictable, p->reset);
-    /* round 2 (C13.3, C13.4) */
+    /* round 2 (C10.3, C10.8, C11, C12.6, C13.3, C13.4) */
+    csc__scn_round2_words(out, item, "  ");
+}
+
+void csc__scn_round2_words(FILE *out, const csc_item_t *item, const char *sep)
+{
     if (csc_item_is_suspended_root(item))
-        fputs("  suspended (root)", out);
+        fprintf(out, "%ssuspended (root)", sep);
     else if (csc_item_is_suspended(item))
-        fputs("  suspended", out);
+        fprintf(out, "%ssuspended", sep);
+    if (csc_item_type(item) != CSC_ITEM_FILE)
+        return;
     if (csc_item_is_encrypted(item))
-        fputs("  encrypted", out);
+        fprintf(out, "%sencrypted", sep);
+    if (csc_item_is_sparse(item))
+        fprintf(out, "%ssparse", sep);
+    if (csc_item_is_created_offline(item))
+        fprintf(out, "%screated offline", sep);
+    if (csc_item_is_deleted_offline(item))
+        fprintf(out, "%sdeleted offline", sep);
+    csc_sync_state_t conflict = csc_item_conflict(item);
+    if (conflict != CSC_SYNC_STATE_STABLE)
+        fprintf(out, "%sconflict (%s)", sep, csc__scn_sync_state_name((uint64_t)conflict));
+    if (csc_item_changed_on_server(item))
+        fprintf(out, "%schanged on server", sep);
+}
+
+bool csc__scn_offline_reason(const csc_cache_t *cache, const csc_item_t *item,
+                             csc_offline_reason_t *reason)
+{
+    csc_item_type_t type = csc_item_type(item);
+    if (type != CSC_ITEM_SHARE && type != CSC_ITEM_SERVER)
+        return false;
+    size_t len = csc_item_path(item, NULL, 0);
+    char *path = malloc(len + 1);
+    if (path == NULL)
+        return false;
+    csc_item_path(item, path, len + 1);
+    csc_connect_state_t state;
+    bool offline = csc_connect_state(cache, path, &state, reason) == CSC_S_OK &&
+                   state == CSC_CONNECT_STATE_OFFLINE;
+    free(path);
+    return offline;
 }
 
 /* Round 2 (C10.5): `offline (REASON)` after a server or share whose scope
@@ -104,21 +143,10 @@ static void put_state(FILE *out, const csc_item_t *item, const palette_t *p)
 static void put_connect(FILE *out, const csc_cache_t *cache, const csc_item_t *item,
                         const palette_t *p)
 {
-    csc_item_type_t type = csc_item_type(item);
-    if (type != CSC_ITEM_SHARE && type != CSC_ITEM_SERVER)
-        return;
-    size_t len = csc_item_path(item, NULL, 0);
-    char *path = malloc(len + 1);
-    if (path == NULL)
-        return;
-    csc_item_path(item, path, len + 1);
-    csc_connect_state_t state;
     csc_offline_reason_t reason;
-    if (csc_connect_state(cache, path, &state, &reason) == CSC_S_OK &&
-        state == CSC_CONNECT_STATE_OFFLINE)
+    if (csc__scn_offline_reason(cache, item, &reason))
         fprintf(out, "  %soffline (%s)%s", p->dirty, csc__scn_reason_name((uint64_t)reason),
                 p->reset);
-    free(path);
 }
 
 /* A line of the tree: the item's name (its full path when `full`). */

@@ -17,4 +17,12 @@
  */
 void csc__scn_picture(FILE *out, const csc_cache_t *cache, const csc_item_t *top, bool color);
 
+/* The round-2 words of an item as `show` writes them (`suspended`,
+ * `sparse`, `created offline`, `deleted offline`, `conflict (STATE)`,
+ * `changed on server`, `encrypted`), each after `sep`; for --dot too. */
+void csc__scn_round2_words(FILE *out, const csc_item_t *item, const char *sep);
+/* Whether a server or share is offline (C10.5), with its reason. */
+bool csc__scn_offline_reason(const csc_cache_t *cache, const csc_item_t *item,
+                             csc_offline_reason_t *reason);
+
 #endif

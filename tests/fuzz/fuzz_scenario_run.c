@@ -572,6 +572,8 @@ static bool gen_command(csc__scn_runner_t *r, bytes_t *b, line_t *l)
     static const unsigned char table[] = {
         0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
         12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 17, 17, 18, 19, 20, 4,
+        /* round 2: applications (C11) and the remote side they need */
+        21, 21, 22, 22, 23, 24, 25, 26, 26, 6,
     };
     unsigned op = table[pick(b, COUNT(table))];
     l->len = 0;
@@ -676,6 +678,40 @@ static bool gen_command(csc__scn_runner_t *r, bytes_t *b, line_t *l)
             put(l, " cached=yes pins=user,computer inherit=none pinned=no partly-pinned=no "
                    "dirty=no evictable=yes open=no type=file");
         }
+        break;
+    }
+    case 21: /* C11.2 */
+        put(l, "write");
+        put_path(l, b);
+        if (byte(b) & 1u)
+            put(l, " bytes=%s", sizes[pick(b, COUNT(sizes))]);
+        if (byte(b) & 1u)
+            put(l, " size=%s", sizes[pick(b, COUNT(sizes))]);
+        break;
+    case 22: /* C11.4, C11.5 */
+        put(l, (byte(b) & 1u) ? "create" : "delete");
+        put_path(l, b);
+        break;
+    case 23: {
+        static const char *const conditions[] = {"up", "down", "slow", "UP"};
+        put(l, "network \\\\srv %s", conditions[pick(b, COUNT(conditions))]);
+        break;
+    }
+    case 24:
+        put(l, (byte(b) & 1u) ? "offline" : "online");
+        put_path(l, b);
+        if (byte(b) & 1u && strncmp(l->text, "offline", 7) == 0)
+            put(l, " force");
+        break;
+    case 25: {
+        static const char *const modes[] = {"manual", "documents", "programs", "nocaching"};
+        put(l, "share \\\\srv\\share caching=%s", modes[pick(b, COUNT(modes))]);
+        break;
+    }
+    case 26: { /* remote files and writes for the applications to find */
+        static const char *const verbs[] = {"file", "write", "delete", "dir"};
+        put(l, "remote %s", verbs[pick(b, COUNT(verbs))]);
+        put_path(l, b);
         break;
     }
     default:

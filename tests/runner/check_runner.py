@@ -150,6 +150,15 @@ def case_shell():
     check(out.startswith("> pin \\\\srv\\share\\a.txt\n  0:0x00000000:" + OK_TEXT + ":\n"), "pin runs", out, err)
     check("<stdin>:5: FAIL: expected pins=none, got pins=user\n" in out, "FAIL line", out, err)
     check(out.endswith("1 passed, 1 failed\n"), "quit ends the session with the count", out, err)
+    rc, out, err = run(["shell"], stdin=b"help\n")
+    for words in ("write PATH [bytes=N] [size=M]", "create PATH [size=N]", "delete PATH",
+                  "network \\\\SERVER up|down|slow", "expect open-files=yes|no"):
+        check(words in out, "help lists %r" % words, out, err)
+    rc, out, err = run(["shell"], stdin=b"remote file \\\\s\\h\\n.txt\nopen \\\\s\\h\\n.txt\n"
+                                        b"expect hresult=S_OK\ncreate \\\\s\\h\\c.txt size=2\n"
+                                        b"write \\\\s\\h\\c.txt bytes=1\ndelete \\\\s\\h\\c.txt\n"
+                                        b"expect hresult=S_OK\n")
+    check(rc == 0 and out == "2 passed, 0 failed\n", "the shell knows the applications", out, err)
     rc, out, err = run(["shell"], stdin=b"file \\\\s\\h\\a.txt\nexpect \\\\s\\h\\a.txt cached=yes\n")
     check(rc == 0 and out == "1 passed, 0 failed\n", "a clean session exits 0", out, err)
 

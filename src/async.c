@@ -418,7 +418,9 @@ static csc_op_response_t deliver(struct csc__op_state *st, const csc_event_t *ev
 static void answer_pending(struct csc__op_state *st)
 {
     uv_mutex_lock(&st->mu);
-    bool pending = st->pending && !st->answered && !st->detached;
+    /* Events published before the question are delivered first (drain
+     * comes back for it). */
+    bool pending = st->pending && !st->answered && !st->detached && st->ready_head == NULL;
     int kind = st->pending_kind;
     csc_event_t ev = st->pending_ev;
     csc_conflict_t conflict = st->pending_conflict;

@@ -87,11 +87,12 @@
  *                          u64, conflict version u64
  *          handles u64     then the non-cached handles (C11.1) per path:
  *                          count u32, key length u32, the folded path
- *          pending u64     then for each container with a pending deep pin
- *                          (C15.20, fetch.h), in pre-order: position u64
- *                          and sources u16 (CSC_PIN_SOURCE_* bits); the
- *                          section is also written when only such a pin
- *                          exists
+ *     6  pending deep pins (optional, C15.20, src/remote/fetch.c; written
+ *        only when a container has one, so older snapshots and their bytes
+ *        stay as they were; the header then counts 2 to 6):
+ *          pending u64     then per container with a pending deep pin, in
+ *                          pre-order: position u64 (1-based, as in section
+ *                          2), sources u16 (CSC_PIN_SOURCE_* bits)
  *   checksum u64: XXH64 (seed 0) of every byte before it
  *
  * Stable across versions: the magic, the version field and the checksum
@@ -135,7 +136,8 @@
 #define SEC_REMOTE 3u /* optional (C10) */
 #define SEC_METHODS 4u /* optional (C13) */
 #define SEC_FSTATE 5u /* optional (C10.8, C11, C12.5) */
-#define STATE_PENDING_BYTES 10u
+#define SEC_PENDING 6u /* optional (C15.20) */
+#define PENDING_BYTES 10u
 #define LOCATION_DEFAULT 0xFFFFFFFFu
 #define MARK_SUSPEND 0x01u
 #define MARK_ENC 0x02u
@@ -537,24 +539,33 @@ static bool write_remote(writer_t *w, const csc_cache_t *cache)
  * the applications' non-cached handles. */
 static bool write_fstate(writer_t *w, const csc_cache_t *cache)
 {
-    if (!reserve(w, SECTION_HEAD + csc__fstate_snap_bytes(cache) + 8 +
-                        csc__pending_pin_count(cache) * STATE_PENDING_BYTES))
+    if (!reserve(w, SECTION_HEAD + csc__fstate_snap_bytes(cache)))
         return false;
     size_t start = section_begin(w, SEC_FSTATE);
     unsigned char *p = csc__fstate_snap_write(cache, w->buf + w->len);
-    /* the pending deep pins (C15.20), after the file states */
-    p = put64(p, (uint64_t)csc__pending_pin_count(cache));
+    w->len = (size_t)(p - w->buf);
+    section_end(w, start);
+    return true;
+}
+
+/* Section 6: the pending deep pins (C15.20). */
+static bool write_pending(writer_t *w, const csc_cache_t *cache)
+{
+    size_t n = csc__pending_pin_count(cache);
+    if (!reserve(w, SECTION_HEAD + 8 + n * PENDING_BYTES))
+        return false;
+    size_t start = section_begin(w, SEC_PENDING);
+    unsigned char *p = put64(w->buf + w->len, (uint64_t)n);
     uint64_t pos = 0;
-    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root));
-         id != CSC__NONE && csc__pending_pin_count(cache) != 0;
+    for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
          id = csc__tree_preorder_next(cache, id)) {
         pos++;
         const struct csc_item *item = csc__item_at(cache, id);
         uint16_t src = csc__type(item) == CSC_ITEM_FILE ? 0 : csc__pending_pin_get(cache, item);
-        if (src == 0)
-            continue;
-        p = put64(p, pos);
-        p = put16(p, src);
+        if (src != 0) {
+            p = put64(p, pos);
+            p = put16(p, src);
+        }
     }
     w->len = (size_t)(p - w->buf);
     section_end(w, start);
@@ -592,13 +603,14 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     uint64_t marks = 0;
     bool methods = methods_needed(cache, &marks);
     bool remote = csc__remote_snap_needed(cache);
-    bool fstate = cache->remote != NULL && (csc__fstate_snap_needed(cache) ||
-                                             csc__pending_pin_count(cache) != 0);
+    bool fstate = csc__fstate_snap_needed(cache);
+    bool pending = csc__pending_pin_count(cache) != 0;
     if (ok) {
         w->len = HEADER_SIZE;
         ok = write_settings(w, cache) && write_items(w, cache) &&
              (!remote || write_remote(w, cache)) && (!methods || write_methods(w, cache, marks)) &&
-             (!fstate || write_fstate(w, cache)) && reserve(w, TRAILER_SIZE);
+             (!fstate || write_fstate(w, cache)) && (!pending || write_pending(w, cache)) &&
+             reserve(w, TRAILER_SIZE);
     }
     if (!ok) {
         csc_snapshot_free(w->buf);
@@ -609,7 +621,8 @@ static csc_hresult save_locked(const csc_cache_t *cache, writer_t *w)
     unsigned char *p = w->buf;
     memcpy(p, MAGIC, 8);
     put32(p + 8, CSC_SNAPSHOT_VERSION);
-    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u) + (fstate ? 1u : 0u));
+    put32(p + 12, 2u + (remote ? 1u : 0u) + (methods ? 1u : 0u) + (fstate ? 1u : 0u) +
+                      (pending ? 1u : 0u));
     put64(p + 16, (uint64_t)(w->len + TRAILER_SIZE));
     w->len += TRAILER_SIZE;
     csc__snapshot_seal(w->buf, w->len);
@@ -1081,7 +1094,7 @@ static csc_hresult check_frame(const unsigned char *d, size_t size)
     if (version > CSC_SNAPSHOT_VERSION)
         return CSC_E_REVISION_MISMATCH;
     uint32_t sections = get32(d + 12);
-    return sections >= 2 && sections <= 5 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+    return sections >= 2 && sections <= 6 ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* A length-prefixed string of the methods section, copied (no NUL inside). */
@@ -1168,42 +1181,6 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
-/* Section 5, into a fresh cache whose items and remote side are read. */
-/* Section 5's last part: the pending deep pins (C15.20). */
-static csc_hresult read_pending(csc_cache_t *c, reader_t *r)
-{
-    if (!has(r, 8))
-        return CSC_E_FILE_CORRUPT;
-    uint64_t n = get64(r->p);
-    r->p += 8;
-    if (n > (uint64_t)(r->end - r->p) / STATE_PENDING_BYTES)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t pos = 0;
-    uint32_t id = csc__hot_first_child(csc__hot(c->root));
-    for (uint64_t i = 0; i < n; i++) {
-        const unsigned char *q = r->p;
-        r->p += STATE_PENDING_BYTES;
-        uint64_t want = get64(q);
-        if (want <= pos)
-            return CSC_E_FILE_CORRUPT;
-        while (id != CSC__NONE && ++pos < want)
-            id = csc__tree_preorder_next(c, id);
-        if (id == CSC__NONE)
-            return CSC_E_FILE_CORRUPT; /* beyond the last item */
-        struct csc_item *item = csc__item_at(c, id);
-        const csc__hot_t *h = csc__hot(item);
-        uint16_t src = get16(q + 8);
-        if (src == 0 || (src & ~CSC_PIN_SOURCES_ALL) != 0 ||
-            (h->type != CSC_ITEM_SHARE && h->type != CSC_ITEM_DIRECTORY))
-            return CSC_E_FILE_CORRUPT;
-        csc_hresult hr = csc__pending_pin_add(c, item, src);
-        if (hr != CSC_S_OK)
-            return hr;
-        id = csc__tree_preorder_next(c, id);
-    }
-    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
-}
-
 static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
 {
     csc_hresult hr = csc__remote_snap_read(c, &r->p, r->end);
@@ -1234,6 +1211,38 @@ static csc_hresult read_remote(csc_cache_t *c, reader_t *r)
     /* Everything else (links, C2.3 order, types by depth, keys, versions,
      * modes, the connectivity records) is what the invariant check judges. */
     return csc__remote_check_records(c) ? CSC_S_OK : CSC_E_FILE_CORRUPT;
+}
+
+/* Section 6 into a fresh cache whose items are read (C15.20). */
+static csc_hresult read_pending(csc_cache_t *c, reader_t *r)
+{
+    if (!has(r, 8))
+        return CSC_E_FILE_CORRUPT;
+    uint64_t n = get64(r->p);
+    r->p += 8;
+    if (n == 0 || n > (uint64_t)(r->end - r->p) / PENDING_BYTES)
+        return CSC_E_FILE_CORRUPT;
+    uint64_t pos = 0;
+    uint32_t id = csc__hot_first_child(csc__hot(c->root));
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t want = get64(r->p);
+        uint16_t src = get16(r->p + 8);
+        r->p += PENDING_BYTES;
+        if (want <= pos || src == 0 || (src & ~CSC_PIN_SOURCES_ALL) != 0)
+            return CSC_E_FILE_CORRUPT;
+        while (id != CSC__NONE && ++pos < want)
+            id = csc__tree_preorder_next(c, id);
+        if (id == CSC__NONE)
+            return CSC_E_FILE_CORRUPT; /* beyond the last item */
+        struct csc_item *item = csc__item_at(c, id);
+        if (csc__type(item) != CSC_ITEM_SHARE && csc__type(item) != CSC_ITEM_DIRECTORY)
+            return CSC_E_FILE_CORRUPT;
+        csc_hresult hr = csc__pending_pin_add(c, item, src);
+        if (hr != CSC_S_OK)
+            return hr;
+        id = csc__tree_preorder_next(c, id);
+    }
+    return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
 /* The next section's id, or 0 when none is left. */
@@ -1361,11 +1370,17 @@ static csc_hresult load_locked(csc_cache_t *cache, const unsigned char *d, size_
         if (hr == CSC_S_OK)
             hr = read_methods(&fresh, &body);
     }
-    if (hr == CSC_S_OK && r.p != r.end) {
+    if (hr == CSC_S_OK && peek_section(&r) == SEC_FSTATE) {
         hr = next_section(&r, SEC_FSTATE, &body);
         sections++;
         if (hr == CSC_S_OK)
             hr = csc__fstate_snap_read(&fresh, &body.p, body.end);
+        if (hr == CSC_S_OK && body.p != body.end)
+            hr = CSC_E_FILE_CORRUPT;
+    }
+    if (hr == CSC_S_OK && r.p != r.end) {
+        hr = next_section(&r, SEC_PENDING, &body);
+        sections++;
         if (hr == CSC_S_OK)
             hr = read_pending(&fresh, &body);
     }

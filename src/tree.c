@@ -356,6 +356,7 @@ void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
     else if (h->type != CSC_ITEM_FILE && cache->container_leaving != NULL)
         cache->container_leaving(cache, item); /* src/remote/fetch.c */
     cache->memo_n = 0; /* the memo may name it */
+    cache->shape_gen++;
     if (cache->watch == item)
         cache->watch = NULL;
     csc__tree_set_pins(cache, item, 0, 0); /* settles pinned_below, unpinned_used */
@@ -782,6 +783,7 @@ csc_hresult csc__tree_move(csc_cache_t *cache, struct csc_item *item,
 {
     csc__hot_t *h = csc__hot(item);
     uint32_t pid = csc__id(new_parent);
+    cache->shape_gen++;
     bool same = flen == name_len && memcmp(fname, name, name_len) == 0;
     size_t need = 4u + flen + 1u + (same ? 0 : name_len + 1u);
     bool inl = same && need <= sizeof item->key;

@@ -245,6 +245,10 @@ struct csc_cache {
     /* Called by csc__tree_remove_leaf for a container before it leaves: its
      * pending deep pin (src/remote/fetch.c, C15.20) goes. Never fails. */
     void (*container_leaving)(struct csc_cache *cache, struct csc_item *item);
+    /* Bumped whenever an item leaves the cache or moves (remove_leaf,
+     * tree_move): a remote item may have lost its cached copy (the Pin
+     * walk's memo, walk.c). */
+    uint64_t shape_gen;
     /* The recorder (record.c, cscsim/record.h) or NULL; under the guard. */
     struct csc__recorder *rec;
     /* The other methods of C13 (feature.c, encrypt.c, rename.c). */

@@ -17,6 +17,14 @@
  * ERROR_MORE_DATA when any item failed. Fault rules (fault.h) take the
  * place of steps 3-5 for an item they fire on, or of the whole call before
  * Begin; a path where a rule can fire is walked item by item (no fast runs).
+ * Pin reaches the servers through src/remote/fetch.h (C10.8, C15.1, C15.2,
+ * C15.19): an uncached path that its server has is fetched (pin_uncached);
+ * a deep Pin of a container below which the server has uncached items walks
+ * the union of both trees in walk order (merge_walk), fetching as it goes;
+ * everything else keeps the fast walk, whose only extra per-item cost is
+ * one test (NOCACHING, Fill and shallow Pins go out of line,
+ * apply_pin_special). A shallow Pin of a container leaves a pending deep
+ * pin (C15.20), which an Unpin of it clears.
  */
 #include <string.h>
 
@@ -72,6 +80,8 @@ typedef struct walk {
     bool nocaching;
     bool online;
     bool online_known; /* else pin_fill looks the scope up */
+    bool pin_extra;    /* Pin with Fill, or shallow: pin_extra() runs */
+    bool pin_special;  /* nocaching || pin_extra: apply_pin_special() runs */
     char *path; /* display path of the current item when progress != NULL */
     size_t path_len, path_cap;
 } walk_t;
@@ -167,6 +177,12 @@ static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
 
 static void pin_online(walk_t *w, const struct csc_item *item);
 
+static inline void set_nocaching(walk_t *w, bool nocaching)
+{
+    w->nocaching = nocaching;
+    w->pin_special = nocaching || w->pin_extra;
+}
+
 /*
  * Pin with Fill of a file with round-2 state (C10.8, C15.2): a sparse file
  * is filled when its scope is online (C5.7: 0x80070070 when it does not
@@ -187,6 +203,68 @@ static csc_hresult pin_fill(walk_t *w, uint32_t id)
     return csc__fetch_fill(w->cache, item);
 }
 
+/* What a Pin does before the pins change when it has Fill or is shallow:
+ * Fill of a sparse file (pin_fill), and a shallow Pin of a container's
+ * pending deep pin (C15.20). S_OK, 0x800704EE (pin all the same), or
+ * 0x80070070 / E_OUTOFMEMORY (the item unchanged). */
+static csc_hresult pin_extra(walk_t *w, uint32_t id, const csc__hot_t *h)
+{
+    csc_hresult res = CSC_S_OK;
+    if ((w->flags & CSC_PIN_FLAG_FILL) && h->type == CSC_ITEM_FILE && (h->flags & CSC__F_XSTATE)) {
+        res = pin_fill(w, id); /* C10.8, C15.2 */
+        if (res == CSC_E_DISK_FULL)
+            return res;
+    }
+    if (!w->deep && h->type != CSC_ITEM_FILE &&
+        csc__pending_pin_add(w->cache, csc__item_at(w->cache, id), w->sources) != CSC_S_OK) {
+        w->out_of_memory = true;
+        return CSC_E_OUTOFMEMORY;
+    }
+    return res;
+}
+
+/* Step 5 of a Pin: the sources, inherit bits for a deep Pin of a
+ * container (C3.3; shallow sets none, C3.4), the last use (C5.4). */
+static inline void pin_hot(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    csc_cache_t *cache = w->cache;
+    uint8_t inherit = h->inherit;
+    if (w->deep && h->type != CSC_ITEM_FILE)
+        inherit |= w->hsources;
+    csc__tree_set_pins_hot(cache, id, h, h->pins | w->hsources, inherit);
+    csc__item_at(cache, id)->last_use = cache->clock; /* C5.4 */
+    csc__evict_update_hot(cache, id, h);
+}
+
+/* Steps 4-5 of a Pin when w->pin_special (after the access check): NOCACHING
+ * (C10.6, C15.2), Background (step 4), a server, then Fill of a sparse file
+ * and a shallow Pin's pending deep pin (pin_extra), then the pins. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static csc_hresult apply_pin_special(walk_t *w, uint32_t id, csc__hot_t *h)
+{
+    if (w->nocaching)
+        return CSC_E_NOT_SUPPORTED;
+    if (h->flags & CSC__F_OPEN) { /* step 4 */
+        if (w->flags & CSC_PIN_FLAG_BACKGROUND)
+            return CSC_E_SHARING_VIOLATION;
+        h->u.f.sharing_violations++;
+    }
+    if (h->type == CSC_ITEM_SERVER) { /* a server has no pin state */
+        csc__item_at(w->cache, id)->last_use = w->cache->clock;
+        return CSC_S_OK;
+    }
+    csc_hresult res = CSC_S_OK;
+    if (w->pin_extra) { /* Fill, or a shallow Pin */
+        res = pin_extra(w, id, h);
+        if (res == CSC_E_DISK_FULL || res == CSC_E_OUTOFMEMORY)
+            return res; /* neither filled nor pinned; C8.1: unchanged */
+    }
+    pin_hot(w, id, h);
+    return res;
+}
+
 /* C4.5 steps 3-5 for one cached item, by id and hot record: the cold
  * record is reached only for what lives there (access lists, counters,
  * last use). */
@@ -197,8 +275,8 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
         return apply_delete(w, csc__item_at(cache, id));
     if (cache->acl_count != 0 && !csc__access_allowed(cache, w->caller, csc__item_at(cache, id)))
         return CSC_E_ACCESSDENIED; /* step 3, C9.1 */
-    if (w->nocaching) /* C10.6, C15.2: after the access check (Pin only) */
-        return CSC_E_NOT_SUPPORTED;
+    if (w->pin_special) /* Pin: NOCACHING, Fill or shallow; rare, out of line */
+        return apply_pin_special(w, id, h);
     if (h->flags & CSC__F_OPEN) { /* step 4 */
         if (w->flags & CSC_PIN_FLAG_BACKGROUND)
             return CSC_E_SHARING_VIOLATION;
@@ -210,25 +288,8 @@ static csc_hresult apply_hot(walk_t *w, uint32_t id, csc__hot_t *h)
         return CSC_S_OK;
     }
     if (w->op == CSC__OP_PIN) {
-        csc_hresult res = CSC_S_OK;
-        if ((w->flags & CSC_PIN_FLAG_FILL) && h->type == CSC_ITEM_FILE &&
-            (h->flags & CSC__F_XSTATE)) {
-            res = pin_fill(w, id); /* C10.8, C15.2 */
-            if (res == CSC_E_DISK_FULL)
-                return res; /* neither filled nor pinned */
-        }
-        if (!w->deep && h->type != CSC_ITEM_FILE &&
-            csc__pending_pin_add(cache, csc__item_at(cache, id), w->sources) != CSC_S_OK) {
-            w->out_of_memory = true; /* C8.1: the item unchanged */
-            return CSC_E_OUTOFMEMORY;
-        }
-        uint8_t inherit = h->inherit;
-        if (w->deep && h->type != CSC_ITEM_FILE) /* C3.3; shallow sets none (C3.4) */
-            inherit |= w->hsources;
-        csc__tree_set_pins_hot(cache, id, h, h->pins | w->hsources, inherit);
-        csc__item_at(cache, id)->last_use = cache->clock; /* C5.4 */
-        csc__evict_update_hot(cache, id, h);
-        return res;
+        pin_hot(w, id, h);
+        return CSC_S_OK;
     }
     if (h->type != CSC_ITEM_FILE) /* C15.20: Unpin clears a pending deep pin */
         csc__pending_pin_clear(cache, csc__item_at(cache, id), w->sources);
@@ -524,13 +585,13 @@ static bool share_key(walk_t *w, const struct csc_item *item, keybuf_t *kb)
  * there (C10.8: online, not NOCACHING). A server: none of them. */
 static bool pin_scope(walk_t *w, const struct csc_item *item)
 {
-    w->nocaching = false;
+    set_nocaching(w, false);
     w->online = w->online_known = true;
     keybuf_t kb;
     if (w->cache->remote == NULL || !share_key(w, item, &kb))
         return false;
-    w->nocaching = w->cache->remote->nocaching_seen &&
-                   csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
+    set_nocaching(w, w->cache->remote->nocaching_seen &&
+                   csc__fetch_share_nocaching(w->cache, kb.p, kb.len));
     csc__fetch_scope_t fs = csc__fetch_scope(w->cache, kb.p, kb.len);
     w->online = fs != CSC__FETCH_OFFLINE;
     key_release(w, &kb);
@@ -542,13 +603,13 @@ static bool pin_scope(walk_t *w, const struct csc_item *item)
  * the scope's connectivity is looked up when Fill needs it (pin_online). */
 static void pin_mode(walk_t *w, const struct csc_item *item)
 {
-    w->nocaching = false;
+    set_nocaching(w, false);
     w->online = true;
     w->online_known = false;
     keybuf_t kb;
     if (w->cache->remote == NULL || !w->cache->remote->nocaching_seen || !share_key(w, item, &kb))
         return;
-    w->nocaching = csc__fetch_share_nocaching(w->cache, kb.p, kb.len);
+    set_nocaching(w, csc__fetch_share_nocaching(w->cache, kb.p, kb.len));
     key_release(w, &kb);
 }
 
@@ -556,7 +617,7 @@ static void pin_online(walk_t *w, const struct csc_item *item)
 {
     bool nocaching = w->nocaching;
     pin_scope(w, item);
-    w->nocaching = nocaching;
+    set_nocaching(w, nocaching);
     w->online_known = false; /* the next item may be in another scope */
 }
 
@@ -776,7 +837,7 @@ static void merge_walk(walk_t *w, mstack_t *st)
                 fetch = pin_scope(w, item);
                 twin = fetch ? csc__fetch_rnode_of(cache, item) : NULL;
             } else {
-                w->nocaching = f->nocaching;
+                set_nocaching(w, f->nocaching);
                 w->online = f->online;
                 w->online_known = true;
             }
@@ -803,7 +864,7 @@ static void merge_walk(walk_t *w, mstack_t *st)
             return;
         uint32_t id;
         csc_hresult ignored;
-        w->nocaching = nocaching;
+        set_nocaching(w, nocaching);
         w->online = online;
         w->online_known = true;
         if (!process_remote(w, anc, r, false, w->path, w->path_len, &id, &ignored))
@@ -836,8 +897,21 @@ static bool pin_needs_merge(walk_t *w, struct csc_item *top, bool fetch)
     if (cache->remote == NULL)
         return false;
     if (csc__type(top) != CSC_ITEM_SERVER) {
-        const csc__rnode_t *r = fetch ? csc__fetch_rnode_of(cache, top) : NULL;
-        return r != NULL && remote_has_uncached(cache, top, r);
+        /* A repeated deep Pin of the same container with no record made and
+         * no item gone or moved since the last look finds nothing again. */
+        csc__remote_t *rm = cache->remote;
+        uint32_t id = csc__id(top);
+        if (!fetch || (rm->clean_top == id && rm->clean_shape == cache->shape_gen &&
+                       rm->clean_rec == rm->rec_gen))
+            return false;
+        const csc__rnode_t *r = csc__fetch_rnode_of(cache, top);
+        bool need = r != NULL && remote_has_uncached(cache, top, r);
+        if (!need) {
+            rm->clean_top = id;
+            rm->clean_shape = cache->shape_gen;
+            rm->clean_rec = rm->rec_gen;
+        }
+        return need;
     }
     bool need = false;
     for (struct csc_item *sh = csc__first_child(top); sh != NULL && !need;
@@ -846,7 +920,7 @@ static bool pin_needs_merge(walk_t *w, struct csc_item *top, bool fetch)
         const csc__rnode_t *r = f ? csc__fetch_rnode_of(cache, sh) : NULL;
         need = w->nocaching || (r != NULL && remote_has_uncached(cache, sh, r));
     }
-    w->nocaching = false; /* the server's own */
+    set_nocaching(w, false); /* the server's own */
     w->online = true;
     w->online_known = false; /* its shares differ: Fill looks each up */
     return need;
@@ -898,13 +972,16 @@ static void pin_uncached(walk_t *w, const char *given, csc_hresult *result)
     const char *path = given;
     size_t path_len = strlen(given);
     if (w->progress != NULL) { /* the cached ancestor's path, then the server's names */
-        size_t len = csc__type(anc) == CSC__ITEM_ROOT ? 0 : csc__item_path_len(anc);
+        bool root = csc__type(anc) == CSC__ITEM_ROOT;
+        size_t len = root ? 1 : csc__item_path_len(anc); /* "\" of "\\server" */
         uint32_t below = 0;
         for (const csc__rnode_t *n = r; n != a; n = n->parent)
             below++;
         if (!reserve_path(w, len))
             return;
-        if (len != 0)
+        if (root)
+            memcpy(w->path, "\\", 2);
+        else
             csc_item_path(anc, w->path, w->path_cap);
         w->path_len = len;
         for (uint32_t k = below; k > 0; k--) {
@@ -920,7 +997,7 @@ static void pin_uncached(walk_t *w, const char *given, csc_hresult *result)
         }
     }
     w->fault_live = w->fault_armed;
-    w->nocaching = false;
+    set_nocaching(w, false);
     w->online = w->online_known = true;
     uint32_t id;
     if (!process_remote(w, csc__id(anc), r, nocaching, path, path_len, &id, result))
@@ -963,7 +1040,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         if (stopped(w))
             return;
         if (merge && csc__type(top) == CSC_ITEM_SERVER) {
-            w->nocaching = false;
+            set_nocaching(w, false);
             w->online = true;
         }
         if (!process(w, top, csc__id(top), csc__hot(top), w->path, w->path_len, CSC_S_OK, result))
@@ -1095,6 +1172,8 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     w.has_cancel = cancel != NULL || cancel2 != NULL;
     w.deep = deep;
     w.op = op;
+    w.pin_extra = op == CSC__OP_PIN && ((flags & CSC_PIN_FLAG_FILL) || !deep);
+    w.pin_special = w.pin_extra;
     static const uint32_t fault_ops[] = {
         [CSC__OP_UNPIN] = CSC_FAULT_OP_UNPIN, [CSC__OP_PIN] = CSC_FAULT_OP_PIN,
         [CSC__OP_SYNC] = CSC_FAULT_OP_SYNCHRONIZE, [CSC__OP_DELETE] = CSC_FAULT_OP_DELETE_ITEMS};

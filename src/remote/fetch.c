@@ -113,19 +113,36 @@ const csc__rnode_t *csc__fetch_iter_next(csc__fetch_iter_t *it)
 
 /* ---- fetching ------------------------------------------------------------ */
 
-/* The display path of `r` into buf (cap bytes), the server's spelling:
- * its length, or the length needed when it does not fit. */
+/* Whether a name loses a trailing period to normalisation (C1.2 step 6):
+ * it ends with one and is not made of periods only. */
+static bool loses_period(const csc__rnode_t *n)
+{
+    const char *name = csc__rnode_name(n);
+    if (n->name_len == 0 || name[n->name_len - 1] != '.')
+        return false;
+    for (size_t k = 0; k < n->name_len; k++)
+        if (name[k] != '.')
+            return true;
+    return false;
+}
+
+/* A path of `r` into buf (cap bytes) that normalises (C1.2) to the
+ * server's names exactly: a name that step 6 would shorten gets one more
+ * period, and a trailing separator keeps the last name's periods and
+ * blanks. Its length, or the length needed when it does not fit. */
 static size_t display_path(const csc__rnode_t *r, char *buf, size_t cap)
 {
-    size_t len = 0;
+    size_t len = 2; /* the leading "\\" of "\\\\server", the trailing one */
     for (const csc__rnode_t *n = r; n != NULL && n->type != CSC__RNODE_ROOT; n = n->parent)
-        len += 1u + n->name_len;
-    len += 1; /* the leading "\" of "\\server" */
+        len += 1u + n->name_len + (loses_period(n) ? 1u : 0u);
     if (len + 1 > cap)
         return len;
-    size_t pos = len;
+    size_t pos = len - 1;
+    buf[len - 1] = '\\';
     buf[len] = '\0';
     for (const csc__rnode_t *n = r; n != NULL && n->type != CSC__RNODE_ROOT; n = n->parent) {
+        if (loses_period(n))
+            buf[--pos] = '.';
         pos -= n->name_len;
         memcpy(buf + pos, csc__rnode_name(n), n->name_len);
         buf[--pos] = '\\';

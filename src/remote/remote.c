@@ -199,6 +199,7 @@ static csc__rnode_t *node_alloc(csc_cache_t *cache, csc__remote_t *r, const char
     if (n == NULL)
         return NULL;
     memset(n, 0, sizeof *n);
+    r->rec_gen++; /* fetch.h: a record the cache may lack */
     memcpy(n->key, key, key_len);
     n->key[key_len] = '\0';
     char *nm = n->key + key_len + 1;
@@ -247,8 +248,8 @@ void csc__remote_free(csc_cache_t *cache)
     if (r == NULL)
         return;
     csc__fstate_free_all(cache);
-    csc__apps_free(cache);
     csc__pending_free_all(cache);
+    csc__apps_free(cache);
     csc__htable_clear(&r->nodes);
     /* Post-order without recursion. */
     csc__rnode_t *n = r->root;
@@ -607,6 +608,7 @@ static csc__rnode_t *materialize(csc_cache_t *cache, struct csc_item *item)
     size_t key_len = csc__item_key_len(item), name_len = csc__name_len(item);
     csc__rnode_t *n = res_take(&r->slab, rec_rounded(key_len, name_len));
     memset(n, 0, sizeof *n);
+    r->rec_gen++;
     csc__item_key(item, n->key, key_len);
     n->key[key_len] = '\0';
     memcpy(n->key + key_len + 1, csc__name(item), name_len);
@@ -1151,7 +1153,7 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
         tw->chain->parent = NULL;
         made = chain_commit(cache, anc, tw->chain);
         if (made->type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
-            made->size = csc__hot(item)->size;
+            made->size = csc__fstate_size(cache, item); /* a sparse file's too */
             made->orig = made->version;
         }
     }
@@ -1173,6 +1175,11 @@ void csc__remote_twin_commit(csc_cache_t *cache, csc__twin_t *tw, const struct c
         }
         cache->remote->last_parent = made;
         csc__hot(item)->flags |= CSC__F_TWIN;
+        /* An implicit twin has the size the cached file holds; a sparse
+         * file holds none (C10.8), so its twin is a record at once (from
+         * the memory just reserved), of the file's size (C10.2). */
+        if (csc__fstate_is(cache, item, CSC__FS_SPARSE))
+            materialize(cache, (struct csc_item *)item)->size = csc__fstate_size(cache, item);
     } else if (tw->existing_twin != NULL) {
         if (tw->has_size) { /* C15.4: both get size N, the twin a new version */
             csc__rnode_t *f = materialize(cache, (struct csc_item *)tw->existing_twin);

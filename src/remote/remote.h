@@ -8,10 +8,11 @@
  * keep their entries in generic keyed tables (hash.h) keyed by the same
  * normalised, case-folded paths as the cache's index (C1.2, C1.3).
  *
- * Dependencies point one way: item.c and cache.c call in here; tree.c and
- * the walk know nothing of the remote side but one hook (twin_leaving in
- * struct csc_cache, for implicit twins, below). The remote side reads the
- * cache tree through tree.h (lookups by key, the CSC__F_TWIN flag).
+ * Dependencies point one way: item.c, cache.c and the Pin walk (through
+ * fetch.h) call in here; tree.c knows nothing of the remote side but its
+ * hooks (twin_leaving in struct csc_cache, for implicit twins, below;
+ * file_leaving and container_leaving). The remote side reads the cache tree
+ * through tree.h (lookups by key, the CSC__F_TWIN flag).
  */
 #ifndef CSC_SRC_REMOTE_REMOTE_H
 #define CSC_SRC_REMOTE_REMOTE_H
@@ -151,10 +152,6 @@ typedef struct csc__remote {
     csc__htable_t kids;
     /* Round-2 state of cached files by item id (fstate.c). */
     csc__htable_t fstates;
-    /* Applications' non-cached handles (C11.1, C11.6) by folded file path
-     * (apps.c, csc__nch_t), and how many handles they hold in all. */
-    csc__htable_t handles;
-    size_t handle_count;
     /* Pending deep pins of shallow-pinned containers by item id (fetch.c,
      * C15.20). */
     csc__htable_t pending;
@@ -162,6 +159,16 @@ typedef struct csc__remote {
      * cached share remembers it: until then Pin looks no mode up. Never
      * cleared (a hint). */
     bool nocaching_seen;
+    /* Bumped whenever a record is made (a remote item the cache may lack):
+     * with the tree's shape_gen, what the Pin walk's memo of "nothing to
+     * fetch below clean_top" (walk.c) was taken at. */
+    uint64_t rec_gen;
+    uint32_t clean_top;
+    uint64_t clean_shape, clean_rec;
+    /* Applications' non-cached handles (C11.1, C11.6) by folded file path
+     * (apps.c, csc__nch_t), and how many handles they hold in all. */
+    csc__htable_t handles;
+    size_t handle_count;
     csc__rnode_t *root;
     size_t node_count;    /* without the root */
     /* Where the last new item went (a directory filled in order is found

@@ -86,8 +86,19 @@ typedef struct twin_plan {
 } twin_plan_t;
 static void twin_prepare(model_t *m, char *const *keys, size_t n, bool file, bool *has_size,
                          uint64_t *size, twin_plan_t *tp);
-static void twin_commit(model_t *m, char *const *keys, size_t n, csc_item_type_t type,
-                        const twin_plan_t *tp);
+static void twin_commit(model_t *m, char *const *keys, char *const *names, size_t n,
+                        csc_item_type_t type, const twin_plan_t *tp);
+
+/* The remote side's helpers, for Pin fetching (defined below). */
+static size_t rfind(const model_t *m, char *const *keys, size_t depth);
+static csc_network_t condition_of(const model_t *m, char *const *keys);
+static record_t *record_find(const model_t *m, char *const *keys, size_t depth);
+static record_t *record_make(model_t *m, char *const *keys, size_t depth);
+static void scope_state(const model_t *m, char *const *keys, csc_connect_state_t *state,
+                        csc_offline_reason_t *reason);
+static csc_item_type_t type_at(size_t d, size_t n, csc_item_type_t leaf);
+static bool rbelow_or_at(const model_remote_t *r, char *const *keys, size_t depth);
+static csc_hresult path_names_keys(const char *path, char ***names, char ***keys, size_t *n);
 
 enum method { METHOD_PIN, METHOD_UNPIN, METHOD_SYNC };
 
@@ -466,8 +477,10 @@ void model_free(model_t *m)
     for (size_t i = 0; i < m->count; i++)
         item_free(&m->items[i]);
     free(m->items);
-    for (size_t i = 0; i < m->rcount; i++)
+    for (size_t i = 0; i < m->rcount; i++) {
         model_free_names(m->remote[i].keys, m->remote[i].depth);
+        free(m->remote[i].name);
+    }
     free(m->remote);
     for (size_t i = 0; i < m->reccount; i++)
         free(m->records[i].key);
@@ -670,6 +683,12 @@ bool model_caller_has_access(const model_t *m, size_t index)
     return true;
 }
 
+/* The bytes a cached file holds: none while sparse (C10.8). */
+static uint64_t held(const model_item_t *it)
+{
+    return it->type == CSC_ITEM_FILE && !it->sparse ? it->size : 0;
+}
+
 /* C5.5: exact sums of the sizes of cached files, and of unpinned ones. */
 static void space_exact(const model_t *m, wide_t *used, wide_t *unpinned)
 {
@@ -678,9 +697,9 @@ static void space_exact(const model_t *m, wide_t *used, wide_t *unpinned)
     for (size_t i = 0; i < m->count; i++) {
         if (m->items[i].type != CSC_ITEM_FILE)
             continue;
-        *used = wide_add(*used, m->items[i].size);
+        *used = wide_add(*used, held(&m->items[i]));
         if (m->items[i].pins == 0)
-            *unpinned = wide_add(*unpinned, m->items[i].size);
+            *unpinned = wide_add(*unpinned, held(&m->items[i]));
     }
 }
 
@@ -762,7 +781,8 @@ static csc_hresult cache_item(model_t *m, const char *path, bool file, bool has_
     if (hr == CSC_S_OK && existing != SIZE_MAX && m->items[existing].type != type)
         hr = CSC_E_ALREADY_EXISTS;
     /* C5.7: bytes added past the total limit. */
-    if (hr == CSC_S_OK && file) {
+    bool sparse = hr == CSC_S_OK && file && existing != SIZE_MAX && m->items[existing].sparse;
+    if (hr == CSC_S_OK && file && !sparse) { /* C15.19: a sparse file stays sparse */
         uint64_t old = existing != SIZE_MAX ? m->items[existing].size : 0;
         uint64_t now = has_size ? size : old;
         if (now > old && !make_room(m, keys, n, now - old))
@@ -787,7 +807,7 @@ static csc_hresult cache_item(model_t *m, const char *path, bool file, bool has_
         }
     }
     if (hr == CSC_S_OK)
-        twin_commit(m, keys, n, type, &tp);
+        twin_commit(m, keys, names, n, type, &tp);
     model_free_names(keys, n);
     model_free_names(names, n);
     if (hr == CSC_S_OK)
@@ -971,6 +991,443 @@ static csc_hresult process(model_t *m, enum method method, size_t i, uint32_t fl
     return CSC_S_OK;
 }
 
+/* ---- Pin and the remote side (C10.6, C10.8, C15.1, C15.2, C15.19) ------ */
+
+/* The share of `keys` as Pin sees it: `nocaching` by IsPathCacheable's
+ * reading of its mode (C10.6, C10.7); `online` when its scope is online and
+ * the share item is not a suspension root (C10.5); `fetch` when remote items
+ * may be fetched there (C10.8: online, not NOCACHING). */
+typedef struct pscope {
+    bool nocaching, online, fetch;
+} pscope_t;
+
+static pscope_t pin_scope(const model_t *m, char *const *keys, size_t n)
+{
+    pscope_t ps = {false, true, false};
+    if (n < 2)
+        return ps;
+    size_t share = rfind(m, keys, 2);
+    csc_caching_mode_t md = CSC_CACHING_MODE_NONE;
+    if (share != SIZE_MAX && condition_of(m, keys) != CSC_NETWORK_DOWN) {
+        md = m->remote[share].mode;
+    } else {
+        const record_t *r = record_find(m, keys, 2);
+        if (r != NULL && r->has_mode)
+            md = r->mode;
+    }
+    ps.nocaching = md == CSC_CACHING_MODE_NOCACHING;
+    csc_connect_state_t st;
+    csc_offline_reason_t why;
+    scope_state(m, keys, &st, &why);
+    size_t sh = find_keys(m, keys, 2);
+    if (st == CSC_CONNECT_STATE_ONLINE && sh != SIZE_MAX && model_item_suspended(m, sh))
+        st = CSC_CONNECT_STATE_OFFLINE;
+    ps.online = st == CSC_CONNECT_STATE_ONLINE;
+    ps.fetch = ps.online && !ps.nocaching && m->remote[share].mode != CSC_CACHING_MODE_NOCACHING;
+    return ps;
+}
+
+/* Steps 3-5 of C4.5 for a cached item of a Pin (C7.1), with C10.6's
+ * NOCACHING after the access check and C15.2's Fill of a sparse file. */
+static csc_hresult pin_cached(model_t *m, size_t i, uint32_t flags, bool deep)
+{
+    model_item_t *it = &m->items[i];
+    pscope_t ps = pin_scope(m, it->keys, it->depth);
+    if (!model_caller_has_access(m, i))
+        return CSC_E_ACCESSDENIED;
+    if (ps.nocaching && it->type != CSC_ITEM_SERVER)
+        return CSC_E_NOT_SUPPORTED;
+    if (it->open_count > 0) {
+        if (flags & CSC_PIN_FLAG_BACKGROUND)
+            return CSC_E_SHARING_VIOLATION;
+        it->sharing_violations++;
+    }
+    if (it->type == CSC_ITEM_SERVER) {
+        it->last_use = m->clock;
+        return CSC_S_OK;
+    }
+    csc_hresult res = CSC_S_OK;
+    if ((flags & CSC_PIN_FLAG_FILL) && it->type == CSC_ITEM_FILE && it->sparse) {
+        if (!ps.online) {
+            res = CSC_E_CSCSHARE_OFFLINE; /* pinned all the same, still sparse */
+        } else {
+            char **keys = xmalloc(it->depth * sizeof *keys);
+            size_t depth = it->depth;
+            for (size_t c = 0; c < depth; c++)
+                keys[c] = xstrdup(it->keys[c]);
+            bool fits = it->size == 0 || make_room(m, keys, depth, it->size);
+            i = find_keys(m, keys, depth); /* make_room may have moved items */
+            model_free_names(keys, depth);
+            it = &m->items[i];
+            if (!fits)
+                return CSC_E_DISK_FULL; /* neither filled nor pinned */
+            it->sparse = false;
+        }
+    }
+    uint32_t sources = flags & CSC_PIN_FLAGS_SOURCES;
+    it->pins |= sources;
+    if (deep && it->type != CSC_ITEM_FILE)
+        it->inherit |= sources;
+    it->last_use = m->clock;
+    return res;
+}
+
+/* C10.8: caches the remote item at keys[0..n) and its missing ancestors
+ * with the server's spelling; a file sparse unless `fill` (then C5.7).
+ * S_OK, or 0x80070070 with nothing changed. */
+static csc_hresult fetch(model_t *m, char *const *keys, size_t n, bool fill)
+{
+    size_t ri = rfind(m, keys, n);
+    bool file = m->remote[ri].type == CSC_ITEM_FILE;
+    uint64_t size = m->remote[ri].size;
+    if (file && fill && size > 0 && !make_room(m, keys, n, size))
+        return CSC_E_DISK_FULL;
+    char **names = xmalloc(n * sizeof *names);
+    for (size_t c = 0; c < n; c++)
+        names[c] = xstrdup(m->remote[rfind(m, keys, c + 1)].name);
+    for (size_t d = 1; d <= n; d++) {
+        if (find_keys(m, keys, d) != SIZE_MAX)
+            continue;
+        add_item(m, names, d, d == n ? m->remote[ri].type : type_at(d, n, CSC_ITEM_DIRECTORY));
+        if (d == n && file) {
+            m->items[m->count - 1].size = size;
+            m->items[m->count - 1].sparse = !fill;
+        }
+    }
+    model_free_names(names, n);
+    ri = rfind(m, keys, n);
+    if (file)
+        m->remote[ri].orig = m->remote[ri].version; /* C10.2 */
+    if (n >= 2) { /* C10.6: the cached share remembers its mode */
+        record_t *rec = record_make(m, keys, 2);
+        if (!rec->has_mode) {
+            rec->mode = m->remote[rfind(m, keys, 2)].mode;
+            rec->has_mode = true;
+        }
+    }
+    return CSC_S_OK;
+}
+
+/* An item of a Pin's walk: cached, or remote and not cached (fetched when
+ * processed). */
+typedef struct pentry {
+    char **keys;
+    size_t depth;
+    bool remote;
+} pentry_t;
+
+/* A container the walk went into, with its children as they were then. */
+typedef struct pframe {
+    pentry_t *kids;
+    size_t n, next;
+    char *path;
+    char **anc;    /* the closest cached container at or above */
+    size_t anc_depth;
+    bool fetch, server;
+} pframe_t;
+
+typedef struct pwalk {
+    const model_sink_t *sink;
+    bool answers;
+    bool *cancel_requested, *cancelled;
+    csc_hresult *last;
+    uint32_t flags;
+    bool deep;
+} pwalk_t;
+
+static char **keys_copy(char *const *keys, size_t n)
+{
+    char **k = xmalloc((n == 0 ? 1 : n) * sizeof *k);
+    for (size_t c = 0; c < n; c++)
+        k[c] = xstrdup(keys[c]);
+    return k;
+}
+
+static int pentry_cmp(const void *a, const void *b)
+{
+    const pentry_t *x = a, *y = b;
+    return strcmp(x->keys[x->depth - 1], y->keys[y->depth - 1]);
+}
+
+/* The children of the container keys[0..n): its cached ones, and with
+ * `fetch` the remote ones that are not cached, in walk order (C2.3). */
+static void frame_kids(const model_t *m, char *const *keys, size_t n, bool fetch, pframe_t *f)
+{
+    f->kids = xmalloc((m->count + m->rcount + 1) * sizeof *f->kids);
+    f->n = f->next = 0;
+    for (size_t i = 0; i < m->count; i++) {
+        const model_item_t *it = &m->items[i];
+        if (it->depth != n + 1)
+            continue;
+        bool under = true;
+        for (size_t c = 0; under && c < n; c++)
+            under = strcmp(it->keys[c], keys[c]) == 0;
+        if (under)
+            f->kids[f->n++] = (pentry_t){keys_copy(it->keys, n + 1), n + 1, false};
+    }
+    for (size_t i = 0; fetch && i < m->rcount; i++) {
+        const model_remote_t *r = &m->remote[i];
+        if (r->depth != n + 1 || !rbelow_or_at(r, keys, n) || find_keys(m, r->keys, n + 1) != SIZE_MAX)
+            continue;
+        f->kids[f->n++] = (pentry_t){keys_copy(r->keys, n + 1), n + 1, true};
+    }
+    qsort(f->kids, f->n, sizeof *f->kids, pentry_cmp);
+}
+
+static void frame_free(pframe_t *f)
+{
+    for (size_t k = 0; k < f->n; k++)
+        model_free_names(f->kids[k].keys, f->kids[k].depth);
+    free(f->kids);
+    free(f->path);
+    model_free_names(f->anc, f->anc_depth);
+}
+
+static char *path_join(const char *base, const char *name)
+{
+    char *s = xmalloc(strlen(base) + strlen(name) + 2);
+    strcpy(s, base);
+    strcat(s, "\\");
+    strcat(s, name);
+    return s;
+}
+
+/*
+ * Steps 1-6 of C4.5 for one item of a Pin: a cached item (`remote` false)
+ * or an uncached remote item fetched at step 5 (access on `anc`, C9.1;
+ * NOCACHING, C15.2). Returns false when the walk stops.
+ */
+static bool pin_item(model_t *m, pwalk_t *pw, char *const *keys, size_t n, bool remote,
+                     char *const *anc, size_t anc_depth, bool nocaching, const char *path)
+{
+    for (;;) {
+        if (*pw->cancel_requested) {
+            *pw->cancelled = true;
+            return false;
+        }
+        char *ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path);
+        int r = CSC_OP_CONTINUE;
+        if (pw->sink != NULL && pw->sink->item_begin != NULL)
+            r = pw->sink->item_begin(pw->sink->user_data, ev);
+        free(ev);
+        if (pw->answers && r == CSC_OP_ABORT) {
+            *pw->cancelled = true;
+            return false;
+        }
+        csc_hresult result;
+        size_t i = find_keys(m, keys, n);
+        if (i != SIZE_MAX) {
+            result = pin_cached(m, i, pw->flags, pw->deep);
+        } else if (!remote) {
+            result = CSC_S_OK; /* not reached: gone items are skipped */
+        } else {
+            size_t a = anc_depth == 0 ? SIZE_MAX : find_keys(m, anc, anc_depth);
+            if (a != SIZE_MAX && !model_caller_has_access(m, a))
+                result = CSC_E_ACCESSDENIED;
+            else if (nocaching)
+                result = CSC_E_NOT_SUPPORTED;
+            else
+                result = fetch(m, keys, n, (pw->flags & CSC_PIN_FLAG_FILL) != 0);
+            if (result == CSC_S_OK)
+                result = pin_cached(m, find_keys(m, keys, n), pw->flags, pw->deep);
+        }
+        *pw->last = result;
+        ev = wmi_event(CSC_EVENT_ITEM_RESULT, result, path);
+        r = CSC_OP_CONTINUE;
+        if (pw->sink != NULL && pw->sink->item_result != NULL)
+            r = pw->sink->item_result(pw->sink->user_data, ev, path);
+        free(ev);
+        if (pw->answers && r == CSC_OP_ABORT) {
+            *pw->cancelled = true;
+            return false;
+        }
+        if (!(pw->answers && r == CSC_OP_RETRY))
+            return true;
+    }
+}
+
+/* The deep part of a Pin below a container whose frame is `top` (C15.1):
+ * the union of cached and uncached remote items in walk order, each
+ * container's children taken when the walk goes into it; a cached item
+ * gone by then (C5.7's pass) is skipped; a remote folder that failed for
+ * access is still walked into (C15.19); a server's uncached shares are not
+ * (C15.19), each share has its own scope. */
+static void pin_below(model_t *m, pwalk_t *pw, pframe_t top)
+{
+    size_t cap = 16, sp = 0;
+    pframe_t *st = xmalloc(cap * sizeof *st);
+    st[sp++] = top;
+    while (sp > 0 && !*pw->cancelled) {
+        pframe_t *f = &st[sp - 1];
+        if (f->next == f->n) {
+            frame_free(f);
+            sp--;
+            continue;
+        }
+        pentry_t *e = &f->kids[f->next++];
+        size_t i = find_keys(m, e->keys, e->depth);
+        if (!e->remote && i == SIZE_MAX)
+            continue; /* evicted since */
+        char *path;
+        bool container;
+        if (!e->remote) {
+            path = path_join(f->path, m->items[i].names[e->depth - 1]);
+            container = m->items[i].type != CSC_ITEM_FILE;
+        } else {
+            const model_remote_t *r = &m->remote[rfind(m, e->keys, e->depth)];
+            path = path_join(f->path, r->name);
+            container = r->type != CSC_ITEM_FILE;
+        }
+        bool fetch = f->fetch;
+        if (f->server) /* a cached share: its own scope */
+            fetch = pin_scope(m, e->keys, e->depth).fetch;
+        bool go = pin_item(m, pw, e->keys, e->depth, e->remote, f->anc, f->anc_depth, false, path);
+        if (!go || !container) {
+            free(path);
+            if (!go)
+                break;
+            continue;
+        }
+        pframe_t nf;
+        memset(&nf, 0, sizeof nf);
+        nf.path = path;
+        nf.fetch = fetch;
+        bool cached = find_keys(m, e->keys, e->depth) != SIZE_MAX;
+        nf.anc = cached ? keys_copy(e->keys, e->depth) : keys_copy(f->anc, f->anc_depth);
+        nf.anc_depth = cached ? e->depth : f->anc_depth;
+        frame_kids(m, e->keys, e->depth, fetch, &nf);
+        if (sp == cap) {
+            cap *= 2;
+            pframe_t *grown = xmalloc(cap * sizeof *grown);
+            memcpy(grown, st, sp * sizeof *st);
+            free(st);
+            st = grown;
+        }
+        st[sp++] = nf;
+    }
+    while (sp > 0)
+        frame_free(&st[--sp]);
+    free(st);
+}
+
+/* One path of a Pin (C7, C10.8, C15.1, C15.19). */
+static void pin_path(model_t *m, pwalk_t *pw, const char *given)
+{
+    size_t target;
+    csc_hresult hr = lookup(m, given, &target);
+    if (hr == CSC_S_OK) {
+        char **keys = keys_copy(m->items[target].keys, m->items[target].depth);
+        size_t n = m->items[target].depth;
+        char *path = model_item_path(m, target);
+        bool container = m->items[target].type != CSC_ITEM_FILE;
+        bool server = m->items[target].type == CSC_ITEM_SERVER;
+        bool fetch = !server && pin_scope(m, keys, n).fetch;
+        if (pin_item(m, pw, keys, n, false, NULL, 0, false, path) && pw->deep && container &&
+            find_keys(m, keys, n) != SIZE_MAX) {
+            pframe_t f;
+            memset(&f, 0, sizeof f);
+            f.path = path;
+            path = NULL;
+            f.fetch = fetch;
+            f.server = server;
+            f.anc = keys_copy(keys, n);
+            f.anc_depth = n;
+            frame_kids(m, keys, n, fetch, &f);
+            pin_below(m, pw, f);
+        }
+        free(path);
+        model_free_names(keys, n);
+        return;
+    }
+    char **names = NULL, **keys = NULL;
+    size_t n = 0;
+    size_t ri = SIZE_MAX;
+    if (hr == CSC_E_FILE_NOT_FOUND && path_names_keys(given, &names, &keys, &n) == CSC_S_OK)
+        ri = rfind(m, keys, n);
+    bool allowed = false, nocaching = false;
+    if (ri != SIZE_MAX && n == 1) {
+        allowed = condition_of(m, keys) != CSC_NETWORK_DOWN;
+    } else if (ri != SIZE_MAX) {
+        pscope_t ps = pin_scope(m, keys, n);
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(m, keys, &st, &why);
+        size_t sh = find_keys(m, keys, 2);
+        bool online = st == CSC_CONNECT_STATE_ONLINE && !(sh != SIZE_MAX && model_item_suspended(m, sh));
+        allowed = online;
+        nocaching = online && m->remote[rfind(m, keys, 2)].mode == CSC_CACHING_MODE_NOCACHING;
+        (void)ps;
+    }
+    if (!allowed) { /* C4.3, C10.8, C15.19: the path as given */
+        char **none = NULL;
+        (void)none;
+        for (;;) {
+            if (*pw->cancel_requested) {
+                *pw->cancelled = true;
+                break;
+            }
+            char *ev = wmi_event(CSC_EVENT_ITEM_BEGIN, CSC_S_OK, given);
+            int r = CSC_OP_CONTINUE;
+            if (pw->sink != NULL && pw->sink->item_begin != NULL)
+                r = pw->sink->item_begin(pw->sink->user_data, ev);
+            free(ev);
+            if (pw->answers && r == CSC_OP_ABORT) {
+                *pw->cancelled = true;
+                break;
+            }
+            *pw->last = hr == CSC_S_OK ? CSC_E_FILE_NOT_FOUND : hr;
+            ev = wmi_event(CSC_EVENT_ITEM_RESULT, *pw->last, given);
+            r = CSC_OP_CONTINUE;
+            if (pw->sink != NULL && pw->sink->item_result != NULL)
+                r = pw->sink->item_result(pw->sink->user_data, ev, given);
+            free(ev);
+            if (pw->answers && r == CSC_OP_ABORT) {
+                *pw->cancelled = true;
+                break;
+            }
+            if (!(pw->answers && r == CSC_OP_RETRY))
+                break;
+        }
+        if (names != NULL) {
+            model_free_names(names, n);
+            model_free_names(keys, n);
+        }
+        return;
+    }
+    /* The closest cached ancestor, and the path with the server's names. */
+    size_t anc_depth = 0;
+    for (size_t d = n - 1; d >= 1 && anc_depth == 0; d--)
+        if (find_keys(m, keys, d) != SIZE_MAX)
+            anc_depth = d;
+    size_t a = anc_depth == 0 ? SIZE_MAX : find_keys(m, keys, anc_depth);
+    char *display = a == SIZE_MAX ? xstrdup("\\") : model_item_path(m, a);
+    for (size_t d = anc_depth + 1; d <= n; d++) {
+        char *next = path_join(display, m->remote[rfind(m, keys, d)].name);
+        free(display);
+        display = next;
+    }
+    bool attempt = !nocaching && (a == SIZE_MAX || model_caller_has_access(m, a));
+    bool go = pin_item(m, pw, keys, n, true, keys, anc_depth, nocaching,
+                       attempt ? display : given);
+    const model_remote_t *r = &m->remote[rfind(m, keys, n)];
+    bool fetched = find_keys(m, keys, n) != SIZE_MAX;
+    if (go && pw->deep && r->type != CSC_ITEM_FILE && r->type != CSC_ITEM_SERVER &&
+        (fetched || *pw->last == CSC_E_ACCESSDENIED)) {
+        pframe_t f;
+        memset(&f, 0, sizeof f);
+        f.path = display;
+        display = NULL;
+        f.fetch = true;
+        f.anc = keys_copy(keys, fetched ? n : anc_depth);
+        f.anc_depth = fetched ? n : anc_depth;
+        frame_kids(m, keys, n, true, &f);
+        pin_below(m, pw, f);
+    }
+    free(display);
+    model_free_names(names, n);
+    model_free_names(keys, n);
+}
+
 static csc_hresult walk_method(model_t *m, enum method method, const char *const *paths,
                                size_t count, uint32_t flags, bool deep,
                                const model_sink_t *sink);
@@ -1022,6 +1479,11 @@ static csc_hresult walk_method(model_t *m, enum method method, const char *const
 
     size_t *list = xmalloc((m->count + 1) * sizeof *list);
     for (size_t p = 0; p < count && !cancelled; p++) {
+        if (method == METHOD_PIN) { /* C7, C10.8, C15.1 */
+            pwalk_t pw = {sink, answers, &cancel_requested, &cancelled, &last, flags, deep};
+            pin_path(m, &pw, paths[p]);
+            continue;
+        }
         size_t target, n;
         csc_hresult fixed = lookup(m, paths[p], &target);
         if (fixed == CSC_S_OK) {
@@ -1098,7 +1560,7 @@ csc_hresult model_synchronize(model_t *m, const char *const *paths, size_t count
 static void evict_one(model_t *m, size_t i, uint64_t *freed, size_t *count)
 {
     model_item_t *it = &m->items[i];
-    uint64_t size = it->type == CSC_ITEM_FILE ? it->size : 0;
+    uint64_t size = held(it);
     if (m->evict_cb != NULL) {
         char *path = model_item_path(m, i);
         m->evict_cb(m->evict_ud, path, size);
@@ -1230,7 +1692,7 @@ static bool make_room(model_t *m, char *const *keys, size_t depth, uint64_t need
     for (size_t i = 0; i < m->count; i++)
         if (m->items[i].type == CSC_ITEM_FILE && model_item_evictable(m, i) &&
             !kept(m, i, keys, depth))
-            could = wide_add(could, m->items[i].size);
+            could = wide_add(could, held(&m->items[i]));
     if (wide_exceeds(wide_add(wide_sub(used, could), needed), m->limit))
         return false;
     uint64_t f = 0;
@@ -1380,7 +1842,8 @@ static void share_seen(model_t *m, size_t share)
     rec->has_mode = true;
 }
 
-static size_t radd(model_t *m, char *const *keys, size_t depth, csc_item_type_t type)
+static size_t radd(model_t *m, char *const *keys, size_t depth, csc_item_type_t type,
+                   const char *name)
 {
     if (m->rcount == m->rcap) {
         m->rcap = m->rcap == 0 ? 16 : 2 * m->rcap;
@@ -1397,6 +1860,7 @@ static size_t radd(model_t *m, char *const *keys, size_t depth, csc_item_type_t 
     r->keys = xmalloc(depth * sizeof *r->keys);
     for (size_t c = 0; c < depth; c++)
         r->keys[c] = xstrdup(keys[c]);
+    r->name = xstrdup(name);
     r->version = type == CSC_ITEM_FILE ? 1 : 0;
     r->last_change = m->clock;
     r->mode = CSC_CACHING_MODE_MANUAL; /* C10.6: a new share */
@@ -1406,13 +1870,27 @@ static size_t radd(model_t *m, char *const *keys, size_t depth, csc_item_type_t 
     return i;
 }
 
-/* Creates the items of depths from..n (all missing), `leaf` last. */
-static size_t rchain(model_t *m, char *const *keys, size_t from, size_t n, csc_item_type_t leaf)
+/* Creates the items of depths from..n (all missing), `leaf` last, named
+ * by the display components `names` (the spelling they are made with). */
+static size_t rchain(model_t *m, char *const *keys, char *const *names, size_t from, size_t n,
+                     csc_item_type_t leaf)
 {
     size_t last = SIZE_MAX;
     for (size_t d = from; d <= n; d++)
-        last = radd(m, keys, d, type_at(d, n, leaf));
+        last = radd(m, keys, d, type_at(d, n, leaf), names[d - 1]);
     return last;
+}
+
+/* path_keys with the display components too. */
+static csc_hresult path_names_keys(const char *path, char ***names, char ***keys, size_t *n)
+{
+    csc_hresult hr = model_normalize(path, names, n);
+    if (hr != CSC_S_OK)
+        return hr;
+    *keys = xmalloc(*n * sizeof **keys);
+    for (size_t c = 0; c < *n; c++)
+        (*keys)[c] = model_fold((*names)[c]);
+    return CSC_S_OK;
 }
 
 static bool rbelow_or_at(const model_remote_t *r, char *const *keys, size_t depth)
@@ -1461,8 +1939,8 @@ static void twin_prepare(model_t *m, char *const *keys, size_t n, bool file, boo
     }
 }
 
-static void twin_commit(model_t *m, char *const *keys, size_t n, csc_item_type_t type,
-                        const twin_plan_t *tp)
+static void twin_commit(model_t *m, char *const *keys, char *const *names, size_t n,
+                        csc_item_type_t type, const twin_plan_t *tp)
 {
     if (!tp->active)
         return;
@@ -1480,10 +1958,13 @@ static void twin_commit(model_t *m, char *const *keys, size_t n, csc_item_type_t
             r->orig = r->version;
         } /* C15.19: none over a remote item of another type */
     } else if (found == SIZE_MAX || m->remote[found].type != CSC_ITEM_FILE) {
-        size_t made = rchain(m, keys, depth + 1, n, type);
+        size_t made = rchain(m, keys, names, depth + 1, n, type);
         if (type == CSC_ITEM_FILE) { /* C10.2: same size, version 1, in sync */
-            m->remote[made].size = m->items[find_keys(m, keys, n)].size;
+            const model_item_t *it = &m->items[find_keys(m, keys, n)];
+            m->remote[made].size = it->size;
             m->remote[made].orig = m->remote[made].version;
+            free(m->remote[made].name); /* the cached file's own spelling */
+            m->remote[made].name = xstrdup(it->names[n - 1]);
         }
     } /* C15.19: none below a remote file */
     /* C10.6, C15.19: a share newly cached remembers the remote share's
@@ -1504,13 +1985,14 @@ static void twin_commit(model_t *m, char *const *keys, size_t n, csc_item_type_t
 static csc_hresult remote_make(model_t *m, const char *path, csc_item_type_t leaf, bool has_size,
                                uint64_t size)
 {
-    char **keys;
+    char **keys, **names;
     size_t n;
-    csc_hresult hr = path_keys(path, &keys, &n);
+    csc_hresult hr = path_names_keys(path, &names, &keys, &n);
     if (hr != CSC_S_OK)
         return hr;
     if (leaf == CSC_ITEM_FILE && n < 3) {
         model_free_names(keys, n);
+        model_free_names(names, n);
         return CSC_E_INVALID_NAME;
     }
     csc_item_type_t want = type_at(n, n, leaf);
@@ -1529,11 +2011,12 @@ static csc_hresult remote_make(model_t *m, const char *path, csc_item_type_t lea
     } else if (found != SIZE_MAX && m->remote[found].type == CSC_ITEM_FILE) {
         hr = CSC_E_DIRECTORY; /* below a file */
     } else {
-        size_t made = rchain(m, keys, depth + 1, n, want);
+        size_t made = rchain(m, keys, names, depth + 1, n, want);
         if (want == CSC_ITEM_FILE)
             m->remote[made].size = has_size ? size : 0;
     }
     model_free_names(keys, n);
+    model_free_names(names, n);
     return hr;
 }
 
@@ -1590,9 +2073,10 @@ csc_hresult model_remote_delete(model_t *m, const char *path)
         top[c] = xstrdup(m->remote[i].keys[c]);
     size_t k = 0;
     for (size_t j = 0; j < m->rcount; j++) {
-        if (rbelow_or_at(&m->remote[j], top, depth))
+        if (rbelow_or_at(&m->remote[j], top, depth)) {
             model_free_names(m->remote[j].keys, m->remote[j].depth);
-        else
+            free(m->remote[j].name);
+        } else
             m->remote[k++] = m->remote[j];
     }
     m->rcount = k;
@@ -1604,22 +2088,24 @@ csc_hresult model_share_mode(model_t *m, const char *share, csc_caching_mode_t m
 {
     if (mode < CSC_CACHING_MODE_NOCACHING || mode > CSC_CACHING_MODE_AUTO_PROGANDDOC)
         return CSC_E_INVALIDARG;
-    char **keys;
+    char **keys, **names;
     size_t n;
-    csc_hresult hr = path_keys(share, &keys, &n);
+    csc_hresult hr = path_names_keys(share, &names, &keys, &n);
     if (hr != CSC_S_OK)
         return hr;
     if (n != 2) {
         model_free_names(keys, n);
+        model_free_names(names, n);
         return CSC_E_INVALIDARG; /* C15.5 */
     }
     size_t depth;
     size_t i = rdeepest(m, keys, 2, &depth);
     if (depth < 2)
-        i = rchain(m, keys, depth + 1, 2, CSC_ITEM_SHARE);
+        i = rchain(m, keys, names, depth + 1, 2, CSC_ITEM_SHARE);
     m->remote[i].mode = mode;
     share_seen(m, i);
     model_free_names(keys, n);
+    model_free_names(names, n);
     return CSC_S_OK;
 }
 

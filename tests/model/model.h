@@ -27,9 +27,10 @@
  * at restart (C13.2, C15.15), Encrypt (C13.4, C15.16) and DeleteItems /
  * DeleteItemsForUser (C13.7, C15.18, with the library's documented round-1
  * answers: S_FALSE for a kept item, ERROR_MORE_DATA or S_OK as the
- * return). Not modelled: applications (C11), Synchronize against the
- * remote side (C12, C10.10's service Synchronize), Pin fetching (C10.8,
- * C15.1).
+ * return), Pin fetching remote items (C10.8, C15.1, C15.2, C15.19: sparse
+ * files, Fill, NOCACHING refusing pins). Not modelled: applications (C11),
+ * Synchronize against the remote side (C12, C10.10's service Synchronize),
+ * the pending deep pin of C15.20 (which only Synchronize shows).
  */
 #ifndef CSC_TEST_MODEL_H
 #define CSC_TEST_MODEL_H
@@ -60,6 +61,7 @@ typedef struct model_item {
     bool has_access;       /* an access list of its own */
     bool suspend_root;     /* C13.3: containers */
     bool encrypted;        /* C13.4: files */
+    bool sparse;           /* C10.8: fetched without Fill: holds 0 bytes, size kept */
     char **users;
     size_t user_count;
 } model_item_t;
@@ -143,6 +145,7 @@ void model_space(const model_t *m, uint64_t *used, uint64_t *unpinned_used);
 typedef struct model_remote {
     size_t depth;
     char **keys;
+    char *name;                                /* display name of the last component */
     csc_item_type_t type;
     uint64_t size, version, orig, last_change; /* files; last_change: all */
     csc_caching_mode_t mode;                   /* shares */

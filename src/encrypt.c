@@ -10,6 +10,7 @@
  * 0x80070020 and keeps its state. A cancelled call does not roll back
  * (Windows: "partially encrypted"): the walk goes on silently to re-base
  * the bits of the files it did not reach. No eviction pass follows (C15.3).
+ * The walk (csc__encrypt_run) is shared with csc_encrypt_async (async.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "alloc.h"
 #include "record.h"
 #include "tree.h"
+#include "walk.h"
 
 #include "cscsim/methods.h"
 
@@ -44,7 +46,7 @@ static void set_actual(csc__hot_t *h, bool actual, bool configured)
 typedef struct enc_walk {
     csc_cache_t *cache;
     const csc_progress_t *pr;
-    csc_cancel_t *cancel;
+    csc_cancel_t *cancel, *cancel2;
     bool ignore;
     bool cancelled;
     bool oom;
@@ -76,7 +78,8 @@ static bool process(enc_walk_t *w, csc_item_t *item, bool target, bool *actual)
         csc_item_path(item, w->path, w->cap);
     }
     for (;;) {
-        if (w->cancel != NULL && csc_cancel_requested(w->cancel))
+        if ((w->cancel != NULL && csc_cancel_requested(w->cancel)) ||
+            (w->cancel2 != NULL && csc_cancel_requested(w->cancel2)))
             return !(w->cancelled = true);
         if (pr != NULL && pr->query_abort != NULL) {
             bool abort = false;
@@ -108,17 +111,19 @@ static bool process(enc_walk_t *w, csc_item_t *item, bool target, bool *actual)
     }
 }
 
-static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t flags,
-                                  const csc_progress_t *progress, csc_cancel_t *cancel)
+csc_hresult csc__encrypt_validate(uint32_t flags, const csc_progress_t *progress)
 {
-    csc_hresult hr = csc__active_check(cache); /* C13.1: before validation */
-    if (hr != CSC_S_OK)
-        return hr;
     if ((flags & ~CSC_ENCRYPT_FLAGS_VALID) != 0 ||
         (progress != NULL && progress->version > CSC_PROGRESS_VERSION))
         return CSC_E_INVALIDARG; /* C15.16: a rejected call changes nothing */
-    enc_walk_t w = {cache, progress, cancel, (flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS) != 0,
-                    false, false, NULL, 0};
+    return CSC_S_OK;
+}
+
+csc_hresult csc__encrypt_run(csc_cache_t *cache, bool encrypt, const csc_progress_t *progress,
+                             csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers)
+{
+    csc_hresult hr;
+    enc_walk_t w = {cache, progress, cancel, cancel2, ignore_answers, false, false, NULL, 0};
     if (progress != NULL) { /* C8.1: before anything happens */
         w.cap = 256;
         w.path = csc__malloc(&cache->alloc, w.cap);
@@ -156,6 +161,26 @@ static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t fla
     return hr;
 }
 
+static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t flags,
+                                  const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__active_check(cache); /* C13.1: before validation */
+    if (hr == CSC_S_OK)
+        hr = csc__encrypt_validate(flags, progress);
+    if (hr == CSC_S_OK)
+        hr = csc__encrypt_run(cache, encrypt, progress, cancel, NULL,
+                              (flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS) != 0);
+    return hr;
+}
+
+void csc__rec_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags, csc_hresult hr)
+{
+    char tail[32];
+    snprintf(tail, sizeof tail, "flags=0x%X", (unsigned)flags);
+    csc__rec_command(cache, encrypt ? "encrypt on" : "encrypt off", NULL, NULL,
+                     flags != 0 ? tail : NULL, hr);
+}
+
 csc_hresult csc_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags,
                         const csc_progress_t *progress, csc_cancel_t *cancel)
 {
@@ -163,12 +188,8 @@ csc_hresult csc_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags,
     if (hr != CSC_S_OK)
         return hr;
     hr = encrypt_locked(cache, encrypt, flags, progress, cancel);
-    if (CSC__RECORDING(cache)) {
-        char tail[32];
-        snprintf(tail, sizeof tail, "flags=0x%X", (unsigned)flags);
-        csc__rec_command(cache, encrypt ? "encrypt on" : "encrypt off", NULL, NULL,
-                         flags != 0 ? tail : NULL, hr);
-    }
+    if (CSC__RECORDING(cache))
+        csc__rec_encrypt(cache, encrypt, flags, hr);
     csc__leave(cache);
     return hr;
 }

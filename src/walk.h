@@ -1,8 +1,7 @@
 /*
  * src/walk.h (internal): the Pin / Unpin / Synchronize / DeleteItems walk of
- * walk.c, for
- * the synchronous entry points and for async.c, which runs it on libuv's
- * thread pool.
+ * walk.c and Encrypt's walk of encrypt.c, for the synchronous entry points
+ * and for async.c, which runs them on a thread of the operation's own.
  */
 #ifndef CSC_SRC_WALK_H
 #define CSC_SRC_WALK_H
@@ -47,5 +46,14 @@ csc_hresult csc__method_call(csc_cache_t *cache, const char *const *paths, size_
 csc_hresult csc__delete_for_user(csc_cache_t *cache, const char *user,
                                  const char *const *paths, size_t count, uint32_t flags,
                                  const csc_progress_t *progress, csc_cancel_t *cancel);
+
+/* Encrypt (encrypt.c): C15.16's validation of the flags and the sink
+ * (S_OK or E_INVALIDARG); the walk of a validated call (configures the
+ * cache, Begin, the files, End), with two cancel tokens as csc__walk_run;
+ * and the recorder's line for the call. */
+csc_hresult csc__encrypt_validate(uint32_t flags, const csc_progress_t *progress);
+csc_hresult csc__encrypt_run(csc_cache_t *cache, bool encrypt, const csc_progress_t *progress,
+                             csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers);
+void csc__rec_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags, csc_hresult hr);
 
 #endif

@@ -596,8 +596,15 @@ static void put_noncached(FILE *out, const csc_cache_t *c, bool inactive_phase)
                   "break\n", out);
             continue;
         }
+        csc_item_t *cached = NULL;
+        if (csc_cache_find(c, e->key, &cached) == CSC_S_OK) {
+            /* opened before the file was cached; an `open` now is a cached one */
+            fprintf(out, "# cannot express: %u non-cached handles on the cached file %s\n",
+                    (unsigned)e->count, e->key);
+            continue;
+        }
         uint64_t size = 0;
-        csc_item_type_t type;
+        csc_item_type_t type = CSC_ITEM_FILE;
         bool there = csc_remote_item(c, e->key, &type, &size, NULL, NULL) == CSC_S_OK;
         if (!there || type == CSC_ITEM_FILE) {
             fputs("remote file ", out);

@@ -874,7 +874,9 @@ static void dump_says_what_it_cannot_express(void **state)
     csc_cache_free(cache);
 
     /* C15.13, C15.20: PinNewFiles pins a new container for ForAll with no
-     * inherit bit and no pending deep pin, which no command does alone. */
+     * inherit bit and no pending deep pin; the dump fetches it so below
+     * its parent, which has inherit bits. Once the parent has none, no
+     * command makes that state. */
     cache = csc_test_cache_new();
     run_ok(cache,
            "file \\\\s\\sh\\d\\a.txt size=1\n"
@@ -882,6 +884,10 @@ static void dump_says_what_it_cannot_express(void **state)
            "remote file \\\\s\\sh\\d\\sub\\c.txt size=7\n"
            "sync \\\\s\\sh flags=SyncIn|PinNewFiles|PinForAll\n",
            CSC_S_OK);
+    scenario = round_trip(cache);
+    assert_non_null(strstr(scenario, "sync \\\\s\\sh\\d flags=SyncIn|PinNewFiles|PinForAll\n"));
+    csc_dump_free(scenario);
+    run_ok(cache, "unpin \\\\s\\sh\\d\n", CSC_S_OK);
     scenario = dump(cache, NULL, CSC_DUMP_SCENARIO);
     assert_non_null(strstr(scenario, "# cannot express: pins without their pending deep pin, "
                                      "or pending deep pins without their pin (computer, "

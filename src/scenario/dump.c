@@ -15,7 +15,9 @@
  *      had a remote twin (no original version, C10.2) is cached where the
  *      server has a directory of its name, which then goes (C15.19); a
  *      container's pending deep pins (C15.20) come from its shallow Pins,
- *      one more for an inherited source;
+ *      one more for an inherited source; a directory pinned for a source
+ *      with neither is fetched by a Synchronize with PinNewFiles of its
+ *      parent, before the parent's other children (C12.7, C15.13);
  *   3. dirty files (`modify ... bytes=N`, C5.1), open handles (`open`), and
  *      sharing violations, each one a shallow Unpin without Background of a
  *      source the open file does not have, or a Pin of one it has (C4.5
@@ -214,6 +216,53 @@ static bool never_had_twin(const csc_item_t *item, const char *path)
            expressible(path) && !csc_item_original_version(item, &orig);
 }
 
+/* C15.13: the sources a directory is pinned for with neither its inherit
+ * bit nor a pending deep pin (C15.20), as a Synchronize with PinNewFiles
+ * fetches a new directory below a parent with inherit bits: pinned by C3.3
+ * and for the PinFor* sources given. 0 when that is not how it can come. */
+static uint32_t pinned_as_new(const csc_item_t *item)
+{
+    const csc_item_t *parent = csc_item_parent(item);
+    if (csc_item_type(item) != CSC_ITEM_DIRECTORY || parent == NULL)
+        return 0;
+    uint32_t pins = csc_item_pins(item), inherit = csc_item_inherit(item);
+    uint32_t pending = csc__pending_pin_get(csc__cache_of(item), item);
+    uint32_t from = csc_item_inherit(parent);
+    uint32_t odd = pins & ~inherit & ~pending;
+    if (odd == 0 || from == 0 || (odd & from) != 0 || (pending & ~pins) != 0 ||
+        (from & ~pins) != 0)
+        return 0;
+    return odd;
+}
+
+/* Phase 2, for a container with inherit bits and no child yet: its child
+ * directories pinned as new (pinned_as_new) are fetched by a Synchronize of
+ * it with PinNewFiles (C12.7, C15.13), the server having each for that. */
+static void put_new_children(FILE *out, const csc_item_t *item, const char *path)
+{
+    if (csc_item_inherit(item) == 0 || !expressible(path))
+        return;
+    for (const csc_item_t *c = csc_item_first_child(item); c != NULL;
+         c = csc_item_next_sibling(c)) {
+        uint32_t odd = pinned_as_new(c);
+        char *cp = odd != 0 ? path_of(c) : NULL;
+        if (cp == NULL || !expressible(cp)) {
+            free(cp);
+            continue;
+        }
+        fputs("remote dir ", out);
+        put_token(out, cp);
+        fputs("\nsync ", out);
+        put_token(out, path);
+        fputs(" flags=SyncIn|PinNewFiles", out);
+        for (size_t i = 0; i < 4; i++)
+            if (odd & csc__scn_sources[i])
+                fprintf(out, "|Pin%s", source_flags[i]);
+        fputc('\n', out);
+        free(cp);
+    }
+}
+
 static void put_item(FILE *out, const csc_item_t *item, const char *path, bool is_top)
 {
     csc_item_type_t type = csc_item_type(item);
@@ -286,16 +335,18 @@ static void put_item(FILE *out, const csc_item_t *item, const char *path, bool i
     } else {
         /* Arrival set pinned and inherit for `arrival`: keep those with
          * inherit, clear the rest, then pin what is missing. */
+        uint32_t pending = csc__pending_pin_get(csc__cache_of(item), item);
+        uint32_t fetched = is_top ? 0 : pinned_as_new(item);
         put_call(out, "unpin", path, arrival & ~inherit, false);
         put_call(out, "pin", path, inherit & ~arrival, true);
-        put_call(out, "pin", path, pins & ~inherit, false);
-        /* C15.20: the shallow Pins above left a pending deep pin for their
+        put_new_children(out, item, path);
+        /* C15.20: the shallow Pins leave a pending deep pin for their
          * sources; one of an inherited source is a shallow Pin more. A
-         * pinned source without it, or one for a source not pinned, has no
-         * command that makes it alone. */
-        uint32_t pending = csc__pending_pin_get(csc__cache_of(item), item);
+         * pinned source without it (other than by PinNewFiles above), or
+         * one for a source not pinned, has no command that makes it. */
+        put_call(out, "pin", path, pins & ~inherit & ~fetched, false);
         put_call(out, "pin", path, pending & inherit, false);
-        uint32_t odd = (pins & ~inherit & ~pending) | (pending & ~pins);
+        uint32_t odd = (pins & ~inherit & ~pending & ~fetched) | (pending & ~pins);
         if (odd != 0) {
             fputs("# cannot express: pins without their pending deep pin, or pending deep "
                   "pins without their pin (", out);

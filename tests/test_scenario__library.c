@@ -616,6 +616,11 @@ static void dump_scenario_round_trip(void **state)
     csc_cache_free(cache);
 }
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static uint64_t get_le(const unsigned char *p, unsigned n)
 {
     uint64_t v = 0;
@@ -644,7 +649,45 @@ static char *round2_state(const csc_cache_t *cache)
         uint32_t id = (uint32_t)GET(d + at, 4);
         uint64_t plen = GET(d + at + 8, 8);
         const unsigned char *b = d + at + 16;
-        if (id == 5) {
+        if (id == 3) {
+            /* the connectivity records (C10.4-C10.10, C15.21), sorted: the
+             * slow epochs as whether an override is in force */
+            uint64_t records = GET(b, 8);
+            const unsigned char *e = b + 8;
+            for (uint64_t i = 0; i < records; i++)
+                e += 50 + GET(e + 8, 2);
+            uint64_t scopes = GET(e, 8);
+            e += 8;
+            char *lines[256];
+            size_t nl = 0;
+            for (uint64_t i = 0; i < scopes && nl < 256; i++) {
+                uint32_t klen = (uint32_t)GET(e + 20, 4);
+                char *line = malloc(klen + 128);
+                assert_non_null(line);
+                /* Not compared (the dump does not write them yet): a share's
+                 * remembered caching mode (flag 2, C10.6, C15.7) and a
+                 * TransitionOnline override kept after its slow condition
+                 * went (flag 8, C10.10). */
+                unsigned flags = e[0] & ~0x0Au;
+                snprintf(line, klen + 128, "scope %.*s flags=%#x condition=%u\n", (int)klen,
+                         (const char *)e + 24, flags, e[1]);
+                if ((flags & ~1u) == 0 && e[1] == 0) { /* nothing else in it */
+                    free(line);
+                    line = NULL;
+                }
+                if (line == NULL) {
+                    e += 24 + klen;
+                    continue;
+                }
+                lines[nl++] = line;
+                e += 24 + klen;
+            }
+            qsort(lines, nl, sizeof *lines, by_string);
+            for (size_t i = 0; i < nl; i++) {
+                fputs(lines[i], f);
+                free(lines[i]);
+            }
+        } else if (id == 5) {
             uint64_t n = GET(b, 8);
             const unsigned char *e = b + 8;
             for (uint64_t i = 0; i < n; i++, e += 44) {

@@ -686,6 +686,46 @@ static void put_noncached(FILE *out, const csc_cache_t *c, bool inactive_phase)
  * delete`), and last servers down (`network ... down`). */
 #define MAX_REMOTE_WRITES 64u
 
+/* The connectivity of servers and shares that are not cached (C10.5,
+ * C10.9, C15.21: the records outlive the items), from remote.h's table:
+ * a forced share is taken `offline`, a server's condition set by `network`
+ * (down last, `down` true), each on its remote item (`remote dir`), made
+ * for the moment when the server has none. A share's remembered caching mode and a
+ * TransitionOnline override kept from before are not written. */
+static void put_scopes(FILE *out, const csc_cache_t *c, bool down)
+{
+    if (c->remote == NULL)
+        return;
+    for (const csc__hentry_t *h = csc__htable_first(&c->remote->scopes); h != NULL;
+         h = csc__htable_next(h)) {
+        const csc__scope_t *sc = (const csc__scope_t *)h;
+        csc_item_t *cached = NULL;
+        bool wanted = sc->is_share ? sc->forced && !down
+                                   : sc->condition == (down ? CSC_NETWORK_DOWN : CSC_NETWORK_SLOW);
+        if (!wanted || csc_cache_find(c, sc->key, &cached) == CSC_S_OK)
+            continue;
+        if (!expressible(sc->key)) {
+            fputs("# cannot express: the connectivity of a path with a quote or a line "
+                  "break\n", out);
+            continue;
+        }
+        /* the server has it (as the dump writes no remote-only item, it is
+         * written here), or has it for the moment */
+        bool there = csc_remote_item(c, sc->key, NULL, NULL, NULL, NULL) == CSC_S_OK;
+        fputs("remote dir ", out);
+        put_token(out, sc->key);
+        fputc('\n', out);
+        fputs(sc->is_share ? "offline " : "network ", out);
+        put_token(out, sc->key);
+        fputs(sc->is_share ? "\n" : down ? " down\n" : " slow\n", out);
+        if (!there) {
+            fputs("remote delete ", out);
+            put_token(out, sc->key);
+            fputc('\n', out);
+        }
+    }
+}
+
 /* `remote file` at version 1, then its writes up to `version`. */
 static void put_remote_file(FILE *out, const char *path, uint64_t size, uint64_t version)
 {
@@ -844,6 +884,10 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
                 free(sp);
             }
         }
+    }
+    if (top == NULL) {
+        put_scopes(out, c, false);
+        put_scopes(out, c, true);
     }
     k = 0;
     EACH_ITEM(it, first, top) { /* servers down, last */

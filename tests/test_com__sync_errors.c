@@ -7,8 +7,10 @@
  * no original); a server that cannot be reached (0x800704EE, PREPARE, no
  * remote information); a path cached nowhere and an invalid path; pSyncId
  * echoed in GetRawData (zeros for NULL); QueryInterface of the error
- * object and of its item-info objects; NULL outputs; every reference
- * count back to zero (the sink keeps each object it is given with AddRef).
+ * object and of its item-info objects; NULL outputs; bAsync = TRUE, where
+ * the reads are refused (C6.6) and the object carries the HRESULT and
+ * pSyncId only; every reference count back to zero (the sink keeps each
+ * object it is given with AddRef).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <uv.h>
 
 #include <cscsim.h>
 #include <cscsim/cscobj.h>
@@ -498,6 +501,49 @@ static void test_deleted_on_server(void **state)
     keeper_done(&k);
 }
 
+/* C6.5, C6.6, C16.5: bAsync = TRUE: a failed item still gets an error
+ * object, on the loop's thread, with its HRESULT and pSyncId; the cache
+ * cannot be read while the operation runs, so nothing is enumerated, the
+ * operation is PREPARE and the sync state 0. */
+static void test_async(void **state)
+{
+    fixture_t *f = *state;
+    csc_item_t *a;
+    assert_int_equal(csc_cache_find(f->cache, A, &a), S_OK);
+    assert_int_equal(csc_item_modify(f->cache, a, 4), S_OK);
+    assert_int_equal(csc_remote_write(f->cache, A, true, 20), S_OK);
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(csc_com_set_loop(f->pc, &loop), S_OK);
+    keeper_t k;
+    keeper_init(&k);
+    LPCWSTR docs[] = {u"\\\\srv\\docs"};
+    GUID id = {7, 8, 9, {1, 2, 3, 4, 5, 6, 7, 8}};
+    assert_int_equal(f->pc->lpVtbl->Synchronize(f->pc, NULL, docs, 1, TRUE, INOUT, NULL,
+                                                &k.iface, &id),
+                     S_OK);
+    assert_int_equal(k.results, 0);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_int_equal(k.results, 3);
+    assert_null(k.info[0]);
+    assert_int_equal(k.hr[1], E_FAIL);
+    IOfflineFilesSyncErrorInfo *e = k.info[1];
+    assert_non_null(e);
+    assert_null(k.info[2]);
+    assert_raw(e, &id, E_FAIL, 0);
+    assert_description(e, E_FAIL);
+    assert_int_equal(op_of(e), OFFLINEFILES_SYNC_OPERATION_PREPARE);
+    assert_int_equal(change_of(e), 0);
+    assert_three(e->lpVtbl->InfoEnumerated, e, FALSE, FALSE, FALSE);
+    assert_three(e->lpVtbl->InfoAvailable, e, FALSE, FALSE, FALSE);
+    assert_no_copy(e->lpVtbl->GetLocalInfo, e);
+    keeper_done(&k);
+    assert_int_equal(csc_item_conflict(a), 12); /* recorded all the same */
+    assert_int_equal(csc_com_set_loop(f->pc, NULL), S_OK);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_uncached_and_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_success_and_pin_get_null, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deleted_on_server, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_async, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

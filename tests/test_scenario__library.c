@@ -664,10 +664,12 @@ static char *round2_state(const csc_cache_t *cache)
                 uint32_t klen = (uint32_t)GET(e + 20, 4);
                 char *line = malloc(klen + 128);
                 assert_non_null(line);
-                /* Not compared (the dump does not write them yet): a share's
-                 * remembered caching mode (flag 2, C10.6, C15.7) and a
-                 * TransitionOnline override kept after its slow condition
-                 * went (flag 8, C10.10). */
+                /* Not compared: a share's remembered caching mode (flag 2,
+                 * C10.6, C15.7; the dump does not write it yet: it matters
+                 * when a share is cached again while its server is down) and
+                 * the TransitionOnline override mark (flag 8, C10.10; it acts
+                 * only while its server's slow condition lasts, and the dump
+                 * writes those with `network ... slow` and `online`). */
                 unsigned flags = e[0] & ~0x0Au;
                 snprintf(line, klen + 128, "scope %.*s flags=%#x condition=%u\n", (int)klen,
                          (const char *)e + 24, flags, e[1]);

@@ -867,6 +867,53 @@ static void dump_round_trips_every_scenario(void **state)
     assert_true(files >= 64);
 }
 
+/* Round 2 states the conformance scenarios do not combine: a conflict on
+ * an open file (C12.6), a file in sync with a later local change time and an
+ * open handle (C15.9), a conflict below an access list that shuts out the
+ * caller (C9.1), a forced share and a slow server that are not cached, and
+ * a non-cached handle (C11.1): all round-trip. */
+static void dump_round_trips_round_two_corners(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = csc_test_cache_new();
+    static const char text[] =
+        "file \\\\srv\\share\\a.txt size=10\n"
+        "file \\\\srv\\share\\b.txt size=10\n"
+        "file \\\\srv\\share\\d\\c.txt size=3\n"
+        "modify \\\\srv\\share\\a.txt\n"
+        "remote write \\\\srv\\share\\a.txt\n"
+        "sync \\\\srv\\share\\a.txt\n"
+        "open \\\\srv\\share\\a.txt\n"
+        "tick 4\n"
+        "modify \\\\srv\\share\\b.txt\n"
+        "sync \\\\srv\\share\\b.txt\n"
+        "open \\\\srv\\share\\b.txt\n"
+        "access \\\\srv\\share\\d alice\n"
+        "modify \\\\srv\\share\\d\\c.txt bytes=2\n"
+        "remote write \\\\srv\\share\\d\\c.txt\n"
+        "sync \\\\srv\\share\\d\\c.txt\n"
+        "remote file \\\\srv\\other\\n.txt size=4\n"
+        "open \\\\srv\\other\\n.txt\n"
+        "remote dir \\\\far\\pub\n"
+        "offline \\\\far\\pub\n"
+        "remote dir \\\\slow\\s\n"
+        "network \\\\slow slow\n"
+        "as bob\n";
+    assert_int_equal(csc_scenario_run(cache, TEXT(text), NULL, NULL), CSC_S_OK);
+    csc_item_t *a = NULL;
+    assert_int_equal(csc_cache_find(cache, "\\\\srv\\share\\a.txt", &a), CSC_S_OK);
+    assert_int_equal(csc_item_conflict(a), CSC_SYNC_STATE_FILE_CHANGED_ON_CLIENT_CHANGED_ON_SERVER);
+    uint32_t handles = 0;
+    assert_int_equal(csc_app_noncached_handles(cache, "\\\\srv\\other\\n.txt", &handles),
+                     CSC_S_OK);
+    assert_int_equal(handles, 1);
+    char *scenario = dump(cache, NULL, CSC_DUMP_SCENARIO);
+    assert_null(strstr(scenario, "cannot express"));
+    csc_dump_free(scenario);
+    assert_true(round_trips(cache, "corners"));
+    csc_cache_free(cache);
+}
+
 /* Round 2 (C11, C13.5): the item keys of files fail on a container, each
  * with its own line; on a file they compare. show and the keys' values. */
 static void file_keys_fail_on_containers(void **state)
@@ -1046,6 +1093,7 @@ int main(void)
         cmocka_unit_test(dump_picture_exactly),
         cmocka_unit_test(dump_scenario_round_trip),
         cmocka_unit_test(dump_round_trips_every_scenario),
+        cmocka_unit_test(dump_round_trips_round_two_corners),
         cmocka_unit_test(dump_says_what_it_cannot_express),
         cmocka_unit_test(file_keys_fail_on_containers),
         cmocka_unit_test(same_fixture_in_c_and_in_text),

@@ -317,14 +317,6 @@ static csc_hresult cache_from_server(csc_cache_t *cache, app_t *a, csc__rnode_t 
     return CSC_S_OK;
 }
 
-/* Recording: the language's command for an application's call. */
-static void record(csc_cache_t *cache, const char *verb, const char *path, const char *tail,
-                   csc_hresult hr)
-{
-    if (CSC__RECORDING(cache))
-        csc__rec_app(cache, verb, path, tail, hr);
-}
-
 /* ---- open (C11.1, C15.8, C15.19) --------------------------------------------- */
 
 static csc_hresult open_locked(csc_cache_t *cache, app_t *a, bool *cached)
@@ -379,26 +371,6 @@ static csc_hresult open_locked(csc_cache_t *cache, app_t *a, bool *cached)
     return nch_add(cache, a->pb.key, a->pb.key_len) ? CSC_S_OK : CSC_E_OUTOFMEMORY;
 }
 
-csc_hresult csc_app_open(csc_cache_t *cache, const char *path)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    bool cached = false;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = open_locked(cache, &a, &cached);
-    app_end(cache, &a);
-    if (cached)
-        csc__policy_after(cache); /* C5.5, C15.3 */
-    record(cache, "open", path, NULL, hr);
-    csc__leave(cache);
-    return hr;
-}
-
 /* ---- close (C11.6, C15.8) ------------------------------------------------------ */
 
 static csc_hresult close_locked(csc_cache_t *cache, app_t *a)
@@ -426,23 +398,6 @@ static csc_hresult close_locked(csc_cache_t *cache, app_t *a)
         return CSC_S_OK;
     }
     return item != NULL ? CSC_S_OK : CSC_E_FILE_NOT_FOUND;
-}
-
-csc_hresult csc_app_close(csc_cache_t *cache, const char *path)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__APP);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = close_locked(cache, &a);
-    app_end(cache, &a);
-    record(cache, "close", path, NULL, hr);
-    csc__leave(cache);
-    return hr;
 }
 
 /* ---- write (C11.2, C15.8, C15.19) ------------------------------------------------ */
@@ -481,30 +436,6 @@ static csc_hresult write_locked(csc_cache_t *cache, app_t *a, uint64_t bytes, bo
         csc__evict_update(cache, item);
     }
     return CSC_S_OK;
-}
-
-csc_hresult csc_app_write(csc_cache_t *cache, const char *path, uint64_t bytes, bool has_size,
-                          uint64_t size)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = write_locked(cache, &a, bytes, has_size, size);
-    app_end(cache, &a);
-    if (CSC__RECORDING(cache)) {
-        char tail[64];
-        int k = snprintf(tail, sizeof tail, "bytes=%llu", (unsigned long long)bytes);
-        if (has_size && k > 0)
-            snprintf(tail + k, sizeof tail - (size_t)k, " size=%llu", (unsigned long long)size);
-        record(cache, "write", path, tail, hr);
-    }
-    csc__leave(cache);
-    return hr;
 }
 
 /* ---- create (C11.4, C15.9, C15.19) ------------------------------------------------ */
@@ -593,30 +524,6 @@ static csc_hresult create_locked(csc_cache_t *cache, app_t *a, uint64_t size, bo
                      : create_offline(cache, a, size, cached);
 }
 
-csc_hresult csc_app_create(csc_cache_t *cache, const char *path, uint64_t size)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    bool cached = false;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = create_locked(cache, &a, size, &cached);
-    app_end(cache, &a);
-    if (cached)
-        csc__policy_after(cache); /* C5.5, C15.3 */
-    if (CSC__RECORDING(cache)) {
-        char tail[40];
-        snprintf(tail, sizeof tail, "size=%llu", (unsigned long long)size);
-        record(cache, "create", path, tail, hr);
-    }
-    csc__leave(cache);
-    return hr;
-}
-
 /* ---- delete (C11.5, C15.8, C15.9) ----------------------------------------------------- */
 
 static csc_hresult delete_locked(csc_cache_t *cache, app_t *a)
@@ -646,21 +553,80 @@ static csc_hresult delete_locked(csc_cache_t *cache, app_t *a)
     return CSC_S_OK;
 }
 
-csc_hresult csc_app_delete(csc_cache_t *cache, const char *path)
+/* ---- the calls ----------------------------------------------------------------- */
+
+typedef enum app_verb { APP_OPEN, APP_CLOSE, APP_WRITE, APP_CREATE, APP_DELETE } app_verb_t;
+
+/*
+ * One application call (C11): the arguments, the guard (Close as an
+ * application's, the others as writers), the path's lookup, the verb's
+ * work, C5.5 after a file was cached (C15.3) and the recorder's line.
+ * `bytes` and `has_size` are Write's; `size` is Write's or Create's.
+ */
+static csc_hresult app_call(csc_cache_t *cache, const char *path, app_verb_t verb,
+                            uint64_t bytes, bool has_size, uint64_t size)
 {
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    csc_hresult hr = csc__enter(cache, verb == APP_CLOSE ? CSC__APP : CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
     app_t a;
+    bool cached = false;
     hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = delete_locked(cache, &a);
+    if (hr == CSC_S_OK) {
+        switch (verb) {
+        case APP_OPEN: hr = open_locked(cache, &a, &cached); break;
+        case APP_CLOSE: hr = close_locked(cache, &a); break;
+        case APP_WRITE: hr = write_locked(cache, &a, bytes, has_size, size); break;
+        case APP_CREATE: hr = create_locked(cache, &a, size, &cached); break;
+        case APP_DELETE: hr = delete_locked(cache, &a); break;
+        }
+    }
     app_end(cache, &a);
-    record(cache, "delete", path, NULL, hr);
+    if (cached)
+        csc__policy_after(cache); /* C5.5, C15.3 */
+    if (CSC__RECORDING(cache)) {
+        static const char *const verbs[] = {"open", "close", "write", "create", "delete"};
+        char tail[64] = "";
+        if (verb == APP_WRITE) {
+            int k = snprintf(tail, sizeof tail, "bytes=%llu", (unsigned long long)bytes);
+            if (has_size && k > 0)
+                snprintf(tail + k, sizeof tail - (size_t)k, " size=%llu",
+                         (unsigned long long)size);
+        } else if (verb == APP_CREATE) {
+            snprintf(tail, sizeof tail, "size=%llu", (unsigned long long)size);
+        }
+        csc__rec_app(cache, verbs[verb], path, tail[0] != '\0' ? tail : NULL, hr);
+    }
     csc__leave(cache);
     return hr;
+}
+
+csc_hresult csc_app_open(csc_cache_t *cache, const char *path)
+{
+    return app_call(cache, path, APP_OPEN, 0, false, 0);
+}
+
+csc_hresult csc_app_close(csc_cache_t *cache, const char *path)
+{
+    return app_call(cache, path, APP_CLOSE, 0, false, 0);
+}
+
+csc_hresult csc_app_write(csc_cache_t *cache, const char *path, uint64_t bytes, bool has_size,
+                          uint64_t size)
+{
+    return app_call(cache, path, APP_WRITE, bytes, has_size, size);
+}
+
+csc_hresult csc_app_create(csc_cache_t *cache, const char *path, uint64_t size)
+{
+    return app_call(cache, path, APP_CREATE, 0, true, size);
+}
+
+csc_hresult csc_app_delete(csc_cache_t *cache, const char *path)
+{
+    return app_call(cache, path, APP_DELETE, 0, false, 0);
 }
 
 /* ---- reading the handles ------------------------------------------------------------ */

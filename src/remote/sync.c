@@ -219,6 +219,21 @@ static csc_hresult leave(sync_t *s, struct csc_item *item)
     return CSC_S_OK;
 }
 
+/* The cached copy becomes the server's `rec` once room is made: its size
+ * (filled if sparse), the version it was taken from, clean. */
+static void adopt_remote(csc_cache_t *cache, struct csc_item *item, csc__rnode_t *rec)
+{
+    csc__fstate_t *fs = csc__fstate_get(cache, item);
+    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
+        fs->full_size = rec->size;
+        csc__fstate_fill(cache, item);
+    } else {
+        csc__tree_set_file_size(cache, item, rec->size);
+    }
+    rec->orig = rec->version;
+    make_clean(cache, item);
+}
+
 /* The cached copy takes the server's (C12.4, KEEPREMOTE): size and
  * version, filled if sparse, clean; C5.7 first (C15.10). */
 static csc_hresult take_remote(sync_t *s, struct csc_item *item, csc__rnode_t *rec)
@@ -229,15 +244,7 @@ static csc_hresult take_remote(sync_t *s, struct csc_item *item, csc__rnode_t *r
     csc_hresult hr = csc__space_make_room(cache, added, item, csc__parent(item));
     if (hr != CSC_S_OK)
         return hr;
-    csc__fstate_t *fs = csc__fstate_get(cache, item);
-    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
-        fs->full_size = rec->size;
-        csc__fstate_fill(cache, item);
-    } else {
-        csc__tree_set_file_size(cache, item, rec->size);
-    }
-    rec->orig = rec->version;
-    make_clean(cache, item);
+    adopt_remote(cache, item, rec);
     return CSC_S_OK;
 }
 
@@ -379,15 +386,7 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
     csc__remote_twin_commit(cache, &twin, copy);
     csc__item_at(cache, csc__id(copy))->last_use = cache->clock;
     /* The original takes the server's copy; room was made for both. */
-    csc__fstate_t *fs = csc__fstate_get(cache, item);
-    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
-        fs->full_size = rec->size;
-        csc__fstate_fill(cache, item);
-    } else {
-        csc__tree_set_file_size(cache, item, rec->size);
-    }
-    rec->orig = rec->version;
-    make_clean(cache, item);
+    adopt_remote(cache, item, rec);
     s->copy_id = csc__id(copy);
     return CSC_S_OK;
 }

@@ -105,16 +105,14 @@ void csc__apps_close_below(csc_cache_t *cache, const char *key, size_t len)
     }
 }
 
+static size_t nch_bytes(const csc__hentry_t *e)
+{
+    return csc__nch_size(((const csc__nch_t *)e)->key_len);
+}
+
 void csc__apps_free(csc_cache_t *cache)
 {
-    csc__htable_t *t = &cache->remote->handles;
-    csc__hentry_t *h = csc__htable_first(t);
-    csc__htable_clear(t);
-    while (h != NULL) {
-        csc__hentry_t *next = csc__htable_next(h);
-        csc__free(&cache->alloc, h, csc__nch_size(((csc__nch_t *)h)->key_len));
-        h = next;
-    }
+    csc__htable_free_all(&cache->remote->handles, &cache->alloc, 0, nch_bytes);
     cache->remote->handle_count = 0;
 }
 

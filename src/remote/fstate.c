@@ -203,18 +203,7 @@ void csc__fstate_init(csc_cache_t *cache)
 
 void csc__fstate_free_all(csc_cache_t *cache)
 {
-    /* Clearing the table frees only the table (the head entry holds it),
-     * so the entries' own links still lead from the first to the last. */
-    csc__htable_t *t = table(cache);
-    /* Clearing frees only the table (it reads the entries' links), so the
-     * entries go after it, through their own links. */
-    csc__hentry_t *e = csc__htable_first(t);
-    csc__htable_clear(t);
-    while (e != NULL) {
-        csc__hentry_t *next = csc__htable_next(e);
-        csc__free(&cache->alloc, e, sizeof(csc__fstate_t));
-        e = next;
-    }
+    csc__htable_free_all(table(cache), &cache->alloc, sizeof(csc__fstate_t), NULL);
 }
 
 void csc__fstate_rebind(csc_cache_t *cache)

@@ -242,6 +242,11 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     return CSC_S_OK;
 }
 
+static size_t scope_bytes(const csc__hentry_t *e)
+{
+    return ((const csc__scope_t *)e)->alloc_size;
+}
+
 void csc__remote_free(csc_cache_t *cache)
 {
     csc__remote_t *r = cache->remote;
@@ -264,23 +269,8 @@ void csc__remote_free(csc_cache_t *cache)
         node_free(cache, n);
         n = parent;
     }
-    csc__hentry_t *ke = csc__htable_first(&r->kids);
-    csc__htable_clear(&r->kids);
-    while (ke != NULL) {
-        csc__hentry_t *next = csc__htable_next(ke);
-        csc__free(&cache->alloc, ke, sizeof(csc__kids_t));
-        ke = next;
-    }
-    /* The scope records: clearing the table frees only the table, so the
-     * entries' own links still lead from the first to the last. */
-    csc__hentry_t *e = csc__htable_first(&r->scopes);
-    csc__htable_clear(&r->scopes);
-    while (e != NULL) {
-        csc__hentry_t *next = csc__htable_next(e);
-        csc__scope_t *s = (csc__scope_t *)e;
-        csc__free(&cache->alloc, s, s->alloc_size);
-        e = next;
-    }
+    csc__htable_free_all(&r->kids, &cache->alloc, sizeof(csc__kids_t), NULL);
+    csc__htable_free_all(&r->scopes, &cache->alloc, 0, scope_bytes);
     slab_destroy(&cache->alloc, &r->slab);
     csc__free(&cache->alloc, r, sizeof *r);
     cache->remote = NULL;

@@ -20,37 +20,17 @@
 
 #include <cscsim/async.h>
 
+#include "com/com_fixture.h"
 #include "com/com_sink.h"
-
-typedef struct fixture {
-    csc_cache_t *cache;
-    IOfflineFilesCache *pc;
-} fixture_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    assert_int_equal(csc_cache_new(&f->cache, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\a.txt", true, 100, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\sub\\b.txt", true, 20, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\other\\s\\c.txt", true, 3, NULL), S_OK);
-    assert_int_equal(csc_com_create_instance(f->cache, &CLSID_OfflineFilesCache, NULL,
-                                             &IID_IOfflineFilesCache, (void **)&f->pc),
-                     S_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    /* The fixture's reference is the last one: no object leaks (C14.1). */
-    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);
-    char why[256];
-    assert_int_equal(csc_cache_check(f->cache, why, sizeof why), S_OK);
-    csc_cache_free(f->cache);
-    free(f);
-    return 0;
+    static const com_file_t files[] = {
+        {"\\\\srv\\docs\\a.txt", 100},
+        {"\\\\srv\\docs\\sub\\b.txt", 20},
+        {"\\\\other\\s\\c.txt", 3},
+    };
+    return com_fixture_setup(state, files, sizeof files / sizeof files[0]);
 }
 
 static bool pinned(csc_cache_t *cache, const char *path)
@@ -1050,31 +1030,31 @@ static void test_two_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_create_instance_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_create_instance_interfaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_instance_errors, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_create_instance_interfaces, setup, com_fixture_teardown),
         cmocka_unit_test(test_guid_values),
-        cmocka_unit_test_setup_teardown(test_query_interface_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pin_unpin_with_progress, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pin_single_file_result, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pin_bad_arguments, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_progress_answers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_async_pin_on_loop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_async_delete_and_encrypt_on_loop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_synchronize_conflict_handler, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_async_synchronize_on_loop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_synchronize, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_items, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_find_item, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_utf16_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_disk_space, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_location_and_rename, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_encrypt, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_items_for_user, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_not_implemented, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cache_container, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reentry_from_progress, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_query_interface_rules, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_pin_unpin_with_progress, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_pin_single_file_result, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_pin_bad_arguments, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_progress_answers, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_async_pin_on_loop, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_async_delete_and_encrypt_on_loop, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_synchronize_conflict_handler, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_async_synchronize_on_loop, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_synchronize, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_items, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_find_item, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_utf16_round_trip, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_disk_space, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_settings, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_location_and_rename, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_encrypt, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_items_for_user, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_not_implemented, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cache_container, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_reentry_from_progress, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_two_threads, setup, com_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -642,13 +642,7 @@ static void twins_drop_below(csc_cache_t *cache, const char *key, size_t len)
         csc__hot_t *h = csc__hot_at(cache, id);
         if (h->flags & CSC__F_TWIN)
             twin_drop(cache, csc__item_at(cache, id));
-        uint32_t next = csc__hot_first_child(h);
-        if (next == CSC__NONE) {
-            while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-                id = csc__hot_at(cache, id)->parent;
-            next = id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-        }
-        id = next;
+        id = csc__tree_next_in(cache, id, top_id, true);
     }
 }
 
@@ -821,17 +815,6 @@ static uint64_t twin_orig(const csc_cache_t *cache, const struct csc_item *file)
     return n != NULL && n->type == CSC_ITEM_FILE ? n->orig : 0;
 }
 
-/* Next file of the cached subtree of top_id in pre-order after id. */
-static uint32_t subtree_next(const csc_cache_t *cache, uint32_t top_id, uint32_t id)
-{
-    uint32_t next = csc__hot_first_child(csc__hot_at(cache, id));
-    if (next != CSC__NONE)
-        return next;
-    while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-        id = csc__hot_at(cache, id)->parent;
-    return id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-}
-
 /*
  * C10.2, C13.5: the cached files at and below key[0..len) keep their
  * original versions (fstate.c, CSC__FS_ORIG) when the server loses their
@@ -845,13 +828,14 @@ static bool keep_originals(csc_cache_t *cache, const char *key, size_t len)
         return true;
     uint32_t top_id = csc__id(top);
     bool ok = true;
-    for (uint32_t id = top_id; id != CSC__NONE && ok; id = subtree_next(cache, top_id, id)) {
+    for (uint32_t id = top_id; id != CSC__NONE && ok;
+         id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *f = csc__item_at(cache, id);
         if (csc__type(f) == CSC_ITEM_FILE && twin_orig(cache, f) != 0 &&
             !csc__fstate_is(cache, f, CSC__FS_CREATED))
             ok = csc__fstate_make(cache, f) != NULL;
     }
-    for (uint32_t id = top_id; id != CSC__NONE; id = subtree_next(cache, top_id, id)) {
+    for (uint32_t id = top_id; id != CSC__NONE; id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *f = csc__item_at(cache, id);
         if (csc__type(f) != CSC_ITEM_FILE)
             continue;

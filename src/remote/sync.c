@@ -176,20 +176,6 @@ static bool scope_error(sync_t *s, const struct csc_item *item)
     return s->scope_error;
 }
 
-/* The pre-order successor of `id` within the subtree of `top`; CSC__NONE
- * after the last. */
-static uint32_t next_pre_any(const csc_cache_t *cache, uint32_t id, uint32_t top)
-{
-    const csc__hot_t *h = csc__hot_at(cache, id);
-    if (csc__hot_first_child(h) != CSC__NONE)
-        return h->u.d.first_child;
-    while (id != top && h->next_sibling == CSC__NONE) {
-        id = h->parent;
-        h = csc__hot_at(cache, id);
-    }
-    return id == top ? CSC__NONE : h->next_sibling;
-}
-
 /* ---- changes to a cached file --------------------------------------------- */
 
 /* The file is in sync: not dirty, no created/deleted mark, no conflict. */
@@ -630,7 +616,7 @@ static void deep_pin_subtree(sync_t *s, struct csc_item *top, uint16_t src)
 {
     csc_cache_t *cache = s->cache;
     uint32_t top_id = csc__id(top);
-    for (uint32_t id = top_id; id != CSC__NONE; id = next_pre_any(cache, id, top_id)) {
+    for (uint32_t id = top_id; id != CSC__NONE; id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *it = csc__item_at(cache, id);
         uint16_t inherit = csc__inherit(it);
         if (csc__type(it) != CSC_ITEM_FILE)
@@ -868,20 +854,6 @@ static inline csc__hot_t *hot_next(const csc_cache_t *cache, csc__hot_t *h, uint
     return csc__hot_at(cache, next);
 }
 
-/* The pre-order successor of `id` within the subtree of `top`, into its
- * children when `descend`; CSC__NONE after the last. */
-static uint32_t next_pre(const csc_cache_t *cache, uint32_t id, uint32_t top, bool descend)
-{
-    const csc__hot_t *h = csc__hot_at(cache, id);
-    if (descend && csc__hot_first_child(h) != CSC__NONE)
-        return h->u.d.first_child;
-    while (id != top && h->next_sibling == CSC__NONE) {
-        id = h->parent;
-        h = csc__hot_at(cache, id);
-    }
-    return id == top ? CSC__NONE : h->next_sibling;
-}
-
 /* C13.3: the item is a suspension root or below one (files never are
  * roots; their bit of that value is CSC__F_XSTATE). */
 static bool suspended(const csc_cache_t *cache, uint32_t id)
@@ -911,7 +883,7 @@ static void walk_path(sync_t *s, struct csc_item *top, csc_hresult *result)
     bool top_file = csc__hot(top)->type == CSC_ITEM_FILE;
     if (!process(s, top, NULL, 0, result) || top_file)
         return;
-    uint32_t id = next_pre(cache, top_id, top_id, true);
+    uint32_t id = csc__tree_next_in(cache, top_id, top_id, true);
     while (id != CSC__NONE) {
         csc__hot_t *h = csc__hot_at(cache, id);
         if (s->fast) { /* a run of files in sync by construction */
@@ -922,22 +894,22 @@ static void walk_path(sync_t *s, struct csc_item *top, csc_hresult *result)
                 id = n;
             }
             if (h->type == CSC_ITEM_FILE && (h->flags & CLEAN_MASK) == CSC__F_TWIN) {
-                id = next_pre(cache, id, top_id, false);
+                id = csc__tree_next_in(cache, id, top_id, false);
                 continue;
             }
         }
         bool file = h->type == CSC_ITEM_FILE;
         if ((s->ndone != 0 && is_done(s, id)) ||
             (!file && s->skip_suspended && (h->flags & CSC__F_SUSPEND_ROOT))) {
-            id = next_pre(cache, id, top_id, false);
+            id = csc__tree_next_in(cache, id, top_id, false);
             continue;
         }
         /* A file may leave under the walk: its successor first. */
-        uint32_t next = file ? next_pre(cache, id, top_id, false) : CSC__NONE;
+        uint32_t next = file ? csc__tree_next_in(cache, id, top_id, false) : CSC__NONE;
         csc_hresult ignored;
         if (!process(s, csc__item_at(cache, id), NULL, 0, &ignored))
             return;
-        id = file ? next : next_pre(cache, id, top_id, true);
+        id = file ? next : csc__tree_next_in(cache, id, top_id, true);
     }
 }
 
@@ -1109,7 +1081,7 @@ void csc__sync_server_changed(csc_cache_t *cache, const char *key, size_t key_le
     if (top == NULL)
         return;
     uint32_t top_id = csc__id(top);
-    for (uint32_t id = top_id; id != CSC__NONE; id = next_pre(cache, id, top_id, true)) {
+    for (uint32_t id = top_id; id != CSC__NONE; id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *it = csc__item_at(cache, id);
         csc__fstate_t *fs = csc__fstate_get(cache, it);
         if (fs != NULL && fs->conflict != 0) {

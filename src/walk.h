@@ -1,7 +1,10 @@
 /*
  * src/walk.h (internal): the Pin / Unpin / Synchronize / DeleteItems walk of
  * walk.c and Encrypt's walk of encrypt.c, for the synchronous entry points
- * and for async.c, which runs them on a thread of the operation's own.
+ * and for async.c, which runs them on a thread of the operation's own; and
+ * what every walk shares (walk.c, encrypt.c, src/remote/sync.c): C4.5's
+ * cancellation and events (csc__walk_ctl_t) and the growth of the buffer
+ * that holds the current item's display path.
  */
 #ifndef CSC_SRC_WALK_H
 #define CSC_SRC_WALK_H

@@ -13,6 +13,24 @@
 /* XXH64 of data[0..len) with `seed` (the xxHash specification's XXH64). */
 uint64_t csc__xxh64(const void *data, size_t len, uint64_t seed);
 
+/* The format's little-endian fields (snapshot.c and the remote side's
+ * sections): the low `bytes` bytes of v at p, returning p + bytes; and the
+ * value of the `bytes` bytes at p. */
+static inline unsigned char *csc__le_put(unsigned char *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+    return p + bytes;
+}
+
+static inline uint64_t csc__le_get(const unsigned char *p, unsigned bytes)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
 /* Rewrites the last 8 bytes of a snapshot of `size` bytes (>= 8) with the
  * checksum of the bytes before them. */
 void csc__snapshot_seal(void *data, size_t size);

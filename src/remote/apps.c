@@ -23,6 +23,7 @@
 #include "path.h"
 #include "record.h"
 #include "remote.h"
+#include "snapshot.h"
 #include "tree.h"
 #include "evict.h"
 
@@ -127,29 +128,14 @@ size_t csc__apps_snap_bytes(const csc_cache_t *cache)
     return n;
 }
 
-static unsigned char *put_le(unsigned char *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + bytes;
-}
-
-static uint64_t get_le(const unsigned char *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 unsigned char *csc__apps_snap_write(const csc_cache_t *cache, unsigned char *p)
 {
-    p = put_le(p, csc__htable_count(&cache->remote->handles), 8);
+    p = csc__le_put(p, csc__htable_count(&cache->remote->handles), 8);
     for (const csc__hentry_t *h = csc__htable_first(&cache->remote->handles); h != NULL;
          h = csc__htable_next(h)) {
         const csc__nch_t *e = (const csc__nch_t *)h;
-        p = put_le(p, e->count, 4);
-        p = put_le(p, e->key_len, 4);
+        p = csc__le_put(p, e->count, 4);
+        p = csc__le_put(p, e->key_len, 4);
         memcpy(p, e->key, e->key_len);
         p += e->key_len;
     }
@@ -162,7 +148,7 @@ csc_hresult csc__apps_snap_read(csc_cache_t *cache, const unsigned char **pp,
     const unsigned char *p = *pp;
     if (end - p < 8)
         return CSC_E_FILE_CORRUPT;
-    uint64_t n = get_le(p, 8);
+    uint64_t n = csc__le_get(p, 8);
     p += 8;
     if (n > (uint64_t)(end - p) / 8u)
         return CSC_E_FILE_CORRUPT;
@@ -170,8 +156,8 @@ csc_hresult csc__apps_snap_read(csc_cache_t *cache, const unsigned char **pp,
     for (uint64_t i = 0; i < n; i++) {
         if (end - p < 8)
             return CSC_E_FILE_CORRUPT;
-        uint32_t count = (uint32_t)get_le(p, 4);
-        uint64_t len = get_le(p + 4, 4);
+        uint32_t count = (uint32_t)csc__le_get(p, 4);
+        uint64_t len = csc__le_get(p + 4, 4);
         p += 8;
         if (count == 0 || len == 0 || len >= sizeof buf || len > (uint64_t)(end - p))
             return CSC_E_FILE_CORRUPT;

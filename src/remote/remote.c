@@ -22,6 +22,7 @@
 #include "fstate.h"
 #include "fetch.h"
 
+#include "snapshot.h"
 #include "cscsim/snapshot.h"
 
 /* ---- normalised paths --------------------------------------------------- */
@@ -1478,21 +1479,6 @@ static bool check_all(const csc_cache_t *cache, char *why, size_t why_size, bool
 #define SNAP_FORCED 0x04u
 #define SNAP_OVERRIDE 0x08u
 
-static unsigned char *sput(unsigned char *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + bytes;
-}
-
-static uint64_t sget(const unsigned char *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 /* Pre-order successor over the records (list order, sorted or not). */
 static const csc__rnode_t *rnext(const csc__remote_t *r, const csc__rnode_t *n)
 {
@@ -1524,21 +1510,21 @@ size_t csc__remote_snap_bytes(const csc_cache_t *cache)
 unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p)
 {
     const csc__remote_t *r = cache->remote;
-    p = sput(p, r->node_count, 8);
+    p = csc__le_put(p, r->node_count, 8);
     uint32_t depth = 1; /* 1: a server, 2: a share, ... */
     const csc__rnode_t *m = r->root->first_child;
     while (m != NULL) {
-        p = sput(p, depth, 4);
+        p = csc__le_put(p, depth, 4);
         *p++ = m->type;
         *p++ = m->mode;
         *p++ = (unsigned char)((m->has_kids ? SNAP_KIDS : 0) | (m->unsorted ? SNAP_UNSORTED : 0));
         *p++ = 0;
-        p = sput(p, m->name_len, 2);
-        p = sput(p, m->size, 8);
-        p = sput(p, m->version, 8);
-        p = sput(p, m->orig, 8);
-        p = sput(p, m->last_change, 8);
-        p = sput(p, m->kids_clock, 8);
+        p = csc__le_put(p, m->name_len, 2);
+        p = csc__le_put(p, m->size, 8);
+        p = csc__le_put(p, m->version, 8);
+        p = csc__le_put(p, m->orig, 8);
+        p = csc__le_put(p, m->last_change, 8);
+        p = csc__le_put(p, m->kids_clock, 8);
         memcpy(p, csc__rnode_name(m), m->name_len);
         p += m->name_len;
         if (m->first_child != NULL) {
@@ -1552,7 +1538,7 @@ unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p
         }
         m = m == r->root ? NULL : m->next_sibling;
     }
-    p = sput(p, csc__htable_count(&r->scopes), 8);
+    p = csc__le_put(p, csc__htable_count(&r->scopes), 8);
     for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
          e = csc__htable_next(e)) {
         const csc__scope_t *s = (const csc__scope_t *)e;
@@ -1562,9 +1548,9 @@ unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p
         *p++ = s->condition;
         *p++ = s->mode;
         *p++ = 0;
-        p = sput(p, s->slow_epoch, 8);
-        p = sput(p, s->override_epoch, 8);
-        p = sput(p, s->key_len, 4);
+        p = csc__le_put(p, s->slow_epoch, 8);
+        p = csc__le_put(p, s->override_epoch, 8);
+        p = csc__le_put(p, s->key_len, 4);
         memcpy(p, s->key, s->key_len);
         p += s->key_len;
     }
@@ -1581,7 +1567,7 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
     const unsigned char *p = *pp;
     if (end - p < 8)
         return CSC_E_FILE_CORRUPT;
-    uint64_t count = sget(p, 8);
+    uint64_t count = csc__le_get(p, 8);
     p += 8;
     if (count > (uint64_t)(end - p) / SNAP_NODE_FIXED)
         return CSC_E_FILE_CORRUPT;
@@ -1597,11 +1583,11 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         hr = CSC_E_FILE_CORRUPT;
         if (end - p < (ptrdiff_t)SNAP_NODE_FIXED)
             break;
-        uint32_t depth = (uint32_t)sget(p, 4);
+        uint32_t depth = (uint32_t)csc__le_get(p, 4);
         uint8_t type = p[4], mode = p[5], flags = p[6], zero = p[7];
-        size_t nlen = (size_t)sget(p + 8, 2);
-        uint64_t size = sget(p + 10, 8), version = sget(p + 18, 8), orig = sget(p + 26, 8);
-        uint64_t last_change = sget(p + 34, 8), kids_clock = sget(p + 42, 8);
+        size_t nlen = (size_t)csc__le_get(p + 8, 2);
+        uint64_t size = csc__le_get(p + 10, 8), version = csc__le_get(p + 18, 8), orig = csc__le_get(p + 26, 8);
+        uint64_t last_change = csc__le_get(p + 34, 8), kids_clock = csc__le_get(p + 42, 8);
         p += SNAP_NODE_FIXED;
         if (depth == 0 || depth > last_depth + 1 || zero != 0 ||
             (flags & ~(SNAP_KIDS | SNAP_UNSORTED)) != 0 || nlen == 0 || nlen > 1024 ||
@@ -1694,7 +1680,7 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         return hr;
     if (end - p < 8)
         return CSC_E_FILE_CORRUPT;
-    uint64_t scopes = sget(p, 8);
+    uint64_t scopes = csc__le_get(p, 8);
     p += 8;
     if (scopes > (uint64_t)(end - p) / SNAP_SCOPE_FIXED)
         return CSC_E_FILE_CORRUPT;
@@ -1702,8 +1688,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         if (end - p < (ptrdiff_t)SNAP_SCOPE_FIXED)
             return CSC_E_FILE_CORRUPT;
         uint8_t flags = p[0], condition = p[1], mode = p[2], zero = p[3];
-        uint64_t slow_epoch = sget(p + 4, 8), override_epoch = sget(p + 12, 8);
-        uint64_t klen = sget(p + 20, 4);
+        uint64_t slow_epoch = csc__le_get(p + 4, 8), override_epoch = csc__le_get(p + 12, 8);
+        uint64_t klen = csc__le_get(p + 20, 4);
         p += SNAP_SCOPE_FIXED;
         if ((flags & ~(SNAP_SHARE | SNAP_HAS_MODE | SNAP_FORCED | SNAP_OVERRIDE)) != 0 ||
             zero != 0 || klen < 3 || klen > (uint64_t)(end - p) || p[0] != '\\' || p[1] != '\\' ||

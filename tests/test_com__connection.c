@@ -222,7 +222,8 @@ static void test_connect_state_reasons(void **state)
 static void test_connect_state_snapshot(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *snap = com_find(f, u"\\\\srv\\docs\\a.txt", OFFLINEFILES_ITEM_QUERY_CONNECTIONSTATE);
+    IOfflineFilesItem *snap =
+        com_find(f, u"\\\\srv\\docs\\a.txt", OFFLINEFILES_ITEM_QUERY_CONNECTIONSTATE);
     IOfflineFilesConnectionInfo *c = conn_of(snap);
     assert_int_equal(csc_remote_set_network(f->cache, "\\\\srv", CSC_NETWORK_DOWN), S_OK);
     OFFLINEFILES_CONNECT_STATE s;
@@ -705,18 +706,18 @@ static void test_two_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_is_path_cacheable, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_feature_not_active, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_connect_state_reasons, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_connect_state_snapshot, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_transition_errors, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_set_connect_state, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_share_info, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_file_sys_info, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_sizes_and_times, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_change_info, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_reentry, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_two_threads, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_is_path_cacheable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feature_not_active, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connect_state_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connect_state_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transition_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_connect_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_sys_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sizes_and_times, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_change_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -388,14 +388,14 @@ static void test_suspend(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_interfaces_by_type, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_identity_and_counts, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_path_and_parent, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_snapshot_and_refresh, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_pin_info_inherit_and_partly, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_dirty_and_change_info, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_enumerator, setup, com_fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_suspend, setup, com_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_interfaces_by_type, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identity_and_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_path_and_parent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_and_refresh, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_info_inherit_and_partly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dirty_and_change_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enumerator, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suspend, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,8 +284,8 @@ static void record_session(csc_test_text_t *out, char **dump, char **scn)
 
 /* Replays `text` on a fresh cache (recording the replay into `again` when
  * not NULL); returns the cache. */
-static csc_cache_t *replay(const csc_test_text_t *text, csc_scenario_result_t *res, csc_hresult expect_hr,
-                           csc_test_text_t *again)
+static csc_cache_t *replay(const csc_test_text_t *text, csc_scenario_result_t *res,
+                           csc_hresult expect_hr, csc_test_text_t *again)
 {
     csc_cache_t *c = csc_test_cache_new();
     if (again != NULL)

@@ -308,7 +308,8 @@ csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
     for (uint64_t i = 0; i < count; i++, p += SNAP_ENTRY) {
         uint64_t want = csc__le_get(p, 8);
         uint8_t bits = p[8], conflict = p[9];
-        uint64_t full = csc__le_get(p + 12, 8), local = csc__le_get(p + 20, 8), cver = csc__le_get(p + 28, 8);
+        uint64_t full = csc__le_get(p + 12, 8), local = csc__le_get(p + 20, 8);
+        uint64_t cver = csc__le_get(p + 28, 8);
         uint64_t orig = csc__le_get(p + 36, 8);
         if (want <= pos || csc__le_get(p + 10, 2) != 0 || (bits & ~FS_BITS) != 0 ||
             (bits == 0 && conflict == 0) || conflict >= 54 ||

@@ -1586,7 +1586,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         uint32_t depth = (uint32_t)csc__le_get(p, 4);
         uint8_t type = p[4], mode = p[5], flags = p[6], zero = p[7];
         size_t nlen = (size_t)csc__le_get(p + 8, 2);
-        uint64_t size = csc__le_get(p + 10, 8), version = csc__le_get(p + 18, 8), orig = csc__le_get(p + 26, 8);
+        uint64_t size = csc__le_get(p + 10, 8), version = csc__le_get(p + 18, 8);
+        uint64_t orig = csc__le_get(p + 26, 8);
         uint64_t last_change = csc__le_get(p + 34, 8), kids_clock = csc__le_get(p + 42, 8);
         p += SNAP_NODE_FIXED;
         if (depth == 0 || depth > last_depth + 1 || zero != 0 ||

@@ -1,9 +1,11 @@
 /*
  * tests/com/com_fixture.h: the COM tests' common setup (test_com__cache,
- * test_com__connection, test_com__items): a fresh cache holding the given
- * files, pinned, and an IOfflineFilesCache on it; teardown releases the
- * fixture's reference, which must be the last one (no object leaks,
- * C14.1), and checks the cache's consistency. Include after <cmocka.h>.
+ * test_com__connection, test_com__items): com_fixture_setup makes a fresh
+ * cache holding the given files, pinned, and an IOfflineFilesCache on it
+ * (each test's setup names its files); teardown, the tests' teardown as it
+ * is, releases the fixture's reference, which must be the last one (no
+ * object leaks, C14.1), and checks the cache's consistency. Include after
+ * <cmocka.h>.
  */
 #ifndef CSC_TEST_COM_FIXTURE_H
 #define CSC_TEST_COM_FIXTURE_H
@@ -39,7 +41,7 @@ static inline int com_fixture_setup(void **state, const com_file_t *files, size_
     return 0;
 }
 
-static inline int com_fixture_teardown(void **state)
+static inline int teardown(void **state)
 {
     fixture_t *f = *state;
     assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);

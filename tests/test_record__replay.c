@@ -307,6 +307,31 @@ static csc_cache_t *replay(const csc_test_text_t *text, csc_scenario_result_t *r
     return c;
 }
 
+/* Replays a recording whose every check must pass; returns the cache and
+ * how many checks passed. */
+static csc_cache_t *replay_passing(const csc_test_text_t *text, unsigned *passed)
+{
+    csc_scenario_result_t res = {0};
+    csc_cache_t *c = replay(text, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    *passed = res.passed;
+    csc_scenario_result_clear(&res);
+    return c;
+}
+
+/* The replayed cache `c` is the recorded one: the same full dump and the
+ * same scenario dump. */
+static void assert_same_dumps(csc_cache_t *c, const char *dump, const char *scn)
+{
+    char *dump2 = csc_test_dump(c);
+    char *scn2 = NULL;
+    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
+    assert_string_equal(dump2, dump);
+    assert_string_equal(scn2, scn);
+    csc_dump_free(scn2);
+    free(dump2);
+}
+
 static void test_replay_reproduces_the_session(void **state)
 {
     (void)state;
@@ -348,21 +373,13 @@ static void test_replay_reproduces_the_session(void **state)
     assert_non_null(strstr(rec.p, "restart\n"));
     assert_non_null(strstr(rec.p, "start\nexpect hresult=0x80070032"));
 
-    csc_scenario_result_t res = {0};
-    csc_cache_t *c = replay(&rec, &res, CSC_S_OK, NULL);
-    assert_int_equal(res.failed, 0);
-    assert_true(res.passed > 100);
+    unsigned passed;
+    csc_cache_t *c = replay_passing(&rec, &passed);
+    assert_true(passed > 100);
     printf("recorded %zu bytes, %zu calls; replay: %u checks passed\n", rec.len, rec.writes - 2,
-           res.passed);
-    csc_scenario_result_clear(&res);
-    char *dump2 = csc_test_dump(c);
-    char *scn2 = NULL;
-    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
-    assert_string_equal(dump2, dump);
-    assert_string_equal(scn2, scn);
+           passed);
+    assert_same_dumps(c, dump, scn);
     csc_test_assert_cache_ok(c, __FILE__, __LINE__);
-    csc_dump_free(scn2);
-    free(dump2);
     csc_cache_free(c);
     csc_dump_free(scn);
     free(dump);
@@ -650,16 +667,10 @@ static void test_remote_calls_recorded_and_replayed(void **state)
     assert_non_null(strstr(rec.p, "# csc_transition_online with flags 0x2"));
     assert_non_null(strstr(rec.p, "online \\\\down\\s\nexpect hresult=0x80070035"));
 
-    csc_scenario_result_t res = {0};
-    c = replay(&rec, &res, CSC_S_OK, NULL);
-    assert_int_equal(res.failed, 0);
-    assert_true(res.passed >= 19);
-    csc_scenario_result_clear(&res);
-    char *dump2 = csc_test_dump(c);
-    char *scn2 = NULL;
-    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
-    assert_string_equal(dump2, dump);
-    assert_string_equal(scn2, scn);
+    unsigned passed;
+    c = replay_passing(&rec, &passed);
+    assert_true(passed >= 19);
+    assert_same_dumps(c, dump, scn);
     /* the remote side itself */
     uint64_t size = 0, version = 0;
     assert_int_equal(csc_remote_item(c, "\\\\srv\\share\\a.txt", NULL, &size, &version, NULL),
@@ -677,8 +688,6 @@ static void test_remote_calls_recorded_and_replayed(void **state)
     assert_int_equal(mode, CSC_CACHING_MODE_AUTO_PROGANDDOC);
     assert_int_equal(csc_remote_item(c, "\\\\new\\sh\\dir", NULL, NULL, NULL, NULL),
                      CSC_E_FILE_NOT_FOUND);
-    csc_dump_free(scn2);
-    free(dump2);
     csc_cache_free(c);
     csc_dump_free(scn);
     free(dump);
@@ -732,11 +741,9 @@ static void test_apps_recorded_and_replayed(void **state)
     assert_non_null(strstr(rec.p, "create \\\\srv\\share\\d\\off.txt size=3\n"));
     assert_non_null(strstr(rec.p, "delete \\\\srv\\share\\d\\b.txt\n"));
     assert_non_null(strstr(rec.p, "delete \\\\srv\\share\\d\nexpect hresult=0x80070057"));
-    csc_scenario_result_t res = {0};
-    c = replay(&rec, &res, CSC_S_OK, NULL);
-    assert_int_equal(res.failed, 0);
-    assert_true(res.passed >= 14);
-    csc_scenario_result_clear(&res);
+    unsigned passed;
+    c = replay_passing(&rec, &passed);
+    assert_true(passed >= 14);
     char *dump2 = csc_test_remote_dump(c);
     assert_string_equal(dump2, dump);
     free(dump2);

@@ -7,6 +7,7 @@
 #ifndef CSC_SRC_SNAPSHOT_H
 #define CSC_SRC_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,19 @@ static inline uint64_t csc__le_get(const unsigned char *p, unsigned bytes)
     for (unsigned i = 0; i < bytes; i++)
         v |= (uint64_t)p[i] << (8 * i);
     return v;
+}
+
+/* A section's u64 count of entries at *p, each `entry` bytes at least:
+ * reads it (*p moves past it) and tells whether that many can be there
+ * before `end` (false: the snapshot is corrupt). */
+static inline bool csc__le_count(const unsigned char **p, const unsigned char *end, size_t entry,
+                                 uint64_t *count)
+{
+    if (end - *p < 8)
+        return false;
+    *count = csc__le_get(*p, 8);
+    *p += 8;
+    return *count <= (uint64_t)(end - *p) / entry;
 }
 
 /* Rewrites the last 8 bytes of a snapshot of `size` bytes (>= 8) with the

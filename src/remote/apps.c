@@ -146,11 +146,8 @@ csc_hresult csc__apps_snap_read(csc_cache_t *cache, const unsigned char **pp,
                                 const unsigned char *end)
 {
     const unsigned char *p = *pp;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t n = csc__le_get(p, 8);
-    p += 8;
-    if (n > (uint64_t)(end - p) / 8u)
+    uint64_t n;
+    if (!csc__le_count(&p, end, 8, &n))
         return CSC_E_FILE_CORRUPT;
     char buf[2 * 1024 + 8];
     for (uint64_t i = 0; i < n; i++) {

@@ -297,11 +297,8 @@ csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
                                   const unsigned char *end)
 {
     const unsigned char *p = *pp;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t count = csc__le_get(p, 8);
-    p += 8;
-    if (count > (uint64_t)(end - p) / SNAP_ENTRY)
+    uint64_t count;
+    if (!csc__le_count(&p, end, SNAP_ENTRY, &count))
         return CSC_E_FILE_CORRUPT;
     uint64_t pos = 0;
     uint32_t id = csc__hot_first_child(csc__hot(cache->root));

@@ -1565,11 +1565,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
 {
     csc__remote_t *r = cache->remote;
     const unsigned char *p = *pp;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t count = csc__le_get(p, 8);
-    p += 8;
-    if (count > (uint64_t)(end - p) / SNAP_NODE_FIXED)
+    uint64_t count;
+    if (!csc__le_count(&p, end, SNAP_NODE_FIXED, &count))
         return CSC_E_FILE_CORRUPT;
     size_t cap = 65;
     csc__rnode_t **stack = csc__malloc(&cache->alloc, cap * sizeof *stack);
@@ -1679,11 +1676,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
     csc__free(&cache->alloc, stack, cap * sizeof *stack);
     if (hr != CSC_S_OK)
         return hr;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t scopes = csc__le_get(p, 8);
-    p += 8;
-    if (scopes > (uint64_t)(end - p) / SNAP_SCOPE_FIXED)
+    uint64_t scopes;
+    if (!csc__le_count(&p, end, SNAP_SCOPE_FIXED, &scopes))
         return CSC_E_FILE_CORRUPT;
     for (uint64_t i = 0; i < scopes; i++) {
         if (end - p < (ptrdiff_t)SNAP_SCOPE_FIXED)

@@ -289,8 +289,9 @@ static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, H
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     (void)hwnd; /* C14.1: hwndParent is ignored */
     /* C16.5: pSyncId is echoed to the events of IOfflineFilesEvents, which
-     * the face does not publish; the progress object's methods carry none. */
-    (void)sync_id;
+     * the face does not publish, and the progress object's methods carry
+     * none: it is copied for the call and echoed in each failed item's
+     * IOfflineFilesSyncErrorInfo (GetRawData's first 16 bytes) [decision]. */
     if (async && sink == NULL)
         return E_INVALIDARG; /* C16.5: Windows requires one */
     if (async && atomic_load(&This->loop) == NULL)
@@ -305,6 +306,7 @@ static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, H
         const csc_progress_t *use;
         async_call_t *call = async_begin(This, sink, NULL, &loop, &use, &hr);
         if (call != NULL) {
+            com_progress_sync_errors(&call->progress, This->cache, sync_id);
             handler_init(&call->handler, handler, &opts); /* opts is copied */
             hr = async_started(call, csc_synchronize_async(&call->op, loop, This->cache,
                                                            (const char *const *)utf8, count,
@@ -319,8 +321,9 @@ static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, H
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_sync(&p, sink, &use);
-    /* The sync progress adapter (progress.c, cb_item_result) is where
-     * SyncItemResult's IOfflineFilesSyncErrorInfo for a failed item goes. */
+    /* A failed item's SyncItemResult carries an IOfflineFilesSyncErrorInfo
+     * (progress.c, sync_error.c). */
+    com_progress_sync_errors(&p, This->cache, sync_id);
     hr = csc_synchronize_ex(This->cache, (const char *const *)utf8, count, flags, &opts, use,
                             NULL);
     com_progress_done(&p);

@@ -168,7 +168,8 @@ static HRESULT STDMETHODCALLTYPE sync_item_result(IOfflineFilesSyncProgress *i, 
                                                   HRESULT hr, IOfflineFilesSyncErrorInfo *info,
                                                   OFFLINEFILES_OP_RESPONSE *r)
 {
-    if (info != NULL)
+    /* C16.5: only a failed item of Synchronize carries error information. */
+    if (info != NULL && SUCCEEDED(hr))
         sink_log(sink_from_sync(i), "unexpected error info");
     return sink_item_result(sink_from_sync(i), f, hr, r);
 }

@@ -1,6 +1,7 @@
 /*
  * tests/com/com_fixture.h: the COM tests' common setup (test_com__cache,
- * test_com__connection, test_com__items): com_fixture_setup makes a fresh
+ * test_com__connection, test_com__items, test_com__sync_errors):
+ * com_fixture_setup makes a fresh
  * cache holding the given files, pinned, and an IOfflineFilesCache on it
  * (each test's setup names its files); teardown, the tests' teardown as it
  * is, releases the fixture's reference, which must be the last one (no

@@ -1,12 +1,12 @@
 /*
  * tests/com/com_fixture.h: the COM tests' common setup (test_com__cache,
  * test_com__connection, test_com__items, test_com__sync_errors):
- * com_fixture_setup makes a fresh
- * cache holding the given files, pinned, and an IOfflineFilesCache on it
- * (each test's setup names its files); teardown, the tests' teardown as it
- * is, releases the fixture's reference, which must be the last one (no
- * object leaks, C14.1), and checks the cache's consistency. Include after
- * <cmocka.h>.
+ * com_fixture_setup makes a fresh cache holding the given files, pinned,
+ * and an IOfflineFilesCache on it (each test's setup names its files);
+ * teardown, the tests' teardown as it is, releases the fixture's
+ * reference, which must be the last one (no object leaks, C14.1), and
+ * checks the cache's consistency; com_find is a FindItem that must
+ * succeed. Include after <cmocka.h>.
  */
 #ifndef CSC_TEST_COM_FIXTURE_H
 #define CSC_TEST_COM_FIXTURE_H

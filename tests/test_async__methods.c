@@ -870,27 +870,6 @@ static void test_chain_from_completion(void **state)
 
 /* ---- recording --------------------------------------------------------------- */
 
-typedef struct text {
-    char *p;
-    size_t len, cap;
-} text_t;
-
-static void to_text(void *user_data, const char *s, size_t n)
-{
-    text_t *t = user_data;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap == 0 ? 4096 : t->cap;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        t->p = realloc(t->p, cap);
-        assert_non_null(t->p);
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-}
-
 /* Removes every "_async" from the text: the API comment line is the only
  * difference between the two recordings. */
 static void strip_async(char *s)
@@ -909,17 +888,17 @@ static void test_recorded_as_sync(void **state)
     const call_t sync = SYNC_CALL(0, true, CSC_SYNC_RESOLVE_KEEPLOCAL);
     const call_t *calls[] = {&DELETE_CALL, &USER_CALL, &ENCRYPT_CALL, &refused, &sync};
     for (size_t i = 0; i < 5; i++) {
-        text_t ts = {0}, ta = {0};
+        csc_test_text_t ts = {0}, ta = {0};
         csc_cache_t *a = build_for(calls[i]), *b = build_for(calls[i]);
         ctx_t s, c;
         ctx_init(&s, a, NULL);
-        assert_int_equal(csc_cache_record_start(a, to_text, &ts, NULL), CSC_S_OK);
+        assert_int_equal(csc_cache_record_start(a, csc_test_text_write, &ts, NULL), CSC_S_OK);
         csc_hresult want = run_sync(a, calls[i], &s.sink, NULL);
         assert_int_equal(csc_cache_record_stop(a), CSC_S_OK);
         uv_loop_t loop;
         assert_int_equal(uv_loop_init(&loop), 0);
         ctx_init(&c, b, &loop);
-        assert_int_equal(csc_cache_record_start(b, to_text, &ta, NULL), CSC_S_OK);
+        assert_int_equal(csc_cache_record_start(b, csc_test_text_write, &ta, NULL), CSC_S_OK);
         csc_hresult hr = start_async(&c.op, &loop, b, calls[i], &c.sink, NULL, on_done);
         assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
         if (hr == CSC_S_OK)

@@ -20,37 +20,17 @@
 
 #include <cscsim/async.h>
 
+#include "com/com_fixture.h"
 #include "com/com_sink.h"
-
-typedef struct fixture {
-    csc_cache_t *cache;
-    IOfflineFilesCache *pc;
-} fixture_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    assert_int_equal(csc_cache_new(&f->cache, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\a.txt", true, 100, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\sub\\b.txt", true, 20, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\other\\s\\c.txt", true, 3, NULL), S_OK);
-    assert_int_equal(csc_com_create_instance(f->cache, &CLSID_OfflineFilesCache, NULL,
-                                             &IID_IOfflineFilesCache, (void **)&f->pc),
-                     S_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    /* The fixture's reference is the last one: no object leaks (C14.1). */
-    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);
-    char why[256];
-    assert_int_equal(csc_cache_check(f->cache, why, sizeof why), S_OK);
-    csc_cache_free(f->cache);
-    free(f);
-    return 0;
+    static const com_file_t files[] = {
+        {"\\\\srv\\docs\\a.txt", 100},
+        {"\\\\srv\\docs\\sub\\b.txt", 20},
+        {"\\\\other\\s\\c.txt", 3},
+    };
+    return com_fixture_setup(state, files, sizeof files / sizeof files[0]);
 }
 
 static bool pinned(csc_cache_t *cache, const char *path)

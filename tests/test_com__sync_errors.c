@@ -23,6 +23,8 @@
 #include <cscsim.h>
 #include <cscsim/cscobj.h>
 
+#include "com/com_fixture.h"
+
 #define DOCS "\\\\srv\\docs"
 #define A DOCS "\\a.txt"
 #define B DOCS "\\b.txt"
@@ -122,31 +124,10 @@ static void keeper_done(keeper_t *k)
 
 /* ---- fixture ---- */
 
-typedef struct fixture {
-    csc_cache_t *cache;
-    IOfflineFilesCache *pc;
-} fixture_t;
-
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    assert_int_equal(csc_cache_new(&f->cache, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, A, true, 10, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, B, true, 7, NULL), S_OK);
-    assert_int_equal(csc_com_create_instance(f->cache, &CLSID_OfflineFilesCache, NULL,
-                                             &IID_IOfflineFilesCache, (void **)&f->pc),
-                     S_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);
-    csc_cache_free(f->cache);
-    free(f);
-    return 0;
+    static const com_file_t files[] = {{A, 10}, {B, 7}};
+    return com_fixture_setup(state, files, sizeof files / sizeof files[0]);
 }
 
 static FILETIME ft(uint64_t clock)

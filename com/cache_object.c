@@ -11,8 +11,9 @@
  * cscsim/async.h on the loop given by csc_com_set_loop (C6.5): Pin, Unpin,
  * Synchronize, DeleteItems, DeleteItemsForUser and Encrypt; the client's
  * progress object and conflict handler are then called on the loop's
- * thread. Left E_NOTIMPL: ProcessAdminPinPolicy (no C API: policy pins are
- * not modelled) and bAsync = TRUE with no loop given.
+ * thread. ProcessAdminPinPolicy processes the list the embedder set with
+ * csc_admin_pin_policy_set (cscsim/policy.h). Left E_NOTIMPL: bAsync =
+ * TRUE with no loop given.
  */
 #include <stdlib.h>
 
@@ -605,9 +606,18 @@ static HRESULT STDMETHODCALLTYPE cache_ProcessAdminPinPolicy(IOfflineFilesCache2
                                                              IOfflineFilesSyncProgress *pin,
                                                              IOfflineFilesSyncProgress *unpin)
 {
-    (void)iface, (void)pin, (void)unpin;
-    /* No C API: the simulation has no Group Policy pins to process. */
-    return E_NOTIMPL;
+    /* csc_process_admin_pin_policy (cscsim/policy.h, windows-reference §3):
+     * the policy's list is the one the embedder set (it plays Group
+     * Policy); each sink may be NULL and is held for the call (C14.1). */
+    com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
+    com_progress_t p, u;
+    const csc_progress_t *use_pin, *use_unpin;
+    com_progress_init_sync(&p, pin, &use_pin);
+    com_progress_init_sync(&u, unpin, &use_unpin);
+    HRESULT hr = csc_process_admin_pin_policy(This->cache, use_pin, use_unpin, NULL);
+    com_progress_done(&u);
+    com_progress_done(&p);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE cache_GetSettingObject(IOfflineFilesCache2 *iface,

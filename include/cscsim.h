@@ -19,6 +19,7 @@
 #include "cscsim/item.h"
 #include "cscsim/path.h"
 #include "cscsim/pin.h"
+#include "cscsim/policy.h"
 #include "cscsim/remote.h"
 #include "cscsim/apps.h"
 #include "cscsim/space.h"

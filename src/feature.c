@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "record.h"
 #include "evict.h"
+#include "policy.h"
 #include "tree.h"
 #include "remote/remote.h"
 
@@ -32,6 +33,7 @@ void csc__methods_free(csc_cache_t *cache)
     csc__free(&cache->alloc, cache->renames, cache->rename_cap * sizeof *cache->renames);
     cache->renames = NULL;
     cache->rename_cap = 0;
+    csc__admin_policy_free(cache);
 }
 
 csc_hresult csc_feature_enable(csc_cache_t *cache, bool enable, bool *reboot_required)

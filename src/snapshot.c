@@ -73,6 +73,12 @@
  *                          bits u8: 1 suspension root (a share or
  *                          directory, C13.3), 2 encryption differs from the
  *                          configured state (a file, C13.4)
+ *          admin pins      optional (src/policy.c, windows-reference §3;
+ *                          written only when a list is not empty, so older
+ *                          snapshots and their bytes stay as they were):
+ *                          the administratively assigned offline files
+ *                          list, then the list last applied, each count
+ *                          u32, then per path length u32 and its bytes
  *     5  file states (optional, round 2: src/remote/fstate.c and apps.c;
  *        written only when a cached file has round-2 state or an
  *        application holds a non-cached handle, so older snapshots and
@@ -117,6 +123,7 @@
 #include "alloc.h"
 #include "guard.h"
 #include "path.h"
+#include "policy.h"
 #include "record.h"
 #include "remote/remote.h"
 #include "remote/fetch.h"
@@ -459,7 +466,8 @@ static bool methods_needed(const csc_cache_t *cache, uint64_t *marks)
         if (marks_of(csc__hot_at(cache, id)) != 0)
             (*marks)++;
     return *marks != 0 || !cache->feature_enabled || !cache->feature_active ||
-           cache->encrypted || cache->location != NULL || cache->rename_count != 0;
+           cache->encrypted || cache->location != NULL || cache->rename_count != 0 ||
+           csc__admin_policy_snap_needed(cache);
 }
 
 static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
@@ -469,6 +477,9 @@ static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
         need += strlen(cache->location);
     for (size_t i = 0; i < cache->rename_count; i++)
         need += 8 + strlen(cache->renames[i].from) + strlen(cache->renames[i].to);
+    bool admin = csc__admin_policy_snap_needed(cache);
+    if (admin)
+        need += csc__admin_policy_snap_bytes(cache);
     if (!reserve(w, need))
         return false;
     size_t start = section_begin(w, SEC_METHODS);
@@ -504,6 +515,8 @@ static bool write_methods(writer_t *w, const csc_cache_t *cache, uint64_t marks)
             *p++ = m;
         }
     }
+    if (admin) /* the optional tail: only when a policy list is not empty */
+        p = csc__admin_policy_snap_write(cache, p);
     w->len = (size_t)(p - w->buf);
     section_end(w, start);
     return true;
@@ -1174,6 +1187,11 @@ static csc_hresult read_methods(csc_cache_t *c, reader_t *r)
                              ((m & MARK_ENC) ? CSC__F_ENC_DIFF : 0));
         id = csc__tree_preorder_next(c, id);
     }
+    if (r->p != r->end) { /* the policy's lists (policy.c), when written */
+        csc_hresult hr = csc__admin_policy_snap_read(c, &r->p, r->end);
+        if (hr != CSC_S_OK)
+            return hr;
+    }
     return r->p == r->end ? CSC_S_OK : CSC_E_FILE_CORRUPT;
 }
 
@@ -1309,6 +1327,7 @@ static void swap_state(csc_cache_t *a, csc_cache_t *b)
     SWAP_FIELD(renames);
     SWAP_FIELD(rename_count);
     SWAP_FIELD(rename_cap);
+    SWAP_FIELD(admin_policy);
     SWAP_FIELD(remote);
     for (uint32_t s = 0; s < a->slab_count; s++)
         a->slabs[s]->u.h.cache = a;

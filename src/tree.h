@@ -259,6 +259,9 @@ struct csc_cache {
     struct csc__rename *renames; /* C13.2: RenameItem's log, applied at restart */
     size_t rename_count, rename_cap;
     struct csc__fault_set *faults; /* fault rules (fault.c), NULL until the first */
+    /* The administratively assigned offline files policy (policy.c,
+     * windows-reference §3): NULL until first set or processed. */
+    struct csc__admin_policy *admin_policy;
 };
 
 /*

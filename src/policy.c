@@ -277,8 +277,12 @@ static csc_hresult process_locked(csc_cache_t *cache, const csc_progress_t *pin_
     const uint32_t src = CSC_PIN_FLAG_FOR_USER_POLICY;
     /* 1. unpin what the list no longer covers; per-item results go to the
      * unpin sink only. */
-    csc_hresult uhr = csc__walk_run(cache, NULL, dropped, ndropped, src, true, unpin_progress,
-                                    cancel, NULL, false, CSC__OP_UNPIN);
+    csc_hresult uhr = CSC_E_CANCELLED; /* a token set before the call ends both */
+    if (!csc_cancel_requested(cancel))
+        uhr = csc__walk_run(cache, NULL, dropped, ndropped, src, true, unpin_progress, cancel,
+                            NULL, false, CSC__OP_UNPIN);
+    else
+        phase_not_run(unpin_progress, uhr);
     /* 2. pin the list, unless the unpin phase was cancelled. */
     if (stops(uhr)) {
         phase_not_run(pin_progress, uhr);

@@ -4,7 +4,8 @@
  * every implemented IOfflineFilesCache method against the same call through
  * the C API (Pin, Unpin, Synchronize, DeleteItems, FindItem, FindItemEx,
  * GetDiskSpaceInformation, SetDiskSpaceLimits, GetLocation, RenameItem(Ex),
- * Encrypt, GetEncryptionStatus, DeleteItemsForUser, the settings methods, the
+ * Encrypt, GetEncryptionStatus, DeleteItemsForUser, the settings methods,
+ * ProcessAdminPinPolicy, the
  * cache's IOfflineFilesItemContainer), the client's progress object held
  * for the call and its answers honoured (C4.5), NULL and bad arguments
  * (C16.7), UTF-16 with unpaired surrogates (C14.4), re-entrancy (C14.5),
@@ -871,13 +872,60 @@ static void test_delete_items_for_user(void **state)
                      CSC_E_FILE_NOT_FOUND);
 }
 
-static void test_not_implemented(void **state)
+static uint32_t pins_of(csc_cache_t *cache, const char *path)
+{
+    csc_item_t *item;
+    assert_int_equal(csc_cache_find(cache, path, &item), S_OK);
+    return csc_item_pins(item);
+}
+
+/* ProcessAdminPinPolicy (windows-reference §3): the list the embedder set
+ * (csc_admin_pin_policy_set) processed with the client's two progress
+ * objects, each held for the call and released (C14.1); NULL sinks. */
+static void test_process_admin_pin_policy(void **state)
 {
     fixture_t *f = *state;
-    /* No C API (policy pins are not modelled): E_NOTIMPL, nothing changes.
-     * IsPathCacheable: test_com__connection.c. */
-    assert_int_equal(f->pc->lpVtbl->ProcessAdminPinPolicy(f->pc, NULL, NULL), E_NOTIMPL);
-    assert_int_equal(csc_cache_item_count(f->cache), 8);
+    const char *list[] = {"\\\\srv\\docs\\sub"};
+    assert_int_equal(csc_admin_pin_policy_set(f->cache, list, 1), S_OK);
+    sink_t pin, unpin;
+    sink_init(&pin);
+    sink_init(&unpin);
+    IOfflineFilesCache *pc = f->pc;
+    assert_int_equal(pc->lpVtbl->ProcessAdminPinPolicy(pc, &pin.sync_iface, &unpin.sync_iface),
+                     S_OK);
+    assert_string_equal(pin.log, "Begin\n"
+                                 "ItemBegin \\\\srv\\docs\\sub\n"
+                                 "ItemResult \\\\srv\\docs\\sub 0x00000000\n"
+                                 "ItemBegin \\\\srv\\docs\\sub\\b.txt\n"
+                                 "ItemResult \\\\srv\\docs\\sub\\b.txt 0x00000000\n"
+                                 "End 0x00000000\n");
+    assert_string_equal(unpin.log, "Begin\nEnd 0x00000000\n");
+    assert_int_equal(pin.ref_at_begin, 2);
+    assert_int_equal(unpin.ref_at_end, 2);
+    assert_int_equal(atomic_load(&pin.ref), 1);
+    assert_int_equal(atomic_load(&unpin.ref), 1);
+    assert_true(pins_of(f->cache, "\\\\srv\\docs\\sub\\b.txt") & CSC_PIN_SOURCE_POLICY);
+
+    /* The list emptied, no progress objects: the policy's pin goes, the
+     * fixture's own pin stays. */
+    uint32_t before = pins_of(f->cache, "\\\\srv\\docs\\sub\\b.txt");
+    assert_int_equal(csc_admin_pin_policy_set(f->cache, NULL, 0), S_OK);
+    assert_int_equal(pc->lpVtbl->ProcessAdminPinPolicy(pc, NULL, NULL), S_OK);
+    assert_int_equal(pins_of(f->cache, "\\\\srv\\docs\\sub\\b.txt"),
+                     before & ~(uint32_t)CSC_PIN_SOURCE_POLICY);
+
+    /* Cancelled from the pin sink's Begin: both sinks' Ends carry it. */
+    assert_int_equal(csc_admin_pin_policy_set(f->cache, list, 1), S_OK);
+    sink_init(&pin);
+    sink_init(&unpin);
+    pin.abort_at_begin = TRUE;
+    assert_int_equal(pc->lpVtbl->ProcessAdminPinPolicy(pc, &pin.sync_iface, &unpin.sync_iface),
+                     (HRESULT)0x800704C7);
+    assert_string_equal(pin.log, "Begin\nEnd 0x800704C7\n");
+    assert_string_equal(unpin.log, "Begin\nEnd 0x00000000\n");
+    assert_false(pins_of(f->cache, "\\\\srv\\docs\\sub") & CSC_PIN_SOURCE_POLICY);
+    assert_int_equal(atomic_load(&pin.ref), 1);
+    assert_int_equal(atomic_load(&unpin.ref), 1);
 }
 
 /* ---- the cache's IOfflineFilesItemContainer: the servers ---- */
@@ -1051,7 +1099,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_location_and_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encrypt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_items_for_user, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_not_implemented, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_process_admin_pin_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_container, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reentry_from_progress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_threads, setup, teardown),

@@ -62,7 +62,10 @@ CSC_API size_t csc_admin_pin_policy_path(const csc_cache_t *cache, size_t index,
  *
  * An empty phase still has its Begin and End. A cancellation (the token,
  * a sink's abort) ends the running phase with End 0x800704C7; a phase not
- * yet started then gets its Begin and an End with 0x800704C7 and no item.
+ * yet started then gets its Begin and an End with 0x800704C7 and no item
+ * (a token already set when the call starts: both phases so). The walks
+ * run as the current caller (csc_cache_set_caller), access checked as for
+ * Pin and Unpin (C9).
  * After two complete phases the applied list becomes the current list;
  * after a cancelled or failed one it becomes the union of both, so the next
  * processing still unpins what may have been pinned.

@@ -150,6 +150,53 @@ static bool load_path(sync_t *s, const struct csc_item *item)
     return true;
 }
 
+/* Whether a name loses a trailing period to normalisation (C1.2 step 6):
+ * it ends with one and is not made of periods only. */
+static bool loses_period(const char *name, size_t len)
+{
+    if (len == 0 || name[len - 1] != '.')
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if (name[k] != '.')
+            return true;
+    return false;
+}
+
+/* A path of `item` into b that normalises (C1.2) to the item's names
+ * exactly (a display path need not: `e.` as a directory would lose its
+ * period): a name that step 6 would shorten gets one more period; with
+ * `trailing` a final separator keeps the last name's periods and blanks.
+ * What the remote side is given when a Synchronize makes files there. */
+static bool load_exact(sync_t *s, buf_t *b, const struct csc_item *item, bool trailing)
+{
+    size_t len = 1 + (trailing ? 1u : 0u); /* "\" before the server's "" */
+    for (const struct csc_item *it = item; it != NULL && csc__type(it) != CSC__ITEM_ROOT;
+         it = csc__parent(it)) {
+        const char *name = csc__name(it);
+        size_t n = strlen(name);
+        len += 1u + n + (loses_period(name, n) ? 1u : 0u);
+    }
+    if (!reserve(s, b, len))
+        return false;
+    size_t pos = len;
+    b->p[len] = '\0';
+    if (trailing)
+        b->p[--pos] = '\\';
+    for (const struct csc_item *it = item; it != NULL && csc__type(it) != CSC__ITEM_ROOT;
+         it = csc__parent(it)) {
+        const char *name = csc__name(it);
+        size_t n = strlen(name);
+        if (loses_period(name, n))
+            b->p[--pos] = '.';
+        pos -= n;
+        memcpy(b->p + pos, name, n);
+        b->p[--pos] = '\\';
+    }
+    b->p[0] = '\\';
+    b->len = len;
+    return true;
+}
+
 static bool load_key(sync_t *s, buf_t *b, const struct csc_item *item)
 {
     size_t len = csc__item_key_len(item);
@@ -271,9 +318,9 @@ static csc_hresult push_local(sync_t *s, struct csc_item *item)
     if (rec != NULL && rec->type != CSC_ITEM_FILE)
         return CSC_E_ALREADY_EXISTS; /* C15.19: a remote directory of its name */
     if (rec == NULL) {
-        if (!load_path(s, item))
+        if (!load_exact(s, &s->tmp, item, true))
             return CSC_E_OUTOFMEMORY;
-        csc_hresult hr = csc__remote_sync_create(cache, s->path.p, size, &rec);
+        csc_hresult hr = csc__remote_sync_create(cache, s->tmp.p, size, &rec);
         if (hr != CSC_S_OK)
             return hr;
     } else {
@@ -297,12 +344,18 @@ static bool name_free(sync_t *s, size_t dir_len, const char *name, size_t name_l
     if (name_len == 0 || memchr(name, '\\', name_len) != NULL ||
         memchr(name, '/', name_len) != NULL || memchr(name, '\0', name_len) != NULL)
         return false;
-    if (!reserve(s, &s->tmp, dir_len + 1 + name_len))
+    /* s->path holds an exact path (load_exact); so is the copy's: one more
+     * period where step 6 would take one, a final separator (C1.2). */
+    bool extra = loses_period(name, name_len);
+    if (!reserve(s, &s->tmp, dir_len + 1 + name_len + 2))
         return false;
     memcpy(s->tmp.p, s->path.p, dir_len);
     s->tmp.p[dir_len] = '\\';
     memcpy(s->tmp.p + dir_len + 1, name, name_len);
     s->tmp.len = dir_len + 1 + name_len;
+    if (extra)
+        s->tmp.p[s->tmp.len++] = '.';
+    s->tmp.p[s->tmp.len++] = '\\';
     s->tmp.p[s->tmp.len] = '\0';
     csc__path_buf_t pb;
     csc_hresult hr = csc__path_buf_normalize(&s->cache->alloc, s->tmp.p, &pb);
@@ -334,11 +387,14 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
                             const char *new_name)
 {
     csc_cache_t *cache = s->cache;
-    if (!load_path(s, item))
+    /* The directory as an exact path (C1.2: a display path may not name
+     * it); s->path no longer caches the item's display path. */
+    s->path_id = CSC__NONE;
+    if (!load_exact(s, &s->path, item, false))
         return CSC_E_OUTOFMEMORY;
     const char *name = csc__name(item);
     size_t name_len = csc__name_len(item);
-    size_t dir_len = s->path.len - name_len - 1;
+    size_t dir_len = s->path.len - name_len - (loses_period(name, name_len) ? 1u : 0u) - 1;
     uint32_t ncomp = path_components(s->path.p, s->path.len);
     bool named = new_name != NULL && name_free(s, dir_len, new_name, strlen(new_name), ncomp);
     if (!named) {
@@ -570,11 +626,11 @@ static csc_hresult apply_file(sync_t *s, struct csc_item *item)
         if (created && s->no_new_out)
             return CSC_S_OK;
         if (created) { /* C15.10: with its missing remote ancestors */
-            if (!load_path(s, item))
+            if (!load_exact(s, &s->tmp, item, true))
                 return CSC_E_OUTOFMEMORY;
             csc__rnode_t *made;
             csc_hresult hr =
-                csc__remote_sync_create(cache, s->path.p, csc__fstate_size(cache, item), &made);
+                csc__remote_sync_create(cache, s->tmp.p, csc__fstate_size(cache, item), &made);
             if (hr != CSC_S_OK)
                 return hr;
             made->last_change = cache->clock;

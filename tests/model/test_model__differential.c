@@ -38,7 +38,8 @@
  * seed + i), CSC_DIFF_OUT (directory of the scenario, default "."),
  * CSC_DIFF_PATHS (spellings compared, default 200000), CSC_DIFF_STATS=1
  * (print coverage figures), CSC_DIFF_NO_OVERFLOW=1 (no sizes, byte counts
- * or ticks near 2^64).
+ * or ticks near 2^64), CSC_DIFF_WRITE=SEED (write that sequence's scenario,
+ * unshrunk, as sequence-SEED.cscsim, to check the expect lines).
  */
 #include "support.h"
 
@@ -1173,6 +1174,8 @@ typedef struct stats {
     uint64_t by_kind[OP_KINDS][4]; /* [kind][S_OK, other success, 0x8007xxxx, other] */
     uint64_t results[16];    /* counts of interesting codes, see stats_codes */
     uint64_t events, evictions, items, max_items, answers_abort, answers_retry;
+    /* round 2 file states seen after steps (C10.8, C11, C12) */
+    uint64_t asked, sparse, created, deleted, conflict, copies, nch;
 } stats_t;
 
 static const csc_hresult stats_codes[] = {
@@ -1197,6 +1200,22 @@ static void stats_step(stats_t *st, const world_t *w, const op_t *op)
     st->items += n;
     if (n > st->max_items)
         st->max_items = n;
+    st->asked += w->lib.conflicts.n;
+    csc_subtree_iter_t it;
+    csc_cache_iter_init(&it, w->cache);
+    csc_item_t *item;
+    while ((item = csc_subtree_iter_next(&it)) != NULL) {
+        st->sparse += csc_item_is_sparse(item);
+        st->created += csc_item_is_created_offline(item);
+        st->deleted += csc_item_is_deleted_offline(item);
+        st->conflict += csc_item_conflict(item) != 0;
+        st->copies += strstr(csc_item_name(item), "(conflict ") != NULL;
+    }
+    for (size_t p = 0; p < op->npaths; p++) {
+        uint32_t h = 0;
+        csc_app_noncached_handles(w->cache, op->paths[p], &h);
+        st->nch += h;
+    }
     if (op->abort_at >= 0)
         st->answers_abort++;
     if (op->retry_at > 0)
@@ -1221,6 +1240,12 @@ static void stats_print(const stats_t *st, uint64_t steps)
                   (unsigned long long)st->answers_retry,
                   steps ? (double)st->items / (double)steps : 0.0,
                   (unsigned long long)st->max_items);
+    print_message("  conflicts asked %llu; item-steps sparse %llu created %llu deleted %llu "
+                  "in conflict %llu conflict copies %llu; non-cached handles on step paths %llu\n",
+                  (unsigned long long)st->asked, (unsigned long long)st->sparse,
+                  (unsigned long long)st->created, (unsigned long long)st->deleted,
+                  (unsigned long long)st->conflict, (unsigned long long)st->copies,
+                  (unsigned long long)st->nch);
 }
 
 /* Runs a sequence from fresh caches up to its first divergence. With
@@ -2251,7 +2276,7 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
         fprintf(f, "# result: library 0x%08X, model 0x%08X\n", (unsigned)(uint32_t)w.lib.hr,
                 (unsigned)(uint32_t)w.mod.hr);
     if (last->kind == OP_PIN || last->kind == OP_UNPIN || last->kind == OP_ENCRYPT ||
-        last->kind == OP_DELETE) {
+        last->kind == OP_DELETE || (last->kind == OP_SYNC && last->answer < 8)) {
         fprintf(f, "expect events=%zu\n", w.mod.events.n);
         for (size_t i = 0; i < w.mod.events.n; i++) {
             if (strchr(w.mod.events.v[i], '"') == NULL)
@@ -2286,8 +2311,6 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
                 yn(it->open));
         /* Round 2: suspension, encryption (files), connect state. */
         fprintf(f, " suspended=%s suspended-root=%s", yn(it->suspended), yn(it->suspended_root));
-        if (it->type == CSC_ITEM_FILE)
-            fprintf(f, " encrypted=%s", yn(it->encrypted));
         char *ep = expect_path(it->path);
         csc_connect_state_t cs;
         csc_offline_reason_t why;
@@ -2300,6 +2323,44 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
         }
         free(ep);
         fputc('\n', f);
+        if (it->type == CSC_ITEM_FILE) {
+            /* C10.8, C11, C12, C13.5: the file's state. */
+            static const struct {
+                uint32_t state;
+                const char *name;
+            } states[] = {{0, "none"},
+                          {9, "FileCreatedOnClient_FileOnServer"},
+                          {12, "FileChangedOnClient_ChangedOnServer"},
+                          {15, "FileChangedOnClient_DeletedOnServer"},
+                          {36, "DeletedOnClient_FileChangedOnServer"}};
+            const char *cname = "none";
+            for (size_t k = 0; k < COUNT_OF(states); k++)
+                if (states[k].state == it->conflict)
+                    cname = states[k].name;
+            /* A line of their own: at most 16 keys a line. */
+            char *fp = expect_path(it->path);
+            fputs("expect", f);
+            put_token(f, fp);
+            free(fp);
+            fprintf(f, " encrypted=%s sparse=%s created-offline=%s deleted-offline=%s "
+                       "dirty-bytes=%llu size=%llu conflict=%s handles=%u",
+                    yn(it->encrypted), yn(it->sparse), yn(it->created), yn(it->deleted),
+                    AS_U64(it->dirty_bytes), AS_U64(it->size), cname, (unsigned)it->open_count);
+            if (it->has_orig)
+                fprintf(f, " version=%llu", AS_U64(it->orig));
+            else if (it->created)
+                fputs(" version=none", f);
+            uint64_t rdirty = 0;
+            char *rp = expect_path(it->path);
+            csc_item_type_t rt;
+            uint64_t rs = 0, rv = 0, rl = 0;
+            if (it->changed_on_server &&
+                model_remote_item(w.model, rp, &rt, &rs, &rv, &rl) == CSC_S_OK &&
+                rt == CSC_ITEM_FILE)
+                rdirty = rs;
+            free(rp);
+            fprintf(f, " remote-dirty-bytes=%llu\n", AS_U64(rdirty));
+        }
     }
     /* The remote side as the model has it (C10.1). */
     for (size_t i = 0; i < model_remote_count(w.model); i++) {
@@ -2326,6 +2387,16 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
     }
     if (last->kind == OP_OFFLINE && w.mod.hr == CSC_S_OK)
         fprintf(f, "expect open-files=%s\n", yn(w.mod.out1 != 0));
+    for (size_t i = 0; i < w.mod.conflicts.n; i++)
+        fprintf(f, "# model's handler asked: %s\n", w.mod.conflicts.v[i]);
+    for (size_t i = 0; i < w.lib.conflicts.n; i++)
+        fprintf(f, "# library's handler asked: %s\n", w.lib.conflicts.v[i]);
+    for (size_t p = 0; p < last->npaths; p++) { /* C11.1: not expressible by expect */
+        uint32_t h = 0;
+        csc_app_noncached_handles(w.cache, last->paths[p], &h);
+        fprintf(f, "# non-cached handles on %s: library %u, model %u\n", last->paths[p],
+                (unsigned)h, (unsigned)model_noncached_handles(w.model, last->paths[p]));
+    }
     fprintf(f, "expect status active=%s enabled=%s%s%s\n", yn(b.active), yn(b.enabled),
             last->kind == OP_ENABLE ? " reboot=" : "",
             last->kind == OP_ENABLE ? yn(w.mod.out1 != 0) : "");
@@ -2393,6 +2464,20 @@ static void test_model__differential(void **state)
         }
         world_free(&w);
         sequences++;
+        if (!d.found && seed == env_u64("CSC_DIFF_WRITE", 0)) {
+            /* CSC_DIFF_WRITE=SEED: that sequence's scenario, unshrunk, with
+             * the model's expectations; every check passes on a library
+             * that agrees (how the reproducers' expect lines are checked). */
+            char path[4096];
+            snprintf(path, sizeof path, "%s/sequence-%llu.cscsim", outdir, AS_U64(seed));
+            FILE *f = fopen(path, "w");
+            if (f != NULL) {
+                d.what = xstrdup("(none: written on request)");
+                write_scenario(f, s.ops, s.n, seed, s.n - 1, s.n, &d);
+                fclose(f);
+                div_free(&d);
+            }
+        }
         if (d.found) {
             print_error("differential test: seed %llu diverges at step %zu (%s): %s\n",
                         AS_U64(seed), d.step + 1, d.category, d.what);

@@ -58,6 +58,7 @@ typedef struct sync {
     const csc_sync_options_t *options; /* NULL or with a handler */
     csc_cancel_t *cancel, *cancel2;
     bool ignore_answers;
+    bool name_invalid; /* the last name_free's name was invalid (C1.4) */
     bool has_cancel;
     uint32_t flags;
     bool in, out, fill, skip_suspended, background, no_new_out;
@@ -364,6 +365,7 @@ static bool name_free(sync_t *s, size_t dir_len, const char *name, size_t name_l
               csc__remote_find(s->cache, pb.key, pb.key_len) == NULL;
     if (hr == CSC_E_OUTOFMEMORY)
         s->out_of_memory = true;
+    s->name_invalid = hr == CSC_E_INVALID_NAME; /* too long (C1.4) */
     csc__path_buf_release(&s->cache->alloc, &pb);
     return ok;
 }
@@ -422,6 +424,10 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
             nb.p[len] = '\0';
             named = name_free(s, dir_len, nb.p, len, ncomp);
             buf_free(s, &nb);
+            /* [decision] A name past C1.4's limits stays invalid for every
+             * larger N: the item fails with 0x8007007B, unchanged. */
+            if (!named && s->name_invalid)
+                return CSC_E_INVALID_NAME;
         }
     }
     if (s->out_of_memory)
@@ -439,11 +445,15 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
     if (hr != CSC_S_OK)
         return hr;
     struct csc_item *copy = NULL;
-    hr = csc__tree_cache(cache, s->tmp.p, CSC_ITEM_FILE, true, local, &copy);
+    /* Cached empty, then given its size: room was made above for both
+     * copies at once (the original's bytes are not yet the server's), so
+     * the tree must not check C5.7 again for the copy alone. */
+    hr = csc__tree_cache(cache, s->tmp.p, CSC_ITEM_FILE, true, 0, &copy);
     if (hr != CSC_S_OK) {
         csc__remote_twin_discard(cache, &twin);
         return hr;
     }
+    csc__tree_set_file_size(cache, copy, local);
     csc__remote_twin_commit(cache, &twin, copy);
     csc__item_at(cache, csc__id(copy))->last_use = cache->clock;
     /* The original takes the server's copy; room was made for both. */

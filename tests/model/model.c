@@ -3453,6 +3453,11 @@ static char *conflict_name(const model_t *m, size_t i)
         memcpy(cand, name, stem);
         strcpy(cand + stem, mid);
         strcat(cand, name + stem);
+        if (utf16_units(cand) > 255) { /* C1.4: and so for every larger N */
+            free(cand);
+            model_free_names(keys, it->depth);
+            return NULL;
+        }
         free(keys[it->depth - 1]);
         keys[it->depth - 1] = model_fold(cand);
         if (find_keys(m, keys, it->depth) == SIZE_MAX && rfind(m, keys, it->depth) == SIZE_MAX) {
@@ -3466,6 +3471,8 @@ static char *conflict_name(const model_t *m, size_t i)
 static csc_hresult keep_all(model_t *m, sync_t *s, size_t i, size_t ri)
 {
     char *cname = conflict_name(m, i);
+    if (cname == NULL)
+        return CSC_E_INVALID_NAME; /* [library decision] unchanged */
     model_item_t *it = &m->items[i];
     size_t n = it->depth;
     char **keys = keys_copy(it->keys, n);

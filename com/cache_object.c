@@ -5,10 +5,14 @@
  * second extends the first) and IOfflineFilesItemContainer (its children
  * are the servers). Each method converts its arguments (UTF-16 paths to
  * WTF-8, C14.4; client sinks to csc_progress_t) and makes the same call
- * through the C API, so its answer is the C API's (C14). Left E_NOTIMPL:
- * ProcessAdminPinPolicy (no C API: policy pins are not modelled), and
- * bAsync = TRUE for Synchronize, DeleteItems, DeleteItemsForUser and
- * Encrypt (cscsim/async.h has asynchronous Pin and Unpin only).
+ * through the C API, so its answer is the C API's (C14). Synchronize's
+ * IOfflineFilesSyncConflictHandler is the C API's conflict handler
+ * (C12.5, C16.5). bAsync = TRUE makes the asynchronous call of
+ * cscsim/async.h on the loop given by csc_com_set_loop (C6.5): Pin, Unpin,
+ * Synchronize, DeleteItems, DeleteItemsForUser and Encrypt; the client's
+ * progress object and conflict handler are then called on the loop's
+ * thread. Left E_NOTIMPL: ProcessAdminPinPolicy (no C API: policy pins are
+ * not modelled) and bAsync = TRUE with no loop given.
  */
 #include <stdlib.h>
 
@@ -96,11 +100,80 @@ typedef csc_hresult (*async_call_fn)(csc_op_t *op, uv_loop_t *loop, csc_cache_t 
                                      bool deep, const csc_progress_t *progress,
                                      csc_cancel_t *cancel, csc_op_cb done);
 
-/* An asynchronous Pin or Unpin in flight: what must live until `done`. */
+/* The client's conflict handler as the C API's (C12.5, C16.5), held for
+ * the call (C14.1). */
+typedef struct com_handler {
+    IOfflineFilesSyncConflictHandler *handler; /* NULL: none */
+    char *name; /* the last KEEPALLCHANGES name, WTF-8, kept until the next
+                 * conflict or the end of the call (sync.h) */
+} com_handler_t;
+
+/*
+ * ResolveConflict(path, fStateKnown, state, fChangeDetails, &resolution,
+ * &newName): the path in UTF-16, its return value ignored, an answer
+ * outside 0-7 NONE (C16.5), a new name (task memory, freed here) taken for
+ * KEEPALLCHANGES only. Out of memory for the path: NONE, the handler not
+ * asked.
+ */
+static csc_sync_resolve_t resolve_conflict(void *ud, const csc_conflict_t *c,
+                                           const char **new_name)
+{
+    com_handler_t *h = ud;
+    free(h->name);
+    h->name = NULL;
+    *new_name = NULL;
+    LPWSTR wpath;
+    if (FAILED(com_wtf8_to_utf16(c->path, &wpath)))
+        return CSC_SYNC_RESOLVE_NONE;
+    OFFLINEFILES_SYNC_CONFLICT_RESOLVE r = OFFLINEFILES_SYNC_CONFLICT_RESOLVE_NONE;
+    LPWSTR wname = NULL;
+    (void)h->handler->lpVtbl->ResolveConflict(h->handler, wpath, c->state_known,
+                                              (OFFLINEFILES_SYNC_STATE)c->state,
+                                              c->change_details, &r, &wname);
+    csc_com_free(wpath);
+    unsigned answer = (unsigned)r;
+    if (answer > CSC_SYNC_RESOLVE_ABORT)
+        answer = CSC_SYNC_RESOLVE_NONE;
+    if (wname != NULL) {
+        if (answer == CSC_SYNC_RESOLVE_KEEPALLCHANGES &&
+            SUCCEEDED(com_utf16_to_wtf8(wname, &h->name)))
+            *new_name = h->name;
+        csc_com_free(wname);
+    }
+    return (csc_sync_resolve_t)answer;
+}
+
+/* Holds the client's handler (C14.1) and fills the options for it. */
+static void handler_init(com_handler_t *h, IOfflineFilesSyncConflictHandler *handler,
+                         csc_sync_options_t *opts)
+{
+    h->handler = handler;
+    h->name = NULL;
+    csc_sync_options_t o = CSC_SYNC_OPTIONS_INIT;
+    if (handler != NULL) {
+        handler->lpVtbl->AddRef(handler);
+        o.user_data = h;
+        o.resolve_conflict = resolve_conflict;
+    }
+    *opts = o;
+}
+
+/* Releases the handler after End (C14.1). */
+static void handler_done(com_handler_t *h)
+{
+    if (h->handler != NULL)
+        h->handler->lpVtbl->Release(h->handler);
+    h->handler = NULL;
+    free(h->name);
+    h->name = NULL;
+}
+
+/* An asynchronous call in flight: what must live until `done`. */
 typedef struct async_call {
     csc_op_t op;
     com_progress_t progress;
-    com_cache_t *owner; /* referenced for the operation */
+    com_handler_t handler; /* Synchronize */
+    com_cache_t *owner;    /* referenced for the operation */
 } async_call_t;
 
 static ULONG release(com_cache_t *This);
@@ -110,34 +183,69 @@ static void async_done(csc_op_t *op, csc_hresult result)
     async_call_t *call = op->data;
     (void)result; /* the progress object's End carried it */
     com_progress_done(&call->progress); /* Released after End (C14.1) */
+    handler_done(&call->handler);
     release(call->owner);
     free(call);
 }
 
-/* bAsync = TRUE (C6.5): on the embedder's loop, the call returns at once. */
-static HRESULT start_async(com_cache_t *This, async_call_fn fn, char **utf8, ULONG count,
-                           BOOL deep, DWORD flags, IOfflineFilesSyncProgress *sink)
+/*
+ * bAsync = TRUE (C6.5): the state of a call about to start on the
+ * embedder's loop, with the client's sync or simple progress object held
+ * (C14.1) and the cache object referenced; *use is the sink to pass. NULL
+ * with *hr set when it cannot be made (E_NOTIMPL: no loop given).
+ */
+static async_call_t *async_begin(com_cache_t *This, IOfflineFilesSyncProgress *sync,
+                                 IOfflineFilesSimpleProgress *simple, uv_loop_t **loop,
+                                 const csc_progress_t **use, HRESULT *hr)
 {
-    uv_loop_t *loop = atomic_load(&This->loop);
-    if (loop == NULL)
-        return E_NOTIMPL; /* no loop given (csc_com_set_loop) */
+    *loop = atomic_load(&This->loop);
+    if (*loop == NULL) {
+        *hr = E_NOTIMPL; /* no loop given (csc_com_set_loop) */
+        return NULL;
+    }
     async_call_t *call = calloc(1, sizeof *call);
-    if (call == NULL)
-        return E_OUTOFMEMORY;
-    const csc_progress_t *use;
-    com_progress_init_sync(&call->progress, sink, &use);
+    if (call == NULL) {
+        *hr = E_OUTOFMEMORY;
+        return NULL;
+    }
+    if (simple != NULL)
+        com_progress_init_simple(&call->progress, simple, use);
+    else
+        com_progress_init_sync(&call->progress, sync, use);
     call->op.data = call;
     call->owner = This;
     atomic_fetch_add(&This->ref, 1);
-    /* The C API copies the paths and the progress struct. */
-    HRESULT hr = fn(&call->op, loop, This->cache, (const char *const *)utf8, count, flags,
-                    deep != FALSE, use, NULL, async_done);
+    *hr = S_OK;
+    return call;
+}
+
+/* After the C API's answer: a refused call holds nothing (async_done runs
+ * only for a started one). */
+static HRESULT async_started(async_call_t *call, HRESULT hr)
+{
     if (FAILED(hr)) {
         com_progress_done(&call->progress);
-        atomic_fetch_sub(&This->ref, 1);
+        handler_done(&call->handler);
+        atomic_fetch_sub(&call->owner->ref, 1);
         free(call);
     }
     return hr;
+}
+
+/* bAsync = TRUE for Pin and Unpin: on the embedder's loop, the call
+ * returns at once. The C API copies the paths and the progress struct. */
+static HRESULT start_async(com_cache_t *This, async_call_fn fn, char **utf8, ULONG count,
+                           BOOL deep, DWORD flags, IOfflineFilesSyncProgress *sink)
+{
+    uv_loop_t *loop;
+    const csc_progress_t *use;
+    HRESULT hr;
+    async_call_t *call = async_begin(This, sink, NULL, &loop, &use, &hr);
+    if (call == NULL)
+        return hr;
+    hr = fn(&call->op, loop, This->cache, (const char *const *)utf8, count, flags,
+            deep != FALSE, use, NULL, async_done);
+    return async_started(call, hr);
 }
 
 static HRESULT pin_or_unpin(com_cache_t *This, path_call_fn fn, LPCWSTR *paths, ULONG count,
@@ -165,11 +273,12 @@ static HRESULT pin_or_unpin(com_cache_t *This, path_call_fn fn, LPCWSTR *paths, 
 }
 
 /*
- * Synchronize (C12, C16.5): csc_synchronize with the client's sync progress
- * object as its csc_progress_t (SyncItemBegin / SyncItemResult per item,
- * answers honoured) and the conflict handler held for the call (C14.1).
- * bAsync = TRUE: E_INVALIDARG without a progress object (C16.5), else
- * E_NOTIMPL (no asynchronous Synchronize in cscsim/async.h).
+ * Synchronize (C12, C16.5): csc_synchronize_ex with the client's sync
+ * progress object as its csc_progress_t (SyncItemBegin / SyncItemResult per
+ * item, answers honoured) and its conflict handler as the C API's, both
+ * held for the call (C14.1). bAsync = TRUE: E_INVALIDARG without a progress
+ * object (C16.5), else csc_synchronize_async on the embedder's loop, where
+ * the progress object and the handler are called (on the loop's thread).
  */
 static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, HWND hwnd,
                                                    LPCWSTR *paths, ULONG count, BOOL async,
@@ -180,38 +289,45 @@ static HRESULT STDMETHODCALLTYPE cache_Synchronize(IOfflineFilesCache2 *iface, H
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     (void)hwnd; /* C14.1: hwndParent is ignored */
     /* C16.5: pSyncId is echoed to the events of IOfflineFilesEvents, which
-     * the face does not publish; the progress object's methods carry none. */
-    (void)sync_id;
-    if (async)
-        return sink == NULL ? E_INVALIDARG /* C16.5 */ : E_NOTIMPL;
+     * the face does not publish, and the progress object's methods carry
+     * none: it is copied for the call and echoed in each failed item's
+     * IOfflineFilesSyncErrorInfo (GetRawData's first 16 bytes) [decision]. */
+    if (async && sink == NULL)
+        return E_INVALIDARG; /* C16.5: Windows requires one */
+    if (async && atomic_load(&This->loop) == NULL)
+        return E_NOTIMPL; /* bAsync needs the embedder's loop (C6.5) */
     char **utf8;
     HRESULT hr = com_convert_paths(paths, count, &utf8);
     if (FAILED(hr))
         return hr;
-    /* The handler is held for the call and Released after End (C14.1). */
-    if (handler != NULL)
-        handler->lpVtbl->AddRef(handler);
+    csc_sync_options_t opts;
+    if (async) {
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        async_call_t *call = async_begin(This, sink, NULL, &loop, &use, &hr);
+        if (call != NULL) {
+            com_progress_sync_errors(&call->progress, This->cache, sync_id);
+            handler_init(&call->handler, handler, &opts); /* opts is copied */
+            hr = async_started(call, csc_synchronize_async(&call->op, loop, This->cache,
+                                                           (const char *const *)utf8, count,
+                                                           flags, &opts, use, NULL,
+                                                           async_done));
+        }
+        com_free_paths(utf8, count);
+        return hr;
+    }
+    com_handler_t h;
+    handler_init(&h, handler, &opts);
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_sync(&p, sink, &use);
-    /*
-     * >>> CONFLICT HANDLER: WIRE HERE (C12.5, C16.5) <<<
-     * The C API's conflict callback (shaped like
-     * IOfflineFilesSyncConflictHandler::ResolveConflict) is being added to
-     * csc_synchronize. When it lands: give it an adapter that converts the
-     * path to UTF-16 (com_wtf8_to_utf16), calls
-     *     handler->lpVtbl->ResolveConflict(handler, wpath, fStateKnown (0x3),
-     *         state, fChangeDetails, &resolution, &new_name)
-     * (its return value is ignored), maps an answer outside 0-7 to NONE,
-     * converts new_name (task memory, freed here with csc_com_free) to
-     * WTF-8 for KEEPALLCHANGES, and passes the handler only when it is not
-     * NULL. The sync progress adapter (progress.c, cb_item_result) is where
-     * SyncItemResult's IOfflineFilesSyncErrorInfo for a failed item goes.
-     */
-    hr = csc_synchronize(This->cache, (const char *const *)utf8, count, flags, use, NULL);
+    /* A failed item's SyncItemResult carries an IOfflineFilesSyncErrorInfo
+     * (progress.c, sync_error.c). */
+    com_progress_sync_errors(&p, This->cache, sync_id);
+    hr = csc_synchronize_ex(This->cache, (const char *const *)utf8, count, flags, &opts, use,
+                            NULL);
     com_progress_done(&p);
-    if (handler != NULL)
-        handler->lpVtbl->Release(handler);
+    handler_done(&h);
     com_free_paths(utf8, count);
     return hr;
 }
@@ -221,12 +337,23 @@ static HRESULT STDMETHODCALLTYPE cache_DeleteItems(IOfflineFilesCache2 *iface, L
                                                    IOfflineFilesSimpleProgress *sink)
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
-    if (async)
-        return E_NOTIMPL;
+    if (async && atomic_load(&This->loop) == NULL)
+        return E_NOTIMPL; /* bAsync needs the embedder's loop (C6.5) */
     char **utf8;
     HRESULT hr = com_convert_paths(paths, count, &utf8);
     if (FAILED(hr))
         return hr;
+    if (async) {
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        async_call_t *call = async_begin(This, NULL, sink, &loop, &use, &hr);
+        if (call != NULL)
+            hr = async_started(call, csc_delete_items_async(&call->op, loop, This->cache,
+                                                            (const char *const *)utf8, count,
+                                                            flags, use, NULL, async_done));
+        com_free_paths(utf8, count);
+        return hr;
+    }
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_simple(&p, sink, &use);
@@ -242,15 +369,26 @@ static HRESULT STDMETHODCALLTYPE cache_DeleteItemsForUser(IOfflineFilesCache2 *i
                                                           IOfflineFilesSimpleProgress *sink)
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
-    if (async)
-        return E_NOTIMPL; /* no asynchronous form in the C API */
+    if (async && atomic_load(&This->loop) == NULL)
+        return E_NOTIMPL; /* bAsync needs the embedder's loop (C6.5) */
     char *user8 = NULL;
     HRESULT hr = user != NULL ? com_utf16_to_wtf8(user, &user8) : S_OK;
     if (FAILED(hr))
         return hr;
     char **utf8;
     hr = com_convert_paths(paths, count, &utf8);
-    if (SUCCEEDED(hr)) {
+    if (SUCCEEDED(hr) && async) {
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        async_call_t *call = async_begin(This, NULL, sink, &loop, &use, &hr);
+        /* The C API copies the user and the paths. */
+        if (call != NULL)
+            hr = async_started(call, csc_delete_items_for_user_async(
+                                         &call->op, loop, This->cache, user8,
+                                         (const char *const *)utf8, count, flags, use, NULL,
+                                         async_done));
+        com_free_paths(utf8, count);
+    } else if (SUCCEEDED(hr)) {
         com_progress_t p;
         const csc_progress_t *use;
         com_progress_init_simple(&p, sink, &use);
@@ -300,8 +438,17 @@ static HRESULT STDMETHODCALLTYPE cache_Encrypt(IOfflineFilesCache2 *iface, HWND 
 {
     com_cache_t *This = impl_from_IOfflineFilesCache2(iface);
     (void)hwnd;
-    if (async)
-        return E_NOTIMPL; /* no asynchronous form in the C API */
+    if (async) { /* C6.5: on the embedder's loop */
+        uv_loop_t *loop;
+        const csc_progress_t *use;
+        HRESULT hr;
+        async_call_t *call = async_begin(This, sink, NULL, &loop, &use, &hr);
+        if (call == NULL)
+            return hr;
+        return async_started(call, csc_encrypt_async(&call->op, loop, This->cache,
+                                                     encrypt != FALSE, flags, use, NULL,
+                                                     async_done));
+    }
     com_progress_t p;
     const csc_progress_t *use;
     com_progress_init_sync(&p, sink, &use);

@@ -48,6 +48,10 @@ typedef struct com_progress {
     csc_progress_t progress;
     IOfflineFilesSyncProgress *sync;     /* one of the two, or neither */
     IOfflineFilesSimpleProgress *simple;
+    csc_cache_t *errors_of; /* Synchronize: a failed item's SyncItemResult
+                             * carries an IOfflineFilesSyncErrorInfo read
+                             * from this cache (C16.5); NULL: none */
+    GUID sync_id;           /* Synchronize's pSyncId (zeros for NULL) */
 } com_progress_t;
 
 /* Fills `p` for the client's sink (AddRef'd); `*use` is NULL without a sink. */
@@ -57,6 +61,21 @@ void com_progress_init_simple(com_progress_t *p, IOfflineFilesSimpleProgress *si
                               const csc_progress_t **use);
 /* Releases the sink after the call (and so after End, C14.1). */
 void com_progress_done(com_progress_t *p);
+/* Synchronize (C16.5): a failed item's SyncItemResult gets an
+ * IOfflineFilesSyncErrorInfo read from `cache`, echoing `sync_id` (may be
+ * NULL). Call after com_progress_init_sync. */
+void com_progress_sync_errors(com_progress_t *p, csc_cache_t *cache, const GUID *sync_id);
+
+/* ---- sync error information (sync_error.c, C16.5) ---- */
+
+/* GetRawData's size: pSyncId (16), the HRESULT (4), the sync state (4). */
+#define COM_SYNC_ERROR_RAW_SIZE 24u
+
+/* A new IOfflineFilesSyncErrorInfo (one reference) for the failed item at
+ * `path` with `result`, read now from `cache` (from a progress callback:
+ * reads only, C14.5). */
+HRESULT com_sync_error_create(csc_cache_t *cache, const char *path, HRESULT result,
+                              const GUID *sync_id, IOfflineFilesSyncErrorInfo **out);
 
 /* ---- item snapshots (item_info.c) ---- */
 

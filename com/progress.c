@@ -6,11 +6,13 @@
  * SyncItemResult / ItemResult with paths in UTF-16 and their
  * OFFLINEFILES_OP_RESPONSE answers honoured (C4.5; an answer outside 0-2
  * counts as CONTINUE), End with the call's result. The sink is AddRef'd
- * for the call and Released after End (C14.1). SyncItemResult carries no
- * IOfflineFilesSyncErrorInfo yet (C16.5: marked below, for the C API of
- * C12).
+ * for the call and Released after End (C14.1). For Synchronize, a failed
+ * item's SyncItemResult carries an IOfflineFilesSyncErrorInfo (sync_error.c,
+ * C16.5), released when SyncItemResult returns (the client AddRefs it to
+ * keep it); a successful item's, and Pin's and Unpin's, carry NULL.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "com_private.h"
 
@@ -75,14 +77,19 @@ static csc_op_response_t cb_item_result(void *ud, const csc_event_t *ev)
     if (FAILED(com_wtf8_to_utf16(ev->path, &path)))
         return CSC_OP_CONTINUE;
     OFFLINEFILES_OP_RESPONSE r = OFFLINEFILES_OP_CONTINUE;
-    if (p->sync != NULL)
-        /* >>> SYNC ERROR INFO: WIRE HERE (C16.5) <<< A failed item of
-         * Synchronize gets an IOfflineFilesSyncErrorInfo (its sync state,
-         * the local and remote item information) once the C API's sync
-         * events carry them; NULL for a successful item, and for Pin,
-         * Unpin and Encrypt. */
-        p->sync->lpVtbl->SyncItemResult(p->sync, path, ev->result, NULL, &r);
-    else
+    if (p->sync != NULL) {
+        /* C16.5: a failed item of Synchronize gets an
+         * IOfflineFilesSyncErrorInfo, read now; NULL for a successful item,
+         * for Pin and Unpin, and when it cannot be made (out of memory). */
+        IOfflineFilesSyncErrorInfo *info = NULL;
+        if (p->errors_of != NULL && FAILED(ev->result) &&
+            FAILED(com_sync_error_create(p->errors_of, ev->path, ev->result, &p->sync_id,
+                                         &info)))
+            info = NULL;
+        p->sync->lpVtbl->SyncItemResult(p->sync, path, ev->result, info, &r);
+        if (info != NULL)
+            info->lpVtbl->Release(info);
+    } else
         p->simple->lpVtbl->ItemResult(p->simple, path, ev->result, &r);
     free(path);
     return answer(r);
@@ -113,6 +120,8 @@ static void fill(com_progress_t *p, const csc_progress_t **use)
 void com_progress_init_sync(com_progress_t *p, IOfflineFilesSyncProgress *sink,
                             const csc_progress_t **use)
 {
+    p->errors_of = NULL;
+    memset(&p->sync_id, 0, sizeof p->sync_id);
     p->sync = sink;
     p->simple = NULL;
     *use = NULL;
@@ -125,6 +134,8 @@ void com_progress_init_sync(com_progress_t *p, IOfflineFilesSyncProgress *sink,
 void com_progress_init_simple(com_progress_t *p, IOfflineFilesSimpleProgress *sink,
                               const csc_progress_t **use)
 {
+    p->errors_of = NULL;
+    memset(&p->sync_id, 0, sizeof p->sync_id);
     p->sync = NULL;
     p->simple = sink;
     *use = NULL;
@@ -132,6 +143,13 @@ void com_progress_init_simple(com_progress_t *p, IOfflineFilesSimpleProgress *si
         sink->lpVtbl->AddRef(sink);
         fill(p, use);
     }
+}
+
+void com_progress_sync_errors(com_progress_t *p, csc_cache_t *cache, const GUID *sync_id)
+{
+    p->errors_of = cache;
+    if (sync_id != NULL)
+        p->sync_id = *sync_id;
 }
 
 void com_progress_done(com_progress_t *p)

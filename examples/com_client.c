@@ -239,6 +239,7 @@ int main(void)
     if (SUCCEEDED(csc_cache_find(cache, "\\\\srv\\docs\\report.txt", &report)))
         csc_item_modify(cache, report, 64); /* changed offline */
     csc_remote_write(cache, "\\\\srv\\docs\\2026\\plan.txt", true, 350); /* changed on the server */
+    csc_remote_write(cache, "\\\\srv\\docs\\report.txt", true, 1300); /* and there too: a conflict */
 
     /* OfflineFilesQueryStatus(&active, &enabled) */
     bool active = false, enabled = false;

@@ -53,25 +53,6 @@ typedef struct bench {
     size_t nrows;
 } bench_t;
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
 /*
  * The rule of every timed figure: one warm-up run, then RUNS runs whose
  * median is the figure. Use: runs_t rs = RUNS_INIT; while (runs_next(&rs))
@@ -93,13 +74,13 @@ static bool runs_next(runs_t *rs)
 
 static void runs_start(runs_t *rs)
 {
-    rs->t0 = now_ns();
+    rs->t0 = csc_sim_now_ns();
 }
 
 /* Nanoseconds since runs_start. */
 static double runs_elapsed_ns(const runs_t *rs)
 {
-    return now_ns() - rs->t0;
+    return csc_sim_now_ns() - rs->t0;
 }
 
 static void runs_keep(runs_t *rs, double figure)
@@ -110,7 +91,7 @@ static void runs_keep(runs_t *rs, double figure)
 
 static double runs_median(runs_t *rs)
 {
-    return median(rs->v, RUNS);
+    return csc_sim_median(rs->v, RUNS);
 }
 
 /* xorshift64: the bench's reproducible choice of items. */
@@ -194,7 +175,7 @@ static csc_cache_t *build(size_t n, char (*paths)[PATH_CAP], double *ns_per_item
     csc_cache_t *cache = NULL;
     if (csc_cache_new(&cache, NULL) != CSC_S_OK)
         return NULL;
-    double t0 = now_ns();
+    double t0 = csc_sim_now_ns();
     for (size_t i = 0; i < n; i++) {
         if (csc_cache_file(cache, paths[i], true, FILE_SIZE, NULL) != CSC_S_OK) {
             csc_cache_free(cache);
@@ -202,7 +183,7 @@ static csc_cache_t *build(size_t n, char (*paths)[PATH_CAP], double *ns_per_item
         }
     }
     if (ns_per_item != NULL)
-        *ns_per_item = (now_ns() - t0) / (double)n;
+        *ns_per_item = (csc_sim_now_ns() - t0) / (double)n;
     return cache;
 }
 
@@ -473,7 +454,7 @@ static double fault_rule_overhead(csc_cache_t *cache, const char *root, size_t i
         csc_cache_remove_fault(cache, id);
         ratios[round] = bare > 0 ? armed / bare : 0;
     }
-    return median(ratios, 5);
+    return csc_sim_median(ratios, 5);
 }
 
 /* The limit of a walk: pre-order over the same items through the public
@@ -794,9 +775,9 @@ static void eviction_rows(bench_t *b, csc_cache_t *cache, size_t n)
     }
     uint64_t freed = 0;
     size_t count = 0;
-    double t0 = now_ns();
+    double t0 = csc_sim_now_ns();
     csc_cache_evict(cache, false, (uint64_t)(n / 2) * FILE_SIZE, &freed, &count);
-    add_row(b, "evict_half_ms", (now_ns() - t0) / 1e6, "ms");
+    add_row(b, "evict_half_ms", (csc_sim_now_ns() - t0) / 1e6, "ms");
     add_row(b, "evict_half_items", (double)count, "items");
     free(files), free(pick), free(paths);
 }

@@ -19,18 +19,6 @@
 #define CALLS 100000
 #define RUNS 5
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* UTF-8 (ASCII here) to a NUL-terminated UTF-16 copy. */
 static WCHAR *widen(const char *s)
@@ -59,14 +47,14 @@ bool csc_sim_bench_com_unpin(csc_cache_t *cache, const char *path, double *c_ns,
     double c[RUNS], com[RUNS];
     bool ok = true;
     for (int r = -1; r < RUNS; r++) { /* r == -1: the warm-up */
-        double t0 = now_ns();
+        double t0 = csc_sim_now_ns();
         for (int k = 0; k < CALLS; k++)
             ok &= csc_unpin(cache, p, 1, CSC_PIN_FLAG_FOR_USER, false, NULL, NULL) == CSC_S_OK;
-        double t1 = now_ns();
+        double t1 = csc_sim_now_ns();
         for (int k = 0; k < CALLS; k++)
             ok &= pc->lpVtbl->Unpin(pc, NULL, wp, 1, FALSE, FALSE,
                                     OFFLINEFILES_PIN_CONTROL_FLAG_FORUSER, NULL) == S_OK;
-        double t2 = now_ns();
+        double t2 = csc_sim_now_ns();
         if (r >= 0) {
             c[r] = (t1 - t0) / CALLS;
             com[r] = (t2 - t1) / CALLS;
@@ -74,9 +62,7 @@ bool csc_sim_bench_com_unpin(csc_cache_t *cache, const char *path, double *c_ns,
     }
     pc->lpVtbl->Release(pc);
     free(wpath);
-    qsort(c, RUNS, sizeof c[0], cmp_double);
-    qsort(com, RUNS, sizeof com[0], cmp_double);
-    *c_ns = c[RUNS / 2];
-    *com_ns = com[RUNS / 2];
+    *c_ns = csc_sim_median(c, RUNS);
+    *com_ns = csc_sim_median(com, RUNS);
     return ok;
 }

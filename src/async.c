@@ -1,5 +1,6 @@
 /*
- * src/async.c: asynchronous Pin and Unpin on libuv (C6.4-C6.6). An
+ * src/async.c: asynchronous Pin, Unpin, Synchronize, DeleteItems,
+ * DeleteItemsForUser and Encrypt on libuv (C6.4-C6.6). An
  * operation owns a csc__op_state: a copy of the call's arguments and of the
  * caller, a thread of its own that runs the walk (walk.h) holding the
  * cache's guard (guard.h, lent out whenever the walk waits for the loop),
@@ -16,6 +17,11 @@
  *   speed. Answers are ignored.
  * - otherwise: a rendezvous per event; the walk waits for the loop thread's
  *   answer, so answers take effect at once (C6.3).
+ * Synchronize's conflict handler (C12.5, C16.5) is a rendezvous too, with
+ * or without AsyncProgress: the walk publishes the events queued so far
+ * (ItemBegin comes before the question), hands the conflict to the loop
+ * thread and waits, the cache's guard lent out, for the answer, which it
+ * applies before it goes on (C14.5). The handler runs on the loop thread.
  * The completion callback runs after the last event (End) was delivered.
  * Once detached (csc_cache_cancel_wait), the walk waits for nobody: events
  * are queued without bound (the cancelled walk makes few) and the waiting
@@ -30,12 +36,46 @@
 #include "evict.h"
 #include "tree.h"
 #include "walk.h"
+#include "remote/sync.h"
 
 #include "cscsim/async.h"
 #include "cscsim/cache.h"
+#include "cscsim/sync.h"
+
+/* What an operation runs. */
+typedef enum op_kind {
+    K_UNPIN,
+    K_PIN,
+    K_DELETE,
+    K_DELETE_FOR_USER,
+    K_ENCRYPT,
+    K_SYNC
+} op_kind_t;
+
+/* The arguments of a call, as the entry points pass them to start(). */
+typedef struct call {
+    op_kind_t kind;
+    const char *const *paths; /* NULL and 0 for Encrypt */
+    size_t count;
+    uint32_t flags;
+    bool deep;
+    const char *user; /* DeleteItemsForUser */
+    bool encrypt;     /* Encrypt */
+    const csc_sync_options_t *options; /* Synchronize */
+} call_t;
+
+static csc__walk_op_t walk_op(op_kind_t kind)
+{
+    switch (kind) {
+    case K_UNPIN: return CSC__OP_UNPIN;
+    case K_PIN: return CSC__OP_PIN;
+    case K_SYNC: return CSC__OP_SYNC;
+    default: return CSC__OP_DELETE;
+    }
+}
 
 #define BATCH_EVENTS 4096u
-#define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path */
+#define BATCH_PATH_BYTES (128u * 1024u) /* holds the longest valid path and its NUL */
 #define MAX_BATCHES 4u
 
 typedef struct event_rec {
@@ -65,9 +105,14 @@ struct csc__op_state {
     bool async_progress;    /* AsyncProgress: batches, answers ignored */
     csc_cancel_t *user_cancel;
     csc_cancel_t *own_cancel; /* csc_op_cancel, csc_cache_free */
-    csc__walk_op_t kind;
+    op_kind_t kind;
     uint32_t flags;
     bool deep;
+    bool encrypt;           /* Encrypt: the state asked for */
+    bool has_handler;       /* Synchronize with a conflict handler */
+    csc_sync_options_t user_opts; /* ... the caller's options (copied) */
+    csc_sync_options_t walk_opts; /* ... the walk's: q_resolve */
+    char *conflict_name;    /* the last KEEPALLCHANGES name, copied (walk thread's) */
     char **paths;
     size_t count;
     char *path_bytes;
@@ -86,9 +131,12 @@ struct csc__op_state {
     bool in_delivery;       /* a user callback runs (loop thread) */
     /* Rendezvous. */
     bool pending, answered;
-    bool pending_is_query;
+    enum { P_EVENT, P_QUERY, P_CONFLICT } pending_kind;
     csc_event_t pending_ev;
+    csc_conflict_t pending_conflict; /* its path is the walk's, which waits */
     csc_op_response_t answer;
+    csc_sync_resolve_t resolution;
+    char *resolution_name;  /* malloc'd by the loop thread, taken by the walk */
 };
 
 /* ---- the walk thread's side ------------------------------------------- */
@@ -157,7 +205,8 @@ static void enqueue(struct csc__op_state *st, const csc_event_t *ev)
     if (st->queue_failed)
         return;
     if (st->cur != NULL &&
-        (st->cur->count == BATCH_EVENTS || st->cur->path_used + ev->path_len > BATCH_PATH_BYTES))
+        (st->cur->count == BATCH_EVENTS ||
+         st->cur->path_used + ev->path_len + 1 > BATCH_PATH_BYTES))
         publish(st);
     if (st->cur == NULL) {
         st->cur = get_batch(st);
@@ -172,8 +221,10 @@ static void enqueue(struct csc__op_state *st, const csc_event_t *ev)
     r->result = ev->result;
     r->path_off = (uint32_t)b->path_used;
     r->path_len = (uint32_t)ev->path_len;
+    /* NUL-terminated, as pin.h promises a sink (path[path_len] == '\0'). */
     memcpy(b->paths + b->path_used, ev->path, ev->path_len);
-    b->path_used += ev->path_len;
+    b->paths[b->path_used + ev->path_len] = '\0';
+    b->path_used += ev->path_len + 1;
 }
 
 /* Queues an event for whoever delivers after a detach; the walk stops. */
@@ -197,7 +248,7 @@ static csc_op_response_t rendezvous(struct csc__op_state *st, const csc_event_t 
     }
     st->pending = true;
     st->answered = false;
-    st->pending_is_query = query;
+    st->pending_kind = query ? P_QUERY : P_EVENT;
     if (ev != NULL)
         st->pending_ev = *ev;
     uv_mutex_unlock(&st->mu);
@@ -253,6 +304,49 @@ static void q_end(void *ud, const csc_event_t *ev)
     }
 }
 
+/*
+ * The conflict handler's stand-in on the walk thread (C16.5): the events
+ * queued so far go first, then the conflict waits for the handler's answer
+ * on the loop thread. Detached (csc_cache_cancel_wait), nobody answers:
+ * NONE, the conflict stays (C12.6) and the cancelled walk stops before its
+ * next item. A KEEPALLCHANGES name is the loop thread's copy, kept until
+ * the next conflict or the end of the operation.
+ */
+static csc_sync_resolve_t q_resolve(void *ud, const csc_conflict_t *conflict,
+                                    const char **new_name)
+{
+    struct csc__op_state *st = ud;
+    *new_name = NULL;
+    free(st->conflict_name);
+    st->conflict_name = NULL;
+    if (st->async_progress)
+        publish(st);
+    uv_mutex_lock(&st->mu);
+    if (st->detached) {
+        uv_mutex_unlock(&st->mu);
+        return CSC_SYNC_RESOLVE_NONE;
+    }
+    st->pending = true;
+    st->answered = false;
+    st->pending_kind = P_CONFLICT;
+    st->pending_conflict = *conflict;
+    st->resolution_name = NULL;
+    uv_mutex_unlock(&st->mu);
+    uv_async_send(&st->wake);
+    uv_mutex_lock(&st->mu);
+    while (!st->answered && !st->detached)
+        wait_for_loop(st);
+    csc_sync_resolve_t r = st->answered ? st->resolution : CSC_SYNC_RESOLVE_NONE;
+    if (st->answered) {
+        st->conflict_name = st->resolution_name;
+        st->resolution_name = NULL;
+    }
+    st->pending = false;
+    uv_mutex_unlock(&st->mu);
+    *new_name = st->conflict_name;
+    return r;
+}
+
 static void walk_thread(void *arg)
 {
     struct csc__op_state *st = arg;
@@ -263,10 +357,19 @@ static void walk_thread(void *arg)
     sink.item_begin = q_item;
     sink.item_result = q_item;
     sink.end = q_end;
+    const csc_progress_t *use = st->has_progress ? &sink : NULL;
     csc__guard_take(st->cache);
-    st->result = csc__walk_run(st->cache, &st->caller, (const char *const *)st->paths, st->count,
-                               st->flags, st->deep, st->has_progress ? &sink : NULL,
-                               st->user_cancel, st->own_cancel, false, st->kind);
+    if (st->kind == K_ENCRYPT)
+        st->result = csc__encrypt_run(st->cache, st->encrypt, use, st->user_cancel,
+                                      st->own_cancel, false);
+    else if (st->kind == K_SYNC)
+        st->result = csc__sync_run(st->cache, (const char *const *)st->paths, st->count,
+                                   st->flags, st->has_handler ? &st->walk_opts : NULL, use,
+                                   st->user_cancel, st->own_cancel, false);
+    else
+        st->result = csc__walk_run(st->cache, &st->caller, (const char *const *)st->paths,
+                                   st->count, st->flags, st->deep, use, st->user_cancel,
+                                   st->own_cancel, false, walk_op(st->kind));
     csc__guard_release(st->cache);
     uv_mutex_lock(&st->mu);
     st->walk_done = true;
@@ -310,36 +413,63 @@ static csc_op_response_t deliver(struct csc__op_state *st, const csc_event_t *ev
     return r;
 }
 
+/* Answers the walk's question (an event without AsyncProgress, QueryAbort,
+ * or a conflict) on the loop thread. */
+static void answer_pending(struct csc__op_state *st)
+{
+    uv_mutex_lock(&st->mu);
+    /* Events published before the question are delivered first (drain
+     * comes back for it). */
+    bool pending = st->pending && !st->answered && !st->detached && st->ready_head == NULL;
+    int kind = st->pending_kind;
+    csc_event_t ev = st->pending_ev;
+    csc_conflict_t conflict = st->pending_conflict;
+    uv_mutex_unlock(&st->mu);
+    if (!pending)
+        return;
+    csc_op_response_t answer = CSC_OP_CONTINUE;
+    csc_sync_resolve_t resolution = CSC_SYNC_RESOLVE_NONE;
+    char *name_copy = NULL;
+    if (kind == P_QUERY) {
+        bool abort = false;
+        st->in_delivery = true;
+        st->user.query_abort(st->user.user_data, &abort);
+        st->in_delivery = false;
+        answer = abort ? CSC_OP_ABORT : CSC_OP_CONTINUE;
+    } else if (kind == P_CONFLICT) {
+        const char *name = NULL;
+        st->in_delivery = true;
+        resolution = st->user_opts.resolve_conflict(st->user_opts.user_data, &conflict, &name);
+        st->in_delivery = false;
+        /* Borrowed from the handler until it returns: copied here. Out of
+         * memory, the walk falls back to its own name (sync.h). */
+        if (resolution == CSC_SYNC_RESOLVE_KEEPALLCHANGES && name != NULL) {
+            size_t n = strlen(name) + 1;
+            name_copy = malloc(n);
+            if (name_copy != NULL)
+                memcpy(name_copy, name, n);
+        }
+    } else {
+        answer = deliver(st, &ev);
+    }
+    uv_mutex_lock(&st->mu);
+    st->answer = answer;
+    st->resolution = resolution;
+    st->resolution_name = name_copy;
+    st->answered = true;
+    uv_cond_broadcast(&st->cond);
+    uv_mutex_unlock(&st->mu);
+}
+
+/* Delivers what the walk has handed over: the published batches first (in
+ * order: a conflict's ItemBegin before the conflict), then its question. */
 static void drain(struct csc__op_state *st)
 {
     for (;;) {
         uv_mutex_lock(&st->mu);
         batch_t *list = st->ready_head;
         st->ready_head = st->ready_tail = NULL;
-        bool pending = st->pending && !st->answered && !st->detached;
-        csc_event_t ev = st->pending_ev;
-        bool query = st->pending_is_query;
         uv_mutex_unlock(&st->mu);
-
-        if (pending) {
-            csc_op_response_t answer = CSC_OP_CONTINUE;
-            if (query) {
-                bool abort = false;
-                st->in_delivery = true;
-                st->user.query_abort(st->user.user_data, &abort);
-                st->in_delivery = false;
-                answer = abort ? CSC_OP_ABORT : CSC_OP_CONTINUE;
-            } else {
-                answer = deliver(st, &ev);
-            }
-            uv_mutex_lock(&st->mu);
-            st->answer = answer;
-            st->answered = true;
-            uv_cond_broadcast(&st->cond);
-            uv_mutex_unlock(&st->mu);
-        }
-        if (list == NULL)
-            return;
         while (list != NULL) {
             batch_t *b = list;
             list = b->next;
@@ -355,7 +485,23 @@ static void drain(struct csc__op_state *st)
             uv_cond_broadcast(&st->cond);
             uv_mutex_unlock(&st->mu);
         }
+        answer_pending(st);
+        uv_mutex_lock(&st->mu);
+        bool more = st->ready_head != NULL || (st->pending && !st->answered && !st->detached);
+        uv_mutex_unlock(&st->mu);
+        if (!more)
+            return;
     }
+}
+
+/* The recorder's end of a call (record.h), refused or complete. */
+static void record_end(csc_cache_t *cache, op_kind_t kind, bool encrypt, uint32_t flags,
+                       csc_hresult hr)
+{
+    if (kind == K_ENCRYPT)
+        csc__rec_encrypt(cache, encrypt, flags, hr);
+    else
+        csc__rec_async_end(cache, hr);
 }
 
 static void free_state(struct csc__op_state *st)
@@ -367,6 +513,8 @@ static void free_state(struct csc__op_state *st)
     }
     csc__caller_free(&st->cache_alloc, &st->caller);
     csc_cancel_free(st->own_cancel);
+    free(st->conflict_name);
+    free(st->resolution_name);
     uv_cond_destroy(&st->cond);
     uv_mutex_destroy(&st->mu);
     free(st->paths);
@@ -397,10 +545,10 @@ static void finish(struct csc__op_state *st)
     cache->running = NULL;
     atomic_store_explicit(&cache->busy, false, memory_order_release);
     bool free_now = cache->free_pending;
-    if (!free_now)
-        csc__policy_after(cache); /* C5.5: after the method call */
+    if (!free_now && st->kind != K_ENCRYPT)
+        csc__policy_after(cache); /* C5.5: after the method call; not Encrypt (C15.3) */
     if (CSC__RECORDING(cache))
-        csc__rec_async_end(cache, st->result);
+        record_end(cache, st->kind, st->encrypt, st->flags, st->result);
     csc__guard_release(cache);
     if (free_now)
         csc__cache_destroy(cache);
@@ -426,6 +574,8 @@ static void wake_cb(uv_async_t *handle)
 /* Copies the paths into one array and one block of bytes. */
 static bool copy_paths(struct csc__op_state *st, const char *const *paths, size_t count)
 {
+    if (count == 0)
+        return true; /* Encrypt */
     size_t bytes = 0;
     for (size_t i = 0; i < count; i++)
         bytes += strlen(paths[i]) + 1;
@@ -446,23 +596,33 @@ static bool copy_paths(struct csc__op_state *st, const char *const *paths, size_
 }
 
 /* Makes the state of an operation, everything but its thread. NULL when
- * out of memory; then nothing is left behind. */
+ * out of memory; then nothing is left behind. `who`, when not NULL, is the
+ * caller the operation runs as (DeleteItemsForUser's User), made by the
+ * caller of this function: moved into the state on success, left to its
+ * maker on failure; otherwise the cache's caller is copied (C9.1). */
 static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
-                                       const char *const *paths, size_t count)
+                                       const char *const *paths, size_t count,
+                                       csc__caller_t *who)
 {
     struct csc__op_state *st = calloc(1, sizeof *st);
     if (st == NULL)
         return NULL;
     st->cache_alloc = cache->alloc;
     bool paths_ok = copy_paths(st, paths, count);
-    bool caller_ok = paths_ok && csc__caller_make(&st->cache_alloc, cache->caller.name,
-                                                  cache->caller.admin, &st->caller) == CSC_S_OK;
+    bool caller_ok = paths_ok && (who != NULL || csc__caller_make(&st->cache_alloc,
+                                                                  cache->caller.name,
+                                                                  cache->caller.admin,
+                                                                  &st->caller) == CSC_S_OK);
     bool cancel_ok = caller_ok && csc_cancel_new(&st->own_cancel) == CSC_S_OK;
     bool mu_ok = cancel_ok && uv_mutex_init(&st->mu) == 0;
     bool cond_ok = mu_ok && uv_cond_init(&st->cond) == 0;
     bool async_ok = cond_ok && uv_async_init(loop, &st->wake, wake_cb) == 0;
     if (async_ok) {
         st->wake.data = st;
+        if (who != NULL) {
+            st->caller = *who;
+            memset(who, 0, sizeof *who);
+        }
         return st;
     }
     if (cond_ok)
@@ -470,7 +630,7 @@ static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
     if (mu_ok)
         uv_mutex_destroy(&st->mu);
     csc_cancel_free(st->own_cancel);
-    if (caller_ok)
+    if (caller_ok && who == NULL)
         csc__caller_free(&st->cache_alloc, &st->caller);
     free(st->paths);
     free(st->path_bytes);
@@ -478,36 +638,78 @@ static struct csc__op_state *new_state(uv_loop_t *loop, csc_cache_t *cache,
     return NULL;
 }
 
-static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
-                         const char *const *paths, size_t count, uint32_t flags, bool deep,
-                         const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done,
-                         csc__walk_op_t kind)
+/*
+ * C4.1, C13.7, C15.16: the checks a synchronous form makes before its
+ * first event, in its order. DeleteItemsForUser makes its User's caller
+ * into *who (*made then true).
+ */
+static csc_hresult validate(csc_cache_t *cache, const call_t *c, const csc_progress_t *progress,
+                            csc__caller_t *who, bool *made)
+{
+    *made = false;
+    if (c->kind == K_ENCRYPT)
+        return csc__encrypt_validate(c->flags, progress);
+    if (c->kind == K_SYNC) /* C12.1, and the options' version */
+        return csc__sync_validate(c->paths, c->count, c->flags, c->options, progress);
+    csc_hresult hr = csc__walk_validate(c->paths, c->count, c->flags, walk_op(c->kind));
+    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
+        hr = CSC_E_INVALIDARG; /* a sink newer than this library */
+    if (hr != CSC_S_OK)
+        return hr;
+    if (c->kind == K_DELETE && (c->flags & CSC_DELETE_ADMIN) && !cache->caller.admin)
+        return CSC_E_ACCESSDENIED; /* "fails for non-admins", before any event */
+    if (c->kind == K_DELETE_FOR_USER) {
+        if (c->user == NULL)
+            return CSC_E_INVALIDARG;
+        hr = csc__caller_make(&cache->alloc, c->user, false, who);
+        *made = hr == CSC_S_OK;
+        if (hr == CSC_S_OK && !cache->caller.admin)
+            hr = CSC_E_ACCESSDENIED; /* C13.7: needs an administrator */
+    }
+    return hr;
+}
+
+static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache, const call_t *c,
+                         const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done)
 {
     if (op == NULL || loop == NULL || cache == NULL || done == NULL)
         return CSC_E_POINTER;
     csc_hresult hr = csc__enter(cache, CSC__WRITE); /* C6.6, C14.5 */
     if (hr != CSC_S_OK)
         return hr;
+    /* Recorded as the synchronous forms are: every call but a busy one. */
+    const csc_sync_options_t *options = c->options;
+    if (CSC__RECORDING(cache) && c->kind != K_ENCRYPT) { /* the recorder's sink watches */
+        progress = csc__rec_async_start(cache, walk_op(c->kind), c->paths, c->count, c->flags,
+                                        c->deep, c->kind == K_DELETE_FOR_USER, c->user,
+                                        progress, cancel);
+        if (c->kind == K_SYNC) /* ... and the conflict handler's answers */
+            options = csc__rec_async_options(cache, options);
+    }
     if (!cache->feature_active) { /* C13.1: before validation; no pass (C15.3) */
+        if (CSC__RECORDING(cache))
+            record_end(cache, c->kind, c->encrypt, c->flags, CSC_E_SERVICE_NOT_ACTIVE);
         csc__leave(cache);
         return CSC_E_SERVICE_NOT_ACTIVE;
     }
-    if (CSC__RECORDING(cache)) /* the recorder's sink watches the events */
-        progress = csc__rec_async_start(cache, kind, paths, count, flags, deep, progress, cancel);
-    hr = csc__walk_validate(paths, count, flags, kind);
-    if (hr == CSC_S_OK && progress != NULL && progress->version > CSC_PROGRESS_VERSION)
-        hr = CSC_E_INVALIDARG; /* a sink newer than this library */
+    csc__caller_t who = {0};
+    bool made = false;
+    hr = validate(cache, c, progress, &who, &made);
     struct csc__op_state *st = NULL;
     if (hr == CSC_S_OK) {
-        st = new_state(loop, cache, paths, count);
+        st = new_state(loop, cache, c->paths, c->count, made ? &who : NULL);
         if (st == NULL)
             hr = CSC_E_OUTOFMEMORY;
     }
     if (hr != CSC_S_OK) {
-        /* C5.5: the pass follows every method call, even a rejected one. */
-        csc__policy_after(cache);
+        if (made)
+            csc__caller_free(&cache->alloc, &who);
+        /* C5.5, C15.3: the pass follows every method call, even a rejected
+         * one; not Encrypt. */
+        if (c->kind != K_ENCRYPT)
+            csc__policy_after(cache);
         if (CSC__RECORDING(cache))
-            csc__rec_async_end(cache, hr);
+            record_end(cache, c->kind, c->encrypt, c->flags, hr);
         csc__leave(cache);
         return hr;
     }
@@ -515,14 +717,23 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
     st->loop = loop;
     st->cache = cache;
     st->done = done;
-    st->flags = flags;
-    st->deep = deep;
-    st->kind = kind;
+    st->flags = c->flags;
+    st->deep = c->deep;
+    st->kind = c->kind;
+    st->encrypt = c->encrypt;
+    if (options != NULL && options->resolve_conflict != NULL) {
+        st->has_handler = true;
+        st->user_opts = *options;
+        csc_sync_options_t walk_opts = {CSC_SYNC_OPTIONS_VERSION, st, q_resolve};
+        st->walk_opts = walk_opts;
+    }
     st->user_cancel = cancel;
     st->has_progress = progress != NULL;
     if (progress != NULL)
         st->user = *progress;
-    st->async_progress = (flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
+    /* The same bit for Pin, Unpin, Synchronize and Encrypt; DeleteItems has
+     * none. */
+    st->async_progress = (c->flags & CSC_PIN_FLAG_ASYNC_PROGRESS) != 0;
     op->priv_ = st;
     op->priv_peak_ = 0;
     cache->running = st;
@@ -532,9 +743,10 @@ static csc_hresult start(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
         csc__guard_take(cache);
         atomic_store_explicit(&cache->busy, false, memory_order_release);
         cache->running = NULL;
-        csc__policy_after(cache);
+        if (c->kind != K_ENCRYPT)
+            csc__policy_after(cache);
         if (CSC__RECORDING(cache))
-            csc__rec_async_end(cache, CSC_E_FAIL);
+            record_end(cache, c->kind, c->encrypt, c->flags, CSC_E_FAIL);
         csc__guard_release(cache);
         op->priv_ = NULL;
         st->finished = true;
@@ -549,16 +761,53 @@ csc_hresult csc_unpin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                             const csc_progress_t *progress, csc_cancel_t *cancel,
                             csc_op_cb done)
 {
-    return start(op, loop, cache, paths, count, flags, deep, progress, cancel, done,
-                 CSC__OP_UNPIN);
+    call_t c = {K_UNPIN, paths, count, flags, deep, NULL, false, NULL};
+    return start(op, loop, cache, &c, progress, cancel, done);
 }
 
 csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
                           const char *const *paths, size_t count, uint32_t flags, bool deep,
                           const csc_progress_t *progress, csc_cancel_t *cancel, csc_op_cb done)
 {
-    return start(op, loop, cache, paths, count, flags, deep, progress, cancel, done,
-                 CSC__OP_PIN);
+    call_t c = {K_PIN, paths, count, flags, deep, NULL, false, NULL};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_synchronize_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                  const char *const *paths, size_t count, uint32_t flags,
+                                  const csc_sync_options_t *options,
+                                  const csc_progress_t *progress, csc_cancel_t *cancel,
+                                  csc_op_cb done)
+{
+    call_t c = {K_SYNC, paths, count, flags, false, NULL, false, options};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_delete_items_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                   const char *const *paths, size_t count, uint32_t flags,
+                                   const csc_progress_t *progress, csc_cancel_t *cancel,
+                                   csc_op_cb done)
+{
+    call_t c = {K_DELETE, paths, count, flags, false, NULL, false, NULL};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_delete_items_for_user_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                            const char *user, const char *const *paths,
+                                            size_t count, uint32_t flags,
+                                            const csc_progress_t *progress,
+                                            csc_cancel_t *cancel, csc_op_cb done)
+{
+    call_t c = {K_DELETE_FOR_USER, paths, count, flags, false, user, false, NULL};
+    return start(op, loop, cache, &c, progress, cancel, done);
+}
+
+csc_hresult csc_encrypt_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache, bool encrypt,
+                              uint32_t flags, const csc_progress_t *progress,
+                              csc_cancel_t *cancel, csc_op_cb done)
+{
+    call_t c = {K_ENCRYPT, NULL, 0, flags, false, NULL, encrypt, NULL};
+    return start(op, loop, cache, &c, progress, cancel, done);
 }
 
 void csc_op_cancel(csc_op_t *op)

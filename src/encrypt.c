@@ -10,6 +10,7 @@
  * 0x80070020 and keeps its state. A cancelled call does not roll back
  * (Windows: "partially encrypted"): the walk goes on silently to re-base
  * the bits of the files it did not reach. No eviction pass follows (C15.3).
+ * The walk (csc__encrypt_run) is shared with csc_encrypt_async (async.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "alloc.h"
 #include "record.h"
 #include "tree.h"
+#include "walk.h"
 
 #include "cscsim/methods.h"
 
@@ -43,10 +45,7 @@ static void set_actual(csc__hot_t *h, bool actual, bool configured)
 
 typedef struct enc_walk {
     csc_cache_t *cache;
-    const csc_progress_t *pr;
-    csc_cancel_t *cancel;
-    bool ignore;
-    bool cancelled;
+    csc__walk_ctl_t ctl; /* the sink, the tokens (walk.h) */
     bool oom;
     char *path;
     size_t cap;
@@ -56,69 +55,47 @@ typedef struct enc_walk {
  * the file's state, updated. */
 static bool process(enc_walk_t *w, csc_item_t *item, bool target, bool *actual)
 {
-    const csc_progress_t *pr = w->pr;
     size_t len = 0;
-    if (pr != NULL) {
+    if (w->ctl.progress != NULL) {
         len = csc__item_path_len(item);
-        if (len + 1 > w->cap) {
-            size_t cap = w->cap == 0 ? 256 : w->cap;
-            while (cap < len + 1)
-                cap *= 2;
-            char *p = csc__malloc(&w->cache->alloc, cap);
-            if (p == NULL) {
-                w->oom = true;
-                return false;
-            }
-            csc__free(&w->cache->alloc, w->path, w->cap);
-            w->path = p;
-            w->cap = cap;
+        if (len + 1 > w->cap &&
+            !csc__walk_path_reserve(w->cache, &w->path, &w->cap, 0, len, true)) {
+            w->oom = true;
+            return false;
         }
         csc_item_path(item, w->path, w->cap);
     }
     for (;;) {
-        if (w->cancel != NULL && csc_cancel_requested(w->cancel))
-            return !(w->cancelled = true);
-        if (pr != NULL && pr->query_abort != NULL) {
-            bool abort = false;
-            pr->query_abort(pr->user_data, &abort);
-            if (abort && !w->ignore)
-                return !(w->cancelled = true);
-        }
-        if (pr != NULL && pr->item_begin != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, w->path, len};
-            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !w->ignore)
-                return !(w->cancelled = true);
-        }
+        if (!csc__walk_go_on(&w->ctl) || !csc__walk_item_begin(&w->ctl, w->path, len))
+            return false;
         csc_hresult hr = CSC_S_OK;
         if (csc__hot(item)->flags & CSC__F_OPEN)
             hr = CSC_E_SHARING_VIOLATION; /* the file keeps its state */
         else
             *actual = target;
-        if (pr != NULL && pr->item_result != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, w->path, len};
-            csc_op_response_t r = pr->item_result(pr->user_data, &ev);
-            if (w->ignore)
-                r = CSC_OP_CONTINUE;
-            if (r == CSC_OP_ABORT)
-                return !(w->cancelled = true);
-            if (r == CSC_OP_RETRY)
-                continue;
-        }
+        csc_op_response_t r = csc__walk_item_result(&w->ctl, hr, w->path, len);
+        if (r == CSC_OP_ABORT)
+            return false;
+        if (r == CSC_OP_RETRY)
+            continue;
         return true;
     }
 }
 
-static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t flags,
-                                  const csc_progress_t *progress, csc_cancel_t *cancel)
+csc_hresult csc__encrypt_validate(uint32_t flags, const csc_progress_t *progress)
 {
-    csc_hresult hr = csc__active_check(cache); /* C13.1: before validation */
-    if (hr != CSC_S_OK)
-        return hr;
     if ((flags & ~CSC_ENCRYPT_FLAGS_VALID) != 0 ||
         (progress != NULL && progress->version > CSC_PROGRESS_VERSION))
         return CSC_E_INVALIDARG; /* C15.16: a rejected call changes nothing */
-    enc_walk_t w = {cache, progress, cancel, (flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS) != 0,
-                    false, false, NULL, 0};
+    return CSC_S_OK;
+}
+
+csc_hresult csc__encrypt_run(csc_cache_t *cache, bool encrypt, const csc_progress_t *progress,
+                             csc_cancel_t *cancel, csc_cancel_t *cancel2, bool ignore_answers)
+{
+    csc_hresult hr;
+    enc_walk_t w = {.cache = cache};
+    csc__walk_ctl_init(&w.ctl, progress, cancel, cancel2, ignore_answers);
     if (progress != NULL) { /* C8.1: before anything happens */
         w.cap = 256;
         w.path = csc__malloc(&cache->alloc, w.cap);
@@ -128,13 +105,7 @@ static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t fla
     }
     bool old = cache->encrypted;
     cache->encrypted = encrypt; /* files cached later follow it (C15.16) */
-    if (progress != NULL && progress->begin != NULL) {
-        csc_event_t ev = {CSC_EVENT_BEGIN, CSC_S_OK, "", 0};
-        bool abort = false;
-        progress->begin(progress->user_data, &ev, &abort);
-        if (abort && !w.ignore)
-            w.cancelled = true;
-    }
+    csc__walk_begin_event(&w.ctl);
     csc_subtree_iter_t it;
     csc_cache_iter_init(&it, cache);
     csc_item_t *item;
@@ -143,17 +114,33 @@ static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t fla
         if (h->type != CSC_ITEM_FILE)
             continue;
         bool actual = old != ((h->flags & CSC__F_ENC_DIFF) != 0);
-        if (!w.cancelled && !w.oom)
+        if (!w.ctl.cancelled && !w.oom)
             process(&w, item, encrypt, &actual);
         set_actual(h, actual, encrypt);
     }
-    hr = w.cancelled ? CSC_E_CANCELLED : w.oom ? CSC_E_OUTOFMEMORY : CSC_S_OK;
-    if (progress != NULL && progress->end != NULL) {
-        csc_event_t ev = {CSC_EVENT_END, hr, "", 0};
-        progress->end(progress->user_data, &ev);
-    }
+    hr = csc__walk_end_event(&w.ctl, w.oom);
     csc__free(&cache->alloc, w.path, w.cap);
     return hr;
+}
+
+static csc_hresult encrypt_locked(csc_cache_t *cache, bool encrypt, uint32_t flags,
+                                  const csc_progress_t *progress, csc_cancel_t *cancel)
+{
+    csc_hresult hr = csc__active_check(cache); /* C13.1: before validation */
+    if (hr == CSC_S_OK)
+        hr = csc__encrypt_validate(flags, progress);
+    if (hr == CSC_S_OK)
+        hr = csc__encrypt_run(cache, encrypt, progress, cancel, NULL,
+                              (flags & CSC_ENCRYPT_FLAG_ASYNC_PROGRESS) != 0);
+    return hr;
+}
+
+void csc__rec_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags, csc_hresult hr)
+{
+    char tail[32];
+    snprintf(tail, sizeof tail, "flags=0x%X", (unsigned)flags);
+    csc__rec_command(cache, encrypt ? "encrypt on" : "encrypt off", NULL, NULL,
+                     flags != 0 ? tail : NULL, hr);
 }
 
 csc_hresult csc_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags,
@@ -163,12 +150,8 @@ csc_hresult csc_encrypt(csc_cache_t *cache, bool encrypt, uint32_t flags,
     if (hr != CSC_S_OK)
         return hr;
     hr = encrypt_locked(cache, encrypt, flags, progress, cancel);
-    if (CSC__RECORDING(cache)) {
-        char tail[32];
-        snprintf(tail, sizeof tail, "flags=0x%X", (unsigned)flags);
-        csc__rec_command(cache, encrypt ? "encrypt on" : "encrypt off", NULL, NULL,
-                         flags != 0 ? tail : NULL, hr);
-    }
+    if (CSC__RECORDING(cache))
+        csc__rec_encrypt(cache, encrypt, flags, hr);
     csc__leave(cache);
     return hr;
 }

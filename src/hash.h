@@ -45,5 +45,10 @@ csc__hentry_t *csc__htable_first(const csc__htable_t *t);
 csc__hentry_t *csc__htable_next(const csc__hentry_t *e);
 /* Removes every entry without freeing them; frees the table. */
 void csc__htable_clear(csc__htable_t *t);
+/* Clears the table, then frees each entry with `alloc` (the entries' own
+ * links still lead from the first to the last): `size` bytes each, or
+ * size_of(entry) bytes when size_of is not NULL. */
+void csc__htable_free_all(csc__htable_t *t, const csc_allocator_t *alloc, size_t size,
+                          size_t (*size_of)(const csc__hentry_t *e));
 
 #endif

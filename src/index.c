@@ -140,3 +140,15 @@ void csc__htable_clear(csc__htable_t *t)
     HASH_CLEAR(hh, t->head);
     (void)index_alloc_;
 }
+
+void csc__htable_free_all(csc__htable_t *t, const csc_allocator_t *alloc, size_t size,
+                          size_t (*size_of)(const csc__hentry_t *e))
+{
+    csc__hentry_t *e = csc__htable_first(t);
+    csc__htable_clear(t);
+    while (e != NULL) {
+        csc__hentry_t *next = csc__htable_next(e);
+        csc__free(alloc, e, size_of != NULL ? size_of(e) : size);
+        e = next;
+    }
+}

@@ -71,6 +71,9 @@ typedef struct capture {
     int answer;     /* the first answer */
     bool answers_vary;
     bool new_names; /* a KEEPALLCHANGES answer came with a name */
+    bool for_user;  /* csc_delete_items_for_user_async */
+    char *for_name; /* ... its User, copied */
+    bool user_bad;  /* ... a user name the language cannot write */
 } capture_t;
 
 struct csc__recorder {
@@ -792,10 +795,17 @@ void csc__rec_wmi_end(csc_cache_t *cache, csc__walk_op_t op, const char *const *
     emit(cache);
 }
 
+/* Whether `for=USER` can say the user name (C15.17). */
+static bool user_writable(const char *user)
+{
+    return user != NULL && *user != '\0' && expressible(user) &&
+           strpbrk(user, " \t\r=#") == NULL && user[0] != '\\' && user[0] != '/';
+}
+
 const csc_progress_t *csc__rec_async_start(csc_cache_t *cache, csc__walk_op_t op,
                                            const char *const *paths, size_t count,
-                                           uint32_t flags, bool deep,
-                                           const csc_progress_t *progress,
+                                           uint32_t flags, bool deep, bool for_user,
+                                           const char *user, const csc_progress_t *progress,
                                            csc_cancel_t *cancel)
 {
     rec_t *rec = cache->rec;
@@ -808,6 +818,18 @@ const csc_progress_t *csc__rec_async_start(csc_cache_t *cache, csc__walk_op_t op
     c->op = op;
     c->flags = flags;
     c->deep = deep;
+    c->for_user = for_user;
+    if (for_user) {
+        c->user_bad = !user_writable(user);
+        if (!c->user_bad) {
+            c->for_name = csc__strndup(&cache->alloc, user, strlen(user));
+            if (c->for_name == NULL) {
+                lose(rec, CSC_E_OUTOFMEMORY);
+                csc__free(&cache->alloc, c, sizeof *c);
+                return progress;
+            }
+        }
+    }
     /* The paths are copied: the operation outlives the call. */
     if (paths != NULL && count > 0) {
         size_t bytes = count * sizeof(char *);
@@ -839,6 +861,25 @@ const csc_progress_t *csc__rec_async_start(csc_cache_t *cache, csc__walk_op_t op
     return &c->wrap;
 }
 
+const csc_sync_options_t *csc__rec_async_options(csc_cache_t *cache,
+                                                 const csc_sync_options_t *options)
+{
+    capture_t *c = cache->rec->async;
+    if (c == NULL || options == NULL)
+        return options;
+    if (options->version > CSC_SYNC_OPTIONS_VERSION) {
+        cap_note(c, "options newer than the library (the call was refused)");
+        return options;
+    }
+    if (options->resolve_conflict == NULL)
+        return options;
+    c->user_opts = *options;
+    c->wrap_opts = *options;
+    c->wrap_opts.user_data = c;
+    c->wrap_opts.resolve_conflict = cap_resolve;
+    return &c->wrap_opts;
+}
+
 void csc__rec_async_end(csc_cache_t *cache, csc_hresult hr)
 {
     rec_t *rec = cache->rec;
@@ -848,8 +889,21 @@ void csc__rec_async_end(csc_cache_t *cache, csc_hresult hr)
         emit(cache);
         return;
     }
-    put_method(cache, c, c->op, (const char *const *)c->paths, c->count, c->flags, c->deep, hr,
-               false, 0, c->op == CSC__OP_PIN ? "csc_pin_async" : "csc_unpin_async");
+    static const char *const apis[] = {
+        [CSC__OP_UNPIN] = "csc_unpin_async", [CSC__OP_PIN] = "csc_pin_async",
+        [CSC__OP_SYNC] = "csc_synchronize_async", [CSC__OP_DELETE] = "csc_delete_items_async"};
+    if (c->user_bad) {
+        rb_printf(cache, &rec->out,
+                  "# not expressible: csc_delete_items_for_user_async with a user name the "
+                  "language cannot write; result 0x%08X\n", (unsigned)(uint32_t)hr);
+    } else {
+        rec->for_user = c->for_name;
+        put_method(cache, c, c->op, (const char *const *)c->paths, c->count, c->flags, c->deep,
+                   hr, false, 0, c->for_user ? "csc_delete_items_for_user_async" : apis[c->op]);
+        rec->for_user = NULL;
+    }
+    if (c->for_name != NULL)
+        csc__free(&cache->alloc, c->for_name, strlen(c->for_name) + 1);
     cap_free(c);
     if (c->paths != NULL) {
         size_t bytes = c->count * sizeof(char *);
@@ -1380,8 +1434,7 @@ csc_hresult csc__rec_delete_for_user(csc_cache_t *cache, const char *user,
                                      const csc_progress_t *progress, csc_cancel_t *cancel)
 {
     rec_t *rec = cache->rec;
-    bool user_ok = user != NULL && *user != '\0' && expressible(user) &&
-                   strpbrk(user, " \t\r=#") == NULL && user[0] != '\\' && user[0] != '/';
+    bool user_ok = user_writable(user);
     if (rec->method != NULL || !user_ok) {
         csc_hresult hr = csc__delete_for_user(cache, user, paths, count, flags, progress, cancel);
         if (rec->method == NULL) {

@@ -79,15 +79,20 @@ void csc__rec_wmi_begin(csc_cache_t *cache, csc_wmi_progress_cb *cb, void **user
 void csc__rec_wmi_end(csc_cache_t *cache, csc__walk_op_t op, const char *const *paths,
                       size_t count, uint32_t flags, bool deep, uint32_t ret);
 
-/* The asynchronous Pin and Unpin (async.c): start returns the sink to copy
- * into the operation (the recorder's, passing everything on to
- * `progress`); end records the call, refused (from start) or complete
- * (from finish). */
+/* The asynchronous Pin, Unpin, Synchronize, DeleteItems and DeleteItemsForUser
+ * (async.c; for_user with its `user`): start returns the sink to copy into
+ * the operation (the recorder's, passing everything on to `progress`); end
+ * records the call, refused (from start) or complete (from finish). */
 const csc_progress_t *csc__rec_async_start(csc_cache_t *cache, csc__walk_op_t op,
                                            const char *const *paths, size_t count,
-                                           uint32_t flags, bool deep,
-                                           const csc_progress_t *progress,
+                                           uint32_t flags, bool deep, bool for_user,
+                                           const char *user, const csc_progress_t *progress,
                                            csc_cancel_t *cancel);
+/* csc_synchronize_async, after start: the options to copy into the
+ * operation (the recorder's handler, passing each conflict on and noting
+ * the answers, as csc__rec_sync does). */
+const csc_sync_options_t *csc__rec_async_options(csc_cache_t *cache,
+                                                 const csc_sync_options_t *options);
 void csc__rec_async_end(csc_cache_t *cache, csc_hresult hr);
 
 /* C13 methods: a language command (verb, paths, tail) with its check, or a

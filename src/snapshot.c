@@ -243,16 +243,12 @@ static inline unsigned char *put16(unsigned char *p, uint16_t v)
 
 static inline unsigned char *put32(unsigned char *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + 4;
+    return csc__le_put(p, v, 4);
 }
 
 static inline unsigned char *put64(unsigned char *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + 8;
+    return csc__le_put(p, v, 8);
 }
 
 void csc__snapshot_seal(void *data, size_t size)

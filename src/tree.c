@@ -336,13 +336,7 @@ void csc__tree_set_file_size(csc_cache_t *cache, struct csc_item *item, uint64_t
 /* Pre-order successor of `id` over the hot links (the root's id ends). */
 uint32_t csc__tree_preorder_next(const csc_cache_t *cache, uint32_t id)
 {
-    uint32_t root = csc__id(cache->root);
-    const csc__hot_t *h = csc__hot_at(cache, id);
-    if (csc__hot_first_child(h) != CSC__NONE)
-        return h->u.d.first_child;
-    while (id != root && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-        id = csc__hot_at(cache, id)->parent;
-    return id == root ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
+    return csc__tree_next_in(cache, id, csc__id(cache->root), true);
 }
 
 void csc__tree_remove_leaf(csc_cache_t *cache, struct csc_item *item)
@@ -767,13 +761,7 @@ static void twins_leave_below(csc_cache_t *cache, struct csc_item *top)
         csc__hot_t *h = csc__hot_at(cache, id);
         if (h->flags & CSC__F_TWIN)
             cache->twin_leaving(cache, csc__item_at(cache, id));
-        uint32_t next = csc__hot_first_child(h);
-        if (next == CSC__NONE) {
-            while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-                id = csc__hot_at(cache, id)->parent;
-            next = id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-        }
-        id = next;
+        id = csc__tree_next_in(cache, id, top_id, true);
     }
 }
 

@@ -392,6 +392,21 @@ static inline uint32_t csc__hot_first_child(const csc__hot_t *h)
     return h->type != CSC_ITEM_FILE ? h->u.d.first_child : CSC__NONE;
 }
 
+/* The pre-order successor of `id` within the subtree of `top` over the hot
+ * links, into id's children when `descend`; CSC__NONE after the last. */
+static inline uint32_t csc__tree_next_in(const struct csc_cache *c, uint32_t id, uint32_t top,
+                                         bool descend)
+{
+    const csc__hot_t *h = csc__hot_at(c, id);
+    if (descend && csc__hot_first_child(h) != CSC__NONE)
+        return h->u.d.first_child;
+    while (id != top && h->next_sibling == CSC__NONE) {
+        id = h->parent;
+        h = csc__hot_at(c, id);
+    }
+    return id == top ? CSC__NONE : h->next_sibling;
+}
+
 static inline uint32_t csc__hot_pinned_below(const csc__hot_t *h)
 {
     return h->type != CSC_ITEM_FILE ? h->u.d.pinned_below : 0;

@@ -54,17 +54,13 @@
 typedef struct walk {
     csc_cache_t *cache;
     const csc__caller_t *caller;    /* whose access is checked (C9.1) */
-    const csc_progress_t *progress; /* NULL: no events, no paths built */
-    csc_cancel_t *cancel, *cancel2;
-    bool ignore_answers; /* AsyncProgress: answers are ignored (C6.4) */
+    csc__walk_ctl_t ctl; /* the sink (NULL: no events, no paths built), tokens */
     uint32_t flags;
     uint16_t sources;
     uint8_t hsources; /* sources >> CSC__PIN_SHIFT, as hot records keep them */
-    bool has_cancel;  /* a cancel token to check before each item */
     bool fast_unpin;  /* deep Unpin, no sink, no token, no access lists */
     bool deep;
     csc__walk_op_t op;
-    bool cancelled;
     bool out_of_memory;
     bool any_failed;
     /* Fault injection (fault.h): the operation's bit, whether an item rule
@@ -90,12 +86,12 @@ typedef struct walk {
 
 static bool paths_wanted(const walk_t *w)
 {
-    return w->progress != NULL;
+    return w->ctl.progress != NULL;
 }
 
 static bool stopped(const walk_t *w)
 {
-    return w->cancelled || w->out_of_memory;
+    return w->ctl.cancelled || w->out_of_memory;
 }
 
 /* Makes room for `len` bytes and a NUL in the path buffer, keeping its
@@ -104,18 +100,27 @@ static bool reserve_path(walk_t *w, size_t len)
 {
     if (len + 1 <= w->path_cap)
         return true;
-    size_t cap = w->path_cap;
-    while (cap < len + 1)
-        cap *= 2;
-    char *p = csc__malloc(&w->cache->alloc, cap);
-    if (p == NULL) {
+    if (!csc__walk_path_reserve(w->cache, &w->path, &w->path_cap, w->path_len + 1, len, true)) {
         w->out_of_memory = true;
         return false;
     }
-    memcpy(p, w->path, w->path_len + 1);
-    csc__free(&w->cache->alloc, w->path, w->path_cap);
-    w->path = p;
-    w->path_cap = cap;
+    return true;
+}
+
+bool csc__walk_path_reserve(csc_cache_t *cache, char **p, size_t *cap, size_t keep, size_t len,
+                            bool owned)
+{
+    size_t n = *cap;
+    while (n < len + 1)
+        n *= 2;
+    char *q = csc__malloc(&cache->alloc, n);
+    if (q == NULL)
+        return false;
+    memcpy(q, *p, keep);
+    if (owned)
+        csc__free(&cache->alloc, *p, *cap);
+    *p = q;
+    *cap = n;
     return true;
 }
 
@@ -123,7 +128,7 @@ static bool reserve_path(walk_t *w, size_t len)
 CSC__WALK_INLINE bool path_push(walk_t *w, size_t base_len, const struct csc_item *item,
                       const csc__hot_t *h)
 {
-    if (w->progress == NULL)
+    if (w->ctl.progress == NULL)
         return true;
     const char *name;
     size_t name_len;
@@ -435,9 +440,9 @@ static uint32_t unpin_files(walk_t *w, csc__hot_t *ph, uint32_t id, csc__hot_t *
  * path and no name is needed. */
 static inline bool step(walk_t *w, uint32_t id, csc__hot_t *h)
 {
-    if (w->has_cancel &&
-        (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
-        w->cancelled = true;
+    if (w->ctl.has_cancel &&
+        (csc_cancel_requested(w->ctl.cancel) || csc_cancel_requested(w->ctl.cancel2))) {
+        w->ctl.cancelled = true;
         return false;
     }
     if (CSC_FAILED(apply_fast(w, id, h)))
@@ -454,53 +459,24 @@ CSC__WALK_INLINE bool process(walk_t *w, struct csc_item *item, uint32_t id, csc
                     const char *path, size_t path_len, csc_hresult failed_hr,
                     csc_hresult *result)
 {
-    const csc_progress_t *pr = w->progress;
     for (;;) {
-        /* Step 1: cancellation requested? */
-        if (w->has_cancel &&
-            (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
-            w->cancelled = true;
+        /* Steps 1 and 2: cancellation requested? ItemBegin. */
+        if (!csc__walk_go_on(&w->ctl) || !csc__walk_item_begin(&w->ctl, path, path_len))
             return false;
-        }
-        if (pr != NULL && pr->query_abort != NULL) {
-            bool abort = false;
-            pr->query_abort(pr->user_data, &abort);
-            if (abort && !w->ignore_answers) {
-                w->cancelled = true;
-                return false;
-            }
-        }
-        /* Step 2: ItemBegin; RETRY counts as CONTINUE here. */
-        if (pr != NULL && pr->item_begin != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path, path_len};
-            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !w->ignore_answers) {
-                w->cancelled = true;
-                return false;
-            }
-        }
         /* Steps 3-5. */
         csc_hresult hr = item != NULL ? apply_fast(w, id, h) : failed_hr;
         if (hr == CSC_E_OUTOFMEMORY && w->out_of_memory)
             return false; /* C8.1: the item as it was, and no ItemResult */
         *result = hr;
         /* Step 6: ItemResult; RETRY processes the item again. */
-        if (pr != NULL && pr->item_result != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
-            csc_op_response_t r = pr->item_result(pr->user_data, &ev);
-            if (w->ignore_answers)
-                r = CSC_OP_CONTINUE;
-            if (CSC_FAILED(hr) && r != CSC_OP_RETRY)
-                w->any_failed = true; /* the item's last result */
-            if (r == CSC_OP_ABORT) {
-                w->cancelled = true;
-                return false;
-            }
-            /* A deleted item has nothing left to retry: RETRY continues. */
-            if (r == CSC_OP_RETRY && !(w->op == CSC__OP_DELETE && item != NULL && hr == CSC_S_OK))
-                continue;
-        } else if (CSC_FAILED(hr)) {
-            w->any_failed = true;
-        }
+        csc_op_response_t r = csc__walk_item_result(&w->ctl, hr, path, path_len);
+        if (CSC_FAILED(hr) && r != CSC_OP_RETRY)
+            w->any_failed = true; /* the item's last result */
+        if (r == CSC_OP_ABORT)
+            return false;
+        /* A deleted item has nothing left to retry: RETRY continues. */
+        if (r == CSC_OP_RETRY && !(w->op == CSC__OP_DELETE && item != NULL && hr == CSC_S_OK))
+            continue;
         return true;
     }
 }
@@ -524,7 +500,7 @@ static void walk_delete(walk_t *w, struct csc_item *top, csc_hresult *result)
                 next = csc__parent(node);
         }
         size_t len = csc__item_path_len(node);
-        if (w->progress != NULL) {
+        if (w->ctl.progress != NULL) {
             if (!reserve_path(w, len))
                 return;
             csc_item_path(node, w->path, w->path_cap);
@@ -694,7 +670,7 @@ static mframe_t *mpush(walk_t *w, mstack_t *st)
  * item's display name (the server's spelling, C15.1). */
 static bool path_push_remote(walk_t *w, size_t base_len, const csc__rnode_t *r)
 {
-    if (w->progress == NULL)
+    if (w->ctl.progress == NULL)
         return true;
     size_t len = base_len + 1 + r->name_len;
     if (!reserve_path(w, len))
@@ -719,29 +695,10 @@ static bool process_remote(walk_t *w, uint32_t anc, const csc__rnode_t *r, bool 
                            const char *path, size_t path_len, uint32_t *id, csc_hresult *result)
 {
     csc_cache_t *cache = w->cache;
-    const csc_progress_t *pr = w->progress;
     *id = CSC__NONE;
     for (;;) {
-        if (w->has_cancel &&
-            (csc_cancel_requested(w->cancel) || csc_cancel_requested(w->cancel2))) {
-            w->cancelled = true;
+        if (!csc__walk_go_on(&w->ctl) || !csc__walk_item_begin(&w->ctl, path, path_len))
             return false;
-        }
-        if (pr != NULL && pr->query_abort != NULL) {
-            bool abort = false;
-            pr->query_abort(pr->user_data, &abort);
-            if (abort && !w->ignore_answers) {
-                w->cancelled = true;
-                return false;
-            }
-        }
-        if (pr != NULL && pr->item_begin != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path, path_len};
-            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !w->ignore_answers) {
-                w->cancelled = true;
-                return false;
-            }
-        }
         csc_hresult hr;
         if (*id != CSC__NONE) {
             hr = apply_fast(w, *id, csc__hot_at(cache, *id));
@@ -763,22 +720,13 @@ static bool process_remote(walk_t *w, uint32_t anc, const csc__rnode_t *r, bool 
         if (hr == CSC_E_OUTOFMEMORY && w->out_of_memory)
             return false; /* C8.1: the item as it was, and no ItemResult */
         *result = hr;
-        if (pr != NULL && pr->item_result != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
-            csc_op_response_t a = pr->item_result(pr->user_data, &ev);
-            if (w->ignore_answers)
-                a = CSC_OP_CONTINUE;
-            if (CSC_FAILED(hr) && a != CSC_OP_RETRY)
-                w->any_failed = true;
-            if (a == CSC_OP_ABORT) {
-                w->cancelled = true;
-                return false;
-            }
-            if (a == CSC_OP_RETRY)
-                continue;
-        } else if (CSC_FAILED(hr)) {
+        csc_op_response_t a = csc__walk_item_result(&w->ctl, hr, path, path_len);
+        if (CSC_FAILED(hr) && a != CSC_OP_RETRY)
             w->any_failed = true;
-        }
+        if (a == CSC_OP_ABORT)
+            return false;
+        if (a == CSC_OP_RETRY)
+            continue;
         return !stopped(w);
     }
 }
@@ -971,7 +919,7 @@ static void pin_uncached(walk_t *w, const char *given, csc_hresult *result)
     bool attempt = !nocaching && csc__access_allowed(cache, w->caller, anc);
     const char *path = given;
     size_t path_len = strlen(given);
-    if (w->progress != NULL) { /* the cached ancestor's path, then the server's names */
+    if (w->ctl.progress != NULL) { /* the cached ancestor's path, then the server's names */
         bool root = csc__type(anc) == CSC__ITEM_ROOT;
         size_t len = root ? 1 : csc__item_path_len(anc); /* "\" of "\\server" */
         uint32_t below = 0;
@@ -1023,7 +971,7 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
     }
     csc_cache_t *cache = w->cache;
     size_t len = csc__item_path_len(top);
-    if (w->progress != NULL) {
+    if (w->ctl.progress != NULL) {
         if (!reserve_path(w, len))
             return;
         csc_item_path(top, w->path, w->path_cap);
@@ -1075,13 +1023,13 @@ static void walk_path(walk_t *w, struct csc_item *top, csc_hresult *result)
         return;
     }
 
-    w->fast_unpin = w->op == CSC__OP_UNPIN && !paths_wanted(w) && !w->has_cancel &&
+    w->fast_unpin = w->op == CSC__OP_UNPIN && !paths_wanted(w) && !w->ctl.has_cancel &&
                     cache->acl_count == 0 && !w->fault_live;
 
     /* Deep: the subtree in pre-order, following the hot records' links;
      * names (cold) are read only to build paths for a sink. With a sink,
      * w->path_len is the length of the current item's path throughout. */
-    bool paths = w->progress != NULL;
+    bool paths = w->ctl.progress != NULL;
     uint32_t top_id = csc__id(top), id = top_id;
     csc__hot_t *h = csc__hot(top);
     size_t base = 0; /* with a sink: where the current item's name starts, less one */
@@ -1162,14 +1110,10 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
     walk_t w = {0};
     w.cache = cache;
     w.caller = caller != NULL ? caller : &cache->caller;
-    w.progress = progress;
-    w.cancel = cancel;
-    w.cancel2 = cancel2;
-    w.ignore_answers = ignore_answers;
+    csc__walk_ctl_init(&w.ctl, progress, cancel, cancel2, ignore_answers);
     w.flags = flags;
     w.sources = (uint16_t)(flags & CSC_PIN_FLAGS_SOURCES);
     w.hsources = (uint8_t)(w.sources >> CSC__PIN_SHIFT);
-    w.has_cancel = cancel != NULL || cancel2 != NULL;
     w.deep = deep;
     w.op = op;
     w.pin_extra = op == CSC__OP_PIN && ((flags & CSC_PIN_FLAG_FILL) || !deep);
@@ -1205,13 +1149,7 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
         single_result = CSC_FAILED(hr) || csc__type(item) == CSC_ITEM_FILE;
     }
 
-    if (progress != NULL && progress->begin != NULL) {
-        csc_event_t ev = {CSC_EVENT_BEGIN, CSC_S_OK, "", 0};
-        bool abort = false;
-        progress->begin(progress->user_data, &ev, &abort);
-        if (abort && !ignore_answers)
-            w.cancelled = true;
-    }
+    csc__walk_begin_event(&w.ctl);
 
     csc_hresult last = CSC_S_OK;
     for (size_t i = 0; i < count && !stopped(&w); i++) {
@@ -1231,13 +1169,7 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
             walk_path(&w, item, &last);
     }
 
-    csc_hresult end = w.cancelled ? CSC_E_CANCELLED
-                      : w.out_of_memory ? CSC_E_OUTOFMEMORY
-                                        : CSC_S_OK;
-    if (progress != NULL && progress->end != NULL) {
-        csc_event_t ev = {CSC_EVENT_END, end, "", 0};
-        progress->end(progress->user_data, &ev);
-    }
+    csc_hresult end = csc__walk_end_event(&w.ctl, w.out_of_memory);
     csc__free(&cache->alloc, w.path, w.path_cap);
 
     if (end != CSC_S_OK)

@@ -8,7 +8,8 @@
  * cache's IOfflineFilesItemContainer), the client's progress object held
  * for the call and its answers honoured (C4.5), NULL and bad arguments
  * (C16.7), UTF-16 with unpaired surrogates (C14.4), re-entrancy (C14.5),
- * bAsync on the embedder's loop (C6.5) and two threads on one cache object.
+ * bAsync on the embedder's loop (C6.5: Pin, Unpin, DeleteItems,
+ * DeleteItemsForUser, Encrypt) and two threads on one cache object.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -19,37 +20,17 @@
 
 #include <cscsim/async.h>
 
+#include "com/com_fixture.h"
 #include "com/com_sink.h"
-
-typedef struct fixture {
-    csc_cache_t *cache;
-    IOfflineFilesCache *pc;
-} fixture_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    assert_int_equal(csc_cache_new(&f->cache, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\a.txt", true, 100, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\sub\\b.txt", true, 20, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\other\\s\\c.txt", true, 3, NULL), S_OK);
-    assert_int_equal(csc_com_create_instance(f->cache, &CLSID_OfflineFilesCache, NULL,
-                                             &IID_IOfflineFilesCache, (void **)&f->pc),
-                     S_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    /* The fixture's reference is the last one: no object leaks (C14.1). */
-    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);
-    char why[256];
-    assert_int_equal(csc_cache_check(f->cache, why, sizeof why), S_OK);
-    csc_cache_free(f->cache);
-    free(f);
-    return 0;
+    static const com_file_t files[] = {
+        {"\\\\srv\\docs\\a.txt", 100},
+        {"\\\\srv\\docs\\sub\\b.txt", 20},
+        {"\\\\other\\s\\c.txt", 3},
+    };
+    return com_fixture_setup(state, files, sizeof files / sizeof files[0]);
 }
 
 static bool pinned(csc_cache_t *cache, const char *path)
@@ -338,8 +319,10 @@ static void test_async_pin_on_loop(void **state)
     assert_int_equal(f->pc->lpVtbl->Unpin(f->pc, NULL, paths, 1, TRUE, TRUE, 0x1, &s.sync_iface),
                      E_INVALIDARG);
     assert_int_equal(atomic_load(&s.ref), 1);
-    /* Synchronize and DeleteItems have no asynchronous C API yet. */
-    assert_int_equal(f->pc->lpVtbl->DeleteItems(f->pc, paths, 1, 0, TRUE, NULL), E_NOTIMPL);
+    /* Synchronize without a progress object: E_INVALIDARG (C16.5). */
+    assert_int_equal(f->pc->lpVtbl->Synchronize(f->pc, NULL, paths, 1, TRUE, 0, NULL, NULL,
+                                                NULL),
+                     E_INVALIDARG);
     assert_int_equal(csc_com_set_loop(NULL, &loop), E_POINTER);
     IOfflineFilesItem *item;
     assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, paths[0], 0, &item), S_OK);
@@ -350,6 +333,243 @@ static void test_async_pin_on_loop(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
     assert_int_equal(f->pc->lpVtbl->AddRef(f->pc), 2);
     assert_int_equal(f->pc->lpVtbl->Release(f->pc), 1);
+}
+
+/* bAsync = TRUE for DeleteItems, DeleteItemsForUser and Encrypt (C6.5):
+ * started at once, the progress object and the cache object held until
+ * End has been delivered on the loop, every other call refused meanwhile
+ * (C6.6), the same events and effects as the synchronous calls; a call
+ * refused at once holds nothing. */
+static void test_async_delete_and_encrypt_on_loop(void **state)
+{
+    fixture_t *f = *state;
+    IOfflineFilesCache *pc = f->pc;
+    LPCWSTR sub[] = {u"\\\\srv\\docs\\sub"};
+    LPCWSTR a[] = {u"\\\\srv\\docs\\a.txt"};
+    LPCWSTR with_null[] = {NULL};
+    sink_t s, other;
+    sink_init(&s);
+    sink_init(&other);
+    /* No loop given: E_NOTIMPL, nothing held. */
+    assert_int_equal(pc->lpVtbl->DeleteItems(pc, sub, 1, 0, TRUE, &s.simple_iface), E_NOTIMPL);
+    assert_int_equal(pc->lpVtbl->Encrypt(pc, NULL, TRUE, 0, TRUE, &s.sync_iface), E_NOTIMPL);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", a, 1, 0, TRUE, &s.simple_iface),
+                     E_NOTIMPL);
+    assert_int_equal(atomic_load(&s.ref), 1);
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(csc_com_set_loop(pc, &loop), S_OK);
+
+    /* DeleteItems. */
+    assert_int_equal(pc->lpVtbl->DeleteItems(pc, sub, 1, 0, TRUE, &s.simple_iface), S_OK);
+    assert_string_equal(s.log, "");
+    assert_int_equal(atomic_load(&s.ref), 2);
+    assert_int_equal(pc->lpVtbl->AddRef(pc), 3);
+    assert_int_equal(pc->lpVtbl->Release(pc), 2);
+    /* C6.6: refused while it runs, synchronous or not; nothing held. */
+    assert_int_equal(pc->lpVtbl->DeleteItems(pc, a, 1, 0, FALSE, &other.simple_iface), CSC_E_BUSY);
+    assert_int_equal(pc->lpVtbl->Encrypt(pc, NULL, TRUE, 0, TRUE, &other.sync_iface), CSC_E_BUSY);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", a, 1, 0, TRUE,
+                                                    &other.simple_iface),
+                     CSC_E_BUSY);
+    assert_string_equal(other.log, "");
+    assert_int_equal(atomic_load(&other.ref), 1);
+    assert_int_equal(pc->lpVtbl->AddRef(pc), 3);
+    assert_int_equal(pc->lpVtbl->Release(pc), 2);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\srv\\docs\\sub\\b.txt\n"
+                               "ItemResult \\\\srv\\docs\\sub\\b.txt 0x00000000\n"
+                               "ItemBegin \\\\srv\\docs\\sub\n"
+                               "ItemResult \\\\srv\\docs\\sub 0x00000000\n"
+                               "End 0x00000000\n");
+    assert_int_equal(atomic_load(&s.ref), 1);
+    assert_int_equal(pc->lpVtbl->AddRef(pc), 2);
+    assert_int_equal(pc->lpVtbl->Release(pc), 1);
+    csc_item_t *item;
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\sub", &item),
+                     CSC_E_FILE_NOT_FOUND);
+
+    /* Encrypt, with the sync progress object. */
+    sink_init(&s);
+    assert_int_equal(pc->lpVtbl->Encrypt(pc, NULL, TRUE, 0, TRUE, &s.sync_iface), S_OK);
+    assert_int_equal(atomic_load(&s.ref), 2);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\other\\s\\c.txt\n"
+                               "ItemResult \\\\other\\s\\c.txt 0x00000000\n"
+                               "ItemBegin \\\\srv\\docs\\a.txt\n"
+                               "ItemResult \\\\srv\\docs\\a.txt 0x00000000\n"
+                               "End 0x00000000\n");
+    assert_int_equal(atomic_load(&s.ref), 1);
+    BOOL enc = FALSE, partial = TRUE;
+    assert_int_equal(pc->lpVtbl->GetEncryptionStatus(pc, &enc, &partial), S_OK);
+    assert_true(enc);
+    assert_false(partial);
+    /* Refused at once (C15.16): nothing held, no event. */
+    sink_init(&s);
+    assert_int_equal(pc->lpVtbl->Encrypt(pc, NULL, FALSE, 0x1, TRUE, &s.sync_iface),
+                     E_INVALIDARG);
+    assert_string_equal(s.log, "");
+    assert_int_equal(atomic_load(&s.ref), 1);
+
+    /* DeleteItemsForUser: refused at once unless an administrator (C13.7). */
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", a, 1, 0, TRUE, &s.simple_iface),
+                     E_ACCESSDENIED);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, NULL, a, 1, 0, TRUE, &s.simple_iface),
+                     E_INVALIDARG);
+    assert_int_equal(pc->lpVtbl->DeleteItems(pc, with_null, 1, 0, TRUE, &s.simple_iface),
+                     E_INVALIDARG);
+    assert_int_equal(atomic_load(&s.ref), 1);
+    assert_string_equal(s.log, "");
+    assert_int_equal(csc_cache_set_caller(f->cache, "admin", true), S_OK);
+    assert_int_equal(pc->lpVtbl->DeleteItemsForUser(pc, u"bob", a, 1, 0, TRUE, &s.simple_iface),
+                     S_OK);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\srv\\docs\\a.txt\n"
+                               "ItemResult \\\\srv\\docs\\a.txt 0x00000000\n"
+                               "End 0x00000000\n");
+    assert_int_equal(atomic_load(&s.ref), 1);
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &item),
+                     CSC_E_FILE_NOT_FOUND);
+    /* Without a progress object too. */
+    LPCWSTR c[] = {u"\\\\other\\s\\c.txt"};
+    assert_int_equal(pc->lpVtbl->DeleteItems(pc, c, 1, 0, TRUE, NULL), S_OK);
+    assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    assert_int_equal(csc_cache_find(f->cache, "\\\\other\\s\\c.txt", &item),
+                     CSC_E_FILE_NOT_FOUND);
+
+    assert_int_equal(csc_com_set_loop(pc, NULL), S_OK);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(pc->lpVtbl->AddRef(pc), 2);
+    assert_int_equal(pc->lpVtbl->Release(pc), 1);
+}
+
+/* a.txt changed on both sides: 5 bytes locally, the server's copy
+ * rewritten with 50 (C12.5: FileChangedOnClient_ChangedOnServer). */
+static void conflict_on_a(fixture_t *f)
+{
+    csc_item_t *a;
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &a), S_OK);
+    assert_int_equal(csc_item_modify(f->cache, a, 5), S_OK);
+    assert_int_equal(csc_remote_write(f->cache, "\\\\srv\\docs\\a.txt", true, 50), S_OK);
+}
+
+/* C12.5, C16.5: the client's IOfflineFilesSyncConflictHandler is asked
+ * between SyncItemBegin and SyncItemResult with the path in UTF-16,
+ * fStateKnown 0x3, the state and the change details; its answer applies,
+ * its new name (task memory) names the kept local copy; it is held for the
+ * call (C14.1). */
+static void test_synchronize_conflict_handler(void **state)
+{
+    fixture_t *f = *state;
+    conflict_on_a(f);
+    sink_t s;
+    handler_t h;
+    sink_init(&s);
+    handler_init(&h);
+    h.answer = OFFLINEFILES_SYNC_CONFLICT_RESOLVE_KEEPALLCHANGES;
+    h.new_name = u"mine.txt";
+    LPCWSTR a[] = {u"\\\\srv\\docs\\a.txt"};
+    DWORD inout = OFFLINEFILES_SYNC_CONTROL_FLAG_SYNCIN | OFFLINEFILES_SYNC_CONTROL_FLAG_SYNCOUT;
+    assert_int_equal(f->pc->lpVtbl->Synchronize(f->pc, NULL, a, 1, FALSE, inout, &h.iface,
+                                                &s.sync_iface, NULL),
+                     S_OK);
+    assert_int_equal(h.calls, 1);
+    assert_memory_equal(h.path, u"\\\\srv\\docs\\a.txt", sizeof(u"\\\\srv\\docs\\a.txt"));
+    assert_int_equal(h.known, 0x3);
+    assert_int_equal(h.state, 12);
+    assert_int_equal(h.ref_seen_max, 2);
+    assert_int_equal(atomic_load(&h.ref), 1);
+    assert_string_equal(s.log, "Begin\n"
+                               "ItemBegin \\\\srv\\docs\\a.txt\n"
+                               "ItemResult \\\\srv\\docs\\a.txt 0x00000000\n"
+                               "ItemBegin \\\\srv\\docs\\mine.txt\n"
+                               "ItemResult \\\\srv\\docs\\mine.txt 0x00000000\n"
+                               "End 0x00000000\n");
+    csc_item_t *item;
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\mine.txt", &item), S_OK);
+    assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &item), S_OK);
+    assert_false(csc_item_is_dirty(item));
+    /* An answer outside 0-7 counts as NONE: the conflict stays (E_FAIL). */
+    conflict_on_a(f);
+    h.answer = (OFFLINEFILES_SYNC_CONFLICT_RESOLVE)9;
+    h.new_name = NULL;
+    assert_int_equal(f->pc->lpVtbl->Synchronize(f->pc, NULL, a, 1, FALSE, inout, &h.iface, NULL,
+                                                NULL),
+                     E_FAIL);
+    assert_int_equal(h.calls, 2);
+    assert_true(csc_item_is_dirty(item));
+    assert_int_equal(atomic_load(&h.ref), 1);
+}
+
+/* bAsync = TRUE for Synchronize (C6.5, C16.5): the progress object and the
+ * conflict handler are called on the loop, the handler between the item's
+ * SyncItemBegin and SyncItemResult; both are held until End. */
+static void test_async_synchronize_on_loop(void **state)
+{
+    fixture_t *f = *state;
+    IOfflineFilesCache *pc = f->pc;
+    conflict_on_a(f);
+    sink_t s;
+    handler_t h;
+    sink_init(&s);
+    handler_init(&h);
+    h.answer = OFFLINEFILES_SYNC_CONFLICT_RESOLVE_KEEPLOCAL;
+    LPCWSTR docs[] = {u"\\\\srv\\docs"};
+    DWORD inout = OFFLINEFILES_SYNC_CONTROL_FLAG_SYNCIN | OFFLINEFILES_SYNC_CONTROL_FLAG_SYNCOUT;
+    assert_int_equal(pc->lpVtbl->Synchronize(pc, NULL, docs, 1, TRUE, inout, &h.iface, NULL,
+                                             NULL),
+                     E_INVALIDARG); /* C16.5 */
+    assert_int_equal(pc->lpVtbl->Synchronize(pc, NULL, docs, 1, TRUE, inout, &h.iface,
+                                             &s.sync_iface, NULL),
+                     E_NOTIMPL); /* no loop given */
+    assert_int_equal(atomic_load(&h.ref), 1);
+    assert_int_equal(atomic_load(&s.ref), 1);
+    uv_loop_t loop;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(csc_com_set_loop(pc, &loop), S_OK);
+    for (int batched = 0; batched < 2; batched++) {
+        DWORD flags = inout | (batched ? OFFLINEFILES_SYNC_CONTROL_FLAG_ASYNCPROGRESS : 0);
+        if (batched)
+            conflict_on_a(f);
+        sink_init(&s);
+        h.calls = 0;
+        assert_int_equal(pc->lpVtbl->Synchronize(pc, NULL, docs, 1, TRUE, flags, &h.iface,
+                                                 &s.sync_iface, NULL),
+                         S_OK);
+        assert_string_equal(s.log, "");
+        assert_int_equal(atomic_load(&s.ref), 2);
+        assert_int_equal(atomic_load(&h.ref), 2);
+        IOfflineFilesItem *busy = (IOfflineFilesItem *)1;
+        assert_int_equal(pc->lpVtbl->FindItem(pc, docs[0], 0, &busy), CSC_E_BUSY);
+        assert_null(busy);
+        assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+        assert_int_equal(h.calls, 1);
+        assert_int_equal(h.state, 12);
+        assert_string_equal(s.log, "Begin\n"
+                                   "ItemBegin \\\\srv\\docs\n"
+                                   "ItemResult \\\\srv\\docs 0x00000000\n"
+                                   "ItemBegin \\\\srv\\docs\\a.txt\n"
+                                   "ItemResult \\\\srv\\docs\\a.txt 0x00000000\n"
+                                   "ItemBegin \\\\srv\\docs\\sub\n"
+                                   "ItemResult \\\\srv\\docs\\sub 0x00000000\n"
+                                   "ItemBegin \\\\srv\\docs\\sub\\b.txt\n"
+                                   "ItemResult \\\\srv\\docs\\sub\\b.txt 0x00000000\n"
+                                   "End 0x00000000\n");
+        assert_int_equal(atomic_load(&s.ref), 1);
+        assert_int_equal(atomic_load(&h.ref), 1);
+        csc_item_t *a;
+        assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &a), S_OK);
+        assert_false(csc_item_is_dirty(a)); /* KEEPLOCAL went to the server */
+    }
+    assert_int_equal(csc_com_set_loop(pc, NULL), S_OK);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    assert_int_equal(pc->lpVtbl->AddRef(pc), 2);
+    assert_int_equal(pc->lpVtbl->Release(pc), 1);
 }
 
 /* ---- Synchronize, DeleteItems ---- */
@@ -819,6 +1039,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pin_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_answers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_async_pin_on_loop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_async_delete_and_encrypt_on_loop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_synchronize_conflict_handler, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_async_synchronize_on_loop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_synchronize, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_items, setup, teardown),
         cmocka_unit_test_setup_teardown(test_find_item, setup, teardown),

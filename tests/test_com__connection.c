@@ -21,43 +21,17 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "com/com_fixture.h"
 #include "com/com_sink.h"
-
-typedef struct fixture {
-    csc_cache_t *cache;
-    IOfflineFilesCache *pc;
-} fixture_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    assert_int_equal(csc_cache_new(&f->cache, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\a.txt", true, 100, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\sub\\b.txt", true, 20, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\other\\s\\c.txt", true, 3, NULL), S_OK);
-    assert_int_equal(csc_com_create_instance(f->cache, &CLSID_OfflineFilesCache, NULL,
-                                             &IID_IOfflineFilesCache, (void **)&f->pc),
-                     S_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);
-    char why[256];
-    assert_int_equal(csc_cache_check(f->cache, why, sizeof why), S_OK);
-    csc_cache_free(f->cache);
-    free(f);
-    return 0;
-}
-
-static IOfflineFilesItem *find(fixture_t *f, LPCWSTR path, DWORD flags)
-{
-    IOfflineFilesItem *item = NULL;
-    assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, path, flags, &item), S_OK);
-    return item;
+    static const com_file_t files[] = {
+        {"\\\\srv\\docs\\a.txt", 100},
+        {"\\\\srv\\docs\\sub\\b.txt", 20},
+        {"\\\\other\\s\\c.txt", 3},
+    };
+    return com_fixture_setup(state, files, sizeof files / sizeof files[0]);
 }
 
 static IOfflineFilesConnectionInfo *conn_of(IOfflineFilesItem *item)
@@ -144,7 +118,7 @@ static void test_is_path_cacheable(void **state)
 static void test_feature_not_active(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\a.txt", 0);
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesConnectionInfo *c = conn_of(file);
     assert_int_equal(csc_cache_set_caller(f->cache, "root", true), S_OK);
     assert_int_equal(csc_feature_enable(f->cache, false, NULL), S_OK);
@@ -187,9 +161,9 @@ static void test_feature_not_active(void **state)
 static void test_connect_state_reasons(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *share = find(f, u"\\\\srv\\docs", 0);
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\sub\\b.txt", 0);
-    IOfflineFilesItem *server = find(f, u"\\\\srv", 0);
+    IOfflineFilesItem *share = com_find(f, u"\\\\srv\\docs", 0);
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\sub\\b.txt", 0);
+    IOfflineFilesItem *server = com_find(f, u"\\\\srv", 0);
     IOfflineFilesConnectionInfo *cs = conn_of(share), *cf = conn_of(file);
     const char *fp = "\\\\srv\\docs\\sub\\b.txt";
     /* C16.9: not for a server. */
@@ -248,7 +222,8 @@ static void test_connect_state_reasons(void **state)
 static void test_connect_state_snapshot(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *snap = find(f, u"\\\\srv\\docs\\a.txt", OFFLINEFILES_ITEM_QUERY_CONNECTIONSTATE);
+    IOfflineFilesItem *snap =
+        com_find(f, u"\\\\srv\\docs\\a.txt", OFFLINEFILES_ITEM_QUERY_CONNECTIONSTATE);
     IOfflineFilesConnectionInfo *c = conn_of(snap);
     assert_int_equal(csc_remote_set_network(f->cache, "\\\\srv", CSC_NETWORK_DOWN), S_OK);
     OFFLINEFILES_CONNECT_STATE s;
@@ -269,7 +244,7 @@ static void test_connect_state_snapshot(void **state)
     assert_int_equal(s, OFFLINEFILES_CONNECT_STATE_ONLINE);
     assert_int_equal(r, OFFLINEFILES_OFFLINE_REASON_NOT_APPLICABLE);
     /* Enumerated items take the query flags too. */
-    IOfflineFilesItem *share = find(f, u"\\\\srv\\docs", 0);
+    IOfflineFilesItem *share = com_find(f, u"\\\\srv\\docs", 0);
     IOfflineFilesItemContainer *ct;
     assert_int_equal(share->lpVtbl->QueryInterface(share, &IID_IOfflineFilesItemContainer,
                                                    (void **)&ct),
@@ -294,7 +269,7 @@ static void test_connect_state_snapshot(void **state)
 static void test_transition_errors(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\a.txt", 0);
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesConnectionInfo *c = conn_of(file);
     BOOL open = TRUE;
     /* Flags beyond Interactive | Console (C10.9): E_INVALIDARG, no change. */
@@ -331,7 +306,7 @@ static void test_transition_errors(void **state)
      * when neither cached nor remote (0x80070002). */
     assert_int_equal(c->lpVtbl->Release(c), 1);
     assert_int_equal(file->lpVtbl->Release(file), 0);
-    IOfflineFilesItem *other = find(f, u"\\\\other\\s\\c.txt", 0);
+    IOfflineFilesItem *other = com_find(f, u"\\\\other\\s\\c.txt", 0);
     c = conn_of(other);
     LPCWSTR all[] = {u"\\\\other"};
     assert_int_equal(f->pc->lpVtbl->DeleteItems(f->pc, all, 1, 0, FALSE, NULL), S_OK);
@@ -349,7 +324,7 @@ static void test_transition_errors(void **state)
 static void test_set_connect_state(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *dir = find(f, u"\\\\srv\\docs\\sub", 0);
+    IOfflineFilesItem *dir = com_find(f, u"\\\\srv\\docs\\sub", 0);
     IOfflineFilesConnectionInfo *c = conn_of(dir);
     const char *p = "\\\\srv\\docs\\sub";
     assert_int_equal(c->lpVtbl->SetConnectState(c, NULL, 0, OFFLINEFILES_CONNECT_STATE_OFFLINE),
@@ -382,7 +357,7 @@ static void test_set_connect_state(void **state)
 static void test_share_info(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *server = find(f, u"\\\\srv", 0);
+    IOfflineFilesItem *server = com_find(f, u"\\\\srv", 0);
     IOfflineFilesShareInfo *si = (IOfflineFilesShareInfo *)1;
     assert_int_equal(server->lpVtbl->QueryInterface(server, &IID_IOfflineFilesShareInfo,
                                                     (void **)&si),
@@ -391,7 +366,7 @@ static void test_share_info(void **state)
     assert_int_equal(server->lpVtbl->Release(server), 0);
     LPCWSTR paths[] = {u"\\\\srv\\docs", u"\\\\srv\\docs\\sub", u"\\\\srv\\docs\\sub\\b.txt"};
     for (int i = 0; i < 3; i++) {
-        IOfflineFilesItem *item = find(f, paths[i], 0);
+        IOfflineFilesItem *item = com_find(f, paths[i], 0);
         assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesShareInfo,
                                                       (void **)&si),
                          S_OK);
@@ -424,7 +399,7 @@ static void test_share_info(void **state)
         assert_int_equal(item->lpVtbl->Release(item), 0);
     }
     /* The mode is the server's, read when asked (C10.6). */
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\a.txt", 0);
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     assert_int_equal(file->lpVtbl->QueryInterface(file, &IID_IOfflineFilesShareInfo, (void **)&si),
                      S_OK);
     assert_int_equal(csc_remote_set_caching_mode(f->cache, "\\\\srv\\docs",
@@ -459,7 +434,7 @@ static void test_file_sys_info(void **state)
     LPCWSTR paths[] = {u"\\\\srv", u"\\\\srv\\docs", u"\\\\srv\\docs\\sub",
                        u"\\\\srv\\docs\\a.txt"};
     for (int i = 0; i < 4; i++) {
-        IOfflineFilesItem *item = find(f, paths[i], 0);
+        IOfflineFilesItem *item = com_find(f, paths[i], 0);
         IOfflineFilesFileSysInfo *fs = (IOfflineFilesFileSysInfo *)1;
         HRESULT hr = item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesFileSysInfo, (void **)&fs);
         if (i < 2) {
@@ -500,7 +475,7 @@ static void test_sizes_and_times(void **state)
     assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\t.txt", &t), S_OK);
     assert_int_equal(csc_item_open(f->cache, t), S_OK); /* touches it (C5.4) */
     assert_int_equal(csc_item_close(f->cache, t), S_OK);
-    IOfflineFilesItem *item = find(f, u"\\\\srv\\docs\\t.txt", 0);
+    IOfflineFilesItem *item = com_find(f, u"\\\\srv\\docs\\t.txt", 0);
     IOfflineFilesFileSysInfo *fs;
     IOfflineFilesDirtyInfo *di;
     assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesFileSysInfo, (void **)&fs),
@@ -563,34 +538,21 @@ static void test_sizes_and_times(void **state)
 
 static void test_change_info(void **state)
 {
+    /* The flags of a file modified offline and its local dirty count are
+     * test_com__items' test_dirty_and_change_info; here, the remote side. */
     fixture_t *f = *state;
     csc_item_t *a;
     assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &a), S_OK);
     assert_int_equal(csc_item_modify(f->cache, a, 7), S_OK);
-    IOfflineFilesItem *item = find(f, u"\\\\srv\\docs\\a.txt", 0);
+    IOfflineFilesItem *item = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesChangeInfo *ci;
     IOfflineFilesDirtyInfo *di;
     assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesChangeInfo, (void **)&ci),
                      S_OK);
     assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesDirtyInfo, (void **)&di),
                      S_OK);
-    BOOL b;
-    assert_int_equal(ci->lpVtbl->IsDirty(ci, &b), S_OK);
-    assert_true(b);
-    assert_int_equal(ci->lpVtbl->IsLocallyModifiedData(ci, &b), S_OK);
-    assert_true(b);
-    assert_int_equal(ci->lpVtbl->IsLocallyModifiedTime(ci, &b), S_OK);
-    assert_true(b); /* C13.5 */
-    assert_int_equal(ci->lpVtbl->IsLocallyModifiedAttributes(ci, &b), S_OK);
-    assert_false(b);
-    assert_int_equal(ci->lpVtbl->IsCreatedOffline(ci, &b), S_OK);
-    assert_false(b);
-    assert_int_equal(ci->lpVtbl->IsDeletedOffline(ci, &b), S_OK);
-    assert_false(b);
     assert_int_equal(ci->lpVtbl->IsLocallyModifiedTime(ci, NULL), E_POINTER);
     LARGE_INTEGER n;
-    assert_int_equal(di->lpVtbl->LocalDirtyByteCount(di, &n), S_OK);
-    assert_int_equal(n.QuadPart, 7);
     assert_int_equal(di->lpVtbl->RemoteDirtyByteCount(di, &n), S_OK);
     assert_int_equal(n.QuadPart, 0); /* not changed on the server */
     /* Changed on both sides. */
@@ -600,16 +562,9 @@ static void test_change_info(void **state)
     assert_int_equal(n.QuadPart, 130);
     assert_int_equal(di->lpVtbl->LocalDirtyByteCount(di, &n), S_OK);
     assert_int_equal(n.QuadPart, 7);
-    BOOL marked = TRUE, sparse = TRUE;
-    IOfflineFilesFileItem *fi;
-    assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesFileItem, (void **)&fi),
-                     S_OK);
-    assert_int_equal(fi->lpVtbl->IsMarkedForDeletion(fi, &marked), S_OK);
-    assert_false(marked);
-    assert_int_equal(fi->lpVtbl->IsSparse(fi, &sparse), S_OK);
-    assert_false(sparse);
-    assert_int_equal(fi->lpVtbl->IsSparse(fi, NULL), E_POINTER);
-    assert_int_equal(fi->lpVtbl->Release(fi), 3);
+    BOOL b;
+    assert_int_equal(ci->lpVtbl->IsDirty(ci, &b), S_OK);
+    assert_true(b);
     assert_int_equal(ci->lpVtbl->Release(ci), 2);
     assert_int_equal(di->lpVtbl->Release(di), 1);
     assert_int_equal(item->lpVtbl->Release(item), 0);
@@ -643,7 +598,7 @@ static void reentry_hook(sink_t *s, LPCWSTR path)
 static void test_reentry(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *item = find(f, u"\\\\srv\\docs\\a.txt", 0);
+    IOfflineFilesItem *item = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     reentry_t r = {f->pc, conn_of(item), 0, 0, 0, 0, 0, 0, FALSE};
     sink_t s;
     sink_init(&s);

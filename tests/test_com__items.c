@@ -17,41 +17,17 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "com/com_fixture.h"
 #include "com/com_sink.h"
-
-typedef struct fixture {
-    csc_cache_t *cache;
-    IOfflineFilesCache *pc;
-} fixture_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof *f);
-    assert_int_equal(csc_cache_new(&f->cache, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\a.txt", true, 100, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\sub\\b.txt", true, 20, NULL), S_OK);
-    assert_int_equal(csc_cache_file(f->cache, "\\\\srv\\docs\\sub\\c.txt", true, 30, NULL), S_OK);
-    assert_int_equal(csc_com_create_instance(f->cache, &CLSID_OfflineFilesCache, NULL,
-                                             &IID_IOfflineFilesCache, (void **)&f->pc),
-                     S_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    assert_int_equal(f->pc->lpVtbl->Release(f->pc), 0);
-    csc_cache_free(f->cache);
-    free(f);
-    return 0;
-}
-
-static IOfflineFilesItem *find(fixture_t *f, LPCWSTR path)
-{
-    IOfflineFilesItem *item = NULL;
-    assert_int_equal(f->pc->lpVtbl->FindItem(f->pc, path, 0, &item), S_OK);
-    return item;
+    static const com_file_t files[] = {
+        {"\\\\srv\\docs\\a.txt", 100},
+        {"\\\\srv\\docs\\sub\\b.txt", 20},
+        {"\\\\srv\\docs\\sub\\c.txt", 30},
+    };
+    return com_fixture_setup(state, files, sizeof files / sizeof files[0]);
 }
 
 static bool has(IOfflineFilesItem *item, const GUID *iid)
@@ -71,10 +47,10 @@ static bool has(IOfflineFilesItem *item, const GUID *iid)
 static void test_interfaces_by_type(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *server = find(f, u"\\\\srv");
-    IOfflineFilesItem *share = find(f, u"\\\\srv\\docs");
-    IOfflineFilesItem *dir = find(f, u"\\\\srv\\docs\\sub");
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\a.txt");
+    IOfflineFilesItem *server = com_find(f, u"\\\\srv", 0);
+    IOfflineFilesItem *share = com_find(f, u"\\\\srv\\docs", 0);
+    IOfflineFilesItem *dir = com_find(f, u"\\\\srv\\docs\\sub", 0);
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesItem *all[4] = {server, share, dir, file};
     const GUID *type_iids[4] = {&IID_IOfflineFilesServerItem, &IID_IOfflineFilesShareItem,
                                 &IID_IOfflineFilesDirectoryItem, &IID_IOfflineFilesFileItem};
@@ -110,7 +86,7 @@ static void test_interfaces_by_type(void **state)
 static void test_identity_and_counts(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\a.txt");
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesPinInfo2 *pin;
     IOfflineFilesDirtyInfo *dirty;
     IUnknown *u1, *u2;
@@ -135,7 +111,7 @@ static void test_identity_and_counts(void **state)
 static void test_path_and_parent(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *item = find(f, u"\\\\SRV\\docs\\.\\sub\\B.TXT");
+    IOfflineFilesItem *item = com_find(f, u"\\\\SRV\\docs\\.\\sub\\B.TXT", 0);
     LPWSTR path;
     assert_int_equal(item->lpVtbl->GetPath(item, &path), S_OK);
     assert_memory_equal(path, u"\\\\srv\\docs\\sub\\b.txt", sizeof(u"\\\\srv\\docs\\sub\\b.txt"));
@@ -165,7 +141,7 @@ static void test_path_and_parent(void **state)
 static void test_snapshot_and_refresh(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *item = find(f, u"\\\\srv\\docs\\a.txt");
+    IOfflineFilesItem *item = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesPinInfo *pin;
     assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesPinInfo, (void **)&pin),
                      S_OK);
@@ -203,8 +179,8 @@ static void test_pin_info_inherit_and_partly(void **state)
     fixture_t *f = *state;
     const char *paths[] = {"\\\\srv\\docs\\sub"};
     assert_int_equal(csc_pin(f->cache, paths, 1, CSC_PIN_FLAG_FOR_USER, true, NULL, NULL), S_OK);
-    IOfflineFilesItem *dir = find(f, u"\\\\srv\\docs\\sub");
-    IOfflineFilesItem *share = find(f, u"\\\\srv\\docs");
+    IOfflineFilesItem *dir = com_find(f, u"\\\\srv\\docs\\sub", 0);
+    IOfflineFilesItem *share = com_find(f, u"\\\\srv\\docs", 0);
     IOfflineFilesPinInfo2 *p;
     BOOL pinned, inherit, partly;
     assert_int_equal(dir->lpVtbl->QueryInterface(dir, &IID_IOfflineFilesPinInfo2, (void **)&p),
@@ -237,7 +213,7 @@ static void test_dirty_and_change_info(void **state)
     csc_item_t *a;
     assert_int_equal(csc_cache_find(f->cache, "\\\\srv\\docs\\a.txt", &a), S_OK);
     assert_int_equal(csc_item_modify(f->cache, a, 4096), S_OK);
-    IOfflineFilesItem *item = find(f, u"\\\\srv\\docs\\a.txt");
+    IOfflineFilesItem *item = com_find(f, u"\\\\srv\\docs\\a.txt", 0);
     IOfflineFilesDirtyInfo *d;
     IOfflineFilesChangeInfo *c;
     assert_int_equal(item->lpVtbl->QueryInterface(item, &IID_IOfflineFilesDirtyInfo, (void **)&d),
@@ -291,7 +267,7 @@ static void test_dirty_and_change_info(void **state)
 static void test_enumerator(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *share = find(f, u"\\\\srv\\docs");
+    IOfflineFilesItem *share = com_find(f, u"\\\\srv\\docs", 0);
     IOfflineFilesItemContainer *c;
     assert_int_equal(share->lpVtbl->QueryInterface(share, &IID_IOfflineFilesItemContainer,
                                                    (void **)&c),
@@ -367,8 +343,8 @@ static void test_enumerator(void **state)
 static void test_suspend(void **state)
 {
     fixture_t *f = *state;
-    IOfflineFilesItem *dir = find(f, u"\\\\srv\\docs\\sub");
-    IOfflineFilesItem *file = find(f, u"\\\\srv\\docs\\sub\\b.txt");
+    IOfflineFilesItem *dir = com_find(f, u"\\\\srv\\docs\\sub", 0);
+    IOfflineFilesItem *file = com_find(f, u"\\\\srv\\docs\\sub\\b.txt", 0);
     IOfflineFilesSuspend *sus;
     IOfflineFilesSuspendInfo *dinfo, *finfo;
     assert_int_equal(dir->lpVtbl->QueryInterface(dir, &IID_IOfflineFilesSuspend, (void **)&sus),

@@ -23,37 +23,6 @@
 
 #include <cscsim/async.h>
 
-/* ---- text in memory ------------------------------------------------------ */
-
-typedef struct text {
-    char *p;
-    size_t len, cap;
-    size_t writes;
-} text_t;
-
-static void to_text(void *user_data, const char *s, size_t n)
-{
-    text_t *t = user_data;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap == 0 ? 4096 : t->cap;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        t->p = realloc(t->p, cap);
-        assert_non_null(t->p);
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-    t->writes++;
-}
-
-static void text_free(text_t *t)
-{
-    free(t->p);
-    memset(t, 0, sizeof *t);
-}
-
 /* ---- the session's sinks --------------------------------------------------- */
 
 typedef struct answers {
@@ -295,13 +264,13 @@ static void session(csc_cache_t *c, uv_loop_t *loop)
 
 /* Records the session on a cache with state; returns the text, and the
  * final state in *dump (csc_test_dump) and *scn (as a scenario). */
-static void record_session(text_t *out, char **dump, char **scn)
+static void record_session(csc_test_text_t *out, char **dump, char **scn)
 {
     csc_cache_t *c = csc_test_cache_new();
     before(c);
     uv_loop_t loop;
     assert_int_equal(uv_loop_init(&loop), 0);
-    assert_int_equal(csc_cache_record_start(c, to_text, out, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, out, NULL), CSC_S_OK);
     assert_true(csc_cache_recording(c));
     session(c, &loop);
     assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
@@ -315,12 +284,12 @@ static void record_session(text_t *out, char **dump, char **scn)
 
 /* Replays `text` on a fresh cache (recording the replay into `again` when
  * not NULL); returns the cache. */
-static csc_cache_t *replay(const text_t *text, csc_scenario_result_t *res, csc_hresult expect_hr,
-                           text_t *again)
+static csc_cache_t *replay(const csc_test_text_t *text, csc_scenario_result_t *res,
+                           csc_hresult expect_hr, csc_test_text_t *again)
 {
     csc_cache_t *c = csc_test_cache_new();
     if (again != NULL)
-        assert_int_equal(csc_cache_record_start(c, to_text, again, NULL), CSC_S_OK);
+        assert_int_equal(csc_cache_record_start(c, csc_test_text_write, again, NULL), CSC_S_OK);
     csc_scenario_options_t opts = CSC_SCENARIO_OPTIONS_INIT;
     opts.name = "recording";
     csc_hresult hr = csc_scenario_run(c, text->p, text->len, &opts, res);
@@ -338,10 +307,35 @@ static csc_cache_t *replay(const text_t *text, csc_scenario_result_t *res, csc_h
     return c;
 }
 
+/* Replays a recording whose every check must pass; returns the cache and
+ * how many checks passed. */
+static csc_cache_t *replay_passing(const csc_test_text_t *text, unsigned *passed)
+{
+    csc_scenario_result_t res = {0};
+    csc_cache_t *c = replay(text, &res, CSC_S_OK, NULL);
+    assert_int_equal(res.failed, 0);
+    *passed = res.passed;
+    csc_scenario_result_clear(&res);
+    return c;
+}
+
+/* The replayed cache `c` is the recorded one: the same full dump and the
+ * same scenario dump. */
+static void assert_same_dumps(csc_cache_t *c, const char *dump, const char *scn)
+{
+    char *dump2 = csc_test_dump(c);
+    char *scn2 = NULL;
+    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
+    assert_string_equal(dump2, dump);
+    assert_string_equal(scn2, scn);
+    csc_dump_free(scn2);
+    free(dump2);
+}
+
 static void test_replay_reproduces_the_session(void **state)
 {
     (void)state;
-    text_t rec = {0};
+    csc_test_text_t rec = {0};
     char *dump = NULL, *scn = NULL;
     record_session(&rec, &dump, &scn);
     if (getenv("CSC_TEST_SHOW") != NULL) /* to read the recording */
@@ -379,25 +373,17 @@ static void test_replay_reproduces_the_session(void **state)
     assert_non_null(strstr(rec.p, "restart\n"));
     assert_non_null(strstr(rec.p, "start\nexpect hresult=0x80070032"));
 
-    csc_scenario_result_t res = {0};
-    csc_cache_t *c = replay(&rec, &res, CSC_S_OK, NULL);
-    assert_int_equal(res.failed, 0);
-    assert_true(res.passed > 100);
+    unsigned passed;
+    csc_cache_t *c = replay_passing(&rec, &passed);
+    assert_true(passed > 100);
     printf("recorded %zu bytes, %zu calls; replay: %u checks passed\n", rec.len, rec.writes - 2,
-           res.passed);
-    csc_scenario_result_clear(&res);
-    char *dump2 = csc_test_dump(c);
-    char *scn2 = NULL;
-    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
-    assert_string_equal(dump2, dump);
-    assert_string_equal(scn2, scn);
+           passed);
+    assert_same_dumps(c, dump, scn);
     csc_test_assert_cache_ok(c, __FILE__, __LINE__);
-    csc_dump_free(scn2);
-    free(dump2);
     csc_cache_free(c);
     csc_dump_free(scn);
     free(dump);
-    text_free(&rec);
+    csc_test_text_free(&rec);
 }
 
 /* The 1-based number of the line where `needle` starts. */
@@ -412,7 +398,7 @@ static unsigned line_of(const char *text, const char *at)
 static void test_tampered_value_is_the_first_difference(void **state)
 {
     (void)state;
-    text_t rec = {0};
+    csc_test_text_t rec = {0};
     char *dump = NULL, *scn = NULL;
     record_session(&rec, &dump, &scn);
     /* The events of the aborted unpin: one event more than seen. */
@@ -449,17 +435,17 @@ static void test_tampered_value_is_the_first_difference(void **state)
     csc_cache_free(c);
     csc_dump_free(scn);
     free(dump);
-    text_free(&rec);
+    csc_test_text_free(&rec);
 }
 
 static void test_recording_a_replay_is_a_fixed_point(void **state)
 {
     (void)state;
-    text_t rec = {0};
+    csc_test_text_t rec = {0};
     char *dump = NULL, *scn = NULL;
     record_session(&rec, &dump, &scn);
 
-    text_t second = {0}, third = {0};
+    csc_test_text_t second = {0}, third = {0};
     csc_scenario_result_t res = {0};
     csc_cache_t *c = replay(&rec, &res, CSC_S_OK, &second);
     csc_scenario_result_clear(&res);
@@ -475,11 +461,11 @@ static void test_recording_a_replay_is_a_fixed_point(void **state)
     assert_string_equal(third.p, second.p);
     free(dump3);
     csc_cache_free(c);
-    text_free(&second);
-    text_free(&third);
+    csc_test_text_free(&second);
+    csc_test_text_free(&third);
     csc_dump_free(scn);
     free(dump);
-    text_free(&rec);
+    csc_test_text_free(&rec);
 }
 
 /* Fault rules (cscsim/fault.h) are calls too: recorded as `fail` lines, so
@@ -487,12 +473,12 @@ static void test_recording_a_replay_is_a_fixed_point(void **state)
 static void test_fault_rules_recorded_and_replayed(void **state)
 {
     (void)state;
-    text_t out = {0};
+    csc_test_text_t out = {0};
     csc_cache_t *c = csc_test_cache_new();
     csc_test_file(c, "\\\\srv\\share\\d\\a.txt", 1);
     csc_test_file(c, "\\\\srv\\share\\d\\b.txt", 2);
     csc_test_file(c, "\\\\srv\\share\\e.txt", 3);
-    assert_int_equal(csc_cache_record_start(c, to_text, &out, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &out, NULL), CSC_S_OK);
     csc_fault_rule_t item_rule = CSC_FAULT_RULE_INIT;
     item_rule.ops = CSC_FAULT_OP_PIN | CSC_FAULT_OP_UNPIN;
     item_rule.path = "\\\\SRV\\share\\d";
@@ -531,36 +517,36 @@ static void test_fault_rules_recorded_and_replayed(void **state)
     csc_scenario_result_clear(&res);
     csc_cache_free(r);
     csc_cache_free(c);
-    text_free(&out);
+    csc_test_text_free(&out);
 }
 
 static void test_start_and_stop(void **state)
 {
     (void)state;
-    text_t t = {0};
+    csc_test_text_t t = {0};
     csc_cache_t *c = csc_test_cache_new();
-    assert_int_equal(csc_cache_record_start(NULL, to_text, &t, NULL), CSC_E_POINTER);
+    assert_int_equal(csc_cache_record_start(NULL, csc_test_text_write, &t, NULL), CSC_E_POINTER);
     assert_int_equal(csc_cache_record_start(c, NULL, &t, NULL), CSC_E_POINTER);
     csc_record_options_t opts;
     assert_int_equal(csc_record_options_init(&opts, 2), CSC_E_INVALIDARG);
     assert_int_equal(csc_record_options_init(&opts, 1), CSC_S_OK);
     opts.version = 9;
-    assert_int_equal(csc_cache_record_start(c, to_text, &t, &opts), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &t, &opts), CSC_E_INVALIDARG);
     assert_int_equal(csc_cache_record_stop(c), CSC_S_FALSE);
     assert_int_equal(csc_cache_record_start_file(c, "/nonexistent-dir/x/y", NULL),
                      CSC_HRESULT_FROM_WIN32(110));
     assert_false(csc_cache_recording(c));
     opts.version = 1;
     opts.item_checks = false;
-    assert_int_equal(csc_cache_record_start(c, to_text, &t, &opts), CSC_S_OK);
-    assert_int_equal(csc_cache_record_start(c, to_text, &t, &opts), CSC_E_ALREADY_EXISTS);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &t, &opts), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &t, &opts), CSC_E_ALREADY_EXISTS);
     csc_test_file(c, A, 1);
     csc_test_pin1_ok(c, A, CSC_PIN_FLAG_FOR_USER, false);
     assert_null(strstr(t.p, "expect \\\\")); /* no item checks */
     assert_non_null(strstr(t.p, "pin \\\\srv\\share\\docs\\a.txt flags=ForUser\n"));
     /* Freeing the cache stops the recording (and frees the recorder). */
     csc_cache_free(c);
-    text_free(&t);
+    csc_test_text_free(&t);
 
     /* Into a file, then replayed from it. */
     char path[] = "/tmp/csc-record-XXXXXX";
@@ -648,10 +634,10 @@ static void remote_session(csc_cache_t *c)
 static void test_remote_calls_recorded_and_replayed(void **state)
 {
     (void)state;
-    text_t rec = {0};
+    csc_test_text_t rec = {0};
     csc_cache_t *c = csc_test_cache_new();
     remote_before(c);
-    assert_int_equal(csc_cache_record_start(c, to_text, &rec, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &rec, NULL), CSC_S_OK);
     remote_session(c);
     assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
     char *dump = csc_test_dump(c);
@@ -681,16 +667,10 @@ static void test_remote_calls_recorded_and_replayed(void **state)
     assert_non_null(strstr(rec.p, "# csc_transition_online with flags 0x2"));
     assert_non_null(strstr(rec.p, "online \\\\down\\s\nexpect hresult=0x80070035"));
 
-    csc_scenario_result_t res = {0};
-    c = replay(&rec, &res, CSC_S_OK, NULL);
-    assert_int_equal(res.failed, 0);
-    assert_true(res.passed >= 19);
-    csc_scenario_result_clear(&res);
-    char *dump2 = csc_test_dump(c);
-    char *scn2 = NULL;
-    assert_int_equal(csc_cache_dump_string(&scn2, NULL, c, NULL, CSC_DUMP_SCENARIO), CSC_S_OK);
-    assert_string_equal(dump2, dump);
-    assert_string_equal(scn2, scn);
+    unsigned passed;
+    c = replay_passing(&rec, &passed);
+    assert_true(passed >= 19);
+    assert_same_dumps(c, dump, scn);
     /* the remote side itself */
     uint64_t size = 0, version = 0;
     assert_int_equal(csc_remote_item(c, "\\\\srv\\share\\a.txt", NULL, &size, &version, NULL),
@@ -708,12 +688,10 @@ static void test_remote_calls_recorded_and_replayed(void **state)
     assert_int_equal(mode, CSC_CACHING_MODE_AUTO_PROGANDDOC);
     assert_int_equal(csc_remote_item(c, "\\\\new\\sh\\dir", NULL, NULL, NULL, NULL),
                      CSC_E_FILE_NOT_FOUND);
-    csc_dump_free(scn2);
-    free(dump2);
     csc_cache_free(c);
     csc_dump_free(scn);
     free(dump);
-    text_free(&rec);
+    csc_test_text_free(&rec);
 }
 
 /* Round 2, C11 (cscsim/apps.h): the applications' calls recorded as
@@ -745,11 +723,11 @@ static void apps_session(csc_cache_t *c)
 static void test_apps_recorded_and_replayed(void **state)
 {
     (void)state;
-    text_t rec = {0};
+    csc_test_text_t rec = {0};
     csc_cache_t *c = csc_test_cache_new();
     csc_test_file(c, "\\\\srv\\share\\a.txt", 10);
     csc_test_file(c, "\\\\srv\\share\\d\\b.txt", 2);
-    assert_int_equal(csc_cache_record_start(c, to_text, &rec, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &rec, NULL), CSC_S_OK);
     apps_session(c);
     assert_int_equal(csc_cache_record_stop(c), CSC_S_OK);
     char *dump = csc_test_remote_dump(c);
@@ -763,27 +741,25 @@ static void test_apps_recorded_and_replayed(void **state)
     assert_non_null(strstr(rec.p, "create \\\\srv\\share\\d\\off.txt size=3\n"));
     assert_non_null(strstr(rec.p, "delete \\\\srv\\share\\d\\b.txt\n"));
     assert_non_null(strstr(rec.p, "delete \\\\srv\\share\\d\nexpect hresult=0x80070057"));
-    csc_scenario_result_t res = {0};
-    c = replay(&rec, &res, CSC_S_OK, NULL);
-    assert_int_equal(res.failed, 0);
-    assert_true(res.passed >= 14);
-    csc_scenario_result_clear(&res);
+    unsigned passed;
+    c = replay_passing(&rec, &passed);
+    assert_true(passed >= 14);
     char *dump2 = csc_test_remote_dump(c);
     assert_string_equal(dump2, dump);
     free(dump2);
     free(dump);
     csc_cache_free(c);
-    text_free(&rec);
+    csc_test_text_free(&rec);
 }
 
 /* An access list removed (not expressible): a comment, not a command. */
 static void test_not_expressible(void **state)
 {
     (void)state;
-    text_t t = {0};
+    csc_test_text_t t = {0};
     csc_cache_t *c = csc_test_cache_new();
     csc_item_t *a = csc_test_file(c, A, 1);
-    assert_int_equal(csc_cache_record_start(c, to_text, &t, NULL), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(c, csc_test_text_write, &t, NULL), CSC_S_OK);
     assert_int_equal(csc_item_set_access(c, a, NULL, 0), CSC_S_OK);
     const char *none[] = {"x"};
     assert_int_equal(csc_item_set_access(c, a, none, 0), CSC_S_OK);
@@ -800,7 +776,7 @@ static void test_not_expressible(void **state)
     csc_scenario_result_clear(&res);
     csc_cache_free(d);
     csc_cache_free(c);
-    text_free(&t);
+    csc_test_text_free(&t);
 }
 
 /* Memory running out anywhere during a recording: the calls still answer,
@@ -816,8 +792,8 @@ static void test_out_of_memory(void **state)
         csc_cache_t *c = csc_test_cache_new_alloc(&st);
         csc_test_file(c, A, 1);
         st.fail_at = st.count + k;
-        text_t t = {0};
-        csc_hresult hr = csc_cache_record_start(c, to_text, &t, NULL);
+        csc_test_text_t t = {0};
+        csc_hresult hr = csc_cache_record_start(c, csc_test_text_write, &t, NULL);
         assert_true(hr == CSC_S_OK || hr == CSC_E_OUTOFMEMORY);
         bool started = hr == CSC_S_OK;
         csc_hresult f = csc_cache_file(c, B, true, 5, NULL);
@@ -849,7 +825,7 @@ static void test_out_of_memory(void **state)
         assert_cache_ok(c);
         csc_cache_free(c);
         assert_int_equal(st.live_blocks, 0);
-        text_free(&t);
+        csc_test_text_free(&t);
     }
     assert_true(clean);
     assert_true(losses > 0);

@@ -87,21 +87,6 @@ static void test_c15_20_pending_deep_pin(void **state)
 
 /* ---- recording ---------------------------------------------------------- */
 
-typedef struct text {
-    char *p;
-    size_t len;
-} text_t;
-
-static void collect(void *ud, const char *s, size_t n)
-{
-    text_t *t = ud;
-    t->p = realloc(t->p, t->len + n + 1);
-    assert_non_null(t->p);
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-}
-
 static void setup_conflict(csc_cache_t *cache)
 {
     csc_test_file(cache, D "\\a.txt", 10);
@@ -114,9 +99,9 @@ static void test_record_resolve(void **state)
 {
     (void)state;
     csc_cache_t *cache = csc_test_cache_new();
-    text_t t = {NULL, 0};
+    csc_test_text_t t = {0};
     csc_record_options_t o = CSC_RECORD_OPTIONS_INIT;
-    assert_int_equal(csc_cache_record_start(cache, collect, &t, &o), CSC_S_OK);
+    assert_int_equal(csc_cache_record_start(cache, csc_test_text_write, &t, &o), CSC_S_OK);
     setup_conflict(cache);
     handler_t h = {.answer = CSC_SYNC_RESOLVE_KEEPLOCAL};
     assert_int_equal(sync_h(cache, D, SYNC_INOUT | CSC_SYNC_CR_KEEP_REMOTE, &h, NULL), CSC_S_OK);

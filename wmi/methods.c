@@ -189,7 +189,12 @@ static uint32_t m_unpin(csc_cache_t *cache, call_args_t *a, progress_bridge_t *p
     return m_pin_unpin(cache, a, pb, false);
 }
 
-static uint32_t m_synchronize(csc_cache_t *cache, call_args_t *a, progress_bridge_t *pb)
+/* Synchronize and DeleteItems: the C call over the paths, a NULL entry
+ * given as "". */
+static uint32_t m_paths_call(csc_cache_t *cache, call_args_t *a, progress_bridge_t *pb,
+                             csc_hresult (*call)(csc_cache_t *, const char *const *, size_t,
+                                                 uint32_t, const csc_progress_t *,
+                                                 csc_cancel_t *))
 {
     const char *const *paths, *const *given;
     const char **copy;
@@ -199,24 +204,19 @@ static uint32_t m_synchronize(csc_cache_t *cache, call_args_t *a, progress_bridg
     if (hr != CSC_S_OK)
         return csc_hresult_to_wmi(hr);
     csc_progress_t p;
-    hr = csc_synchronize(cache, given, count, arg_u32(a, 1), sink(pb, &p), token(pb));
+    hr = call(cache, given, count, arg_u32(a, 1), sink(pb, &p), token(pb));
     free(copy);
     return csc_hresult_to_wmi(hr);
 }
 
+static uint32_t m_synchronize(csc_cache_t *cache, call_args_t *a, progress_bridge_t *pb)
+{
+    return m_paths_call(cache, a, pb, csc_synchronize);
+}
+
 static uint32_t m_delete_items(csc_cache_t *cache, call_args_t *a, progress_bridge_t *pb)
 {
-    const char *const *paths, *const *given;
-    const char **copy;
-    size_t count;
-    arg_paths(a, 0, &paths, &count);
-    csc_hresult hr = empty_for_null(paths, count, &given, &copy);
-    if (hr != CSC_S_OK)
-        return csc_hresult_to_wmi(hr);
-    csc_progress_t p;
-    hr = csc_delete_items(cache, given, count, arg_u32(a, 1), sink(pb, &p), token(pb));
-    free(copy);
-    return csc_hresult_to_wmi(hr);
+    return m_paths_call(cache, a, pb, csc_delete_items);
 }
 
 static uint32_t m_encrypt(csc_cache_t *cache, call_args_t *a, progress_bridge_t *pb)

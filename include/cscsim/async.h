@@ -1,6 +1,7 @@
 /*
- * cscsim/async.h: asynchronous Pin and Unpin on an embedder's libuv loop
- * (contract C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
+ * cscsim/async.h: asynchronous Pin, Unpin, Synchronize, DeleteItems,
+ * DeleteItemsForUser and Encrypt on an embedder's libuv loop (contract
+ * C6.4-C6.6). A csc_op_t is a request in libuv's sense: allocated
  * by the caller, carrying a `data` pointer, valid until its completion
  * callback has run. The walk runs off the loop thread (on a thread of its
  * own); progress callbacks and the completion callback run on the loop
@@ -45,6 +46,7 @@
 #include "cscsim/error.h"
 #include "cscsim/export.h"
 #include "cscsim/pin.h"
+#include "cscsim/sync.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,8 +54,8 @@ extern "C" {
 
 typedef struct csc_op csc_op_t;
 
-/* Completion: `result` is what csc_pin / csc_unpin would have returned
- * (C4.7). Runs on the loop thread after End was delivered, with the cache
+/* Completion: `result` is what the synchronous form (csc_pin, csc_unpin,
+ * csc_delete_items, ...) would have returned (C4.7). Runs on the loop thread after End was delivered, with the cache
  * idle again: it may make any call, start the next operation, or free the
  * cache. */
 typedef void (*csc_op_cb)(csc_op_t *op, csc_hresult result);
@@ -87,6 +89,68 @@ CSC_API csc_hresult csc_pin_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *ca
                                   const char *const *paths, size_t count, uint32_t flags,
                                   bool deep, const csc_progress_t *progress,
                                   csc_cancel_t *cancel, csc_op_cb done);
+
+/*
+ * Starts an asynchronous Synchronize (csc_synchronize_ex, cscsim/sync.h),
+ * with the rules of csc_unpin_async: refused at once with what
+ * csc_synchronize_ex refuses before any event (E_INVALIDARG: C12.1, a sink
+ * or options newer than the library), then followed by the policy's pass
+ * (C15.3); 0x800700AA when busy (C6.6). `options` is copied;
+ * `options->user_data` must stay valid until `done`.
+ * The conflict handler runs on the loop thread, like the progress
+ * callbacks, with or without AsyncProgress: the walk stops between the
+ * item's ItemBegin and ItemResult, every event before it is delivered
+ * first, and the walk waits, the cache's guard lent out, so the handler
+ * sees the cache as the walk left it; its answer (and its KEEPALLCHANGES
+ * name, copied when it returns) is applied before the walk goes on. What
+ * it may call is what a progress callback of a running operation may
+ * (above). When csc_cache_cancel_wait detaches the operation while a
+ * conflict waits, nobody answers: NONE (the conflict stays, C12.6).
+ */
+CSC_API csc_hresult csc_synchronize_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                          const char *const *paths, size_t count,
+                                          uint32_t flags, const csc_sync_options_t *options,
+                                          const csc_progress_t *progress,
+                                          csc_cancel_t *cancel, csc_op_cb done);
+
+/*
+ * Starts an asynchronous DeleteItems (cscsim/sync.h), with the rules of
+ * csc_unpin_async: refused at once with what csc_delete_items refuses
+ * before any event (E_INVALIDARG; E_ACCESSDENIED for CSC_DELETE_ADMIN
+ * without an administrator caller), then followed by the policy's pass
+ * (C15.3); 0x800700AA when busy (C6.6). DeleteItems has no AsyncProgress
+ * flag: each event waits for its answer on the loop (C6.3). Its walk runs
+ * as the cache's caller at the time of the call.
+ */
+CSC_API csc_hresult csc_delete_items_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                           const char *const *paths, size_t count,
+                                           uint32_t flags, const csc_progress_t *progress,
+                                           csc_cancel_t *cancel, csc_op_cb done);
+
+/*
+ * Starts an asynchronous DeleteItemsForUser (cscsim/methods.h, C13.7),
+ * likewise: E_INVALIDARG for what csc_delete_items_for_user refuses so
+ * (a NULL or invalid `user` included), then E_ACCESSDENIED unless the
+ * caller is an administrator; `user` is copied.
+ */
+CSC_API csc_hresult csc_delete_items_for_user_async(csc_op_t *op, uv_loop_t *loop,
+                                                    csc_cache_t *cache, const char *user,
+                                                    const char *const *paths, size_t count,
+                                                    uint32_t flags,
+                                                    const csc_progress_t *progress,
+                                                    csc_cancel_t *cancel, csc_op_cb done);
+
+/*
+ * Starts an asynchronous Encrypt (cscsim/methods.h, C13.4, C15.16),
+ * likewise: E_INVALIDARG for unknown flags or a sink newer than the
+ * library; no eviction pass follows, refused or not (C15.3). The cache is
+ * configured to `encrypt` when the walk starts (on its thread); with
+ * CSC_ENCRYPT_FLAG_ASYNC_PROGRESS events are batched and answers ignored.
+ */
+CSC_API csc_hresult csc_encrypt_async(csc_op_t *op, uv_loop_t *loop, csc_cache_t *cache,
+                                      bool encrypt, uint32_t flags,
+                                      const csc_progress_t *progress, csc_cancel_t *cancel,
+                                      csc_op_cb done);
 
 /*
  * Requests cancellation of a running operation; safe from any thread while

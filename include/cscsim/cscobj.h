@@ -1528,14 +1528,14 @@ CSC_COM_API HRESULT csc_com_create_instance(csc_cache_t *cache, REFCLSID clsid,
 
 /*
  * Gives the cache object the embedder's libuv loop (a uv_loop_t), so that
- * Pin and Unpin with bAsync = TRUE run on it (C14.1, C6.5): the call
- * starts the operation and returns S_OK at once; the progress object
- * receives its events on the loop's thread while the loop runs, and is
- * Released after End. Calls with bAsync = TRUE must then be made on the
- * loop's thread. Without a loop, and for Synchronize, DeleteItems,
- * DeleteItemsForUser and Encrypt (the C API has no asynchronous form of
- * them yet), bAsync = TRUE gives E_NOTIMPL (Synchronize checks C16.5's
- * NULL progress object first: E_INVALIDARG). `loop` NULL takes the loop away. E_POINTER for a NULL
+ * Pin, Unpin, Synchronize, DeleteItems, DeleteItemsForUser and Encrypt
+ * with bAsync = TRUE run on it (C14.1, C6.5): the call starts the
+ * operation and returns S_OK at once; the progress object (and
+ * Synchronize's conflict handler) are called on the loop's thread while
+ * the loop runs, and are Released after End. Calls with bAsync = TRUE must
+ * then be made on the loop's thread. Without a loop bAsync = TRUE gives
+ * E_NOTIMPL (Synchronize checks C16.5's NULL progress object first:
+ * E_INVALIDARG). `loop` NULL takes the loop away. E_POINTER for a NULL
  * `cache_object`; E_INVALIDARG when it is not a cache object of this face.
  */
 struct uv_loop_s;

@@ -23,6 +23,7 @@
 #include "path.h"
 #include "record.h"
 #include "remote.h"
+#include "snapshot.h"
 #include "tree.h"
 #include "evict.h"
 
@@ -105,16 +106,14 @@ void csc__apps_close_below(csc_cache_t *cache, const char *key, size_t len)
     }
 }
 
+static size_t nch_bytes(const csc__hentry_t *e)
+{
+    return csc__nch_size(((const csc__nch_t *)e)->key_len);
+}
+
 void csc__apps_free(csc_cache_t *cache)
 {
-    csc__htable_t *t = &cache->remote->handles;
-    csc__hentry_t *h = csc__htable_first(t);
-    csc__htable_clear(t);
-    while (h != NULL) {
-        csc__hentry_t *next = csc__htable_next(h);
-        csc__free(&cache->alloc, h, csc__nch_size(((csc__nch_t *)h)->key_len));
-        h = next;
-    }
+    csc__htable_free_all(&cache->remote->handles, &cache->alloc, 0, nch_bytes);
     cache->remote->handle_count = 0;
 }
 
@@ -129,29 +128,14 @@ size_t csc__apps_snap_bytes(const csc_cache_t *cache)
     return n;
 }
 
-static unsigned char *put_le(unsigned char *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + bytes;
-}
-
-static uint64_t get_le(const unsigned char *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 unsigned char *csc__apps_snap_write(const csc_cache_t *cache, unsigned char *p)
 {
-    p = put_le(p, csc__htable_count(&cache->remote->handles), 8);
+    p = csc__le_put(p, csc__htable_count(&cache->remote->handles), 8);
     for (const csc__hentry_t *h = csc__htable_first(&cache->remote->handles); h != NULL;
          h = csc__htable_next(h)) {
         const csc__nch_t *e = (const csc__nch_t *)h;
-        p = put_le(p, e->count, 4);
-        p = put_le(p, e->key_len, 4);
+        p = csc__le_put(p, e->count, 4);
+        p = csc__le_put(p, e->key_len, 4);
         memcpy(p, e->key, e->key_len);
         p += e->key_len;
     }
@@ -162,18 +146,15 @@ csc_hresult csc__apps_snap_read(csc_cache_t *cache, const unsigned char **pp,
                                 const unsigned char *end)
 {
     const unsigned char *p = *pp;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t n = get_le(p, 8);
-    p += 8;
-    if (n > (uint64_t)(end - p) / 8u)
+    uint64_t n;
+    if (!csc__le_count(&p, end, 8, &n))
         return CSC_E_FILE_CORRUPT;
     char buf[2 * 1024 + 8];
     for (uint64_t i = 0; i < n; i++) {
         if (end - p < 8)
             return CSC_E_FILE_CORRUPT;
-        uint32_t count = (uint32_t)get_le(p, 4);
-        uint64_t len = get_le(p + 4, 4);
+        uint32_t count = (uint32_t)csc__le_get(p, 4);
+        uint64_t len = csc__le_get(p + 4, 4);
         p += 8;
         if (count == 0 || len == 0 || len >= sizeof buf || len > (uint64_t)(end - p))
             return CSC_E_FILE_CORRUPT;
@@ -373,14 +354,6 @@ static csc_hresult cache_from_server(csc_cache_t *cache, app_t *a, csc__rnode_t 
     return CSC_S_OK;
 }
 
-/* Recording: the language's command for an application's call. */
-static void record(csc_cache_t *cache, const char *verb, const char *path, const char *tail,
-                   csc_hresult hr)
-{
-    if (CSC__RECORDING(cache))
-        csc__rec_app(cache, verb, path, tail, hr);
-}
-
 /* ---- open (C11.1, C15.8, C15.19) --------------------------------------------- */
 
 static csc_hresult open_locked(csc_cache_t *cache, app_t *a, bool *cached)
@@ -435,26 +408,6 @@ static csc_hresult open_locked(csc_cache_t *cache, app_t *a, bool *cached)
     return nch_add(cache, a->pb.key, a->pb.key_len) ? CSC_S_OK : CSC_E_OUTOFMEMORY;
 }
 
-csc_hresult csc_app_open(csc_cache_t *cache, const char *path)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    bool cached = false;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = open_locked(cache, &a, &cached);
-    app_end(cache, &a);
-    if (cached)
-        csc__policy_after(cache); /* C5.5, C15.3 */
-    record(cache, "open", path, NULL, hr);
-    csc__leave(cache);
-    return hr;
-}
-
 /* ---- close (C11.6, C15.8) ------------------------------------------------------ */
 
 static csc_hresult close_locked(csc_cache_t *cache, app_t *a)
@@ -482,23 +435,6 @@ static csc_hresult close_locked(csc_cache_t *cache, app_t *a)
         return CSC_S_OK;
     }
     return item != NULL ? CSC_S_OK : CSC_E_FILE_NOT_FOUND;
-}
-
-csc_hresult csc_app_close(csc_cache_t *cache, const char *path)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__APP);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = close_locked(cache, &a);
-    app_end(cache, &a);
-    record(cache, "close", path, NULL, hr);
-    csc__leave(cache);
-    return hr;
 }
 
 /* ---- write (C11.2, C15.8, C15.19) ------------------------------------------------ */
@@ -537,30 +473,6 @@ static csc_hresult write_locked(csc_cache_t *cache, app_t *a, uint64_t bytes, bo
         csc__evict_update(cache, item);
     }
     return CSC_S_OK;
-}
-
-csc_hresult csc_app_write(csc_cache_t *cache, const char *path, uint64_t bytes, bool has_size,
-                          uint64_t size)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = write_locked(cache, &a, bytes, has_size, size);
-    app_end(cache, &a);
-    if (CSC__RECORDING(cache)) {
-        char tail[64];
-        int k = snprintf(tail, sizeof tail, "bytes=%llu", (unsigned long long)bytes);
-        if (has_size && k > 0)
-            snprintf(tail + k, sizeof tail - (size_t)k, " size=%llu", (unsigned long long)size);
-        record(cache, "write", path, tail, hr);
-    }
-    csc__leave(cache);
-    return hr;
 }
 
 /* ---- create (C11.4, C15.9, C15.19) ------------------------------------------------ */
@@ -654,30 +566,6 @@ static csc_hresult create_locked(csc_cache_t *cache, app_t *a, uint64_t size, bo
                      : create_offline(cache, a, size, cached);
 }
 
-csc_hresult csc_app_create(csc_cache_t *cache, const char *path, uint64_t size)
-{
-    if (cache == NULL || path == NULL)
-        return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
-    if (hr != CSC_S_OK)
-        return hr;
-    app_t a;
-    bool cached = false;
-    hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = create_locked(cache, &a, size, &cached);
-    app_end(cache, &a);
-    if (cached)
-        csc__policy_after(cache); /* C5.5, C15.3 */
-    if (CSC__RECORDING(cache)) {
-        char tail[40];
-        snprintf(tail, sizeof tail, "size=%llu", (unsigned long long)size);
-        record(cache, "create", path, tail, hr);
-    }
-    csc__leave(cache);
-    return hr;
-}
-
 /* ---- delete (C11.5, C15.8, C15.9) ----------------------------------------------------- */
 
 static csc_hresult delete_locked(csc_cache_t *cache, app_t *a)
@@ -707,21 +595,80 @@ static csc_hresult delete_locked(csc_cache_t *cache, app_t *a)
     return CSC_S_OK;
 }
 
-csc_hresult csc_app_delete(csc_cache_t *cache, const char *path)
+/* ---- the calls ----------------------------------------------------------------- */
+
+typedef enum app_verb { APP_OPEN, APP_CLOSE, APP_WRITE, APP_CREATE, APP_DELETE } app_verb_t;
+
+/*
+ * One application call (C11): the arguments, the guard (Close as an
+ * application's, the others as writers), the path's lookup, the verb's
+ * work, C5.5 after a file was cached (C15.3) and the recorder's line.
+ * `bytes` and `has_size` are Write's; `size` is Write's or Create's.
+ */
+static csc_hresult app_call(csc_cache_t *cache, const char *path, app_verb_t verb,
+                            uint64_t bytes, bool has_size, uint64_t size)
 {
     if (cache == NULL || path == NULL)
         return CSC_E_POINTER;
-    csc_hresult hr = csc__enter(cache, CSC__WRITE);
+    csc_hresult hr = csc__enter(cache, verb == APP_CLOSE ? CSC__APP : CSC__WRITE);
     if (hr != CSC_S_OK)
         return hr;
     app_t a;
+    bool cached = false;
     hr = app_begin(cache, path, &a);
-    if (hr == CSC_S_OK)
-        hr = delete_locked(cache, &a);
+    if (hr == CSC_S_OK) {
+        switch (verb) {
+        case APP_OPEN: hr = open_locked(cache, &a, &cached); break;
+        case APP_CLOSE: hr = close_locked(cache, &a); break;
+        case APP_WRITE: hr = write_locked(cache, &a, bytes, has_size, size); break;
+        case APP_CREATE: hr = create_locked(cache, &a, size, &cached); break;
+        case APP_DELETE: hr = delete_locked(cache, &a); break;
+        }
+    }
     app_end(cache, &a);
-    record(cache, "delete", path, NULL, hr);
+    if (cached)
+        csc__policy_after(cache); /* C5.5, C15.3 */
+    if (CSC__RECORDING(cache)) {
+        static const char *const verbs[] = {"open", "close", "write", "create", "delete"};
+        char tail[64] = "";
+        if (verb == APP_WRITE) {
+            int k = snprintf(tail, sizeof tail, "bytes=%llu", (unsigned long long)bytes);
+            if (has_size && k > 0)
+                snprintf(tail + k, sizeof tail - (size_t)k, " size=%llu",
+                         (unsigned long long)size);
+        } else if (verb == APP_CREATE) {
+            snprintf(tail, sizeof tail, "size=%llu", (unsigned long long)size);
+        }
+        csc__rec_app(cache, verbs[verb], path, tail[0] != '\0' ? tail : NULL, hr);
+    }
     csc__leave(cache);
     return hr;
+}
+
+csc_hresult csc_app_open(csc_cache_t *cache, const char *path)
+{
+    return app_call(cache, path, APP_OPEN, 0, false, 0);
+}
+
+csc_hresult csc_app_close(csc_cache_t *cache, const char *path)
+{
+    return app_call(cache, path, APP_CLOSE, 0, false, 0);
+}
+
+csc_hresult csc_app_write(csc_cache_t *cache, const char *path, uint64_t bytes, bool has_size,
+                          uint64_t size)
+{
+    return app_call(cache, path, APP_WRITE, bytes, has_size, size);
+}
+
+csc_hresult csc_app_create(csc_cache_t *cache, const char *path, uint64_t size)
+{
+    return app_call(cache, path, APP_CREATE, 0, true, size);
+}
+
+csc_hresult csc_app_delete(csc_cache_t *cache, const char *path)
+{
+    return app_call(cache, path, APP_DELETE, 0, false, 0);
 }
 
 /* ---- reading the handles ------------------------------------------------------------ */

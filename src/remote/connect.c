@@ -180,6 +180,27 @@ void csc__connect_key_state(const csc_cache_t *cache, const char *key, size_t ke
         item_state(cache, key, key_len, state, reason);
 }
 
+/* The connect state of a cached share of the server whose key is `len`
+ * bytes (offline_shares, service_after): its key is loaded into *k, of
+ * *kcap bytes, grown as needed. false when out of memory. */
+static bool share_state(csc_cache_t *cache, const struct csc_item *share, size_t len, char **k,
+                        size_t *kcap, csc_connect_state_t *st)
+{
+    size_t klen = csc__item_key_len(share);
+    if (klen + 1 > *kcap) {
+        if (*k != NULL)
+            csc__free(&cache->alloc, *k, *kcap);
+        *kcap = klen + 1;
+        *k = csc__malloc(&cache->alloc, *kcap);
+        if (*k == NULL)
+            return false;
+    }
+    csc__item_key(share, *k, klen);
+    csc_offline_reason_t why;
+    scope_state(cache, *k, len, klen, st, &why);
+    return true;
+}
+
 /* C10.10: the cached shares of the server key[0..len) that are not online
  * now, by id, for service_after (NULL and 0 when none or out of memory:
  * the service's sync is then skipped). */
@@ -202,20 +223,9 @@ static uint32_t *offline_shares(csc_cache_t *cache, const char *key, size_t len,
     size_t kcap = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(server)); id != CSC__NONE;
          id = csc__hot_at(cache, id)->next_sibling) {
-        const struct csc_item *share = csc__item_at(cache, id);
-        size_t klen = csc__item_key_len(share);
-        if (klen + 1 > kcap) {
-            if (k != NULL)
-                csc__free(&cache->alloc, k, kcap);
-            kcap = klen + 1;
-            k = csc__malloc(&cache->alloc, kcap);
-            if (k == NULL)
-                break;
-        }
-        csc__item_key(share, k, klen);
         csc_connect_state_t st;
-        csc_offline_reason_t why;
-        scope_state(cache, k, len, klen, &st, &why);
+        if (!share_state(cache, csc__item_at(cache, id), len, &k, &kcap, &st))
+            break;
         if (st != CSC_CONNECT_STATE_ONLINE)
             ids[(*n)++] = id;
     }
@@ -238,19 +248,9 @@ static void service_after(csc_cache_t *cache, size_t len, uint32_t *ids, size_t 
     size_t kcap = 0;
     for (size_t i = 0; i < n; i++) {
         struct csc_item *share = csc__item_at(cache, ids[i]);
-        size_t klen = csc__item_key_len(share);
-        if (klen + 1 > kcap) {
-            if (k != NULL)
-                csc__free(&cache->alloc, k, kcap);
-            kcap = klen + 1;
-            k = csc__malloc(&cache->alloc, kcap);
-            if (k == NULL)
-                break;
-        }
-        csc__item_key(share, k, klen);
         csc_connect_state_t st;
-        csc_offline_reason_t why;
-        scope_state(cache, k, len, klen, &st, &why);
+        if (!share_state(cache, share, len, &k, &kcap, &st))
+            break;
         if (st == CSC_CONNECT_STATE_ONLINE)
             csc__sync_service(cache, share);
     }

@@ -321,14 +321,7 @@ void csc__pending_init(csc_cache_t *cache)
 
 void csc__pending_free_all(csc_cache_t *cache)
 {
-    csc__htable_t *t = ptable(cache);
-    csc__hentry_t *e = csc__htable_first(t);
-    csc__htable_clear(t);
-    while (e != NULL) {
-        csc__hentry_t *next = csc__htable_next(e);
-        csc__free(&cache->alloc, e, sizeof(pending_t));
-        e = next;
-    }
+    csc__htable_free_all(ptable(cache), &cache->alloc, sizeof(pending_t), NULL);
 }
 
 void csc__pending_rebind(csc_cache_t *cache)

@@ -15,6 +15,7 @@
 #include "cscsim/snapshot.h"
 #include "fstate.h"
 #include "remote.h"
+#include "snapshot.h"
 
 static csc__htable_t *table(const csc_cache_t *cache)
 {
@@ -203,18 +204,7 @@ void csc__fstate_init(csc_cache_t *cache)
 
 void csc__fstate_free_all(csc_cache_t *cache)
 {
-    /* Clearing the table frees only the table (the head entry holds it),
-     * so the entries' own links still lead from the first to the last. */
-    csc__htable_t *t = table(cache);
-    /* Clearing frees only the table (it reads the entries' links), so the
-     * entries go after it, through their own links. */
-    csc__hentry_t *e = csc__htable_first(t);
-    csc__htable_clear(t);
-    while (e != NULL) {
-        csc__hentry_t *next = csc__htable_next(e);
-        csc__free(&cache->alloc, e, sizeof(csc__fstate_t));
-        e = next;
-    }
+    csc__htable_free_all(table(cache), &cache->alloc, sizeof(csc__fstate_t), NULL);
 }
 
 void csc__fstate_rebind(csc_cache_t *cache)
@@ -269,21 +259,6 @@ bool csc__fstate_check(const csc_cache_t *cache, char *why, size_t why_size)
 #define FS_BITS                                                                        \
     (CSC__FS_SPARSE | CSC__FS_CREATED | CSC__FS_DELETED | CSC__FS_LOCAL_TIME | CSC__FS_ORIG)
 
-static unsigned char *put(unsigned char *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + bytes;
-}
-
-static uint64_t get(const unsigned char *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 bool csc__fstate_snap_needed(const csc_cache_t *cache)
 {
     return cache->remote != NULL &&
@@ -297,7 +272,7 @@ size_t csc__fstate_snap_bytes(const csc_cache_t *cache)
 
 unsigned char *csc__fstate_snap_write(const csc_cache_t *cache, unsigned char *p)
 {
-    p = put(p, csc__fstate_count(cache), 8);
+    p = csc__le_put(p, csc__fstate_count(cache), 8);
     uint64_t pos = 0;
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
          id = csc__tree_preorder_next(cache, id)) {
@@ -306,14 +281,14 @@ unsigned char *csc__fstate_snap_write(const csc_cache_t *cache, unsigned char *p
         if (h->type != CSC_ITEM_FILE || !(h->flags & CSC__F_XSTATE))
             continue;
         const csc__fstate_t *fs = csc__fstate_get(cache, csc__item_at(cache, id));
-        p = put(p, pos, 8);
+        p = csc__le_put(p, pos, 8);
         *p++ = fs->bits;
         *p++ = fs->conflict;
-        p = put(p, 0, 2);
-        p = put(p, fs->full_size, 8);
-        p = put(p, fs->local_change, 8);
-        p = put(p, fs->conflict_version, 8);
-        p = put(p, fs->orig, 8);
+        p = csc__le_put(p, 0, 2);
+        p = csc__le_put(p, fs->full_size, 8);
+        p = csc__le_put(p, fs->local_change, 8);
+        p = csc__le_put(p, fs->conflict_version, 8);
+        p = csc__le_put(p, fs->orig, 8);
     }
     return csc__apps_snap_write(cache, p);
 }
@@ -322,20 +297,18 @@ csc_hresult csc__fstate_snap_read(csc_cache_t *cache, const unsigned char **pp,
                                   const unsigned char *end)
 {
     const unsigned char *p = *pp;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t count = get(p, 8);
-    p += 8;
-    if (count > (uint64_t)(end - p) / SNAP_ENTRY)
+    uint64_t count;
+    if (!csc__le_count(&p, end, SNAP_ENTRY, &count))
         return CSC_E_FILE_CORRUPT;
     uint64_t pos = 0;
     uint32_t id = csc__hot_first_child(csc__hot(cache->root));
     for (uint64_t i = 0; i < count; i++, p += SNAP_ENTRY) {
-        uint64_t want = get(p, 8);
+        uint64_t want = csc__le_get(p, 8);
         uint8_t bits = p[8], conflict = p[9];
-        uint64_t full = get(p + 12, 8), local = get(p + 20, 8), cver = get(p + 28, 8);
-        uint64_t orig = get(p + 36, 8);
-        if (want <= pos || get(p + 10, 2) != 0 || (bits & ~FS_BITS) != 0 ||
+        uint64_t full = csc__le_get(p + 12, 8), local = csc__le_get(p + 20, 8);
+        uint64_t cver = csc__le_get(p + 28, 8);
+        uint64_t orig = csc__le_get(p + 36, 8);
+        if (want <= pos || csc__le_get(p + 10, 2) != 0 || (bits & ~FS_BITS) != 0 ||
             (bits == 0 && conflict == 0) || conflict >= 54 ||
             (!(bits & CSC__FS_SPARSE) && full != 0) ||
             (!(bits & CSC__FS_LOCAL_TIME) && local != 0) || (conflict == 0 && cver != 0) ||

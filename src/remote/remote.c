@@ -22,6 +22,7 @@
 #include "fstate.h"
 #include "fetch.h"
 
+#include "snapshot.h"
 #include "cscsim/snapshot.h"
 
 /* ---- normalised paths --------------------------------------------------- */
@@ -242,6 +243,11 @@ csc_hresult csc__remote_new(csc_cache_t *cache)
     return CSC_S_OK;
 }
 
+static size_t scope_bytes(const csc__hentry_t *e)
+{
+    return ((const csc__scope_t *)e)->alloc_size;
+}
+
 void csc__remote_free(csc_cache_t *cache)
 {
     csc__remote_t *r = cache->remote;
@@ -264,23 +270,8 @@ void csc__remote_free(csc_cache_t *cache)
         node_free(cache, n);
         n = parent;
     }
-    csc__hentry_t *ke = csc__htable_first(&r->kids);
-    csc__htable_clear(&r->kids);
-    while (ke != NULL) {
-        csc__hentry_t *next = csc__htable_next(ke);
-        csc__free(&cache->alloc, ke, sizeof(csc__kids_t));
-        ke = next;
-    }
-    /* The scope records: clearing the table frees only the table, so the
-     * entries' own links still lead from the first to the last. */
-    csc__hentry_t *e = csc__htable_first(&r->scopes);
-    csc__htable_clear(&r->scopes);
-    while (e != NULL) {
-        csc__hentry_t *next = csc__htable_next(e);
-        csc__scope_t *s = (csc__scope_t *)e;
-        csc__free(&cache->alloc, s, s->alloc_size);
-        e = next;
-    }
+    csc__htable_free_all(&r->kids, &cache->alloc, sizeof(csc__kids_t), NULL);
+    csc__htable_free_all(&r->scopes, &cache->alloc, 0, scope_bytes);
     slab_destroy(&cache->alloc, &r->slab);
     csc__free(&cache->alloc, r, sizeof *r);
     cache->remote = NULL;
@@ -664,13 +655,7 @@ static void twins_drop_below(csc_cache_t *cache, const char *key, size_t len)
         csc__hot_t *h = csc__hot_at(cache, id);
         if (h->flags & CSC__F_TWIN)
             twin_drop(cache, csc__item_at(cache, id));
-        uint32_t next = csc__hot_first_child(h);
-        if (next == CSC__NONE) {
-            while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-                id = csc__hot_at(cache, id)->parent;
-            next = id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-        }
-        id = next;
+        id = csc__tree_next_in(cache, id, top_id, true);
     }
 }
 
@@ -843,17 +828,6 @@ static uint64_t twin_orig(const csc_cache_t *cache, const struct csc_item *file)
     return n != NULL && n->type == CSC_ITEM_FILE ? n->orig : 0;
 }
 
-/* Next file of the cached subtree of top_id in pre-order after id. */
-static uint32_t subtree_next(const csc_cache_t *cache, uint32_t top_id, uint32_t id)
-{
-    uint32_t next = csc__hot_first_child(csc__hot_at(cache, id));
-    if (next != CSC__NONE)
-        return next;
-    while (id != top_id && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-        id = csc__hot_at(cache, id)->parent;
-    return id == top_id ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-}
-
 /*
  * C10.2, C13.5: the cached files at and below key[0..len) keep their
  * original versions (fstate.c, CSC__FS_ORIG) when the server loses their
@@ -867,13 +841,14 @@ static bool keep_originals(csc_cache_t *cache, const char *key, size_t len)
         return true;
     uint32_t top_id = csc__id(top);
     bool ok = true;
-    for (uint32_t id = top_id; id != CSC__NONE && ok; id = subtree_next(cache, top_id, id)) {
+    for (uint32_t id = top_id; id != CSC__NONE && ok;
+         id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *f = csc__item_at(cache, id);
         if (csc__type(f) == CSC_ITEM_FILE && twin_orig(cache, f) != 0 &&
             !csc__fstate_is(cache, f, CSC__FS_CREATED))
             ok = csc__fstate_make(cache, f) != NULL;
     }
-    for (uint32_t id = top_id; id != CSC__NONE; id = subtree_next(cache, top_id, id)) {
+    for (uint32_t id = top_id; id != CSC__NONE; id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *f = csc__item_at(cache, id);
         if (csc__type(f) != CSC_ITEM_FILE)
             continue;
@@ -1534,21 +1509,6 @@ static bool check_all(const csc_cache_t *cache, char *why, size_t why_size, bool
 #define SNAP_FORCED 0x04u
 #define SNAP_OVERRIDE 0x08u
 
-static unsigned char *sput(unsigned char *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-    return p + bytes;
-}
-
-static uint64_t sget(const unsigned char *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 /* Pre-order successor over the records (list order, sorted or not). */
 static const csc__rnode_t *rnext(const csc__remote_t *r, const csc__rnode_t *n)
 {
@@ -1580,21 +1540,21 @@ size_t csc__remote_snap_bytes(const csc_cache_t *cache)
 unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p)
 {
     const csc__remote_t *r = cache->remote;
-    p = sput(p, r->node_count, 8);
+    p = csc__le_put(p, r->node_count, 8);
     uint32_t depth = 1; /* 1: a server, 2: a share, ... */
     const csc__rnode_t *m = r->root->first_child;
     while (m != NULL) {
-        p = sput(p, depth, 4);
+        p = csc__le_put(p, depth, 4);
         *p++ = m->type;
         *p++ = m->mode;
         *p++ = (unsigned char)((m->has_kids ? SNAP_KIDS : 0) | (m->unsorted ? SNAP_UNSORTED : 0));
         *p++ = 0;
-        p = sput(p, m->name_len, 2);
-        p = sput(p, m->size, 8);
-        p = sput(p, m->version, 8);
-        p = sput(p, m->orig, 8);
-        p = sput(p, m->last_change, 8);
-        p = sput(p, m->kids_clock, 8);
+        p = csc__le_put(p, m->name_len, 2);
+        p = csc__le_put(p, m->size, 8);
+        p = csc__le_put(p, m->version, 8);
+        p = csc__le_put(p, m->orig, 8);
+        p = csc__le_put(p, m->last_change, 8);
+        p = csc__le_put(p, m->kids_clock, 8);
         memcpy(p, csc__rnode_name(m), m->name_len);
         p += m->name_len;
         if (m->first_child != NULL) {
@@ -1608,7 +1568,7 @@ unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p
         }
         m = m == r->root ? NULL : m->next_sibling;
     }
-    p = sput(p, csc__htable_count(&r->scopes), 8);
+    p = csc__le_put(p, csc__htable_count(&r->scopes), 8);
     for (const csc__hentry_t *e = csc__htable_first(&r->scopes); e != NULL;
          e = csc__htable_next(e)) {
         const csc__scope_t *s = (const csc__scope_t *)e;
@@ -1618,9 +1578,9 @@ unsigned char *csc__remote_snap_write(const csc_cache_t *cache, unsigned char *p
         *p++ = s->condition;
         *p++ = s->mode;
         *p++ = 0;
-        p = sput(p, s->slow_epoch, 8);
-        p = sput(p, s->override_epoch, 8);
-        p = sput(p, s->key_len, 4);
+        p = csc__le_put(p, s->slow_epoch, 8);
+        p = csc__le_put(p, s->override_epoch, 8);
+        p = csc__le_put(p, s->key_len, 4);
         memcpy(p, s->key, s->key_len);
         p += s->key_len;
     }
@@ -1635,11 +1595,8 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
 {
     csc__remote_t *r = cache->remote;
     const unsigned char *p = *pp;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t count = sget(p, 8);
-    p += 8;
-    if (count > (uint64_t)(end - p) / SNAP_NODE_FIXED)
+    uint64_t count;
+    if (!csc__le_count(&p, end, SNAP_NODE_FIXED, &count))
         return CSC_E_FILE_CORRUPT;
     size_t cap = 65;
     csc__rnode_t **stack = csc__malloc(&cache->alloc, cap * sizeof *stack);
@@ -1653,11 +1610,12 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
         hr = CSC_E_FILE_CORRUPT;
         if (end - p < (ptrdiff_t)SNAP_NODE_FIXED)
             break;
-        uint32_t depth = (uint32_t)sget(p, 4);
+        uint32_t depth = (uint32_t)csc__le_get(p, 4);
         uint8_t type = p[4], mode = p[5], flags = p[6], zero = p[7];
-        size_t nlen = (size_t)sget(p + 8, 2);
-        uint64_t size = sget(p + 10, 8), version = sget(p + 18, 8), orig = sget(p + 26, 8);
-        uint64_t last_change = sget(p + 34, 8), kids_clock = sget(p + 42, 8);
+        size_t nlen = (size_t)csc__le_get(p + 8, 2);
+        uint64_t size = csc__le_get(p + 10, 8), version = csc__le_get(p + 18, 8);
+        uint64_t orig = csc__le_get(p + 26, 8);
+        uint64_t last_change = csc__le_get(p + 34, 8), kids_clock = csc__le_get(p + 42, 8);
         p += SNAP_NODE_FIXED;
         if (depth == 0 || depth > last_depth + 1 || zero != 0 ||
             (flags & ~(SNAP_KIDS | SNAP_UNSORTED)) != 0 || nlen == 0 || nlen > 1024 ||
@@ -1748,18 +1706,15 @@ csc_hresult csc__remote_snap_read(csc_cache_t *cache, const unsigned char **pp,
     csc__free(&cache->alloc, stack, cap * sizeof *stack);
     if (hr != CSC_S_OK)
         return hr;
-    if (end - p < 8)
-        return CSC_E_FILE_CORRUPT;
-    uint64_t scopes = sget(p, 8);
-    p += 8;
-    if (scopes > (uint64_t)(end - p) / SNAP_SCOPE_FIXED)
+    uint64_t scopes;
+    if (!csc__le_count(&p, end, SNAP_SCOPE_FIXED, &scopes))
         return CSC_E_FILE_CORRUPT;
     for (uint64_t i = 0; i < scopes; i++) {
         if (end - p < (ptrdiff_t)SNAP_SCOPE_FIXED)
             return CSC_E_FILE_CORRUPT;
         uint8_t flags = p[0], condition = p[1], mode = p[2], zero = p[3];
-        uint64_t slow_epoch = sget(p + 4, 8), override_epoch = sget(p + 12, 8);
-        uint64_t klen = sget(p + 20, 4);
+        uint64_t slow_epoch = csc__le_get(p + 4, 8), override_epoch = csc__le_get(p + 12, 8);
+        uint64_t klen = csc__le_get(p + 20, 4);
         p += SNAP_SCOPE_FIXED;
         if ((flags & ~(SNAP_SHARE | SNAP_HAS_MODE | SNAP_FORCED | SNAP_OVERRIDE)) != 0 ||
             zero != 0 || klen < 3 || klen > (uint64_t)(end - p) || p[0] != '\\' || p[1] != '\\' ||

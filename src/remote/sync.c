@@ -54,17 +54,14 @@ typedef struct buf {
 
 typedef struct sync {
     csc_cache_t *cache;
-    const csc_progress_t *progress; /* NULL: no events */
+    csc__walk_ctl_t ctl; /* the sink (NULL: no events), the tokens */
     const csc_sync_options_t *options; /* NULL or with a handler */
-    csc_cancel_t *cancel, *cancel2;
-    bool ignore_answers;
     bool name_invalid; /* the last name_free's name was invalid (C1.4) */
-    bool has_cancel;
     uint32_t flags;
     bool in, out, fill, skip_suspended, background, no_new_out;
     uint8_t cr; /* the CR field, 0-3 */
     bool fast;  /* no sink, no token, no fault rule: clean runs in one loop */
-    bool cancelled, out_of_memory;
+    bool out_of_memory;
     bool gone; /* the item being processed left the cache */
     uint32_t fault_op;
     bool fault_armed, fault_live;
@@ -111,19 +108,10 @@ static bool reserve(sync_t *s, buf_t *b, size_t len)
         buf_init(b);
     if (len + 1 <= b->cap)
         return true;
-    size_t cap = b->cap;
-    while (cap < len + 1)
-        cap *= 2;
-    char *p = csc__malloc(&s->cache->alloc, cap);
-    if (p == NULL) {
+    if (!csc__walk_path_reserve(s->cache, &b->p, &b->cap, b->len + 1, len, b->heap)) {
         s->out_of_memory = true;
         return false;
     }
-    memcpy(p, b->p, b->len + 1);
-    if (b->heap)
-        csc__free(&s->cache->alloc, b->p, b->cap);
-    b->p = p;
-    b->cap = cap;
     b->heap = true;
     return true;
 }
@@ -236,20 +224,6 @@ static bool scope_error(sync_t *s, const struct csc_item *item)
     return s->scope_error;
 }
 
-/* The pre-order successor of `id` within the subtree of `top`; CSC__NONE
- * after the last. */
-static uint32_t next_pre_any(const csc_cache_t *cache, uint32_t id, uint32_t top)
-{
-    const csc__hot_t *h = csc__hot_at(cache, id);
-    if (csc__hot_first_child(h) != CSC__NONE)
-        return h->u.d.first_child;
-    while (id != top && h->next_sibling == CSC__NONE) {
-        id = h->parent;
-        h = csc__hot_at(cache, id);
-    }
-    return id == top ? CSC__NONE : h->next_sibling;
-}
-
 /* ---- changes to a cached file --------------------------------------------- */
 
 /* The file is in sync: not dirty, no created/deleted mark, no conflict. */
@@ -279,6 +253,21 @@ static csc_hresult leave(sync_t *s, struct csc_item *item)
     return CSC_S_OK;
 }
 
+/* The cached copy becomes the server's `rec` once room is made: its size
+ * (filled if sparse), the version it was taken from, clean. */
+static void adopt_remote(csc_cache_t *cache, struct csc_item *item, csc__rnode_t *rec)
+{
+    csc__fstate_t *fs = csc__fstate_get(cache, item);
+    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
+        fs->full_size = rec->size;
+        csc__fstate_fill(cache, item);
+    } else {
+        csc__tree_set_file_size(cache, item, rec->size);
+    }
+    rec->orig = rec->version;
+    make_clean(cache, item);
+}
+
 /* The cached copy takes the server's (C12.4, KEEPREMOTE): size and
  * version, filled if sparse, clean; C5.7 first (C15.10). */
 static csc_hresult take_remote(sync_t *s, struct csc_item *item, csc__rnode_t *rec)
@@ -289,15 +278,7 @@ static csc_hresult take_remote(sync_t *s, struct csc_item *item, csc__rnode_t *r
     csc_hresult hr = csc__space_make_room(cache, added, item, csc__parent(item));
     if (hr != CSC_S_OK)
         return hr;
-    csc__fstate_t *fs = csc__fstate_get(cache, item);
-    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
-        fs->full_size = rec->size;
-        csc__fstate_fill(cache, item);
-    } else {
-        csc__tree_set_file_size(cache, item, rec->size);
-    }
-    rec->orig = rec->version;
-    make_clean(cache, item);
+    adopt_remote(cache, item, rec);
     return CSC_S_OK;
 }
 
@@ -457,15 +438,7 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
     csc__remote_twin_commit(cache, &twin, copy);
     csc__item_at(cache, csc__id(copy))->last_use = cache->clock;
     /* The original takes the server's copy; room was made for both. */
-    csc__fstate_t *fs = csc__fstate_get(cache, item);
-    if (fs != NULL && (fs->bits & CSC__FS_SPARSE)) {
-        fs->full_size = rec->size;
-        csc__fstate_fill(cache, item);
-    } else {
-        csc__tree_set_file_size(cache, item, rec->size);
-    }
-    rec->orig = rec->version;
-    make_clean(cache, item);
+    adopt_remote(cache, item, rec);
     s->copy_id = csc__id(copy);
     return CSC_S_OK;
 }
@@ -555,7 +528,7 @@ static csc_hresult conflict(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
         hr = CSC_S_OK;
         break;
     case CSC_SYNC_RESOLVE_ABORT: /* C15.10: the item's result, then cancelled */
-        s->cancelled = true;
+        s->ctl.cancelled = true;
         hr = CSC_E_CANCELLED;
         break;
     default: /* NONE, LOG: an unresolved conflict (C12.6) */
@@ -709,7 +682,7 @@ static void deep_pin_subtree(sync_t *s, struct csc_item *top, uint16_t src)
 {
     csc_cache_t *cache = s->cache;
     uint32_t top_id = csc__id(top);
-    for (uint32_t id = top_id; id != CSC__NONE; id = next_pre_any(cache, id, top_id)) {
+    for (uint32_t id = top_id; id != CSC__NONE; id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *it = csc__item_at(cache, id);
         uint16_t inherit = csc__inherit(it);
         if (csc__type(it) != CSC_ITEM_FILE)
@@ -725,7 +698,7 @@ static void deep_pin_subtree(sync_t *s, struct csc_item *top, uint16_t src)
 static void note_failed(sync_t *s, const struct csc_item *container, const csc__rnode_t *r,
                         csc_hresult hr)
 {
-    if (s->progress == NULL)
+    if (s->ctl.progress == NULL)
         return;
     if (s->nfailed == s->failed_cap) {
         size_t c = s->failed_cap != 0 ? s->failed_cap * 2 : 4;
@@ -874,37 +847,20 @@ static bool note_done(sync_t *s, uint32_t id)
 static bool process(sync_t *s, struct csc_item *item, const char *given, csc_hresult failed_hr,
                     csc_hresult *result)
 {
-    const csc_progress_t *pr = s->progress;
     uint32_t pending_copy = CSC__NONE;
     for (;;) {
-        if (s->has_cancel &&
-            (csc_cancel_requested(s->cancel) || csc_cancel_requested(s->cancel2))) {
-            s->cancelled = true;
+        if (!csc__walk_go_on(&s->ctl))
             return false;
-        }
-        if (pr != NULL && pr->query_abort != NULL) {
-            bool abort = false;
-            pr->query_abort(pr->user_data, &abort);
-            if (abort && !s->ignore_answers) {
-                s->cancelled = true;
-                return false;
-            }
-        }
         const char *path = given;
         size_t path_len = given != NULL ? strlen(given) : 0;
-        if (item != NULL && pr != NULL) {
+        if (item != NULL && s->ctl.progress != NULL) {
             if (!load_path(s, item))
                 return false;
             path = s->path.p;
             path_len = s->path.len;
         }
-        if (pr != NULL && pr->item_begin != NULL) {
-            csc_event_t ev = {CSC_EVENT_ITEM_BEGIN, CSC_S_OK, path, path_len};
-            if (pr->item_begin(pr->user_data, &ev) == CSC_OP_ABORT && !s->ignore_answers) {
-                s->cancelled = true;
-                return false;
-            }
-        }
+        if (!csc__walk_item_begin(&s->ctl, path, path_len))
+            return false;
         s->gone = false;
         s->copy_id = CSC__NONE;
         csc_hresult hr = item != NULL ? apply(s, item) : failed_hr;
@@ -913,31 +869,21 @@ static bool process(sync_t *s, struct csc_item *item, const char *given, csc_hre
         if (s->copy_id != CSC__NONE)
             pending_copy = s->copy_id;
         *result = hr;
-        if (pr != NULL && pr->item_result != NULL) {
-            if (item != NULL && !s->gone) { /* the path may be needed again */
-                if (!load_path(s, item))
-                    return false;
-                path = s->path.p;
-                path_len = s->path.len;
-            }
-            csc_event_t ev = {CSC_EVENT_ITEM_RESULT, hr, path, path_len};
-            csc_op_response_t r = pr->item_result(pr->user_data, &ev);
-            if (s->ignore_answers)
-                r = CSC_OP_CONTINUE;
-            if (r == CSC_OP_ABORT)
-                s->cancelled = true;
-            if (s->gone)
-                s->path_id = CSC__NONE; /* its id may be handed out again */
-            if (s->cancelled)
+        if (csc__walk_wants_result(&s->ctl) && item != NULL && !s->gone) {
+            /* the path may be needed again */
+            if (!load_path(s, item))
                 return false;
-            /* An item that left has nothing left to retry: RETRY continues. */
-            if (r == CSC_OP_RETRY && !s->gone)
-                continue;
+            path = s->path.p;
+            path_len = s->path.len;
         }
+        csc_op_response_t r = csc__walk_item_result(&s->ctl, hr, path, path_len);
         if (s->gone)
-            s->path_id = CSC__NONE;
-        if (s->cancelled)
+            s->path_id = CSC__NONE; /* its id may be handed out again */
+        if (s->ctl.cancelled)
             return false;
+        /* An item that left has nothing left to retry: RETRY continues. */
+        if (r == CSC_OP_RETRY && !s->gone)
+            continue;
         break;
     }
     if (s->nfailed != 0) { /* remote children that could not be fetched, in order */
@@ -974,20 +920,6 @@ static inline csc__hot_t *hot_next(const csc_cache_t *cache, csc__hot_t *h, uint
     return csc__hot_at(cache, next);
 }
 
-/* The pre-order successor of `id` within the subtree of `top`, into its
- * children when `descend`; CSC__NONE after the last. */
-static uint32_t next_pre(const csc_cache_t *cache, uint32_t id, uint32_t top, bool descend)
-{
-    const csc__hot_t *h = csc__hot_at(cache, id);
-    if (descend && csc__hot_first_child(h) != CSC__NONE)
-        return h->u.d.first_child;
-    while (id != top && h->next_sibling == CSC__NONE) {
-        id = h->parent;
-        h = csc__hot_at(cache, id);
-    }
-    return id == top ? CSC__NONE : h->next_sibling;
-}
-
 /* C13.3: the item is a suspension root or below one (files never are
  * roots; their bit of that value is CSC__F_XSTATE). */
 static bool suspended(const csc_cache_t *cache, uint32_t id)
@@ -1009,7 +941,7 @@ static void walk_path(sync_t *s, struct csc_item *top, csc_hresult *result)
 {
     csc_cache_t *cache = s->cache;
     s->fault_live = s->fault_armed && csc__fault_path_live(cache, s->fault_op, top);
-    s->fast = s->progress == NULL && !s->has_cancel && !s->fault_live;
+    s->fast = s->ctl.progress == NULL && !s->ctl.has_cancel && !s->fault_live;
     uint32_t top_id = csc__id(top);
     /* C12.2: with SkipSuspendedDirs, suspended items get no events. */
     if (s->skip_suspended && suspended(cache, top_id))
@@ -1017,7 +949,7 @@ static void walk_path(sync_t *s, struct csc_item *top, csc_hresult *result)
     bool top_file = csc__hot(top)->type == CSC_ITEM_FILE;
     if (!process(s, top, NULL, 0, result) || top_file)
         return;
-    uint32_t id = next_pre(cache, top_id, top_id, true);
+    uint32_t id = csc__tree_next_in(cache, top_id, top_id, true);
     while (id != CSC__NONE) {
         csc__hot_t *h = csc__hot_at(cache, id);
         if (s->fast) { /* a run of files in sync by construction */
@@ -1028,22 +960,22 @@ static void walk_path(sync_t *s, struct csc_item *top, csc_hresult *result)
                 id = n;
             }
             if (h->type == CSC_ITEM_FILE && (h->flags & CLEAN_MASK) == CSC__F_TWIN) {
-                id = next_pre(cache, id, top_id, false);
+                id = csc__tree_next_in(cache, id, top_id, false);
                 continue;
             }
         }
         bool file = h->type == CSC_ITEM_FILE;
         if ((s->ndone != 0 && is_done(s, id)) ||
             (!file && s->skip_suspended && (h->flags & CSC__F_SUSPEND_ROOT))) {
-            id = next_pre(cache, id, top_id, false);
+            id = csc__tree_next_in(cache, id, top_id, false);
             continue;
         }
         /* A file may leave under the walk: its successor first. */
-        uint32_t next = file ? next_pre(cache, id, top_id, false) : CSC__NONE;
+        uint32_t next = file ? csc__tree_next_in(cache, id, top_id, false) : CSC__NONE;
         csc_hresult ignored;
         if (!process(s, csc__item_at(cache, id), NULL, 0, &ignored))
             return;
-        id = file ? next : next_pre(cache, id, top_id, true);
+        id = file ? next : csc__tree_next_in(cache, id, top_id, true);
     }
 }
 
@@ -1072,12 +1004,8 @@ static void sync_init(sync_t *s, csc_cache_t *cache, uint32_t flags,
 {
     memset(s, 0, sizeof *s);
     s->cache = cache;
-    s->progress = progress;
+    csc__walk_ctl_init(&s->ctl, progress, cancel, cancel2, ignore_answers);
     s->options = options != NULL && options->resolve_conflict != NULL ? options : NULL;
-    s->cancel = cancel;
-    s->cancel2 = cancel2;
-    s->has_cancel = cancel != NULL || cancel2 != NULL;
-    s->ignore_answers = ignore_answers;
     s->flags = flags;
     s->in = (flags & CSC_SYNC_FLAG_SYNC_IN) != 0;
     s->out = (flags & CSC_SYNC_FLAG_SYNC_OUT) != 0;
@@ -1133,15 +1061,9 @@ csc_hresult csc__sync_run(csc_cache_t *cache, const char *const *paths, size_t c
             return hr; /* C8.1: nothing happened yet, no event */
         single_result = CSC_FAILED(hr) || csc__type(item) == CSC_ITEM_FILE;
     }
-    if (progress != NULL && progress->begin != NULL) {
-        csc_event_t ev = {CSC_EVENT_BEGIN, CSC_S_OK, "", 0};
-        bool abort = false;
-        progress->begin(progress->user_data, &ev, &abort);
-        if (abort && !ignore_answers)
-            s.cancelled = true;
-    }
+    csc__walk_begin_event(&s.ctl);
     csc_hresult last = CSC_S_OK;
-    for (size_t i = 0; i < count && !s.cancelled && !s.out_of_memory; i++) {
+    for (size_t i = 0; i < count && !s.ctl.cancelled && !s.out_of_memory; i++) {
         if (count != 1)
             hr = csc__tree_find(cache, paths[i], &item);
         if (hr == CSC_E_OUTOFMEMORY) {
@@ -1153,13 +1075,7 @@ csc_hresult csc__sync_run(csc_cache_t *cache, const char *const *paths, size_t c
         else
             walk_path(&s, item, &last);
     }
-    csc_hresult end = s.cancelled ? CSC_E_CANCELLED
-                      : s.out_of_memory ? CSC_E_OUTOFMEMORY
-                                        : CSC_S_OK;
-    if (progress != NULL && progress->end != NULL) {
-        csc_event_t ev = {CSC_EVENT_END, end, "", 0};
-        progress->end(progress->user_data, &ev);
-    }
+    csc_hresult end = csc__walk_end_event(&s.ctl, s.out_of_memory);
     sync_free(&s);
     if (end != CSC_S_OK)
         return end;
@@ -1231,7 +1147,7 @@ void csc__sync_server_changed(csc_cache_t *cache, const char *key, size_t key_le
     if (top == NULL)
         return;
     uint32_t top_id = csc__id(top);
-    for (uint32_t id = top_id; id != CSC__NONE; id = next_pre(cache, id, top_id, true)) {
+    for (uint32_t id = top_id; id != CSC__NONE; id = csc__tree_next_in(cache, id, top_id, true)) {
         struct csc_item *it = csc__item_at(cache, id);
         csc__fstate_t *fs = csc__fstate_get(cache, it);
         if (fs != NULL && fs->conflict != 0) {

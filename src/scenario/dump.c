@@ -11,7 +11,13 @@
  *      with inherit by C3.3 when its parent has inherit bits) into its own:
  *      a deep Pin of a container that has no child yet sets pinned and
  *      inherit on it alone (C3.3), a shallow Pin sets pinned alone (C3.4), a
- *      shallow Unpin clears both (C4.5 step 5);
+ *      shallow Unpin clears both (C4.5 step 5); round 2: a file that never
+ *      had a remote twin (no original version, C10.2) is cached where the
+ *      server has a directory of its name, which then goes (C15.19); a
+ *      container's pending deep pins (C15.20) come from its shallow Pins,
+ *      one more for an inherited source; a directory pinned for a source
+ *      with neither is fetched by a Synchronize with PinNewFiles of its
+ *      parent, before the parent's other children (C12.7, C15.13);
  *   3. dirty files (`modify ... bytes=N`, C5.1), open handles (`open`), and
  *      sharing violations, each one a shallow Unpin without Background of a
  *      source the open file does not have, or a Pin of one it has (C4.5
@@ -23,10 +29,15 @@
  *   4. access lists (C9.1), after every Pin and Unpin, which check access;
  *   5. last-use times (C5.4): everything so far ran at clock 0, and items are
  *      touched in order of their last use, the clock advanced to each time
- *      with `tick`; then, for the whole cache, the clock itself;
+ *      with `tick`; files' local last changes (C15.9) join that order as
+ *      `modify ... bytes=0` (and `sync` for a file in sync since); then,
+ *      for the whole cache, the clock itself;
  *   6. for the whole cache: the limits (as an administrator, C5.5), the
  *      caller (`as`) and the policy;
- *   6b. round 2 (C10, put_remote): the remote side the cached items show;
+ *   6b. round 2 (C10, put_remote): the remote side the cached items show,
+ *      the applications' non-cached handles (C11.1), then unresolved
+ *      conflicts recorded again by `sync` without a handler (C12.6, C15.12),
+ *      then forced, slow and down scopes (a Synchronize needs them online);
  *   7. round 2 (C13, put_methods): suspension roots (`suspend`, subtrees
  *      too); for the whole cache the encryption (`encrypt`, the files that
  *      differ from the configured state held open across the second call),
@@ -46,6 +57,10 @@
 #include "cscsim/item.h"
 #include "cscsim/space.h"
 #include "cscsim/methods.h"
+
+#include "remote/fetch.h"
+#include "remote/remote.h"
+#include "tree.h"
 
 #include "command.h"
 #include "dot.h"
@@ -191,6 +206,63 @@ static void put_suspended(FILE *out, const csc_item_t *item, bool on)
     free(pp);
 }
 
+/* A cached file, not created offline, with no original version (C10.2,
+ * C13.5): it never had a remote twin (what the server has at its path now
+ * came later, put_remote). */
+static bool never_had_twin(const csc_item_t *item, const char *path)
+{
+    uint64_t orig;
+    return csc_item_type(item) == CSC_ITEM_FILE && !csc_item_is_created_offline(item) &&
+           expressible(path) && !csc_item_original_version(item, &orig);
+}
+
+/* C15.13: the sources a directory is pinned for with neither its inherit
+ * bit nor a pending deep pin (C15.20), as a Synchronize with PinNewFiles
+ * fetches a new directory below a parent with inherit bits: pinned by C3.3
+ * and for the PinFor* sources given. 0 when that is not how it can come. */
+static uint32_t pinned_as_new(const csc_item_t *item)
+{
+    const csc_item_t *parent = csc_item_parent(item);
+    if (csc_item_type(item) != CSC_ITEM_DIRECTORY || parent == NULL)
+        return 0;
+    uint32_t pins = csc_item_pins(item), inherit = csc_item_inherit(item);
+    uint32_t pending = csc__pending_pin_get(csc__cache_of(item), item);
+    uint32_t from = csc_item_inherit(parent);
+    uint32_t odd = pins & ~inherit & ~pending;
+    if (odd == 0 || from == 0 || (odd & from) != 0 || (pending & ~pins) != 0 ||
+        (from & ~pins) != 0)
+        return 0;
+    return odd;
+}
+
+/* Phase 2, for a container with inherit bits and no child yet: its child
+ * directories pinned as new (pinned_as_new) are fetched by a Synchronize of
+ * it with PinNewFiles (C12.7, C15.13), the server having each for that. */
+static void put_new_children(FILE *out, const csc_item_t *item, const char *path)
+{
+    if (csc_item_inherit(item) == 0 || !expressible(path))
+        return;
+    for (const csc_item_t *c = csc_item_first_child(item); c != NULL;
+         c = csc_item_next_sibling(c)) {
+        uint32_t odd = pinned_as_new(c);
+        char *cp = odd != 0 ? path_of(c) : NULL;
+        if (cp == NULL || !expressible(cp)) {
+            free(cp);
+            continue;
+        }
+        fputs("remote dir ", out);
+        put_token(out, cp);
+        fputs("\nsync ", out);
+        put_token(out, path);
+        fputs(" flags=SyncIn|PinNewFiles", out);
+        for (size_t i = 0; i < 4; i++)
+            if (odd & csc__scn_sources[i])
+                fprintf(out, "|Pin%s", source_flags[i]);
+        fputc('\n', out);
+        free(cp);
+    }
+}
+
 static void put_item(FILE *out, const csc_item_t *item, const char *path, bool is_top)
 {
     csc_item_type_t type = csc_item_type(item);
@@ -224,6 +296,17 @@ static void put_item(FILE *out, const csc_item_t *item, const char *path, bool i
         fprintf(out, " size=%llu\n", (unsigned long long)csc_item_size(item));
         put_call(out, "pin", path, s, false);
         put_call(out, "unpin", path, s & ~arrival, false);
+    } else if (type == CSC_ITEM_FILE && never_had_twin(item, path)) {
+        /* A cached file that never had a remote twin (a rename's new name,
+         * one below a remote file, C15.19): cached where the server has a
+         * directory of that name, which then goes (no original version). */
+        fputs("remote dir ", out);
+        put_token(out, path);
+        fputs("\nfile ", out);
+        put_token(out, path);
+        fprintf(out, " size=%llu\nremote delete ", (unsigned long long)csc_item_size(item));
+        put_token(out, path);
+        fputc('\n', out);
     } else if (type == CSC_ITEM_FILE) {
         fputs("file ", out);
         put_token(out, path);
@@ -252,9 +335,26 @@ static void put_item(FILE *out, const csc_item_t *item, const char *path, bool i
     } else {
         /* Arrival set pinned and inherit for `arrival`: keep those with
          * inherit, clear the rest, then pin what is missing. */
+        uint32_t pending = csc__pending_pin_get(csc__cache_of(item), item);
+        uint32_t fetched = is_top ? 0 : pinned_as_new(item);
         put_call(out, "unpin", path, arrival & ~inherit, false);
         put_call(out, "pin", path, inherit & ~arrival, true);
-        put_call(out, "pin", path, pins & ~inherit, false);
+        put_new_children(out, item, path);
+        /* C15.20: the shallow Pins leave a pending deep pin for their
+         * sources; one of an inherited source is a shallow Pin more. A
+         * pinned source without it (other than by PinNewFiles above), or
+         * one for a source not pinned, has no command that makes it. */
+        put_call(out, "pin", path, pins & ~inherit & ~fetched, false);
+        put_call(out, "pin", path, pending & inherit, false);
+        uint32_t odd = (pins & ~inherit & ~pending & ~fetched) | (pending & ~pins);
+        if (odd != 0) {
+            fputs("# cannot express: pins without their pending deep pin, or pending deep "
+                  "pins without their pin (", out);
+            csc__scn_put_sources(out, odd);
+            fputs(", C15.20) on ", out);
+            fputs(path, out);
+            fputc('\n', out);
+        }
     }
 }
 
@@ -349,6 +449,7 @@ typedef struct use {
     uint64_t last_use;
     size_t order; /* walk order: ties stay in it */
     char *path;
+    const csc_item_t *local; /* a file's local last change (C15.9), not a use */
 } use_t;
 
 static int by_last_use(const void *a, const void *b)
@@ -359,6 +460,31 @@ static int by_last_use(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Phase 5, C15.9: the file's local last change at this clock. `modify`
+ * of 0 bytes sets it (C11.2); a file in sync since is synchronized again
+ * (C12: its change goes to the server, the remote writes that follow are
+ * counted from its original version). A file created offline has its time
+ * from `create` already when it is 0. */
+static void put_local_change(FILE *out, const csc_item_t *item, const char *path)
+{
+    uint64_t local = 0;
+    csc_item_local_change_time(item, &local);
+    if (local == 0 && (csc_item_is_created_offline(item) || csc_item_is_dirty(item)))
+        return; /* `create` or `modify` in phase 2 or 3 set it at clock 0 */
+    if (csc_item_is_sparse(item)) {
+        fprintf(out, "# cannot express: the local change time of the sparse file %s\n", path);
+        return;
+    }
+    fputs("modify ", out);
+    put_token(out, path);
+    fputs(" bytes=0\n", out);
+    if (!csc_item_is_dirty(item)) {
+        fputs("sync ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+}
+
 /* Writes the scenario of the subtree at `top` (NULL: the whole cache).
  * False when out of memory. */
 static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *first,
@@ -366,6 +492,7 @@ static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *f
                         bool caller_ok);
 static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
                        const csc_item_t *top, char **paths);
+static void put_noncached(FILE *out, const csc_cache_t *c, bool inactive_phase);
 
 static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *top)
 {
@@ -374,7 +501,7 @@ static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *
     EACH_ITEM(it, first, top)
         n++;
     char **paths = calloc(n + 1, sizeof *paths);
-    use_t *uses = calloc(n + 1, sizeof *uses);
+    use_t *uses = calloc(2 * n + 1, sizeof *uses);
     bool ok = paths != NULL && uses != NULL;
     size_t k = 0;
     EACH_ITEM(it, first, top) {
@@ -422,20 +549,34 @@ static bool put_scenario(FILE *out, const csc_cache_t *cache, const csc_item_t *
     }
 
     k = 0;
+    size_t events = 0;
     EACH_ITEM(it, first, top) {
-        uses[k].last_use = csc_item_last_use(it);
-        uses[k].order = k;
-        uses[k].path = paths[k];
+        uses[events].last_use = csc_item_last_use(it);
+        uses[events].order = events;
+        uses[events].path = paths[k];
+        events++;
+        uint64_t local;
+        if (csc_item_local_change_time(it, &local)) {
+            uses[events].last_use = local;
+            uses[events].order = events;
+            uses[events].path = paths[k];
+            uses[events].local = it;
+            events++;
+        }
         k++;
     }
-    qsort(uses, n, sizeof *uses, by_last_use);
+    qsort(uses, events, sizeof *uses, by_last_use);
     uint64_t clock = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (uses[i].last_use == 0)
+    for (size_t i = 0; i < events; i++) {
+        if (uses[i].last_use == 0 && uses[i].local == NULL)
             continue;
         if (uses[i].last_use > clock) {
             fprintf(out, "tick %llu\n", (unsigned long long)(uses[i].last_use - clock));
             clock = uses[i].last_use;
+        }
+        if (uses[i].local != NULL) {
+            put_local_change(out, uses[i].local, uses[i].path);
+            continue;
         }
         fputs("touch ", out);
         put_token(out, uses[i].path);
@@ -487,6 +628,53 @@ done:
     return ok;
 }
 
+/* C11.1: the applications' handles to files that are not cached, by their
+ * folded paths (remote.h's table: no getter enumerates them). Each is an
+ * `open` of the remote file, which the server has for it then; written while
+ * the feature is active (put_remote), or after the restart that closed the
+ * others when it is not (put_methods). */
+static void put_noncached(FILE *out, const csc_cache_t *c, bool inactive_phase)
+{
+    bool active = true, enabled = true;
+    csc_feature_query_status(c, &active, &enabled, NULL);
+    if (c->remote == NULL || active == inactive_phase)
+        return;
+    for (const csc__hentry_t *h = csc__htable_first(&c->remote->handles); h != NULL;
+         h = csc__htable_next(h)) {
+        const csc__nch_t *e = (const csc__nch_t *)h;
+        if (!expressible(e->key)) {
+            fputs("# cannot express: a non-cached handle on a path with a quote or a line "
+                  "break\n", out);
+            continue;
+        }
+        csc_item_t *cached = NULL;
+        if (csc_cache_find(c, e->key, &cached) == CSC_S_OK) {
+            /* opened before the file was cached; an `open` now is a cached one */
+            fprintf(out, "# cannot express: %u non-cached handles on the cached file %s\n",
+                    (unsigned)e->count, e->key);
+            continue;
+        }
+        uint64_t size = 0;
+        csc_item_type_t type = CSC_ITEM_FILE;
+        bool there = csc_remote_item(c, e->key, &type, &size, NULL, NULL) == CSC_S_OK;
+        if (!there || type == CSC_ITEM_FILE) {
+            fputs("remote file ", out);
+            put_token(out, e->key);
+            fprintf(out, " size=%llu\n", (unsigned long long)size);
+        }
+        for (uint32_t i = 0; i < e->count; i++) {
+            fputs("open ", out);
+            put_token(out, e->key);
+            fputc('\n', out);
+        }
+        if (!there) {
+            fputs("remote delete ", out);
+            put_token(out, e->key);
+            fputc('\n', out);
+        }
+    }
+}
+
 /* Phase 6b (C10): the remote side as far as the cached items show it,
  * through the public API (remote.h has no enumeration: remote items that
  * are not cached are not written). For the items of the dump, in order:
@@ -497,6 +685,62 @@ done:
  * (`network ... slow`, `online`), twins gone from the server (`remote
  * delete`), and last servers down (`network ... down`). */
 #define MAX_REMOTE_WRITES 64u
+
+/* The connectivity of servers and shares that are not cached (C10.5,
+ * C10.9, C15.21: the records outlive the items), from remote.h's table:
+ * a forced share is taken `offline`, a server's condition set by `network`
+ * (down last, `down` true), each on its remote item (`remote dir`), made
+ * for the moment when the server has none. A share's remembered caching mode and a
+ * TransitionOnline override kept from before are not written. */
+static void put_scopes(FILE *out, const csc_cache_t *c, bool down)
+{
+    if (c->remote == NULL)
+        return;
+    for (const csc__hentry_t *h = csc__htable_first(&c->remote->scopes); h != NULL;
+         h = csc__htable_next(h)) {
+        const csc__scope_t *sc = (const csc__scope_t *)h;
+        csc_item_t *cached = NULL;
+        bool wanted = sc->is_share ? sc->forced && !down
+                                   : sc->condition == (down ? CSC_NETWORK_DOWN : CSC_NETWORK_SLOW);
+        if (!wanted || csc_cache_find(c, sc->key, &cached) == CSC_S_OK)
+            continue;
+        if (!expressible(sc->key)) {
+            fputs("# cannot express: the connectivity of a path with a quote or a line "
+                  "break\n", out);
+            continue;
+        }
+        /* the server has it (as the dump writes no remote-only item, it is
+         * written here), or has it for the moment */
+        bool there = csc_remote_item(c, sc->key, NULL, NULL, NULL, NULL) == CSC_S_OK;
+        fputs("remote dir ", out);
+        put_token(out, sc->key);
+        fputc('\n', out);
+        fputs(sc->is_share ? "offline " : "network ", out);
+        put_token(out, sc->key);
+        fputs(sc->is_share ? "\n" : down ? " down\n" : " slow\n", out);
+        if (!there) {
+            fputs("remote delete ", out);
+            put_token(out, sc->key);
+            fputc('\n', out);
+        }
+    }
+}
+
+/* `remote file` at version 1, then its writes up to `version`. */
+static void put_remote_file(FILE *out, const char *path, uint64_t size, uint64_t version)
+{
+    fputs("remote file ", out);
+    put_token(out, path);
+    fprintf(out, " size=%llu\n", (unsigned long long)size);
+    for (uint64_t v = 1; v < version && v <= MAX_REMOTE_WRITES; v++) {
+        fputs("remote write ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+    if (version > 1 + MAX_REMOTE_WRITES)
+        fprintf(out, "# cannot express: remote version %llu of %s\n",
+                (unsigned long long)version, path);
+}
 
 static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
                        const csc_item_t *top, char **paths)
@@ -514,25 +758,28 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
         if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE &&
             csc_item_is_created_offline(it)) {
             /* C10.3: the server has a file of that name now */
-            fputs("remote file ", out);
-            put_token(out, path);
-            fprintf(out, " size=%llu\n", (unsigned long long)size);
-            for (uint64_t v = 1; v < version && v <= MAX_REMOTE_WRITES; v++) {
-                fputs("remote write ", out);
-                put_token(out, path);
-                fputc('\n', out);
-            }
-            if (version > 1 + MAX_REMOTE_WRITES)
-                fprintf(out, "# cannot express: remote version %llu of %s\n",
-                        (unsigned long long)version, path);
+            put_remote_file(out, path, size, version);
         } else if (csc_item_type(it) == CSC_ITEM_FILE && type != CSC_ITEM_FILE) {
             /* C15.19: the server has a directory where the cache has a file
              * (changed on the server, C10.3) */
-            fputs("remote delete ", out);
-            put_token(out, path);
-            fputs("\nremote dir ", out);
+            if (!never_had_twin(it, path)) {
+                fputs("remote delete ", out);
+                put_token(out, path);
+                fputc('\n', out);
+            }
+            fputs("remote dir ", out);
             put_token(out, path);
             fputc('\n', out);
+        } else if (csc_item_type(it) != CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
+            /* C15.19: the server has a file where the cache has a container
+             * (what it had below went with it) */
+            fputs("remote delete ", out);
+            put_token(out, path);
+            fputc('\n', out);
+            put_remote_file(out, path, size, version);
+        } else if (csc_item_type(it) == CSC_ITEM_FILE && never_had_twin(it, path)) {
+            /* a file that came to the server after the cached one */
+            put_remote_file(out, path, size, version);
         } else if (csc_item_type(it) == CSC_ITEM_FILE && type == CSC_ITEM_FILE) {
             /* The versions since the cached copy's original (C10.2): the
              * copy starts at 1, so the writes keep "changed on the server"
@@ -565,6 +812,43 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
                 fprintf(out, " caching=%s\n", modes[mode]);
             }
         }
+    }
+    k = 0;
+    EACH_ITEM(it, first, top) { /* twins gone: the topmost only */
+        const char *path = paths[k++];
+        if (!expressible(path))
+            continue;
+        if (csc_remote_item(c, path, NULL, NULL, NULL, NULL) != CSC_E_FILE_NOT_FOUND ||
+            csc_item_is_created_offline(it) || /* it never had one (C11.4) */
+            never_had_twin(it, path))          /* phase 2 wrote it */
+            continue;
+        const csc_item_t *parent = csc_item_parent(it);
+        char *pp = parent != NULL && it != top ? path_of(parent) : NULL;
+        bool parent_gone = pp != NULL && csc_remote_item(c, pp, NULL, NULL, NULL, NULL) ==
+                                             CSC_E_FILE_NOT_FOUND;
+        free(pp);
+        if (parent_gone)
+            continue;
+        fputs("remote delete ", out);
+        put_token(out, path);
+        fputc('\n', out);
+    }
+    if (top == NULL)
+        put_noncached(out, c, false);
+    k = 0;
+    EACH_ITEM(it, first, top) { /* unresolved conflicts (C12.6), online */
+        const char *path = paths[k++];
+        if (csc_item_type(it) != CSC_ITEM_FILE || csc_item_conflict(it) == 0)
+            continue;
+        if (!expressible(path)) {
+            fputs("# cannot express: a conflict on a path with a quote or a line break\n", out);
+            continue;
+        }
+        /* Synchronize without a handler records it again from the same local
+         * and remote states, with the remote version of now (C15.12). */
+        fputs("sync ", out);
+        put_token(out, path);
+        fputc('\n', out);
     }
     k = 0;
     EACH_ITEM(it, first, top) { /* forced offline, slow, overrides */
@@ -601,24 +885,9 @@ static void put_remote(FILE *out, const csc_cache_t *c, const csc_item_t *first,
             }
         }
     }
-    k = 0;
-    EACH_ITEM(it, first, top) { /* twins gone: the topmost only */
-        const char *path = paths[k++];
-        if (!expressible(path))
-            continue;
-        if (csc_remote_item(c, path, NULL, NULL, NULL, NULL) != CSC_E_FILE_NOT_FOUND ||
-            csc_item_is_created_offline(it)) /* it never had one (C11.4) */
-            continue;
-        const csc_item_t *parent = csc_item_parent(it);
-        char *pp = parent != NULL && it != top ? path_of(parent) : NULL;
-        bool parent_gone = pp != NULL && csc_remote_item(c, pp, NULL, NULL, NULL, NULL) ==
-                                             CSC_E_FILE_NOT_FOUND;
-        free(pp);
-        if (parent_gone)
-            continue;
-        fputs("remote delete ", out);
-        put_token(out, path);
-        fputc('\n', out);
+    if (top == NULL) {
+        put_scopes(out, c, false);
+        put_scopes(out, c, true);
     }
     k = 0;
     EACH_ITEM(it, first, top) { /* servers down, last */
@@ -726,8 +995,10 @@ static void put_methods(FILE *out, const csc_cache_t *cache, const csc_item_t *f
     put_token(out, caller_ok ? caller : "user");
     fputs(" admin\n", out);
     fputs("enable off\n", out);
-    if (!active)
+    if (!active) {
         fputs("restart\n", out);
+        put_noncached(out, cache, true);
+    }
     if (enabled)
         fputs("enable on\n", out);
     if (caller_ok) {

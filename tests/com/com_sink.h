@@ -168,7 +168,8 @@ static HRESULT STDMETHODCALLTYPE sync_item_result(IOfflineFilesSyncProgress *i, 
                                                   HRESULT hr, IOfflineFilesSyncErrorInfo *info,
                                                   OFFLINEFILES_OP_RESPONSE *r)
 {
-    if (info != NULL)
+    /* C16.5: only a failed item of Synchronize carries error information. */
+    if (info != NULL && SUCCEEDED(hr))
         sink_log(sink_from_sync(i), "unexpected error info");
     return sink_item_result(sink_from_sync(i), f, hr, r);
 }
@@ -200,12 +201,19 @@ static inline void sink_init(sink_t *s)
     atomic_init(&s->ref, 1);
 }
 
-/* A conflict handler that counts its references and calls. */
+/* A conflict handler that counts its references and calls; it answers
+ * `answer` (NONE unless set) and, when `new_name` is set, gives a copy of
+ * it in task memory; it keeps the last path, state and details. */
 typedef struct handler {
     IOfflineFilesSyncConflictHandler iface;
     atomic_long ref;
     long ref_seen_max;
     int calls;
+    OFFLINEFILES_SYNC_CONFLICT_RESOLVE answer;
+    const WCHAR *new_name;
+    WCHAR path[128];
+    DWORD known, details;
+    OFFLINEFILES_SYNC_STATE state;
 } handler_t;
 
 static HRESULT STDMETHODCALLTYPE handler_qi(IOfflineFilesSyncConflictHandler *i, REFIID riid,
@@ -238,9 +246,29 @@ static HRESULT STDMETHODCALLTYPE handler_resolve(IOfflineFilesSyncConflictHandle
                                                  OFFLINEFILES_SYNC_CONFLICT_RESOLVE *res,
                                                  LPWSTR *name)
 {
-    (void)p, (void)known, (void)st, (void)details, (void)name;
-    ((handler_t *)i)->calls++;
-    *res = OFFLINEFILES_SYNC_CONFLICT_RESOLVE_NONE;
+    handler_t *h = (handler_t *)i;
+    h->calls++;
+    size_t n = 0;
+    while (p[n] != 0 && n + 1 < sizeof h->path / sizeof h->path[0]) {
+        h->path[n] = p[n];
+        n++;
+    }
+    h->path[n] = 0;
+    h->known = known;
+    h->state = st;
+    h->details = details;
+    *res = h->answer;
+    if (h->new_name != NULL) {
+        size_t len = 0;
+        while (h->new_name[len] != 0)
+            len++;
+        WCHAR *copy = csc_com_alloc((len + 1) * sizeof(WCHAR));
+        if (copy != NULL) {
+            for (size_t k = 0; k <= len; k++)
+                copy[k] = h->new_name[k];
+        }
+        *name = copy;
+    }
     return S_OK;
 }
 static const IOfflineFilesSyncConflictHandlerVtbl handler_vtbl = {

@@ -606,10 +606,24 @@ static bool gen_command(csc__scn_runner_t *r, bytes_t *b, line_t *l)
         if (byte(b) & 1u)
             put(l, " bytes=%s", sizes[pick(b, COUNT(sizes))]);
         break;
-    case 5:
+    case 5: { /* Synchronize (C12): flags, the CR field, a handler's answer */
+        static const char *const sync_flags[] = {
+            "SyncIn|SyncOut", "SyncIn", "SyncOut", "FillSparse", "0",
+            "SyncIn|PinNewFiles|PinForUser", "SyncIn|SyncOut|SkipSuspendedDirs",
+            "SyncOut|NoNewFilesOut", "SyncIn|SyncOut|CrKeepLocal", "SyncIn|CrKeepRemote",
+            "SyncOut|CrKeepLatest", "SyncIn|SyncOut|Background", "0x40000000", "0x12345"};
+        static const char *const answers[] = {"none",        "keep-local", "keep-remote",
+                                              "keep-all-changes", "keep-latest", "log",
+                                              "skip",        "abort"};
         put(l, "sync");
         put_paths(l, b, 3);
+        unsigned o = byte(b);
+        if (o & 1u)
+            put(l, " flags=%s", sync_flags[pick(b, COUNT(sync_flags))]);
+        if (o & 2u)
+            put(l, " resolve=%s", answers[pick(b, COUNT(answers))]);
         break;
+    }
     case 6:
         put(l, "open");
         put_path(l, b);

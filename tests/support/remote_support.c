@@ -27,16 +27,6 @@ static const csc__rnode_t *next_preorder(const csc__rnode_t *n, const csc__rnode
     return NULL;
 }
 
-static uint32_t item_next(const csc_cache_t *cache, uint32_t root, uint32_t id)
-{
-    uint32_t fc = csc__hot_first_child(csc__hot_at(cache, id));
-    if (fc != CSC__NONE)
-        return fc;
-    while (id != root && csc__hot_at(cache, id)->next_sibling == CSC__NONE)
-        id = csc__hot_at(cache, id)->parent;
-    return id == root ? CSC__NONE : csc__hot_at(cache, id)->next_sibling;
-}
-
 static int cmp_scopes(const void *a, const void *b)
 {
     const csc__scope_t *x = *(const csc__scope_t *const *)a, *y = *(const csc__scope_t *const *)b;
@@ -94,7 +84,7 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
      * its items afresh. */
     uint32_t root = csc__id(cache->root);
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = item_next(cache, root, id)) {
+         id = csc__tree_next_in(cache, id, root, true)) {
         if (!(csc__hot_at(cache, id)->flags & CSC__F_TWIN))
             continue;
         const csc_item_t *it = csc__item_at(cache, id);
@@ -112,7 +102,7 @@ char *csc_test_remote_dump(const csc_cache_t *cache)
     }
     /* Round-2 file states (fstate.c), in the cache's pre-order. */
     for (uint32_t id = csc__hot_first_child(csc__hot(cache->root)); id != CSC__NONE;
-         id = item_next(cache, root, id)) {
+         id = csc__tree_next_in(cache, id, root, true)) {
         const csc_item_t *it = csc__item_at(cache, id);
         const csc__fstate_t *fs = csc__fstate_get(cache, it);
         if (fs == NULL)

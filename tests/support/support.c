@@ -496,3 +496,28 @@ void csc_test_assert_evicted(csc_test_evict_log_t *log, const char *file, int li
     csc_test_assert_strings(file, line, "evictions", got, log->n, expected);
     log->n = 0;
 }
+
+/* ---- text in memory ----------------------------------------------------- */
+
+void csc_test_text_write(void *user_data, const char *s, size_t n)
+{
+    csc_test_text_t *t = user_data;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap == 0 ? 4096 : t->cap;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        t->p = realloc(t->p, cap);
+        assert_non_null(t->p);
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+    t->writes++;
+}
+
+void csc_test_text_free(csc_test_text_t *t)
+{
+    free(t->p);
+    memset(t, 0, sizeof *t);
+}

@@ -161,6 +161,19 @@ void csc_test_assert_space(csc_cache_t *cache, uint64_t limit, uint64_t used, ui
 void csc_test_assert_used(csc_cache_t *cache, uint64_t used, uint64_t uused, const char *file,
                           int line);
 
+/* ---- text in memory (the recorder's writer) --------------------------------- */
+
+typedef struct csc_test_text {
+    char *p; /* NUL-terminated; NULL before the first write */
+    size_t len, cap;
+    size_t writes; /* how many times the writer was called */
+} csc_test_text_t;
+
+/* A csc_record_write_fn: appends s[0..n) to the csc_test_text_t `user_data`. */
+void csc_test_text_write(void *user_data, const char *s, size_t n);
+/* Frees the text and empties it. */
+void csc_test_text_free(csc_test_text_t *t);
+
 /* ---- the eviction recorder (C5.6) ------------------------------------------- */
 
 #define CSC_TEST_EVICT_LOG_MAX 64

@@ -9,15 +9,24 @@
  * round 2 (C10, C13, C15), remote dir / file / write / delete, share,
  * network, offline, online, cacheable, suspend, enable, start, restart,
  * rename (RenameItemEx and RenameItem), encrypt and deleteitems (with
- * for=USER) run on a fresh library cache and a fresh model; after every step the test
+ * for=USER), the applications of C11 (open, close, write, create, delete:
+ * some 15% of the steps; `open` and `close` are csc_app_open / close, as in
+ * the runner) and Synchronize (C12, some 10%: every flag, the CR field, a
+ * handler answering one resolution per call, as `sync resolve=`) run on a
+ * fresh library cache and a fresh model; after every step the test
  * compares the return value and outputs (OpenFiles, Cacheable and Mode,
  * RebootRequired), every progress event (WMI form), every eviction
- * callback, the state of every item (suspension and encryption included),
+ * callback, the conflicts the handler was asked about (state, change
+ * details, path), the state of every item (suspension and encryption
+ * included; for files sparse, created and deleted offline, the recorded
+ * conflict, the local change time, the original version and changed on
+ * the server),
  * the disk-space figures, the feature state, the encryption state and the
  * renames waiting for a restart, then probes every path the model knows
  * (cached or remote) and the step's own: its remote item (type, size,
- * version, last change), connect state and offline reason, and
- * IsPathCacheable; and runs the library's invariant checker.
+ * version, last change), connect state and offline reason,
+ * IsPathCacheable and the non-cached handles (C11.1); and runs the
+ * library's invariant checker.
  *
  * test_model__normalise: random spellings (separators, dots, spaces,
  * prefixes, letters that fold, invalid characters and bytes) and the C1.4

@@ -268,6 +268,56 @@ static csc_hresult open_cached(csc_cache_t *cache, struct csc_item *item)
     return CSC_S_OK;
 }
 
+/* Whether a name loses a trailing period to normalisation (C1.2 step 6). */
+static bool loses_period(const char *name, size_t len)
+{
+    if (len == 0 || name[len - 1] != '.')
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if (name[k] != '.')
+            return true;
+    return false;
+}
+
+/* C1.2 step 6: the normalised display path names the path's components,
+ * but normalising it again need not (a last name `x..` would lose its
+ * periods, a directory `e.` its period): a path that normalises to them
+ * exactly (one more period where step 6 takes one, a final separator),
+ * malloc'd with *cap bytes, for the tree; NULL when out of memory. */
+static char *exact_display(csc_cache_t *cache, const csc__path_buf_t *pb, size_t *cap)
+{
+    const char *d = pb->display;
+    size_t n = pb->display_len, extra = 1;
+    for (size_t i = 2; i < n;) {
+        size_t j = i;
+        while (j < n && d[j] != '\\')
+            j++;
+        if (loses_period(d + i, j - i))
+            extra++;
+        i = j + 1;
+    }
+    *cap = n + extra + 1;
+    char *p = csc__malloc(&cache->alloc, *cap);
+    if (p == NULL)
+        return NULL;
+    size_t o = 0;
+    p[o++] = '\\';
+    p[o++] = '\\';
+    for (size_t i = 2; i < n;) {
+        size_t j = i;
+        while (j < n && d[j] != '\\')
+            j++;
+        memcpy(p + o, d + i, j - i);
+        o += j - i;
+        if (loses_period(d + i, j - i))
+            p[o++] = '.';
+        p[o++] = '\\';
+        i = j + 1;
+    }
+    p[o] = '\0';
+    return p;
+}
+
 /*
  * Caches the file at the path (online, the server has it: a record), full
  * and in sync with the server's version, with its missing ancestors (C2.2,
@@ -283,7 +333,13 @@ static csc_hresult cache_from_server(csc_cache_t *cache, app_t *a, csc__rnode_t 
         if (scope == NULL)
             return CSC_E_OUTOFMEMORY;
     }
-    csc_hresult hr = csc__tree_cache(cache, a->pb.display, CSC_ITEM_FILE, true, rfile->size, out);
+    size_t cap;
+    char *exact = exact_display(cache, &a->pb, &cap);
+    csc_hresult hr = exact == NULL ? CSC_E_OUTOFMEMORY
+                                   : csc__tree_cache(cache, exact, CSC_ITEM_FILE, true,
+                                                     rfile->size, out);
+    if (exact != NULL)
+        csc__free(&cache->alloc, exact, cap);
     if (hr != CSC_S_OK) {
         if (made != NULL)
             csc__scope_unmake(cache, made);
@@ -475,7 +531,12 @@ static csc_hresult create_offline(csc_cache_t *cache, app_t *a, uint64_t size, b
     if (parent == NULL || csc__type(parent) == CSC_ITEM_FILE)
         return CSC_E_PATH_NOT_FOUND; /* C11.4, C15.9 */
     struct csc_item *item;
-    csc_hresult hr = csc__tree_cache(cache, a->pb.display, CSC_ITEM_FILE, true, size, &item);
+    size_t cap;
+    char *exact = exact_display(cache, &a->pb, &cap);
+    csc_hresult hr = exact == NULL ? CSC_E_OUTOFMEMORY
+                                   : csc__tree_cache(cache, exact, CSC_ITEM_FILE, true, size, &item);
+    if (exact != NULL)
+        csc__free(&cache->alloc, exact, cap);
     if (hr != CSC_S_OK)
         return hr;
     csc__fstate_t *fs = csc__fstate_make(cache, item);

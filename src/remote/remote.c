@@ -459,8 +459,12 @@ static void chain_undo(csc_cache_t *cache, csc__rnode_t *top, csc__rnode_t *inde
  * Nothing is linked into the tree. NULL chain and E_OUTOFMEMORY on failure,
  * with nothing changed.
  */
-static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t first,
-                                    uint32_t last, csc_item_type_t leaf, csc__rnode_t **top_out)
+/* As chain_prepare_to; the item of depth pb->ncomp, when made, is named
+ * `leaf_name` (leaf_len bytes) when it is not NULL. */
+static csc_hresult chain_prepare_named(csc_cache_t *cache, const csc__path_buf_t *pb,
+                                       uint32_t first, uint32_t last, csc_item_type_t leaf,
+                                       const char *leaf_name, size_t leaf_len,
+                                       csc__rnode_t **top_out)
 {
     csc__rnode_t *top = NULL, *prev = NULL;
     *top_out = NULL;
@@ -468,8 +472,10 @@ static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__path_buf_t *p
         size_t kend = csc__rpath_key_prefix(pb, d), dend = csc__rpath_display_prefix(pb, d);
         size_t kstart = d == 1 ? 2 : csc__rpath_key_prefix(pb, d - 1) + 1;
         size_t dstart = d == 1 ? 2 : csc__rpath_display_prefix(pb, d - 1) + 1;
-        csc__rnode_t *n = node_alloc(cache, cache->remote, pb->key, kend, kstart, pb->display + dstart,
-                                     dend - dstart);
+        bool named = leaf_name != NULL && d == pb->ncomp;
+        csc__rnode_t *n = node_alloc(cache, cache->remote, pb->key, kend, kstart,
+                                     named ? leaf_name : pb->display + dstart,
+                                     named ? leaf_len : dend - dstart);
         if (n == NULL) {
             chain_undo(cache, top, top);
             return CSC_E_OUTOFMEMORY;
@@ -493,6 +499,12 @@ static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__path_buf_t *p
     }
     *top_out = top;
     return CSC_S_OK;
+}
+
+static csc_hresult chain_prepare_to(csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t first,
+                                    uint32_t last, csc_item_type_t leaf, csc__rnode_t **top_out)
+{
+    return chain_prepare_named(cache, pb, first, last, leaf, NULL, 0, top_out);
 }
 
 static csc_hresult chain_prepare(csc_cache_t *cache, const csc__path_buf_t *pb, uint32_t first,
@@ -881,6 +893,14 @@ csc_hresult csc_remote_delete(csc_cache_t *cache, const char *path)
         csc__sync_server_changed(cache, v.node->key, v.node->key_len); /* C15.12 */
         subtree_delete(cache, v.node); /* remembered modes stay (C15.7) */
     } else if (hr == CSC_S_OK) {
+        /* C15.12: an implicit twin's file may hold a conflict recorded
+         * before the twin was made (a dirty file cached again). */
+        csc__fstate_t *fs = csc__fstate_get(cache, v.twin);
+        if (fs != NULL && fs->conflict != 0) {
+            fs->conflict = 0;
+            fs->conflict_version = 0;
+            csc__fstate_settle(cache, (struct csc_item *)v.twin);
+        }
         twin_drop(cache, v.twin);
     }
     if (CSC__RECORDING(cache))
@@ -1073,7 +1093,17 @@ csc_hresult csc__remote_twin_prepare(csc_cache_t *cache, const char *path, csc_i
         }
     }
     if (depth < last) {
-        hr = chain_prepare_to(cache, &pb, depth + 1, last, want, &tw->chain);
+        /* A file cached already (a record twin: spelled otherwise, renamed)
+         * gives its twin its own spelling, as an implicit twin has it. */
+        const struct csc_item *cached =
+            want == CSC_ITEM_FILE && last == pb.ncomp
+                ? csc__tree_find_key(cache, pb.key, pb.key_len)
+                : NULL;
+        if (cached != NULL && csc__type(cached) != CSC_ITEM_FILE)
+            cached = NULL;
+        hr = chain_prepare_named(cache, &pb, depth + 1, last, want,
+                                 cached != NULL ? csc__name(cached) : NULL,
+                                 cached != NULL ? csc__name_len(cached) : 0, &tw->chain);
         if (hr == CSC_S_OK)
             tw->chain->parent = found; /* where it goes; linked at commit */
         else {

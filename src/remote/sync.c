@@ -56,6 +56,7 @@ typedef struct sync {
     csc_cache_t *cache;
     csc__walk_ctl_t ctl; /* the sink (NULL: no events), the tokens */
     const csc_sync_options_t *options; /* NULL or with a handler */
+    bool name_invalid; /* the last name_free's name was invalid (C1.4) */
     uint32_t flags;
     bool in, out, fill, skip_suspended, background, no_new_out;
     uint8_t cr; /* the CR field, 0-3 */
@@ -135,6 +136,53 @@ static bool load_path(sync_t *s, const struct csc_item *item)
     csc_item_path(item, s->path.p, s->path.cap);
     s->path.len = len;
     s->path_id = id;
+    return true;
+}
+
+/* Whether a name loses a trailing period to normalisation (C1.2 step 6):
+ * it ends with one and is not made of periods only. */
+static bool loses_period(const char *name, size_t len)
+{
+    if (len == 0 || name[len - 1] != '.')
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if (name[k] != '.')
+            return true;
+    return false;
+}
+
+/* A path of `item` into b that normalises (C1.2) to the item's names
+ * exactly (a display path need not: `e.` as a directory would lose its
+ * period): a name that step 6 would shorten gets one more period; with
+ * `trailing` a final separator keeps the last name's periods and blanks.
+ * What the remote side is given when a Synchronize makes files there. */
+static bool load_exact(sync_t *s, buf_t *b, const struct csc_item *item, bool trailing)
+{
+    size_t len = 1 + (trailing ? 1u : 0u); /* "\" before the server's "" */
+    for (const struct csc_item *it = item; it != NULL && csc__type(it) != CSC__ITEM_ROOT;
+         it = csc__parent(it)) {
+        const char *name = csc__name(it);
+        size_t n = strlen(name);
+        len += 1u + n + (loses_period(name, n) ? 1u : 0u);
+    }
+    if (!reserve(s, b, len))
+        return false;
+    size_t pos = len;
+    b->p[len] = '\0';
+    if (trailing)
+        b->p[--pos] = '\\';
+    for (const struct csc_item *it = item; it != NULL && csc__type(it) != CSC__ITEM_ROOT;
+         it = csc__parent(it)) {
+        const char *name = csc__name(it);
+        size_t n = strlen(name);
+        if (loses_period(name, n))
+            b->p[--pos] = '.';
+        pos -= n;
+        memcpy(b->p + pos, name, n);
+        b->p[--pos] = '\\';
+    }
+    b->p[0] = '\\';
+    b->len = len;
     return true;
 }
 
@@ -252,9 +300,9 @@ static csc_hresult push_local(sync_t *s, struct csc_item *item)
     if (rec != NULL && rec->type != CSC_ITEM_FILE)
         return CSC_E_ALREADY_EXISTS; /* C15.19: a remote directory of its name */
     if (rec == NULL) {
-        if (!load_path(s, item))
+        if (!load_exact(s, &s->tmp, item, true))
             return CSC_E_OUTOFMEMORY;
-        csc_hresult hr = csc__remote_sync_create(cache, s->path.p, size, &rec);
+        csc_hresult hr = csc__remote_sync_create(cache, s->tmp.p, size, &rec);
         if (hr != CSC_S_OK)
             return hr;
     } else {
@@ -278,12 +326,18 @@ static bool name_free(sync_t *s, size_t dir_len, const char *name, size_t name_l
     if (name_len == 0 || memchr(name, '\\', name_len) != NULL ||
         memchr(name, '/', name_len) != NULL || memchr(name, '\0', name_len) != NULL)
         return false;
-    if (!reserve(s, &s->tmp, dir_len + 1 + name_len))
+    /* s->path holds an exact path (load_exact); so is the copy's: one more
+     * period where step 6 would take one, a final separator (C1.2). */
+    bool extra = loses_period(name, name_len);
+    if (!reserve(s, &s->tmp, dir_len + 1 + name_len + 2))
         return false;
     memcpy(s->tmp.p, s->path.p, dir_len);
     s->tmp.p[dir_len] = '\\';
     memcpy(s->tmp.p + dir_len + 1, name, name_len);
     s->tmp.len = dir_len + 1 + name_len;
+    if (extra)
+        s->tmp.p[s->tmp.len++] = '.';
+    s->tmp.p[s->tmp.len++] = '\\';
     s->tmp.p[s->tmp.len] = '\0';
     csc__path_buf_t pb;
     csc_hresult hr = csc__path_buf_normalize(&s->cache->alloc, s->tmp.p, &pb);
@@ -292,6 +346,7 @@ static bool name_free(sync_t *s, size_t dir_len, const char *name, size_t name_l
               csc__remote_find(s->cache, pb.key, pb.key_len) == NULL;
     if (hr == CSC_E_OUTOFMEMORY)
         s->out_of_memory = true;
+    s->name_invalid = hr == CSC_E_INVALID_NAME; /* too long (C1.4) */
     csc__path_buf_release(&s->cache->alloc, &pb);
     return ok;
 }
@@ -315,11 +370,14 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
                             const char *new_name)
 {
     csc_cache_t *cache = s->cache;
-    if (!load_path(s, item))
+    /* The directory as an exact path (C1.2: a display path may not name
+     * it); s->path no longer caches the item's display path. */
+    s->path_id = CSC__NONE;
+    if (!load_exact(s, &s->path, item, false))
         return CSC_E_OUTOFMEMORY;
     const char *name = csc__name(item);
     size_t name_len = csc__name_len(item);
-    size_t dir_len = s->path.len - name_len - 1;
+    size_t dir_len = s->path.len - name_len - (loses_period(name, name_len) ? 1u : 0u) - 1;
     uint32_t ncomp = path_components(s->path.p, s->path.len);
     bool named = new_name != NULL && name_free(s, dir_len, new_name, strlen(new_name), ncomp);
     if (!named) {
@@ -347,6 +405,10 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
             nb.p[len] = '\0';
             named = name_free(s, dir_len, nb.p, len, ncomp);
             buf_free(s, &nb);
+            /* [decision] A name past C1.4's limits stays invalid for every
+             * larger N: the item fails with 0x8007007B, unchanged. */
+            if (!named && s->name_invalid)
+                return CSC_E_INVALID_NAME;
         }
     }
     if (s->out_of_memory)
@@ -364,11 +426,15 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
     if (hr != CSC_S_OK)
         return hr;
     struct csc_item *copy = NULL;
-    hr = csc__tree_cache(cache, s->tmp.p, CSC_ITEM_FILE, true, local, &copy);
+    /* Cached empty, then given its size: room was made above for both
+     * copies at once (the original's bytes are not yet the server's), so
+     * the tree must not check C5.7 again for the copy alone. */
+    hr = csc__tree_cache(cache, s->tmp.p, CSC_ITEM_FILE, true, 0, &copy);
     if (hr != CSC_S_OK) {
         csc__remote_twin_discard(cache, &twin);
         return hr;
     }
+    csc__tree_set_file_size(cache, copy, local);
     csc__remote_twin_commit(cache, &twin, copy);
     csc__item_at(cache, csc__id(copy))->last_use = cache->clock;
     /* The original takes the server's copy; room was made for both. */
@@ -543,11 +609,11 @@ static csc_hresult apply_file(sync_t *s, struct csc_item *item)
         if (created && s->no_new_out)
             return CSC_S_OK;
         if (created) { /* C15.10: with its missing remote ancestors */
-            if (!load_path(s, item))
+            if (!load_exact(s, &s->tmp, item, true))
                 return CSC_E_OUTOFMEMORY;
             csc__rnode_t *made;
             csc_hresult hr =
-                csc__remote_sync_create(cache, s->path.p, csc__fstate_size(cache, item), &made);
+                csc__remote_sync_create(cache, s->tmp.p, csc__fstate_size(cache, item), &made);
             if (hr != CSC_S_OK)
                 return hr;
             made->last_change = cache->clock;

@@ -33,6 +33,10 @@ struct model {
     bool enc_config;      /* C13.4: what the last Encrypt asked for */
     char **rename_from, **rename_to; /* C13.2: RenameItem's log */
     size_t renames;
+    /* C11.1: non-cached handles, by folded path (components joined). */
+    char **nch_keys;
+    uint32_t *nch_counts;
+    size_t nch_n, nch_cap;
 };
 
 /* A server's or share's record (C10.5-C10.10, C15.7). */
@@ -101,6 +105,12 @@ static bool rbelow_or_at(const model_remote_t *r, char *const *keys, size_t dept
 static csc_hresult path_names_keys(const char *path, char ***names, char ***keys, size_t *n);
 
 enum method { METHOD_PIN, METHOD_UNPIN, METHOD_SYNC };
+
+/* C11, C12, C10.10 helpers (defined at the end). */
+static void service_sync(model_t *m, char *const *keys);
+static void nch_close_below(model_t *m, char *const *keys, size_t n);
+static size_t nch_below(const model_t *m, char *const *keys, size_t n);
+static void clear_conflicts(model_t *m, char *const *keys, size_t n);
 
 /* ---- memory ------------------------------------------------------------ */
 
@@ -487,6 +497,8 @@ void model_free(model_t *m)
     free(m->records);
     model_free_names(m->rename_from, m->renames);
     model_free_names(m->rename_to, m->renames);
+    model_free_names(m->nch_keys, m->nch_n);
+    free(m->nch_counts);
     free(m->user);
     free(m);
 }
@@ -770,7 +782,13 @@ static csc_hresult cache_item(model_t *m, const char *path, bool file, bool has_
         keys[c] = model_fold(names[c]);
 
     twin_plan_t tp;
-    twin_prepare(m, keys, n, file, &has_size, &size, &tp);
+    size_t was = find_keys(m, keys, n);
+    bool created = file && was != SIZE_MAX && m->items[was].type == CSC_ITEM_FILE &&
+                   m->items[was].created_offline;
+    if (created) /* C15.19: never adopts a remote copy, makes no twin */
+        memset(&tp, 0, sizeof tp);
+    else
+        twin_prepare(m, keys, n, file, &has_size, &size, &tp);
     hr = CSC_S_OK;
     for (size_t d = 1; d < n && hr == CSC_S_OK; d++) {
         size_t a = find_keys(m, keys, d);
@@ -881,6 +899,8 @@ csc_hresult model_modify(model_t *m, const char *path, uint64_t bytes)
     if (hr != CSC_S_OK)
         return hr;
     it->dirty = true;
+    it->has_local_time = true; /* C15.9 */
+    it->local_change = m->clock;
     /* Saturates at 2^64 - 1 (the library's choice; the contract is silent). */
     it->dirty_bytes = bytes > UINT64_MAX - it->dirty_bytes ? UINT64_MAX : it->dirty_bytes + bytes;
     return CSC_S_OK;
@@ -979,6 +999,7 @@ static csc_hresult process(model_t *m, enum method method, size_t i, uint32_t fl
         if (it->type != CSC_ITEM_SERVER) {
             it->pins &= ~sources;
             it->inherit &= ~sources;
+            it->pending &= ~sources; /* C15.20 */
         }
     } else {
         if (it->type != CSC_ITEM_SERVER) {
@@ -1068,6 +1089,8 @@ static csc_hresult pin_cached(model_t *m, size_t i, uint32_t flags, bool deep)
     it->pins |= sources;
     if (deep && it->type != CSC_ITEM_FILE)
         it->inherit |= sources;
+    if (!deep && it->type != CSC_ITEM_FILE)
+        it->pending |= sources; /* C15.20 */
     it->last_use = m->clock;
     return res;
 }
@@ -1549,11 +1572,6 @@ csc_hresult model_unpin(model_t *m, const char *const *paths, size_t count, uint
     return run_method(m, METHOD_UNPIN, paths, count, flags, deep, sink);
 }
 
-csc_hresult model_synchronize(model_t *m, const char *const *paths, size_t count,
-                              uint32_t flags, const model_sink_t *sink)
-{
-    return run_method(m, METHOD_SYNC, paths, count, flags, true, sink);
-}
 
 /* ---- eviction (C5.4-C5.7) ---------------------------------------------- */
 
@@ -2007,6 +2025,7 @@ static csc_hresult remote_make(model_t *m, const char *path, csc_item_type_t lea
                 r->size = size;
             r->version++;
             r->last_change = m->clock;
+            clear_conflicts(m, r->keys, r->depth); /* C15.12 */
         }
     } else if (found != SIZE_MAX && m->remote[found].type == CSC_ITEM_FILE) {
         hr = CSC_E_DIRECTORY; /* below a file */
@@ -2058,19 +2077,27 @@ csc_hresult model_remote_write(model_t *m, const char *path, bool has_size, uint
         r->size = size;
     r->version++;
     r->last_change = m->clock;
+    clear_conflicts(m, r->keys, r->depth); /* C15.12 */
     return CSC_S_OK;
 }
 
-csc_hresult model_remote_delete(model_t *m, const char *path)
+/* Removes the remote item at keys[0..depth) and its subtree; cached files
+ * below keep their original versions (C13.5) and lose their recorded
+ * conflicts (C15.12). */
+static void model_remote_delete_keys(model_t *m, char *const *keys, size_t depth)
 {
-    size_t i;
-    csc_hresult hr = rlookup(m, path, &i, NULL);
-    if (hr != CSC_S_OK)
-        return hr;
-    size_t depth = m->remote[i].depth;
     char **top = xmalloc(depth * sizeof *top);
     for (size_t c = 0; c < depth; c++)
-        top[c] = xstrdup(m->remote[i].keys[c]);
+        top[c] = xstrdup(keys[c]);
+    clear_conflicts(m, top, depth);
+    for (size_t i = 0; i < m->count; i++) {
+        model_item_t *it = &m->items[i];
+        size_t r = rfind(m, it->keys, it->depth);
+        if (it->type == CSC_ITEM_FILE && !it->created_offline && r != SIZE_MAX &&
+            rbelow_or_at(&m->remote[r], top, depth) && m->remote[r].type == CSC_ITEM_FILE &&
+            m->remote[r].orig != 0)
+            it->orig_kept = m->remote[r].orig;
+    }
     size_t k = 0;
     for (size_t j = 0; j < m->rcount; j++) {
         if (rbelow_or_at(&m->remote[j], top, depth)) {
@@ -2081,6 +2108,18 @@ csc_hresult model_remote_delete(model_t *m, const char *path)
     }
     m->rcount = k;
     model_free_names(top, depth); /* records stay (C15.7) */
+}
+
+csc_hresult model_remote_delete(model_t *m, const char *path)
+{
+    size_t i;
+    csc_hresult hr = rlookup(m, path, &i, NULL);
+    if (hr != CSC_S_OK)
+        return hr;
+    char **keys = keys_copy(m->remote[i].keys, m->remote[i].depth);
+    size_t depth = m->remote[i].depth;
+    model_remote_delete_keys(m, keys, depth);
+    model_free_names(keys, depth);
     return CSC_S_OK;
 }
 
@@ -2143,6 +2182,21 @@ csc_hresult model_network(model_t *m, const char *server, csc_network_t conditio
         hr = CSC_E_FILE_NOT_FOUND;
     if (hr == CSC_S_OK) {
         csc_network_t old = condition_of(m, keys);
+        /* C10.10: the cached shares of the server offline before. */
+        size_t *order = xmalloc((m->count + 1) * sizeof *order);
+        size_t nord = model_walk(m, order), noff = 0;
+        char ***off = xmalloc((m->count + 1) * sizeof *off);
+        for (size_t k = 0; k < nord; k++) {
+            const model_item_t *it = &m->items[order[k]];
+            if (it->type != CSC_ITEM_SHARE || strcmp(it->keys[0], keys[0]) != 0)
+                continue;
+            csc_connect_state_t st;
+            csc_offline_reason_t why;
+            scope_state(m, it->keys, &st, &why);
+            if (st != CSC_CONNECT_STATE_ONLINE)
+                off[noff++] = keys_copy(it->keys, 2);
+        }
+        free(order);
         if (old != condition) { /* the same condition changes nothing */
             record_t *r = record_make(m, keys, 1);
             r->condition = condition;
@@ -2153,7 +2207,19 @@ csc_hresult model_network(model_t *m, const char *server, csc_network_t conditio
                     if (m->remote[i].type == CSC_ITEM_SHARE &&
                         strcmp(m->remote[i].keys[0], keys[0]) == 0)
                         share_seen(m, i);
+            if (condition == CSC_NETWORK_DOWN) /* C10.11, C11.6 */
+                nch_close_below(m, keys, 1);
+            for (size_t k = 0; condition != CSC_NETWORK_DOWN && k < noff; k++) {
+                csc_connect_state_t st;
+                csc_offline_reason_t why;
+                scope_state(m, off[k], &st, &why);
+                if (st == CSC_CONNECT_STATE_ONLINE)
+                    service_sync(m, off[k]);
+            }
         }
+        for (size_t k = 0; k < noff; k++)
+            model_free_names(off[k], 2);
+        free(off);
     }
     model_free_names(keys, n);
     return hr;
@@ -2216,6 +2282,10 @@ csc_hresult model_connect_state(const model_t *m, const char *path, csc_connect_
             if (i != SIZE_MAX && model_item_suspended(m, i)) {
                 *state = CSC_CONNECT_STATE_OFFLINE;
                 *reason = CSC_OFFLINE_REASON_ITEM_SUSPENDED;
+            } else if (find_keys(m, keys, n) != SIZE_MAX &&
+                       m->items[find_keys(m, keys, n)].conflict != 0) {
+                *state = CSC_CONNECT_STATE_OFFLINE; /* C12.6 */
+                *reason = CSC_OFFLINE_REASON_ITEM_VERSION_CONFLICT;
             }
         }
     }
@@ -2249,13 +2319,22 @@ static csc_hresult transition_scope(const model_t *m, const char *path, uint32_t
 csc_hresult model_transition_offline(model_t *m, const char *path, bool force, uint32_t flags,
                                      bool *open_files)
 {
-    (void)force; /* no non-cached handles without applications (C11) */
     *open_files = false;
     char **keys;
     size_t n;
     csc_hresult hr = transition_scope(m, path, flags, &keys, &n);
-    if (hr == CSC_S_OK)
-        record_make(m, keys, 2)->forced = true; /* also when already offline */
+    if (hr == CSC_S_OK) {
+        csc_connect_state_t st;
+        csc_offline_reason_t why;
+        scope_state(m, keys, &st, &why);
+        if (nch_below(m, keys, 2) != 0 && !force && st == CSC_CONNECT_STATE_ONLINE) {
+            *open_files = true; /* C10.9: nothing changes */
+        } else {
+            if (force)
+                nch_close_below(m, keys, 2); /* C11.6 */
+            record_make(m, keys, 2)->forced = true; /* also when already offline */
+        }
+    }
     model_free_names(keys, n);
     return hr;
 }
@@ -2265,6 +2344,10 @@ csc_hresult model_transition_online(model_t *m, const char *path, uint32_t flags
     char **keys;
     size_t n;
     csc_hresult hr = transition_scope(m, path, flags, &keys, &n);
+    csc_connect_state_t before = CSC_CONNECT_STATE_OFFLINE;
+    csc_offline_reason_t before_why;
+    if (hr == CSC_S_OK)
+        scope_state(m, keys, &before, &before_why);
     if (hr == CSC_S_OK) {
         const record_t *server = record_find(m, keys, 1);
         bool slow = server != NULL && server->condition == CSC_NETWORK_SLOW;
@@ -2280,6 +2363,8 @@ csc_hresult model_transition_online(model_t *m, const char *path, uint32_t flags
         scope_state(m, keys, &st, &why);
         if (st != CSC_CONNECT_STATE_ONLINE)
             hr = CSC_E_BAD_NETPATH; /* the forced mark stays cleared */
+        else if (before != CSC_CONNECT_STATE_ONLINE)
+            service_sync(m, keys); /* C10.10 */
     }
     model_free_names(keys, n);
     return hr;
@@ -2366,6 +2451,7 @@ csc_hresult model_restart(model_t *m)
 {
     for (size_t i = 0; i < m->count; i++)
         m->items[i].open_count = 0; /* every handle closes */
+    nch_close_below(m, NULL, 0);
     m->active = m->enabled;
     renames_apply(m); /* C15.14, C15.15 */
     return CSC_S_OK;
@@ -2732,4 +2818,1151 @@ csc_hresult model_delete_items(model_t *m, const char *user, const char *const *
         hr = delete_walk(m, user, paths, count, flags, sink);
     policy_pass(m); /* C15.3: even after a rejected call */
     return hr;
+}
+
+/* ==== C11 applications, C12 Synchronize, C10.10's service, C10.11 ==== */
+
+/* ---- the file state (C10.2, C10.3, C13.5) ---- */
+
+static size_t twin_of(const model_t *m, size_t i)
+{
+    return rfind(m, m->items[i].keys, m->items[i].depth);
+}
+
+bool model_item_original(const model_t *m, size_t index, uint64_t *version)
+{
+    const model_item_t *it = &m->items[index];
+    if (it->type != CSC_ITEM_FILE || it->created_offline)
+        return false;
+    size_t r = twin_of(m, index);
+    uint64_t v = r != SIZE_MAX && m->remote[r].type == CSC_ITEM_FILE && m->remote[r].orig != 0
+                     ? m->remote[r].orig
+                     : it->orig_kept;
+    if (v == 0)
+        return false;
+    *version = v;
+    return true;
+}
+
+/* C10.3: *rgone when the twin is gone (or not a file); *ri the remote file. */
+static bool server_changed(const model_t *m, size_t i, bool *rgone, size_t *ri)
+{
+    const model_item_t *it = &m->items[i];
+    size_t r = twin_of(m, i);
+    bool rfile = r != SIZE_MAX && m->remote[r].type == CSC_ITEM_FILE;
+    *rgone = false;
+    *ri = rfile ? r : SIZE_MAX;
+    if (it->created_offline)
+        return rfile;
+    if (!rfile) {
+        *rgone = true;
+        return true;
+    }
+    return m->remote[r].version != m->remote[r].orig;
+}
+
+bool model_item_changed_on_server(const model_t *m, size_t index)
+{
+    bool rgone;
+    size_t ri;
+    return m->items[index].type == CSC_ITEM_FILE && server_changed(m, index, &rgone, &ri);
+}
+
+/* The file is in sync: clean, no created/deleted mark, no conflict. */
+static void make_clean(model_item_t *it)
+{
+    it->dirty = false;
+    it->dirty_bytes = 0;
+    it->created_offline = it->deleted_offline = false;
+    it->conflict = 0;
+}
+
+static void remove_item(model_t *m, size_t i)
+{
+    item_free(&m->items[i]);
+    memmove(&m->items[i], &m->items[i + 1], (m->count - i - 1) * sizeof *m->items);
+    m->count--;
+}
+
+/* C15.12: a change on the server clears the recorded conflicts at and
+ * below keys[0..n). */
+static void clear_conflicts(model_t *m, char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        model_item_t *it = &m->items[i];
+        if (it->depth < n)
+            continue;
+        bool below = true;
+        for (size_t c = 0; below && c < n; c++)
+            below = strcmp(it->keys[c], keys[c]) == 0;
+        if (below)
+            it->conflict = 0;
+    }
+}
+
+/* ---- non-cached handles (C11.1, C11.6, C10.9, C10.11) ---- */
+
+static size_t nch_find(const model_t *m, const char *key)
+{
+    for (size_t i = 0; i < m->nch_n; i++)
+        if (strcmp(m->nch_keys[i], key) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+static void nch_add(model_t *m, char *const *keys, size_t n)
+{
+    char *k = join_keys(keys, n);
+    size_t i = nch_find(m, k);
+    if (i != SIZE_MAX) {
+        m->nch_counts[i]++;
+        free(k);
+        return;
+    }
+    if (m->nch_n == m->nch_cap) {
+        m->nch_cap = m->nch_cap == 0 ? 8 : 2 * m->nch_cap;
+        char **grown = xmalloc(m->nch_cap * sizeof *grown);
+        uint32_t *gc = xmalloc(m->nch_cap * sizeof *gc);
+        if (m->nch_n > 0) {
+            memcpy(grown, m->nch_keys, m->nch_n * sizeof *grown);
+            memcpy(gc, m->nch_counts, m->nch_n * sizeof *gc);
+        }
+        free(m->nch_keys);
+        free(m->nch_counts);
+        m->nch_keys = grown;
+        m->nch_counts = gc;
+    }
+    m->nch_keys[m->nch_n] = k;
+    m->nch_counts[m->nch_n++] = 1;
+}
+
+static void nch_drop(model_t *m, size_t i)
+{
+    free(m->nch_keys[i]);
+    m->nch_keys[i] = m->nch_keys[m->nch_n - 1];
+    m->nch_counts[i] = m->nch_counts[m->nch_n - 1];
+    m->nch_n--;
+}
+
+/* Closes every non-cached handle below keys[0..n) (n == 0: all). */
+static void nch_close_below(model_t *m, char *const *keys, size_t n)
+{
+    char *k = join_keys(keys, n);
+    size_t len = strlen(k);
+    for (size_t i = m->nch_n; i-- > 0;)
+        if (n == 0 || (strncmp(m->nch_keys[i], k, len) == 0 && m->nch_keys[i][len] == '\\'))
+            nch_drop(m, i);
+    free(k);
+}
+
+static size_t nch_below(const model_t *m, char *const *keys, size_t n)
+{
+    char *k = join_keys(keys, n);
+    size_t len = strlen(k), total = 0;
+    for (size_t i = 0; i < m->nch_n; i++)
+        if (strncmp(m->nch_keys[i], k, len) == 0 && m->nch_keys[i][len] == '\\')
+            total += m->nch_counts[i];
+    free(k);
+    return total;
+}
+
+uint32_t model_noncached_handles(const model_t *m, const char *path)
+{
+    char **keys;
+    size_t n;
+    if (path_keys(path, &keys, &n) != CSC_S_OK)
+        return 0;
+    char *k = join_keys(keys, n);
+    size_t i = nch_find(m, k);
+    free(k);
+    model_free_names(keys, n);
+    return i == SIZE_MAX ? 0 : m->nch_counts[i];
+}
+
+/* ---- applications (C11, C15.8, C15.9, C15.19) ---- */
+
+typedef struct app {
+    char **names, **keys;
+    size_t n;
+    size_t item;   /* the cached item, or SIZE_MAX */
+    bool online;   /* C15.8: the path's connect state is ONLINE */
+    bool dirty;    /* changed on the client: worked on in the cache */
+    size_t remote; /* the remote item at the path, or SIZE_MAX */
+} app_t;
+
+static csc_hresult app_begin(model_t *m, const char *path, app_t *a)
+{
+    memset(a, 0, sizeof *a);
+    csc_hresult hr = path_names_keys(path, &a->names, &a->keys, &a->n);
+    if (hr != CSC_S_OK)
+        return hr;
+    a->item = find_keys(m, a->keys, a->n);
+    a->dirty = a->item != SIZE_MAX && m->items[a->item].dirty;
+    csc_connect_state_t st;
+    csc_offline_reason_t why;
+    model_connect_state(m, path, &st, &why);
+    a->online = st == CSC_CONNECT_STATE_ONLINE;
+    a->remote = rfind(m, a->keys, a->n);
+    return CSC_S_OK;
+}
+
+static void app_end(app_t *a)
+{
+    model_free_names(a->names, a->n);
+    model_free_names(a->keys, a->n);
+}
+
+static bool app_local(const app_t *a)
+{
+    return !a->online || a->dirty;
+}
+
+/* C15.8: a container (cached, a server or share path, or a remote one
+ * while online and not cached). */
+static bool app_container(const model_t *m, const app_t *a)
+{
+    if (a->n < 3)
+        return true;
+    if (a->item != SIZE_MAX)
+        return m->items[a->item].type != CSC_ITEM_FILE;
+    return a->online && a->remote != SIZE_MAX && m->remote[a->remote].type != CSC_ITEM_FILE;
+}
+
+static bool app_remote_file(const model_t *m, const app_t *a)
+{
+    return a->remote != SIZE_MAX && m->remote[a->remote].type == CSC_ITEM_FILE;
+}
+
+static csc_caching_mode_t app_share_mode(const model_t *m, const app_t *a)
+{
+    size_t s = rfind(m, a->keys, 2);
+    return s != SIZE_MAX ? m->remote[s].mode : CSC_CACHING_MODE_NONE;
+}
+
+static bool auto_caching(csc_caching_mode_t mode)
+{
+    return mode == CSC_CACHING_MODE_AUTO_DOC || mode == CSC_CACHING_MODE_AUTO_PROGANDDOC;
+}
+
+/* Caches the remote file at the path (online), full and in sync, with the
+ * application's spelling (C1.3: as first cached); C5.7 first. */
+static csc_hresult app_cache(model_t *m, app_t *a, uint64_t size)
+{
+    if (size > 0 && !make_room(m, a->keys, a->n, size))
+        return CSC_E_DISK_FULL;
+    for (size_t d = 1; d <= a->n; d++) {
+        if (find_keys(m, a->keys, d) != SIZE_MAX)
+            continue;
+        add_item(m, a->names, d, type_at(d, a->n, CSC_ITEM_FILE));
+        if (d == a->n)
+            m->items[m->count - 1].size = size;
+    }
+    size_t r = rfind(m, a->keys, a->n);
+    m->remote[r].orig = m->remote[r].version;
+    record_t *rec = record_make(m, a->keys, 2); /* C10.6, C15.7 */
+    rec->mode = m->remote[rfind(m, a->keys, 2)].mode;
+    rec->has_mode = true;
+    return CSC_S_OK;
+}
+
+csc_hresult model_app_open(model_t *m, const char *path)
+{
+    app_t a;
+    csc_hresult hr = app_begin(m, path, &a);
+    if (hr != CSC_S_OK)
+        return hr;
+    bool cached = false;
+    if (app_container(m, &a)) {
+        hr = CSC_E_INVALIDARG;
+    } else if (app_local(&a)) {
+        if (a.item == SIZE_MAX || m->items[a.item].deleted_offline)
+            hr = CSC_E_FILE_NOT_FOUND;
+        else if (m->items[a.item].sparse)
+            hr = CSC_E_FILE_OFFLINE;
+        else {
+            m->items[a.item].open_count++;
+            m->items[a.item].last_use = m->clock;
+        }
+    } else if (!app_remote_file(m, &a)) {
+        hr = CSC_E_FILE_NOT_FOUND;
+    } else if (a.item != SIZE_MAX) { /* clean: refreshed when changed, filled */
+        bool rgone;
+        size_t ri;
+        bool refresh = server_changed(m, a.item, &rgone, &ri);
+        model_item_t *it = &m->items[a.item];
+        bool sparse = it->sparse;
+        uint64_t want = refresh ? m->remote[a.remote].size : it->size;
+        uint64_t have = held(it);
+        if ((refresh || sparse) && want > have && !make_room(m, a.keys, a.n, want - have))
+            hr = CSC_E_DISK_FULL;
+        if (hr == CSC_S_OK) {
+            it = &m->items[find_keys(m, a.keys, a.n)];
+            if (refresh) {
+                size_t r = rfind(m, a.keys, a.n);
+                it->size = m->remote[r].size;
+                m->remote[r].orig = m->remote[r].version;
+            }
+            it->sparse = false;
+            it->open_count++;
+            it->last_use = m->clock;
+        }
+    } else if (auto_caching(app_share_mode(m, &a))) {
+        hr = app_cache(m, &a, m->remote[a.remote].size);
+        if (hr == CSC_S_OK) {
+            cached = true;
+            model_item_t *it = &m->items[find_keys(m, a.keys, a.n)];
+            it->open_count++;
+            it->last_use = m->clock;
+        }
+    } else {
+        nch_add(m, a.keys, a.n);
+    }
+    app_end(&a);
+    if (cached)
+        policy_pass(m);
+    return hr;
+}
+
+csc_hresult model_app_close(model_t *m, const char *path)
+{
+    app_t a;
+    csc_hresult hr = app_begin(m, path, &a);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (a.item != SIZE_MAX && m->items[a.item].type != CSC_ITEM_FILE) {
+        hr = CSC_E_INVALIDARG;
+    } else if (a.item != SIZE_MAX && m->items[a.item].open_count > 0) {
+        m->items[a.item].open_count--;
+    } else {
+        char *k = join_keys(a.keys, a.n);
+        size_t i = nch_find(m, k);
+        free(k);
+        if (i != SIZE_MAX) {
+            if (--m->nch_counts[i] == 0)
+                nch_drop(m, i);
+        } else if (a.item == SIZE_MAX) {
+            hr = CSC_E_FILE_NOT_FOUND;
+        }
+    }
+    app_end(&a);
+    return hr;
+}
+
+static void touch_local(model_t *m, model_item_t *it)
+{
+    it->has_local_time = true;
+    it->local_change = m->clock;
+}
+
+csc_hresult model_app_write(model_t *m, const char *path, uint64_t bytes, bool has_size,
+                            uint64_t size)
+{
+    app_t a;
+    csc_hresult hr = app_begin(m, path, &a);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (app_container(m, &a)) {
+        hr = CSC_E_INVALIDARG;
+    } else if (app_local(&a)) { /* C11.2 offline: a change in the cache */
+        model_item_t *it = a.item != SIZE_MAX ? &m->items[a.item] : NULL;
+        if (it == NULL || it->deleted_offline)
+            hr = CSC_E_FILE_NOT_FOUND;
+        else if (it->sparse)
+            hr = CSC_E_FILE_OFFLINE;
+        else {
+            touch_local(m, it);
+            it->dirty = true;
+            it->dirty_bytes = bytes > UINT64_MAX - it->dirty_bytes ? UINT64_MAX
+                                                                   : it->dirty_bytes + bytes;
+            if (has_size)
+                it->size = size;
+        }
+    } else if (!app_remote_file(m, &a)) {
+        hr = CSC_E_FILE_NOT_FOUND;
+    } else { /* online: the server's file changes; a clean copy follows */
+        model_remote_t *r = &m->remote[a.remote];
+        if (has_size)
+            r->size = size;
+        r->version++;
+        r->last_change = m->clock;
+        if (a.item != SIZE_MAX) {
+            m->items[a.item].size = r->size; /* a sparse copy stays sparse */
+            r->orig = r->version;
+        }
+    }
+    app_end(&a);
+    return hr;
+}
+
+csc_hresult model_app_create(model_t *m, const char *path, uint64_t size)
+{
+    app_t a;
+    csc_hresult hr = app_begin(m, path, &a);
+    if (hr != CSC_S_OK)
+        return hr;
+    bool cached = false;
+    size_t parent = a.n >= 3 ? find_keys(m, a.keys, a.n - 1) : SIZE_MAX;
+    if (a.n < 3) {
+        hr = CSC_E_INVALID_NAME; /* C15.19 */
+    } else if (a.item != SIZE_MAX &&
+               (m->items[a.item].type != CSC_ITEM_FILE || m->items[a.item].dirty)) {
+        hr = CSC_E_ALREADY_EXISTS; /* C15.9 */
+    } else if (a.online) {
+        size_t rp = rfind(m, a.keys, a.n - 1);
+        csc_caching_mode_t mode = app_share_mode(m, &a);
+        bool cache_it = a.item != SIZE_MAX || auto_caching(mode) ||
+                        (parent != SIZE_MAX && m->items[parent].inherit != 0 &&
+                         mode != CSC_CACHING_MODE_NOCACHING);
+        if (a.remote != SIZE_MAX)
+            hr = CSC_E_ALREADY_EXISTS;
+        else if (rp == SIZE_MAX || m->remote[rp].type == CSC_ITEM_FILE)
+            hr = CSC_E_PATH_NOT_FOUND;
+        else if (a.item != SIZE_MAX) { /* C15.19: a clean copy takes the new file */
+            uint64_t have = held(&m->items[a.item]);
+            if (size > have && !make_room(m, a.keys, a.n, size - have))
+                hr = CSC_E_DISK_FULL;
+            if (hr == CSC_S_OK) {
+                size_t made = rchain(m, a.keys, a.names, a.n, a.n, CSC_ITEM_FILE);
+                m->remote[made].size = size;
+                m->remote[made].orig = m->remote[made].version;
+                model_item_t *it = &m->items[find_keys(m, a.keys, a.n)];
+                it->size = size;
+                it->sparse = false;
+            }
+        } else {
+            /* C5.7 before the server gets it: nothing changes on failure. */
+            if (cache_it && size > 0 && !make_room(m, a.keys, a.n, size))
+                hr = CSC_E_DISK_FULL;
+            if (hr == CSC_S_OK) {
+                size_t made = rchain(m, a.keys, a.names, a.n, a.n, CSC_ITEM_FILE);
+                m->remote[made].size = size;
+                if (cache_it) {
+                    hr = app_cache(m, &a, size);
+                    cached = true;
+                }
+            }
+        }
+    } else { /* C11.4 offline: created offline */
+        if (a.item != SIZE_MAX)
+            hr = CSC_E_ALREADY_EXISTS;
+        else if (parent == SIZE_MAX || m->items[parent].type == CSC_ITEM_FILE)
+            hr = CSC_E_PATH_NOT_FOUND;
+        else if (size > 0 && !make_room(m, a.keys, a.n, size))
+            hr = CSC_E_DISK_FULL;
+        else {
+            add_item(m, a.names, a.n, CSC_ITEM_FILE);
+            model_item_t *it = &m->items[m->count - 1];
+            it->size = size;
+            it->created_offline = true;
+            it->dirty = true;
+            it->dirty_bytes = size;
+            touch_local(m, it);
+            if (a.remote != SIZE_MAX && m->remote[a.remote].type == CSC_ITEM_FILE)
+                m->remote[a.remote].orig = 0; /* no original (C10.2) */
+            cached = true;
+        }
+    }
+    app_end(&a);
+    if (cached)
+        policy_pass(m);
+    return hr;
+}
+
+csc_hresult model_app_delete(model_t *m, const char *path)
+{
+    app_t a;
+    csc_hresult hr = app_begin(m, path, &a);
+    if (hr != CSC_S_OK)
+        return hr;
+    if (app_container(m, &a)) {
+        hr = CSC_E_INVALIDARG;
+    } else if (app_local(&a)) {
+        model_item_t *it = a.item != SIZE_MAX ? &m->items[a.item] : NULL;
+        if (it == NULL || it->deleted_offline)
+            hr = CSC_E_FILE_NOT_FOUND;
+        else if (it->created_offline)
+            remove_item(m, a.item);
+        else {
+            touch_local(m, it);
+            it->deleted_offline = true;
+            it->dirty = true;
+        }
+    } else if (!app_remote_file(m, &a)) {
+        hr = CSC_E_FILE_NOT_FOUND;
+    } else {
+        char *given = join_keys(a.keys, a.n);
+        free(given);
+        model_remote_t *r = &m->remote[a.remote];
+        model_free_names(r->keys, r->depth);
+        free(r->name);
+        memmove(r, r + 1, (m->rcount - a.remote - 1) * sizeof *r);
+        m->rcount--;
+        if (a.item != SIZE_MAX)
+            remove_item(m, a.item);
+    }
+    app_end(&a);
+    return hr;
+}
+
+/* ---- Synchronize (C12, C15.10-C15.13, C15.19, C15.20) ---- */
+
+typedef struct sync {
+    const model_sink_t *sink;
+    model_conflict_fn handler;
+    void *handler_ud;
+    bool answers, in, out, fill, skip_suspended, background, no_new_out, pin_new;
+    uint32_t cr, pin_for;
+    bool cancel_requested, cancelled;
+    bool gone;           /* the item left the cache */
+    char **copy;         /* a KEEPALLCHANGES copy made: its keys */
+    size_t copy_depth;
+    char **done;         /* items already given (copies), joined keys */
+    size_t ndone;
+    char **regions;      /* containers whose pending deep pin was taken */
+    size_t nregions;
+    char **failed;       /* remote children that could not be fetched */
+    csc_hresult *failed_hr;
+    size_t nfailed;
+} sync_t;
+
+static void strv_push(char ***v, size_t *n, char *s)
+{
+    char **g = xmalloc((*n + 1) * sizeof *g);
+    if (*n > 0)
+        memcpy(g, *v, *n * sizeof *g);
+    free(*v);
+    *v = g;
+    (*v)[(*n)++] = s;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the scope of keys[0..n) cannot be reached (C12.3). */
+static bool scope_unreachable(const model_t *m, char *const *keys, size_t n)
+{
+    if (n < 2)
+        return false;
+    csc_connect_state_t st;
+    csc_offline_reason_t why;
+    scope_state(m, keys, &st, &why);
+    return st == CSC_CONNECT_STATE_OFFLINE && why == CSC_OFFLINE_REASON_CONNECTION_ERROR;
+}
+
+/* The item leaves the cache; an open file stays [library decision]. */
+static csc_hresult sync_leave(model_t *m, sync_t *s, size_t i)
+{
+    if (m->items[i].open_count > 0)
+        return CSC_E_SHARING_VIOLATION;
+    remove_item(m, i);
+    s->gone = true;
+    return CSC_S_OK;
+}
+
+/* The cached copy takes the server's (C12.4, KEEPREMOTE), C5.7 first. */
+static csc_hresult take_remote(model_t *m, size_t i, size_t ri)
+{
+    model_item_t *it = &m->items[i];
+    uint64_t rsize = m->remote[ri].size, have = held(it);
+    char **keys = keys_copy(it->keys, it->depth);
+    size_t n = it->depth;
+    bool fits = rsize <= have || make_room(m, keys, n, rsize - have);
+    i = find_keys(m, keys, n);
+    ri = rfind(m, keys, n);
+    model_free_names(keys, n);
+    if (!fits)
+        return CSC_E_DISK_FULL;
+    it = &m->items[i];
+    it->size = rsize;
+    it->sparse = false;
+    m->remote[ri].orig = m->remote[ri].version;
+    make_clean(it);
+    return CSC_S_OK;
+}
+
+/* Creates the remote file of item i with its missing ancestors (C15.10,
+ * C15.19): 0x80070003 below a remote file, 0x800700B7 over a remote
+ * container. */
+static csc_hresult remote_create_for(model_t *m, size_t i, size_t *made)
+{
+    const model_item_t *it = &m->items[i];
+    size_t n = it->depth, depth;
+    size_t found = rdeepest(m, it->keys, n, &depth);
+    if (depth == n)
+        return m->remote[found].type == CSC_ITEM_FILE ? CSC_S_OK : CSC_E_ALREADY_EXISTS;
+    if (found != SIZE_MAX && m->remote[found].type == CSC_ITEM_FILE)
+        return CSC_E_PATH_NOT_FOUND;
+    char **names = xmalloc(n * sizeof *names);
+    for (size_t c = 0; c < n; c++)
+        names[c] = xstrdup(m->items[ancestor(m, i, c + 1)].names[c]);
+    *made = rchain(m, it->keys, names, depth + 1, n, CSC_ITEM_FILE);
+    model_free_names(names, n);
+    return CSC_S_OK;
+}
+
+/* The server takes the cached copy (C12.4 SyncOut, KEEPLOCAL). */
+static csc_hresult push_local(model_t *m, sync_t *s, size_t i)
+{
+    model_item_t *it = &m->items[i];
+    size_t ri = twin_of(m, i);
+    if (it->deleted_offline) {
+        if (it->open_count > 0)
+            return CSC_E_SHARING_VIOLATION;
+        if (ri != SIZE_MAX)
+            model_remote_delete_keys(m, it->keys, it->depth);
+        return sync_leave(m, s, find_keys(m, it->keys, it->depth));
+    }
+    if (ri != SIZE_MAX && m->remote[ri].type != CSC_ITEM_FILE)
+        return CSC_E_ALREADY_EXISTS;
+    if (ri == SIZE_MAX) {
+        csc_hresult hr = remote_create_for(m, i, &ri);
+        if (hr != CSC_S_OK)
+            return hr;
+    } else {
+        m->remote[ri].version++;
+    }
+    it = &m->items[i];
+    m->remote[ri].size = it->size;
+    m->remote[ri].last_change = m->clock;
+    m->remote[ri].orig = m->remote[ri].version;
+    make_clean(it);
+    return CSC_S_OK;
+}
+
+/* C12.5: KEEPALLCHANGES' name, `STEM (conflict N)EXT`, free on both sides. */
+static char *conflict_name(const model_t *m, size_t i)
+{
+    const model_item_t *it = &m->items[i];
+    const char *name = it->names[it->depth - 1];
+    size_t len = strlen(name), stem = len;
+    for (size_t k = len; k-- > 1;)
+        if (name[k] == '.') {
+            stem = k;
+            break;
+        }
+    char **keys = keys_copy(it->keys, it->depth);
+    for (unsigned long n = 1;; n++) {
+        char mid[40];
+        snprintf(mid, sizeof mid, " (conflict %lu)", n);
+        char *cand = xmalloc(len + strlen(mid) + 1);
+        memcpy(cand, name, stem);
+        strcpy(cand + stem, mid);
+        strcat(cand, name + stem);
+        if (utf16_units(cand) > 255) { /* C1.4: and so for every larger N */
+            free(cand);
+            model_free_names(keys, it->depth);
+            return NULL;
+        }
+        free(keys[it->depth - 1]);
+        keys[it->depth - 1] = model_fold(cand);
+        if (find_keys(m, keys, it->depth) == SIZE_MAX && rfind(m, keys, it->depth) == SIZE_MAX) {
+            model_free_names(keys, it->depth);
+            return cand;
+        }
+        free(cand);
+    }
+}
+
+static csc_hresult keep_all(model_t *m, sync_t *s, size_t i, size_t ri)
+{
+    char *cname = conflict_name(m, i);
+    if (cname == NULL)
+        return CSC_E_INVALID_NAME; /* [library decision] unchanged */
+    model_item_t *it = &m->items[i];
+    size_t n = it->depth;
+    char **keys = keys_copy(it->keys, n);
+    uint64_t local = it->size, have = held(it), rsize = m->remote[ri].size;
+    /* One C5.7 check for both copies [library decision]. */
+    uint64_t after = rsize + local < rsize ? UINT64_MAX : rsize + local;
+    bool fits = after <= have || make_room(m, keys, n, after - have);
+    if (!fits) {
+        free(cname);
+        model_free_names(keys, n);
+        return CSC_E_DISK_FULL;
+    }
+    i = find_keys(m, keys, n);
+    char **names = xmalloc(n * sizeof *names);
+    for (size_t c = 0; c < n; c++)
+        names[c] = xstrdup(m->items[ancestor(m, i, c + 1)].names[c]);
+    free(names[n - 1]);
+    names[n - 1] = cname;
+    add_item(m, names, n, CSC_ITEM_FILE); /* pins by C3.3 only */
+    model_item_t *copy = &m->items[m->count - 1];
+    copy->size = local;
+    char **ckeys = keys_copy(copy->keys, n);
+    size_t made = rchain(m, ckeys, names, n, n, CSC_ITEM_FILE);
+    m->remote[made].size = local;
+    m->remote[made].orig = m->remote[made].version;
+    model_free_names(names, n);
+    /* The original takes the server's copy. */
+    it = &m->items[find_keys(m, keys, n)];
+    ri = rfind(m, keys, n);
+    it->size = m->remote[ri].size;
+    it->sparse = false;
+    m->remote[ri].orig = m->remote[ri].version;
+    make_clean(it);
+    model_free_names(keys, n);
+    s->copy = ckeys;
+    s->copy_depth = n;
+    return CSC_S_OK;
+}
+
+static csc_hresult sync_conflict(model_t *m, sync_t *s, size_t i, size_t ri, bool rgone)
+{
+    model_item_t *it = &m->items[i];
+    csc_sync_state_t state = it->created_offline ? CSC_SYNC_STATE_FILE_CREATED_ON_CLIENT_FILE_ON_SERVER
+                             : it->deleted_offline ? CSC_SYNC_STATE_DELETED_ON_CLIENT_FILE_CHANGED_ON_SERVER
+                             : rgone ? CSC_SYNC_STATE_FILE_CHANGED_ON_CLIENT_DELETED_ON_SERVER
+                                     : CSC_SYNC_STATE_FILE_CHANGED_ON_CLIENT_CHANGED_ON_SERVER;
+    /* Change details [library decision, docs/behaviour.md C12.5]. */
+    uint32_t details = 0;
+    if (!it->deleted_offline)
+        details |= CSC_CHANGES_LOCAL_TIME;
+    if (!rgone)
+        details |= CSC_CHANGES_REMOTE_TIME;
+    if (!it->deleted_offline && !rgone && m->remote[ri].size != it->size)
+        details |= CSC_CHANGES_LOCAL_SIZE | CSC_CHANGES_REMOTE_SIZE;
+    int r;
+    if (s->handler != NULL) {
+        char *path = model_item_path(m, i);
+        r = s->handler(s->handler_ud, path, state, details);
+        free(path);
+        if (r < 0 || r > CSC_SYNC_RESOLVE_ABORT)
+            r = CSC_SYNC_RESOLVE_NONE;
+    } else {
+        static const int by_cr[4] = {CSC_SYNC_RESOLVE_NONE, CSC_SYNC_RESOLVE_KEEPLOCAL,
+                                     CSC_SYNC_RESOLVE_KEEPREMOTE, CSC_SYNC_RESOLVE_KEEPLATEST};
+        r = by_cr[s->cr];
+    }
+    it = &m->items[i];
+    if (r == CSC_SYNC_RESOLVE_KEEPLATEST) {
+        uint64_t local = it->has_local_time ? it->local_change : 0;
+        r = rgone || local > m->remote[ri].last_change ? CSC_SYNC_RESOLVE_KEEPLOCAL
+                                                       : CSC_SYNC_RESOLVE_KEEPREMOTE;
+    }
+    if (r == CSC_SYNC_RESOLVE_KEEPALLCHANGES &&
+        state != CSC_SYNC_STATE_FILE_CHANGED_ON_CLIENT_CHANGED_ON_SERVER &&
+        state != CSC_SYNC_STATE_FILE_CREATED_ON_CLIENT_FILE_ON_SERVER)
+        r = CSC_SYNC_RESOLVE_NONE;
+    switch (r) {
+    case CSC_SYNC_RESOLVE_KEEPLOCAL:
+        return push_local(m, s, i);
+    case CSC_SYNC_RESOLVE_KEEPREMOTE:
+        return rgone ? sync_leave(m, s, i) : take_remote(m, i, ri);
+    case CSC_SYNC_RESOLVE_KEEPALLCHANGES:
+        return keep_all(m, s, i, ri);
+    case CSC_SYNC_RESOLVE_SKIP:
+        return CSC_S_OK;
+    case CSC_SYNC_RESOLVE_ABORT:
+        s->cancelled = true;
+        return CSC_E_CANCELLED;
+    default:
+        it->conflict = state;
+        return CSC_E_FAIL;
+    }
+}
+
+static csc_hresult sync_file(model_t *m, sync_t *s, size_t i)
+{
+    model_item_t *it = &m->items[i];
+    if (scope_unreachable(m, it->keys, it->depth))
+        return CSC_E_CSCSHARE_OFFLINE; /* C12.3, before Background (C15.11) */
+    if (s->background && it->open_count > 0)
+        return CSC_E_SHARING_VIOLATION;
+    bool rgone;
+    size_t ri;
+    bool changed = server_changed(m, i, &rgone, &ri);
+    if (!it->dirty && !changed) { /* C12.4: neither side */
+        if (it->sparse && s->fill) {
+            char **keys = keys_copy(it->keys, it->depth);
+            size_t n = it->depth;
+            bool fits = it->size == 0 || make_room(m, keys, n, it->size);
+            i = find_keys(m, keys, n);
+            model_free_names(keys, n);
+            if (!fits)
+                return CSC_E_DISK_FULL;
+            m->items[i].sparse = false;
+        }
+        return CSC_S_OK;
+    }
+    if (it->dirty && !changed) { /* the client only */
+        if (!s->out || (it->created_offline && s->no_new_out))
+            return CSC_S_OK;
+        return push_local(m, s, i);
+    }
+    if (!it->dirty) { /* the server only */
+        if (!s->in)
+            return CSC_S_OK;
+        return rgone ? sync_leave(m, s, i) : take_remote(m, i, ri);
+    }
+    if (!s->in && !s->out)
+        return CSC_S_OK;
+    if (it->deleted_offline && rgone)
+        return sync_leave(m, s, i);
+    return sync_conflict(m, s, i, ri, rgone);
+}
+
+/* Whether the container keys[0..n) is, or is below, a region (C15.20). */
+static bool in_region(const model_t *m, const sync_t *s, char *const *keys, size_t n)
+{
+    for (size_t d = n; d >= 2; d--) {
+        char *k = join_keys(keys, d);
+        bool hit = strv_has(s->regions, s->nregions, k);
+        free(k);
+        if (hit)
+            return true;
+        if (type_at(d, n, CSC_ITEM_DIRECTORY) != CSC_ITEM_DIRECTORY)
+            return false;
+    }
+    (void)m;
+    return false;
+}
+
+/* C12.7, C15.20 for a container of the walk (with SyncIn). */
+static void fetch_below(model_t *m, sync_t *s, size_t i)
+{
+    char **keys = keys_copy(m->items[i].keys, m->items[i].depth);
+    size_t n = m->items[i].depth;
+    if (!pin_scope(m, keys, n).fetch) {
+        model_free_names(keys, n);
+        return;
+    }
+    model_item_t *it = &m->items[i];
+    if (it->pending != 0) { /* C15.20: the deep pin, then the fetching */
+        uint32_t src = it->pending;
+        it->pending = 0;
+        strv_push(&s->regions, &s->nregions, join_keys(keys, n));
+        for (size_t j = 0; j < m->count; j++) {
+            if (j != i && !is_descendant(m, i, j))
+                continue;
+            model_item_t *d = &m->items[j];
+            d->pins |= src;
+            if (d->type != CSC_ITEM_FILE)
+                d->inherit |= src;
+            d->last_use = m->clock;
+        }
+    }
+    bool region = in_region(m, s, keys, n);
+    bool pnf = s->pin_new && m->items[i].inherit != 0;
+    if (region || pnf) {
+        uint32_t extra = pnf ? s->pin_for : 0;
+        pframe_t f;
+        memset(&f, 0, sizeof f);
+        frame_kids(m, keys, n, true, &f);
+        char *base = model_item_path(m, find_keys(m, keys, n));
+        for (size_t k = 0; k < f.n; k++) {
+            if (!f.kids[k].remote || find_keys(m, f.kids[k].keys, n + 1) != SIZE_MAX ||
+                rfind(m, f.kids[k].keys, n + 1) == SIZE_MAX)
+                continue;
+            csc_hresult hr = fetch(m, f.kids[k].keys, n + 1, true);
+            if (hr == CSC_S_OK) {
+                m->items[find_keys(m, f.kids[k].keys, n + 1)].pins |= extra;
+            } else if (s->sink != NULL) {
+                const model_remote_t *r = &m->remote[rfind(m, f.kids[k].keys, n + 1)];
+                size_t q = s->nfailed;
+                strv_push(&s->failed, &s->nfailed, path_join(base, r->name));
+                csc_hresult *g = xmalloc(s->nfailed * sizeof *g);
+                if (q > 0)
+                    memcpy(g, s->failed_hr, q * sizeof *g);
+                free(s->failed_hr);
+                s->failed_hr = g;
+                g[q] = hr;
+            }
+        }
+        free(base);
+        frame_free(&f);
+    }
+    model_free_names(keys, n);
+}
+
+static csc_hresult sync_apply(model_t *m, sync_t *s, size_t i)
+{
+    model_item_t *it = &m->items[i];
+    if (it->type == CSC_ITEM_FILE)
+        return sync_file(m, s, i);
+    if (it->type == CSC_ITEM_SERVER)
+        return CSC_S_OK; /* C15.11 */
+    if (scope_unreachable(m, it->keys, it->depth))
+        return CSC_E_CSCSHARE_OFFLINE;
+    if (s->in)
+        fetch_below(m, s, i);
+    return CSC_S_OK;
+}
+
+static bool sync_item(model_t *m, sync_t *s, char *const *keys, size_t n, const char *given,
+                      csc_hresult failed_hr, csc_hresult *result);
+
+static bool sync_events(model_t *m, sync_t *s, const char *path, bool begin, csc_hresult hr,
+                        int *answer)
+{
+    (void)m;
+    char *ev = wmi_event(begin ? CSC_EVENT_ITEM_BEGIN : CSC_EVENT_ITEM_RESULT, hr, path);
+    int r = CSC_OP_CONTINUE;
+    if (s->sink != NULL) {
+        if (begin && s->sink->item_begin != NULL)
+            r = s->sink->item_begin(s->sink->user_data, ev);
+        else if (!begin && s->sink->item_result != NULL)
+            r = s->sink->item_result(s->sink->user_data, ev, path);
+    }
+    free(ev);
+    if (!s->answers)
+        r = CSC_OP_CONTINUE;
+    *answer = r;
+    return true;
+}
+
+/* C4.5's steps for one item: cached (keys) or a failing path (given). */
+static bool sync_item(model_t *m, sync_t *s, char *const *keys, size_t n, const char *given,
+                      csc_hresult failed_hr, csc_hresult *result)
+{
+    char **copy = NULL;
+    size_t copy_depth = 0;
+    for (;;) {
+        if (s->cancel_requested) {
+            s->cancelled = true;
+            return false;
+        }
+        size_t i = keys != NULL ? find_keys(m, keys, n) : SIZE_MAX;
+        char *path = i != SIZE_MAX ? model_item_path(m, i) : xstrdup(given);
+        int r;
+        sync_events(m, s, path, true, CSC_S_OK, &r);
+        if (r == CSC_OP_ABORT) {
+            free(path);
+            s->cancelled = true;
+            return false;
+        }
+        s->gone = false;
+        csc_hresult hr = i != SIZE_MAX ? sync_apply(m, s, i) : failed_hr;
+        if (s->copy != NULL) {
+            copy = s->copy;
+            copy_depth = s->copy_depth;
+            s->copy = NULL;
+        }
+        *result = hr;
+        sync_events(m, s, path, false, hr, &r);
+        free(path);
+        if (r == CSC_OP_ABORT)
+            s->cancelled = true;
+        if (s->cancelled) {
+            model_free_names(copy, copy_depth);
+            return false;
+        }
+        if (r == CSC_OP_RETRY && !s->gone)
+            continue;
+        break;
+    }
+    if (s->nfailed != 0) {
+        size_t nf = s->nfailed;
+        char **fp = s->failed;
+        csc_hresult *fh = s->failed_hr;
+        s->failed = NULL;
+        s->failed_hr = NULL;
+        s->nfailed = 0;
+        bool go = true;
+        for (size_t k = 0; k < nf; k++) {
+            csc_hresult ignored;
+            if (go)
+                go = sync_item(m, s, NULL, 0, fp[k], fh[k], &ignored);
+            free(fp[k]);
+        }
+        free(fp);
+        free(fh);
+        if (!go) {
+            model_free_names(copy, copy_depth);
+            return false;
+        }
+    }
+    if (copy != NULL) { /* C12.5: the copy is the next item */
+        strv_push(&s->done, &s->ndone, join_keys(copy, copy_depth));
+        csc_hresult ignored;
+        bool go = sync_item(m, s, copy, copy_depth, NULL, 0, &ignored);
+        model_free_names(copy, copy_depth);
+        return go;
+    }
+    return true;
+}
+
+/* Walk order of two key lists (C2.3). */
+static int keys_cmp(char *const *a, size_t an, char *const *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    for (size_t c = 0; c < n; c++) {
+        int r = strcmp(a[c], b[c]);
+        if (r != 0)
+            return r;
+    }
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+static bool keys_below(char *const *top, size_t tn, char *const *k, size_t kn)
+{
+    if (kn <= tn)
+        return false;
+    for (size_t c = 0; c < tn; c++)
+        if (strcmp(top[c], k[c]) != 0)
+            return false;
+    return true;
+}
+
+/* The next item of the walk of `top` after `cur` (into its subtree when
+ * `descend`), in the tree as it is now; SIZE_MAX after the last. */
+static size_t next_item(const model_t *m, char *const *top, size_t tn, char *const *cur,
+                        size_t cn, bool descend)
+{
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < m->count; i++) {
+        const model_item_t *it = &m->items[i];
+        if (!keys_below(top, tn, it->keys, it->depth) ||
+            keys_cmp(it->keys, it->depth, cur, cn) <= 0)
+            continue;
+        if (!descend && keys_below(cur, cn, it->keys, it->depth))
+            continue;
+        if (best == SIZE_MAX || walk_cmp(m, i, best) < 0)
+            best = i;
+    }
+    return best;
+}
+
+static void sync_path(model_t *m, sync_t *s, size_t top, csc_hresult *result)
+{
+    if (s->skip_suspended && model_item_suspended(m, top))
+        return; /* C12.2: no events */
+    size_t tn = m->items[top].depth;
+    char **tkeys = keys_copy(m->items[top].keys, tn);
+    bool file = m->items[top].type == CSC_ITEM_FILE;
+    if (!sync_item(m, s, tkeys, tn, NULL, 0, result) || file) {
+        model_free_names(tkeys, tn);
+        return;
+    }
+    char **cur = keys_copy(tkeys, tn);
+    size_t cn = tn;
+    bool descend = find_keys(m, tkeys, tn) != SIZE_MAX;
+    for (;;) {
+        size_t i = next_item(m, tkeys, tn, cur, cn, descend);
+        if (i == SIZE_MAX)
+            break;
+        model_free_names(cur, cn);
+        cn = m->items[i].depth;
+        cur = keys_copy(m->items[i].keys, cn);
+        bool container = m->items[i].type != CSC_ITEM_FILE;
+        char *k = join_keys(cur, cn);
+        bool done = strv_has(s->done, s->ndone, k);
+        free(k);
+        if (done || (container && s->skip_suspended && m->items[i].suspend_root)) {
+            descend = false;
+            continue;
+        }
+        csc_hresult ignored;
+        if (!sync_item(m, s, cur, cn, NULL, 0, &ignored))
+            break;
+        descend = container && find_keys(m, cur, cn) != SIZE_MAX;
+    }
+    model_free_names(cur, cn);
+    model_free_names(tkeys, tn);
+}
+
+static void sync_init(sync_t *s, uint32_t flags, model_conflict_fn handler, void *ud,
+                      const model_sink_t *sink, bool answers)
+{
+    memset(s, 0, sizeof *s);
+    s->sink = sink;
+    s->handler = handler;
+    s->handler_ud = ud;
+    s->answers = answers;
+    s->in = (flags & CSC_SYNC_FLAG_SYNC_IN) != 0;
+    s->out = (flags & CSC_SYNC_FLAG_SYNC_OUT) != 0;
+    s->fill = (flags & (CSC_SYNC_FLAG_FILL_SPARSE | CSC_SYNC_FLAG_SYNC_IN)) != 0;
+    s->skip_suspended = (flags & CSC_SYNC_FLAG_SKIP_SUSPENDED_DIRS) != 0;
+    s->background = (flags & CSC_SYNC_FLAG_BACKGROUND) != 0;
+    s->no_new_out = (flags & CSC_SYNC_FLAG_NO_NEW_FILES_OUT) != 0;
+    s->pin_new = (flags & CSC_SYNC_FLAG_PIN_NEW_FILES) != 0 && s->in;
+    s->pin_for = flags & CSC_PIN_SOURCES_ALL;
+    s->cr = flags >> 28;
+}
+
+static void sync_free(sync_t *s)
+{
+    model_free_names(s->done, s->ndone);
+    model_free_names(s->regions, s->nregions);
+    model_free_names(s->failed, s->nfailed);
+    free(s->failed_hr);
+}
+
+csc_hresult model_synchronize_ex(model_t *m, const char *const *paths, size_t count,
+                                 uint32_t flags, model_conflict_fn handler, void *handler_ud,
+                                 const model_sink_t *sink)
+{
+    if (!m->active)
+        return CSC_E_SERVICE_NOT_ACTIVE;
+    csc_hresult ret = CSC_S_OK;
+    bool valid = paths != NULL && count > 0;
+    for (size_t p = 0; valid && p < count; p++)
+        valid = paths[p] != NULL;
+    if (!valid || (flags & ~CSC_SYNC_FLAGS_VALID) || (flags >> 28) > 3u) {
+        ret = CSC_E_INVALIDARG;
+        policy_pass(m);
+        return ret;
+    }
+    sync_t s;
+    sync_init(&s, flags, handler, handler_ud, sink, !(flags & CSC_SYNC_FLAG_ASYNC_PROGRESS));
+    bool single = false;
+    if (count == 1) {
+        size_t i;
+        csc_hresult hr = lookup(m, paths[0], &i);
+        single = hr != CSC_S_OK || m->items[i].type == CSC_ITEM_FILE;
+    }
+    char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
+    /* An abort answer to Begin takes effect at once (C6.3): cancelled even
+     * when no item follows (SkipSuspendedDirs). */
+    if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev) && s.answers)
+        s.cancel_requested = s.cancelled = true;
+    free(ev);
+    csc_hresult last = CSC_S_OK;
+    for (size_t p = 0; p < count && !s.cancelled; p++) {
+        size_t i;
+        csc_hresult hr = lookup(m, paths[p], &i);
+        if (hr != CSC_S_OK)
+            sync_item(m, &s, NULL, 0, paths[p], hr, &last);
+        else
+            sync_path(m, &s, i, &last);
+    }
+    ev = wmi_event(CSC_EVENT_END, s.cancelled ? CSC_E_CANCELLED : CSC_S_OK, "");
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->user_data, ev);
+    free(ev);
+    ret = s.cancelled ? CSC_E_CANCELLED : single ? last : CSC_S_OK;
+    sync_free(&s);
+    policy_pass(m);
+    return ret;
+}
+
+csc_hresult model_synchronize(model_t *m, const char *const *paths, size_t count,
+                              uint32_t flags, const model_sink_t *sink)
+{
+    return model_synchronize_ex(m, paths, count, flags, NULL, NULL, sink);
+}
+
+/* C10.10: the service's Synchronize(scope, SyncIn|SyncOut) when the cached
+ * share keys[0..2) comes online: no handler, no events, suspended trees
+ * left alone [library decision]; then the eviction pass. */
+static void service_sync(model_t *m, char *const *keys)
+{
+    if (!m->active)
+        return;
+    size_t share = find_keys(m, keys, 2);
+    if (share == SIZE_MAX)
+        return;
+    sync_t s;
+    sync_init(&s, CSC_SYNC_FLAG_SYNC_IN | CSC_SYNC_FLAG_SYNC_OUT |
+                      CSC_SYNC_FLAG_SKIP_SUSPENDED_DIRS,
+              NULL, NULL, NULL, false);
+    csc_hresult ignored;
+    sync_path(m, &s, share, &ignored);
+    sync_free(&s);
+    policy_pass(m);
 }

@@ -28,9 +28,15 @@
  * DeleteItemsForUser (C13.7, C15.18, with the library's documented round-1
  * answers: S_FALSE for a kept item, ERROR_MORE_DATA or S_OK as the
  * return), Pin fetching remote items (C10.8, C15.1, C15.2, C15.19: sparse
- * files, Fill, NOCACHING refusing pins). Not modelled: applications (C11),
- * Synchronize against the remote side (C12, C10.10's service Synchronize),
- * the pending deep pin of C15.20 (which only Synchronize shows).
+ * files, Fill, NOCACHING refusing pins). Applications (C11, C15.8, C15.9:
+ * open, close, write, create, delete, non-cached handles, sparse files,
+ * files created and deleted offline), Synchronize against the remote side
+ * (C12, C15.10-C15.13: one-sided transfers, conflicts and every resolution
+ * from the CR field or a handler, KEEPALLCHANGES names, PinNewFiles,
+ * SkipSuspendedDirs, offline scopes, C5.7), the pending deep pin of a
+ * shallow Pin (C15.20), the service's Synchronize when a scope comes
+ * online (C10.10) and a server going down closing non-cached handles
+ * (C10.11).
  */
 #ifndef CSC_TEST_MODEL_H
 #define CSC_TEST_MODEL_H
@@ -62,6 +68,13 @@ typedef struct model_item {
     bool suspend_root;     /* C13.3: containers */
     bool encrypted;        /* C13.4: files */
     bool sparse;           /* C10.8: fetched without Fill: holds 0 bytes, size kept */
+    bool created_offline;  /* C11.4: dirty, no original version, no twin */
+    bool deleted_offline;  /* C11.5: dirty, still cached, opens fail */
+    uint32_t conflict;     /* C12.6: the unresolved conflict's sync state, 0 none */
+    bool has_local_time;   /* C15.9: the local last change is set */
+    uint64_t local_change;
+    uint32_t pending;      /* C15.20: containers: sources of a pending deep pin */
+    uint64_t orig_kept;    /* C13.5: the original version kept when the twin left */
     char **users;
     size_t user_count;
 } model_item_t;
@@ -111,8 +124,16 @@ csc_hresult model_pin(model_t *m, const char *const *paths, size_t count, uint32
                       bool deep, const model_sink_t *sink);
 csc_hresult model_unpin(model_t *m, const char *const *paths, size_t count, uint32_t flags,
                         bool deep, const model_sink_t *sink);
+/* C12: Synchronize without a handler (the CR field resolves). */
 csc_hresult model_synchronize(model_t *m, const char *const *paths, size_t count,
                               uint32_t flags, const model_sink_t *sink);
+/* C12.5: a conflict handler gets the file's path, its sync state and the
+ * change details (CSC_CHANGES_*) and answers a csc_sync_resolve_t value. */
+typedef int (*model_conflict_fn)(void *user_data, const char *path, csc_sync_state_t state,
+                                 uint32_t details);
+csc_hresult model_synchronize_ex(model_t *m, const char *const *paths, size_t count,
+                                 uint32_t flags, model_conflict_fn handler, void *handler_ud,
+                                 const model_sink_t *sink);
 
 /* An eviction pass (C5.4). */
 csc_hresult model_evict(model_t *m, bool all, uint64_t bytes, uint64_t *freed, size_t *count);
@@ -197,5 +218,19 @@ csc_hresult model_enable(model_t *m, bool enable, bool *reboot);
 csc_hresult model_start(model_t *m);
 csc_hresult model_restart(model_t *m);
 void model_status(const model_t *m, bool *active, bool *enabled);
+
+/* C11: applications (csc_app_*), with the library's codes. */
+csc_hresult model_app_open(model_t *m, const char *path);
+csc_hresult model_app_close(model_t *m, const char *path);
+csc_hresult model_app_write(model_t *m, const char *path, uint64_t bytes, bool has_size,
+                            uint64_t size);
+csc_hresult model_app_create(model_t *m, const char *path, uint64_t size);
+csc_hresult model_app_delete(model_t *m, const char *path);
+/* Non-cached handles on the file at `path` (0 for an invalid path). */
+uint32_t model_noncached_handles(const model_t *m, const char *path);
+/* C10.2, C13.5: a cached file's original version (false: none). */
+bool model_item_original(const model_t *m, size_t index, uint64_t *version);
+/* C10.3 */
+bool model_item_changed_on_server(const model_t *m, size_t index);
 
 #endif

@@ -9,15 +9,24 @@
  * round 2 (C10, C13, C15), remote dir / file / write / delete, share,
  * network, offline, online, cacheable, suspend, enable, start, restart,
  * rename (RenameItemEx and RenameItem), encrypt and deleteitems (with
- * for=USER) run on a fresh library cache and a fresh model; after every step the test
+ * for=USER), the applications of C11 (open, close, write, create, delete:
+ * some 15% of the steps; `open` and `close` are csc_app_open / close, as in
+ * the runner) and Synchronize (C12, some 10%: every flag, the CR field, a
+ * handler answering one resolution per call, as `sync resolve=`) run on a
+ * fresh library cache and a fresh model; after every step the test
  * compares the return value and outputs (OpenFiles, Cacheable and Mode,
  * RebootRequired), every progress event (WMI form), every eviction
- * callback, the state of every item (suspension and encryption included),
+ * callback, the conflicts the handler was asked about (state, change
+ * details, path), the state of every item (suspension and encryption
+ * included; for files sparse, created and deleted offline, the recorded
+ * conflict, the local change time, the original version and changed on
+ * the server),
  * the disk-space figures, the feature state, the encryption state and the
  * renames waiting for a restart, then probes every path the model knows
  * (cached or remote) and the step's own: its remote item (type, size,
- * version, last change), connect state and offline reason, and
- * IsPathCacheable; and runs the library's invariant checker.
+ * version, last change), connect state and offline reason,
+ * IsPathCacheable and the non-cached handles (C11.1); and runs the
+ * library's invariant checker.
  *
  * test_model__normalise: random spellings (separators, dots, spaces,
  * prefixes, letters that fold, invalid characters and bytes) and the C1.4
@@ -38,7 +47,8 @@
  * seed + i), CSC_DIFF_OUT (directory of the scenario, default "."),
  * CSC_DIFF_PATHS (spellings compared, default 200000), CSC_DIFF_STATS=1
  * (print coverage figures), CSC_DIFF_NO_OVERFLOW=1 (no sizes, byte counts
- * or ticks near 2^64).
+ * or ticks near 2^64), CSC_DIFF_WRITE=SEED (write that sequence's scenario,
+ * unshrunk, as sequence-SEED.cscsim, to check the expect lines).
  */
 #include "support.h"
 
@@ -175,16 +185,18 @@ typedef enum op_kind {
     /* round 2 (C10, C13) */
     OP_RDIR, OP_RFILE, OP_RWRITE, OP_RDELETE, OP_SHARE, OP_NETWORK, OP_OFFLINE, OP_ONLINE,
     OP_CACHEABLE, OP_SUSPEND, OP_ENABLE, OP_START, OP_RESTART, OP_RENAME, OP_ENCRYPT,
-    OP_DELETE
+    OP_DELETE,
+    /* applications (C11; open and close above are csc_app_open / close) */
+    OP_WRITE, OP_CREATE, OP_ADELETE
 } op_kind_t;
 
-#define OP_KINDS 31
+#define OP_KINDS 34
 static const char *const op_names[OP_KINDS] = {
     "file", "dir", "as", "access", "modify", "sync", "open", "close",
     "tick", "touch", "evict", "pin", "unpin", "limits", "policy",
     "remote dir", "remote file", "remote write", "remote delete", "share", "network",
     "offline", "online", "cacheable", "suspend", "enable", "start", "restart", "rename",
-    "encrypt", "deleteitems"};
+    "encrypt", "deleteitems", "write", "create", "delete"};
 
 #define MAX_PATHS 3
 #define MAX_USERS 3
@@ -208,6 +220,7 @@ typedef struct op {
                        encrypt on, rename at restart (RenameItem) */
     long abort_at; /* -1: none; 0: in Begin; K: the K-th ItemBegin */
     long retry_at; /* 0: none; K: the K-th ItemResult */
+    int answer;    /* sync: the handler's answer (resolve=), -1: no handler */
 } op_t;
 
 /* Whether the command leaves a "last result" in a scenario. */
@@ -225,6 +238,7 @@ typedef struct outcome {
     uint64_t freed;
     size_t evicted;
     uint64_t out1, out2; /* cacheable: Cacheable, Mode; offline: OpenFiles; enable: reboot */
+    strlist_t conflicts; /* sync: what the handler was asked, "STATE:DETAILS:PATH" */
 } outcome_t;
 
 static void outcome_clear(outcome_t *o)
@@ -232,6 +246,7 @@ static void outcome_clear(outcome_t *o)
     o->hr = 0;
     sl_clear(&o->events);
     sl_clear(&o->evictions);
+    sl_clear(&o->conflicts);
     o->freed = 0;
     o->evicted = 0;
     o->out1 = o->out2 = 0;
@@ -241,11 +256,13 @@ static void outcome_free(outcome_t *o)
 {
     sl_free(&o->events);
     sl_free(&o->evictions);
+    sl_free(&o->conflicts);
 }
 
 /* The scripted answers of the runner's sink (src/scenario/runner.c). */
 typedef struct script {
     long abort_at, retry_at;
+    int answer;
     long item_begins, item_results;
     bool retried;
     outcome_t *out;
@@ -258,6 +275,7 @@ static void script_init(script_t *s, const op_t *op, outcome_t *out)
     memset(s, 0, sizeof *s);
     s->abort_at = op->abort_at;
     s->retry_at = op->retry_at;
+    s->answer = op->answer;
     s->out = out;
 }
 
@@ -352,6 +370,36 @@ static void model_end_cb(void *ud, const char *wmi)
 {
     script_t *s = ud;
     sl_add(&s->out->events, wmi);
+}
+
+/* The runner's conflict handler of `sync resolve=R` (C12.5): one answer for
+ * every conflict, no new name. Both sides record what they were asked. */
+static void record_conflict(script_t *s, const char *path, size_t len, unsigned state,
+                            unsigned details)
+{
+    char head[32];
+    snprintf(head, sizeof head, "%u:0x%X:", state, details);
+    char *line = xmalloc(strlen(head) + len + 1);
+    strcpy(line, head);
+    memcpy(line + strlen(head), path, len);
+    line[strlen(head) + len] = '\0';
+    sl_add(&s->out->conflicts, line);
+    free(line);
+}
+
+static csc_sync_resolve_t lib_resolve(void *ud, const csc_conflict_t *c, const char **new_name)
+{
+    script_t *s = ud;
+    *new_name = NULL;
+    record_conflict(s, c->path, c->path_len, (unsigned)c->state, c->change_details);
+    return (csc_sync_resolve_t)s->answer;
+}
+
+static int model_resolve(void *ud, const char *path, csc_sync_state_t state, uint32_t details)
+{
+    script_t *s = ud;
+    record_conflict(s, path, strlen(path), (unsigned)state, details);
+    return s->answer;
 }
 
 /* ---- the two sides ---------------------------------------------------------- */
@@ -494,15 +542,32 @@ static void lib_exec(world_t *w, const op_t *op)
                                               &pr, NULL);
         else if (op->kind == OP_DELETE)
             o->hr = csc_delete_items(c, op->paths, op->npaths, op->flags, &pr, NULL);
-        else if (op->kind == OP_SYNC)
-            o->hr = csc_synchronize(c, op->paths, op->npaths, 0x6u /* SyncIn|SyncOut, as `sync` */,
-                                    &pr, NULL);
+        else if (op->kind == OP_SYNC && op->answer >= 0) {
+            csc_sync_options_t so = {CSC_SYNC_OPTIONS_VERSION, &s, lib_resolve};
+            o->hr = csc_synchronize_ex(c, op->paths, op->npaths, op->flags, &so, &pr, NULL);
+        } else if (op->kind == OP_SYNC)
+            o->hr = csc_synchronize(c, op->paths, op->npaths, op->flags, &pr, NULL);
         else if (op->kind == OP_PIN)
             o->hr = csc_pin(c, op->paths, op->npaths, op->flags, op->deep, &pr, NULL);
         else
             o->hr = csc_unpin(c, op->paths, op->npaths, op->flags, op->deep, &pr, NULL);
         return;
     }
+    case OP_OPEN: /* the runner's `open` and `close` are the applications' (C11) */
+        o->hr = csc_app_open(c, op->paths[0]);
+        return;
+    case OP_CLOSE:
+        o->hr = csc_app_close(c, op->paths[0]);
+        return;
+    case OP_WRITE:
+        o->hr = csc_app_write(c, op->paths[0], op->has_num ? op->num : 1, op->has_num2, op->num2);
+        return;
+    case OP_CREATE:
+        o->hr = csc_app_create(c, op->paths[0], op->has_num ? op->num : 0);
+        return;
+    case OP_ADELETE:
+        o->hr = csc_app_delete(c, op->paths[0]);
+        return;
     default:
         break;
     }
@@ -515,12 +580,6 @@ static void lib_exec(world_t *w, const op_t *op)
         break;
     case OP_MODIFY:
         o->hr = csc_item_modify(c, item, op->has_num ? op->num : 1);
-        break;
-    case OP_OPEN:
-        o->hr = csc_item_open(c, item);
-        break;
-    case OP_CLOSE:
-        o->hr = csc_item_close(c, item);
         break;
     case OP_TOUCH:
         o->hr = csc_item_touch(c, item);
@@ -578,7 +637,8 @@ static void model_exec(world_t *w, const op_t *op)
             o->hr = model_delete_items(m, op->nusers > 0 ? op->users[0] : NULL, op->paths,
                                        op->npaths, op->flags, &sink);
         else if (op->kind == OP_SYNC)
-            o->hr = model_synchronize(m, op->paths, op->npaths, 0, &sink);
+            o->hr = model_synchronize_ex(m, op->paths, op->npaths, op->flags,
+                                         op->answer >= 0 ? model_resolve : NULL, &s, &sink);
         else if (op->kind == OP_PIN)
             o->hr = model_pin(m, op->paths, op->npaths, op->flags, op->deep, &sink);
         else
@@ -592,10 +652,20 @@ static void model_exec(world_t *w, const op_t *op)
         o->hr = model_modify(m, op->paths[0], op->has_num ? op->num : 1);
         break;
     case OP_OPEN:
-        o->hr = model_open(m, op->paths[0]);
+        o->hr = model_app_open(m, op->paths[0]);
         break;
     case OP_CLOSE:
-        o->hr = model_close(m, op->paths[0]);
+        o->hr = model_app_close(m, op->paths[0]);
+        break;
+    case OP_WRITE:
+        o->hr = model_app_write(m, op->paths[0], op->has_num ? op->num : 1, op->has_num2,
+                                op->num2);
+        break;
+    case OP_CREATE:
+        o->hr = model_app_create(m, op->paths[0], op->has_num ? op->num : 0);
+        break;
+    case OP_ADELETE:
+        o->hr = model_app_delete(m, op->paths[0]);
         break;
     case OP_TOUCH:
         o->hr = model_touch(m, op->paths[0]);
@@ -665,6 +735,10 @@ typedef struct snap_item {
     uint32_t wmi[4];
     bool pinned, partly, dirty, open, evictable, has_access, caller_access;
     bool suspended, suspended_root, encrypted;
+    /* C10.3, C11, C12, C13.5, C15.9 (files) */
+    bool sparse, created, deleted, has_local_time, has_orig, changed_on_server;
+    uint32_t conflict;
+    uint64_t local_change, orig;
     uint64_t dirty_bytes, size, last_use;
     uint32_t open_count, violations;
     strlist_t users;
@@ -751,6 +825,17 @@ static void snap_lib(const csc_cache_t *c, snap_t *s)
         it->suspended = csc_item_is_suspended(item);
         it->suspended_root = csc_item_is_suspended_root(item);
         it->encrypted = csc_item_is_encrypted(item);
+        it->sparse = csc_item_is_sparse(item);
+        it->created = csc_item_is_created_offline(item);
+        it->deleted = csc_item_is_deleted_offline(item);
+        it->conflict = (uint32_t)csc_item_conflict(item);
+        it->has_local_time = csc_item_local_change_time(item, &it->local_change);
+        if (!it->has_local_time)
+            it->local_change = 0;
+        it->has_orig = csc_item_original_version(item, &it->orig);
+        if (!it->has_orig)
+            it->orig = 0;
+        it->changed_on_server = csc_item_changed_on_server(item);
         /* The next item in pre-order. */
         const csc_item_t *next = csc_item_first_child(item);
         while (next == NULL && item != NULL) {
@@ -808,6 +893,17 @@ static void snap_model(const model_t *m, snap_t *s)
         it->suspended = model_item_suspended(m, i);
         it->suspended_root = mi->suspend_root;
         it->encrypted = mi->type == CSC_ITEM_FILE && mi->encrypted;
+        bool file = mi->type == CSC_ITEM_FILE;
+        it->sparse = file && mi->sparse;
+        it->created = file && mi->created_offline;
+        it->deleted = file && mi->deleted_offline;
+        it->conflict = file ? mi->conflict : 0;
+        it->has_local_time = file && mi->has_local_time;
+        it->local_change = it->has_local_time ? mi->local_change : 0;
+        it->has_orig = model_item_original(m, i, &it->orig);
+        if (!it->has_orig)
+            it->orig = 0;
+        it->changed_on_server = model_item_changed_on_server(m, i);
     }
     free(order);
     model_space(m, &s->used, &s->unpinned_used);
@@ -907,6 +1003,15 @@ static void compare_item(const snap_item_t *a, const snap_item_t *b, size_t step
     CMP_FIELD(suspended, "%s", AS_BOOL);
     CMP_FIELD(suspended_root, "%s", AS_BOOL);
     CMP_FIELD(encrypted, "%s", AS_BOOL);
+    CMP_FIELD(sparse, "%s", AS_BOOL);
+    CMP_FIELD(created, "%s", AS_BOOL);
+    CMP_FIELD(deleted, "%s", AS_BOOL);
+    CMP_FIELD(conflict, "%u", AS_HEX);
+    CMP_FIELD(has_local_time, "%s", AS_BOOL);
+    CMP_FIELD(local_change, "%llu", AS_U64);
+    CMP_FIELD(has_orig, "%s", AS_BOOL);
+    CMP_FIELD(orig, "%llu", AS_U64);
+    CMP_FIELD(changed_on_server, "%s", AS_BOOL);
     if (a->users.n != b->users.n) {
         div_set(d, step, "state:users", "%s: access list of %zu users in the library, %zu in the model",
                 b->path, a->users.n, b->users.n);
@@ -995,11 +1100,18 @@ static void compare_probe(const world_t *w, const char *path, size_t step, diver
     csc_caching_mode_t ma = CSC_CACHING_MODE_NONE, mb = CSC_CACHING_MODE_NONE;
     ha = csc_is_path_cacheable(w->cache, path, &ca, &ma);
     hb = model_cacheable(w->model, path, &cb, &mb);
-    if (ha != hb || ca != cb || ma != mb)
+    if (ha != hb || ca != cb || ma != mb) {
         div_set(d, step, "remote:cacheable",
                 "IsPathCacheable(%s): library 0x%08X %s mode %d, model 0x%08X %s mode %d", path,
                 (unsigned)(uint32_t)ha, AS_BOOL(ca), (int)ma, (unsigned)(uint32_t)hb,
                 AS_BOOL(cb), (int)mb);
+        return;
+    }
+    uint32_t na = 0, nb = model_noncached_handles(w->model, path); /* C11.1 */
+    csc_app_noncached_handles(w->cache, path, &na);
+    if (na != nb)
+        div_set(d, step, "apps:handles", "non-cached handles on %s: library %u, model %u", path,
+                (unsigned)na, (unsigned)nb);
 }
 
 /* Probes every path the model knows (cached or remote) and the step's own. */
@@ -1041,6 +1153,7 @@ static void world_step(world_t *w, const op_t *op, size_t step, divergence_t *d)
         return;
     }
     compare_lists(&w->lib.events, &w->mod.events, "event", step, d);
+    compare_lists(&w->lib.conflicts, &w->mod.conflicts, "conflict", step, d);
     compare_lists(&w->lib.evictions, &w->mod.evictions, "eviction", step, d);
     if (d->found)
         return;
@@ -1070,6 +1183,8 @@ typedef struct stats {
     uint64_t by_kind[OP_KINDS][4]; /* [kind][S_OK, other success, 0x8007xxxx, other] */
     uint64_t results[16];    /* counts of interesting codes, see stats_codes */
     uint64_t events, evictions, items, max_items, answers_abort, answers_retry;
+    /* round 2 file states seen after steps (C10.8, C11, C12) */
+    uint64_t asked, sparse, created, deleted, conflict, copies, nch;
 } stats_t;
 
 static const csc_hresult stats_codes[] = {
@@ -1094,6 +1209,22 @@ static void stats_step(stats_t *st, const world_t *w, const op_t *op)
     st->items += n;
     if (n > st->max_items)
         st->max_items = n;
+    st->asked += w->lib.conflicts.n;
+    csc_subtree_iter_t it;
+    csc_cache_iter_init(&it, w->cache);
+    csc_item_t *item;
+    while ((item = csc_subtree_iter_next(&it)) != NULL) {
+        st->sparse += csc_item_is_sparse(item);
+        st->created += csc_item_is_created_offline(item);
+        st->deleted += csc_item_is_deleted_offline(item);
+        st->conflict += csc_item_conflict(item) != 0;
+        st->copies += strstr(csc_item_name(item), "(conflict ") != NULL;
+    }
+    for (size_t p = 0; p < op->npaths; p++) {
+        uint32_t h = 0;
+        csc_app_noncached_handles(w->cache, op->paths[p], &h);
+        st->nch += h;
+    }
     if (op->abort_at >= 0)
         st->answers_abort++;
     if (op->retry_at > 0)
@@ -1118,6 +1249,12 @@ static void stats_print(const stats_t *st, uint64_t steps)
                   (unsigned long long)st->answers_retry,
                   steps ? (double)st->items / (double)steps : 0.0,
                   (unsigned long long)st->max_items);
+    print_message("  conflicts asked %llu; item-steps sparse %llu created %llu deleted %llu "
+                  "in conflict %llu conflict copies %llu; non-cached handles on step paths %llu\n",
+                  (unsigned long long)st->asked, (unsigned long long)st->sparse,
+                  (unsigned long long)st->created, (unsigned long long)st->deleted,
+                  (unsigned long long)st->conflict, (unsigned long long)st->copies,
+                  (unsigned long long)st->nch);
 }
 
 /* Runs a sequence from fresh caches up to its first divergence. With
@@ -1588,11 +1725,106 @@ static void gen_round2(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
     }
 }
 
+/* C11: open, close, write, create, delete, mostly on files the cache or
+ * the server has. */
+static void gen_app(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
+{
+    uint32_t k = below(r, 100);
+    op->kind = k < 28 ? OP_OPEN : k < 42 ? OP_CLOSE : k < 66 ? OP_WRITE : k < 86 ? OP_CREATE
+                                                                             : OP_ADELETE;
+    op->npaths = 1;
+    uint32_t p = below(r, 100);
+    if (op->kind == OP_CREATE && p < 35) /* a new name in a known directory */
+        op->paths[0] = own(s, pick_path(r, m, true, 100));
+    else if (p < 50 || model_remote_count(m) == 0)
+        op->paths[0] = own(s, pick_path(r, m, !chance(r, 8), 10));
+    else
+        op->paths[0] = own(s, pick_remote_path(r, m, !chance(r, 8)));
+    if (op->kind == OP_CREATE && p >= 35 && p < 60 && model_count(m) > 0) {
+        /* a fresh name beside a cached item */
+        const model_item_t *it = model_item(m, below(r, (uint32_t)model_count(m)));
+        if (it->depth >= 2) {
+            char *dir = spell(r, it->names, it->type == CSC_ITEM_FILE ? it->depth - 1 : it->depth);
+            const char *leaf = pool_files[below(r, COUNT(pool_files))];
+            char *path = xmalloc(strlen(dir) + strlen(leaf) + 2);
+            sprintf(path, "%s\\%s", dir, leaf);
+            free(dir);
+            op->paths[0] = own(s, path);
+        }
+    }
+    static const uint64_t sizes[] = {0, 1, 100, 512, 1000, 4096};
+    if (op->kind == OP_WRITE) {
+        op->has_num = chance(r, 60);
+        op->num = below(r, 2000);
+        op->has_num2 = chance(r, 45);
+        op->num2 = chance(r, 50) ? sizes[below(r, COUNT(sizes))] : below(r, 10000);
+    } else if (op->kind == OP_CREATE) {
+        op->has_num = chance(r, 70);
+        op->num = chance(r, 50) ? sizes[below(r, COUNT(sizes))] : below(r, 10000);
+    }
+}
+
+/* C12: Synchronize with its flags, the CR field, a handler's fixed answer,
+ * abort and retry answers. */
+static void gen_sync(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
+{
+    op->kind = OP_SYNC;
+    uint32_t c = below(r, 100);
+    op->npaths = c < 80 ? 1 : c < 95 ? 2 : 3;
+    for (size_t i = 0; i < op->npaths; i++)
+        op->paths[i] = own(s, pick_path(r, m, chance(r, 40), 12));
+    uint32_t f = CSC_SYNC_FLAG_SYNC_IN | CSC_SYNC_FLAG_SYNC_OUT;
+    if (chance(r, 35)) {
+        static const uint32_t sets[] = {0, CSC_SYNC_FLAG_FILL_SPARSE, CSC_SYNC_FLAG_SYNC_IN,
+                                        CSC_SYNC_FLAG_SYNC_OUT,
+                                        CSC_SYNC_FLAG_FILL_SPARSE | CSC_SYNC_FLAG_SYNC_OUT};
+        f = sets[below(r, COUNT(sets))];
+    }
+    if (chance(r, 20))
+        f |= CSC_SYNC_FLAG_PIN_NEW_FILES;
+    if (chance(r, 15))
+        f |= (uint32_t)below(r, 16) << 5; /* PinFor* */
+    if (chance(r, 15))
+        f |= CSC_SYNC_FLAG_SKIP_SUSPENDED_DIRS;
+    if (chance(r, 15))
+        f |= CSC_SYNC_FLAG_BACKGROUND;
+    if (chance(r, 10))
+        f |= CSC_SYNC_FLAG_NO_NEW_FILES_OUT;
+    if (chance(r, 5))
+        f |= CSC_SYNC_FLAG_LOW_PRIORITY | CSC_SYNC_FLAG_INTERACTIVE;
+    if (chance(r, 3))
+        f |= CSC_SYNC_FLAG_ASYNC_PROGRESS;
+    if (chance(r, 45))
+        f |= (1u + below(r, 3)) << 28; /* CrKeepLocal, CrKeepRemote, CrKeepLatest */
+    if (chance(r, 2))
+        f |= chance(r, 50) ? 0x4000u : (4u + below(r, 12)) << 28; /* invalid (C12.1) */
+    op->flags = f;
+    op->answer = -1;
+    if (chance(r, 40))
+        op->answer = chance(r, 3) ? 9 : (int)below(r, 8);
+    if (!(f & CSC_SYNC_FLAG_ASYNC_PROGRESS)) {
+        if (chance(r, 6))
+            op->abort_at = (long)below(r, 5);
+        if (chance(r, 10))
+            op->retry_at = 1 + (long)below(r, 4);
+    }
+}
+
 static void gen_op(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
 {
     memset(op, 0, sizeof *op);
     op->abort_at = -1;
-    if (chance(r, 30)) {
+    op->answer = -1;
+    uint32_t g = below(r, 100);
+    if (g < 15) {
+        gen_app(r, m, s, op);
+        return;
+    }
+    if (g < 25) {
+        gen_sync(r, m, s, op);
+        return;
+    }
+    if (g < 50) {
         gen_round2(r, m, s, op);
         return;
     }
@@ -1647,14 +1879,14 @@ static void gen_op(rng_t *r, const model_t *m, sequence_t *s, op_t *op)
         }
         break;
     case OP_SYNC:
+        gen_sync(r, m, s, op);
+        break;
     case OP_PIN:
     case OP_UNPIN: {
         uint32_t c = below(r, 100);
         op->npaths = c < 80 ? 1 : c < 95 ? 2 : 3;
         for (size_t i = 0; i < op->npaths; i++)
             op->paths[i] = own(s, pick_path(r, m, chance(r, 40), 15));
-        if (op->kind == OP_SYNC)
-            break;
         op->flags = random_flags(r);
         op->deep = chance(r, 50);
         if (!(op->flags & CSC_PIN_FLAG_ASYNC_PROGRESS)) {
@@ -1910,6 +2142,35 @@ static void put_op(FILE *f, const op_t *op)
     case OP_START:
     case OP_RESTART:
         break;
+    case OP_SYNC: {
+        static const char *const answers[8] = {"none", "keep-local", "keep-remote",
+                                               "keep-all-changes", "keep-latest", "log",
+                                               "skip", "abort"};
+        for (size_t p = 0; p < op->npaths; p++)
+            put_token(f, op->paths[p]);
+        fprintf(f, " flags=0x%X", (unsigned)op->flags);
+        if (op->answer >= 0 && op->answer < 8)
+            fprintf(f, " resolve=%s", answers[op->answer]);
+        else if (op->answer >= 8)
+            fprintf(f, "  # a handler answering %d: not expressible", op->answer);
+        if (op->abort_at >= 0)
+            fprintf(f, " abort-at=%ld", op->abort_at);
+        if (op->retry_at > 0)
+            fprintf(f, " retry-at=%ld", op->retry_at);
+        break;
+    }
+    case OP_WRITE:
+        put_token(f, op->paths[0]);
+        if (op->has_num)
+            fprintf(f, " bytes=%llu", AS_U64(op->num));
+        if (op->has_num2)
+            fprintf(f, " size=%llu", AS_U64(op->num2));
+        break;
+    case OP_CREATE:
+        put_token(f, op->paths[0]);
+        if (op->has_num)
+            fprintf(f, " size=%llu", AS_U64(op->num));
+        break;
     case OP_RFILE:
     case OP_RWRITE:
         put_token(f, op->paths[0]);
@@ -2024,7 +2285,7 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
         fprintf(f, "# result: library 0x%08X, model 0x%08X\n", (unsigned)(uint32_t)w.lib.hr,
                 (unsigned)(uint32_t)w.mod.hr);
     if (last->kind == OP_PIN || last->kind == OP_UNPIN || last->kind == OP_ENCRYPT ||
-        last->kind == OP_DELETE) {
+        last->kind == OP_DELETE || (last->kind == OP_SYNC && last->answer < 8)) {
         fprintf(f, "expect events=%zu\n", w.mod.events.n);
         for (size_t i = 0; i < w.mod.events.n; i++) {
             if (strchr(w.mod.events.v[i], '"') == NULL)
@@ -2059,8 +2320,6 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
                 yn(it->open));
         /* Round 2: suspension, encryption (files), connect state. */
         fprintf(f, " suspended=%s suspended-root=%s", yn(it->suspended), yn(it->suspended_root));
-        if (it->type == CSC_ITEM_FILE)
-            fprintf(f, " encrypted=%s", yn(it->encrypted));
         char *ep = expect_path(it->path);
         csc_connect_state_t cs;
         csc_offline_reason_t why;
@@ -2073,6 +2332,44 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
         }
         free(ep);
         fputc('\n', f);
+        if (it->type == CSC_ITEM_FILE) {
+            /* C10.8, C11, C12, C13.5: the file's state. */
+            static const struct {
+                uint32_t state;
+                const char *name;
+            } states[] = {{0, "none"},
+                          {9, "FileCreatedOnClient_FileOnServer"},
+                          {12, "FileChangedOnClient_ChangedOnServer"},
+                          {15, "FileChangedOnClient_DeletedOnServer"},
+                          {36, "DeletedOnClient_FileChangedOnServer"}};
+            const char *cname = "none";
+            for (size_t k = 0; k < COUNT_OF(states); k++)
+                if (states[k].state == it->conflict)
+                    cname = states[k].name;
+            /* A line of their own: at most 16 keys a line. */
+            char *fp = expect_path(it->path);
+            fputs("expect", f);
+            put_token(f, fp);
+            free(fp);
+            fprintf(f, " encrypted=%s sparse=%s created-offline=%s deleted-offline=%s "
+                       "dirty-bytes=%llu size=%llu conflict=%s handles=%u",
+                    yn(it->encrypted), yn(it->sparse), yn(it->created), yn(it->deleted),
+                    AS_U64(it->dirty_bytes), AS_U64(it->size), cname, (unsigned)it->open_count);
+            if (it->has_orig)
+                fprintf(f, " version=%llu", AS_U64(it->orig));
+            else if (it->created)
+                fputs(" version=none", f);
+            uint64_t rdirty = 0;
+            char *rp = expect_path(it->path);
+            csc_item_type_t rt;
+            uint64_t rs = 0, rv = 0, rl = 0;
+            if (it->changed_on_server &&
+                model_remote_item(w.model, rp, &rt, &rs, &rv, &rl) == CSC_S_OK &&
+                rt == CSC_ITEM_FILE)
+                rdirty = rs;
+            free(rp);
+            fprintf(f, " remote-dirty-bytes=%llu\n", AS_U64(rdirty));
+        }
     }
     /* The remote side as the model has it (C10.1). */
     for (size_t i = 0; i < model_remote_count(w.model); i++) {
@@ -2099,6 +2396,16 @@ static void write_scenario(FILE *f, const op_t *ops, size_t n, uint64_t seed, si
     }
     if (last->kind == OP_OFFLINE && w.mod.hr == CSC_S_OK)
         fprintf(f, "expect open-files=%s\n", yn(w.mod.out1 != 0));
+    for (size_t i = 0; i < w.mod.conflicts.n; i++)
+        fprintf(f, "# model's handler asked: %s\n", w.mod.conflicts.v[i]);
+    for (size_t i = 0; i < w.lib.conflicts.n; i++)
+        fprintf(f, "# library's handler asked: %s\n", w.lib.conflicts.v[i]);
+    for (size_t p = 0; p < last->npaths; p++) { /* C11.1: not expressible by expect */
+        uint32_t h = 0;
+        csc_app_noncached_handles(w.cache, last->paths[p], &h);
+        fprintf(f, "# non-cached handles on %s: library %u, model %u\n", last->paths[p],
+                (unsigned)h, (unsigned)model_noncached_handles(w.model, last->paths[p]));
+    }
     fprintf(f, "expect status active=%s enabled=%s%s%s\n", yn(b.active), yn(b.enabled),
             last->kind == OP_ENABLE ? " reboot=" : "",
             last->kind == OP_ENABLE ? yn(w.mod.out1 != 0) : "");
@@ -2166,6 +2473,20 @@ static void test_model__differential(void **state)
         }
         world_free(&w);
         sequences++;
+        if (!d.found && seed == env_u64("CSC_DIFF_WRITE", 0)) {
+            /* CSC_DIFF_WRITE=SEED: that sequence's scenario, unshrunk, with
+             * the model's expectations; every check passes on a library
+             * that agrees (how the reproducers' expect lines are checked). */
+            char path[4096];
+            snprintf(path, sizeof path, "%s/sequence-%llu.cscsim", outdir, AS_U64(seed));
+            FILE *f = fopen(path, "w");
+            if (f != NULL) {
+                d.what = xstrdup("(none: written on request)");
+                write_scenario(f, s.ops, s.n, seed, s.n - 1, s.n, &d);
+                fclose(f);
+                div_free(&d);
+            }
+        }
         if (d.found) {
             print_error("differential test: seed %llu diverges at step %zu (%s): %s\n",
                         AS_U64(seed), d.step + 1, d.category, d.what);

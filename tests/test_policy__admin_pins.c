@@ -383,6 +383,47 @@ static void test_snapshot_round_trip(void **state)
     csc_cache_free(cache);
 }
 
+/* C8.1: each allocation failing in turn: E_OUTOFMEMORY, the list as it
+ * was when setting, a consistent cache and no leak; the call succeeds once
+ * no allocation fails. */
+static void test_out_of_memory_each_allocation(void **state)
+{
+    (void)state;
+    bool done = false;
+    for (size_t k = 1; !done && k < 500; k++) {
+        csc_test_alloc_t st = {0};
+        csc_cache_t *cache = csc_test_cache_new_alloc(&st);
+        csc_test_file(cache, A, 10);
+        csc_test_file(cache, C, 30);
+        set1(cache, OTHER);
+        assert_int_equal(process(cache, NULL, NULL, NULL), CSC_S_OK);
+        const char *two[] = {POL, OTHER};
+        st.fail_at = st.count + k;
+        csc_hresult hr = csc_admin_pin_policy_set(cache, two, 2);
+        if (hr == CSC_E_OUTOFMEMORY) {
+            const char *old[] = {OTHER};
+            assert_list(cache, old, 1);
+        } else {
+            assert_int_equal(hr, CSC_S_OK);
+            csc_test_recorder_t pin;
+            csc_test_recorder_init(&pin);
+            hr = process(cache, &pin, NULL, NULL);
+            if (hr == CSC_S_OK) {
+                done = !st.failed;
+                assert_int_equal(csc_test_pins_of(cache, A), POLICY);
+            } else {
+                assert_int_equal(hr, CSC_E_OUTOFMEMORY);
+            }
+            csc_test_recorder_clear(&pin);
+        }
+        st.fail_at = 0;
+        assert_cache_ok(cache);
+        csc_cache_free(cache);
+        assert_int_equal(st.live_blocks, 0);
+    }
+    assert_true(done);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_c14_5_reentry_refused),
         cmocka_unit_test(test_c10_8_uncached_path_fetched),
         cmocka_unit_test(test_snapshot_round_trip),
+        cmocka_unit_test(test_out_of_memory_each_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

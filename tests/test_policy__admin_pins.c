@@ -6,7 +6,8 @@
  * CSC_PIN_FLAG_FOR_USER_POLICY, each with its own sink), what a later
  * processing unpins (only that source, only what the list no longer
  * covers), cancellation, C13.1 (not active), C14.5 (re-entry refused),
- * C10.8 (an uncached path fetched) and the snapshot round trip.
+ * C10.8 (an uncached path fetched), the snapshot round trip, C8.1 (each
+ * allocation failing) and the recorder's notes.
  */
 #include "support.h"
 #include "events.h"
@@ -424,6 +425,28 @@ static void test_out_of_memory_each_allocation(void **state)
     assert_true(done);
 }
 
+/* The scenario language cannot say the policy: the recorder notes both
+ * calls with their results. */
+static void test_recorder_notes_not_expressible(void **state)
+{
+    (void)state;
+    csc_cache_t *cache = tree();
+    csc_test_text_t out = {0};
+    assert_int_equal(csc_cache_record_start(cache, csc_test_text_write, &out, NULL), CSC_S_OK);
+    set1(cache, POL);
+    assert_int_equal(process(cache, NULL, NULL, NULL), CSC_S_OK);
+    assert_int_equal(csc_admin_pin_policy_set(cache, NULL, 3), CSC_E_INVALIDARG);
+    assert_int_equal(csc_cache_record_stop(cache), CSC_S_OK);
+    assert_non_null(strstr(out.p, "# not expressible: csc_admin_pin_policy_set (1 paths); "
+                                  "result 0x00000000\n"));
+    assert_non_null(strstr(out.p, "# not expressible: csc_process_admin_pin_policy "
+                                  "(1 policy paths); result 0x00000000\n"));
+    assert_non_null(strstr(out.p, "# not expressible: csc_admin_pin_policy_set (3 paths); "
+                                  "result 0x80070057\n"));
+    csc_test_text_free(&out);
+    csc_cache_free(cache);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_c10_8_uncached_path_fetched),
         cmocka_unit_test(test_snapshot_round_trip),
         cmocka_unit_test(test_out_of_memory_each_allocation),
+        cmocka_unit_test(test_recorder_notes_not_expressible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,6 +63,7 @@ typedef struct walk {
     csc__walk_op_t op;
     bool out_of_memory;
     bool any_failed;
+    bool removed; /* DeleteItems: the last item processed left the cache */
     /* Fault injection (fault.h): the operation's bit, whether an item rule
      * names it (per call), and whether one can match below the current
      * path's top (per path): the only per-item cost of an armed cache. */
@@ -155,28 +156,31 @@ CSC__WALK_INLINE bool path_push(walk_t *w, size_t base_len, const struct csc_ite
  * DeleteItems for one item (windows-reference §2, §3): access unless Admin;
  * an open file is not deleted (sharing violation); a file kept by the flags
  * (dirty without DelModified, pinned with NoPinned, automatically cached
- * with NoAutoCached) reports S_FALSE and stays; a container that still has
- * contents stays with ERROR_DIR_NOT_EMPTY. Deleting never allocates.
+ * with NoAutoCached) stays with S_OK (C15.18); a container that still has
+ * contents stays with ERROR_DIR_NOT_EMPTY. Only an item that left the cache
+ * sets w->removed. Deleting never allocates.
  */
 static csc_hresult apply_delete(walk_t *w, struct csc_item *item)
 {
     csc_cache_t *cache = w->cache;
     const csc__hot_t *h = csc__hot(item);
+    w->removed = false;
     if (!(w->flags & CSC_DELETE_ADMIN) && !csc__access_allowed(cache, w->caller, item))
         return CSC_E_ACCESSDENIED;
     if (h->type == CSC_ITEM_FILE) {
         if (h->flags & CSC__F_OPEN)
             return CSC_E_SHARING_VIOLATION;
         if ((h->flags & CSC__F_DIRTY) && !(w->flags & CSC_DELETE_DEL_MODIFIED))
-            return CSC_S_FALSE;
+            return CSC_S_OK; /* kept (C15.18) */
     }
     if (h->pins != 0 && (w->flags & CSC_DELETE_NO_PINNED))
-        return CSC_S_FALSE;
+        return CSC_S_OK; /* kept */
     if (h->type == CSC_ITEM_FILE && h->pins == 0 && (w->flags & CSC_DELETE_NO_AUTO_CACHED))
-        return CSC_S_FALSE;
+        return CSC_S_OK; /* kept */
     if (csc__hot_first_child(h) != CSC__NONE)
         return CSC_HRESULT_FROM_WIN32(145u); /* ERROR_DIR_NOT_EMPTY */
     csc__tree_remove_leaf(cache, item);
+    w->removed = true;
     return CSC_S_OK;
 }
 
@@ -474,8 +478,10 @@ CSC__WALK_INLINE bool process(walk_t *w, struct csc_item *item, uint32_t id, csc
             w->any_failed = true; /* the item's last result */
         if (r == CSC_OP_ABORT)
             return false;
-        /* A deleted item has nothing left to retry: RETRY continues. */
-        if (r == CSC_OP_RETRY && !(w->op == CSC__OP_DELETE && item != NULL && hr == CSC_S_OK))
+        /* An item that left the cache has nothing left to retry: RETRY
+         * continues; a kept item (S_OK too, C15.18) is processed again. */
+        if (r == CSC_OP_RETRY &&
+            !(w->op == CSC__OP_DELETE && item != NULL && hr == CSC_S_OK && w->removed))
             continue;
         return true;
     }
@@ -1146,7 +1152,11 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
             csc__free(&cache->alloc, w.path, w.path_cap);
             return hr;
         }
-        single_result = CSC_FAILED(hr) || csc__type(item) == CSC_ITEM_FILE;
+        /* C15.18 (C15.21): for DeleteItems only a cached file; an invalid
+         * or uncached single path is a failed item (0x800700EA). */
+        single_result = op == CSC__OP_DELETE
+                            ? hr == CSC_S_OK && csc__type(item) == CSC_ITEM_FILE
+                            : CSC_FAILED(hr) || csc__type(item) == CSC_ITEM_FILE;
     }
 
     csc__walk_begin_event(&w.ctl);
@@ -1174,8 +1184,11 @@ csc_hresult csc__walk_run(csc_cache_t *cache, const csc__caller_t *caller,
 
     if (end != CSC_S_OK)
         return end;
-    if (op == CSC__OP_DELETE) /* "ERROR_MORE_DATA if errors occurred" */
-        return w.any_failed ? CSC_E_MORE_DATA : CSC_S_OK;
+    if (op == CSC__OP_DELETE) { /* C15.18 */
+        if (single_result)
+            return last; /* the single file's last result */
+        return w.any_failed ? CSC_E_MORE_DATA : CSC_S_OK; /* "if errors occurred" */
+    }
     return single_result ? last : CSC_S_OK;
 }
 

@@ -1156,7 +1156,7 @@ static void test_synchronize_out_of_memory(void **state)
 
 /* C8.1 with DeleteItems (README): post-order over the whole share with a
  * sink, the long paths last (the buffer grows half way), a dirty file kept
- * (S_FALSE) so that its containers stay (ERROR_DIR_NOT_EMPTY) and the call
+ * (with S_OK, C15.18) so that its containers stay (ERROR_DIR_NOT_EMPTY) and the call
  * returns ERROR_MORE_DATA; without a sink on short paths no memory is needed;
  * Admin refused to a non-administrator and unknown flags stay what they are;
  * Admin by an administrator deletes the rest. */

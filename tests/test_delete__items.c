@@ -2,9 +2,10 @@
  * tests/test_delete__items.c: DeleteItems (csc_delete_items), the local
  * model of windows-reference §2/§3 as decided in cscsim/sync.h. A container
  * is deleted with its contents, walked post-order (contents before their
- * container); by default dirty files are kept (S_FALSE, "Incorrect
- * function.") and a directory that could not be emptied stays with
- * 0x80070091, the call then returning 0x800700EA (ERROR_MORE_DATA);
+ * container); by default dirty files are kept (with S_OK, C15.18) and a
+ * directory that could not be emptied stays with 0x80070091, the call then
+ * returning 0x800700EA (ERROR_MORE_DATA), but for a single path naming a
+ * file, which returns that file's last result (C15.18);
  * DelModified 0x4 deletes dirty files; NoPinned 0x2 keeps pinned items;
  * NoAutoCached 0x1 keeps unpinned files; an open file fails with 0x80070020;
  * an item the caller may not access (C9.1) with E_ACCESSDENIED unless Admin
@@ -111,9 +112,9 @@ static void test_delete_server_without_sink(void **state)
 
 /* ---- dirty files ---------------------------------------------------------- */
 
-/* §2/§7: items with unsynced changes are kept by default (S_FALSE, text
- * "Incorrect function."); their directories stay with 0x80070091 and the
- * call returns 0x800700EA. DelModified deletes them. */
+/* §2/§7: items with unsynced changes are kept by default (S_OK, C15.18);
+ * their directories stay with 0x80070091 and the call returns 0x800700EA.
+ * DelModified deletes them. */
 static void test_delete_dirty_kept_unless_del_modified(void **state)
 {
     (void)state;
@@ -123,7 +124,6 @@ static void test_delete_dirty_kept_unless_del_modified(void **state)
     csc_item_t *c = csc_test_find(cache, D "\\sub\\c.txt");
     assert_int_equal(csc_item_modify(cache, c, 3), CSC_S_OK);
     assert_cache_ok(cache);
-    assert_string_equal(csc_hresult_message(CSC_S_FALSE), T_FALSE);
     assert_string_equal(csc_hresult_message(E_DIR_NOT_EMPTY), T_NOTEMPTY);
 
     assert_int_equal(del(cache, D, 0, &rec), CSC_E_MORE_DATA);
@@ -136,8 +136,7 @@ static void test_delete_dirty_kept_unless_del_modified(void **state)
     assert_int_equal(csc_item_dirty_bytes(c), 3);
     assert_used(cache, 8, 8);
 
-    /* The dirty file alone: kept, S_FALSE is no failure, so S_OK
-     * (sync.h: 0x800700EA only "when any item failed"). */
+    /* The dirty file alone: kept, S_OK, the call its result (C15.18). */
     assert_int_equal(del(cache, D "\\sub\\c.txt", 0, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\sub\\c.txt"), EV_END_OK);
     assert_true(csc_test_cached(cache, D "\\sub\\c.txt"));
@@ -145,6 +144,18 @@ static void test_delete_dirty_kept_unless_del_modified(void **state)
     /* Flags that do not concern it keep it too. */
     assert_int_equal(del(cache, D "\\sub\\c.txt", CSC_DELETE_NO_PINNED, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\sub\\c.txt"), EV_END_OK);
+
+    /* RETRY of a kept item processes it again (C4.5 step 6): it is still
+     * there; kept items are no failure, so two of them give S_OK. */
+    csc_test_recorder_clear(&rec);
+    rec.retry_at = 1;
+    assert_int_equal(csc_delete_items(cache, (const char *[]){D "\\sub\\c.txt", D "\\sub\\c.txt"},
+                                      2, 0, &rec.sink, NULL),
+                     CSC_S_OK);
+    assert_cache_ok(cache);
+    assert_events(&rec, EV_BEGIN, ITEM_KEPT(D "\\sub\\c.txt"), ITEM_KEPT(D "\\sub\\c.txt"),
+                  ITEM_KEPT(D "\\sub\\c.txt"), EV_END_OK);
+    assert_true(csc_test_cached(cache, D "\\sub\\c.txt"));
 
     assert_int_equal(del(cache, D, CSC_DELETE_DEL_MODIFIED, &rec), CSC_S_OK);
     assert_events(&rec, EV_BEGIN, ITEM_OK(D "\\sub\\c.txt"), ITEM_OK(D "\\sub"), ITEM_OK(D),
@@ -157,7 +168,7 @@ static void test_delete_dirty_kept_unless_del_modified(void **state)
 
 /* ---- NoPinned, NoAutoCached ----------------------------------------------- */
 
-/* §2: pinned items are deleted by default; NoPinned keeps them (S_FALSE),
+/* §2: pinned items are deleted by default; NoPinned keeps them (S_OK),
  * here a pinned file and a pinned directory (shallow pin: its contents are
  * not pinned and go). */
 static void test_delete_no_pinned(void **state)
@@ -248,8 +259,12 @@ static void test_delete_open_file(void **state)
     assert_ptr_equal(csc_test_find(cache, D "\\a.txt"), a);
     assert_true(csc_item_is_open(a));
 
-    /* Alone: the item failed, so 0x800700EA. */
-    assert_int_equal(del(cache, D "\\a.txt", 0, &rec), CSC_E_MORE_DATA);
+    /* Alone: a single file path returns its result (C15.18). */
+    assert_int_equal(del(cache, D "\\a.txt", 0, &rec), CSC_E_SHARING_VIOLATION);
+    /* With another path: the failure makes 0x800700EA. */
+    assert_int_equal(csc_delete_items(cache, (const char *[]){D "\\a.txt", D "\\a.txt"}, 2, 0,
+                                      NULL, NULL),
+                     CSC_E_MORE_DATA);
     assert_events(&rec, EV_BEGIN, IB(D "\\a.txt"), R_SHARING(D "\\a.txt"), EV_END_OK);
 
     /* RETRY after closing it (C4.5 step 6): processed again, deleted. */
@@ -263,10 +278,8 @@ static void test_delete_open_file(void **state)
     assert_events(&rec, EV_BEGIN, IB(D "\\a.txt"), R_SHARING(D "\\a.txt"), ITEM_OK(D "\\a.txt"),
                   EV_END_OK);
     assert_false(csc_test_cached(cache, D "\\a.txt"));
-    /* The return value after a failure that a retry cured is not asserted:
-     * see the report (sync.h says 0x800700EA "when any item failed"; C4.7's
-     * "last result after any retries" would say S_OK). */
-    (void)hr;
+    /* C15.18: the single file's last result, after the retry. */
+    assert_int_equal(hr, CSC_S_OK);
     csc_test_recorder_clear(&rec);
     csc_cache_free(cache);
 }

@@ -20,7 +20,7 @@
  *   ItemResult; the item is otherwise unchanged (steps 3-5 of C4.5 do not
  *   run) and the walk goes on. An answer RETRY processes the item again and
  *   evaluates the rules again; ABORT stops as for any item. The call's
- *   return value follows C4.7 (ERROR_MORE_DATA for DeleteItems).
+ *   return value follows C4.7 (C15.18 for DeleteItems).
  * - CSC_FAULT_AT_CALL: as the whole call's result, after the call's own
  *   validation (C4.1: a malformed call still fails with E_INVALIDARG) and
  *   before any event; the call changes nothing. After a method call the

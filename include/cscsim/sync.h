@@ -152,12 +152,14 @@ CSC_API csc_hresult csc_synchronize(csc_cache_t *cache, const char *const *paths
  * contents, walking each path's subtree post-order (a container after its
  * contents). By default dirty files are kept (DelModified deletes them),
  * pinned and automatically cached (unpinned) items are deleted (NoPinned,
- * NoAutoCached keep them); a kept item reports S_FALSE. An open file fails
- * with 0x80070020, an item the caller may not access with E_ACCESSDENIED
- * (unless Admin), a directory that could not be emptied stays with
- * 0x80070091 (ERROR_DIR_NOT_EMPTY); a path invalid or not cached fails as
- * in C4.3. Returns S_OK, 0x800704C7 when cancelled, or 0x800700EA
- * (ERROR_MORE_DATA) when any item failed; E_INVALIDARG (no event) for no
+ * NoAutoCached keep them); a kept item reports S_OK (C15.18). An open file
+ * fails with 0x80070020, an item the caller may not access with
+ * E_ACCESSDENIED (unless Admin), a directory that could not be emptied stays
+ * with 0x80070091 (ERROR_DIR_NOT_EMPTY); a path invalid or not cached fails
+ * as in C4.3. Returns (C15.18) 0x800704C7 when cancelled; else, when exactly
+ * one path was given and at the start of the call it names a cached file,
+ * that item's last result; else 0x800700EA (ERROR_MORE_DATA) when any
+ * item's last result was a failure, or S_OK; E_INVALIDARG (no event) for no
  * path, a NULL path or unknown flags; E_ACCESSDENIED (no event) for Admin
  * without an administrator caller.
  */

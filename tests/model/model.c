@@ -2685,7 +2685,10 @@ static int post_cmp(const model_t *m, size_t a, size_t b)
     return A->depth > B->depth ? -1 : A->depth < B->depth ? 1 : 0;
 }
 
-static csc_hresult delete_one(model_t *m, size_t i, uint32_t flags, const char *user)
+/* C15.18, one item; *removed tells an item that left the cache from one
+ * kept by the flags (both S_OK). */
+static csc_hresult delete_one(model_t *m, size_t i, uint32_t flags, const char *user,
+                              bool *removed)
 {
     const model_item_t *it = &m->items[i];
     bool access = user != NULL ? user_has_access(m, i, user) : model_caller_has_access(m, i);
@@ -2695,17 +2698,18 @@ static csc_hresult delete_one(model_t *m, size_t i, uint32_t flags, const char *
         if (it->open_count > 0)
             return CSC_E_SHARING_VIOLATION;
         if (it->dirty && !(flags & CSC_DELETE_DEL_MODIFIED))
-            return CSC_S_FALSE;
+            return CSC_S_OK; /* C15.18: kept, with S_OK */
     }
     if (it->pins != 0 && (flags & CSC_DELETE_NO_PINNED))
-        return CSC_S_FALSE;
+        return CSC_S_OK; /* kept */
     if (it->type == CSC_ITEM_FILE && it->pins == 0 && (flags & CSC_DELETE_NO_AUTO_CACHED))
-        return CSC_S_FALSE;
+        return CSC_S_OK; /* kept */
     if (has_child(m, i))
         return CSC_HR(0x80070091u); /* ERROR_DIR_NOT_EMPTY */
     item_free(&m->items[i]); /* local only: the server keeps it */
     memmove(&m->items[i], &m->items[i + 1], (m->count - i - 1) * sizeof *m->items);
     m->count--;
+    *removed = true;
     return CSC_S_OK;
 }
 
@@ -2713,6 +2717,12 @@ static csc_hresult delete_walk(model_t *m, const char *user, const char *const *
                                size_t count, uint32_t flags, const model_sink_t *sink)
 {
     bool cancelled = false, any_failed = false;
+    /* C15.18: a single path naming a cached file, at the start of the call,
+     * returns that file's last result. */
+    size_t first;
+    bool single_file = count == 1 && lookup(m, paths[0], &first) == CSC_S_OK &&
+                       m->items[first].type == CSC_ITEM_FILE;
+    csc_hresult last = CSC_S_OK;
     char *ev = wmi_event(CSC_EVENT_BEGIN, CSC_S_OK, "");
     if (sink != NULL && sink->begin != NULL && sink->begin(sink->user_data, ev))
         cancelled = true;
@@ -2763,7 +2773,10 @@ static csc_hresult delete_walk(model_t *m, const char *user, const char *const *
                     cancelled = true;
                     break;
                 }
-                csc_hresult hr = fixed != CSC_S_OK ? fixed : delete_one(m, i, flags, user);
+                bool removed = false;
+                csc_hresult hr =
+                    fixed != CSC_S_OK ? fixed : delete_one(m, i, flags, user, &removed);
+                last = hr;
                 ev = wmi_event(CSC_EVENT_ITEM_RESULT, hr, path);
                 r = CSC_OP_CONTINUE;
                 if (sink != NULL && sink->item_result != NULL)
@@ -2775,8 +2788,8 @@ static csc_hresult delete_walk(model_t *m, const char *user, const char *const *
                     cancelled = true;
                     break;
                 }
-                /* A deleted item has nothing left to retry. */
-                if (r == CSC_OP_RETRY && !(fixed == CSC_S_OK && hr == CSC_S_OK))
+                /* A deleted item has nothing left to retry; a kept one has. */
+                if (r == CSC_OP_RETRY && !removed)
                     continue;
                 break;
             }
@@ -2794,6 +2807,8 @@ static csc_hresult delete_walk(model_t *m, const char *user, const char *const *
     free(ev);
     if (cancelled)
         return end;
+    if (single_file)
+        return last;
     return any_failed ? CSC_E_MORE_DATA : CSC_S_OK;
 }
 

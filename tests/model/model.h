@@ -25,9 +25,8 @@
  * (C13.3) and the feature state (C13.1, C15.14: Enable, Start, restart,
  * methods refused while not active), RenameItemEx and RenameItem applied
  * at restart (C13.2, C15.15), Encrypt (C13.4, C15.16) and DeleteItems /
- * DeleteItemsForUser (C13.7, C15.18, with the library's documented round-1
- * answers: S_FALSE for a kept item, ERROR_MORE_DATA or S_OK as the
- * return), Pin fetching remote items (C10.8, C15.1, C15.2, C15.19: sparse
+ * DeleteItemsForUser (C13.7, C15.18: a kept item S_OK; a single file
+ * path's last result, else ERROR_MORE_DATA or S_OK as the return), Pin fetching remote items (C10.8, C15.1, C15.2, C15.19: sparse
  * files, Fill, NOCACHING refusing pins). Applications (C11, C15.8, C15.9:
  * open, close, write, create, delete, non-cached handles, sparse files,
  * files created and deleted offline), Synchronize against the remote side

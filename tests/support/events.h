@@ -41,7 +41,8 @@
 
 #define IB(p) "2:0x00000000:" T_OK ":" p
 #define R_OK(p) "3:0x00000000:" T_OK ":" p
-#define R_KEPT(p) "3:0x00000001:" T_FALSE ":" p
+/* C15.18: an item DeleteItems keeps by its flags reports S_OK. */
+#define R_KEPT(p) R_OK(p)
 #define R_NF(p) "3:0x80070002:" T_NF ":" p
 #define R_DENIED(p) "3:0x80070005:" T_DENIED ":" p
 #define R_SHARING(p) "3:0x80070020:" T_SHARING ":" p

@@ -337,3 +337,28 @@ void csc__path_buf_release(const csc_allocator_t *a, csc__path_buf_t *pb)
     csc__free(a, pb->heap, pb->heap_size);
     pb->heap = NULL;
 }
+
+size_t csc__path_exact(const char *d, size_t len, csc__exact_end_t end, char *out)
+{
+    size_t o = 0, i = 0;
+    while (i < len && d[i] == '\\')
+        out[o++] = d[i++];
+    char last = '\0';
+    while (i < len) {
+        size_t j = i;
+        while (j < len && d[j] != '\\')
+            j++;
+        memcpy(out + o, d + i, j - i);
+        o += j - i;
+        last = j > i ? d[j - 1] : '\0';
+        if (csc__name_loses_period(d + i, j - i))
+            out[o++] = '.';
+        if (j < len)
+            out[o++] = '\\';
+        i = j + 1;
+    }
+    if (end == CSC__EXACT_END_ALWAYS || (end == CSC__EXACT_END_NEEDED && (last == '.' || last == ' ')))
+        out[o++] = '\\';
+    out[o] = '\0';
+    return o;
+}

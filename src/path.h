@@ -89,4 +89,39 @@ csc_hresult csc__path_buf_normalize(const csc_allocator_t *a, const char *path,
                                     csc__path_buf_t *pb);
 void csc__path_buf_release(const csc_allocator_t *a, csc__path_buf_t *pb);
 
+/* C1.2 step 6: whether normalisation takes a period from this name (it
+ * ends with one and is not made of periods only). */
+static inline bool csc__name_loses_period(const char *name, size_t len)
+{
+    if (len == 0 || name[len - 1] != '.')
+        return false;
+    for (size_t k = 0; k < len; k++)
+        if (name[k] != '.')
+            return true;
+    return false;
+}
+
+/* How csc__path_exact ends a path. */
+typedef enum csc__exact_end {
+    CSC__EXACT_END_NONE,    /* no final separator */
+    CSC__EXACT_END_NEEDED,  /* one when the last name ends in a period or a blank */
+    CSC__EXACT_END_ALWAYS   /* one always */
+} csc__exact_end_t;
+
+/* Bytes csc__path_exact needs for a display path of `len` bytes. */
+#define CSC__PATH_EXACT_CAP(len) (2u * (len) + 3u)
+
+/*
+ * A normalised display path d[0..len) ("\\server\share\...") can name
+ * other items when normalised again: step 6 takes a period from `e.` and
+ * the periods and blanks from the end of the last name. This writes into
+ * `out` (CSC__PATH_EXACT_CAP(len) bytes) a path that normalises (C1.2) to
+ * exactly d's names: a name step 6 would shorten gets one more period, and
+ * `end` says when a final separator (which keeps the last name whole)
+ * closes it. Returns the length written (out is NUL-terminated). One
+ * mechanism for every place that hands a display path back to a path
+ * argument: the recorder, the scenario dump, the applications.
+ */
+size_t csc__path_exact(const char *d, size_t len, csc__exact_end_t end, char *out);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "guard.h"
+#include "path.h"
 #include "record.h"
 #include "remote/sync.h"
 #include "tree.h"
@@ -223,14 +224,6 @@ static void put_path(csc_cache_t *cache, rbuf_t *b, const char *s)
     rb_printf(cache, b, quote ? "\"%s\"" : "%s", s);
 }
 
-static bool only_periods(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != '.')
-            return false;
-    return true;
-}
-
 /*
  * The item's display path (C1.3) in rec->scratch, spelt so that
  * normalisation (C1.2) gives it back, as csc_cache_dump spells it: a
@@ -244,32 +237,12 @@ static const char *item_path(csc_cache_t *cache, const struct csc_item *item)
     size_t len = csc_item_path(item, NULL, 0);
     rbuf_t *b = &rec->scratch;
     b->len = 0;
-    if (!rb_reserve(cache, b, 3 * len + 2))
+    if (!rb_reserve(cache, b, CSC__PATH_EXACT_CAP(len) + len + 1))
         return NULL;
-    char *display = b->p + 2 * len + 2;
+    char *display = b->p + 2 * len + 3;
     csc_item_path(item, display, len + 1);
-    char *path = b->p;
-    size_t out = 0, i = 0;
-    while (i < len && display[i] == '\\')
-        path[out++] = display[i++];
-    char last = '\0';
-    while (i < len) {
-        size_t end = i;
-        while (end < len && display[end] != '\\')
-            end++;
-        memmove(path + out, display + i, end - i);
-        out += end - i;
-        last = end > i ? display[end - 1] : '\0';
-        if (last == '.' && !only_periods(display + i, end - i))
-            path[out++] = '.';
-        if (end < len)
-            path[out++] = '\\';
-        i = end + 1;
-    }
-    if (last == '.' || last == ' ')
-        path[out++] = '\\';
-    path[out] = '\0';
-    return path;
+    csc__path_exact(display, len, CSC__EXACT_END_NEEDED, b->p); /* C1.2 step 6 */
+    return b->p;
 }
 
 static const char *hr_name(csc_hresult hr)

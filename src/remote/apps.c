@@ -268,17 +268,6 @@ static csc_hresult open_cached(csc_cache_t *cache, struct csc_item *item)
     return CSC_S_OK;
 }
 
-/* Whether a name loses a trailing period to normalisation (C1.2 step 6). */
-static bool loses_period(const char *name, size_t len)
-{
-    if (len == 0 || name[len - 1] != '.')
-        return false;
-    for (size_t k = 0; k < len; k++)
-        if (name[k] != '.')
-            return true;
-    return false;
-}
-
 /* C1.2 step 6: the normalised display path names the path's components,
  * but normalising it again need not (a last name `x..` would lose its
  * periods, a directory `e.` its period): a path that normalises to them
@@ -286,35 +275,10 @@ static bool loses_period(const char *name, size_t len)
  * malloc'd with *cap bytes, for the tree; NULL when out of memory. */
 static char *exact_display(csc_cache_t *cache, const csc__path_buf_t *pb, size_t *cap)
 {
-    const char *d = pb->display;
-    size_t n = pb->display_len, extra = 1;
-    for (size_t i = 2; i < n;) {
-        size_t j = i;
-        while (j < n && d[j] != '\\')
-            j++;
-        if (loses_period(d + i, j - i))
-            extra++;
-        i = j + 1;
-    }
-    *cap = n + extra + 1;
+    *cap = CSC__PATH_EXACT_CAP(pb->display_len);
     char *p = csc__malloc(&cache->alloc, *cap);
-    if (p == NULL)
-        return NULL;
-    size_t o = 0;
-    p[o++] = '\\';
-    p[o++] = '\\';
-    for (size_t i = 2; i < n;) {
-        size_t j = i;
-        while (j < n && d[j] != '\\')
-            j++;
-        memcpy(p + o, d + i, j - i);
-        o += j - i;
-        if (loses_period(d + i, j - i))
-            p[o++] = '.';
-        p[o++] = '\\';
-        i = j + 1;
-    }
-    p[o] = '\0';
+    if (p != NULL)
+        csc__path_exact(pb->display, pb->display_len, CSC__EXACT_END_ALWAYS, p);
     return p;
 }
 

@@ -113,17 +113,10 @@ const csc__rnode_t *csc__fetch_iter_next(csc__fetch_iter_t *it)
 
 /* ---- fetching ------------------------------------------------------------ */
 
-/* Whether a name loses a trailing period to normalisation (C1.2 step 6):
- * it ends with one and is not made of periods only. */
+/* Whether the server's name loses a trailing period to normalisation. */
 static bool loses_period(const csc__rnode_t *n)
 {
-    const char *name = csc__rnode_name(n);
-    if (n->name_len == 0 || name[n->name_len - 1] != '.')
-        return false;
-    for (size_t k = 0; k < n->name_len; k++)
-        if (name[k] != '.')
-            return true;
-    return false;
+    return csc__name_loses_period(csc__rnode_name(n), n->name_len);
 }
 
 /* A path of `r` into buf (cap bytes) that normalises (C1.2) to the

@@ -139,18 +139,6 @@ static bool load_path(sync_t *s, const struct csc_item *item)
     return true;
 }
 
-/* Whether a name loses a trailing period to normalisation (C1.2 step 6):
- * it ends with one and is not made of periods only. */
-static bool loses_period(const char *name, size_t len)
-{
-    if (len == 0 || name[len - 1] != '.')
-        return false;
-    for (size_t k = 0; k < len; k++)
-        if (name[k] != '.')
-            return true;
-    return false;
-}
-
 /* A path of `item` into b that normalises (C1.2) to the item's names
  * exactly (a display path need not: `e.` as a directory would lose its
  * period): a name that step 6 would shorten gets one more period; with
@@ -163,7 +151,7 @@ static bool load_exact(sync_t *s, buf_t *b, const struct csc_item *item, bool tr
          it = csc__parent(it)) {
         const char *name = csc__name(it);
         size_t n = strlen(name);
-        len += 1u + n + (loses_period(name, n) ? 1u : 0u);
+        len += 1u + n + (csc__name_loses_period(name, n) ? 1u : 0u);
     }
     if (!reserve(s, b, len))
         return false;
@@ -175,7 +163,7 @@ static bool load_exact(sync_t *s, buf_t *b, const struct csc_item *item, bool tr
          it = csc__parent(it)) {
         const char *name = csc__name(it);
         size_t n = strlen(name);
-        if (loses_period(name, n))
+        if (csc__name_loses_period(name, n))
             b->p[--pos] = '.';
         pos -= n;
         memcpy(b->p + pos, name, n);
@@ -328,7 +316,7 @@ static bool name_free(sync_t *s, size_t dir_len, const char *name, size_t name_l
         return false;
     /* s->path holds an exact path (load_exact); so is the copy's: one more
      * period where step 6 would take one, a final separator (C1.2). */
-    bool extra = loses_period(name, name_len);
+    bool extra = csc__name_loses_period(name, name_len);
     if (!reserve(s, &s->tmp, dir_len + 1 + name_len + 2))
         return false;
     memcpy(s->tmp.p, s->path.p, dir_len);
@@ -377,7 +365,7 @@ static csc_hresult keep_all(sync_t *s, struct csc_item *item, csc__rnode_t *rec,
         return CSC_E_OUTOFMEMORY;
     const char *name = csc__name(item);
     size_t name_len = csc__name_len(item);
-    size_t dir_len = s->path.len - name_len - (loses_period(name, name_len) ? 1u : 0u) - 1;
+    size_t dir_len = s->path.len - name_len - (csc__name_loses_period(name, name_len) ? 1u : 0u) - 1;
     uint32_t ncomp = path_components(s->path.p, s->path.len);
     bool named = new_name != NULL && name_free(s, dir_len, new_name, strlen(new_name), ncomp);
     if (!named) {

@@ -58,6 +58,7 @@
 #include "cscsim/space.h"
 #include "cscsim/methods.h"
 
+#include "path.h"
 #include "remote/fetch.h"
 #include "remote/remote.h"
 #include "tree.h"
@@ -87,14 +88,6 @@ static void put_token(FILE *out, const char *s)
     fprintf(out, quote ? "\"%s\"" : "%s", s);
 }
 
-static bool only_periods(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != '.')
-            return false;
-    return true;
-}
-
 /*
  * The item's display path spelt so that normalisation (C1.2 step 6) gives it
  * back: a component that ends in a period (and is not periods only) gets one
@@ -106,33 +99,14 @@ static char *path_of(const csc_item_t *item)
 {
     size_t len = csc_item_path(item, NULL, 0);
     char *display = malloc(len + 1);
-    char *path = malloc(2 * len + 2);
+    char *path = malloc(CSC__PATH_EXACT_CAP(len));
     if (display == NULL || path == NULL) {
         free(display);
         free(path);
         return NULL;
     }
     csc_item_path(item, display, len + 1);
-    size_t out = 0, i = 0;
-    while (i < len && display[i] == '\\')
-        path[out++] = display[i++];
-    char last = '\0';
-    while (i < len) {
-        size_t end = i;
-        while (end < len && display[end] != '\\')
-            end++;
-        memcpy(path + out, display + i, end - i);
-        out += end - i;
-        last = end > i ? display[end - 1] : '\0';
-        if (last == '.' && !only_periods(display + i, end - i))
-            path[out++] = '.';
-        if (end < len)
-            path[out++] = '\\';
-        i = end + 1;
-    }
-    if (last == '.' || last == ' ')
-        path[out++] = '\\';
-    path[out] = '\0';
+    csc__path_exact(display, len, CSC__EXACT_END_NEEDED, path);
     free(display);
     return path;
 }
